@@ -1,0 +1,3 @@
+from byraa.cli import main
+
+main()

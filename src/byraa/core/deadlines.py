@@ -1,0 +1,61 @@
+"""Statutory deadlines, moved to the next working day past weekends and public holidays.
+
+- a-melding: the 5th of the month after the period;
+- withholding and employer's contribution for a term: the 15th of the month after it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+from byraa.core import periods
+
+
+@lru_cache(maxsize=32)
+def _holidays(year: int) -> frozenset[date]:
+    import holidays
+
+    return frozenset(holidays.country_holidays("NO", years=year).keys())
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _holidays(day.year)
+
+
+def next_working_day(day: date) -> date:
+    """``day`` itself if it is a working day, else the first working day after it."""
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str
+    """``amelding`` or ``term_payment``."""
+    period: str
+    """The month (a-melding) or the term's last month (payments), ``YYYY-MM``."""
+    due: date
+
+
+def amelding_deadline(period: str) -> Deadline:
+    """The a-melding for ``period`` is due the 5th of the next month (or the next working day)."""
+    following = periods.first_day(periods.shift(period, 1))
+    return Deadline("amelding", period, next_working_day(following.replace(day=5)))
+
+
+def term_of(period: str) -> tuple[str, str]:
+    """The two months of the term a month belongs to (Jan–Feb, Mar–Apr, …)."""
+    month = int(period[5:7])
+    first = month if month % 2 else month - 1
+    start = f"{period[:4]}-{first:02d}"
+    return start, periods.shift(start, 1)
+
+
+def term_payment_deadline(period: str) -> Deadline:
+    """Withholding and AGA for the term holding ``period``: the 15th after the term."""
+    _, last = term_of(period)
+    following = periods.first_day(periods.shift(last, 1))
+    return Deadline("term_payment", last, next_working_day(following.replace(day=15)))

@@ -1,0 +1,131 @@
+"""Building the engine and checking the schema before anyone uses it.
+
+SQLite runs in WAL mode (readers never wait on the one writer) with foreign keys on;
+its file is created 0600 before SQLite opens it, so the journal files inherit that
+mode. PostgreSQL is chosen by URL alone.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from byraa.core.errors import ConfigError
+
+
+def _redact(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<invalid URL>"
+
+
+def _sqlite_file(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the SQLite file 0600 (and its folder 0700) before SQLite does, with a laxer mode."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def _on_sqlite_connect(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+class Store:
+    """The database of one agency: engine, sessions and schema state."""
+
+    def __init__(self, url: str, *, create: bool = True) -> None:
+        self.url = url
+        try:
+            parsed = make_url(url)
+        except ArgumentError as exc:
+            raise ConfigError(f"database URL {url!r} is not a valid URL") from exc
+        self.dialect = parsed.get_backend_name()
+        if self.dialect not in ("sqlite", "postgresql"):
+            raise ConfigError(f"database URL {_redact(url)}: only sqlite and postgresql are supported")
+        path = _sqlite_file(url)
+        if path is not None:
+            if not path.exists():
+                if not create:
+                    raise ConfigError(f"no database at {path}")
+                _create_private_file(path)
+            self.engine: Engine = create_engine(url, connect_args={"timeout": 10})
+            event.listen(self.engine, "connect", _on_sqlite_connect)
+        else:
+            try:
+                self.engine = create_engine(
+                    url, pool_pre_ping=True, connect_args={"connect_timeout": 5}
+                )
+            except ModuleNotFoundError as exc:  # a driver name the install lacks
+                raise ConfigError(f"database URL {_redact(url)}: {exc}") from exc
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def display_url(self) -> str:
+        """The URL with any password hidden, for messages and ``byraa locate``."""
+        return _redact(self.url)
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        return _sqlite_file(self.url)
+
+    def check_reachable(self) -> None:
+        """Connect once, turning a driver error into one clear message."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except OperationalError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise ConfigError(f"cannot reach the database {self.display_url}: {reason}") from exc
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session that commits on success and rolls back on any error."""
+        with self._sessions() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(url: str, *, upgrade: bool = False, create: bool = True) -> Store:
+    """Open a store and make sure its schema is the one this byraa knows.
+
+    With ``upgrade`` the migrations are applied first; otherwise a database behind
+    this version is refused with a hint to run ``byraa db upgrade``, and one ahead of
+    it (written by a newer byraa) is refused outright.
+    """
+    from byraa.core.store import migrate
+
+    store = Store(url, create=create)
+    store.check_reachable()
+    if upgrade:
+        migrate.upgrade(store)
+    else:
+        migrate.check_current(store)
+    return store

@@ -1,0 +1,25 @@
+"""Alembic environment: runs on the connection byraa hands over (never builds its own)."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import byraa.core.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+config = context.config
+target_metadata = SQLModel.metadata
+
+connection = config.attributes.get("connection")
+if connection is None:  # `alembic` run by hand: build an engine from the ini URL
+    from sqlalchemy import create_engine
+
+    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    connection = engine.connect()
+
+context.configure(
+    connection=connection,
+    target_metadata=target_metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

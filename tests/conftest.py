@@ -1,0 +1,129 @@
+"""Shared fixtures: isolated dirs, a pinned clock, and the store on SQLite and PostgreSQL.
+
+Every test that touches the store asks for ``store``, which runs it twice: on a fresh
+SQLite file and on the PostgreSQL named by ``BYRAA_TEST_POSTGRES_URL``. Locally the
+PostgreSQL half is skipped (with the reason shown) when no URL is set; in CI a missing
+PostgreSQL fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("BYRAA_TEST_POSTGRES_URL")
+TODAY = "2026-11-22"
+"""The pinned date of the test suite (``BYRAA_TODAY``): the demo and deadlines follow it."""
+
+
+def _snapshot_dir() -> None:
+    """Keep snapshot SVGs in the top-level ``snapshots/`` folder, one folder per test module."""
+    from pytest_textual_snapshot import SVGImageExtension
+
+    def dirname(cls, *, test_location) -> str:  # noqa: ANN001
+        return str(ROOT / "snapshots" / Path(test_location.filepath).stem)
+
+    SVGImageExtension.dirname = classmethod(dirname)  # type: ignore[method-assign]
+
+
+_snapshot_dir()
+
+
+@pytest.fixture(autouse=True)
+def _isolate(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the machine running the tests out of them: own dirs, own login, pinned day."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("BYRAA_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("BYRAA_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("BYRAA_TODAY", TODAY)
+    monkeypatch.setenv("BYRAA_LANG", "nb")
+    monkeypatch.delenv("BYRAA_DATABASE_URL", raising=False)
+    monkeypatch.delenv("BYRAA_CONFIG", raising=False)
+    monkeypatch.setenv("BYRAA_USER", "tester")
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file per session, copied for each test (migrations run once)."""
+    from byraa.core.config import sqlite_url
+    from byraa.core.store import open_store
+
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    open_store(sqlite_url(path), upgrade=True).dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _postgres_ready() -> str:
+    """Migrate the test PostgreSQL database once per session (from empty)."""
+    if not PG_URL:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but BYRAA_TEST_POSTGRES_URL is not set: PostgreSQL must run in CI")
+        pytest.skip("PostgreSQL half skipped: set BYRAA_TEST_POSTGRES_URL to run it")
+    from byraa.core.store import Store
+    from byraa.core.store import migrate
+
+    store = Store(PG_URL)
+    store.check_reachable()
+    with store.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    migrate.upgrade(store)
+    store.dispose()
+    return PG_URL
+
+
+def _truncate_all(store) -> None:  # noqa: ANN001
+    from sqlmodel import SQLModel
+
+    import byraa.core.store.models  # noqa: F401
+
+    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with store.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database URL: SQLite and PostgreSQL in turn."""
+    if request.param == "sqlite":
+        path = tmp_path / "byraa.sqlite3"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        os.chmod(path, 0o600)
+        yield f"sqlite:///{path}"
+        return
+    url = request.getfixturevalue("_postgres_ready")
+    from byraa.core.store import Store
+
+    store = Store(url)
+    _truncate_all(store)
+    store.dispose()
+    yield url
+
+
+@pytest.fixture
+def store(store_url: str):  # noqa: ANN201
+    """An open, migrated, empty store on SQLite and on PostgreSQL."""
+    from byraa.core.store import open_store
+
+    s = open_store(store_url)
+    yield s
+    s.dispose()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path, _sqlite_template: Path):  # noqa: ANN201
+    """A migrated SQLite store only, for UI tests that need data but not both backends."""
+    from byraa.core.store import open_store
+
+    path = tmp_path / "ui.sqlite3"
+    shutil.copyfile(_sqlite_template, path)
+    s = open_store(f"sqlite:///{path}")
+    yield s
+    s.dispose()
