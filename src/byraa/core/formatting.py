@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from byraa.core import i18n
+
 MONTHS_NB = ("januar", "februar", "mars", "april", "mai", "juni", "juli",
              "august", "september", "oktober", "november", "desember")
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July",
@@ -54,11 +56,11 @@ def timestamp(value: datetime | None) -> str:
     return value.astimezone().strftime("%d.%m.%Y %H:%M")
 
 
-def month_name(period: str, language: str = "nb") -> str:
+def month_name(period: str) -> str:
     """``2026-11`` -> ``november 2026`` (``November 2026`` in English)."""
-    names = MONTHS_NB if language == "nb" else MONTHS_EN
+    names = MONTHS_NB if i18n.language() == "nb" else MONTHS_EN
     return f"{names[int(period[5:7]) - 1]} {period[:4]}"
 
 
 def pay_day(value: int) -> str:
-    return "siste" if value >= 31 else f"{value}."
+    return i18n._("last") if value >= 31 else f"{value}."

@@ -67,7 +67,10 @@ class Store:
         if path is not None:
             if not path.exists():
                 if not create:
-                    raise ConfigError(f"no database at {path}")
+                    raise ConfigError(
+                        f"no database at {path}: run `byraa init` to set up your agency, "
+                        "or `byraa demo` for a synthetic one"
+                    )
                 _create_private_file(path)
             self.engine: Engine = create_engine(url, connect_args={"timeout": 10})
             event.listen(self.engine, "connect", _on_sqlite_connect)
@@ -113,7 +116,7 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(url: str, *, upgrade: bool = False, create: bool = True) -> Store:
+def open_store(url: str, *, upgrade: bool = False, create: bool = True, upgrade_empty: bool = False) -> Store:
     """Open a store and make sure its schema is the one this byraa knows.
 
     With ``upgrade`` the migrations are applied first; otherwise a database behind
@@ -123,9 +126,14 @@ def open_store(url: str, *, upgrade: bool = False, create: bool = True) -> Store
     from byraa.core.store import migrate
 
     store = Store(url, create=create)
-    store.check_reachable()
-    if upgrade:
-        migrate.upgrade(store)
-    else:
-        migrate.check_current(store)
+    try:
+        store.check_reachable()
+        if upgrade or (upgrade_empty and migrate.is_empty(store)):
+            migrate.upgrade(store)
+        else:
+            migrate.check_current(store)
+    except BaseException:
+        store.dispose()
+        raise
     return store
+

@@ -141,6 +141,9 @@ class Employment(SQLModel, table=True):
     occupation_code: str | None = Field(default=None, max_length=7)
     position_pct: float = 100.0
     hours_full_week: float = 37.5
+    annual_salary: int = _money(server_default="0")
+    """Agreed pay for a year of this employment as it is (already scaled by
+    ``position_pct``), in øre; for a frilanser, the year's expected fees. 0 when unknown."""
 
 
 class Leave(SQLModel, table=True):

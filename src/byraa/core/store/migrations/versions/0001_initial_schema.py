@@ -215,6 +215,7 @@ def upgrade() -> None:
     sa.Column('occupation_code', sqlmodel.sql.sqltypes.AutoString(length=7), nullable=True),
     sa.Column('position_pct', sa.Float(), nullable=False),
     sa.Column('hours_full_week', sa.Float(), nullable=False),
+    sa.Column('annual_salary', sa.BigInteger(), server_default='0', nullable=False),
     sa.ForeignKeyConstraint(['client_id'], ['client.id'], ),
     sa.ForeignKeyConstraint(['employee_id'], ['employee.id'], ),
     sa.ForeignKeyConstraint(['sub_unit_id'], ['sub_unit.id'], ),

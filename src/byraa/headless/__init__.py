@@ -1,0 +1,1 @@
+"""Headless commands: click commands that use only ``byraa.core`` (never textual)."""

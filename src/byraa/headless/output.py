@@ -1,0 +1,89 @@
+"""Printing rows as an aligned table, JSON or CSV.
+
+Tables are for people (Norwegian numbers and dates, translated headers); JSON and CSV
+are for programs (stable English keys, ISO dates, amounts in kroner with a dot).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Callable
+
+import click
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    """The JSON/CSV key."""
+    header: str
+    """The table heading (already translated)."""
+    show: Callable[[Any], str] = str
+    """How the table shows the value."""
+    right: bool = False
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def emit(rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: str, *, extra: dict | None = None) -> None:
+    """Print ``rows`` in ``fmt`` (table, json or csv) on stdout."""
+    out = sys.stdout
+    if fmt == "json":
+        payload: Any = [{k: _plain(v) for k, v in row.items()} for row in rows]
+        if extra is not None:
+            payload = {**{k: _plain(v) for k, v in extra.items()}, "rows": payload}
+        json.dump(payload, out, ensure_ascii=False, indent=2, default=_json_default)
+        out.write("\n")
+        return
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([c.key for c in columns])
+        for row in rows:
+            writer.writerow([_csv(row.get(c.key)) for c in columns])
+        return
+    cells = [[c.show(row.get(c.key)) if row.get(c.key) is not None else "" for c in columns] for row in rows]
+    widths = [max([len(c.header), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(
+            v.rjust(w) if c.right else v.ljust(w) for v, w, c in zip(values, widths, columns, strict=True)
+        ).rstrip()
+
+    click.echo(line([c.header for c in columns]))
+    click.echo(line(["-" * w for w in widths]))
+    for r in cells:
+        click.echo(line(r))
+
+
+def _csv(value: Any) -> Any:
+    value = _plain(value)
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    if value is None:
+        return ""
+    return value
+
+
+FORMATS = ("table", "json", "csv")
+
+
+def format_option(choices: Sequence[str] = FORMATS, default: str = "table"):  # noqa: ANN201
+    return click.option("--format", "fmt", type=click.Choice(list(choices)), default=default, show_default=True,
+                        help="Output format.")
