@@ -84,9 +84,13 @@ def _truncate_all(store) -> None:  # noqa: ANN001
 
     import byraa.core.store.models  # noqa: F401
 
+    from byraa.core.store import migrate
+
     names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
     with store.engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        # A test may have moved the schema revision (to test refusals): put it back.
+        conn.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": migrate.HEAD})
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

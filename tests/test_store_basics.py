@@ -68,3 +68,8 @@ def test_unreachable_postgres_is_one_clear_error() -> None:
         s.check_reachable()
     assert "cannot reach the database" in str(err.value)
     assert "secret" not in str(err.value)
+
+
+def test_head_constants_match_the_migration_files() -> None:
+    assert migrate.HEAD == migrate.alembic_head()
+    assert migrate.KNOWN_REVISIONS == migrate.alembic_revisions()

@@ -14,10 +14,32 @@ import click
 
 from byraa import __version__
 from byraa.core.errors import UserError
-from byraa.headless import context
+
+
+SUBCOMMANDS = {
+    "clients": "byraa.headless.clients",
+    "dashboard": "byraa.headless.dashboard",
+    "db": "byraa.headless.db",
+    "demo": "byraa.headless.demo",
+    "init": "byraa.headless.init",
+    "locate": "byraa.headless.locate",
+}
+"""Subcommand name -> module with a ``command``; imported only when that command runs, so
+a bare ``byraa`` (the TUI) does not pay for every headless command's imports."""
 
 
 class _Group(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(SUBCOMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        module = SUBCOMMANDS.get(name)
+        if module is None:
+            return None
+        import importlib
+
+        return importlib.import_module(module).command
+
     def invoke(self, ctx: click.Context):  # noqa: ANN201
         try:
             return super().invoke(ctx)
@@ -35,18 +57,11 @@ class _Group(click.Group):
 @click.pass_context
 def main(ctx: click.Context, db_path: Path | None, lang: str | None, no_mouse: bool) -> None:
     """byraa: the payroll agency's cockpit. Without a command: the TUI."""
-    ctx.obj = context.CliState(db_path=db_path, language=lang)
+    from byraa.headless.context import CliState
+
+    ctx.obj = CliState(db_path=db_path, language=lang)
     if ctx.invoked_subcommand is None:
         from byraa.headless.tui import run_tui
 
         run_tui(ctx.obj, mouse=not no_mouse)
 
-
-def _register() -> None:
-    from byraa.headless import clients, dashboard, db, demo, init, locate
-
-    for module in (clients, dashboard, db, demo, init, locate):
-        main.add_command(module.command)
-
-
-_register()
