@@ -17,10 +17,13 @@ from byraa.core.errors import UserError
 
 
 SUBCOMMANDS = {
+    "access": "byraa.headless.access",
     "clients": "byraa.headless.clients",
     "dashboard": "byraa.headless.dashboard",
     "db": "byraa.headless.db",
+    "deadlines": "byraa.headless.deadlines",
     "demo": "byraa.headless.demo",
+    "groups": "byraa.headless.groups",
     "init": "byraa.headless.init",
     "locate": "byraa.headless.locate",
 }

@@ -59,3 +59,15 @@ def term_payment_deadline(period: str) -> Deadline:
     _, last = term_of(period)
     following = periods.first_day(periods.shift(last, 1))
     return Deadline("term_payment", last, next_working_day(following.replace(day=15)))
+
+
+def between(first: date, last: date) -> list[Deadline]:
+    """Every a-melding and term-payment deadline due from ``first`` to ``last``, by date."""
+    found: dict[tuple[str, str], Deadline] = {}
+    period = periods.shift(periods.period_of(first), -3)
+    while periods.first_day(period) <= last:
+        for deadline in (amelding_deadline(period), term_payment_deadline(period)):
+            if first <= deadline.due <= last:
+                found[(deadline.kind, deadline.period)] = deadline
+        period = periods.shift(period, 1)
+    return sorted(found.values(), key=lambda d: (d.due, d.kind))

@@ -18,7 +18,7 @@ def command() -> None:
     """The agency's clients."""
 
 
-def _columns() -> list[Column]:
+def client_columns() -> list[Column]:
     return [
         Column("org_number", _("Org. no.")),
         Column("name", _("Client")),
@@ -44,10 +44,10 @@ def list_(group: str | None, responsible: str | None, mine: bool, needle: str, f
     assert ws.who is not None
     rows = core_clients.list_clients(ws.store, ws.who, group=group, responsible=responsible, only_mine=mine)
     rows = core_clients.filter_rows(rows, needle)
-    emit([_client_dict(r) for r in rows], _columns(), fmt)
+    emit([client_dict(r) for r in rows], client_columns(), fmt)
 
 
-def _client_dict(row: core_clients.ClientRow) -> dict:
+def client_dict(row: core_clients.ClientRow) -> dict:
     data = asdict(row)
     data.pop("responsible_names")
     return data
