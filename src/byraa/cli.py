@@ -26,6 +26,7 @@ SUBCOMMANDS = {
     "groups": "byraa.headless.groups",
     "init": "byraa.headless.init",
     "locate": "byraa.headless.locate",
+    "reports": "byraa.headless.reports",
 }
 """Subcommand name -> module with a ``command``; imported only when that command runs, so
 a bare ``byraa`` (the TUI) does not pay for every headless command's imports."""
