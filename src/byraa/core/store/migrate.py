@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
@@ -16,13 +17,37 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
-HEAD = "0001"
-"""The newest migration's revision. Checking a database against this constant at start
-spares every start the import of alembic (about 130 ms); a test keeps it equal to the
-head alembic computes from the migration files."""
+_REVISION = re.compile(r"^revision\s*=\s*['\"](\w+)['\"]", re.M)
+_DOWN = re.compile(r"^down_revision\s*=\s*(.+)$", re.M)
 
-KNOWN_REVISIONS = frozenset({"0001"})
-"""Every revision this byraa ships; a database at any other was written by a newer byraa."""
+
+@lru_cache(maxsize=1)
+def _graph() -> tuple[frozenset[str], frozenset[str]]:
+    """(every revision, the heads), read from the migration files as text.
+
+    Checking a database at start this way spares every start the import of alembic
+    (about 130 ms); a test keeps it equal to what alembic computes.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        match = _REVISION.search(source)
+        if not match:
+            continue
+        revisions.add(match.group(1))
+        down = _DOWN.search(source)
+        if down:
+            parents.update(re.findall(r"['\"](\w+)['\"]", down.group(1)))
+    return frozenset(revisions), frozenset(revisions - parents)
+
+
+def known_revisions() -> frozenset[str]:
+    return _graph()[0]
+
+
+def heads() -> frozenset[str]:
+    return _graph()[1]
 
 
 def _config(store: Store) -> Config:
@@ -35,14 +60,15 @@ def _config(store: Store) -> Config:
 
 
 def head_revision() -> str:
-    return HEAD
+    """The single head, joined with "+" when branches are not merged yet."""
+    return "+".join(sorted(heads()))
 
 
-def alembic_head() -> str | None:
-    """The head as alembic computes it from the migration files (slow; for tests and upgrade)."""
+def alembic_heads() -> set[str]:
+    """The heads as alembic computes them from the migration files (slow; for tests)."""
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    return set(ScriptDirectory(str(MIGRATIONS)).get_heads())
 
 
 def alembic_revisions() -> set[str]:
@@ -51,46 +77,51 @@ def alembic_revisions() -> set[str]:
     return {rev.revision for rev in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
 
 
-def current_revision(store: Store) -> str | None:
+def current_revisions(store: Store) -> frozenset[str]:
     with store.engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
-            return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            return frozenset()
+        return frozenset(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+
+
+def current_revision(store: Store) -> str | None:
+    """The database's revision ("+"-joined if on several branches), or None when empty."""
+    revisions = current_revisions(store)
+    return "+".join(sorted(revisions)) if revisions else None
 
 
 def upgrade(store: Store, revision: str = "head") -> tuple[str | None, str]:
     """Apply migrations; returns (revision before, revision after)."""
     before = current_revision(store)
-    _refuse_unknown(before)
+    _refuse_unknown(current_revisions(store))
     from alembic import command
 
     cfg = _config(store)
     with store.engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+        command.upgrade(cfg, "heads" if revision == "head" else revision)
     return before, current_revision(store) or ""
 
 
-def _refuse_unknown(revision: str | None) -> None:
-    if revision is None:
-        return
-    if revision not in KNOWN_REVISIONS:
+def _refuse_unknown(revisions: frozenset[str]) -> None:
+    unknown = sorted(revisions - known_revisions())
+    if unknown:
         raise ConfigError(
-            f"the database has schema revision {revision}, which this byraa does not know: "
+            f"the database has schema revision {'+'.join(unknown)}, which this byraa does not know: "
             "it was written by a newer byraa. Upgrade byraa; nothing was changed."
         )
 
 
 def check_current(store: Store) -> None:
     """Refuse a database whose schema is not exactly this byraa's head."""
-    revision = current_revision(store)
-    _refuse_unknown(revision)
-    if revision != head_revision():
-        state = "an empty database" if revision is None else f"schema revision {revision}"
+    revisions = current_revisions(store)
+    _refuse_unknown(revisions)
+    if revisions != heads():
+        state = "an empty database" if not revisions else f"schema revision {current_revision(store)}"
         raise ConfigError(
             f"{store.display_url} has {state}; run `byraa db upgrade` to bring it to {head_revision()}"
         )
 
 
 def is_empty(store: Store) -> bool:
-    return current_revision(store) is None
+    return not current_revisions(store)
