@@ -23,6 +23,7 @@ SUBCOMMANDS = {
     "db": "byraa.headless.db",
     "deadlines": "byraa.headless.deadlines",
     "demo": "byraa.headless.demo",
+    "feedback": "byraa.headless.feedback",
     "groups": "byraa.headless.groups",
     "init": "byraa.headless.init",
     "locate": "byraa.headless.locate",
