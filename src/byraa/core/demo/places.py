@@ -87,16 +87,16 @@ MUNICIPALITIES: tuple[Municipality, ...] = (
     Municipality("Molde", "1", 2, (("6413", "Molde"), ("6415", "Molde"))),
     Municipality("Kongsberg", "1", 2, (("3616", "Kongsberg"),)),
     # Zone 1a: the fribeløp zone.
-    Municipality("Selbu", "1a", 1, (("7580", "Selbu"),)),
-    Municipality("Midtre Gauldal", "1a", 1, (("7290", "Støren"),)),
-    Municipality("Ørland", "1a", 1, (("7130", "Brekstad"),)),
+    Municipality("Selbu", "1a", 2, (("7580", "Selbu"),)),
+    Municipality("Midtre Gauldal", "1a", 2, (("7290", "Støren"),)),
+    Municipality("Ørland", "1a", 2, (("7130", "Brekstad"),)),
     # Zone 2.
-    Municipality("Gjerstad", "2", 1, (("4980", "Gjerstad"),)),
-    Municipality("Åmli", "2", 1, (("4865", "Åmli"),)),
+    Municipality("Gjerstad", "2", 2, (("4980", "Gjerstad"),)),
+    Municipality("Åmli", "2", 2, (("4865", "Åmli"),)),
     # Zone 3.
-    Municipality("Røros", "3", 1, (("7374", "Røros"),)),
-    Municipality("Oppdal", "3", 1, (("7340", "Oppdal"),)),
-    Municipality("Tydal", "3", 1, (("7590", "Tydal"),)),
+    Municipality("Røros", "3", 2, (("7374", "Røros"),)),
+    Municipality("Oppdal", "3", 2, (("7340", "Oppdal"),)),
+    Municipality("Tydal", "3", 2, (("7590", "Tydal"),)),
     # Zone 4: Nordland and Troms outside Bodø, Tromsø and Nord-Troms.
     Municipality("Narvik", "4", 2, (("8514", "Narvik"), ("8517", "Narvik"))),
     Municipality("Harstad", "4", 2, (("9405", "Harstad"), ("9406", "Harstad"))),
@@ -118,5 +118,8 @@ MUNICIPALITIES: tuple[Municipality, ...] = (
 )
 
 MUNICIPALITY_WEIGHTS: tuple[int, ...] = tuple(m.weight for m in MUNICIPALITIES)
+
+CITIES: tuple[Municipality, ...] = tuple(m for m in MUNICIPALITIES if m.zone == "1" and m.weight >= 4)
+"""Where a large client's head office is."""
 
 BY_NAME: dict[str, Municipality] = {m.name: m for m in MUNICIPALITIES}

@@ -1,0 +1,16 @@
+"""The deterministic synthetic demo agency (``byraa demo``, benchmarks and UI tests).
+
+``build_demo(store, clients=60, seed=1, manager_login=..., today=...)`` fills an empty,
+migrated store with one agency: clients of every size and trade with their sub-units,
+employees on Tenor synthetic national ids, employments and leaves, twelve months of
+payroll runs, a-meldinger with feedback, monthly activity, staff with grants, and client
+groups. The same (seed, clients, today) always gives the same data.
+
+Modules: ``names``/``places``/``industries`` hold the vocabulary, ``numbers`` the
+synthetic identifiers, ``clients``/``people``/``payroll``/``reporting``/``staff`` plan
+each part, and ``builder`` writes it all in bulk.
+"""
+
+from byraa.core.demo.builder import DemoSummary, build_demo
+
+__all__ = ["DemoSummary", "build_demo"]
