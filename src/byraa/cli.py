@@ -18,6 +18,7 @@ from byraa.core.errors import UserError
 
 SUBCOMMANDS = {
     "access": "byraa.headless.access",
+    "archive": "byraa.headless.archive",
     "clients": "byraa.headless.clients",
     "dashboard": "byraa.headless.dashboard",
     "db": "byraa.headless.db",
@@ -25,9 +26,11 @@ SUBCOMMANDS = {
     "demo": "byraa.headless.demo",
     "feedback": "byraa.headless.feedback",
     "groups": "byraa.headless.groups",
+    "import": "byraa.headless.imports",
     "init": "byraa.headless.init",
     "locate": "byraa.headless.locate",
     "reports": "byraa.headless.reports",
+    "taxcards": "byraa.headless.taxcards",
 }
 """Subcommand name -> module with a ``command``; imported only when that command runs, so
 a bare ``byraa`` (the TUI) does not pay for every headless command's imports."""

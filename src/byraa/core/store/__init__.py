@@ -1,5 +1,6 @@
 """The store: one engine per process, built from settings at start, never at import."""
 
 from byraa.core.store.engine import Store, open_store
+from byraa.core.store import models_altinn as _models_altinn  # noqa: F401  (registers the Altinn tables)
 
 __all__ = ["Store", "open_store"]

@@ -1,0 +1,98 @@
+"""Tables of the Altinn side: tax cards, connection settings, archive exchange details.
+
+Kept apart from ``models.py`` (issue 3); ``byraa.core.store`` imports this module so the
+tables register on ``SQLModel.metadata`` with the others. Migration ``0002`` creates them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+TAX_CARD_KINDS = ("trekktabell", "trekkprosent", "frikort", "none")
+ENVIRONMENTS = ("sandbox", "test", "production")
+
+
+class TaxCard(SQLModel, table=True):
+    """One tax-card result for an employee and income year, as Skatteetaten answered.
+
+    A new answer for the same (client, employee, year) becomes the current one; the
+    older rows stay as history with ``is_current`` false. A partial unique index keeps
+    one current row per (client, employee, year) even under concurrent imports.
+    """
+
+    __tablename__ = "tax_card"
+    __table_args__ = (
+        Index(
+            "uq_tax_card_current", "client_id", "employee_id", "income_year", unique=True,
+            sqlite_where=text("is_current = 1"), postgresql_where=text("is_current"),
+        ),
+        Index("ix_tax_card_client_year", "client_id", "income_year"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id")
+    employee_id: int = Field(foreign_key="employee.id", index=True)
+    income_year: int
+    fetched_at: datetime
+    result: str = Field(max_length=60)
+    """resultatForSkattekort, camelCase (``skattekortopplysningerOK``, ``ikkeSkattekort`` …)."""
+    kind: str = Field(default="none", max_length=16)
+    """Of the main deduction: trekktabell, trekkprosent, frikort, or none (no card)."""
+    table_number: str | None = Field(default=None, max_length=8)
+    percentage: float | None = None
+    free_card_amount: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    """Frikort amount in øre; ``None`` when the card names no amount."""
+    months: float | None = None
+    trekkode: str | None = Field(default=None, max_length=80)
+    """Trekkode of the main deduction (loennFraHovedarbeidsgiver when present)."""
+    tilleggsopplysning: str | None = Field(default=None, max_length=300)
+    """Comma-separated, camelCase."""
+    card_id: str | None = Field(default=None, max_length=40)
+    issued_date: date | None = None
+    deductions: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    """Every forskuddstrekk of the card as JSON (the main one is also in the columns)."""
+    source_archive_id: int | None = Field(default=None, foreign_key="archive_file.id")
+    is_current: bool = True
+
+
+class AltinnConnection(SQLModel, table=True):
+    """Connection settings: the agency's (``scope`` = "agency") or one client's own.
+
+    Never the private key: only the path of a key file readable by its owner alone.
+    """
+
+    __tablename__ = "altinn_connection"
+
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(max_length=40, unique=True)
+    """``agency`` or ``client:<client id>``."""
+    client_id: int | None = Field(default=None, foreign_key="client.id")
+    environment: str = Field(default="sandbox", max_length=16)
+    maskinporten_client_id: str = Field(default="", max_length=100)
+    key_id: str = Field(default="", max_length=100)
+    key_path: str = Field(default="", max_length=500)
+    system_user_org: str = Field(default="", max_length=9)
+    base_url: str | None = Field(default=None, max_length=300)
+    """Only for the sandbox environment: where ``byraa sandbox`` listens."""
+    updated_at: datetime
+    updated_by: str = Field(max_length=64)
+
+
+class ArchiveExchange(SQLModel, table=True):
+    """The HTTP side of an archived file: method, URL, status and redacted headers."""
+
+    __tablename__ = "archive_exchange"
+    __table_args__ = (UniqueConstraint("archive_id", name="uq_archive_exchange_archive"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    archive_id: int = Field(foreign_key="archive_file.id")
+    method: str | None = Field(default=None, max_length=10)
+    url: str | None = Field(default=None, max_length=1000)
+    status_code: int | None = None
+    headers: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    """JSON object of the headers with Authorization and other secrets redacted."""
+    note: str | None = Field(default=None, max_length=300)
+    """E.g. why the body was redacted (token exchanges) or could not be parsed."""

@@ -1,0 +1,326 @@
+"""Tax cards in the store: importing answer files and listing a client's cards.
+
+An import is all-or-nothing per file: every employer in the file must be a client of
+the agency (and one the user has access to), otherwise a ``UserError`` names the file
+and the org number and nothing is written. Persons not yet registered on the client
+become employees without employment. A person's bad entry (invalid national id, an
+unreadable card) is a per-person result in the summary, never a refusal of the file.
+
+A new answer for (client, employee, income year) becomes the current card; the one it
+replaces stays as history. The same card fetched again changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from byraa.core import access, archive, audit, clock, ids
+from byraa.core.errors import NotFound, UserError
+from byraa.core.identity import Identity
+from byraa.core.store import Store
+from byraa.core.store.models import Client, Employee
+from byraa.core.store.models_altinn import TaxCard
+from byraa.core.taxcards.parse import AnswerRejected, PersonResult, TaxCardAnswer, parse_answer
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""The portal's own limit is 1 MB (≈15 000 persons); 20 MB leaves room for JSON."""
+
+_UNUSABLE_STATUSES = ("UGYLDIG_INNTEKTSAAR", "UGYLDIG_FORESPOERSEL", "ENDRINGSFORESPOERSEL_UTEN_TIDLIGERE_BESTILLING")
+
+
+@dataclass(frozen=True)
+class PersonError:
+    file: str
+    org_number: str
+    national_id: str
+    """Masked."""
+    reason: str
+
+
+@dataclass
+class ImportSummary:
+    files: int = 0
+    persons: int = 0
+    cards: int = 0
+    """New current results written (cards and no-card results alike)."""
+    unchanged: int = 0
+    new_employees: int = 0
+    errors: list[PersonError] = field(default_factory=list)
+    archive_ids: list[int] = field(default_factory=list)
+
+    def merge(self, other: ImportSummary) -> None:
+        self.files += other.files
+        self.persons += other.persons
+        self.cards += other.cards
+        self.unchanged += other.unchanged
+        self.new_employees += other.new_employees
+        self.errors.extend(other.errors)
+        self.archive_ids.extend(other.archive_ids)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    path: Path
+    data: bytes
+    answer: TaxCardAnswer
+    clients: dict[str, Client]
+
+
+def _read(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read the file ({exc.strerror})") from None
+    if size > MAX_FILE_BYTES:
+        raise UserError(f"{path}: the file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,} bytes")
+    try:
+        with path.open("rb") as fh:
+            return fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read the file ({exc.strerror})") from None
+
+
+def _prepare(store: Store, who: Identity, path: Path) -> _Prepared:
+    data = _read(path)
+    if len(data) > MAX_FILE_BYTES:
+        raise UserError(f"{path}: the file is over the limit of {MAX_FILE_BYTES:,} bytes")
+    try:
+        answer = parse_answer(data)
+    except AnswerRejected as exc:
+        raise UserError(f"{path}: not a tax-card answer: {exc.reason}") from None
+    if answer.status in _UNUSABLE_STATUSES:
+        raise UserError(f"{path}: the answer's status is {answer.status}; it holds no tax cards")
+    clients: dict[str, Client] = {}
+    with store.session() as session:
+        for employer in answer.employers:
+            org = employer.org_number
+            if reason := ids.org_number_error(org):
+                raise UserError(f"{path}: arbeidsgiver {org or '(empty)'}: {reason}; nothing was imported")
+            client = session.scalars(select(Client).where(Client.org_number == org)).first()
+            if client is None:
+                raise UserError(
+                    f"{path}: arbeidsgiver {org} is not a client of the agency; add the client first "
+                    "(nothing was imported)"
+                )
+            access.require_client(session, who, client.id or 0, f"{client.org_number} {client.name}")
+            clients[org] = client
+    return _Prepared(path, data, answer, clients)
+
+
+def _deductions_json(person: PersonResult) -> str | None:
+    if not person.deductions:
+        return None
+    return json.dumps([asdict(d) for d in person.deductions], ensure_ascii=False, sort_keys=True)
+
+
+def _same(card: TaxCard, person: PersonResult) -> bool:
+    return (
+        card.result == person.result
+        and card.card_id == person.card_id
+        and card.issued_date == person.issued_date
+        and (card.deductions or None) == _deductions_json(person)
+        and (card.tilleggsopplysning or None) == (",".join(person.tilleggsopplysning) or None)
+    )
+
+
+def store_answer(
+    session: Session,
+    who: Identity,
+    answer: TaxCardAnswer,
+    clients: dict[str, Client],
+    *,
+    source_archive_id: int | None,
+    label: str,
+    fetched_at: datetime | None = None,
+) -> ImportSummary:
+    """Write one parsed answer's results (in the caller's transaction).
+
+    ``clients`` maps each employer's org number to its client (already checked). Also
+    used by the bulk fetch job for answers that came through the Altinn client.
+    """
+    summary = ImportSummary()
+    fetched_at = fetched_at or clock.now()
+    for employer in answer.employers:
+        client = clients[employer.org_number]
+        assert client.id is not None
+        known = {
+            e.national_id: e
+            for e in session.scalars(select(Employee).where(Employee.client_id == client.id))
+        }
+        for person in employer.persons:
+            summary.persons += 1
+            if person.error or person.income_year is None:
+                summary.errors.append(PersonError(
+                    label, employer.org_number, ids.mask_national_id(person.national_id),
+                    person.error or "the answer has no inntektsaar for this person",
+                ))
+                continue
+            employee = known.get(person.national_id)
+            if employee is None:
+                employee = Employee(client_id=client.id, national_id=person.national_id, name="")
+                session.add(employee)
+                session.flush()
+                known[person.national_id] = employee
+                summary.new_employees += 1
+            current = session.scalars(
+                select(TaxCard).where(
+                    TaxCard.client_id == client.id, TaxCard.employee_id == employee.id,
+                    TaxCard.income_year == person.income_year, TaxCard.is_current.is_(True),
+                )
+            ).first()
+            if current is not None and _same(current, person):
+                summary.unchanged += 1
+                continue
+            if current is not None:
+                current.is_current = False
+                session.add(current)
+                session.flush()
+            main = person.main
+            session.add(TaxCard(
+                client_id=client.id, employee_id=employee.id or 0, income_year=person.income_year,
+                fetched_at=fetched_at, result=person.result, kind=main.kind if main else "none",
+                table_number=main.table_number if main else None,
+                percentage=main.percentage if main else None,
+                free_card_amount=main.free_card_amount if main else None,
+                months=main.months if main else None, trekkode=main.trekkode if main else None,
+                tilleggsopplysning=",".join(person.tilleggsopplysning)[:300] or None,
+                card_id=person.card_id, issued_date=person.issued_date,
+                deductions=_deductions_json(person), source_archive_id=source_archive_id, is_current=True,
+            ))
+            summary.cards += 1
+        session.flush()
+    return summary
+
+
+def _write(store: Store, who: Identity, prepared: _Prepared) -> ImportSummary:
+    label = str(prepared.path)
+    only = next(iter(prepared.clients.values())) if len(prepared.clients) == 1 else None
+    years = {p.income_year for e in prepared.answer.employers for p in e.persons if p.income_year}
+    try:
+        with store.session() as session:
+            archive_id = archive.add(session, archive.ArchiveRecord(
+                kind="taxcard", direction="in", content=prepared.data,
+                client_id=only.id if only else None,
+                period=f"{min(years)}" if len(years) == 1 else None,
+                filename=prepared.path.name,
+                content_type="application/xml" if prepared.answer.format == "xml" else "application/json",
+                note="imported from a file",
+            ), user_login=who.login)
+            summary = store_answer(session, who, prepared.answer, prepared.clients,
+                                   source_archive_id=archive_id, label=label)
+            summary.files = 1
+            summary.archive_ids.append(archive_id)
+            for org, client in prepared.clients.items():
+                audit.record(session, actor=who.login, action="taxcards.import", entity="archive_file",
+                             entity_id=archive_id, client_id=client.id,
+                             after={"file": prepared.path.name, "org_number": org, "cards": summary.cards,
+                                    "new_employees": summary.new_employees, "errors": len(summary.errors)})
+    except IntegrityError:
+        raise UserError(
+            f"{prepared.path}: another import changed the same tax cards at the same time; "
+            "nothing was imported from this file, run it again"
+        ) from None
+    return summary
+
+
+def import_files(store: Store, who: Identity, paths: Sequence[str | os.PathLike[str]]) -> ImportSummary:
+    """Import tax-card answer files (XML v3 or the API's JSON).
+
+    Every file is read and checked before anything is written, so one bad file (or an
+    employer that is not a client) refuses the whole command with nothing changed.
+    """
+    if not paths:
+        raise UserError("no files given")
+    prepared = [_prepare(store, who, Path(p)) for p in paths]
+    total = ImportSummary()
+    for item in prepared:
+        total.merge(_write(store, who, item))
+    return total
+
+
+def import_file(store: Store, who: Identity, path: str | os.PathLike[str]) -> ImportSummary:
+    return import_files(store, who, [path])
+
+
+# --- Listing -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaxCardRow:
+    employee_id: int
+    national_id: str
+    """Masked (``010190*****``) unless revealed."""
+    name: str
+    income_year: int
+    result: str
+    kind: str
+    table_number: str | None
+    percentage: float | None
+    free_card_amount: int | None
+    """Øre."""
+    months: float | None
+    trekkode: str | None
+    tilleggsopplysning: tuple[str, ...]
+    card_id: str | None
+    issued_date: date | None
+    fetched_at: datetime
+    current: bool
+
+
+def list_cards(
+    store: Store,
+    who: Identity,
+    client: str,
+    year: int | None = None,
+    *,
+    reveal: bool = False,
+    history: bool = False,
+) -> list[TaxCardRow]:
+    """A client's tax cards (current ones unless ``history``), national ids masked.
+
+    ``reveal`` shows the full national ids; it needs access to the client like any
+    listing, and each reveal is written to the audit log.
+    """
+    with store.session() as session:
+        row = session.scalars(select(Client).where(Client.org_number == client)).first()
+        if row is None:
+            raise NotFound(f"no client with the organisation number {client}")
+        access.require_client(session, who, row.id or 0, f"{row.org_number} {row.name}")
+        query = (
+            select(TaxCard, Employee)
+            .join(Employee, Employee.id == TaxCard.employee_id)
+            .where(TaxCard.client_id == row.id)
+            .order_by(TaxCard.income_year.desc(), Employee.name, Employee.national_id, TaxCard.id.desc())
+        )
+        if year is not None:
+            query = query.where(TaxCard.income_year == year)
+        if not history:
+            query = query.where(TaxCard.is_current.is_(True))
+        rows = [
+            TaxCardRow(
+                e.id or 0, e.national_id if reveal else ids.mask_national_id(e.national_id), e.name,
+                c.income_year, c.result, c.kind, c.table_number, c.percentage, c.free_card_amount, c.months,
+                c.trekkode, tuple(t for t in (c.tilleggsopplysning or "").split(",") if t), c.card_id,
+                c.issued_date, c.fetched_at, c.is_current,
+            )
+            for c, e in session.execute(query)
+        ]
+        if reveal:
+            audit.record(session, actor=who.login, action="national_id.reveal", entity="tax_card",
+                         client_id=row.id,
+                         after={"listing": "taxcards", "year": year,
+                                "employee_ids": sorted({r.employee_id for r in rows})})
+        return rows
+
+
+def employers_in(answer: TaxCardAnswer) -> Iterable[str]:
+    return (e.org_number for e in answer.employers)

@@ -1,0 +1,211 @@
+"""The one way byraa reads XML: a hardened lxml parser and a size limit.
+
+Every XML document byraa reads (tax-card answers, a-meldinger, A07 files, SAF-T) comes
+from outside and may be hostile. This module is the only place that builds an lxml
+parser, with:
+
+- no entity substitution, no DTD loading or validation, no network access;
+- ``huge_tree`` off (libxml2's own limits on depth and text node size stay on);
+- a byte-size limit checked *before* anything is parsed (a file's size from ``stat``);
+- any ``<!DOCTYPE`` refused outright, so internal entity bombs (billion laughs) and
+  external DTDs never reach the parser.
+
+Failures raise ``XmlRejected`` with a short reason that never quotes the document (it
+may hold national ids, or the contents of a file an XXE tried to pull in).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+"""20 MB: far above a tax-card answer for 1 000 persons or a large client's a-melding."""
+
+# "<!DOCTYPE" as it looks in the encodings a document may declare (UTF-8/ASCII/Latin-1,
+# UTF-16 both ways). A doctype may only stand before the root element, but a scan of the
+# whole document costs little and also catches one hidden behind a long comment.
+_DOCTYPE_MARKERS = tuple(
+    "<!DOCTYPE".encode(enc) for enc in ("ascii", "utf-16-le", "utf-16-be")
+)
+_DOCTYPE_MARKERS += tuple(m.lower() for m in _DOCTYPE_MARKERS)
+
+
+class XmlRejected(ValueError):
+    """An XML document byraa will not read; ``reason`` is short and quotes nothing."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def make_parser(*, remove_comments: bool = True) -> etree.XMLParser:
+    """The hardened parser (a new one each call: lxml parsers are not thread-safe)."""
+    from lxml import etree
+
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=remove_comments,
+        remove_pis=True,
+        collect_ids=False,
+    )
+
+
+def _check_size(size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise XmlRejected(f"the document is {size:,} bytes, over the limit of {max_bytes:,} bytes")
+
+
+def _has_doctype(chunk: bytes) -> bool:
+    return any(marker in chunk for marker in _DOCTYPE_MARKERS)
+
+
+def _syntax_reason(exc: Exception) -> str:
+    line = getattr(exc, "lineno", None)
+    position = getattr(exc, "position", None)
+    where = ""
+    if line:
+        where = f" (line {line}"
+        if position and len(position) > 1 and position[1]:
+            where += f", column {position[1]}"
+        where += ")"
+    return f"not well-formed XML{where}"
+
+
+def parse_bytes(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Element:
+    """Parse a whole document held in memory; returns the root element."""
+    from lxml import etree
+
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise XmlRejected("the document is not bytes")
+    data = bytes(data)
+    _check_size(len(data), max_bytes)
+    if not data.strip():
+        raise XmlRejected("the document is empty")
+    if _has_doctype(data):
+        raise XmlRejected("the document has a DOCTYPE (DTDs and entities are refused)")
+    try:
+        root = etree.fromstring(data, make_parser())
+    except etree.XMLSyntaxError as exc:
+        raise XmlRejected(_syntax_reason(exc)) from None
+    except (ValueError, etree.LxmlError) as exc:
+        raise XmlRejected(f"unreadable XML ({type(exc).__name__})") from None
+    if root is None:
+        raise XmlRejected("the document has no root element")
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise XmlRejected("the document has a DOCTYPE (DTDs and entities are refused)")
+    return root
+
+
+def read_limited(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """A file's bytes, refused by its size before any of it is read."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise XmlRejected(f"cannot read the file ({exc.strerror or type(exc).__name__})") from None
+    _check_size(size, max_bytes)
+    with p.open("rb") as fh:
+        data = fh.read(max_bytes + 1)
+    _check_size(len(data), max_bytes)  # the file grew after stat
+    return data
+
+
+def parse_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Element:
+    return parse_bytes(read_limited(path, max_bytes=max_bytes), max_bytes=max_bytes)
+
+
+class _GuardedReader:
+    """A file wrapper for ``iterparse``: counts bytes against the limit, refuses DOCTYPE."""
+
+    def __init__(self, fh: IO[bytes], max_bytes: int) -> None:
+        self._fh = fh
+        self._max = max_bytes
+        self._seen = 0
+        self._tail = b""
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._fh.read(size if size and size > 0 else 64 * 1024)
+        self._seen += len(chunk)
+        _check_size(self._seen, self._max)
+        window = self._tail + chunk
+        if _has_doctype(window):
+            raise XmlRejected("the document has a DOCTYPE (DTDs and entities are refused)")
+        self._tail = window[-24:]
+        return chunk
+
+
+def iterparse(
+    source: str | os.PathLike[str] | IO[bytes],
+    *,
+    events: tuple[str, ...] = ("end",),
+    tag: Any = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Iterator[tuple[str, etree._Element]]:
+    """Stream (event, element) pairs with the same hardening, for large imports.
+
+    The caller should ``clear()`` elements it is done with to keep memory flat.
+    """
+    from lxml import etree
+
+    own = isinstance(source, str | os.PathLike)
+    if own:
+        try:
+            size = Path(source).stat().st_size  # type: ignore[arg-type]
+        except OSError as exc:
+            raise XmlRejected(f"cannot read the file ({exc.strerror or type(exc).__name__})") from None
+        _check_size(size, max_bytes)
+        fh: IO[bytes] = open(source, "rb")  # noqa: SIM115
+    else:
+        fh = source  # type: ignore[assignment]
+    try:
+        reader = _GuardedReader(fh, max_bytes)
+        parser = etree.iterparse(
+            reader, events=events, tag=tag, resolve_entities=False, no_network=True, load_dtd=False,
+            dtd_validation=False, huge_tree=False, remove_comments=True, remove_pis=True,
+        )
+        try:
+            yield from parser
+        except etree.XMLSyntaxError as exc:
+            raise XmlRejected(_syntax_reason(exc)) from None
+        except XmlRejected:
+            raise
+        except etree.LxmlError as exc:
+            raise XmlRejected(f"unreadable XML ({type(exc).__name__})") from None
+    finally:
+        if own:
+            fh.close()
+
+
+def pretty(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """The document re-indented for reading (through the hardened parser)."""
+    from lxml import etree
+
+    root = parse_bytes(data, max_bytes=max_bytes)
+    etree.indent(root, space="  ")
+    return etree.tostring(root, encoding="unicode", pretty_print=True)
+
+
+def local_name(element: etree._Element) -> str:
+    """The tag without its ``{namespace}``."""
+    tag = element.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def namespace(element: etree._Element) -> str | None:
+    tag = element.tag
+    if isinstance(tag, str) and tag.startswith("{"):
+        return tag[1:].split("}", 1)[0]
+    return None
