@@ -1,0 +1,232 @@
+"""The clients (SPEC 4.2): every client of the agency, filter, sort, mark, open.
+
+Every staff user sees every client's row (that is how an agency is run); a client the
+user has no access to is shown dimmed with a lock, and opening it says so instead of
+showing anything of its payroll.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input
+from textual.worker import Worker, WorkerState
+
+from byraa.commands import PaletteCommand
+from byraa.core import clients as core_clients
+from byraa.core import formatting as fmt
+from byraa.core import ids
+from byraa.core.clients import ClientRow
+from byraa.core.i18n import _
+from byraa.screens.words import amelding_status, client_status
+from byraa.widgets.bindings import LocalizedBindings, N_
+from byraa.widgets.filter_bar import FilterBar
+from byraa.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
+
+LOCK = "⊘"
+
+
+def amelding_period(period: str | None) -> str:
+    """``2026-10`` -> ``10.2026`` (months the Norwegian way)."""
+    return f"{period[5:7]}.{period[:4]}" if period else ""
+
+
+class ClientsScreen(LocalizedBindings, Screen):
+    """The agency's client list."""
+
+    CSS_PATH = "clients.tcss"
+    HELP_TITLE = N_("Clients")
+    AUTO_FOCUS = "#clients-table"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", N_("Filter"), id="clients.filter", key_display="/"),
+        Binding("r", "reload", N_("Refresh"), id="clients.refresh", show=False),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        """The worker read the client list."""
+
+        rows: list[ClientRow]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, ClientRow] = {}
+        self.filter_text = ""
+        self.shown = 0
+        self.last_filter_ms: float | None = None
+        """How long the last filter took to apply (keystroke handler to table updated)."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield FilterBar(_("words to look for: name, org. no., status, responsible, group…"), id="filter")
+        yield MarkableTable(self._columns(), fixed_columns=2, id="clients-table",
+                            empty_text=_("No client matches the filter."))
+        yield Footer(show_command_palette=False)
+
+    @staticmethod
+    def _columns() -> list[Column]:
+        return [
+            Column("org_number", _("Org. no."), min_width=11, max_width=11),
+            Column("name", _("Client"), max_width=26),
+            Column("status", _("Status"), max_width=10),
+            Column("pay_day", _("Pay day"), justify="right", max_width=8),
+            Column("amelding", _("A-melding"), max_width=18),
+            Column("responsible", _("Responsible"), max_width=18),
+            Column("groups", _("Groups"), max_width=22),
+            Column("employees", _("Employees"), justify="right", max_width=9),
+        ]
+
+    def on_mount(self) -> None:
+        table = self.query_one(MarkableTable)
+        table.loading = True
+        table.focus()
+        self._update_subtitle()
+        self.load()
+
+    # --- Loading ---------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="clients", description="client list")
+    def load(self) -> None:
+        rows = core_clients.list_clients(self.app.workspace.store, self.app.who)
+        self.post_message(self.Loaded(rows))
+
+    def on_clients_screen_loaded(self, message: Loaded) -> None:
+        self.rows = {str(row.id): row for row in message.rows}
+        table = self.query_one(MarkableTable)
+        table.set_rows(self._table_row(row) for row in message.rows)
+        table.loading = False
+        if not isinstance(self.focused, Input):
+            table.focus()
+        self._apply_filter(self.filter_text)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.query_one(MarkableTable).loading = False
+            self.notify(str(event.worker.error), title=_("Could not read the clients"), severity="error", timeout=10)
+
+    def _table_row(self, row: ClientRow) -> Row:
+        status = client_status(row.status)
+        status_cell: Cell = (Toned(status, "warning") if row.status == "onboarding"
+                             else Toned(status, "muted") if row.status == "ended" else status)
+        amelding_text = f"{amelding_period(row.last_amelding_period)} {amelding_status(row.last_amelding_status)}".strip()
+        amelding_cell: Cell = (
+            Toned(amelding_text, "error") if row.last_amelding_status == "rejected"
+            else Toned(amelding_text, "warning") if row.last_amelding_status == "pending"
+            else amelding_text
+        )
+        responsible = ", ".join(row.responsible_names)
+        responsible_cell: Cell = responsible or Toned(_("none"), "warning")
+        return Row(
+            key=str(row.id),
+            cells=(
+                ids.format_org_number(row.org_number),
+                row.name,
+                status_cell,
+                fmt.pay_day(row.pay_day),
+                amelding_cell,
+                responsible_cell,
+                ", ".join(row.groups),
+                fmt.count(row.employees),
+            ),
+            sort_keys=(
+                row.org_number,
+                row.name.casefold(),
+                status,
+                row.pay_day,
+                (row.last_amelding_period or "", row.last_amelding_status or ""),
+                responsible.casefold() or "\uffff",
+                ", ".join(row.groups).casefold() or "\uffff",
+                row.employees,
+            ),
+            muted=not row.has_access,
+            flag=" " if row.has_access else LOCK,
+        )
+
+    # --- Filter ----------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        self.query_one(FilterBar).open()
+
+    def on_filter_bar_changed(self, event: FilterBar.Changed) -> None:
+        self._apply_filter(event.value)
+
+    def on_filter_bar_left(self, event: FilterBar.Left) -> None:
+        self.query_one(MarkableTable).focus()
+
+    def _apply_filter(self, text: str) -> None:
+        started = time.perf_counter()
+        self.filter_text = text
+        table = self.query_one(MarkableTable)
+        if text.strip():
+            matching = core_clients.filter_rows(list(self.rows.values()), text)
+            table.show_only(str(row.id) for row in matching)
+        else:
+            table.show_only(None)
+        self.shown = table.row_count
+        self._update_subtitle()
+        self.last_filter_ms = 1000 * (time.perf_counter() - started)
+
+    # --- Marks, subtitle ---------------------------------------------------------------
+
+    def on_markable_table_marks_changed(self, event: MarkableTable.MarksChanged) -> None:
+        self._update_subtitle()
+
+    @property
+    def marked_ids(self) -> list[int]:
+        return sorted(int(key) for key in self.query_one(MarkableTable).marked)
+
+    def _update_subtitle(self) -> None:
+        table = self.query_one(MarkableTable)
+        parts = [_("Clients")]
+        if self.rows:
+            if table.row_count != table.total_count:
+                parts.append(_("{shown} of {total}").format(shown=fmt.count(table.row_count),
+                                                              total=fmt.count(table.total_count)))
+            else:
+                parts.append(fmt.count(table.total_count))
+        if table.marked:
+            parts.append(_("{count} marked").format(count=fmt.count(len(table.marked))))
+        if self.filter_text.strip():
+            parts.append(_("filter “{text}”").format(text=self.filter_text.strip()))
+        self.sub_title = " · ".join(parts)
+
+    # --- Opening a client --------------------------------------------------------------
+
+    def on_markable_table_row_selected(self, event: MarkableTable.RowSelected) -> None:
+        row = self.rows.get(event.key)
+        if row is None:
+            return
+        if not row.has_access:
+            self.notify(
+                _("You have no access to {client}. An agency manager can grant it on the access screen.").format(
+                    client=f"{ids.format_org_number(row.org_number)} {row.name}"),
+                title=_("No access"), severity="error", timeout=10,
+            )
+            return
+        self.app.open_client(row.id)
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def palette_commands(self) -> Iterator[PaletteCommand]:
+        table = self.query_one(MarkableTable)
+        yield PaletteCommand(_("Clients: Filter"), _("Type words to narrow the list"), self.action_filter)
+        key = table.cursor_key
+        if key is not None and key in self.rows:
+            yield PaletteCommand(_("Clients: Open {client}").format(client=self.rows[key].name),
+                                 _("Employees, payroll runs and a-meldinger"), table.action_select)
+        yield PaletteCommand(_("Clients: Mark all"), _("Mark every client shown"), table.action_mark_all)
+        if table.marked:
+            yield PaletteCommand(_("Clients: Clear marks"), _("Unmark every client"), table.action_unmark_all)
+        for index, column in enumerate(table.columns):
+            yield PaletteCommand(_("Clients: Sort by {column}").format(column=column.label), "",
+                                 lambda index=index: table.sort_by(index))
+        yield PaletteCommand(_("Clients: Refresh"), _("Read the list again"), self.action_reload)

@@ -1,0 +1,1 @@
+"""Reusable widgets of the TUI (the only place ``DEFAULT_CSS`` is allowed)."""
