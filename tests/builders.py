@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from byraa.core import ids
+from byraa.core.activity import refresh_active_employees
 from byraa.core.identity import Identity, resolve
 from byraa.core.store import Store
 from byraa.core.store.models import (
@@ -111,4 +112,6 @@ def small_agency(store: Store) -> Small:
                                  deviations_rejection=2))
         s.add(AmeldingSubmission(client_id=small.clients["C"], period="2026-10", message_id="c2",
                                  submitted_at=datetime(2026, 11, 4, tzinfo=UTC), status="accepted"))
+        s.flush()
+        refresh_active_employees(s, ["2026-10", "2026-11"])
     return small

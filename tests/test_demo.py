@@ -176,9 +176,11 @@ def test_twelve_months_of_payroll_with_plausible_amounts(store) -> None:
     auto = [1 - r.payslips_manual / r.payslip_count for r in runs if r.kind == "regular" and r.payslip_count >= 20]
     assert max(auto) > 0.9 and min(auto) < max(auto)
     assert {r.status for r in runs if r.period == "2026-11"} >= {"posted", "open"}
-    # Activity follows the runs: one row per client-month with a run.
+    # Activity follows the runs: a row for every client-month with a run (and months
+    # with employees but no run yet, for the active-employee count).
     activity = _all(store, ClientActivity)
-    assert {(a.client_id, a.period) for a in activity} == set(regular)
+    assert {(a.client_id, a.period) for a in activity} >= set(regular)
+    assert all(a.active_employees > 0 for a in activity if (a.client_id, a.period) in set(regular))
     assert sum(a.absences for a in activity) > 0 and sum(a.travel_expense_claims for a in activity) > 0
 
 

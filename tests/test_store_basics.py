@@ -53,7 +53,8 @@ def test_empty_database_is_refused_until_upgraded(tmp_path) -> None:
 
 def test_newer_schema_is_refused_and_left_alone(store) -> None:
     with store.engine.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+        conn.execute(text("DELETE FROM alembic_version"))
+        conn.execute(text("INSERT INTO alembic_version (version_num) VALUES ('9999')"))
     with pytest.raises(ConfigError, match="newer byraa"):
         migrate.check_current(store)
     with pytest.raises(ConfigError, match="newer byraa"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from byraa.core import clock, deadlines, periods
@@ -22,7 +22,6 @@ from byraa.core.store.models import (
     Client,
     ClientAccess,
     ClientActivity,
-    Employment,
     PayrollRun,
 )
 
@@ -141,13 +140,14 @@ def _series(session: Session, who: Identity, scope: str, months: tuple[str, ...]
         )
     }
     activity = {
-        p: (int(travel or 0), int(absences or 0))
-        for p, travel, absences in session.execute(
+        p: (int(travel or 0), int(absences or 0), int(heads or 0))
+        for p, travel, absences, heads in session.execute(
             _where(
                 select(
                     ClientActivity.period,
                     func.sum(ClientActivity.travel_expense_claims),
                     func.sum(ClientActivity.absences),
+                    func.sum(ClientActivity.active_employees),
                 )
                 .where(ClientActivity.period.between(first, last))
                 .group_by(ClientActivity.period),
@@ -165,13 +165,12 @@ def _series(session: Session, who: Identity, scope: str, months: tuple[str, ...]
             )
         ).all()
     )
-    heads = _active_employees(session, who, scope, months)
     out: dict[str, list[float]] = {key: [] for key, _ in FIGURES}
     for p in months:
         clients, slips, manual, gross = runs.get(p, (0, 0, 0, 0))
-        travel, absences = activity.get(p, (0, 0))
+        travel, absences, heads = activity.get(p, (0, 0, 0))
         out["payroll_clients"].append(clients)
-        out["active_employees"].append(heads[p])
+        out["active_employees"].append(heads)
         out["payslips"].append(slips)
         out["travel_expenses"].append(travel or 0)
         out["absences"].append(absences or 0)
@@ -179,21 +178,6 @@ def _series(session: Session, who: Identity, scope: str, months: tuple[str, ...]
         out["amelding_rejected"].append(rejected.get(p, 0))
         out["total_pay"].append(gross)
     return out
-
-
-def _active_employees(session: Session, who: Identity, scope: str, months: tuple[str, ...]) -> dict[str, int]:
-    """Distinct employees with an employment active at some day of each month, in one pass."""
-    columns = []
-    for p in months:
-        start, end = periods.first_day(p), periods.last_day(p)
-        active = and_(Employment.start_date <= end, or_(Employment.end_date.is_(None), Employment.end_date >= start))
-        columns.append(func.count(func.distinct(case((active, Employment.employee_id), else_=literal(None)))))
-    query = _where(
-        select(*columns).where(Employment.start_date <= periods.last_day(months[-1])),
-        Employment.client_id, who, scope,
-    )
-    values = session.execute(query).one()
-    return {p: int(v or 0) for p, v in zip(months, values, strict=True)}
 
 
 def _attention(session: Session, who: Identity, scope: str, period: str) -> list[Attention]:

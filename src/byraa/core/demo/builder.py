@@ -22,6 +22,7 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from byraa.core import audit, periods
+from byraa.core.activity import refresh_active_employees
 from byraa.core.demo import names
 from byraa.core.demo.clients import ClientPlan, client_rows, plan_clients
 from byraa.core.demo.numbers import OrgNumbers
@@ -133,6 +134,7 @@ def build_demo(store: Store, *, clients: int = 60, seed: int = 1, manager_login:
             _bulk_insert(session, table, rows[table])
         if store.dialect == "postgresql":
             _advance_sequences(session, ids)
+        refresh_active_employees(session, sorted({m.period for m in months}))
         audit.record(
             session, actor=manager_login, action="demo.build", entity="agency", entity_id=agency["id"],
             after={"clients": clients, "seed": seed, "today": today.isoformat(), "employees": len(employees),

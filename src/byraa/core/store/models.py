@@ -199,7 +199,7 @@ class AmeldingSubmission(SQLModel, table=True):
 
 
 class ClientActivity(SQLModel, table=True):
-    """Per client and month: travel/expense claims and absences registered."""
+    """Per client and month: travel/expense claims, absences and active employees."""
 
     __tablename__ = "client_activity"
     __table_args__ = (UniqueConstraint("period", "client_id", name="uq_client_activity_period_client"),)
@@ -209,6 +209,10 @@ class ClientActivity(SQLModel, table=True):
     period: str = Field(max_length=7)
     travel_expense_claims: int = 0
     absences: int = 0
+    active_employees: int = 0
+    """Employees with an employment active some day of the month, kept by
+    ``byraa.core.activity.refresh_active_employees`` whenever employments change (the
+    dashboard sums it rather than recounting 40,000 employments on every paint)."""
 
 
 class ArchiveFile(SQLModel, table=True):

@@ -137,6 +137,7 @@ def upgrade() -> None:
     sa.Column('period', sqlmodel.sql.sqltypes.AutoString(length=7), nullable=False),
     sa.Column('travel_expense_claims', sa.Integer(), nullable=False),
     sa.Column('absences', sa.Integer(), nullable=False),
+    sa.Column('active_employees', sa.Integer(), nullable=False, server_default='0'),
     sa.ForeignKeyConstraint(['client_id'], ['client.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('period', 'client_id', name='uq_client_activity_period_client')
