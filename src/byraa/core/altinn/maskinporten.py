@@ -1,0 +1,234 @@
+"""Maskinporten: the JWT-bearer grant with a system user, and a token cache.
+
+The assertion (``altinn-contracts.md`` §2.1–2.2): RS256 with ``kid`` in the header;
+``aud`` = the issuer, ``iss`` = the client id, ``iat``/``exp`` at most 120 s apart, a fresh
+``jti``, ``scope``, and ``authorization_details`` naming the agency's system user
+(``urn:altinn:systemuser`` with ``systemuser_org`` ``0192:<orgnr>``). No other claims:
+Maskinporten answers unknown claims with "Invalid assertion".
+
+Tokens are cached per (scope, system user) until ``token_margin_seconds`` before they
+expire. Concurrent callers wanting the same token share one refresh (an asyncio lock
+per key, checked again after it is taken).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import stat
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from byraa.core.altinn.errors import AltinnError, MaskinportenError
+from byraa.core.altinn.settings import AltinnSettings
+
+GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Who byraa is towards Maskinporten. Holds the key file's path, never the key."""
+
+    client_id: str
+    key_id: str
+    key_path: str
+    system_user_org: str | None = None
+    """The org number of the system user's owner (the agency, for client relationships)."""
+
+
+def key_file_problem(path: str | os.PathLike[str]) -> str | None:
+    """Why the key file cannot be used, or ``None``: missing, not a file, or readable by others."""
+    p = Path(path).expanduser()
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        return f"the key file {p} does not exist"
+    except OSError as exc:
+        return f"the key file {p} cannot be read ({exc.strerror})"
+    if not stat.S_ISREG(st.st_mode):
+        return f"the key file {p} is not a file"
+    if st.st_mode & 0o077:
+        return (f"the key file {p} is readable by others (mode {stat.S_IMODE(st.st_mode):04o}); "
+                f"run `chmod 600 {p}`")
+    return None
+
+
+def load_private_key(path: str | os.PathLike[str]) -> bytes:
+    """The PEM bytes of the key file, refused unless only its owner can read it."""
+    if problem := key_file_problem(path):
+        raise AltinnError(problem, kind="config")
+    return Path(path).expanduser().read_bytes()
+
+
+def authorization_details(system_user_org: str) -> list[dict[str, Any]]:
+    return [{
+        "type": "urn:altinn:systemuser",
+        "systemuser_org": {"authority": "iso6523-actorid-upis", "ID": f"0192:{system_user_org}"},
+    }]
+
+
+def build_assertion(
+    credentials: Credentials,
+    private_key_pem: bytes,
+    *,
+    audience: str,
+    scope: str,
+    now: float,
+    lifetime: int = 120,
+    jti: str | None = None,
+) -> str:
+    """The signed JWT grant (RS256)."""
+    import jwt
+
+    if lifetime > 120:
+        raise ValueError("a Maskinporten assertion may live at most 120 seconds")
+    issued = int(now)
+    claims: dict[str, Any] = {
+        "aud": audience,
+        "iss": credentials.client_id,
+        "iat": issued,
+        "exp": issued + lifetime,
+        "jti": jti or str(uuid.uuid4()),
+        "scope": scope,
+    }
+    if credentials.system_user_org:
+        claims["authorization_details"] = authorization_details(credentials.system_user_org)
+    try:
+        return jwt.encode(claims, private_key_pem, algorithm="RS256", headers={"kid": credentials.key_id})
+    except (ValueError, TypeError) as exc:
+        raise AltinnError(f"the key file is not a usable RSA private key ({type(exc).__name__})",
+                          kind="config") from None
+
+
+@dataclass(frozen=True)
+class Token:
+    access_token: str
+    expires_at: float
+    scope: str
+
+    def __repr__(self) -> str:  # never print the token itself
+        return f"Token(scope={self.scope!r}, expires_at={self.expires_at})"
+
+
+PostForm = Callable[[str, Callable[[], dict[str, str]]], Awaitable[tuple[int, bytes]]]
+"""(url, form factory) -> (status, body): the client's archived, retried POST; the factory
+is called for each attempt so a retry never reuses an assertion (``jti``)."""
+GetText = Callable[[str, str], Awaitable[tuple[int, bytes]]]
+"""(url, bearer token) -> (status, body)."""
+
+
+class TokenProvider:
+    """Maskinporten tokens (and Altinn exchanged tokens), cached and refreshed once."""
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        settings: AltinnSettings,
+        post_form: PostForm,
+        get_text: GetText | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+        key_loader: Callable[[str], bytes] = load_private_key,
+    ) -> None:
+        self.credentials = credentials
+        self.settings = settings
+        self._post_form = post_form
+        self._get_text = get_text
+        self._clock = clock
+        self._key_loader = key_loader
+        self._cache: dict[tuple[str, str], Token] = {}
+        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+        self.fetches = 0
+        """How many tokens were actually requested (tests: one refresh under concurrency)."""
+
+    def _valid(self, key: tuple[str, str]) -> Token | None:
+        token = self._cache.get(key)
+        if token and token.expires_at - self.settings.token_margin_seconds > self._clock():
+            return token
+        return None
+
+    async def token(self, scope: str) -> str:
+        """A Maskinporten access token for ``scope`` with the system user."""
+        key = ("mp", scope)
+        if cached := self._valid(key):
+            return cached.access_token
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            if cached := self._valid(key):
+                return cached.access_token
+            token = await self._fetch(scope)
+            self._cache[key] = token
+            return token.access_token
+
+    async def _fetch(self, scope: str) -> Token:
+        pem = self._key_loader(self.credentials.key_path)
+
+        def form() -> dict[str, str]:  # a fresh assertion (new jti, iat) for every attempt
+            assertion = build_assertion(
+                self.credentials, pem, audience=self.settings.maskinporten_issuer, scope=scope,
+                now=self._clock(), lifetime=self.settings.assertion_lifetime_seconds,
+            )
+            return {"grant_type": GRANT_TYPE, "assertion": assertion}
+
+        self.fetches += 1
+        status, body = await self._post_form(self.settings.maskinporten_token_url, form)
+        now = self._clock()
+        try:
+            data = json.loads(body)
+        except ValueError:
+            data = None
+        if status != 200:
+            if isinstance(data, dict) and "error" in data:
+                raise MaskinportenError(str(data.get("error")), str(data.get("error_description") or ""),
+                                        status=status)
+            raise AltinnError(f"Maskinporten answered HTTP {status}", kind="auth", status=status)
+        if not isinstance(data, dict) or not isinstance(data.get("access_token"), str):
+            raise AltinnError("Maskinporten's answer has no access token", kind="malformed", status=status)
+        try:
+            expires_in = float(data.get("expires_in", 120))
+        except (TypeError, ValueError):
+            expires_in = 120.0
+        return Token(data["access_token"], now + expires_in, str(data.get("scope") or scope))
+
+    async def altinn_token(self, scope: str) -> str:
+        """The Maskinporten token exchanged for an Altinn token (for Altinn's own APIs)."""
+        if self._get_text is None:
+            raise AltinnError("no Altinn token exchange configured", kind="config")
+        key = ("altinn", scope)
+        if cached := self._valid(key):
+            return cached.access_token
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            if cached := self._valid(key):
+                return cached.access_token
+            mp = await self.token(scope)
+            status, body = await self._get_text(self.settings.altinn_exchange_url, mp)
+            if status != 200:
+                raise AltinnError(f"the Altinn token exchange answered HTTP {status}", kind="auth", status=status)
+            text = body.decode("utf-8", "replace").strip().strip('"')
+            if not text:
+                raise AltinnError("the Altinn token exchange returned no token", kind="malformed")
+            expires_at = _jwt_exp(text) or (self._clock() + 120)
+            token = Token(text, expires_at, scope)
+            self._cache[key] = token
+            return text
+
+    def forget(self) -> None:
+        """Drop cached tokens (after a 401, or when settings change)."""
+        self._cache.clear()
+
+
+def _jwt_exp(token: str) -> float | None:
+    """The ``exp`` of a JWT read without verifying (only to time the cache)."""
+    import jwt
+
+    try:
+        exp = jwt.decode(token, options={"verify_signature": False}).get("exp")
+    except jwt.PyJWTError:
+        return None
+    return float(exp) if isinstance(exp, int | float) else None

@@ -1,0 +1,220 @@
+"""The sandbox's synthetic answers, deterministic from their inputs.
+
+A person's tax card follows from the national id (a hash picks the kind and figures),
+so the same person gets the same card on every run and in every test. Given a store,
+the sandbox also follows the agency's data: an employer that is not a client is an
+``ugyldigOrganisasjonsnummer``, A07 months sum the client's payroll runs (with a few
+planted differences), and addresses are the employees' own (a few differ on purpose).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from byraa.core import ids
+from byraa.core.taxcards.parse import Deduction, PersonResult
+
+if TYPE_CHECKING:
+    from byraa.core.store import Store
+
+
+def _h(*parts: object) -> int:
+    return int.from_bytes(hashlib.sha256("|".join(map(str, parts)).encode()).digest()[:8], "big")
+
+
+def income_year_problem(year: int, today: date) -> bool:
+    """True when Skatteetaten answers ``UGYLDIG_INNTEKTSAAR`` (§1.7).
+
+    Next year's cards not before 15 December; last year's not after June; no other years.
+    """
+    if year == today.year:
+        return False
+    if year == today.year + 1:
+        return today < date(today.year, 12, 15)
+    if year == today.year - 1:
+        return today.month > 6
+    return True
+
+
+def person_result(org_number: str, national_id: str, year: int, *, employer_ok: bool = True) -> PersonResult:
+    """The sandbox's answer for one person (all three card kinds, no card, no withholding)."""
+    if not employer_ok:
+        return PersonResult(national_id, year, "ugyldigOrganisasjonsnummer")
+    if ids.national_id_error(national_id):
+        return PersonResult(national_id, year, "ugyldigFoedselsEllerDnummer")
+    h = _h("card", national_id, year)
+    bucket = h % 100
+    card_id = str(100000 + h % 900000)
+    issued = date(year - 1, 12, 1 + h % 28) if h % 3 else date(year, 1 + h % 5, 1 + h % 28)
+    pct = float(25 + h % 26)
+    if bucket < 50:
+        table = str(8000 + (h // 100 % 40) * 10)
+        main = Deduction("loennFraHovedarbeidsgiver", "trekktabell", table, "trekktabellForLoenn", pct,
+                         10.5 if h % 2 else None)
+    elif bucket < 70:
+        main = Deduction("loennFraHovedarbeidsgiver", "trekkprosent", percentage=pct, months=12.0 if h % 2 else None)
+    elif bucket < 82:
+        amount = None if h % 4 == 0 else (65_000_00 if h % 2 else 60_000_00)
+        main = Deduction("loennFraHovedarbeidsgiver", "frikort", free_card_amount=amount)
+    elif bucket < 90:
+        return PersonResult(national_id, year, "ikkeSkattekort")
+    elif bucket < 97:
+        return PersonResult(national_id, year, "ikkeTrekkplikt")
+    else:  # a well-formed number the population register does not know
+        return PersonResult(national_id, year, "ugyldigFoedselsEllerDnummer")
+    if main.kind == "frikort":
+        others = (Deduction("loennFraBiarbeidsgiver", "frikort", free_card_amount=main.free_card_amount),
+                  Deduction("loennFraNAV", "frikort", free_card_amount=main.free_card_amount))
+    else:
+        others = tuple(Deduction(code, "trekkprosent", percentage=pct)
+                       for code in ("loennFraBiarbeidsgiver", "loennFraNAV", "ufoeretrygdFraNAV"))
+    extra = ("kildeskattPaaLoenn",) if h % 17 == 0 else (("oppholdPaaSvalbard",) if h % 23 == 0 else ())
+    return PersonResult(national_id, year, "skattekortopplysningerOK", (main, *others), extra, card_id, issued)
+
+
+def changed_persons(national_ids: list[str], since: str) -> list[str]:
+    """Whose card changed since ``since`` (HENT_KUN_ENDRING): about one in five."""
+    return [n for n in national_ids if _h("change", n, since) % 5 == 0]
+
+
+@dataclass(frozen=True)
+class StoreView:
+    """What the sandbox reads from byraa's store (read only, one query per call)."""
+
+    store: Store
+
+    def is_client(self, org_number: str) -> bool:
+        from sqlalchemy import select
+
+        from byraa.core.store.models import Client
+
+        with self.store.session() as s:
+            return s.scalars(select(Client.id).where(Client.org_number == org_number)).first() is not None
+
+    def payroll_months(self, org_number: str, periods: list[str]) -> dict[str, tuple[int, int, int, int]]:
+        """period -> (gross, withholding, employer contribution, payslips), øre."""
+        from sqlalchemy import func, select
+
+        from byraa.core.store.models import Client, PayrollRun
+
+        with self.store.session() as s:
+            rows = s.execute(
+                select(PayrollRun.period, func.sum(PayrollRun.gross), func.sum(PayrollRun.withholding),
+                       func.sum(PayrollRun.employer_contribution), func.sum(PayrollRun.payslip_count))
+                .join(Client, Client.id == PayrollRun.client_id)
+                .where(Client.org_number == org_number, PayrollRun.period.in_(periods))
+                .group_by(PayrollRun.period)
+            ).all()
+        return {p: (int(g or 0), int(w or 0), int(a or 0), int(n or 0)) for p, g, w, a, n in rows}
+
+    def address(self, national_id: str) -> tuple[str, str, str] | None:
+        from sqlalchemy import select
+
+        from byraa.core.store.models import Employee
+
+        with self.store.session() as s:
+            e = s.scalars(select(Employee).where(Employee.national_id == national_id)).first()
+            if e is None or not e.address:
+                return None
+            return e.address, e.postal_code or "", e.city or ""
+
+
+def months_between(first: str, last: str) -> list[str]:
+    y, m = int(first[:4]), int(first[5:7])
+    out = []
+    while f"{y:04d}-{m:02d}" <= last and len(out) < 36:
+        out.append(f"{y:04d}-{m:02d}")
+        m += 1
+        if m > 12:
+            y, m = y + 1, 1
+    return out
+
+
+def a07_report(org_number: str, first: str, last: str, view: StoreView | None) -> dict[str, Any]:
+    """The A07 answer: per month sums, from the store's payroll runs when given one.
+
+    Planted differences (what reconciliation should find): in about one month of four the
+    withholding a-ordningen holds is 1 000 kr higher, in one of five the employer's
+    contribution 250 kr lower.
+    """
+    periods = months_between(first, last)
+    from_store = view.payroll_months(org_number, periods) if view else {}
+    months = []
+    for period in periods:
+        h = _h("a07", org_number, period)
+        if view is not None:
+            gross, withholding, aga, slips = from_store.get(period, (0, 0, 0, 0))
+        else:
+            gross = (200_000 + h % 800_000) * 100
+            withholding, aga, slips = gross * 32 // 100, gross * 141 // 1000, 3 + h % 20
+        if h % 4 == 0:
+            withholding += 1_000_00
+        if h % 5 == 0:
+            aga -= 250_00
+        months.append({
+            "kalendermaaned": period,
+            "sumBruttoinntekt": f"{gross / 100:.2f}",
+            "sumForskuddstrekk": f"{withholding / 100:.2f}",
+            "sumArbeidsgiveravgift": f"{aga / 100:.2f}",
+            "antallArbeidsforhold": slips,
+            "antallInntektsmottakere": slips,
+        })
+    return {"opplysningspliktig": org_number, "kalendermaaneder": months}
+
+
+def feedback(forsendelse_id: str, org_number: str, period: str, message_id: str | None) -> dict[str, Any]:
+    """A-melding feedback: rejected with all three severities, accepted with warnings, or clean."""
+    h = _h("feedback", forsendelse_id)
+    kind = h % 3
+    avvik: list[dict[str, str]] = []
+    if kind == 0:
+        status = "avvist"
+        avvik = [
+            {"kode": "MAGNET_EDAG-181E", "beskrivelse": "MeldingsId inneholder ugyldige tegn",
+             "alvorlighetsgrad": "avvisning"},
+            {"kode": "MAGNET_EDAG-132", "beskrivelse": "Arbeidsforholdet mangler stillingsprosent",
+             "alvorlighetsgrad": "oeyeblikkelig"},
+            {"kode": "MAGNET_EDAG-227", "beskrivelse": "Yrkeskode bør oppdateres", "alvorlighetsgrad": "retningslinje"},
+        ]
+    elif kind == 1:
+        status = "mottatt"
+        avvik = [
+            {"kode": "MAGNET_EDAG-132", "beskrivelse": "Arbeidsforholdet mangler stillingsprosent",
+             "alvorlighetsgrad": "oeyeblikkelig"},
+            {"kode": "MAGNET_EDAG-227", "beskrivelse": "Yrkeskode bør oppdateres", "alvorlighetsgrad": "retningslinje"},
+        ]
+    else:
+        status = "mottatt"
+    return {
+        "forsendelseId": forsendelse_id,
+        "mottak": {"mottakstatus": status, "kalendermaaned": period, "opplysningspliktig": org_number,
+                   "meldingsId": message_id},
+        "avvik": avvik,
+        "kid": f"{h % 10**12:012d}",
+        "kontonummer": "63450618000",
+        "sumForskuddstrekk": f"{(h % 500_000) / 1:.2f}",
+        "sumArbeidsgiveravgift": f"{(h % 200_000) / 1:.2f}",
+    }
+
+
+STREETS = ("Storgata", "Kirkeveien", "Fjordvegen", "Skolegata", "Industrivegen", "Bakkeveien")
+PLACES = (("0150", "OSLO"), ("5003", "BERGEN"), ("7010", "TRONDHEIM"), ("9008", "TROMSØ"), ("4006", "STAVANGER"))
+
+
+def address(national_id: str, view: StoreView | None) -> dict[str, str] | None:
+    """The registered address; about one in five differs from the payroll's on purpose."""
+    if ids.national_id_error(national_id):
+        return None
+    h = _h("address", national_id)
+    known = view.address(national_id) if view else None
+    if known and h % 5:
+        street, postal, city = known
+    else:
+        postal, city = PLACES[h % len(PLACES)]
+        street = f"{STREETS[h % len(STREETS)]} {1 + h % 120}"
+        if known:  # planted difference: the register has moved the person
+            street = f"{street}B"
+    return {"adresse": street, "postnummer": postal, "poststed": city}
