@@ -30,6 +30,7 @@ SUBCOMMANDS = {
     "init": "byraa.headless.init",
     "locate": "byraa.headless.locate",
     "reports": "byraa.headless.reports",
+    "sandbox": "byraa.headless.sandbox",
     "taxcards": "byraa.headless.taxcards",
 }
 """Subcommand name -> module with a ``command``; imported only when that command runs, so

@@ -34,17 +34,17 @@ def explain_token_error(error: str, description: str) -> str:
     if "signature" in text or "kid" in text or "unknown key" in text or "invalid_client" in text:
         return ("wrong key: Maskinporten could not verify the assertion with the key registered for this key id "
                 f"({description}); check the key file and key id")
-    if "iat" in text or "clock" in text or "not yet valid" in text or "expired" in text or "exp " in text:
-        return (f"clock skew: Maskinporten rejected the assertion's time ({description}); "
-                "check this machine's clock (NTP)")
-    if "lifetime" in text:
-        return f"the assertion lives too long ({description})"
-    if "scope" in text:
-        return (f"missing scope: the Maskinporten client is not granted the scope ({description}); "
-                "ask for it in Samarbeidsportalen")
     if "systemuser" in text or "system user" in text or "authorization_details" in text:
         return (f"no system user: {description}; create the system user for client relationships "
                 "and have it approved in Altinn")
+    if "lifetime" in text:
+        return f"the assertion lives too long ({description})"
+    if "iat" in text or "clock" in text or "not yet valid" in text or "expired" in text:
+        return (f"clock skew: Maskinporten rejected the assertion's time ({description}); "
+                "check this machine's clock (NTP)")
+    if "scope" in text:
+        return (f"missing scope: the Maskinporten client is not granted the scope ({description}); "
+                "ask for it in Samarbeidsportalen")
     if "audience" in text or "aud" in text.split():
         return f"wrong audience: {description}; check the environment setting"
     if "jti" in text or "replay" in text:
