@@ -1,0 +1,264 @@
+"""Importers of the three sides of a reconciliation: payroll, a-ordningen and the ledger.
+
+Every importer is all-or-nothing per file: it reads and checks the whole file, and
+everything it writes (the figures, the employee register, the archived file and the
+audit event) goes into one transaction, so a refused file leaves no trace. A bad national
+id, organisation number, period or amount refuses the whole file with the file and the
+element (with its line) or the CSV/sheet line named, as a ``UserError`` (exit 2).
+
+Every imported file is stored unchanged in ``archive_file`` with its SHA-256; a file
+already imported for the same client (same checksum, still active) is not imported twice.
+
+Modules: ``amelding`` (a-melding XML v2_0..v2_3), ``a07`` (A07 as byraa's JSON, ODS or
+XLSX), ``ledger`` (SAF-T Financial XML and plain CSV). ``import_paths`` expands folders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from byraa.core import clock, ids
+from byraa.core.errors import UserError
+from byraa.core.store.models import ArchiveFile
+
+MAX_XML_BYTES = 1024 * 1024 * 1024
+"""1 GB: a-meldinger and SAF-T files are streamed, so their size only costs time."""
+
+_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_AMOUNT = re.compile(r"^([+-]?)(\d{1,15})(?:[.,](\d{1,2}))?$")
+
+
+class ImportRefused(UserError):
+    """A file refused whole: the message names the file and the element or line."""
+
+
+@dataclass
+class ImportResult:
+    """What one file brought in."""
+
+    path: str
+    kind: str
+    client: str
+    """The client's org number."""
+    period: str | None
+    status: str = "imported"
+    """``imported``, or ``unchanged`` when the same file was already imported."""
+    counts: dict[str, int] = field(default_factory=dict)
+    archive_id: int | None = None
+    source_id: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+class Where:
+    """Names a place in a file for refusals: ``file.xml, <beloep> line 12``."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.name = Path(path).name
+
+    def refuse(self, where: str, reason: str) -> ImportRefused:
+        return ImportRefused(f"{self.name}, {where}: {reason}; nothing was imported")
+
+
+def element_where(element: Any, what: str | None = None) -> str:
+    """``<norskIdentifikator> (line 12)`` for an lxml element."""
+    from byraa.core import xmlsafe
+
+    name = what or xmlsafe.local_name(element)
+    line = getattr(element, "sourceline", None)
+    return f"<{name}> (line {line})" if line else f"<{name}>"
+
+
+def iter_xml(path: str | os.PathLike[str] | IO[bytes], *, events: tuple[str, ...] = ("start", "end"),
+             max_bytes: int = MAX_XML_BYTES) -> Iterator[tuple[str, Any]]:
+    """The one way importers stream XML: byraa's hardened ``xmlsafe.iterparse``.
+
+    No DTD, no entities, no network, ``huge_tree`` off, any DOCTYPE refused. An
+    ``XmlRejected`` is turned into an ``ImportRefused`` naming the file.
+    """
+    from byraa.core import xmlsafe
+
+    name = Path(path).name if isinstance(path, str | os.PathLike) else getattr(path, "name", "the file")
+    try:
+        yield from xmlsafe.iterparse(path, events=events, max_bytes=max_bytes)
+    except xmlsafe.XmlRejected as exc:
+        raise ImportRefused(f"{Path(str(name)).name}: {exc.reason}; nothing was imported") from None
+
+
+# --- Values -----------------------------------------------------------------------------
+
+
+def parse_amount(text: str | None, where: Where, place: str, *, required: bool = True) -> int | None:
+    """A decimal amount in kroner (at most two decimals) as øre."""
+    value = (text or "").strip().replace(" ", "").replace("\u00a0", "")
+    if not value:
+        if required:
+            raise where.refuse(place, "the amount is missing")
+        return None
+    match = _AMOUNT.match(value)
+    if not match:
+        raise where.refuse(place, f"{value[:30]!r} is not an amount (kroner with at most two decimals)")
+    sign, whole, frac = match.groups()
+    ore = int(whole) * 100 + int((frac or "0").ljust(2, "0"))
+    return -ore if sign == "-" else ore
+
+
+def amount_from_number(value: Any, where: Where, place: str, *, required: bool = True) -> int | None:
+    """An amount from JSON or a spreadsheet cell (number or text) as øre."""
+    if value is None or value == "":
+        if required:
+            raise where.refuse(place, "the amount is missing")
+        return None
+    if isinstance(value, bool):
+        raise where.refuse(place, f"{value!r} is not an amount")
+    if isinstance(value, int):
+        return value * 100
+    if isinstance(value, float | Decimal):
+        try:
+            dec = Decimal(str(value)) if isinstance(value, float) else value
+            ore = dec * 100
+        except InvalidOperation:
+            raise where.refuse(place, f"{value!r} is not an amount") from None
+        if not ore.is_finite():
+            raise where.refuse(place, f"{value!r} is not an amount")
+        rounded = ore.to_integral_value()
+        if abs(ore - rounded) > Decimal("0.000001"):
+            raise where.refuse(place, f"{value!r} has more than two decimals")
+        return int(rounded)
+    return parse_amount(str(value), where, place, required=required)
+
+
+def parse_period(text: str | None, where: Where, place: str) -> str:
+    value = (text or "").strip()
+    if not _PERIOD.match(value):
+        raise where.refuse(place, f"{value[:20]!r} is not a month in the form YYYY-MM")
+    return value
+
+
+def parse_date(text: Any, where: Where, place: str, *, required: bool = False) -> date | None:
+    if isinstance(text, date):
+        return text
+    value = (str(text) if text is not None else "").strip()
+    if not value:
+        if required:
+            raise where.refuse(place, "the date is missing")
+        return None
+    if len(value) > 10 and value[10] in "T ":
+        value = value[:10]
+    try:
+        if not _DATE.match(value):
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise where.refuse(place, f"{value[:20]!r} is not a date (YYYY-MM-DD)") from None
+
+
+def parse_decimal(text: Any, where: Where, place: str) -> float | None:
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return None
+    try:
+        value = Decimal(str(text).strip().replace(",", "."))
+    except InvalidOperation:
+        raise where.refuse(place, f"{str(text)[:20]!r} is not a number") from None
+    if not value.is_finite() or value < 0 or value > 1000:
+        raise where.refuse(place, f"{str(text)[:20]!r} is out of range")
+    return float(value)
+
+
+def parse_bool(text: Any, where: Where, place: str, *, default: bool = True) -> bool:
+    if text is None or text == "":
+        return default
+    if isinstance(text, bool):
+        return text
+    value = str(text).strip().lower()
+    if value in ("true", "1", "ja", "yes", "sann"):
+        return True
+    if value in ("false", "0", "nei", "no", "usann"):
+        return False
+    raise where.refuse(place, f"{value[:10]!r} is not true or false")
+
+
+def check_national_id(value: Any, where: Where, place: str) -> str:
+    text = "" if value is None else str(value).strip()
+    if isinstance(value, float) and value.is_integer():  # a spreadsheet number
+        text = f"{int(value):011d}"
+    reason = ids.national_id_error(text)
+    if reason:
+        shown = ids.mask_national_id(text) if len(text) == 11 else "the value"
+        raise where.refuse(place, f"{shown}: {reason}")
+    return text
+
+
+def check_org_number(value: Any, where: Where, place: str) -> str:
+    text = "" if value is None else str(value).strip()
+    if isinstance(value, float) and value.is_integer():
+        text = f"{int(value):09d}"
+    reason = ids.org_number_error(text)
+    if reason:
+        raise where.refuse(place, f"{text[:20]!r}: {reason}")
+    return text
+
+
+# --- Archive ----------------------------------------------------------------------------
+
+
+def sha256_file(path: str | os.PathLike[str]) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def archive_file(session: Session, *, path: str | os.PathLike[str] | None, content: bytes | None = None,
+                 client_id: int, kind: str, period: str | None, content_type: str, login: str,
+                 direction: str = "in", filename: str | None = None) -> tuple[int, str]:
+    """Store the file unchanged in ``archive_file`` (in the caller's transaction)."""
+    if content is None:
+        assert path is not None
+        content = Path(path).read_bytes()
+    digest = hashlib.sha256(content).hexdigest()
+    row = ArchiveFile(
+        client_id=client_id, kind=kind, direction=direction, period=period, created_at=clock.now(),
+        filename=(filename or (Path(path).name if path is not None else None) or "")[:255] or None,
+        content_type=content_type, size=len(content), sha256=digest, user_login=login, content=content,
+    )
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    return row.id, digest
+
+
+def already_imported(session: Session, client_id: int, kind: str, sha256: str) -> int | None:
+    """The active source of the same client and kind with this checksum, if any."""
+    from byraa.core.store.models_reconcile import ReconSource
+
+    return session.scalars(
+        select(ReconSource.id).where(ReconSource.client_id == client_id, ReconSource.kind == kind,
+                                     ReconSource.sha256 == sha256, ReconSource.active.is_(True))
+    ).first()
+
+
+def expand_paths(paths: list[str | os.PathLike[str]], suffixes: tuple[str, ...]) -> list[Path]:
+    """Files as given, and the files with one of ``suffixes`` in folders (sorted)."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw).expanduser()
+        if p.is_dir():
+            out.extend(sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in suffixes))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise UserError(f"{p}: no such file or folder")
+    return out

@@ -1,0 +1,292 @@
+"""The ledger importer: SAF-T Financial XML (v1.10 to v1.30) and a plain CSV.
+
+SAF-T (namespace ``urn:StandardAuditFile-Taxation-Financial:NO``) is streamed: the
+company's ``RegistrationNumber`` in the header, the selection's periods, every
+account's opening balance (``OpeningDebitBalance`` − ``OpeningCreditBalance``), and
+every journal line (account, period, date, debit − credit, voucher, text). Customer and
+supplier master data are skipped.
+
+CSV: a header row with ``account``, ``period`` (YYYY-MM) and ``amount`` (kroner, debit
+positive, credit negative; decimal comma or point), optionally ``kind``
+(``posting`` or ``opening``), ``date``, ``voucher`` and ``text``. Comma or semicolon
+separated, UTF-8.
+
+A ledger file replaces the client's ledger lines for the months it covers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+
+from byraa.core import access, audit, clock
+from byraa.core.errors import NotFound, UserError
+from byraa.core.identity import Identity
+from byraa.core.importers import (
+    ImportRefused,
+    ImportResult,
+    Where,
+    already_imported,
+    archive_file,
+    check_org_number,
+    element_where,
+    iter_xml,
+    parse_amount,
+    parse_date,
+    parse_period,
+    sha256_file,
+)
+from byraa.core.store import Store
+from byraa.core.store.models import Client
+from byraa.core.store.models_reconcile import ReconLedger, ReconSource
+
+SAFT_NAMESPACE = "urn:StandardAuditFile-Taxation-Financial:NO"
+_ACCOUNT = re.compile(r"^[0-9A-Za-z._-]{1,20}$")
+BATCH = 5000
+
+
+def _ln(el: Any) -> str:
+    tag = el.tag
+    return tag[tag.rfind("}") + 1:] if isinstance(tag, str) else ""
+
+
+def _child(el: Any, name: str) -> Any:
+    for c in el:
+        if _ln(c) == name:
+            return c
+    return None
+
+
+def _text(el: Any, name: str) -> str | None:
+    c = _child(el, name)
+    return c.text.strip() if c is not None and c.text and c.text.strip() else None
+
+
+def _account(value: str | None, where: Where, place: str) -> str:
+    text = (value or "").strip()
+    if not _ACCOUNT.match(text):
+        raise where.refuse(place, f"{text[:25]!r} is not an account number")
+    return text
+
+
+def _month(year: str | None, month: str | None, where: Where, place: str) -> str:
+    try:
+        y, m = int(year or ""), int(month or "")
+    except ValueError:
+        raise where.refuse(place, f"{year!r}/{month!r} is not a period") from None
+    if not (1900 <= y <= 2200 and 1 <= m <= 12):
+        raise where.refuse(place, f"{year}/{month} is not a period (year and month 1–12)")
+    return f"{y:04d}-{m:02d}"
+
+
+def _client(session: Any, who: Identity, org: str, name: str) -> Client:
+    client = session.scalars(select(Client).where(Client.org_number == org)).first()
+    if client is None:
+        raise NotFound(f"{name}: no client with the organisation number {org}; nothing was imported")
+    assert client.id is not None
+    access.require_client(session, who, client.id, f"{client.org_number} {client.name}")
+    return client
+
+
+def _replace(session: Any, client_id: int, first: str, last: str) -> None:
+    session.execute(delete(ReconLedger).where(ReconLedger.client_id == client_id, ReconLedger.period >= first,
+                                              ReconLedger.period <= last))
+    for old in session.scalars(select(ReconSource).where(
+        ReconSource.client_id == client_id, ReconSource.kind == "ledger", ReconSource.active.is_(True),
+        ReconSource.period >= first, ReconSource.period_to <= last,
+    )):
+        old.active = False
+
+
+def import_saft(store: Store, who: Identity, path: str | os.PathLike[str], *, client: str | None = None) -> ImportResult:
+    """Import a SAF-T Financial file (all or nothing)."""
+    path = Path(path)
+    where = Where(path)
+    digest = sha256_file(path)
+    stack: list[str] = []
+    org: str | None = None
+    selection: dict[str, tuple[str, Any]] = {}
+    openings: list[dict] = []
+    lines: list[dict] = []
+    first: str | None = None
+    last: str | None = None
+    count = 0
+    for event, el in iter_xml(path):
+        name = _ln(el)
+        if event == "start":
+            if not stack:
+                ns = el.tag[1:].split("}", 1)[0] if isinstance(el.tag, str) and el.tag.startswith("{") else ""
+                if name != "AuditFile" or ns != SAFT_NAMESPACE:
+                    raise where.refuse(element_where(el, name or "root"),
+                                       f"not a SAF-T Financial file (root AuditFile in {SAFT_NAMESPACE})")
+            stack.append(name)
+            continue
+        stack.pop()
+        parent = stack[-1] if stack else ""
+        if name == "RegistrationNumber" and parent == "Company" and len(stack) == 3:
+            org = check_org_number(el.text, where, element_where(el, "Header/Company/RegistrationNumber"))
+        elif parent == "SelectionCriteria":
+            selection[name] = ((el.text or "").strip(), el)
+        elif name == "Account" and parent == "GeneralLedgerAccounts":
+            account = _account(_text(el, "AccountID"), where, element_where(el, "Account/AccountID"))
+            debit = _child(el, "OpeningDebitBalance")
+            credit = _child(el, "OpeningCreditBalance")
+            amount = 0
+            if debit is not None:
+                amount += parse_amount(debit.text, where, element_where(debit)) or 0
+            if credit is not None:
+                amount -= parse_amount(credit.text, where, element_where(credit)) or 0
+            if debit is not None or credit is not None:
+                openings.append({"account": account, "amount": amount})
+            el.clear(keep_tail=True)
+        elif name == "Transaction":
+            period_el = _child(el, "Period")
+            year = _text(el, "PeriodYear")
+            date_el = _child(el, "TransactionDate")
+            day = parse_date(_text(el, "TransactionDate"), where,
+                             element_where(date_el if date_el is not None else el, "Transaction/TransactionDate"))
+            if period_el is not None:
+                period = _month(year or (str(day.year) if day else None), period_el.text, where,
+                                element_where(period_el, "Transaction/Period"))
+            elif day is not None:
+                period = f"{day.year:04d}-{day.month:02d}"
+            else:
+                raise where.refuse(element_where(el, "Transaction"), "the transaction has no period or date")
+            voucher = _text(el, "TransactionID")
+            tx_text = _text(el, "Description")
+            for line in el:
+                if _ln(line) != "Line":
+                    continue
+                account = _account(_text(line, "AccountID"), where, element_where(line, "Line/AccountID"))
+                amount = 0
+                for side, sign in (("DebitAmount", 1), ("CreditAmount", -1)):
+                    box = _child(line, side)
+                    if box is not None:
+                        a = _child(box, "Amount")
+                        value = parse_amount(a.text if a is not None else None, where,
+                                             element_where(a if a is not None else box, f"{side}/Amount"))
+                        amount += sign * (value or 0)
+                lines.append({"account": account, "period": period, "kind": "posting", "amount": amount,
+                              "entry_date": parse_date(_text(line, "ValueDate"), where,
+                                                       element_where(line, "Line/ValueDate")) or day,
+                              "voucher": (voucher or "")[:70] or None,
+                              "text": ((_text(line, "Description") or tx_text) or "")[:200] or None})
+                count += 1
+            first = period if first is None or period < first else first
+            last = period if last is None or period > last else last
+            el.clear(keep_tail=True)
+            p = el.getparent()
+            if p is not None:
+                while el.getprevious() is not None:
+                    del p[0]
+        elif name in ("Customer", "Supplier"):
+            el.clear(keep_tail=True)
+    if not stack and org is None and client is None:
+        raise where.refuse("<Header/Company/RegistrationNumber>", "the company's organisation number is missing")
+    if "PeriodStart" in selection and "PeriodStartYear" in selection:
+        start = _month(selection["PeriodStartYear"][0], selection["PeriodStart"][0], where,
+                       element_where(selection["PeriodStart"][1], "SelectionCriteria/PeriodStart"))
+        first = start if first is None or start < first else first
+    if "PeriodEnd" in selection and "PeriodEndYear" in selection:
+        end = _month(selection["PeriodEndYear"][0], selection["PeriodEnd"][0], where,
+                     element_where(selection["PeriodEnd"][1], "SelectionCriteria/PeriodEnd"))
+        last = end if last is None or end > last else last
+    if "SelectionStartDate" in selection and first is None:
+        d = parse_date(selection["SelectionStartDate"][0], where, "SelectionCriteria/SelectionStartDate")
+        first = f"{d.year:04d}-{d.month:02d}" if d else None
+    if first is None or last is None:
+        raise where.refuse("<SelectionCriteria>", "the file names no period and has no transactions")
+    if client is not None and org is not None and client != org:
+        raise ImportRefused(f"{path.name}: the file is the ledger of {org}, not {client}; nothing was imported")
+    target = client or org
+    assert target is not None
+    rows = [{"account": o["account"], "period": first, "kind": "opening", "amount": o["amount"],
+             "entry_date": None, "voucher": None, "text": None} for o in openings] + lines
+    return _write(store, who, path, where, digest, target, first, last, rows, "application/xml",
+                  {"accounts": len(openings), "lines": count})
+
+
+def import_csv(store: Store, who: Identity, path: str | os.PathLike[str], *, client: str) -> ImportResult:
+    """Import a ledger CSV (account, period, amount[, kind, date, voucher, text])."""
+    path = Path(path)
+    where = Where(path)
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path.name}: cannot read as UTF-8 text ({type(exc).__name__})") from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    columns = [c.strip().lower() for c in (reader.fieldnames or [])]
+    missing = [c for c in ("account", "period", "amount") if c not in columns]
+    if missing:
+        raise where.refuse("line 1", f"the header lacks {', '.join(missing)} (account, period, amount)")
+    rows = []
+    first = last = None
+    for n, raw_row in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw_row.items()}
+        if not any(row.values()):
+            continue
+        account = _account(row["account"], where, f"line {n}, column account")
+        period = parse_period(row["period"], where, f"line {n}, column period")
+        amount = parse_amount(row["amount"], where, f"line {n}, column amount")
+        kind = row.get("kind") or "posting"
+        if kind not in ("posting", "opening"):
+            raise where.refuse(f"line {n}, column kind", f"{kind[:12]!r} is not posting or opening")
+        rows.append({"account": account, "period": period, "kind": kind, "amount": amount,
+                     "entry_date": parse_date(row.get("date"), where, f"line {n}, column date"),
+                     "voucher": (row.get("voucher") or "")[:70] or None, "text": (row.get("text") or "")[:200] or None})
+        first = period if first is None or period < first else first
+        last = period if last is None or period > last else last
+    if first is None or last is None:
+        raise where.refuse("the file", "has no ledger lines")
+    return _write(store, who, path, where, sha256_file(path), client, first, last, rows, "text/csv",
+                  {"lines": len(rows)})
+
+
+def _write(store: Store, who: Identity, path: Path, where: Where, digest: str, org: str, first: str, last: str,
+           rows: list[dict], ctype: str, counts: dict[str, int]) -> ImportResult:
+    result = ImportResult(path=str(path), kind="ledger", client=org, period=first)
+    with store.session() as session:
+        client = _client(session, who, org, path.name)
+        assert client.id is not None
+        existing = already_imported(session, client.id, "ledger", digest)
+        if existing is not None:
+            result.status, result.source_id = "unchanged", existing
+            return result
+        archive_id, _ = archive_file(session, path=path, client_id=client.id, kind="ledger", period=first,
+                                     content_type=ctype, login=who.login)
+        _replace(session, client.id, first, last)
+        source = ReconSource(client_id=client.id, kind="ledger", period=first, period_to=last, archive_id=archive_id,
+                             sha256=digest, filename=path.name[:255], imported_at=clock.now(),
+                             imported_by=who.login)
+        session.add(source)
+        session.flush()
+        for i in range(0, len(rows), BATCH):
+            session.execute(insert(ReconLedger), [{**r, "source_id": source.id, "client_id": client.id}
+                                                  for r in rows[i:i + BATCH]])
+        result.archive_id, result.source_id, result.counts = archive_id, source.id, counts
+        result.notes.append(f"covers {first} to {last}")
+        audit.record(session, actor=who.login, action="import.ledger", entity="recon_source", entity_id=source.id,
+                     client_id=client.id, after={"file": path.name, "sha256": digest, "from": first, "to": last,
+                                                 **counts})
+    return result
+
+
+def import_ledger(store: Store, who: Identity, path: str | os.PathLike[str], *, client: str | None = None) -> ImportResult:
+    """SAF-T (.xml) or CSV (.csv) by the file's suffix."""
+    p = Path(path)
+    if p.suffix.lower() == ".xml":
+        return import_saft(store, who, p, client=client)
+    if p.suffix.lower() in (".csv", ".txt"):
+        if client is None:
+            raise UserError(f"{p.name}: a ledger CSV needs --client ORGNR")
+        return import_csv(store, who, p, client=client)
+    raise UserError(f"{p.name}: a ledger file must be SAF-T (.xml) or CSV (.csv)")
