@@ -256,3 +256,32 @@ def test_cli_import_reports_per_person_errors(cli, tmp_path: Path) -> None:
     broken.write_bytes(SAMPLE.read_bytes()[:500])
     res = cli("import", "taxcards", str(broken))
     assert res.exit_code == 2 and "broken.xml" in res.output and "not well-formed" in res.output
+
+
+def test_hostile_files_are_refused_without_leaking(store, tmp_path: Path) -> None:
+    small = small_agency(store)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET-77")
+    files = {
+        "xxe.xml": f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file://{secret}">]>'
+                   f'<skattekortTilArbeidsgiver xmlns="urn:no:skatteetaten:fastsetting:formueinntekt:forskudd:'
+                   f'skattekorttilarbeidsgiver:v3"><arbeidsgiver>&x;</arbeidsgiver></skattekortTilArbeidsgiver>',
+        "dtd.xml": f'<?xml version="1.0"?><!DOCTYPE r SYSTEM "file://{secret}"><r/>',
+        "laughs.xml": '<!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><l>&b;</l>',
+        "wrongns.xml": '<skattekortTilArbeidsgiver xmlns="urn:other"/>',
+        "truncated.xml": SAMPLE.read_text()[:300],
+    }
+    for name, text in files.items():
+        path = tmp_path / name
+        path.write_text(text)
+        with pytest.raises(UserError) as err:
+            taxcards.import_file(store, small.who(), path)
+        assert name in str(err.value) and "TOPSECRET" not in str(err.value)
+    big = tmp_path / "big.xml"
+    with big.open("wb") as fh:
+        fh.seek(50 * 1024 * 1024)
+        fh.write(b"x")
+    with pytest.raises(UserError, match="over the limit"):
+        taxcards.import_file(store, small.who(), big)
+    with store.session() as s:
+        assert s.scalar(select(func.count(ArchiveFile.id))) == 0
