@@ -172,7 +172,7 @@ async def test_round_trip_over_a_real_loopback_socket(tmp_path: Path) -> None:
     assert stats["requests"]["fault:truncate"] == 1 and stats["requests"]["fault:drop"] == 1
 
 
-def test_byraa_sandbox_refuses_non_loopback() -> None:
+def test_byraa_sandbox_command_options() -> None:
     from click.testing import CliRunner
 
     from byraa.cli import main
