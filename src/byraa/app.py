@@ -43,7 +43,7 @@ def _since_process_start_ms() -> float | None:
         return None
 
 
-class ByraaApp(LocalizedBindings, App[None]):
+class ByraaApp(App[None], LocalizedBindings):
     """byraa's TUI on one workspace (store + the staff user behind the login)."""
 
     CSS_PATH = "app.tcss"
@@ -145,7 +145,7 @@ class ByraaApp(LocalizedBindings, App[None]):
         """Commands valid on ``screen``: navigation, then the screen's own."""
         if self.who is not None:
             for mode, name in (("dashboard", _("Show: Dashboard")), ("clients", _("Show: Clients"))):
-                if self.current_mode != mode or len(self.screen_stack) > 1:
+                if self.current_mode != mode or screen is not self.screen_stack[0]:
                     yield PaletteCommand(name, _("Go to the screen"), self._show_later(mode))
         if hasattr(screen, "palette_commands"):
             yield from screen.palette_commands()

@@ -59,7 +59,7 @@ def employment_line(e: EmploymentRow) -> str:
     return " · ".join(p for p in parts if p)
 
 
-class ClientDetailScreen(LocalizedBindings, Screen):
+class ClientDetailScreen(Screen, LocalizedBindings):
     """Pushed from the client list or the dashboard; escape goes back."""
 
     CSS_PATH = "client_detail.tcss"
@@ -103,14 +103,14 @@ class ClientDetailScreen(LocalizedBindings, Screen):
         yield Static("", id="no-access", markup=False)
         with TabbedContent(id="detail-tabs"):
             with TabPane(_("1 Employees"), id="employees"):
-                yield MarkableTable(self._employee_columns(), markable=False, fixed_columns=2, id="employees-table",
+                yield MarkableTable(self._employee_columns(), markable=False, openable=False, show_sort_keys=False, fixed_columns=2, id="employees-table",
                                     empty_text=_("No employees."))
                 yield Static("", id="employment-panel", markup=False)
             with TabPane(_("2 Payroll runs"), id="runs"):
-                yield MarkableTable(self._run_columns(), markable=False, fixed_columns=1, id="runs-table",
+                yield MarkableTable(self._run_columns(), markable=False, openable=False, show_sort_keys=False, fixed_columns=1, id="runs-table",
                                     empty_text=_("No payroll runs."))
             with TabPane(_("3 A-meldinger"), id="submissions"):
-                yield MarkableTable(self._submission_columns(), markable=False, fixed_columns=1,
+                yield MarkableTable(self._submission_columns(), markable=False, openable=False, show_sort_keys=False, fixed_columns=1,
                                     id="submissions-table", empty_text=_("No a-meldinger."))
         yield Footer(show_command_palette=False)
 

@@ -39,14 +39,16 @@ def amelding_period(period: str | None) -> str:
     return f"{period[5:7]}.{period[:4]}" if period else ""
 
 
-class ClientsScreen(LocalizedBindings, Screen):
+class ClientsScreen(Screen, LocalizedBindings):
     """The agency's client list."""
 
     CSS_PATH = "clients.tcss"
     HELP_TITLE = N_("Clients")
     AUTO_FOCUS = "#clients-table"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", N_("Filter"), id="clients.filter", key_display="/"),
+        # A priority binding runs before the next key is routed, so "/berg" typed fast
+        # (or pasted) lands in the filter; check_action lets "/" through while typing.
+        Binding("slash", "filter", N_("Filter"), id="clients.filter", key_display="/", priority=True),
         Binding("r", "reload", N_("Refresh"), id="clients.refresh", show=False),
     ]
 
@@ -75,12 +77,13 @@ class ClientsScreen(LocalizedBindings, Screen):
     def _columns() -> list[Column]:
         return [
             Column("org_number", _("Org. no."), min_width=11, max_width=11),
-            Column("name", _("Client"), max_width=26),
+            Column("name", _("Client"), max_width=25),
             Column("status", _("Status"), max_width=10),
             Column("pay_day", _("Pay day"), justify="right", max_width=8),
-            Column("amelding", _("A-melding"), max_width=18),
-            Column("responsible", _("Responsible"), max_width=18),
-            Column("groups", _("Groups"), max_width=22),
+            # Sized so that every column fits 120 columns (with a scrollbar); 80 scrolls.
+            Column("amelding", _("A-melding"), max_width=16),
+            Column("responsible", _("Responsible"), max_width=16),
+            Column("groups", _("Groups"), max_width=15),
             Column("employees", _("Employees"), justify="right", max_width=9),
         ]
 
@@ -152,6 +155,11 @@ class ClientsScreen(LocalizedBindings, Screen):
 
     # --- Filter ----------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "filter":
+            return not isinstance(self.focused, Input)
+        return True
+
     def action_filter(self) -> None:
         self.query_one(FilterBar).open()
 
@@ -159,7 +167,8 @@ class ClientsScreen(LocalizedBindings, Screen):
         self._apply_filter(event.value)
 
     def on_filter_bar_left(self, event: FilterBar.Left) -> None:
-        self.query_one(MarkableTable).focus()
+        # At once, so a key typed right after Enter/Esc already goes to the table.
+        self.set_focus(self.query_one(MarkableTable))
 
     def _apply_filter(self, text: str) -> None:
         started = time.perf_counter()

@@ -29,7 +29,7 @@ from byraa.widgets.figure_card import FigureCard
 SEVERITY = {"error": ("✗", "$text-error"), "warning": ("!", "$text-warning"), "info": ("·", "$text-muted")}
 
 
-class DashboardScreen(LocalizedBindings, Screen):
+class DashboardScreen(Screen, LocalizedBindings):
     """Figures for the chosen month against the month before, for all clients or mine."""
 
     CSS_PATH = "dashboard.tcss"
@@ -90,8 +90,9 @@ class DashboardScreen(LocalizedBindings, Screen):
             return  # an older request finished after a newer one started
         self.board = board
         self.query_one("#figures").loading = False
+        previous_month = fmt.month_name(periods.shift(board.period, -1))
         for figure in board.figures:
-            self.query_one(f"#figure-{figure.key}", FigureCard).update(figure)
+            self.query_one(f"#figure-{figure.key}", FigureCard).update(figure, previous_month)
         self._show_attention(board)
         self._update_subtitle()
 

@@ -7,7 +7,7 @@ from typing import ClassVar
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
@@ -16,12 +16,14 @@ from byraa.core.i18n import _
 from byraa.widgets.bindings import LocalizedBindings, N_
 
 
-class WelcomeScreen(LocalizedBindings, Screen):
+class WelcomeScreen(Screen, LocalizedBindings):
     """Shown when the database has no agency yet (``workspace.who is None``)."""
 
     CSS_PATH = "welcome.tcss"
     HELP_TITLE = N_("Welcome")
-    BINDINGS: ClassVar[list[BindingType]] = []
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "app.quit", N_("Quit"), id="welcome.quit"),
+    ]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -40,7 +42,7 @@ class WelcomeScreen(LocalizedBindings, Screen):
         table.add_column()
         steps = (
             ("byraa demo", _("a synthetic agency to try everything on (you are its manager)")),
-            ("byraa init --name NAME --org ORGNR", _("set up your own agency, with you as agency manager")),
+            ("byraa init --name … --org …", _("set up your own agency, with you as agency manager")),
             ("byraa locate", _("where the config file, data and database are")),
         )
         for command, what in steps:

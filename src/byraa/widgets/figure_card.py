@@ -59,6 +59,7 @@ class FigureCard(Vertical):
         & > .figure-change.-flat { color: $text-muted; }
         & > .figure-change.-good { color: $text-success; }
         & > .figure-change.-bad { color: $text-error; }
+        & > .figure-previous { color: $text-muted; display: none; }
         & > Sparkline { width: 12; margin-top: 0; }
     }
     """
@@ -73,10 +74,14 @@ class FigureCard(Vertical):
         yield Label(self.label, classes="figure-label")
         yield Label("–", classes="figure-value")
         yield Label("", classes="figure-change -flat")
+        yield Label("", classes="figure-previous")
         yield Sparkline([])
 
-    def update(self, figure: Figure) -> None:
+    def update(self, figure: Figure, previous_month: str = "") -> None:
+        """Show ``figure``; ``previous_month`` names the month it is compared with."""
         self.figure = figure
+        previous = show_value(figure.unit, figure.previous)
+        self.query_one(".figure-previous", Label).update(f"{previous_month}: {previous}" if previous_month else previous)
         self.query_one(".figure-value", Label).update(show_value(figure.unit, figure.value))
         self.query_one(Sparkline).data = list(figure.trend)
         self._show_change()

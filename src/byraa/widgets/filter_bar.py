@@ -14,7 +14,7 @@ from byraa.core.i18n import _
 from byraa.widgets.bindings import LocalizedBindings, N_
 
 
-class FilterBar(LocalizedBindings, Horizontal):
+class FilterBar(Horizontal, LocalizedBindings):
     """A one-line filter input that posts its text as it changes."""
 
     HELP_TITLE = N_("Filter")
@@ -77,9 +77,10 @@ class FilterBar(LocalizedBindings, Horizontal):
         self.set_class(bool(text), "-open")
 
     def open(self) -> None:
-        """Show the bar and put the cursor in it."""
+        """Show the bar and put the cursor in it, at once: ``Widget.focus`` would wait
+        for the message queue, and the keys typed right after ``/`` would go elsewhere."""
         self.add_class("-open")
-        self.query_one(Input).focus()
+        self.screen.set_focus(self.query_one(Input))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

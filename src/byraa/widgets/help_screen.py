@@ -67,7 +67,7 @@ def sections_from(screen: Screen) -> list[HelpSection]:
     return sections
 
 
-class HelpScreen(LocalizedBindings, ModalScreen[None]):
+class HelpScreen(ModalScreen[None], LocalizedBindings):
     """A modal listing the keys of the screen it was opened on."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -80,7 +80,7 @@ class HelpScreen(LocalizedBindings, ModalScreen[None]):
         background: $background 60%;
         & > Vertical {
             width: 76; max-width: 100%; height: 90%; max-height: 40;
-            background: $surface; border: round $primary; border-title-color: $text-primary;
+            background: $surface; color: $foreground; border: round $primary; border-title-color: $text-primary;
             padding: 0 1;
         }
         & VerticalScroll { height: 1fr; }

@@ -15,7 +15,7 @@ sorts by that column (again: reverse).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Literal
 
 from rich.cells import cell_len
@@ -84,7 +84,7 @@ class _Layout:
     total_width: int = 0
 
 
-class MarkableTable(LocalizedBindings, ScrollView, can_focus=True):
+class MarkableTable(ScrollView, LocalizedBindings, can_focus=True):
     """Rows with a cursor, marks and sorting; keys are the caller's primary keys."""
 
     HELP_TITLE = N_("Table")
@@ -189,6 +189,8 @@ class MarkableTable(LocalizedBindings, ScrollView, can_focus=True):
         columns: Sequence[Column] = (),
         *,
         markable: bool = True,
+        openable: bool = True,
+        show_sort_keys: bool = True,
         fixed_columns: int = 0,
         empty_text: str = "",
         name: str | None = None,
@@ -197,6 +199,14 @@ class MarkableTable(LocalizedBindings, ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.markable = markable
+        self.openable = openable
+        """Whether Enter on a row means something (posts ``RowSelected``)."""
+        if not show_sort_keys:
+            # Sorting still works (and is in the help); the footer just has no room for it.
+            for key, bindings in self._bindings.key_to_bindings.items():
+                self._bindings.key_to_bindings[key] = [
+                    replace(b, show=False) if b.action.startswith("sort_") else b for b in bindings
+                ]
         self.fixed_columns = fixed_columns
         self.empty_text = empty_text
         self._columns: list[Column] = list(columns)
@@ -453,7 +463,7 @@ class MarkableTable(LocalizedBindings, ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.rich_style
         if y == 0:
-            return self._window(self._header_strip(), width, base)
+            return self._window(self._header_strip(), width, base + self._get_styles()["header"])
         index = int(self.scroll_offset.y) + y - 1
         if not self._visible:
             if y == 1 and self.empty_text:
@@ -537,6 +547,8 @@ class MarkableTable(LocalizedBindings, ScrollView, can_focus=True):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("toggle_mark", "mark_all", "unmark_all"):
             return self.markable
+        if action == "select":
+            return self.openable
         if action in ("sort_next", "sort_reverse"):
             return bool(self._columns)
         return True
@@ -610,5 +622,5 @@ class MarkableTable(LocalizedBindings, ScrollView, can_focus=True):
         self._set_cursor(index)
         if column == -1 and self.markable:
             self.action_toggle_mark(advance=False)
-        elif event.chain >= 2:
+        elif event.chain >= 2 and self.openable:
             self.action_select()

@@ -1,0 +1,79 @@
+"""Shared by the ``test_tui_*`` modules: a demo agency, a workspace as a login, screen text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+from sqlalchemy import func, select
+
+from byraa.core import i18n, identity
+from byraa.core.config import Settings
+from byraa.core.store import Store
+from byraa.core.store.models import Client, ClientAccess, StaffUser
+from byraa.core.workspace import Workspace
+
+DEMO_TODAY = date(2026, 11, 22)
+"""The suite's pinned day (``BYRAA_TODAY`` in conftest)."""
+DEMO_CLIENTS = 12
+
+
+def build_agency(store: Store, clients: int = DEMO_CLIENTS) -> None:
+    """The demo agency (seed 1) with ``tester`` as one of its managers."""
+    from byraa.core.demo import build_demo
+
+    build_demo(store, clients=clients, seed=1, manager_login="tester", today=DEMO_TODAY)
+
+
+def workspace(store: Store, login: str | None = None, *, language: str = "nb") -> Workspace:
+    """The workspace the TUI would open for ``login`` (default: ``tester``); ``who`` is
+    ``None`` on a database without an agency, as ``open_workspace`` does."""
+    from byraa.core import agency
+
+    who = identity.resolve(store, login) if agency.info(store) is not None else None
+    return Workspace(Settings(database_url="sqlite://", language=language), store, who)
+
+
+@contextmanager
+def language_restored() -> Iterator[None]:
+    """The app sets the process language; put it back for the tests that follow."""
+    before = i18n.language()
+    try:
+        yield
+    finally:
+        i18n.set_language(before)
+
+
+def clerk_with_partial_access(store: Store) -> tuple[str, set[int], set[int]]:
+    """A clerk login with access to some clients but not all: (login, granted, refused)."""
+    with store.session() as session:
+        all_ids = set(session.scalars(select(Client.id)))
+        counts = session.execute(
+            select(StaffUser.login, func.count(ClientAccess.id))
+            .join(ClientAccess, ClientAccess.user_id == StaffUser.id)
+            .where(StaffUser.role == "clerk", StaffUser.active.is_(True))
+            .group_by(StaffUser.login)
+            .order_by(StaffUser.login)
+        ).all()
+        for login, count in counts:
+            if 0 < count < len(all_ids):
+                granted = set(session.scalars(
+                    select(ClientAccess.client_id).join(StaffUser, StaffUser.id == ClientAccess.user_id)
+                    .where(StaffUser.login == login)))
+                return login, granted, all_ids - granted
+    raise AssertionError("the demo has no clerk with partial access")
+
+
+def screen_text(app) -> str:  # noqa: ANN001
+    """What the terminal shows now, as plain text (one line per row)."""
+    update = app.screen._compositor.render_update(full=True)
+    return "\n".join("".join(segment.text for segment in strip) for strip in update.strips)
+
+
+async def settle(pilot) -> None:  # noqa: ANN001
+    """Wait for every worker, then for the messages they posted and a repaint."""
+    app = pilot.app
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
