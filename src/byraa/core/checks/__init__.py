@@ -1,0 +1,92 @@
+"""The reconciliation checks (SPEC §5.1–5.6), computed with polars.
+
+Each check compares figures from two or three sides for one client and period and yields
+``ResultRow``s: (check, key, field, payroll, a07, ledger, difference, status). The
+columns hold payroll / a-ordningen (A07) / ledger values; rows that compare two payroll
+figures or a figure with what is expected use ``payroll`` as *expected* and ``a07`` as
+*actual* (``docs/formats.md`` lists them). Amounts are øre, dates ISO strings.
+
+Statuses: ``equal``; ``differs``; ``only_payroll`` / ``only_a07`` (employments, income);
+``missing`` (a side the check needs was not imported for the period); ``info`` (listed
+for reading, e.g. the postings on a clearing account; never a difference).
+
+Checks: ``employments`` (1), ``income`` (2), ``withholding`` (3), ``aga`` (4),
+``holiday_pay`` (5), ``clearing`` (6). ``inputs.load`` reads what they need from the store;
+the checks themselves are pure functions of ``Inputs`` and ``Settings``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+CHECKS = ("employments", "income", "withholding", "aga", "holiday_pay", "clearing")
+METHODS = ("simple", "standard")
+DIFFERENCE_STATUSES = frozenset({"differs", "only_payroll", "only_a07", "missing"})
+
+ACCOUNT_ROLES: dict[str, tuple[str, ...]] = {
+    "withholding": ("2600",),
+    "aga_liability": ("2770",),
+    "aga_expense": ("5400",),
+    "holiday_liability": ("2940",),
+    "holiday_expense": ("5092",),
+    "aga_holiday_liability": ("2781",),
+    "aga_holiday_expense": ("5405",),
+    "net_pay_clearing": ("2930",),
+}
+"""Per role the NS 4102 default accounts; a client's own chart may differ (``settings``)."""
+
+DEFAULT_TOLERANCES: dict[str, int] = {c: 0 for c in CHECKS} | {"aga": 100}
+"""Øre: 0.00 everywhere except the employer's contribution (rounding, 1.00 NOK)."""
+
+DEFAULT_HOLIDAY_RATE = 10.2
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a run compares with: accounts per role, tolerance per check, holiday-pay rate."""
+
+    accounts: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(ACCOUNT_ROLES))
+    tolerances: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_TOLERANCES))
+    holiday_rate: float = DEFAULT_HOLIDAY_RATE
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"accounts": {k: list(v) for k, v in self.accounts.items()}, "tolerances": dict(self.tolerances),
+                "holiday_rate": self.holiday_rate}
+
+
+@dataclass
+class ResultRow:
+    check: str
+    key: str
+    field: str
+    payroll: Any
+    a07: Any
+    ledger: Any
+    difference: int | None
+    status: str
+    unit: str = "nok"
+    """``nok`` (øre), ``text``, ``date``, ``pct`` or ``hours``: how to show the values."""
+    national_id: str | None = None
+    payroll_ref: int | None = None
+    a07_ref: int | None = None
+
+    @property
+    def is_difference(self) -> bool:
+        return self.status in DIFFERENCE_STATUSES
+
+
+def compare_amounts(expected: int | None, others: list[int | None], tolerance: int, *,
+                    required: bool = False) -> tuple[str, int | None]:
+    """Status and the largest signed difference of ``others`` against ``expected``.
+
+    ``None`` in ``others`` is a side not imported: not compared, unless ``required``
+    (then the status is ``missing``). A missing ``expected`` is ``missing`` too.
+    """
+    if expected is None or (required and any(o is None for o in others)):
+        return "missing", None
+    diffs = [o - expected for o in others if o is not None]
+    if not diffs:
+        return ("missing", None) if required else ("equal", 0)
+    worst = max(diffs, key=abs)
+    return ("equal" if abs(worst) <= tolerance else "differs"), worst
