@@ -17,6 +17,7 @@ from byraa.core.errors import UserError
 
 
 SUBCOMMANDS = {
+    "a07": "byraa.headless.a07",
     "access": "byraa.headless.access",
     "archive": "byraa.headless.archive",
     "clients": "byraa.headless.clients",
@@ -24,11 +25,13 @@ SUBCOMMANDS = {
     "db": "byraa.headless.db",
     "deadlines": "byraa.headless.deadlines",
     "demo": "byraa.headless.demo",
+    "employees": "byraa.headless.imports_payroll",
     "feedback": "byraa.headless.feedback",
     "groups": "byraa.headless.groups",
     "import": "byraa.headless.imports",
     "init": "byraa.headless.init",
     "locate": "byraa.headless.locate",
+    "reconcile": "byraa.headless.reconcile",
     "reports": "byraa.headless.reports",
     "sandbox": "byraa.headless.sandbox",
     "taxcards": "byraa.headless.taxcards",

@@ -50,3 +50,9 @@ def taxcards(files: tuple[Path, ...], fmt: str) -> None:
     if errors:
         click.echo("")
         emit(errors, columns, fmt)
+
+
+# ``amelding``, ``a07`` and ``ledger`` (issue 5) live in ``imports_payroll``.
+from byraa.headless import imports_payroll as _payroll  # noqa: E402
+
+_payroll.register(command)

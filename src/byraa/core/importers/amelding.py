@@ -528,3 +528,86 @@ def import_many(store: Store, who: Identity, paths: Iterable[str | os.PathLike[s
 
 def employment_leaves_json(leaves: list[dict]) -> str:
     return json.dumps(leaves, default=str, sort_keys=True)
+
+
+# --- Reading the payroll side back -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EmployeeListRow:
+    """One employment of an employee (or the employee alone) with the month's figures."""
+
+    national_id: str
+    """Masked (``010190*****``) unless revealed."""
+    name: str
+    employee_number: str | None
+    employment_ref: str | None
+    sub_unit: str | None
+    employment_type: str | None
+    start_date: date | None
+    end_date: date | None
+    occupation_code: str | None
+    position_pct: float | None
+    hours_full_week: float | None
+    leave: str
+    income: int | None
+    """Øre, the payroll side of the month (first employment row of a person only)."""
+    withholding: int | None
+
+
+def list_employees(store: Store, who: Identity, org_number: str, *, period: str | None = None,
+                   reveal: bool = False) -> list[EmployeeListRow]:
+    """The client's employees with their employments, and with ``period`` the month's income
+    and withholding from the active a-meldinger. ``reveal`` (audited) shows full national ids."""
+    from byraa.core import ids
+    from byraa.core.checks.employments import leave_text
+
+    if period is not None:
+        periods.parse_period(period)
+    with store.session() as session:
+        client = session.scalars(select(Client).where(Client.org_number == org_number)).first()
+        if client is None:
+            raise NotFound(f"no client with the organisation number {org_number}")
+        assert client.id is not None
+        access.require_client(session, who, client.id, f"{client.org_number} {client.name}")
+        query = (select(Employee, Employment, SubUnit.org_number)
+                 .outerjoin(Employment, Employment.employee_id == Employee.id)
+                 .outerjoin(SubUnit, SubUnit.id == Employment.sub_unit_id)
+                 .where(Employee.client_id == client.id).order_by(Employee.name, Employee.id, Employment.start_date))
+        first = periods.first_day(period) if period else None
+        last = periods.last_day(period) if period else None
+        rows = session.execute(query).all()
+        leaves: dict[int, list[tuple]] = {}
+        for lv in session.scalars(select(Leave).join(Employment, Employment.id == Leave.employment_id)
+                                  .where(Employment.client_id == client.id)):
+            leaves.setdefault(lv.employment_id, []).append((lv.start_date, lv.end_date, lv.leave_pct, lv.description))
+        income: dict[str, int] = {}
+        withheld: dict[str, int] = {}
+        if period:
+            active = select(ReconSource.id).where(ReconSource.client_id == client.id, ReconSource.kind == "amelding",
+                                                  ReconSource.period == period, ReconSource.active.is_(True))
+            income = dict(session.execute(select(ReconIncome.national_id, func.sum(ReconIncome.amount)).where(
+                ReconIncome.source_id.in_(active)).group_by(ReconIncome.national_id)).all())
+            withheld = dict(session.execute(select(ReconWithholding.national_id, func.sum(ReconWithholding.amount))
+                                            .where(ReconWithholding.source_id.in_(active))
+                                            .group_by(ReconWithholding.national_id)).all())
+        out: list[EmployeeListRow] = []
+        seen: set[int] = set()
+        for person, e, unit in rows:
+            if period and (e is None or e.start_date > last or (e.end_date is not None and e.end_date < first)):
+                continue
+            shown = person.national_id if reveal else ids.mask_national_id(person.national_id)
+            first_row = person.id not in seen
+            seen.add(person.id or 0)
+            lv = leave_text(leaves.get(e.id or 0, []), first or date.min, last or date.max) if e is not None else ""
+            out.append(EmployeeListRow(
+                shown, person.name, person.employee_number, e.employment_ref if e else None, unit,
+                e.employment_type if e else None, e.start_date if e else None, e.end_date if e else None,
+                e.occupation_code if e else None, e.position_pct if e else None, e.hours_full_week if e else None, lv,
+                (int(income[person.national_id]) if person.national_id in income else None) if first_row else None,
+                (int(withheld[person.national_id]) if person.national_id in withheld else None) if first_row else None,
+            ))
+        if reveal:
+            audit.record(session, actor=who.login, action="employees.reveal", entity="client", entity_id=client.id,
+                         client_id=client.id, after={"period": period, "national_ids": len(seen)})
+        return out
