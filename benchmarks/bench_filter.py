@@ -3,10 +3,12 @@
     .venv/bin/python benchmarks/bench_filter.py [DB.sqlite3] [--login LOGIN] [--size 120x40]
 
 Without a path, uses the shared 1,000-client demo of ``benchmarks/common.py`` (built once
-into /tmp/byraa-bench, manager ``bench``). Runs the TUI headless, opens the client list, focuses the filter and types, key
-by key, words that narrow and widen the list, then deletes them again. Each figure is
-one keystroke: from posting the key event to the app until the screen has processed it
-and the compositor has rendered the update (what a terminal would be sent).
+into /tmp/byraa-bench, manager ``bench``). Runs the TUI headless, opens the client list,
+focuses the filter and types, key by key, words that narrow and widen the list, then
+deletes them again. Each figure is one keystroke: from posting the key event to the app
+until the screen has filtered on the new text and the compositor has rendered the
+update (what a terminal would be sent). Keystrokes during which Python ran a full
+garbage collection are marked.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import gc
 import os
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import ClassVar
 
 from textual.app import App
@@ -21,14 +22,18 @@ from byraa.commands import ByraaCommands, PaletteCommand
 from byraa.core import i18n
 from byraa.core.i18n import _
 from byraa.core.workspace import Workspace
-from byraa.screens.client_detail import ClientDetailScreen
-from byraa.screens.clients import ClientsScreen
-from byraa.screens.dashboard import DashboardScreen
-from byraa.screens.welcome import WelcomeScreen
 from byraa.widgets.bindings import LocalizedBindings, N_
-from byraa.widgets.help_screen import HelpScreen, sections_from
 
 _CONSTRUCTED = time.perf_counter()
+
+
+def _prefetch_dashboard(workspace: Workspace) -> Future:
+    from byraa.core import dashboard
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="byraa-prefetch")
+    future = pool.submit(dashboard.build, workspace.store, workspace.who)
+    pool.shutdown(wait=False)  # the one task runs on; nothing else is queued
+    return future
 
 
 def _since_process_start_ms() -> float | None:
@@ -43,17 +48,32 @@ def _since_process_start_ms() -> float | None:
         return None
 
 
+# Screens are imported when first shown: the dashboard is all a start has to pay for.
+def _dashboard() -> Screen:
+    from byraa.screens.dashboard import DashboardScreen
+
+    return DashboardScreen()
+
+
+def _clients() -> Screen:
+    from byraa.screens.clients import ClientsScreen
+
+    return ClientsScreen()
+
+
+def _welcome() -> Screen:
+    from byraa.screens.welcome import WelcomeScreen
+
+    return WelcomeScreen()
+
+
 class ByraaApp(App[None], LocalizedBindings):
     """byraa's TUI on one workspace (store + the staff user behind the login)."""
 
     CSS_PATH = "app.tcss"
     TITLE = "byraa"
     COMMANDS: ClassVar = {ByraaCommands}
-    MODES: ClassVar = {
-        "dashboard": DashboardScreen,
-        "clients": ClientsScreen,
-        "welcome": WelcomeScreen,
-    }
+    MODES: ClassVar = {"dashboard": _dashboard, "clients": _clients, "welcome": _welcome}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "show('dashboard')", N_("Dashboard"), id="app.dashboard"),
         Binding("c", "show('clients')", N_("Clients"), id="app.clients"),
@@ -71,6 +91,11 @@ class ByraaApp(App[None], LocalizedBindings):
         self._started = time.perf_counter()
         self._mode_history: list[str] = []
         self.agency_name = ""
+        self.prefetched: Future | None = None
+        """The first dashboard, built in a thread from the moment the app exists, so
+        the database work overlaps Textual's own start (layout, CSS, first paint)."""
+        if workspace.who is not None:
+            self.prefetched = _prefetch_dashboard(workspace)
 
     @property
     def who(self):  # noqa: ANN201
@@ -131,12 +156,16 @@ class ByraaApp(App[None], LocalizedBindings):
             self.switch_mode(self._mode_history.pop())
 
     def action_help(self) -> None:
+        from byraa.widgets.help_screen import HelpScreen, sections_from
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(sections_from(self.screen)))
 
     def open_client(self, client_id: int) -> None:
         """Push a client's detail on the current stack (the screen checks access itself)."""
+        from byraa.screens.client_detail import ClientDetailScreen
+
         self.push_screen(ClientDetailScreen(client_id))
 
     # --- The command palette -------------------------------------------------------------

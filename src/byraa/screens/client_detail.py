@@ -103,16 +103,19 @@ class ClientDetailScreen(Screen, LocalizedBindings):
         yield Static("", id="no-access", markup=False)
         with TabbedContent(id="detail-tabs"):
             with TabPane(_("1 Employees"), id="employees"):
-                yield MarkableTable(self._employee_columns(), markable=False, openable=False, show_sort_keys=False, fixed_columns=2, id="employees-table",
-                                    empty_text=_("No employees."))
+                yield self._table(self._employee_columns(), "employees-table", _("No employees."), fixed=2)
                 yield Static("", id="employment-panel", markup=False)
             with TabPane(_("2 Payroll runs"), id="runs"):
-                yield MarkableTable(self._run_columns(), markable=False, openable=False, show_sort_keys=False, fixed_columns=1, id="runs-table",
-                                    empty_text=_("No payroll runs."))
+                yield self._table(self._run_columns(), "runs-table", _("No payroll runs."))
             with TabPane(_("3 A-meldinger"), id="submissions"):
-                yield MarkableTable(self._submission_columns(), markable=False, openable=False, show_sort_keys=False, fixed_columns=1,
-                                    id="submissions-table", empty_text=_("No a-meldinger."))
+                yield self._table(self._submission_columns(), "submissions-table", _("No a-meldinger."))
         yield Footer(show_command_palette=False)
+
+    @staticmethod
+    def _table(columns: list[Column], table_id: str, empty: str, fixed: int = 1) -> MarkableTable:
+        """A read-only table: nothing to mark or open, and the footer keeps room for the screen's keys."""
+        return MarkableTable(columns, markable=False, openable=False, show_sort_keys=False, fixed_columns=fixed,
+                             id=table_id, empty_text=empty)
 
     @staticmethod
     def _employee_columns() -> list[Column]:

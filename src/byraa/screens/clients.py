@@ -119,7 +119,10 @@ class ClientsScreen(Screen, LocalizedBindings):
         status = client_status(row.status)
         status_cell: Cell = (Toned(status, "warning") if row.status == "onboarding"
                              else Toned(status, "muted") if row.status == "ended" else status)
-        amelding_text = f"{amelding_period(row.last_amelding_period)} {amelding_status(row.last_amelding_status)}".strip()
+        amelding_text = " ".join(
+            part for part in (amelding_period(row.last_amelding_period), amelding_status(row.last_amelding_status))
+            if part
+        )
         amelding_cell: Cell = (
             Toned(amelding_text, "error") if row.last_amelding_status == "rejected"
             else Toned(amelding_text, "warning") if row.last_amelding_status == "pending"

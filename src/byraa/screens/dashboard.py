@@ -26,7 +26,7 @@ from byraa.core.i18n import _
 from byraa.widgets.bindings import LocalizedBindings, N_
 from byraa.widgets.figure_card import FigureCard
 
-SEVERITY = {"error": ("✗", "$text-error"), "warning": ("!", "$text-warning"), "info": ("·", "$text-muted")}
+SEVERITY = {"error": ("✗", "$text-error"), "warning": ("!", "$text-warning"), "info": ("·", "$foreground-muted")}
 
 
 class DashboardScreen(Screen, LocalizedBindings):
@@ -69,9 +69,14 @@ class DashboardScreen(Screen, LocalizedBindings):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one("#figures").loading = True
         self._update_subtitle()
         self.load()
+
+    def on_resize(self) -> None:
+        # With room to spare, each card also says what its change is measured against.
+        tall = self.size.height >= 34
+        for card in self.query(FigureCard):
+            card.show_previous = tall
 
     # --- Loading ---------------------------------------------------------------------
 
@@ -81,7 +86,14 @@ class DashboardScreen(Screen, LocalizedBindings):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard", description="dashboard")
     def _build(self, period: str, scope: str) -> None:
-        board = core_dashboard.build(self.app.workspace.store, self.app.who, period, scope)
+        board = None
+        prefetched, self.app.prefetched = self.app.prefetched, None
+        if prefetched is not None:
+            board = prefetched.result()  # the app's first build, started before the screen
+            if (board.period, board.scope) != (period, scope):
+                board = None
+        if board is None:
+            board = core_dashboard.build(self.app.workspace.store, self.app.who, period, scope)
         self.post_message(self.Loaded(board))
 
     def on_dashboard_screen_loaded(self, message: Loaded) -> None:
@@ -89,7 +101,6 @@ class DashboardScreen(Screen, LocalizedBindings):
         if (board.period, board.scope) != (self.period, self.scope):
             return  # an older request finished after a newer one started
         self.board = board
-        self.query_one("#figures").loading = False
         previous_month = fmt.month_name(periods.shift(board.period, -1))
         for figure in board.figures:
             self.query_one(f"#figure-{figure.key}", FigureCard).update(figure, previous_month)
@@ -98,7 +109,6 @@ class DashboardScreen(Screen, LocalizedBindings):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
-            self.query_one("#figures").loading = False
             self.notify(str(event.worker.error), title=_("Could not build the dashboard"), severity="error",
                         timeout=10)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.events import Resize
-from textual.widgets import Label, Sparkline
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import Sparkline, Static
 
 from byraa.core import formatting as fmt
 from byraa.core.dashboard import Figure
@@ -45,57 +47,72 @@ def tone(figure: Figure) -> str:
     return "good" if (figure.change > 0) == (figure.key in GOOD_WHEN_UP) else "bad"
 
 
+TONE_STYLE = {"good": "$text-success", "bad": "$text-error", "flat": "$foreground-muted"}
+
+
 class FigureCard(Vertical):
-    """A card for one figure; ``update`` swaps in a new month's numbers."""
+    """A card for one figure; ``update`` swaps in a new month's numbers.
+
+    The text is one ``Static`` (name, value, change, and the month before where there is
+    room) above a ``Sparkline``: two widgets per card keeps the dashboard's start fast.
+    """
 
     DEFAULT_CSS = """
     FigureCard {
         height: auto;
         background: $boost;
         padding: 0 0 0 1;
-        & > Label { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
-        & > .figure-label { color: $text-muted; }
-        & > .figure-value { text-style: bold; color: $text; }
-        & > .figure-change.-flat { color: $text-muted; }
-        & > .figure-change.-good { color: $text-success; }
-        & > .figure-change.-bad { color: $text-error; }
-        & > .figure-previous { color: $text-muted; display: none; }
+        & > Static { width: 1fr; height: auto; text-wrap: nowrap; text-overflow: ellipsis; }
         & > Sparkline { width: 12; margin-top: 0; }
     }
     """
+
+    show_previous: reactive[bool] = reactive(False)
+    """Also show the month before's value (set where the terminal is tall enough)."""
 
     def __init__(self, key: str, label: str, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.key = key
         self.label = label
         self.figure: Figure | None = None
+        self.previous_month = ""
 
     def compose(self) -> ComposeResult:
-        yield Label(self.label, classes="figure-label")
-        yield Label("–", classes="figure-value")
-        yield Label("", classes="figure-change -flat")
-        yield Label("", classes="figure-previous")
+        yield Static(self._text(), markup=False)
         yield Sparkline([])
 
     def update(self, figure: Figure, previous_month: str = "") -> None:
         """Show ``figure``; ``previous_month`` names the month it is compared with."""
         self.figure = figure
-        previous = show_value(figure.unit, figure.previous)
-        self.query_one(".figure-previous", Label).update(f"{previous_month}: {previous}" if previous_month else previous)
-        self.query_one(".figure-value", Label).update(show_value(figure.unit, figure.value))
+        self.previous_month = previous_month
         self.query_one(Sparkline).data = list(figure.trend)
-        self._show_change()
+        self._refresh_text()
 
     def on_resize(self, event: Resize) -> None:
-        self._show_change()
+        self._refresh_text()
 
-    def _show_change(self) -> None:
-        if self.figure is None:
-            return
-        label = self.query_one(".figure-change", Label)
-        text = show_change(self.figure)
-        if len(text) > self.content_size.width > 0:
-            text = show_change(self.figure, relative=False)
-        label.update(text)
-        for name in ("flat", "good", "bad"):
-            label.set_class(name == tone(self.figure), f"-{name}")
+    def watch_show_previous(self) -> None:
+        self._refresh_text()
+
+    def _refresh_text(self) -> None:
+        if self.is_mounted:
+            self.query_one(Static).update(self._text())
+
+    def _text(self) -> Content:
+        label = Content.styled(self.label, "$foreground-muted")
+        figure = self.figure
+        if figure is None:
+            return Content("\n").join([label, Content("–"), Content("")])
+        change = show_change(figure)
+        if len(change) > self.content_size.width > 0:
+            change = show_change(figure, relative=False)
+        lines = [
+            label,
+            Content.styled(show_value(figure.unit, figure.value), "bold $foreground"),
+            Content.styled(change, TONE_STYLE[tone(figure)]),
+        ]
+        if self.show_previous:
+            previous = show_value(figure.unit, figure.previous)
+            text = f"{self.previous_month}: {previous}" if self.previous_month else previous
+            lines.append(Content.styled(text, "$foreground-muted"))
+        return Content("\n").join(lines)
