@@ -141,3 +141,16 @@ def test_hostile_or_foreign_xml_is_refused(store, tmp_path: Path, body: bytes) -
         import_amelding(store, small.who(), path)
     assert "evil.xml" in str(err.value) and "root:" not in str(err.value)
     assert counts(store) == before
+
+
+def test_large_file_is_archived_in_chunks_unchanged(store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import byraa.core.importers as importers
+
+    monkeypatch.setattr(importers, "STREAM_ARCHIVE_BYTES", 100)
+    small = small_agency(store)
+    path = b.write_amelding(tmp_path / "okt.xml", october())
+    result = import_amelding(store, small.who(), path)
+    with store.session() as s:
+        archived = s.get(ArchiveFile, result.archive_id)
+        assert archived.content == path.read_bytes() and archived.size == path.stat().st_size
+        assert archived.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()

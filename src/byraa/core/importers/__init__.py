@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from byraa.core import clock, ids
@@ -221,23 +221,52 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
+STREAM_ARCHIVE_BYTES = 4 * 1024 * 1024
+"""Files above this are written into SQLite's ``archive_file.content`` in chunks (blob I/O),
+so a 200 MB a-melding is never held in memory whole."""
+
+
 def archive_file(session: Session, *, path: str | os.PathLike[str] | None, content: bytes | None = None,
                  client_id: int, kind: str, period: str | None, content_type: str, login: str,
                  direction: str = "in", filename: str | None = None) -> tuple[int, str]:
     """Store the file unchanged in ``archive_file`` (in the caller's transaction)."""
+    name = (filename or (Path(path).name if path is not None else None) or "")[:255] or None
+    values = {"client_id": client_id, "kind": kind, "direction": direction, "period": period,
+              "created_at": clock.now(), "filename": name, "content_type": content_type, "user_login": login}
+    bind = session.connection()
+    if content is None and path is not None and bind.dialect.name == "sqlite":
+        size = Path(path).stat().st_size
+        if size > STREAM_ARCHIVE_BYTES:
+            return _archive_streamed(session, Path(path), size, values)
     if content is None:
         assert path is not None
         content = Path(path).read_bytes()
     digest = hashlib.sha256(content).hexdigest()
-    row = ArchiveFile(
-        client_id=client_id, kind=kind, direction=direction, period=period, created_at=clock.now(),
-        filename=(filename or (Path(path).name if path is not None else None) or "")[:255] or None,
-        content_type=content_type, size=len(content), sha256=digest, user_login=login, content=content,
-    )
-    session.add(row)
-    session.flush()
-    assert row.id is not None
-    return row.id, digest
+    archive_id = session.execute(insert(ArchiveFile).returning(ArchiveFile.id), [
+        {**values, "size": len(content), "sha256": digest, "content": content}]).scalar_one()
+    return archive_id, digest
+
+
+def _archive_streamed(session: Session, path: Path, size: int, values: dict) -> tuple[int, str]:
+    from sqlalchemy import func, update
+
+    archive_id = session.execute(insert(ArchiveFile).returning(ArchiveFile.id), [
+        {**values, "size": size, "sha256": "", "content": b""}]).scalar_one()
+    session.execute(update(ArchiveFile).where(ArchiveFile.id == archive_id).values(content=func.zeroblob(size)))
+    raw = session.connection().connection.dbapi_connection
+    digest = hashlib.sha256()
+    written = 0
+    with open(path, "rb") as fh, raw.blobopen("archive_file", "content", archive_id) as blob:  # type: ignore[union-attr]
+        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+            if written + len(chunk) > size:
+                raise UserError(f"{path.name} changed while it was read; nothing was imported")
+            blob.write(chunk)
+            digest.update(chunk)
+            written += len(chunk)
+    if written != size:
+        raise UserError(f"{path.name} changed while it was read; nothing was imported")
+    session.execute(update(ArchiveFile).where(ArchiveFile.id == archive_id).values(sha256=digest.hexdigest()))
+    return archive_id, digest.hexdigest()
 
 
 def already_imported(session: Session, client_id: int, kind: str, sha256: str) -> int | None:
