@@ -1,0 +1,635 @@
+"""The job runner: create, claim, run with progress and cancel, resume (see the package doc)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import threading
+import time
+import uuid
+import weakref
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from byraa.core import access, clock
+from byraa.core.errors import AccessDenied, NotFound, UserError
+from byraa.core.identity import Identity
+from byraa.core.store import Store
+from byraa.core.store.models_jobs import ITEM_STATES, JOB_STATUSES, Job, JobItem
+
+STALE_SECONDS = 120.0
+"""A worker that has not renewed its heartbeat for this long is taken for dead."""
+HEARTBEAT_SECONDS = 5.0
+FINISHED = ("done", "failed", "skipped", "cancelled")
+
+__all__ = ["ITEM_STATES", "JOB_STATUSES"]
+
+
+# --- Workers --------------------------------------------------------------------------------
+
+
+def new_worker_id() -> str:
+    """``host:pid:token``: who holds a claim (the token tells two runners of one process apart)."""
+    return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def worker_alive(worker: str | None, last_seen: datetime | None, *, now: datetime | None = None,
+                 stale_seconds: float = STALE_SECONDS) -> bool:
+    """Whether the worker may still be working: its process exists (same host) and it
+    renewed its heartbeat within ``stale_seconds``."""
+    if not worker:
+        return False
+    now = now or clock.now()
+    if last_seen is None or (now - _aware(last_seen)).total_seconds() > stale_seconds:
+        return False
+    host, _, rest = worker.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host == socket.gethostname()[:60] and pid_text.isdigit():
+        return _pid_alive(int(pid_text))
+    return True
+
+
+def _aware(value: datetime) -> datetime:
+    from datetime import UTC
+
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+# --- Plain data -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    key: str
+    """Unique within the job (``order:1`` …)."""
+    payload: dict[str, Any]
+    weight: int = 1
+    """Units of work (persons for a tax-card order): what progress and ETA count."""
+    groups: dict[str, int] | None = None
+    """Units per group (per client), for per-group progress."""
+
+
+@dataclass(frozen=True)
+class JobInfo:
+    id: int
+    kind: str
+    status: str
+    title: str
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+    params: dict[str, Any]
+    summary: dict[str, Any] | None
+    total_units: int
+    items: dict[str, int]
+    """Item count per state."""
+    units_done: int
+    cancel_requested: bool
+    interrupted: bool
+    """Not finished, and no live worker is on it: offer to resume."""
+
+
+@dataclass(frozen=True)
+class ClaimedItem:
+    id: int
+    key: str
+    payload: dict[str, Any]
+    attempts: int
+    weight: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    job_id: int
+    items_total: int
+    items_finished: int
+    units_total: int
+    units_done: int
+    groups: dict[str, tuple[int, int]]
+    """Group (client) -> (units done, units total)."""
+    state_counts: dict[str, int]
+    elapsed: float
+    eta_seconds: float | None
+    message: str = ""
+    cancelling: bool = False
+
+    @property
+    def fraction(self) -> float:
+        return self.units_done / self.units_total if self.units_total else 1.0
+
+
+@dataclass
+class ItemOutcome:
+    """What a handler returns for an item.
+
+    ``write`` runs in the same transaction that marks the item finished, and only if the
+    worker still holds the claim: results are stored exactly once.
+    """
+
+    state: str = "done"
+    """done, failed, skipped, or retry (back to pending, up to ``max_item_attempts``)."""
+    result: dict[str, Any] | None = None
+    error: str | None = None
+    write: Callable[[Session], None] | None = None
+
+    @classmethod
+    def failed(cls, error: str, **kw: Any) -> ItemOutcome:
+        return cls("failed", error=error[:500], **kw)
+
+    @classmethod
+    def retry(cls, error: str) -> ItemOutcome:
+        return cls("retry", error=error[:500])
+
+
+class LostClaim(Exception):
+    """The worker no longer holds the item's claim (another worker took it over)."""
+
+
+# --- Creating and reading jobs ---------------------------------------------------------
+
+
+def create_job(store: Store, who: Identity, kind: str, *, title: str, params: dict[str, Any],
+               items: Sequence[ItemSpec], worker: str | None = None,
+               write: Callable[[Session, int], None] | None = None) -> int:
+    """Store a job and its items (all pending) in one transaction; returns the job id.
+
+    ``write(session, job_id)`` may add more rows in the same transaction (e.g. the
+    persons skipped up front). ``worker`` marks the job as owned from the start so it
+    does not look interrupted before its runner starts.
+    """
+    keys = [i.key for i in items]
+    if len(set(keys)) != len(keys):
+        raise ValueError("item keys must be unique within a job")
+    now = clock.now()
+    with store.session() as session:
+        job = Job(kind=kind, status="pending", created_by=who.login, created_at=now, updated_at=now,
+                  title=title[:200], params=json.dumps(params, ensure_ascii=False, default=str),
+                  total_units=sum(i.weight for i in items), owner=worker, heartbeat_at=now if worker else None)
+        session.add(job)
+        session.flush()
+        assert job.id is not None
+        rows = []
+        for spec in items:
+            payload = dict(spec.payload)
+            if spec.groups:
+                payload["_groups"] = spec.groups
+            rows.append({"job_id": job.id, "key": spec.key[:120], "state": "pending", "weight": spec.weight,
+                         "attempts": 0, "payload": json.dumps(payload, ensure_ascii=False, default=str),
+                         "updated_at": now})
+        if rows:
+            from sqlalchemy import insert
+
+            session.execute(insert(JobItem.__table__), rows)  # type: ignore[attr-defined]
+        if write is not None:
+            write(session, job.id)
+        return job.id
+
+
+def _may_see(who: Identity, job: Job) -> bool:
+    return who.is_manager or job.created_by == who.login
+
+
+def _info(session: Session, job: Job, now: datetime) -> JobInfo:
+    counts = dict(session.execute(
+        select(JobItem.state, func.count()).where(JobItem.job_id == job.id).group_by(JobItem.state)).all())
+    units_done = session.scalar(select(func.coalesce(func.sum(JobItem.weight), 0)).where(
+        JobItem.job_id == job.id, JobItem.state.in_(FINISHED))) or 0
+    live = worker_alive(job.owner, job.heartbeat_at, now=now)
+    if job.status in ("pending", "running") and not live:
+        # Another worker may still hold claims (two processes on one job).
+        claimers = session.execute(
+            select(JobItem.claimed_by, func.max(JobItem.claimed_at))
+            .where(JobItem.job_id == job.id, JobItem.state == "claimed").group_by(JobItem.claimed_by)).all()
+        live = any(worker_alive(w, at, now=now) for w, at in claimers)
+    assert job.id is not None
+    return JobInfo(
+        job.id, job.kind, job.status, job.title, job.created_by, job.created_at, job.updated_at, job.finished_at,
+        json.loads(job.params or "{}"), json.loads(job.summary) if job.summary else None, job.total_units,
+        {s: int(n) for s, n in counts.items()}, int(units_done), job.cancel_requested,
+        job.status in ("pending", "running") and not live,
+    )
+
+
+def get_job(store: Store, who: Identity, job_id: int) -> JobInfo:
+    """A job's state; only its creator or an agency manager may see it."""
+    with store.session() as session:
+        job = session.get(Job, job_id)
+        if job is None:
+            raise NotFound(f"no job {job_id}")
+        if not _may_see(who, job):
+            raise AccessDenied(f"job {job_id} was started by {job.created_by}; {who.login} may not see it")
+        return _info(session, job, clock.now())
+
+
+def interrupted_jobs(store: Store, who: Identity, kind: str) -> list[JobInfo]:
+    """Unfinished jobs of ``kind`` whose worker is gone, newest first: the ones to resume.
+
+    A clerk gets their own; an agency manager everyone's.
+    """
+    now = clock.now()
+    with store.session() as session:
+        query = select(Job).where(Job.kind == kind, Job.status.in_(("pending", "running"))).order_by(Job.id.desc())
+        if not who.is_manager:
+            query = query.where(Job.created_by == who.login)
+        return [info for job in session.scalars(query) if (info := _info(session, job, now)).interrupted]
+
+
+def job_items(store: Store, job_id: int) -> list[tuple[int, str, str, int, str | None]]:
+    """(id, key, state, attempts, error) of every item (diagnostics and tests)."""
+    with store.session() as session:
+        return [tuple(r) for r in session.execute(  # type: ignore[misc]
+            select(JobItem.id, JobItem.key, JobItem.state, JobItem.attempts, JobItem.error)
+            .where(JobItem.job_id == job_id).order_by(JobItem.id))]
+
+
+def request_cancel(store: Store, who: Identity, job_id: int) -> None:
+    """Ask the job to stop after the items in flight (any process running it sees the flag)."""
+    with store.session() as session:
+        job = session.get(Job, job_id)
+        if job is None:
+            raise NotFound(f"no job {job_id}")
+        if not _may_see(who, job):
+            raise AccessDenied(f"job {job_id} was started by {job.created_by}; {who.login} may not cancel it")
+        if job.status in ("pending", "running"):
+            job.cancel_requested = True
+            job.updated_at = clock.now()
+            session.add(job)
+
+
+# --- Claims ------------------------------------------------------------------------------
+
+
+def _dead_claimers(session: Session, job_id: int, me: str, now: datetime, stale_seconds: float) -> list[str]:
+    rows = session.execute(
+        select(JobItem.claimed_by, func.max(JobItem.claimed_at))
+        .where(JobItem.job_id == job_id, JobItem.state == "claimed").group_by(JobItem.claimed_by)).all()
+    return [w for w, at in rows if w and w != me and not worker_alive(w, at, now=now, stale_seconds=stale_seconds)]
+
+
+def claim_items(store: Store, job_id: int, worker: str, limit: int = 1, *,
+                stale_seconds: float = STALE_SECONDS) -> list[ClaimedItem]:
+    """Claim up to ``limit`` pending items (or items of dead workers) in one transaction."""
+    t = JobItem.__table__  # type: ignore[attr-defined]
+    now = clock.now()
+    with store.session() as session:
+        dead = _dead_claimers(session, job_id, worker, now, stale_seconds)
+        claimable = t.c.state == "pending"
+        if dead:
+            claimable = claimable | ((t.c.state == "claimed") & t.c.claimed_by.in_(dead))
+        pick = select(t.c.id).where(t.c.job_id == job_id, claimable).order_by(t.c.id).limit(limit)
+        if store.dialect == "postgresql":
+            # A CTE runs once; a sub-select under IN may be rescanned, and each rescan
+            # would skip the rows the last one locked and claim more than ``limit``.
+            picked = pick.with_for_update(skip_locked=True).cte("picked")
+            target = update(t).where(t.c.id == picked.c.id)
+        else:
+            target = update(t).where(t.c.id.in_(pick.scalar_subquery()), claimable)
+        stmt = (
+            target
+            .values(state="claimed", claimed_by=worker, claimed_at=now, updated_at=now, attempts=t.c.attempts + 1)
+            .returning(t.c.id, t.c.key, t.c.payload, t.c.attempts, t.c.weight)
+        )
+        rows = session.execute(stmt).all()
+    return sorted((ClaimedItem(r.id, r.key, json.loads(r.payload or "{}"), r.attempts, r.weight) for r in rows),
+                  key=lambda c: c.id)
+
+
+def _guard(session: Session, item_id: int, worker: str, **values: Any) -> bool:
+    t = JobItem.__table__  # type: ignore[attr-defined]
+    result = session.execute(
+        update(t).where(t.c.id == item_id, t.c.claimed_by == worker, t.c.state == "claimed")
+        .values(updated_at=clock.now(), **values))
+    return result.rowcount == 1
+
+
+def _save_payload(store: Store, item_id: int, worker: str, payload: dict[str, Any]) -> None:
+    with store.session() as session:
+        if not _guard(session, item_id, worker, payload=json.dumps(payload, ensure_ascii=False, default=str)):
+            raise LostClaim(f"item {item_id} is no longer claimed by this worker")
+
+
+def _finish_item(store: Store, item: ClaimedItem, worker: str, outcome: ItemOutcome, max_attempts: int) -> bool:
+    state = outcome.state
+    values: dict[str, Any] = {"error": outcome.error}
+    if state == "retry":
+        if item.attempts >= max_attempts:
+            state = "failed"
+        else:
+            values.update(state="pending", claimed_by=None, claimed_at=None)
+    if state != "retry":
+        if state not in ("done", "failed", "skipped"):
+            raise ValueError(f"an item cannot end as {state!r}")
+        values.update(state=state, result=json.dumps(outcome.result, ensure_ascii=False, default=str)
+                      if outcome.result is not None else None)
+    with store.session() as session:
+        # The guarded UPDATE first: it takes the row (PostgreSQL) or the database
+        # (SQLite) lock, so nobody can take the claim over before this commits.
+        if not _guard(session, item.id, worker, **values):
+            session.rollback()
+            return False
+        if outcome.write is not None and values.get("state") in ("done", "failed", "skipped"):
+            outcome.write(session)
+    return True
+
+
+def _release(store: Store, job_id: int, worker: str) -> None:
+    """Give this worker's unfinished claims back (a clean stop; a crash leaves them to time out)."""
+    t = JobItem.__table__  # type: ignore[attr-defined]
+    with store.session() as session:
+        session.execute(update(t).where(t.c.job_id == job_id, t.c.claimed_by == worker, t.c.state == "claimed")
+                        .values(state="pending", claimed_by=None, claimed_at=None, updated_at=clock.now()))
+
+
+def _heartbeat(store: Store, job_id: int, worker: str) -> bool:
+    """Renew the job's heartbeat and this worker's claims; returns the cancel flag."""
+    t = JobItem.__table__  # type: ignore[attr-defined]
+    now = clock.now()
+    with store.session() as session:
+        session.execute(update(t).where(t.c.job_id == job_id, t.c.claimed_by == worker, t.c.state == "claimed")
+                        .values(claimed_at=now))
+        job = session.get(Job, job_id)
+        if job is None:
+            return True
+        job.heartbeat_at = now
+        job.owner = worker
+        session.add(job)
+        return job.cancel_requested
+
+
+def _start(store: Store, who: Identity, job_id: int, worker: str) -> tuple[JobInfo, list[tuple[int, str, int, str]]]:
+    with store.session() as session:
+        job = session.get(Job, job_id, with_for_update=True)
+        if job is None:
+            raise NotFound(f"no job {job_id}")
+        if not _may_see(who, job):
+            raise AccessDenied(f"job {job_id} was started by {job.created_by}; {who.login} may not run it")
+        if job.status not in ("pending", "running"):
+            raise UserError(f"job {job_id} has already ended ({job.status})")
+        now = clock.now()
+        job.status = "running"
+        job.owner = worker
+        job.heartbeat_at = now
+        job.updated_at = now
+        session.add(job)
+        session.flush()
+        items = [(r.id, r.state, r.weight, r.payload) for r in session.execute(
+            select(JobItem.id, JobItem.state, JobItem.weight, JobItem.payload).where(JobItem.job_id == job_id))]
+        return _info(session, job, now), items
+
+
+def _end(store: Store, job_id: int, worker: str, cancelled: bool,
+         summarize: Callable[[Session, int], dict[str, Any]] | None) -> JobInfo:
+    t = JobItem.__table__  # type: ignore[attr-defined]
+    now = clock.now()
+    with store.session() as session:
+        job = session.get(Job, job_id, with_for_update=True)
+        assert job is not None
+        if cancelled or job.cancel_requested:
+            session.execute(update(t).where(t.c.job_id == job_id, t.c.state == "pending")
+                            .values(state="cancelled", updated_at=now))
+        open_items = session.scalar(select(func.count()).where(
+            JobItem.job_id == job_id, JobItem.state.in_(("pending", "claimed")))) or 0
+        if not open_items and job.status in ("pending", "running"):
+            if job.cancel_requested or cancelled:
+                job.status = "cancelled"
+            else:
+                failed = session.scalar(select(func.count()).where(
+                    JobItem.job_id == job_id, JobItem.state == "failed")) or 0
+                done = session.scalar(select(func.count()).where(
+                    JobItem.job_id == job_id, JobItem.state == "done")) or 0
+                job.status = "failed" if failed and not done else "done"
+            job.finished_at = now
+            if summarize is not None:
+                job.summary = json.dumps(summarize(session, job_id), ensure_ascii=False, default=str)
+        if job.owner == worker:
+            job.heartbeat_at = now if job.status in ("pending", "running") else job.heartbeat_at
+        job.updated_at = now
+        session.add(job)
+        session.flush()
+        return _info(session, job, now)
+
+
+# --- Running -------------------------------------------------------------------------------
+
+
+_sqlite_locks: weakref.WeakKeyDictionary[Store, threading.Lock] = weakref.WeakKeyDictionary()
+_locks_guard = threading.Lock()
+
+
+def _writer_lock(store: Store) -> threading.Lock | None:
+    """SQLite has one writer: the runner's threads take turns instead of waiting on busy."""
+    if store.dialect != "sqlite":
+        return None
+    with _locks_guard:
+        lock = _sqlite_locks.get(store)
+        if lock is None:
+            lock = _sqlite_locks[store] = threading.Lock()
+        return lock
+
+
+@dataclass
+class ItemContext:
+    """What a handler gets for one claimed item."""
+
+    store: Store
+    job_id: int
+    item: ClaimedItem
+    worker: str
+    _runner: _Run = field(repr=False)
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        return self.item.payload
+
+    @property
+    def cancelled(self) -> bool:
+        return self._runner.cancelling
+
+    async def save_payload(self, payload: dict[str, Any]) -> None:
+        """Store the item's payload now (committed before this returns); raises ``LostClaim``."""
+        merged = dict(payload)
+        if "_groups" in self.item.payload:
+            merged.setdefault("_groups", self.item.payload["_groups"])
+        await self._runner.db(_save_payload, self.store, self.item.id, self.worker, merged)
+        self.item.payload.clear()
+        self.item.payload.update(merged)
+
+    async def db(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run store work off the event loop (one writer at a time on SQLite)."""
+        return await self._runner.db(fn, *args)
+
+    def note(self, message: str) -> None:
+        """A line of progress for the user (``order 3 sent``)."""
+        self._runner.emit(message)
+
+
+Handler = Callable[[ItemContext], Awaitable[ItemOutcome]]
+
+
+class _Run:
+    def __init__(self, store: Store, job_id: int, worker: str, on_progress: Callable[[Progress], None] | None,
+                 cancel_event: threading.Event | None) -> None:
+        self.store = store
+        self.job_id = job_id
+        self.worker = worker
+        self.on_progress = on_progress
+        self.cancel_event = cancel_event
+        self.lock = _writer_lock(store)
+        self.cancelling = False
+        self.started = time.monotonic()
+        self.units_at_start = 0
+        self.units_total = 0
+        self.items_total = 0
+        self.states: dict[int, str] = {}
+        self.weights: dict[int, int] = {}
+        self.groups: dict[int, dict[str, int]] = {}
+        self.group_totals: dict[str, int] = {}
+
+    def _locked(self, fn: Callable[..., Any], *args: Any) -> Any:
+        if self.lock is None:
+            return fn(*args)
+        with self.lock:
+            return fn(*args)
+
+    async def db(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return await asyncio.to_thread(self._locked, fn, *args)
+
+    def load(self, items: list[tuple[int, str, int, str]]) -> None:
+        for item_id, state, weight, payload in items:
+            self.states[item_id] = state
+            self.weights[item_id] = weight
+            groups = json.loads(payload or "{}").get("_groups") or {}
+            self.groups[item_id] = {str(k): int(v) for k, v in groups.items()}
+            for g, n in self.groups[item_id].items():
+                self.group_totals[g] = self.group_totals.get(g, 0) + int(n)
+        self.items_total = len(items)
+        self.units_total = sum(self.weights.values())
+        self.units_at_start = self.units_done()
+
+    def units_done(self) -> int:
+        return sum(self.weights[i] for i, s in self.states.items() if s in FINISHED)
+
+    def progress(self, message: str = "") -> Progress:
+        done_groups: dict[str, int] = {}
+        for item_id, state in self.states.items():
+            if state in FINISHED:
+                for g, n in self.groups[item_id].items():
+                    done_groups[g] = done_groups.get(g, 0) + n
+        counts: dict[str, int] = {}
+        for state in self.states.values():
+            counts[state] = counts.get(state, 0) + 1
+        units = self.units_done()
+        elapsed = time.monotonic() - self.started
+        rate_units = units - self.units_at_start
+        eta = None
+        if rate_units > 0 and elapsed > 0:
+            eta = (self.units_total - units) / (rate_units / elapsed)
+        return Progress(
+            self.job_id, self.items_total, sum(1 for s in self.states.values() if s in FINISHED), self.units_total,
+            units, {g: (done_groups.get(g, 0), total) for g, total in self.group_totals.items()}, counts, elapsed,
+            eta, message, self.cancelling,
+        )
+
+    def emit(self, message: str = "") -> None:
+        if self.on_progress is not None:
+            self.on_progress(self.progress(message))
+
+    def check_cancel(self) -> bool:
+        if self.cancel_event is not None and self.cancel_event.is_set():
+            self.cancelling = True
+        return self.cancelling
+
+
+async def run_job(
+    store: Store,
+    who: Identity,
+    job_id: int,
+    handler: Handler,
+    *,
+    worker: str | None = None,
+    concurrency: int = 4,
+    on_progress: Callable[[Progress], None] | None = None,
+    cancel_event: threading.Event | None = None,
+    summarize: Callable[[Session, int], dict[str, Any]] | None = None,
+    max_item_attempts: int = 5,
+    heartbeat_seconds: float = HEARTBEAT_SECONDS,
+    stale_seconds: float = STALE_SECONDS,
+) -> JobInfo:
+    """Work the job's items until none is left (or cancel); also resumes an interrupted job.
+
+    Up to ``concurrency`` items are in flight at once. Another process may run the same
+    job at the same time: each item is worked by one of them only. Returns the job's
+    state at the end (``done``/``failed``/``cancelled``, or still ``running`` when another
+    worker holds the last items).
+    """
+    worker = worker or new_worker_id()
+    run = _Run(store, job_id, worker, on_progress, cancel_event)
+    info, items = await run.db(_start, store, who, job_id, worker)
+    if info.cancel_requested:
+        run.cancelling = True
+    run.load(items)
+    run.emit("started" if not info.units_done else "resumed")
+
+    async def beat() -> None:
+        while True:
+            await asyncio.sleep(heartbeat_seconds)
+            if await run.db(_heartbeat, store, job_id, worker):
+                run.cancelling = True
+            run.check_cancel()
+
+    async def work() -> None:
+        while not run.check_cancel():
+            claimed = await run.db(lambda: claim_items(store, job_id, worker, 1, stale_seconds=stale_seconds))
+            if not claimed:
+                return
+            item = claimed[0]
+            run.states[item.id] = "claimed"
+            ctx = ItemContext(store, job_id, item, worker, run)
+            try:
+                outcome = await handler(ctx)
+            except LostClaim:
+                run.states[item.id] = "lost"
+                continue
+            except Exception as exc:  # noqa: BLE001  (an item's failure is recorded, the job goes on)
+                outcome = ItemOutcome.failed(f"{type(exc).__name__}: {exc}")
+            if await run.db(_finish_item, store, item, worker, outcome, max_item_attempts):
+                if outcome.state == "retry" and item.attempts < max_item_attempts:
+                    run.states[item.id] = "pending"
+                else:
+                    run.states[item.id] = outcome.state if outcome.state != "retry" else "failed"
+            else:
+                run.states[item.id] = "lost"
+            run.emit(f"{item.key}: {run.states[item.id]}")
+
+    heart = asyncio.create_task(beat())
+    clean = False
+    try:
+        await asyncio.gather(*(work() for _ in range(max(1, concurrency))))
+        clean = True
+    finally:
+        heart.cancel()
+        if not clean:
+            await asyncio.shield(run.db(_release, store, job_id, worker))
+    final = await run.db(_end, store, job_id, worker, run.cancelling, summarize)
+    run.emit(final.status)
+    return final
