@@ -170,6 +170,12 @@ class ByraaApp(App[None], LocalizedBindings):
 
     # --- The command palette -------------------------------------------------------------
 
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Type to find a command…")))
+
     def palette_commands(self, screen: Screen) -> Iterator[PaletteCommand]:
         """Commands valid on ``screen``: navigation, then the screen's own."""
         if self.who is not None:

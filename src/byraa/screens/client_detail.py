@@ -305,7 +305,7 @@ class ClientDetailScreen(Screen, LocalizedBindings):
     def action_tab(self, tab: str) -> None:
         tabs = self.query_one(TabbedContent)
         tabs.active = tab
-        self.query_one(f"#{tab}-table", MarkableTable).focus()
+        self.set_focus(self.query_one(f"#{tab}-table", MarkableTable))
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:

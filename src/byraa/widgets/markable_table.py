@@ -339,11 +339,12 @@ class MarkableTable(ScrollView, LocalizedBindings, can_focus=True):
     def _relayout(self) -> None:
         widths = []
         for i, column in enumerate(self._columns):
-            widest = cell_len(column.label) + 2  # room for the sort arrow
+            widest = 0
             for row in self._rows.values():
                 cell = row.cells[i]
                 widest = max(widest, cell_len(cell if isinstance(cell, str) else cell.plain))
-            widths.append(max(column.min_width, min(widest, column.max_width)))
+            # Content is cut at max_width; the label never is (the sort arrow may be).
+            widths.append(max(column.min_width, min(widest, column.max_width), cell_len(column.label)))
         flags = (1 if self.markable else 0) + (1 if any(r.flag != " " for r in self._rows.values()) else 0)
         lead = flags + SEPARATOR if flags else 0
         layout = _Layout(widths, flags)
@@ -414,6 +415,11 @@ class MarkableTable(ScrollView, LocalizedBindings, can_focus=True):
         for i, column in enumerate(self._columns):
             label = column.label
             if i == self.sort_column:
+                room = self._layout.widths[i] - 2
+                if cell_len(label) > room:
+                    shortened = Text(label)
+                    shortened.truncate(max(room, 1), overflow="ellipsis")
+                    label = shortened.plain
                 label = f"{label} {'▼' if self.sort_reverse else '▲'}"
                 header_styles.append(styles["header-sorted"])
             else:
