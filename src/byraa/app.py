@@ -128,6 +128,11 @@ class ByraaApp(App[None], LocalizedBindings):
             + (f", {since_start:.0f} ms after the process started" if since_start is not None else "")
         )
 
+    def on_unmount(self) -> None:
+        # Hand what was frozen back to the collector (matters where one process runs
+        # many apps, as the tests do).
+        gc.unfreeze()
+
     # --- Navigation --------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
