@@ -483,6 +483,8 @@ def create_app(state: SandboxState | None = None) -> Any:
         view = state._view
         seen = state.ordered_before.setdefault(order.client_id, set())
         if order.mode == "HENT_KUN_ENDRING":
+            if not seen and view is not None:  # restarted since the orders: the store remembers
+                seen.update(view.fetched_before(order.year))
             if not seen:
                 return AnswerBuilder(status="ENDRINGSFORESPOERSEL_UTEN_TIDLIGERE_BESTILLING")
             by_org: dict[str, list[str]] = {}

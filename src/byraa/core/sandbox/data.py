@@ -110,6 +110,25 @@ class StoreView:
             ).all()
         return {p: (int(g or 0), int(w or 0), int(a or 0), int(n or 0)) for p, g, w, a, n in rows}
 
+    def fetched_before(self, year: int) -> set[tuple[str, str]]:
+        """(org, national id) of every person with a tax card for ``year`` in the store.
+
+        What Skatteetaten remembers as "ordered before" (for ``HENT_KUN_ENDRING``) when the
+        sandbox was restarted since the orders were placed.
+        """
+        from sqlalchemy import select
+
+        from byraa.core.store.models import Client, Employee
+        from byraa.core.store.models_altinn import TaxCard
+
+        with self.store.session() as s:
+            rows = s.execute(
+                select(Client.org_number, Employee.national_id).distinct().select_from(TaxCard)
+                .join(Employee, Employee.id == TaxCard.employee_id).join(Client, Client.id == TaxCard.client_id)
+                .where(TaxCard.income_year == year)
+            ).all()
+        return {(org, nid) for org, nid in rows}
+
     def address(self, national_id: str) -> tuple[str, str, str] | None:
         from sqlalchemy import select
 

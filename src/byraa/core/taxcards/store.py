@@ -156,6 +156,14 @@ def store_answer(
             e.national_id: e
             for e in session.scalars(select(Employee).where(Employee.client_id == client.id))
         }
+        # The current cards in one query per employer, not one per person (a bulk fetch
+        # stores 40,000 persons).
+        years = {p.income_year for p in employer.persons if p.income_year is not None}
+        currents = {
+            (c.employee_id, c.income_year): c
+            for c in session.scalars(select(TaxCard).where(
+                TaxCard.client_id == client.id, TaxCard.income_year.in_(years or {0}), TaxCard.is_current.is_(True)))
+        }
         for person in employer.persons:
             summary.persons += 1
             if person.error or person.income_year is None:
@@ -171,12 +179,7 @@ def store_answer(
                 session.flush()
                 known[person.national_id] = employee
                 summary.new_employees += 1
-            current = session.scalars(
-                select(TaxCard).where(
-                    TaxCard.client_id == client.id, TaxCard.employee_id == employee.id,
-                    TaxCard.income_year == person.income_year, TaxCard.is_current.is_(True),
-                )
-            ).first()
+            current = currents.get((employee.id, person.income_year))
             if current is not None and _same(current, person):
                 summary.unchanged += 1
                 continue
@@ -185,7 +188,7 @@ def store_answer(
                 session.add(current)
                 session.flush()
             main = person.main
-            session.add(TaxCard(
+            currents[(employee.id, person.income_year)] = card = TaxCard(
                 client_id=client.id, employee_id=employee.id or 0, income_year=person.income_year,
                 fetched_at=fetched_at, result=person.result, kind=main.kind if main else "none",
                 table_number=main.table_number if main else None,
@@ -195,7 +198,8 @@ def store_answer(
                 tilleggsopplysning=",".join(person.tilleggsopplysning)[:300] or None,
                 card_id=person.card_id, issued_date=person.issued_date,
                 deductions=_deductions_json(person), source_archive_id=source_archive_id, is_current=True,
-            ))
+            )
+            session.add(card)
             summary.cards += 1
         session.flush()
     return summary
