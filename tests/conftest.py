@@ -82,7 +82,9 @@ def _postgres_ready() -> str:
 def _truncate_all(store) -> None:  # noqa: ANN001
     from sqlmodel import SQLModel
 
-    import byraa.core.store.models  # noqa: F401
+    from byraa.core.store.tables import load_all
+
+    load_all()
 
     from byraa.core.store import migrate
 

@@ -46,3 +46,16 @@ def test_deadlines_command(tmp_path) -> None:
     assert {"kind": "amelding", "period": "2027-03", "due": "2027-04-05"} in rows
     bad = CliRunner().invoke(main, ["deadlines", "--from", "2027-13-01"])
     assert bad.exit_code == 2 and "--from" in bad.output
+
+
+def test_holiday_dates_are_cached_from_the_library(tmp_path, monkeypatch) -> None:
+    import holidays
+
+    monkeypatch.setenv("BYRAA_DATA_DIR", str(tmp_path))
+    deadlines._holidays.cache_clear()
+    first = deadlines._holidays(2027)
+    assert first == frozenset(holidays.country_holidays("NO", years=2027).keys())
+    assert (tmp_path / "cache" / "holidays-NO.json").exists()
+    deadlines._holidays.cache_clear()
+    assert deadlines._holidays(2027) == first  # now read from the cache file
+    deadlines._holidays.cache_clear()

@@ -13,11 +13,59 @@ from functools import lru_cache
 from byraa.core import periods
 
 
+_CACHE_NAME = "holidays-NO.json"
+
+
 @lru_cache(maxsize=32)
 def _holidays(year: int) -> frozenset[date]:
+    """Norway's public holidays of ``year``, from the ``holidays`` library.
+
+    Importing the library costs about 120 ms (it loads every country), which the TUI
+    would pay on each start before the dashboard's deadline can show; so each year's
+    dates are cached in the data dir once the library has computed them.
+    """
+    cached = _read_cache()
+    if str(year) in cached:
+        return frozenset(date.fromisoformat(d) for d in cached[str(year)])
     import holidays
 
-    return frozenset(holidays.country_holidays("NO", years=year).keys())
+    days = frozenset(holidays.country_holidays("NO", years=year).keys())
+    cached[str(year)] = sorted(d.isoformat() for d in days)
+    _write_cache(cached)
+    return days
+
+
+def _cache_path():  # noqa: ANN202
+    from byraa.core import locations
+
+    return locations.data_dir() / "cache" / _CACHE_NAME
+
+
+def _read_cache() -> dict[str, list[str]]:
+    import json
+
+    try:
+        data = json.loads(_cache_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_cache(data: dict[str, list[str]]) -> None:
+    """Best effort and atomic: a read-only data dir only costs the import next time."""
+    import json
+    import os
+    import tempfile
+
+    path = _cache_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".holidays-")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh)
+        os.replace(tmp, path)
+    except OSError:
+        pass
 
 
 def is_working_day(day: date) -> bool:

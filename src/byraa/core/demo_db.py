@@ -24,6 +24,43 @@ class DemoResult:
     url: str
     display_url: str
     sqlite_path: Path | None
+    key_path: Path | None = None
+    """The demo's Maskinporten private key (0600), next to the demo database."""
+    sandbox_url: str | None = None
+
+
+DEMO_CLIENT_ID = "byraa-demo"
+
+
+def connect_sandbox(store: Store, manager_login: str, key_dir: Path, *, name: str = "demo-key",
+                    base_url: str | None = None) -> tuple[Path, str]:
+    """Generate a demo key pair in ``key_dir`` (private key 0600, ``.pub`` beside it) and
+    point the agency's Altinn settings at the sandbox: environment sandbox, the demo
+    client id, the key, and the agency's own org number as system user.
+
+    The sandbox (``byraa sandbox``, or the one a command runs in-process) registers the
+    public key from ``<key>.pub``. Returns (private key path, sandbox URL).
+    """
+    import os
+
+    from byraa.core import connection
+    from byraa.core.altinn.settings import SANDBOX_DEFAULT_URL
+    from byraa.core.sandbox.keys import generate_key_pair
+
+    key = generate_key_pair(key_dir, name=name, key_id=f"{name}-{os.urandom(4).hex()}")
+    pub = Path(f"{key.private_path}.pub")
+    fd = os.open(pub, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    try:
+        os.write(fd, key.public_pem)
+    finally:
+        os.close(fd)
+    with store.session() as session:
+        agency_org = session.scalars(select(Agency.org_number)).one()
+    url = base_url or SANDBOX_DEFAULT_URL
+    who = identity.resolve(store, manager_login)
+    connection.set_agency_connection(store, who, connection.ConnectionSettings(
+        "sandbox", DEMO_CLIENT_ID, key.key_id, str(key.private_path), agency_org, url))
+    return key.private_path, url
 
 
 def _is_demo_or_empty(store: Store) -> bool:
@@ -38,7 +75,9 @@ def _is_demo_or_empty(store: Store) -> bool:
 def _wipe_postgres(store: Store) -> None:
     from sqlmodel import SQLModel
 
-    import byraa.core.store.models  # noqa: F401
+    from byraa.core.store.tables import load_all
+
+    load_all()
 
     with store.engine.begin() as conn:
         SQLModel.metadata.drop_all(conn)
@@ -76,10 +115,13 @@ def rebuild(*, clients: int, seed: int, db_path: Path | None, database_url: str 
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
     store = open_store(url, upgrade=True)
+    manager = identity.current_login()
     try:
-        summary = build_demo(store, clients=clients, seed=seed, manager_login=identity.current_login(),
-                             today=clock.today())
+        summary = build_demo(store, clients=clients, seed=seed, manager_login=manager, today=clock.today())
+        key_dir = path.parent if path is not None else locations.ensure_private_dir(locations.data_dir())
+        key_name = f"{path.stem}-key" if path is not None else "demo-postgres-key"
+        key_path, sandbox_url = connect_sandbox(store, manager, key_dir, name=key_name)
     finally:
         store.dispose()
-    return DemoResult(summary, url, store.display_url, path)
+    return DemoResult(summary, url, store.display_url, path, key_path, sandbox_url)
 

@@ -11,6 +11,8 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from byraa.core.store import models as _base  # noqa: F401  (client, employee…: foreign-key targets)
+
 TAX_CARD_KINDS = ("trekktabell", "trekkprosent", "frikort", "none")
 ENVIRONMENTS = ("sandbox", "test", "production")
 

@@ -17,6 +17,9 @@ from datetime import datetime
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from byraa.core.store import models as _base  # noqa: F401  (client, employee…: foreign-key targets)
+from byraa.core.store import models_altinn as _altinn  # noqa: F401  (tax_card, a foreign-key target)
+
 JOB_STATUSES = ("pending", "running", "done", "failed", "cancelled")
 ITEM_STATES = ("pending", "claimed", "done", "failed", "skipped", "cancelled")
 FETCH_OUTCOMES = ("card", "no_card", "not_liable", "error", "skipped")

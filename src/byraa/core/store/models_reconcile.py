@@ -26,6 +26,8 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from byraa.core.store import models as _base  # noqa: F401  (client, employee…: foreign-key targets)
+
 SOURCE_KINDS = ("amelding", "a07", "ledger")
 SIDES = ("payroll", "a07")
 

@@ -3,8 +3,9 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import byraa.core.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from byraa.core.store.tables import load_all
 
+load_all()  # every table on SQLModel.metadata, for autogenerate
 config = context.config
 target_metadata = SQLModel.metadata
 
