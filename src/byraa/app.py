@@ -22,6 +22,7 @@ from byraa.commands import ByraaCommands, PaletteCommand
 from byraa.core import i18n
 from byraa.core.i18n import _
 from byraa.core.workspace import Workspace
+from byraa.navigation import SECTIONS, Section
 from byraa.widgets.bindings import LocalizedBindings, N_
 
 _CONSTRUCTED = time.perf_counter()
@@ -49,16 +50,13 @@ def _since_process_start_ms() -> float | None:
 
 
 # Screens are imported when first shown: the dashboard is all a start has to pay for.
-def _dashboard() -> Screen:
-    from byraa.screens.dashboard import DashboardScreen
+def _factory(section: Section) -> Callable[[], Screen]:
+    def build() -> Screen:
+        import importlib
 
-    return DashboardScreen()
+        return getattr(importlib.import_module(section.module), section.cls)()
 
-
-def _clients() -> Screen:
-    from byraa.screens.clients import ClientsScreen
-
-    return ClientsScreen()
+    return build
 
 
 def _welcome() -> Screen:
@@ -73,10 +71,10 @@ class ByraaApp(App[None], LocalizedBindings):
     CSS_PATH = "app.tcss"
     TITLE = "byraa"
     COMMANDS: ClassVar = {ByraaCommands}
-    MODES: ClassVar = {"dashboard": _dashboard, "clients": _clients, "welcome": _welcome}
+    MODES: ClassVar = {**{s.mode: _factory(s) for s in SECTIONS}, "welcome": _welcome}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("d", "show('dashboard')", N_("Dashboard"), id="app.dashboard"),
-        Binding("c", "show('clients')", N_("Clients"), id="app.clients"),
+        *(Binding(s.keys, f"show('{s.mode}')", s.label, id=f"app.{s.mode}", key_display=s.key_display)
+          for s in SECTIONS),
         Binding("question_mark,f1", "help", N_("Help"), id="app.help", key_display="?"),
         Binding("colon,ctrl+p", "command_palette", N_("Commands"), id="app.command_palette", key_display=":"),
         Binding("escape", "back", N_("Back"), id="app.back", show=False),
@@ -184,9 +182,10 @@ class ByraaApp(App[None], LocalizedBindings):
     def palette_commands(self, screen: Screen) -> Iterator[PaletteCommand]:
         """Commands valid on ``screen``: navigation, then the screen's own."""
         if self.who is not None:
-            for mode, name in (("dashboard", _("Show: Dashboard")), ("clients", _("Show: Clients"))):
-                if self.current_mode != mode or screen is not self.screen_stack[0]:
-                    yield PaletteCommand(name, _("Go to the screen"), self._show_later(mode))
+            for section in SECTIONS:
+                if self.current_mode != section.mode or screen is not self.screen_stack[0]:
+                    yield PaletteCommand(_("Show: {screen}").format(screen=_(section.label)), _("Go to the screen"),
+                                         self._show_later(section.mode))
         if hasattr(screen, "palette_commands"):
             yield from screen.palette_commands()
         yield PaletteCommand(_("Help: Keys"), _("The keys that work on this screen"), self.action_help)
