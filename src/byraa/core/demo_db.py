@@ -12,7 +12,7 @@ from byraa.core import clock, identity, locations
 from byraa.core.config import sqlite_url
 from byraa.core.errors import UserError
 from byraa.core.store import Store, migrate, open_store
-from byraa.core.store.models import Agency, AuditEvent
+from byraa.core.store.models import Agency, AuditEvent, Client
 
 if TYPE_CHECKING:
     from byraa.core.demo import DemoSummary
@@ -58,8 +58,15 @@ def connect_sandbox(store: Store, manager_login: str, key_dir: Path, *, name: st
         agency_org = session.scalars(select(Agency.org_number)).one()
     url = base_url or SANDBOX_DEFAULT_URL
     who = identity.resolve(store, manager_login)
-    connection.set_agency_connection(store, who, connection.ConnectionSettings(
-        "sandbox", DEMO_CLIENT_ID, key.key_id, str(key.private_path), agency_org, url))
+    settings = connection.ConnectionSettings("sandbox", DEMO_CLIENT_ID, key.key_id, str(key.private_path),
+                                             agency_org, url)
+    connection.set_agency_connection(store, who, settings)
+    # The demo's clients that "use their own settings" get the same system user's settings
+    # entered as their own, so every client works out of the box.
+    with store.session() as session:
+        own = list(session.scalars(select(Client.org_number).where(Client.uses_agency_altinn.is_(False))))
+    for org in own:
+        connection.set_client_connection(store, who, org, settings)
     return key.private_path, url
 
 

@@ -30,6 +30,8 @@ def command(clients: int, seed: int, db_path: Path | None, database_url: str | N
                  "{runs} payroll runs.").format(seconds=summary.seconds, clients=summary.clients,
                                                 employees=summary.employees, runs=summary.payroll_runs))
     click.echo(_("Database: {where}").format(where=result.display_url))
+    click.echo(_("Altinn: the sandbox at {url} (demo key {key}); commands start it themselves when it is not "
+                 "running.").format(url=result.sandbox_url, key=result.key_path))
     if no_tui:
         click.echo(_("Staff logins (run any command as one with BYRAA_USER=<login>):"))
         for login, name, role in summary.staff:
@@ -43,4 +45,28 @@ def command(clients: int, seed: int, db_path: Path | None, database_url: str | N
         cli.db_path = result.sqlite_path
     else:
         os.environ["BYRAA_DATABASE_URL"] = result.url
-    run_tui(cli, mouse=True)
+    with _sandbox(result.url):
+        run_tui(cli, mouse=True)
+
+
+def _sandbox(url: str):  # noqa: ANN202
+    """The sandbox in-process on its configured port for the TUI's lifetime (unless one runs)."""
+    from contextlib import ExitStack, nullcontext
+    from urllib.parse import urlparse
+
+    from byraa.core import connection
+    from byraa.core.sandbox.ensure import sandbox_for
+    from byraa.core.store import Store
+
+    store = Store(url)
+    settings = connection.agency_connection(store)
+    if settings is None or settings.environment != "sandbox":
+        store.dispose()
+        return nullcontext()
+    stack = ExitStack()
+    stack.callback(store.dispose)
+    try:
+        stack.enter_context(sandbox_for(store, settings, port=urlparse(settings.base_url or "").port or 0))
+    except (RuntimeError, OSError) as exc:  # the port is taken by something else: go on without
+        click.echo(_("The sandbox could not start: {reason}").format(reason=exc), err=True)
+    return stack

@@ -48,6 +48,15 @@ def command(port: int, latency_ms: int, fail_rate: float, malformed_rate: float,
         faults=Faults(latency_ms=latency_ms, fail_rate=fail_rate, malformed_rate=malformed_rate,
                       rate_limit_rate=rate_limit_rate, seed=seed),
     )
+    if store is not None:  # accept the agency's own key (the demo's, or one configured by hand)
+        from byraa.core.connection import agency_connection
+        from byraa.core.sandbox.ensure import register_configured_key
+
+        configured = agency_connection(store)
+        if configured is not None and configured.environment == "sandbox":
+            register_configured_key(state, configured)
+            click.echo(_("Accepting the agency's key {kid} (client id {client}).").format(
+                kid=configured.key_id, client=configured.client_id))
     if key_dir is not None:
         key = generate_key_pair(key_dir)
         state.register_key("byraa-demo", key.key_id, key.public_pem)

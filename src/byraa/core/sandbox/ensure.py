@@ -55,10 +55,29 @@ def sandbox_answers(url: str, *, timeout: float = 0.5) -> bool:
         return False
 
 
+def register_with(url: str, settings: ConnectionSettings) -> bool:
+    """Register the configured key with a running sandbox (best effort)."""
+    import httpx
+
+    try:
+        resp = httpx.post(f"{url.rstrip('/')}/_sandbox/clients", timeout=2.0, json={
+            "client_id": settings.client_id, "key_id": settings.key_id,
+            "public_key_pem": public_key_for(settings.key_path).decode(),
+            "system_user_orgs": [settings.system_user_org]})
+    except (httpx.HTTPError, OSError, ValueError):
+        return False
+    return resp.status_code in (200, 201)
+
+
 @contextmanager
-def sandbox_for(store: Store, settings: ConnectionSettings, *, ready_after_polls: int = 1,
+def sandbox_for(store: Store, settings: ConnectionSettings, *, ready_after_polls: int = 1, port: int = 0,
                 **state_options: Any) -> Iterator[ConnectionSettings]:
-    """The settings to use inside the block: unchanged, or pointing at an in-process sandbox."""
+    """The settings to use inside the block: unchanged, or pointing at an in-process sandbox.
+
+    A sandbox that already answers gets the configured public key registered (its
+    control endpoint), so ``byraa sandbox`` started by hand accepts the agency too.
+    ``port`` 0 serves the in-process one on any free loopback port.
+    """
     from byraa.core.altinn.settings import SANDBOX_DEFAULT_URL
 
     if settings.environment != "sandbox":
@@ -66,6 +85,7 @@ def sandbox_for(store: Store, settings: ConnectionSettings, *, ready_after_polls
         return
     url = settings.base_url or SANDBOX_DEFAULT_URL
     if sandbox_answers(url):
+        register_with(url, settings)
         yield settings
         return
     from byraa.core.altinn.settings import settings_for
@@ -75,5 +95,5 @@ def sandbox_for(store: Store, settings: ConnectionSettings, *, ready_after_polls
     state = SandboxState(settings=settings_for("sandbox", base_url=url), store=store,
                          ready_after_polls=ready_after_polls, **state_options)
     register_configured_key(state, settings)
-    with running(state) as sandbox:
+    with running(state, port=port) as sandbox:
         yield replace(settings, base_url=sandbox.url)

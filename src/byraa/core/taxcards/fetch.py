@@ -269,12 +269,16 @@ def plan_fetch(store: Store, who: Identity, selection: Selection, year: int, *, 
                     select(Employment.employee_id, func.max(Employment.end_date))
                     .where(Employment.client_id.in_(chunk)).group_by(Employment.employee_id)):
                 last_end[emp_id] = end
+        scopes = _connection_scopes(session, clients)
     planned: list[PlannedClient] = []
     for client in clients:
         assert client.id is not None
         persons: list[PlannedPerson] = []
         skipped: list[SkippedPerson] = []
-        org_problem = ids.org_number_error(client.org_number)
+        connection, org_problem = scopes[client.id], ids.org_number_error(client.org_number)
+        if connection is None:
+            org_problem = "the client is set to use its own Altinn settings, but none are entered"
+            connection = f"client:{client.id}"
         for emp_id, nid in employees.get(client.id, []):
             if emp_id not in active:
                 end = last_end.get(emp_id, None)
@@ -284,14 +288,42 @@ def plan_fetch(store: Store, who: Identity, selection: Selection, year: int, *, 
             elif reason := ids.national_id_error(nid):
                 skipped.append(SkippedPerson(client.id, emp_id, nid, f"invalid national id: {reason}", "error"))
             elif org_problem:
-                skipped.append(SkippedPerson(client.id, emp_id, nid, f"invalid org number: {org_problem}", "error"))
+                reason = org_problem if org_problem.startswith("the client") else f"invalid org number: {org_problem}"
+                skipped.append(SkippedPerson(client.id, emp_id, nid, reason, "error"))
             else:
                 persons.append(PlannedPerson(emp_id, nid))
-        connection = "agency" if client.uses_agency_altinn else f"client:{client.id}"
         planned.append(PlannedClient(client.id, client.org_number, client.name, tuple(persons), tuple(skipped),
                                      connection))
     orders = _pack(planned, persons_per_order) if mode == "all" else _changes_orders(planned)
     return FetchPlan(year, mode, selection, tuple(planned), tuple(orders), without_access, persons_per_order)
+
+
+def _connection_scopes(session: Session, clients: Sequence[Client]) -> dict[int, str | None]:
+    """Per client, whose Altinn settings its orders go with: ``agency``, ``client:<id>``,
+    or ``None`` when the client should use its own but has none. A client whose own
+    settings equal the agency's shares the agency's orders (one system user, one order)."""
+    from byraa.core.store.models_altinn import AltinnConnection
+
+    def key(row: AltinnConnection) -> tuple[Any, ...]:
+        return (row.environment, row.maskinporten_client_id, row.key_id, row.key_path, row.system_user_org,
+                row.base_url)
+
+    rows = {r.scope: r for r in session.scalars(select(AltinnConnection))}
+    agency = rows.get("agency")
+    out: dict[int, str | None] = {}
+    for client in clients:
+        assert client.id is not None
+        if client.uses_agency_altinn:
+            out[client.id] = "agency"
+            continue
+        own = rows.get(f"client:{client.id}")
+        if own is None:
+            out[client.id] = None
+        elif agency is not None and key(own) == key(agency):
+            out[client.id] = "agency"
+        else:
+            out[client.id] = own.scope
+    return out
 
 
 def _chunks(values: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
