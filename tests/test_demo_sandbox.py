@@ -108,9 +108,9 @@ def test_sandbox_for_leaves_other_environments_alone(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("args", "words"), [
     (["--year", "2027"], "before 15 December"),
-    (["--all"], "--year is required"),
+    (["--all"], "--year må oppgis"),
     (["--all", "--group", "x", "--year", "2026"], "exactly one"),
-    (["--resume"], "no interrupted"),
+    (["--resume"], "ingen avbrutt"),
     (["--client", "123", "--year", "2026"], "organisation number"),
 ])
 def test_bad_input_exits_2_with_one_message(tmp_path: Path, args: list[str], words: str) -> None:
