@@ -532,3 +532,83 @@ async def submit_corrections(store: Store, who: Identity, org_number: str, altin
 
 def employment_fields() -> tuple[str, ...]:
     return employment_check.FIELDS
+
+
+# --- Read-only views for the screens --------------------------------------------------------
+
+
+def latest_runs(store: Store, who: Identity, period: str) -> dict[str, RunSummary]:
+    """The newest run of ``period`` per client the user may see, by org number."""
+    periods.parse_period(period)
+    with store.session() as session:
+        allowed = access.accessible_client_ids(session, who)
+        newest = (select(ReconRun.client_id, func.max(ReconRun.version).label("version"))
+                  .where(ReconRun.period == period).group_by(ReconRun.client_id).subquery())
+        query = select(ReconRun, Client).join(
+            newest, (newest.c.client_id == ReconRun.client_id) & (newest.c.version == ReconRun.version)).join(
+            Client, Client.id == ReconRun.client_id).where(ReconRun.period == period)
+        out = {}
+        for run_row, client in session.execute(query).all():
+            if allowed is not None and client.id not in allowed:
+                continue
+            out[client.org_number] = _summary(session, run_row, client)
+        return out
+
+
+@dataclass(frozen=True)
+class PairField:
+    field: str
+    payroll: Any
+    a07: Any
+
+    @property
+    def differs(self) -> bool:
+        return self.payroll != self.a07
+
+
+@dataclass(frozen=True)
+class EmploymentPair:
+    """Both sides of an employment row, every field (as they stand now), for a side-by-side diff."""
+
+    name: str | None
+    national_id: str | None
+    fields: tuple[PairField, ...]
+
+
+def employment_pair(store: Store, who: Identity, run_id: int, row_id: int) -> EmploymentPair | None:
+    """The payroll and a-ordningen employment behind an ``employments`` row (None for other checks)."""
+    with store.session() as session:
+        r, client = _run(session, who, run_id)
+        row = session.get(ReconRow, row_id)
+        if row is None or row.run_id != r.id:
+            raise NotFound(f"run {run_id} has no row {row_id}")
+        if row.check != "employments":
+            return None
+        first, last = periods.first_day(r.period), periods.last_day(r.period)
+        ours: dict[str, Any] = {}
+        theirs: dict[str, Any] = {}
+        name = None
+        if row.payroll_ref is not None and (e := session.get(Employment, row.payroll_ref)) is not None:
+            person = session.get(Employee, e.employee_id)
+            unit = session.get(SubUnit, e.sub_unit_id) if e.sub_unit_id else None
+            leaves = [(lv.start_date, lv.end_date, lv.leave_pct, lv.description)
+                      for lv in session.scalars(select(Leave).where(Leave.employment_id == e.id))]
+            name = person.name if person else None
+            ours = {"sub_unit": unit.org_number if unit else None, "employment_ref": e.employment_ref,
+                    "employment_type": e.employment_type, "start_date": e.start_date, "end_date": e.end_date,
+                    "occupation_code": e.occupation_code, "position_pct": e.position_pct,
+                    "hours_full_week": e.hours_full_week,
+                    "leave": employment_check.leave_text(leaves, first, last) or None}
+        if row.a07_ref is not None and (a := session.get(ReconEmployment, row.a07_ref)) is not None:
+            raw = json.loads(a.leaves) if a.leaves else []
+            leaves = [(date.fromisoformat(x["start"]), date.fromisoformat(x["end"]) if x.get("end") else None,
+                       x.get("pct"), x.get("description")) for x in raw]
+            name = name or a.name
+            theirs = {"sub_unit": a.sub_unit, "employment_ref": a.employment_ref,
+                      "employment_type": a.employment_type, "start_date": a.start_date, "end_date": a.end_date,
+                      "occupation_code": a.occupation_code, "position_pct": a.position_pct,
+                      "hours_full_week": a.hours_full_week,
+                      "leave": employment_check.leave_text(leaves, first, last) or None}
+        order = ("sub_unit", "employment_ref", "employment_type", "start_date", "end_date", "occupation_code",
+                 "position_pct", "hours_full_week", "leave")
+        return EmploymentPair(name, row.national_id, tuple(PairField(f, ours.get(f), theirs.get(f)) for f in order))
