@@ -65,3 +65,21 @@ def test_deadlines_move_past_weekends_and_holidays() -> None:
     assert deadlines.term_payment_deadline("2026-11").due == date(2027, 1, 15)
     assert deadlines.term_payment_deadline("2026-03").due == date(2026, 5, 15)
     assert deadlines.term_payment_deadline("2026-04").due == date(2026, 5, 15)
+
+
+def test_term_deadline_joins_the_attention_list_ten_days_ahead(store, monkeypatch) -> None:  # noqa: ANN001
+    small = small_agency(store)
+    # Today (22 Nov 2026) the next term payment is 15 Jan 2027: not yet on the list.
+    board = dashboard.build(store, small.who(), "2026-11")
+    assert not [a for a in board.attention if a.kind == "term_deadline"]
+    monkeypatch.setenv("BYRAA_TODAY", "2027-01-05")
+    board = dashboard.build(store, small.who(), "2026-12")
+    term = next(a for a in board.attention if a.kind == "term_deadline")
+    assert (term.period, term.due, term.severity) == ("2026-12", date(2027, 1, 15), "info")
+    monkeypatch.setenv("BYRAA_TODAY", "2027-01-11")
+    board = dashboard.build(store, small.who(), "2027-01")
+    term = next(a for a in board.attention if a.kind == "term_deadline")
+    assert term.severity == "warning"
+    from byraa.core import labels
+
+    assert "15.01.2027" in labels.attention(term)

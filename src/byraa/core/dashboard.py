@@ -9,7 +9,7 @@ sees the clients they have access to.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,6 +26,8 @@ from byraa.core.store.models import (
 )
 
 TREND_MONTHS = 12
+TERM_DEADLINE_DAYS = 10
+"""The term payment deadline joins the attention list this many days before it is due."""
 
 FIGURES = (
     ("payroll_clients", "count"),
@@ -60,7 +62,7 @@ class Attention:
     """Something a clerk should act on; screens turn it into words."""
 
     kind: str
-    """``amelding_rejected``, ``no_responsible``, ``amelding_deadline``."""
+    """``amelding_rejected``, ``no_responsible``, ``amelding_deadline``, ``term_deadline``."""
     severity: str
     """``error``, ``warning`` or ``info``."""
     client_id: int | None = None
@@ -230,4 +232,10 @@ def _attention(session: Session, who: Identity, scope: str, period: str) -> list
         ) or 0
         severity = "warning" if (due - clock.today()).days <= 5 and outstanding else "info"
         items.append(Attention("amelding_deadline", severity, period=period, due=due, count=outstanding))
+    # The term payment (withholding and employer's contribution) once it is 10 days away.
+    today = clock.today()
+    for deadline in deadlines.between(today, today + timedelta(days=TERM_DEADLINE_DAYS)):
+        if deadline.kind == "term_payment":
+            severity = "warning" if (deadline.due - today).days <= 5 else "info"
+            items.append(Attention("term_deadline", severity, period=deadline.period, due=deadline.due))
     return items

@@ -30,4 +30,8 @@ def attention(item: Attention) -> str:
     if item.kind == "amelding_deadline":
         return _("A-melding for {month} due {due}: {count} clients not yet accepted").format(
             month=fmt.month_name(item.period or "2000-01"), due=fmt.day(item.due), count=item.count)
+    if item.kind == "term_deadline":
+        period = item.period or "2000-02"
+        return _("Withholding and employer's contribution, term {term} {year}, due {due}").format(
+            term=(int(period[5:7]) + 1) // 2, year=period[:4], due=fmt.day(item.due))
     return item.kind

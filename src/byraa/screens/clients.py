@@ -49,6 +49,11 @@ class ClientsScreen(Screen, LocalizedBindings):
         # A priority binding runs before the next key is routed, so "/berg" typed fast
         # (or pasted) lands in the filter; check_action lets "/" through while typing.
         Binding("slash", "filter", N_("Filter"), id="clients.filter", key_display="/", priority=True),
+        Binding("plus", "add_to_group", N_("To group"), id="clients.add_to_group", key_display="+"),
+        Binding("minus", "remove_from_group", N_("Out of group"), id="clients.remove_from_group",
+                key_display="-"),
+        Binding("e", "reconcile_marked", N_("Reconcile"), id="clients.reconcile_marked"),
+        Binding("v", "reconcile_client", N_("Reconciliation"), id="clients.reconcile_client", show=False),
         Binding("r", "reload", N_("Refresh"), id="clients.refresh", show=False),
     ]
 
@@ -57,6 +62,13 @@ class ClientsScreen(Screen, LocalizedBindings):
         """The worker read the client list."""
 
         rows: list[ClientRow]
+
+    @dataclass
+    class GroupsChanged(Message):
+        """Clients were put in or taken out of a group (or the core refused)."""
+
+        text: str
+        error: bool = False
 
     def __init__(self) -> None:
         super().__init__()
@@ -161,6 +173,8 @@ class ClientsScreen(Screen, LocalizedBindings):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "filter":
             return not isinstance(self.focused, Input)
+        if action in ("add_to_group", "remove_from_group"):
+            return bool(self.rows) or None
         return True
 
     def action_filter(self) -> None:
@@ -228,6 +242,92 @@ class ClientsScreen(Screen, LocalizedBindings):
     def action_reload(self) -> None:
         self.load()
 
+    # --- Groups: the marked clients (else the cursor row) into or out of a group -----------
+
+    @property
+    def chosen_ids(self) -> list[int]:
+        """The marked clients, else the one under the cursor."""
+        if self.marked_ids:
+            return self.marked_ids
+        key = self.query_one(MarkableTable).cursor_key
+        return [int(key)] if key is not None and key in self.rows else []
+
+    def _chosen_words(self, ids_: list[int]) -> str:
+        if len(ids_) == 1:
+            return self.rows[str(ids_[0])].name
+        return _("{count} clients").format(count=fmt.count(len(ids_)))
+
+    def action_add_to_group(self) -> None:
+        self._pick_group(add=True)
+
+    def action_remove_from_group(self) -> None:
+        self._pick_group(add=False)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="clients-groups", description="group list")
+    def _pick_group(self, add: bool) -> None:
+        from byraa.core import groups as core_groups
+
+        names = [g.name for g in core_groups.list_groups(self.app.workspace.store)]
+        self.app.call_from_thread(self._ask_group, names, add)
+
+    NEW_GROUP = "new"
+    """The choice id of "New group…" (a group's id is ``group:<name>``)."""
+
+    def _ask_group(self, names: list[str], add: bool) -> None:
+        from byraa.widgets.dialogs import ChoiceDialog, TextDialog
+
+        chosen = self.chosen_ids
+        if not chosen:
+            return
+        if not add:
+            member_of = {g for i in chosen for g in self.rows[str(i)].groups}
+            names = [n for n in names if n in member_of]
+            if not names:
+                self.notify(_("{clients}: in no group.").format(clients=self._chosen_words(chosen)),
+                            title=_("Groups"), severity="warning")
+                return
+        choices = [(f"group:{name}", name) for name in names]
+        if add:
+            choices.append((self.NEW_GROUP, _("New group…")))
+        title = (_("Put {clients} in a group") if add else _("Take {clients} out of a group")).format(
+            clients=self._chosen_words(chosen))
+
+        def picked(choice: str | None) -> None:
+            if choice == self.NEW_GROUP:
+                self.app.push_screen(TextDialog(_("New group"), _("Name")),
+                                     lambda name: self._change_groups(name, chosen, True, True) if name else None)
+            elif choice:
+                self._change_groups(choice.removeprefix("group:"), chosen, add, False)
+
+        self.app.push_screen(ChoiceDialog(title, choices), picked)
+
+    @work(thread=True, exit_on_error=False, group="clients-groups-change", description="change groups")
+    def _change_groups(self, name: str, client_ids: list[int], add: bool, create: bool) -> None:
+        from byraa.core import groups as core_groups
+        from byraa.core.errors import UserError
+
+        store, who = self.app.workspace.store, self.app.who
+        try:
+            if create:
+                core_groups.create_group(store, who, name)
+            if add:
+                count = core_groups.add_clients(store, who, name, client_ids=client_ids)
+                text = _("{count} added to “{group}”.").format(count=count, group=name)
+            else:
+                count = core_groups.remove_clients(store, who, name, client_ids=client_ids)
+                text = _("{count} taken out of “{group}”.").format(count=count, group=name)
+        except UserError as exc:
+            self.post_message(self.GroupsChanged(str(exc), error=True))
+            return
+        self.post_message(self.GroupsChanged(text))
+
+    def on_clients_screen_groups_changed(self, message: GroupsChanged) -> None:
+        if message.error:
+            self.notify(message.text, title=_("Not changed"), severity="error", timeout=10)
+            return
+        self.notify(message.text, title=_("Groups"))
+        self.load()
+
     def palette_commands(self) -> Iterator[PaletteCommand]:
         table = self.query_one(MarkableTable)
         yield PaletteCommand(_("Clients: Filter"), _("Type words to narrow the list"), self.action_filter)
@@ -241,4 +341,37 @@ class ClientsScreen(Screen, LocalizedBindings):
         for index, column in enumerate(table.columns):
             yield PaletteCommand(_("Clients: Sort by {column}").format(column=column.label), "",
                                  lambda index=index: table.sort_by(index))
+        if self.rows:
+            yield PaletteCommand(_("Clients: Put in a group"), _("The marked clients, else the one under the cursor"),
+                                 self.action_add_to_group)
+            yield PaletteCommand(_("Clients: Take out of a group"),
+                                 _("The marked clients, else the one under the cursor"), self.action_remove_from_group)
         yield PaletteCommand(_("Clients: Refresh"), _("Read the list again"), self.action_reload)
+        yield PaletteCommand(_("Clients: Reconcile marked clients"), _("A month's reconciliation as a job"),
+                             self.action_reconcile_marked)
+        if key is not None and key in self.rows:
+            yield PaletteCommand(_("Clients: Reconciliation of {client}").format(client=self.rows[key].name),
+                                 _("Checks, differences and sign-off"), self.action_reconcile_client)
+
+    # --- Reconciliation (SPEC 4.6): one client, or the marked ones as a job ------------------
+
+    def action_reconcile_marked(self) -> None:
+        from byraa.screens.reconcile import start_bulk
+
+        table = self.query_one(MarkableTable)
+        keys = sorted(table.marked) or ([table.cursor_key] if table.cursor_key else [])
+        start_bulk(self, [self.rows[k].org_number for k in keys if k in self.rows])
+
+    def action_reconcile_client(self) -> None:
+        from byraa.screens.reconcile import default_period
+        from byraa.screens.reconcile_run import ReconcileRunScreen
+
+        row = self.rows.get(self.query_one(MarkableTable).cursor_key or "")
+        if row is None:
+            return
+        if not row.has_access:
+            self.notify(_("You have no access to {client}. An agency manager can grant it on the access screen.")
+                        .format(client=f"{ids.format_org_number(row.org_number)} {row.name}"),
+                        title=_("No access"), severity="error", timeout=10)
+            return
+        self.app.push_screen(ReconcileRunScreen(row.org_number, default_period()))

@@ -44,3 +44,19 @@ def employment_type(code: str) -> str:
         "frilanserOppdragstakerHonorarPersonerMm": _("freelancer"),
         "pensjonOgAndreTyperYtelserUtenAnsettelsesforhold": _("pension/benefits"),
     }.get(code, code)
+
+
+def severity(code: str | None) -> str:
+    """A-melding deviation severities (avvisning, øyeblikkelig, retningslinje)."""
+    if code is None:
+        return ""
+    return {"rejection": _("rejection"), "immediate": _("immediate"), "guideline": _("guideline")}.get(code, code)
+
+
+def access_finding(code: str) -> str:
+    return {
+        "leaver_with_access": _("leaver with access"),
+        "client_without_responsible": _("no responsible"),
+        "grant_on_inactive_client": _("grant on ended client"),
+        "user_without_grants": _("user without clients"),
+    }.get(code, code)
