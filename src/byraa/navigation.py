@@ -28,6 +28,7 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section("dashboard", "d", N_("Dashboard"), "byraa.screens.dashboard", "DashboardScreen"),
     Section("clients", "c", N_("Clients"), "byraa.screens.clients", "ClientsScreen"),
+    Section("reconcile", "v", N_("Reconciliation"), "byraa.screens.reconcile", "ReconcileScreen"),
     Section("groups", "b", N_("Groups"), "byraa.screens.groups", "GroupsScreen"),
     Section("access", "A", N_("Access"), "byraa.screens.access", "AccessScreen"),
     Section("reports", "R", N_("Reports"), "byraa.screens.reports", "ReportsScreen"),
