@@ -67,6 +67,7 @@ class ClientDetailScreen(Screen, LocalizedBindings):
     AUTO_FOCUS = "#employees-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("i", "reveal", N_("Show national id"), id="client.reveal_national_id"),
+        Binding("v", "reconcile", N_("Reconciliation"), id="client.reconcile"),
         Binding("1", "tab('employees')", N_("Employees"), show=False, id="client.tab_employees"),
         Binding("2", "tab('runs')", N_("Payroll runs"), show=False, id="client.tab_runs"),
         Binding("3", "tab('submissions')", N_("A-meldinger"), show=False, id="client.tab_submissions"),
@@ -80,6 +81,12 @@ class ClientDetailScreen(Screen, LocalizedBindings):
     @dataclass
     class Refused(Message):
         reason: str
+
+    @dataclass
+    class ReconcileState(Message):
+        """The newest reconciliation run of the client (any month), for the header."""
+
+        text: str
 
     @dataclass
     class Revealed(Message):
@@ -100,6 +107,7 @@ class ClientDetailScreen(Screen, LocalizedBindings):
         with Vertical(id="client-head"):
             yield Label("…", id="client-name", markup=False)
             yield Label("", id="client-facts", markup=False)
+            yield Label("", id="client-reconcile", markup=False)
         yield Static("", id="no-access", markup=False)
         with TabbedContent(id="detail-tabs"):
             with TabPane(_("1 Employees"), id="employees"):
@@ -231,6 +239,37 @@ class ClientDetailScreen(Screen, LocalizedBindings):
         self.query_one("#employees-table", MarkableTable).focus()
         self._show_employments()
         self.refresh_bindings()
+        self._load_reconcile_state(client.org_number)
+
+    # --- Reconciliation state in the header ------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="client-reconcile", description="reconcile state")
+    def _load_reconcile_state(self, org_number: str) -> None:
+        from byraa.core import reconcile as core_reconcile
+        from byraa.screens.reconcile_run import run_facts
+        from byraa.screens.reconcile_words import month
+
+        runs = core_reconcile.list_runs(self.app.workspace.store, self.app.who, org_number)
+        if not runs:
+            text = _("Reconciliation: not run yet (v opens it)")
+        else:
+            text = _("Reconciliation {month}: {facts}").format(month=month(runs[0].period), facts=run_facts(runs[0]))
+        self.post_message(self.ReconcileState(text))
+
+    def on_client_detail_screen_reconcile_state(self, message: ReconcileState) -> None:
+        self.query_one("#client-reconcile", Label).update(message.text)
+
+    def on_screen_resume(self) -> None:
+        if self.detail is not None:
+            self._load_reconcile_state(self.detail.client.org_number)
+
+    def action_reconcile(self) -> None:
+        if self.detail is None:
+            return
+        from byraa.screens.reconcile import default_period
+        from byraa.screens.reconcile_run import ReconcileRunScreen
+
+        self.app.push_screen(ReconcileRunScreen(self.detail.client.org_number, default_period()))
 
     @staticmethod
     def _status_cell(status: str) -> Cell:
@@ -300,6 +339,8 @@ class ClientDetailScreen(Screen, LocalizedBindings):
             return self.query_one(TabbedContent).active == "employees" or None
         if action == "tab":
             return self.detail is not None
+        if action == "reconcile":
+            return True if self.detail is not None else None
         return True
 
     def action_tab(self, tab: str) -> None:
@@ -346,3 +387,5 @@ class ClientDetailScreen(Screen, LocalizedBindings):
         yield PaletteCommand(_("Client: A-meldinger"), "", lambda: self.action_tab("submissions"))
         yield PaletteCommand(_("Client: Show national id"), _("Of the employee under the cursor (logged)"),
                              self.action_reveal)
+        yield PaletteCommand(_("Client: Reconciliation"), _("Checks, differences and sign-off for a month"),
+                             self.action_reconcile)

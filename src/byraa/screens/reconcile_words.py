@@ -1,0 +1,109 @@
+"""Words and cell formatting shared by the reconciliation screens (checks, statuses, values)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from byraa.core import formatting as fmt
+from byraa.core import ids
+from byraa.core.i18n import _
+from byraa.widgets.markable_table import Cell, Toned
+
+EQUAL_MARK = "✓"
+DIFF_MARK = "✗"
+
+
+def check_name(code: str) -> str:
+    return {
+        "employments": _("Employments vs A07"),
+        "income": _("Income per employee"),
+        "withholding": _("Withholding tax"),
+        "aga": _("Employer's contribution"),
+        "holiday_pay": _("Holiday pay"),
+        "clearing": _("Clearing accounts"),
+    }.get(code, code)
+
+
+def row_status(code: str) -> str:
+    return {
+        "equal": _("equal"),
+        "differs": _("differs"),
+        "only_payroll": _("only in payroll"),
+        "only_a07": _("only in a-ordningen"),
+        "missing": _("source missing"),
+        "info": _("for reading"),
+    }.get(code, code)
+
+
+def status_cell(code: str) -> Cell:
+    tone = {"equal": "success", "differs": "error", "only_payroll": "warning", "only_a07": "warning",
+            "missing": "error", "info": "muted"}.get(code)
+    mark = EQUAL_MARK if code == "equal" else DIFF_MARK if code in ("differs", "only_payroll", "only_a07",
+                                                                     "missing") else "·"
+    text = f"{mark} {row_status(code)}"
+    return Toned(text, tone) if tone else text
+
+
+def method_name(code: str) -> str:
+    return {"simple": _("simple (national id)"), "standard": _("standard")}.get(code, code)
+
+
+def sign_status(code: str | None) -> str:
+    return {"ok": _("OK"), "explained": _("difference explained"),
+            "client_follows_up": _("client follows up")}.get(code or "", code or "")
+
+
+def resolution(code: str | None) -> str:
+    return {"explained": _("explained"), "take_a07": _("a-ordningen's value taken"),
+            "send_payroll": _("payroll's value sent")}.get(code or "", code or "")
+
+
+def field_name(code: str) -> str:
+    return {
+        "": "",
+        "start_date": _("start date"),
+        "end_date": _("end date"),
+        "occupation_code": _("occupation code"),
+        "position_pct": _("position %"),
+        "hours_full_week": _("hours per full week"),
+        "employment_type": _("employment type"),
+        "leave": _("leave"),
+        "sub_unit": _("sub-unit"),
+        "employment_ref": _("employment id"),
+        "withholding": _("withholding"),
+        "withholding (term)": _("withholding (term)"),
+        "payroll runs vs a-melding": _("payroll runs vs a-melding"),
+        "basis": _("basis"),
+        "amount": _("amount"),
+        "expense": _("expense"),
+        "accrued (year to date)": _("accrued (year to date)"),
+        "liability": _("liability"),
+        "aga on holiday pay accrued": _("AGA on holiday pay accrued"),
+        "aga on holiday pay liability": _("AGA on holiday pay liability"),
+        "balance at period end": _("balance at period end"),
+    }.get(code, code)
+
+
+def value(v: Any, unit: str) -> str:
+    """A stored value the Norwegian way: øre as kroner, ISO dates as ``31.12.2026``."""
+    if v is None or v == "":
+        return ""
+    if unit == "nok" and isinstance(v, int):
+        return fmt.nok(v)
+    if unit == "date" and isinstance(v, str) and len(v) == 10 and v[4] == "-":
+        return f"{v[8:10]}.{v[5:7]}.{v[:4]}"
+    if hasattr(v, "strftime"):
+        return fmt.day(v)
+    if isinstance(v, float):
+        text = f"{v:g}".replace(".", ",")
+        return f"{text} %" if unit == "pct" else text
+    return str(v)
+
+
+def masked(national_id: str | None) -> str:
+    return ids.mask_national_id(national_id) if national_id else ""
+
+
+def month(period: str) -> str:
+    """``2026-10`` -> ``10.2026``."""
+    return f"{period[5:7]}.{period[:4]}"
