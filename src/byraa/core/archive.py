@@ -298,6 +298,10 @@ def show(store: Store, who: Identity, archive_id: int) -> tuple[ArchiveEntry, st
     return entry, pretty_body(content, entry.content_type)
 
 
+class ExportExists(UserError):
+    """``export`` refused because the file is already there (and overwriting was not asked)."""
+
+
 def export(store: Store, who: Identity, archive_id: int, out: str | os.PathLike[str], *,
            overwrite: bool = False) -> Path:
     """Write a copy of the file to ``out``, created 0600; refuses to overwrite unless asked."""
@@ -310,7 +314,7 @@ def export(store: Store, who: Identity, archive_id: int, out: str | os.PathLike[
         try:
             fd = os.open(path, flags, 0o600)
         except FileExistsError:
-            raise UserError(f"{path} exists; give another path or ask to overwrite it") from None
+            raise ExportExists(f"{path} exists; give another path or ask to overwrite it") from None
         except OSError as exc:
             raise UserError(f"cannot write {path}: {exc.strerror}") from None
         try:

@@ -224,3 +224,68 @@ async def test_connection(settings: ConnectionSettings, *, archiver: Any = None,
     finally:
         await client.aclose()
     return steps
+
+
+# --- For the settings screen -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClientConnectionRow:
+    """One client and the Altinn settings byraa uses for it."""
+
+    client_id: int
+    org_number: str
+    name: str
+    uses_agency: bool
+    own: ConnectionSettings | None
+    """The client's own settings when entered (kept while it uses the agency's)."""
+
+
+def client_connections(store: Store) -> list[ClientConnectionRow]:
+    """Every client, by name, with whether it uses the agency's settings or its own.
+
+    Settings hold no secrets (a key file's path, never the key), so every staff user may
+    read them; only an agency manager may change them.
+    """
+    with store.session() as session:
+        own = {row.client_id: _row_to_settings(row)
+               for row in session.scalars(select(AltinnConnection).where(AltinnConnection.client_id.is_not(None)))}
+        return [
+            ClientConnectionRow(c.id or 0, c.org_number, c.name, bool(c.uses_agency_altinn), own.get(c.id))
+            for c in session.scalars(select(Client).order_by(Client.name, Client.org_number))
+        ]
+
+
+async def test_where_configured(store: Store, settings: ConnectionSettings, *,
+                                transport: httpx.AsyncBaseTransport | None = None,
+                                ) -> tuple[list[StepResult], str | None]:
+    """``test_connection`` as byraa's commands would connect: with the sandbox
+    environment and nothing answering at its URL, against a sandbox run in-process for
+    the test (as every command does). Returns the steps and, in that case, the URL that
+    did not answer. A sandbox that answers is tested as it is, so a key it does not
+    know shows as a wrong key.
+    """
+    import asyncio
+    from contextlib import ExitStack
+
+    if transport is not None or settings.environment != "sandbox":
+        return await test_connection(settings, transport=transport), None
+    try:
+        validate(settings)
+    except UserError as exc:
+        return [StepResult("settings", False, str(exc))], None
+    from byraa.core.altinn.settings import SANDBOX_DEFAULT_URL
+    from byraa.core.sandbox.ensure import sandbox_answers, sandbox_for
+
+    url = settings.base_url or SANDBOX_DEFAULT_URL
+    if await asyncio.to_thread(sandbox_answers, url):
+        return await test_connection(settings), None
+    stack = ExitStack()
+    try:
+        local = await asyncio.to_thread(stack.enter_context, sandbox_for(store, settings))
+    except Exception as exc:  # noqa: BLE001  (reported as the first step)
+        return [StepResult("settings", False, f"could not start a sandbox in-process: {exc}")], None
+    try:
+        return await test_connection(local), url
+    finally:
+        await asyncio.to_thread(stack.close)
