@@ -73,7 +73,9 @@ class ByraaApp(App[None], LocalizedBindings):
     COMMANDS: ClassVar = {ByraaCommands}
     MODES: ClassVar = {**{s.mode: _factory(s) for s in SECTIONS}, "welcome": _welcome}
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(s.keys, f"show('{s.mode}')", s.label, id=f"app.{s.mode}", key_display=s.key_display)
+        # The screen keys stay out of the footer (nine of them would push the screen's own
+        # keys off an 80-column line); help (?) and the palette (:) list them all.
+        *(Binding(s.keys, f"show('{s.mode}')", s.label, id=f"app.{s.mode}", key_display=s.key_display, show=False)
           for s in SECTIONS),
         Binding("question_mark,f1", "help", N_("Help"), id="app.help", key_display="?"),
         Binding("colon,ctrl+p", "command_palette", N_("Commands"), id="app.command_palette", key_display=":"),
@@ -180,14 +182,15 @@ class ByraaApp(App[None], LocalizedBindings):
             self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Type to find a command…")))
 
     def palette_commands(self, screen: Screen) -> Iterator[PaletteCommand]:
-        """Commands valid on ``screen``: navigation, then the screen's own."""
+        """Commands valid on ``screen``: the screen's own first (they are what a small
+        terminal must show without typing), then navigation, then help and quit."""
+        if hasattr(screen, "palette_commands"):
+            yield from screen.palette_commands()
         if self.who is not None:
             for section in SECTIONS:
                 if self.current_mode != section.mode or screen is not self.screen_stack[0]:
                     yield PaletteCommand(_("Show: {screen}").format(screen=_(section.label)), _("Go to the screen"),
                                          self._show_later(section.mode))
-        if hasattr(screen, "palette_commands"):
-            yield from screen.palette_commands()
         yield PaletteCommand(_("Help: Keys"), _("The keys that work on this screen"), self.action_help)
         yield PaletteCommand(_("byraa: Quit"), _("Leave byraa"), self.exit)
 
