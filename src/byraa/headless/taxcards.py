@@ -116,13 +116,10 @@ class _ProgressPrinter:
 def fetch_(orgs: tuple[str, ...], group: str | None, responsible: str | None, all_: bool, year: int | None,
            changes_only: bool, resume: bool, persons_per_order: int, poll_seconds: float, fmt: str) -> None:
     """Fetch tax cards in bulk: a handful of orders for many clients; resumable."""
-    import asyncio
     import sys
-    from contextlib import ExitStack
     from dataclasses import asdict
 
     from byraa.core.errors import UserError
-    from byraa.core.sandbox.ensure import sandbox_for
     from byraa.core.taxcards import fetch
 
     ws = workspace()
@@ -150,24 +147,10 @@ def fetch_(orgs: tuple[str, ...], group: str | None, responsible: str | None, al
                                                  orders=len(plan.orders), skipped=plan.skipped), err=True)
     options = fetch.FetchOptions(poll_initial_seconds=poll_seconds)
     printer = _ProgressPrinter()
-    with ExitStack() as stack:
-        overrides = {}
-        for scope in fetch.connection_scopes(store, job_id):
-            settings = fetch._settings_for_scope(store, scope)
-            overrides[scope] = stack.enter_context(sandbox_for(store, settings))
-        factory, aclose = fetch.default_client_factory(store, who, overrides=overrides)
-
-        async def go() -> fetch.FetchSummary:
-            try:
-                return await fetch.run_fetch(store, who, job_id, client_for=factory, options=options,
-                                             on_progress=printer)
-            finally:
-                await aclose()
-
-        try:
-            summary = asyncio.run(go())
-        finally:
-            printer.done()
+    try:
+        summary = fetch.run_fetch_blocking(store, who, job_id, options=options, on_progress=printer)
+    finally:
+        printer.done()
     data = asdict(summary)
     data["item_errors"] = list(summary.item_errors)
     data["seconds"] = round(summary.seconds, 2)

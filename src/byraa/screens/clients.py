@@ -54,6 +54,7 @@ class ClientsScreen(Screen, LocalizedBindings):
                 key_display="-"),
         Binding("e", "reconcile_marked", N_("Reconcile"), id="clients.reconcile_marked"),
         Binding("v", "reconcile_client", N_("Reconciliation"), id="clients.reconcile_client", show=False),
+        Binding("T", "taxcards_marked", N_("Tax cards"), id="clients.taxcards_marked"),
         Binding("r", "reload", N_("Refresh"), id="clients.refresh", show=False),
     ]
 
@@ -346,6 +347,9 @@ class ClientsScreen(Screen, LocalizedBindings):
                                  self.action_add_to_group)
             yield PaletteCommand(_("Clients: Take out of a group"),
                                  _("The marked clients, else the one under the cursor"), self.action_remove_from_group)
+        if self.rows:
+            yield PaletteCommand(_("Clients: Fetch tax cards"), _("The marked clients, else the one under the cursor"),
+                                 self.action_taxcards_marked)
         yield PaletteCommand(_("Clients: Refresh"), _("Read the list again"), self.action_reload)
         yield PaletteCommand(_("Clients: Reconcile marked clients"), _("A month's reconciliation as a job"),
                              self.action_reconcile_marked)
@@ -355,12 +359,21 @@ class ClientsScreen(Screen, LocalizedBindings):
 
     # --- Reconciliation (SPEC 4.6): one client, or the marked ones as a job ------------------
 
+    def action_taxcards_marked(self) -> None:
+        """Fetch tax cards for the marked clients (else the one under the cursor)."""
+        from byraa.screens.taxcards import open_for_clients
+
+        chosen = self.chosen_ids
+        open_for_clients(self, chosen, self._chosen_words(chosen) if chosen else "")
+
     def action_reconcile_marked(self) -> None:
         from byraa.screens.reconcile import start_bulk
 
         table = self.query_one(MarkableTable)
-        keys = sorted(table.marked) or ([table.cursor_key] if table.cursor_key else [])
-        start_bulk(self, [self.rows[k].org_number for k in keys if k in self.rows])
+        keys = [k for k in table.marked if k in self.rows] or (
+            [table.cursor_key] if table.cursor_key in self.rows else [])
+        chosen = sorted((self.rows[k] for k in keys), key=lambda r: r.name.casefold())
+        start_bulk(self, [r.org_number for r in chosen])
 
     def action_reconcile_client(self) -> None:
         from byraa.screens.reconcile import default_period

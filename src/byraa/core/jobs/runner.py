@@ -398,12 +398,25 @@ def _start(store: Store, who: Identity, job_id: int, worker: str) -> tuple[JobIn
 
 
 def _end(store: Store, job_id: int, worker: str, cancelled: bool,
-         summarize: Callable[[Session, int], dict[str, Any]] | None) -> JobInfo:
+         summarize: Callable[[Session, int], dict[str, Any]] | None, paused: bool = False) -> JobInfo:
     t = JobItem.__table__  # type: ignore[attr-defined]
     now = clock.now()
     with store.session() as session:
         job = session.get(Job, job_id, with_for_update=True)
         assert job is not None
+        if paused and not job.cancel_requested and (session.scalar(select(func.count()).where(
+                JobItem.job_id == job_id, JobItem.state.in_(("pending", "claimed")))) or 0):
+            # Stopped for now: the items left stay pending and the job shows as interrupted
+            # (no owner), to be resumed later without redoing what is done.
+            if job.owner == worker:
+                job.owner = None
+                job.heartbeat_at = None
+            job.updated_at = now
+            session.add(job)
+            session.flush()
+            return _info(session, job, now)
+        if paused:  # nothing was left to pause: the job ends as it would have
+            cancelled = False
         if cancelled or job.cancel_requested:
             session.execute(update(t).where(t.c.job_id == job_id, t.c.state == "pending")
                             .values(state="cancelled", updated_at=now))
@@ -463,7 +476,8 @@ class ItemContext:
 
     @property
     def cancelled(self) -> bool:
-        return self._runner.cancelling
+        # Checks the in-process event too, so a handler waiting in a loop sees escape at once.
+        return self._runner.check_cancel()
 
     async def save_payload(self, payload: dict[str, Any]) -> None:
         """Store the item's payload now (committed before this returns); raises ``LostClaim``."""
@@ -574,6 +588,7 @@ async def run_job(
     max_item_attempts: int = 5,
     heartbeat_seconds: float = HEARTBEAT_SECONDS,
     stale_seconds: float = STALE_SECONDS,
+    pause_on_cancel: bool = False,
 ) -> JobInfo:
     """Work the job's items until none is left (or cancel); also resumes an interrupted job.
 
@@ -581,6 +596,10 @@ async def run_job(
     job at the same time: each item is worked by one of them only. Returns the job's
     state at the end (``done``/``failed``/``cancelled``, or still ``running`` when another
     worker holds the last items).
+
+    With ``pause_on_cancel`` the in-process ``cancel_event`` stops the run after the items
+    in flight but cancels nothing: the job is left interrupted, for a resume (the TUI's
+    escape: orders already placed are not thrown away). ``request_cancel`` still cancels.
     """
     worker = worker or new_worker_id()
     run = _Run(store, job_id, worker, on_progress, cancel_event)
@@ -630,6 +649,7 @@ async def run_job(
         heart.cancel()
         if not clean:
             await asyncio.shield(run.db(_release, store, job_id, worker))
-    final = await run.db(_end, store, job_id, worker, run.cancelling, summarize)
+    paused = pause_on_cancel and run.cancelling and not info.cancel_requested
+    final = await run.db(_end, store, job_id, worker, run.cancelling, summarize, paused)
     run.emit(final.status)
     return final

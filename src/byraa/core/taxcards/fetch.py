@@ -714,12 +714,16 @@ async def run_fetch(
     cancel_event: threading.Event | None = None,
     worker: str | None = None,
     sleep: Callable[[float], Any] = asyncio.sleep,
+    pause_on_cancel: bool = False,
 ) -> FetchSummary:
     """Work (or resume) a fetch job to its end; returns its summary.
 
     ``client_for`` gives the Altinn client per connection scope (default: from the stored
     settings). From a TUI thread worker: ``asyncio.run(run_fetch(...))`` with a
-    ``cancel_event`` the screen sets on escape and an ``on_progress`` that posts to the UI.
+    ``cancel_event`` the screen sets on escape and an ``on_progress`` that posts to the UI
+    (or ``run_fetch_blocking``, which also brings up the sandbox). ``pause_on_cancel``:
+    the event stops the fetch and leaves it interrupted, to resume later (orders already
+    placed are fetched then, never ordered again).
     """
     from byraa.core import jobs
 
@@ -732,11 +736,68 @@ async def run_fetch(
             store, who, job_id, _handler(store, who, client_for, options, sleep), worker=worker,
             concurrency=options.concurrency, on_progress=on_progress, cancel_event=cancel_event,
             summarize=lambda session, jid: _summary_counts(session, jid), max_item_attempts=options.max_item_attempts,
+            pause_on_cancel=pause_on_cancel,
         )
     finally:
         if close is not None:
             await close()
     return fetch_summary(store, who, info.id, seconds=time.monotonic() - started)
+
+
+def run_fetch_blocking(
+    store: Store,
+    who: Identity,
+    job_id: int,
+    *,
+    options: FetchOptions = FetchOptions(),
+    on_progress: Callable[[Progress], None] | None = None,
+    cancel_event: threading.Event | None = None,
+    pause_on_cancel: bool = False,
+    sandbox_options: dict[str, Any] | None = None,
+) -> FetchSummary:
+    """Run (or resume) a fetch to its end from synchronous code: ``byraa taxcards fetch``
+    and the TUI's thread worker.
+
+    The Altinn clients come from the stored settings; for each connection scope whose
+    environment is the sandbox and where none answers, a sandbox runs in-process for the
+    fetch's lifetime (``sandbox_for``, given ``sandbox_options``). With a ``cancel_event``
+    the waits between polls end as soon as it is set, so a cancel lands at once.
+    """
+    from contextlib import ExitStack
+
+    from byraa.core.sandbox.ensure import sandbox_for
+
+    def wait(seconds: float) -> Any:
+        if cancel_event is None:
+            return asyncio.sleep(seconds)
+        return asyncio.to_thread(cancel_event.wait, seconds)
+
+    with ExitStack() as stack:
+        overrides = {}
+        for scope in connection_scopes(store, job_id):
+            settings = _settings_for_scope(store, scope)
+            overrides[scope] = stack.enter_context(sandbox_for(store, settings, **(sandbox_options or {})))
+        factory, aclose = default_client_factory(store, who, overrides=overrides)
+
+        async def go() -> FetchSummary:
+            try:
+                return await run_fetch(store, who, job_id, client_for=factory, options=options,
+                                       on_progress=on_progress, cancel_event=cancel_event, sleep=wait,
+                                       pause_on_cancel=pause_on_cancel)
+            finally:
+                await aclose()
+
+        return asyncio.run(go())
+
+
+def latest_fetch(store: Store, who: Identity) -> int | None:
+    """The newest finished fetch the user may see (their own; a manager: anyone's)."""
+    with store.session() as session:
+        query = (select(Job.id).where(Job.kind == JOB_KIND, Job.finished_at.is_not(None))
+                 .order_by(Job.id.desc()).limit(1))
+        if not who.is_manager:
+            query = query.where(Job.created_by == who.login)
+        return session.scalars(query).first()
 
 
 # --- Reading the results -------------------------------------------------------------------
@@ -877,6 +938,18 @@ def result_rows(store: Store, who: Identity, job_id: int, *, show: str = "all",
                       r.archive_id)
             for r, card, ename, org, cname in session.execute(query)
         ]
+
+
+def shows(row: ResultRow, show: str) -> bool:
+    """Whether ``result_rows(show=...)`` lists ``row``: filters rows already read, in place."""
+    return {
+        "all": True,
+        "changed": row.changed,
+        "errors": row.outcome == "error",
+        "no_card": row.outcome in ("no_card", "not_liable"),
+        "skipped": row.outcome == "skipped",
+        "cards": row.outcome == "card",
+    }[show]
 
 
 def card_history(store: Store, who: Identity, client: str, employee_id: int, year: int | None = None) -> list[Any]:
