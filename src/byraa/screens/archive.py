@@ -149,6 +149,9 @@ class ArchiveScreen(Screen, LocalizedBindings):
         self.entries = {str(e.id): e for e in message.entries}
         self.truncated = len(message.entries) >= message.limit
         table = self.query_one(MarkableTable)
+        table.empty_text = (
+            _("No archived file matches.") if self.kind or self.direction or message.entries
+            else _("The archive is empty: files appear here when byraa sends or receives them."))
         table.set_rows(self._table_row(e) for e in message.entries)
         table.loading = False
         if not isinstance(self.focused, Input):
@@ -386,7 +389,9 @@ class SavePathDialog(ModalScreen[str | None], LocalizedBindings):
     def _submit(self) -> None:
         path = self.query_one("#save-path", Input).value.strip()
         if not path:
-            self.query_one("#save-error", Label).update(_("Give a path."))
+            error = self.query_one("#save-error", Label)
+            error.update(_("Give a path."))
+            error.display = True
             return
         self.dismiss(path)
 
