@@ -86,7 +86,7 @@ async def test_drill_field_diff_and_masked_ids(recon_store) -> None:  # noqa: AN
         rows = await drill(pilot, "employments")
         text = screen_text(app)
         assert nid(2) not in text and nid(2)[:6] + "*****" in text
-        assert "kun i a-ordningen" in text and "avviker" in text
+        assert "kun i a-ordningen" in text and "✗ stillingsprosent" in text
         table = rows.query_one(MarkableTable)
         position = next(k for k, r in rows.rows.items() if r.field == "position_pct")
         table.move_cursor_to(position)
@@ -250,3 +250,23 @@ async def test_client_detail_opens_reconciliation_and_shows_state(recon_store) -
         await pilot.press("escape")
         await settle(pilot)
         assert "Avstemming 10.2026: versjon 1" in screen_text(app)
+
+
+async def test_board_reconciles_the_group(recon_store) -> None:  # noqa: ANN001
+    from byraa.screens.board import BoardScreen
+
+    app = ByraaApp(workspace(recon_store))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await app.push_screen(BoardScreen("Utbetaling 20.", PERIOD))
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, BulkDialog)
+        assert app.screen.period == PERIOD
+        await pilot.click("#start")
+        await settle(pilot)
+        job = app.screen
+        assert isinstance(job, ReconcileJobScreen)
+        await settle(pilot)
+        assert sorted(job.results) == sorted([org(1), org(3)])  # A and C are paid on the 20th

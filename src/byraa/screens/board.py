@@ -52,6 +52,7 @@ class BoardScreen(Screen, LocalizedBindings):
         Binding("right_square_bracket", "month(1)", N_("Next month"), id="board.next_month",
                 group=Binding.Group(N_("Month"), compact=True)),
         Binding("o", "toggle_open", N_("Not done / all"), id="board.only_open"),
+        Binding("e", "reconcile", N_("Reconcile"), id="board.reconcile"),
         Binding("r", "reload", N_("Refresh"), id="board.refresh", show=False),
         Binding("escape", "app.back", N_("Back"), id="board.back"),
     ]
@@ -185,7 +186,16 @@ class BoardScreen(Screen, LocalizedBindings):
         if event.key in self.rows:
             self.app.open_client(int(event.key))
 
+    def action_reconcile(self) -> None:
+        """Reconcile the group's clients shown (all, or the not-done ones) for the month, as a job."""
+        from byraa.screens.reconcile import start_bulk
+
+        table = self.query_one(MarkableTable)
+        start_bulk(self, [self.rows[k].org_number for k in table.visible_keys if k in self.rows], self.period)
+
     def palette_commands(self) -> Iterator[PaletteCommand]:
+        yield PaletteCommand(_("Board: Reconcile the clients shown"), _("The month's reconciliation as a job"),
+                             self.action_reconcile)
         yield PaletteCommand(_("Board: Previous month"), fmt.month_name(periods.shift(self.period, -1)),
                              lambda: self.action_month(-1))
         if self.period < periods.period_of(clock.today()):

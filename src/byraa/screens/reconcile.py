@@ -82,8 +82,9 @@ class ReconcileScreen(Screen, LocalizedBindings):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", N_("Filter"), id="reconcile.filter", key_display="/", priority=True),
         Binding("left_square_bracket", "month(-1)", N_("Previous month"), id="reconcile.previous_month",
-                key_display="["),
-        Binding("right_square_bracket", "month(1)", N_("Next month"), id="reconcile.next_month", key_display="]"),
+                key_display="[", group=Binding.Group(N_("Month"), compact=True)),
+        Binding("right_square_bracket", "month(1)", N_("Next month"), id="reconcile.next_month", key_display="]",
+                group=Binding.Group(N_("Month"), compact=True)),
         Binding("e", "bulk", N_("Reconcile marked"), id="reconcile.bulk"),
         Binding("r", "reload", N_("Refresh"), id="reconcile.refresh", show=False),
     ]

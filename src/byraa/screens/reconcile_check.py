@@ -32,6 +32,7 @@ from byraa.core.i18n import _
 from byraa.core.reconcile import EmploymentPair, RowView, RunSummary
 from byraa.screens.reconcile_words import (
     check_name,
+    employment_cell,
     field_name,
     masked,
     month,
@@ -40,6 +41,7 @@ from byraa.screens.reconcile_words import (
     status_cell,
     value,
 )
+from byraa.screens.words import employment_type
 from byraa.widgets.bindings import LocalizedBindings, N_
 from byraa.widgets.filter_bar import FilterBar
 from byraa.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
@@ -49,20 +51,22 @@ PERSON_CHECKS = ("employments", "income")
 
 def columns_for(check: str) -> list[Column]:
     status = Column("status", _("Status"), max_width=20)
-    payroll = Column("payroll", _("Payroll") if check in PERSON_CHECKS else _("Payroll / expected"),
-                     justify="right", max_width=16)
+    payroll = Column("payroll", _("Payroll"), justify="right", max_width=16)
     a07 = Column("a07", _("A-ordningen"), justify="right", max_width=16)
     explanation = Column("explanation", _("Explanation"), max_width=40)
     if check == "employments":
-        return [status, Column("national_id", _("National id"), min_width=11, max_width=11),
-                Column("field", _("Field"), max_width=18), payroll, a07,
+        # The differing field stands in the status column, so payroll's and a-ordningen's
+        # values fit side by side in 80 columns.
+        return [Column("status", _("Difference"), max_width=20),
+                Column("national_id", _("National id"), min_width=11, max_width=11),
+                Column("payroll", _("Payroll"), max_width=22), Column("a07", _("A-ordningen"), max_width=22),
                 Column("key", _("Employment"), max_width=14), explanation]
     if check == "income":
         return [status, Column("national_id", _("National id"), min_width=11, max_width=11),
                 Column("field", _("Description"), max_width=18), payroll, a07,
                 Column("difference", _("Difference"), justify="right", max_width=14),
                 Column("key", _("Benefit"), max_width=16), explanation]
-    return [status, Column("key", _("Key"), max_width=16), Column("field", _("Field"), max_width=26), payroll, a07,
+    return [status, Column("key", _("Key"), max_width=16), Column("field", _("Field"), max_width=18), payroll, a07,
             Column("ledger", _("Ledger"), justify="right", max_width=16),
             Column("difference", _("Difference"), justify="right", max_width=14), explanation]
 
@@ -77,7 +81,8 @@ def row_cells(check: str, r: RowView) -> tuple[Cell, ...]:
     diff = fmt.nok(r.difference) if r.difference is not None else ""
     payroll, a07 = value(r.payroll, r.unit), value(r.a07, r.unit)
     if check == "employments":
-        return (status_cell(r.status), masked(r.national_id), field_name(r.field), payroll, a07, r.key, explanation)
+        return (employment_cell(r.status, r.field), masked(r.national_id), payroll or "–", a07 or "–", r.key,
+                explanation)
     if check == "income":
         return (status_cell(r.status), masked(r.national_id), field_name(r.field), payroll, a07, diff, r.key,
                 explanation)
@@ -423,8 +428,8 @@ class FieldDiffScreen(ModalScreen[str | None], LocalizedBindings):
         yield Footer(show_command_palette=False)
 
     def _columns(self) -> list[Column]:
-        cols = [Column("field", _("Field"), max_width=20), Column("payroll", _("Payroll"), max_width=24),
-                Column("a07", _("A-ordningen"), max_width=24)]
+        cols = [Column("field", _("Field"), max_width=19), Column("payroll", _("Payroll"), max_width=40),
+                Column("a07", _("A-ordningen"), max_width=40)]
         if self.row.check not in PERSON_CHECKS:
             cols.append(Column("ledger", _("Ledger"), max_width=16))
         return cols
@@ -468,6 +473,9 @@ class FieldDiffScreen(ModalScreen[str | None], LocalizedBindings):
         for f in message.pair.fields:
             unit = units.get(f.field, "text")
             payroll, a07 = value(f.payroll, unit), value(f.a07, unit)
+            if f.field == "employment_type":
+                payroll = employment_type(payroll) if payroll else ""
+                a07 = employment_type(a07) if a07 else ""
             missing_side = (self.row.status == "only_payroll" and not a07) or (
                 self.row.status == "only_a07" and not payroll)
             tone = "error" if f.differs and not missing_side else None

@@ -53,8 +53,8 @@ class ConfirmDialog(_Dialog):
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="question", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button(self.yes, variant="primary", id="yes")
-                yield Button(_("No"), id="no")
+                yield Button(self.yes, variant="primary", id="yes", compact=True)
+                yield Button(_("No"), id="no", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#yes", Button).focus()
@@ -90,8 +90,8 @@ class ExplainDialog(_Dialog):
             yield TextArea(self.text, id="explanation", tab_behavior="focus", soft_wrap=True, show_line_numbers=False)
             yield Static(_("F3 saves · tab to the buttons · Esc cancels"), classes="hint")
             with Horizontal(classes="buttons"):
-                yield Button(_("Save"), variant="primary", id="save")
-                yield Button(_("Cancel"), id="cancel")
+                yield Button(_("Save"), variant="primary", id="save", compact=True)
+                yield Button(_("Cancel"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
@@ -165,8 +165,8 @@ class SignOffDialog(_Dialog):
                 yield Static(_("OK is for a run without differences; this one has {n}.").format(n=self.differences),
                              classes="hint")
             with Horizontal(classes="buttons"):
-                yield Button(_("Sign off"), variant="primary", id="sign")
-                yield Button(_("Cancel"), id="cancel")
+                yield Button(_("Sign off"), variant="primary", id="sign", compact=True)
+                yield Button(_("Cancel"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#sign-status", RadioSet).focus()
@@ -211,8 +211,8 @@ class ExportDialog(_Dialog):
             yield Static(_("A file ending in .ods (LibreOffice) or .xlsx (Excel)."), classes="what")
             yield Input(self.default_path, id="export-path", compact=True)
             with Horizontal(classes="buttons"):
-                yield Button(_("Export"), variant="primary", id="export")
-                yield Button(_("Cancel"), id="cancel")
+                yield Button(_("Export"), variant="primary", id="export", compact=True)
+                yield Button(_("Cancel"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -258,8 +258,8 @@ class BulkDialog(_Dialog):
                 yield RadioButton(_("standard matching"), id="standard", value=True)
                 yield RadioButton(_("simple matching (national id)"), id="simple")
             with Horizontal(classes="buttons"):
-                yield Button(_("Start"), variant="primary", id="start")
-                yield Button(_("Cancel"), id="cancel")
+                yield Button(_("Start"), variant="primary", id="start", compact=True)
+                yield Button(_("Cancel"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#bulk-month", Input).focus()

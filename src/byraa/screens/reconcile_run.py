@@ -99,7 +99,7 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
                 key_display="[", show=False),
         Binding("right_square_bracket", "month(1)", N_("Next month"), id="reconcile_run.next_month",
                 key_display="]", show=False),
-        Binding("escape", "app.back", N_("Back"), id="reconcile_run.back"),
+        Binding("escape", "app.back", N_("Back"), id="reconcile_run.back", show=False),
     ]
 
     @dataclass
@@ -224,10 +224,12 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         mark: Cell = Toned(EQUAL_MARK, "success") if ok else Toned(DIFF_MARK, "error")
         open_cell: Cell = (Toned(fmt.count(line.unresolved), "error") if line.unresolved
                            else fmt.count(line.unresolved))
+        amounts = line.check != "employments"  # employments compare fields, not amounts
         return Row(
             key=line.check,
-            cells=(mark, check_name(line.check), fmt.count(line.differences), open_cell, fmt.nok(line.payroll),
-                   fmt.nok(line.a07), fmt.nok(line.ledger), fmt.count(line.rows)),
+            cells=(mark, check_name(line.check), fmt.count(line.differences), open_cell,
+                   fmt.nok(line.payroll) if amounts else "", fmt.nok(line.a07) if amounts else "",
+                   fmt.nok(line.ledger) if amounts else "", fmt.count(line.rows)),
         )
 
     def _update_subtitle(self) -> None:

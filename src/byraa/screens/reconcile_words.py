@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from byraa.core import formatting as fmt
@@ -44,6 +45,13 @@ def status_cell(code: str) -> Cell:
     return Toned(text, tone) if tone else text
 
 
+def employment_cell(code: str, field: str) -> Cell:
+    """An employment row's first cell: the differing field, or where the employment is missing."""
+    if code == "differs" and field:
+        return Toned(f"{DIFF_MARK} {field_name(field)}", "error")
+    return status_cell(code)
+
+
 def method_name(code: str) -> str:
     return {"simple": _("simple (national id)"), "standard": _("standard")}.get(code, code)
 
@@ -59,6 +67,10 @@ def resolution(code: str | None) -> str:
 
 
 def field_name(code: str) -> str:
+    if code.startswith("paid in "):
+        return _("paid in {month}").format(month=month(code[8:]) if len(code) == 15 else code[8:])
+    if code.startswith("posting "):
+        return _("posting {what}").format(what=value(code[8:], "text"))
     return {
         "": "",
         "start_date": _("start date"),
@@ -84,10 +96,17 @@ def field_name(code: str) -> str:
     }.get(code, code)
 
 
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_WHOLE_PCT = re.compile(r"\b(\d+)\.0 %")
+
+
 def value(v: Any, unit: str) -> str:
     """A stored value the Norwegian way: øre as kroner, ISO dates as ``31.12.2026``."""
     if v is None or v == "":
         return ""
+    if unit in ("text", "date") and isinstance(v, str):
+        # Employment summaries and leave texts carry ISO dates and ``100.0 %``.
+        return _WHOLE_PCT.sub(r"\1 %", _ISO_DAY.sub(r"\3.\2.\1", v))
     if unit == "nok" and isinstance(v, int):
         return fmt.nok(v)
     if unit == "date" and isinstance(v, str) and len(v) == 10 and v[4] == "-":
