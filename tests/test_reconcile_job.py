@@ -79,3 +79,25 @@ def test_employment_pair_shows_both_sides(store, small) -> None:  # noqa: ANN001
     income = next(r for r in rows if r.check == "income")
     assert reconcile.employment_pair(store, who, run.id, income.id) is None
     assert jobs.get_job  # the job package is importable from core
+
+
+def test_headless_group_as_a_job(store, small, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    import json
+
+    from click.testing import CliRunner
+
+    from byraa.cli import main
+
+    monkeypatch.setenv("BYRAA_DATABASE_URL", store.url)
+    monkeypatch.setenv("BYRAA_USER", "tester")
+    result = CliRunner().invoke(main, ["reconcile", "--group", "Utbetaling 20.", "--period", scenario.PERIOD,
+                                       "--job", "--format", "json"], catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    assert data["status"] == "done" and [r["client"] for r in data["rows"]] == [org(1), org(3)]
+    assert all(r["outcome"] == "differences" and r["version"] == 1 for r in data["rows"])
+    again = CliRunner().invoke(main, ["reconcile", "--resume", str(data["job"])], catch_exceptions=False)
+    assert again.exit_code == 2  # the job has ended: nothing to resume
+    clerk = CliRunner().invoke(main, ["reconcile", "--client", org(1), "--period", scenario.PERIOD, "--job"],
+                               env={"BYRAA_USER": "clerk"}, catch_exceptions=False)
+    assert clerk.exit_code == 2 and "access" in clerk.output

@@ -104,11 +104,13 @@ def _tolerances(values: tuple[str, ...]) -> dict[str, int]:
 @click.option("--differences", is_flag=True, help="Print only the differences.")
 @click.option("--reveal", is_flag=True, help="Show full national ids (audited).")
 @click.option("--no-save", is_flag=True, help="Only print; do not store a run.")
+@click.option("--job", is_flag=True, help="Run as a durable job (one result per client; resumable).")
+@click.option("--resume", "resume_job", type=int, metavar="JOB", help="Resume an interrupted reconcile job.")
 @format_option(("table", "json", "csv"))
 @click.pass_context
 def command(ctx: click.Context, org_number: str | None, group_name: str | None, period: str | None,
             checks: tuple[str, ...], method: str, tolerance: tuple[str, ...], differences: bool, reveal: bool,
-            no_save: bool, fmt: str) -> None:
+            no_save: bool, job: bool, resume_job: int | None, fmt: str) -> None:
     """Reconcile payroll, a-ordningen (A07) and the ledger; exit 1 on differences."""
     if ctx.invoked_subcommand is not None:
         return
@@ -117,6 +119,12 @@ def command(ctx: click.Context, org_number: str | None, group_name: str | None, 
     from byraa.core import reconcile as core
     from byraa.core.errors import UserError
 
+    if resume_job is not None or job:
+        if checks or tolerance or no_save or differences or reveal:
+            raise UserError("--job runs every check with the stored settings: leave out --check, --tolerance, "
+                            "--no-save, --differences and --reveal")
+        _run_job(org_number, group_name, period, method, resume_job, fmt)
+        return
     if not period or not (org_number or group_name) or (org_number and group_name):
         raise UserError("give --period and either --client ORGNR or --group NAME")
     periods.parse_period(period)
@@ -161,6 +169,53 @@ def command(ctx: click.Context, org_number: str | None, group_name: str | None, 
         for r in runs:
             click.echo(_("Run {run} ({client}, version {version}): {rows} rows, {differences} differences.").format(**r))
     sys.exit(1 if any_difference else 0)
+
+
+def _run_job(org_number: str | None, group_name: str | None, period: str | None, method: str,
+             resume_job: int | None, fmt: str) -> None:
+    """``--job`` / ``--resume``: the clients as a durable job, progress on stderr, a row per client.
+
+    Exit 0 when every client is equal, 1 when some have differences, 2 when a client
+    failed (no access, bad input) or the job did not finish.
+    """
+    import asyncio
+
+    from byraa.core import clients as core_clients
+    from byraa.core import periods
+    from byraa.core import reconcile_job
+    from byraa.core.errors import UserError
+
+    ws = workspace()
+    assert ws.who is not None
+    if resume_job is None:
+        if not period or not (org_number or group_name) or (org_number and group_name):
+            raise UserError("give --period and either --client ORGNR or --group NAME")
+        periods.parse_period(period)
+        if group_name:
+            targets = [c.org_number for c in core_clients.list_clients(ws.store, ws.who, group=group_name)]
+        else:
+            targets = [org_number.replace(" ", "")]  # type: ignore[union-attr]
+        job_id = reconcile_job.start_reconcile_job(ws.store, ws.who, targets, period, method)
+        click.echo(_("byraa: reconcile job {job} started ({n} clients)").format(job=job_id, n=len(targets)),
+                   err=True)
+    else:
+        job_id = resume_job
+
+    def progress(p) -> None:  # noqa: ANN001
+        click.echo(f"byraa: {p.items_finished}/{p.items_total} {p.message}", err=True)
+
+    info = asyncio.run(reconcile_job.run_reconcile_job(ws.store, ws.who, job_id, on_progress=progress))
+    info, results = reconcile_job.job_results(ws.store, ws.who, job_id)
+    rows = [{"job": job_id, "client": r.org_number, "name": r.name, "state": r.state, "outcome": r.outcome,
+             "run": r.run_id, "version": r.version, "rows": r.rows, "differences": r.differences, "error": r.error}
+            for r in results]
+    emit(rows, [Column("client", _("Org. no.")), Column("name", _("Client")), Column("outcome", _("Result")),
+                Column("differences", _("Differences"), right=True), Column("run", _("Run"), right=True),
+                Column("version", _("Version"), right=True), Column("error", _("Error"))], fmt,
+         extra={"job": job_id, "status": info.status, "period": info.params.get("period")})
+    if info.status != "done" or any(r.outcome == "error" for r in results):
+        sys.exit(2)
+    sys.exit(1 if any(r.outcome == "differences" for r in results) else 0)
 
 
 @command.command("runs")
