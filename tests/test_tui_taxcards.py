@@ -247,7 +247,8 @@ def test_snapshot_selection_panel(snap_compare, sandbox, sqlite_store) -> None: 
     assert snap_compare(ByraaApp(workspace(sqlite_store)), terminal_size=(80, 24), run_before=run_before)
 
 
-def test_snapshot_results(snap_compare, sandbox, sqlite_store) -> None:  # noqa: ANN001
+@pytest.mark.parametrize("size", [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")])
+def test_snapshot_results(snap_compare, sandbox, sqlite_store, size) -> None:  # noqa: ANN001
     group = a_group(sqlite_store)
 
     async def run_before(pilot) -> None:  # noqa: ANN001
@@ -258,4 +259,4 @@ def test_snapshot_results(snap_compare, sandbox, sqlite_store) -> None:  # noqa:
         screen.query_one(MarkableTable).focus()
         await settle(pilot)
 
-    assert snap_compare(ByraaApp(workspace(sqlite_store)), terminal_size=(80, 24), run_before=run_before)
+    assert snap_compare(ByraaApp(workspace(sqlite_store)), terminal_size=size, run_before=run_before)
