@@ -77,8 +77,9 @@ class ByraaApp(App[None], LocalizedBindings):
         # keys off an 80-column line); help (?) and the palette (:) list them all.
         *(Binding(s.keys, f"show('{s.mode}')", s.label, id=f"app.{s.mode}", key_display=s.key_display, show=False)
           for s in SECTIONS),
-        Binding("question_mark,f1", "help", N_("Help"), id="app.help", key_display="?"),
-        Binding("colon,ctrl+p", "command_palette", N_("Commands"), id="app.command_palette", key_display=":"),
+        Binding("question_mark,f1", "help", N_("Help"), id="app.help", key_display="?", show=False),
+        Binding("colon,ctrl+p", "command_palette", N_("Commands"), id="app.command_palette", key_display=":",
+                show=False),
         Binding("escape", "back", N_("Back"), id="app.back", show=False),
         Binding("q", "quit", N_("Quit"), id="app.quit", show=False),
     ]

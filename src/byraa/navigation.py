@@ -28,11 +28,11 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section("dashboard", "d", N_("Dashboard"), "byraa.screens.dashboard", "DashboardScreen"),
     Section("clients", "c", N_("Clients"), "byraa.screens.clients", "ClientsScreen"),
-    Section("reconcile", "v", N_("Reconciliation"), "byraa.screens.reconcile", "ReconcileScreen"),
-    Section("archive", "f", N_("Archive"), "byraa.screens.archive", "ArchiveScreen"),
-    Section("settings", "f2", N_("Settings"), "byraa.screens.settings", "SettingsScreen", key_display="F2"),
     Section("groups", "b", N_("Groups"), "byraa.screens.groups", "GroupsScreen"),
+    Section("taxcards", "t", N_("Tax cards"), "byraa.screens.taxcards", "TaxCardsScreen"),
+    Section("reconcile", "v", N_("Reconciliation"), "byraa.screens.reconcile", "ReconcileScreen"),
     Section("access", "A", N_("Access"), "byraa.screens.access", "AccessScreen"),
     Section("reports", "R", N_("Reports"), "byraa.screens.reports", "ReportsScreen"),
-    Section("taxcards", "t", N_("Tax cards"), "byraa.screens.taxcards", "TaxCardsScreen"),
+    Section("archive", "f", N_("Archive"), "byraa.screens.archive", "ArchiveScreen"),
+    Section("settings", "f2", N_("Settings"), "byraa.screens.settings", "SettingsScreen", key_display="F2"),
 )

@@ -16,9 +16,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, TabbedContent, TabPane
+from textual.widgets import Header, Input, Label, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
+from byraa.widgets.key_footer import KeyFooter
 from byraa.commands import PaletteCommand
 from byraa.core import access_admin
 from byraa.core import clients as core_clients
@@ -136,7 +137,7 @@ class AccessScreen(Screen, LocalizedBindings):
                     Column("client", _("Client"), max_width=26),
                     Column("detail", _("Access"), max_width=11),
                 ], _("Nothing to tidy up."), markable=False)
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     @staticmethod
     def _table(table_id: str, columns: list[Column], empty: str, *, markable: bool = True) -> MarkableTable:

@@ -20,9 +20,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Static, TextArea
+from textual.widgets import Button, Header, Input, Label, Static, TextArea
 from textual.worker import Worker, WorkerState
 
+from byraa.widgets.key_footer import KeyFooter
 from byraa.commands import PaletteCommand
 from byraa.core import archive as core_archive
 from byraa.core import formatting as fmt
@@ -113,7 +114,7 @@ class ArchiveScreen(Screen, LocalizedBindings):
         yield FilterBar(_("words to look for: client, period, file, user, correlation id…"), id="filter")
         yield MarkableTable(self._columns(), markable=False, show_sort_keys=False, fixed_columns=1,
                             id="archive-table", empty_text=_("No archived file matches."))
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     @staticmethod
     def _columns() -> list[Column]:
@@ -466,7 +467,7 @@ class ArchiveFileScreen(Screen, LocalizedBindings):
             yield Label("", id="file-note", markup=False)
         yield TextArea("", id="file-body", read_only=True, show_line_numbers=True, soft_wrap=False,
                        show_cursor=True)
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def _title_line(self) -> str:
         e = self.entry

@@ -16,9 +16,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label
+from textual.widgets import Header, Label
 from textual.worker import Worker, WorkerState
 
+from byraa.widgets.key_footer import KeyFooter
 from byraa.commands import PaletteCommand
 from byraa.core import clock, deadlines, periods
 from byraa.core import formatting as fmt
@@ -87,7 +88,7 @@ class BoardScreen(Screen, LocalizedBindings):
             markable=False, show_sort_keys=False, fixed_columns=1, id="board-table",
             empty_text=_("No clients in this group."),
         )
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(MarkableTable).loading = True

@@ -16,9 +16,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Static, TabbedContent, TabPane
+from textual.widgets import Header, Label, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
+from byraa.widgets.key_footer import KeyFooter
 from byraa.commands import PaletteCommand
 from byraa.core import clients as core_clients
 from byraa.core import formatting as fmt
@@ -117,7 +118,7 @@ class ClientDetailScreen(Screen, LocalizedBindings):
                 yield self._table(self._run_columns(), "runs-table", _("No payroll runs."))
             with TabPane(_("3 A-meldinger"), id="submissions"):
                 yield self._table(self._submission_columns(), "submissions-table", _("No a-meldinger."))
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     @staticmethod
     def _table(columns: list[Column], table_id: str, empty: str, fixed: int = 1) -> MarkableTable:

@@ -17,9 +17,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 from textual.worker import Worker, WorkerState
 
+from byraa.widgets.key_footer import KeyFooter
 from byraa.commands import PaletteCommand
 from byraa.core import clients as core_clients
 from byraa.core import formatting as fmt
@@ -84,7 +85,7 @@ class ClientsScreen(Screen, LocalizedBindings):
         yield FilterBar(_("words to look for: name, org. no., status, responsible, group…"), id="filter")
         yield MarkableTable(self._columns(), fixed_columns=2, id="clients-table",
                             empty_text=_("No client matches the filter."))
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     @staticmethod
     def _columns() -> list[Column]:

@@ -13,10 +13,11 @@ from textual.containers import Grid, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, OptionList
+from textual.widgets import Header, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from byraa.widgets.key_footer import KeyFooter
 from byraa.commands import PaletteCommand
 from byraa.core import dashboard as core_dashboard
 from byraa.core import formatting as fmt
@@ -66,7 +67,7 @@ class DashboardScreen(Screen, LocalizedBindings):
         with Vertical(id="attention"):
             yield Label(_("Needs attention"), id="attention-title")
             yield OptionList(id="attention-list")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._update_subtitle()

@@ -15,9 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 from textual.worker import Worker, WorkerState
 
+from byraa.widgets.key_footer import KeyFooter
 from byraa.commands import PaletteCommand
 from byraa.core import formatting as fmt
 from byraa.core import groups as core_groups
@@ -71,7 +72,7 @@ class GroupsScreen(Screen, LocalizedBindings):
             markable=False, id="groups-table",
             empty_text=_("No groups yet. N creates one."),
         )
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(MarkableTable).loading = True

@@ -18,9 +18,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 from textual.worker import Worker, WorkerState
 
+from byraa.widgets.key_footer import KeyFooter
 from byraa.commands import PaletteCommand
 from byraa.core import clock, periods
 from byraa.core import clients as core_clients
@@ -112,7 +113,7 @@ class ReconcileScreen(Screen, LocalizedBindings):
         yield FilterBar(_("words to look for: name, org. no., responsible, group…"), id="filter")
         yield MarkableTable(self._columns(), fixed_columns=2, id="reconcile-clients",
                             empty_text=_("No client matches the filter."))
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     @staticmethod
     def _columns() -> list[Column]:

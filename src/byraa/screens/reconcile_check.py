@@ -20,9 +20,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
+from byraa.widgets.key_footer import KeyFooter
 from byraa.commands import PaletteCommand
 from byraa.core import formatting as fmt
 from byraa.core import reconcile as core_reconcile
@@ -143,7 +144,7 @@ class CheckRowsScreen(Screen, LocalizedBindings):
         yield FilterBar(_("words to look for in any column"), id="filter")
         yield MarkableTable(columns_for(self.check), fixed_columns=1, id="check-rows",
                             empty_text=_("No rows."))
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def _title(self) -> str:
         return (f"{check_name(self.check)} · {self.summary.client_name} · {fmt.month_name(self.summary.period)} · "
@@ -425,7 +426,7 @@ class FieldDiffScreen(ModalScreen[str | None], LocalizedBindings):
             yield MarkableTable(self._columns(), markable=False, openable=False, show_sort_keys=False,
                                 fixed_columns=1, id="diff-table", empty_text="…")
             yield Static(self._explanation_text(), id="diff-explanation", markup=False)
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def _columns(self) -> list[Column]:
         cols = [Column("field", _("Field"), max_width=19), Column("payroll", _("Payroll"), max_width=40),

@@ -21,9 +21,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, ProgressBar
+from textual.widgets import Header, Label, ProgressBar
 from textual.worker import Worker, WorkerState
 
+from byraa.widgets.key_footer import KeyFooter
 from byraa.commands import PaletteCommand
 from byraa.core import formatting as fmt
 from byraa.core import ids
@@ -106,7 +107,7 @@ class ReconcileJobScreen(Screen, LocalizedBindings):
             yield Label(_("Starting…"), id="job-status", markup=False)
         yield MarkableTable(self._columns(), markable=False, show_sort_keys=False, fixed_columns=2,
                             id="job-results", empty_text=_("No clients yet."))
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     @staticmethod
     def _columns() -> list[Column]:

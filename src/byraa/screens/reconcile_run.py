@@ -21,9 +21,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label
+from textual.widgets import Header, Label
 from textual.worker import Worker, WorkerState
 
+from byraa.widgets.key_footer import KeyFooter
 from byraa.commands import PaletteCommand
 from byraa.core import a07 as core_a07
 from byraa.core import formatting as fmt
@@ -134,7 +135,7 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         yield MarkableTable(self._columns(), markable=False, show_sort_keys=False, fixed_columns=2,
                             id="checks-table", empty_text=_("No checks yet."))
         yield Label("", id="run-hint", markup=False)
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     @staticmethod
     def _columns() -> list[Column]:

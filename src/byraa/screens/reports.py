@@ -20,9 +20,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label
+from textual.widgets import Header, Input, Label
 from textual.worker import Worker, WorkerState
 
+from byraa.widgets.key_footer import KeyFooter
 from byraa.commands import PaletteCommand
 from byraa.core import clock, deadlines, ids, periods
 from byraa.core import feedback as core_feedback
@@ -131,7 +132,7 @@ class ReportsScreen(Screen, LocalizedBindings):
         yield MarkableTable([], markable=False, show_sort_keys=False, fixed_columns=1, id="report-table",
                             empty_text=_("Nothing to report for this period."))
         yield Label("", id="report-totals", markup=False)
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.load_view()

@@ -24,7 +24,6 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import (
     Button,
-    Footer,
     Header,
     Input,
     Label,
@@ -37,6 +36,7 @@ from textual.widgets import (
 )
 from textual.worker import Worker, WorkerState
 
+from byraa.widgets.key_footer import KeyFooter
 from byraa.commands import PaletteCommand
 from byraa.core import connection, ids, locations
 from byraa.core.altinn.settings import ENVIRONMENTS, SANDBOX_DEFAULT_URL
@@ -284,7 +284,7 @@ class SettingsScreen(Screen, LocalizedBindings):
                                     fixed_columns=2, id="clients-table", empty_text=_("No clients."))
             with TabPane(_("3 Data and user"), id="about"), VerticalScroll(id="about-scroll"):
                 yield Static(self._about(), id="about-text")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     @staticmethod
     def _client_columns() -> list[Column]:
@@ -572,7 +572,7 @@ class ClientConnectionScreen(Screen[bool], LocalizedBindings):
             with Horizontal(id="client-buttons"):
                 yield Button(_("Save"), id="client-save", variant="primary", compact=True)
                 yield Button(_("Cancel"), id="client-cancel", compact=True)
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"{_('Settings')} · {self.row.name}"

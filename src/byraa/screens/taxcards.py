@@ -26,9 +26,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Header, Input, Label, ProgressBar, Select, Static
 from textual.worker import Worker, WorkerState
 
+from byraa.widgets.key_footer import KeyFooter
 from byraa.commands import PaletteCommand
 from byraa.core import clock, ids
 from byraa.core import formatting as fmt
@@ -197,7 +198,7 @@ class TaxCardsScreen(Screen, LocalizedBindings):
         yield FilterBar(_("words to look for: name, client, national id, reason…"), id="tc-filter")
         yield MarkableTable(self._result_columns(), markable=False, fixed_columns=2, id="tc-table",
                             empty_text=_("No tax-card fetch yet: choose clients above and press e."))
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     @staticmethod
     def _result_columns() -> list[Column]:

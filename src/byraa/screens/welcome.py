@@ -10,8 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
+from byraa.widgets.key_footer import KeyFooter
 from byraa.core.i18n import _
 from byraa.widgets.bindings import LocalizedBindings, N_
 
@@ -34,7 +35,7 @@ class WelcomeScreen(Screen, LocalizedBindings):
             yield Static(self._steps(), id="welcome-steps")
             yield Label(_("Then run byraa again. Over SSH, your login must be a staff user of the agency."),
                         id="welcome-outro")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def _steps(self) -> Table:
         table = Table.grid(padding=(0, 2))
