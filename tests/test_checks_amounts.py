@@ -89,3 +89,17 @@ def test_terms() -> None:
     assert amounts.term_of("2026-10") == ("2026-T5", ["2026-09", "2026-10"])
     assert amounts.term_of("2026-01") == ("2026-T1", ["2026-01", "2026-02"])
     assert amounts.term_of("2026-12") == ("2026-T6", ["2026-11", "2026-12"])
+
+
+def test_income_without_the_months_a_melding_is_one_missing_row(store, tmp_path: Path) -> None:
+    from sqlalchemy import update
+
+    from byraa.core.store.models_reconcile import ReconSource
+
+    small = scenario.build(store, tmp_path)
+    with store.session() as s:
+        s.execute(update(ReconSource).where(ReconSource.kind == "amelding", ReconSource.period == scenario.PERIOD)
+                  .values(active=False))
+    rows = reconcile.compute(store, small.who(), org(1), scenario.PERIOD, checks=["income"])
+    assert [(r.key, r.status, r.payroll) for r in rows] == [("total", "missing", None)]
+    assert rows[0].a07 > 0

@@ -120,3 +120,50 @@ def test_bad_input_exits_2_with_one_message(tmp_path: Path, args: list[str], wor
     result = CliRunner().invoke(main, ["--db", str(db), "taxcards", "fetch", *args])
     assert result.exit_code == 2, result.output
     assert words in result.output
+
+
+def _cli(db: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["--db", str(db), *args])
+    return result.exit_code, result.stdout
+
+
+def test_send_payrolls_value_reaches_a_ordningen_from_the_command_line(tmp_path: Path) -> None:
+    db = _demo(tmp_path, clients=3)
+    _point_at(db, UNUSED)
+    code, out = _cli(db, "clients", "list", "--format", "json")
+    org = json.loads(out)[0]["org_number"]
+    code, out = _cli(db, "reconcile", "--client", org, "--period", "2026-10", "--check", "employments",
+                     "--format", "json")
+    assert code == 1, out  # no A07 stored yet: every employment is only in payroll
+    row = next(r for r in json.loads(out)["rows"] if r["status"] == "only_payroll")
+    code, out = _cli(db, "reconcile", "send-payroll", str(row["run"]), str(row["row"]))
+    assert code == 0 and "reconcile submit" in out
+    code, out = _cli(db, "reconcile", "submit", "--client", org, "--format", "json")
+    assert code == 0, out
+    [sent] = json.loads(out)
+    assert sent["status"] == "accepted" and sent["forsendelse_id"] and sent["national_id"].endswith("*****")
+    code, out = _cli(db, "reconcile", "submit", "--client", org, "--format", "json")
+    assert (code, json.loads(out)) == (0, [])  # nothing left to send
+    code, out = _cli(db, "archive", "list", "--client", org, "--format", "json")
+    assert {"amelding", "feedback"} <= {e["kind"] for e in json.loads(out)}
+    code, out = _cli(db, "reconcile", "submit", "--client", "123456789")
+    assert code == 2
+
+
+def test_a07_fetch_from_the_command_line_feeds_the_reconciliation(tmp_path: Path) -> None:
+    db = _demo(tmp_path, clients=3)
+    _point_at(db, UNUSED)
+    org = json.loads(_cli(db, "clients", "list", "--format", "json")[1])[0]["org_number"]
+    code, out = _cli(db, "a07", "fetch", "--client", org, "--period", "2026-09", "--to", "2026-10",
+                     "--format", "json")
+    assert code == 0, out
+    months = json.loads(out)
+    assert [(m["period"], m["status"]) for m in months] == [("2026-09", "saved"), ("2026-10", "saved")]
+    assert all(m["employments"] > 0 and m["withholding"] > 0 for m in months)
+    code, out = _cli(db, "reconcile", "--client", org, "--period", "2026-10", "--format", "json")
+    rows = json.loads(out)["rows"]
+    employments = [r for r in rows if r["check"] == "employments"]
+    assert employments and all(r["status"] != "missing" for r in employments)
+    assert any(r["check"] == "withholding" and r["a07"] for r in rows)
+    assert _cli(db, "a07", "fetch", "--client", org, "--period", "2026-13")[0] == 2
+    assert _cli(db, "a07", "fetch", "--client", "987654321", "--period", "2026-10")[0] == 2

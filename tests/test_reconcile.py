@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from byraa.core import reconcile
+from byraa.core import corrections, reconcile
 from byraa.core.checks import mapping
 from byraa.core.errors import AccessDenied, UserError
 from byraa.core.store.models import AuditEvent, Employment, Leave
@@ -144,6 +144,9 @@ class FakeAltinn:
             forsendelse_id = "F-1"
         return Receipt()
 
+    async def amelding_feedback(self, org_number, forsendelse_id, *, period=None):  # noqa: ANN001, ANN201
+        return None  # not ready: the correction stays submitted
+
 
 def test_send_payroll_queues_a_correction_and_submits_it_once(store, setup) -> None:  # noqa: ANN001
     small, run = setup
@@ -157,12 +160,16 @@ def test_send_payroll_queues_a_correction_and_submits_it_once(store, setup) -> N
     person = leveranse["oppgave"]["virksomhet"][0]["inntektsmottaker"][0]
     assert person["norskIdentifikator"] == nid(41) and person["arbeidsforhold"][0]["yrke"] == "2512101"
     fake = FakeAltinn()
-    first = asyncio.run(reconcile.submit_corrections(store, who, org(1), fake))
+    def submit():  # noqa: ANN202
+        return asyncio.run(corrections.submit(store, who, org(1), fake, feedback_attempts=1))
+
+    first = submit()
     assert first[0].status == "pending" and "503" in first[0].detail
-    second = asyncio.run(reconcile.submit_corrections(store, who, org(1), fake))
-    assert second[0].status == "submitted"
+    second = submit()
+    assert second[0].status == "submitted" and second[0].forsendelse_id == "F-1"
     assert fake.calls[0][3] == fake.calls[1][3] == correction.idempotency_key
-    assert asyncio.run(reconcile.submit_corrections(store, who, org(1), fake)) == []
+    assert [c.status for c in submit()] == ["submitted"]  # asks for feedback again, sends nothing
+    assert len(fake.calls) == 2
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(ReconCorrection)) == 1
     from byraa.core.importers.amelding_xml import to_xml

@@ -270,3 +270,58 @@ async def test_board_reconciles_the_group(recon_store) -> None:  # noqa: ANN001
         assert isinstance(job, ReconcileJobScreen)
         await settle(pilot)
         assert sorted(job.results) == sorted([org(1), org(3)])  # A and C are paid on the 20th
+
+
+@pytest.fixture
+def sandboxed(recon_store, tmp_path: Path):  # noqa: ANN001, ANN201
+    """The agency set to the sandbox at an address where nothing answers: one runs in-process."""
+    from byraa.core import connection
+    from tests.test_altinn_fixtures import write_key
+
+    key = write_key(tmp_path)
+    connection.set_agency_connection(recon_store, reconcile_who(recon_store), connection.ConnectionSettings(
+        "sandbox", "byraa-test", "test-key", str(key), org(1), base_url="http://127.0.0.1:9"))
+    return recon_store
+
+
+def reconcile_who(store):  # noqa: ANN001, ANN201
+    from byraa.core.identity import resolve
+
+    return resolve(store, "tester")
+
+
+async def test_fetch_a07_from_a_ordningen_and_run_again(sandboxed) -> None:  # noqa: ANN001
+    app = ByraaApp(workspace(sandboxed))
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        screen = await open_run(pilot)
+        assert screen.summary.version == 1
+        await pilot.press("H")
+        await settle(pilot)
+        assert screen.summary.version == 2 and not screen.busy
+        assert any(i["kind"] == "a07" and i["file"].startswith("a-ordningen ") for i in screen.summary.inputs)
+        assert any(n.title == "A07 hentet" and "arbeidsforhold" in n.message for n in app._notifications)
+
+
+async def test_send_payroll_goes_to_a_ordningen_and_records_the_feedback(sandboxed) -> None:  # noqa: ANN001
+    from byraa.core import corrections
+
+    app = ByraaApp(workspace(sandboxed))
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await open_run(pilot)
+        rows = await drill(pilot, "employments")
+        only_payroll = next(k for k, r in rows.rows.items() if r.national_id == nid(41))
+        rows.query_one(MarkableTable).move_cursor_to(only_payroll)
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert rows.rows[only_payroll].resolution == "send_payroll"
+        [sent] = corrections.list_corrections(sandboxed, app.who, org(1))
+        assert sent.status == "accepted" and sent.forsendelse_id
+        assert any(n.message.startswith("1 godtatt, 0 avvist") for n in app._notifications)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("p")  # nothing left to send
+        await settle(pilot)
+        assert app._notifications and list(app._notifications)[-1].title == "Ingenting å sende"

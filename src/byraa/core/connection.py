@@ -13,8 +13,9 @@ step with the error in words (wrong key, clock skew, missing scope, no system us
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
 
@@ -24,6 +25,8 @@ from byraa.core.identity import Identity
 from byraa.core.store import Store
 from byraa.core.store.models import Client
 from byraa.core.store.models_altinn import ENVIRONMENTS, AltinnConnection
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     import httpx
@@ -169,6 +172,33 @@ def build_client(settings: ConnectionSettings, *, archiver: Any = None,
     altinn = settings_for(settings.environment, base_url=settings.base_url)
     creds = Credentials(settings.client_id, settings.key_id, settings.key_path, settings.system_user_org)
     return AltinnClient(altinn, creds, transport=transport, archiver=archiver, **client_kwargs)
+
+
+def run_for_client(store: Store, who: Identity, org_number: str, work: Callable[[AltinnClient], Awaitable[T]], *,
+                   transport: httpx.AsyncBaseTransport | None = None,
+                   sandbox_options: dict[str, Any] | None = None) -> T:
+    """Run ``work(client)`` to its end from synchronous code, with the client's Altinn client.
+
+    The one way a headless command or a TUI thread worker talks to the authorities about
+    one client: the settings the client uses (its own or the agency's; the user must have
+    access), a client that archives every exchange under the user's name, and with the
+    sandbox environment and nothing answering, a sandbox in-process for the call.
+    """
+    import asyncio
+
+    from byraa.core.archive import StoreArchiver
+    from byraa.core.sandbox.ensure import sandbox_for
+
+    settings = connection_for_client(store, who, org_number)
+    with sandbox_for(store, settings, **(sandbox_options or {})) as effective:
+        async def go() -> T:
+            client = build_client(effective, archiver=StoreArchiver(store, who.login), transport=transport)
+            try:
+                return await work(client)
+            finally:
+                await client.aclose()
+
+        return asyncio.run(go())
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ correction:
   (or created when only a-ordningen has it), audited with before and after;
 - *send payroll's value* (``send_payroll``): an a-melding for that employment is built
   (the JSON model ``{"leveranse": …}``) and queued as a ``recon_correction`` with an
-  idempotency key; ``submit_corrections`` sends the queue through the shared Altinn
-  client's ``submit_amelding`` (the same key on a retry, so a-ordningen sees it once).
+  idempotency key; ``corrections.submit`` sends the queue through the shared Altinn
+  client (the same key on a retry, so a-ordningen sees it once) and records the feedback.
 
 Sign-off (date, who, status ``ok`` | ``explained`` | ``client_follows_up``) is allowed only
 when every difference is resolved, and ``ok`` only when there is none. A signed run is
@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from byraa.core import access, audit, clock, periods
+from byraa.core import access, audit, clock, corrections, periods
 from byraa.core.checks import DIFFERENCE_STATUSES, ResultRow, Settings
 from byraa.core.checks import employments as employment_check
 from byraa.core.checks import inputs as check_inputs
@@ -103,18 +103,6 @@ class RowView:
     @property
     def resolved(self) -> bool:
         return self.resolution is not None
-
-
-@dataclass(frozen=True)
-class CorrectionView:
-    id: int
-    run_id: int
-    row_id: int
-    period: str
-    status: str
-    idempotency_key: str
-    detail: str | None
-    payload: dict
 
 
 def _client(session: Session, who: Identity, org_number: str) -> Client:
@@ -452,10 +440,10 @@ def correction_message(client: Client, period: str, employment: Employment, empl
     }}
 
 
-def send_payroll(store: Store, who: Identity, run_id: int, row_id: int) -> CorrectionView:
+def send_payroll(store: Store, who: Identity, run_id: int, row_id: int) -> corrections.CorrectionView:
     """Send payroll's value: queue an a-melding correction for the employment (idempotency key).
 
-    The correction is ``pending`` until ``submit_corrections`` sends it through the shared
+    The correction is ``pending`` until ``corrections.submit`` sends it through the shared
     Altinn client; the pair's difference rows are resolved as ``send_payroll``.
     """
     with store.session() as session:
@@ -486,48 +474,7 @@ def send_payroll(store: Store, who: Identity, run_id: int, row_id: int) -> Corre
         for pair_row in _pair_rows(session, row):
             _resolve(session, who, client, pair_row, "send_payroll",
                      f"payroll's value queued to a-ordningen (correction {correction.id})")
-        return _correction_view(correction)
-
-
-def _correction_view(c: ReconCorrection) -> CorrectionView:
-    assert c.id is not None
-    return CorrectionView(c.id, c.run_id, c.row_id, c.period, c.status, c.idempotency_key, c.detail,
-                          json.loads(c.payload))
-
-
-def list_corrections(store: Store, who: Identity, org_number: str, *, status: str | None = None) -> list[CorrectionView]:
-    with store.session() as session:
-        client = _client(session, who, org_number)
-        query = select(ReconCorrection).where(ReconCorrection.client_id == client.id)
-        if status:
-            query = query.where(ReconCorrection.status == status)
-        return [_correction_view(c) for c in session.scalars(query.order_by(ReconCorrection.id))]
-
-
-async def submit_corrections(store: Store, who: Identity, org_number: str, altinn: Any) -> list[CorrectionView]:
-    """Send the client's pending corrections through ``altinn.submit_amelding`` (shared client).
-
-    Each goes with its stored idempotency key, so a retry after a lost answer is not a
-    second a-melding. A failure leaves the correction pending with the reason in ``detail``.
-    """
-    pending = list_corrections(store, who, org_number, status="pending")
-    done = []
-    for c in pending:
-        try:
-            receipt = await altinn.submit_amelding(org_number, c.period, c.payload["leveranse"],
-                                                   idempotency_key=c.idempotency_key)
-            status, detail = "submitted", f"forsendelseId {getattr(receipt, 'forsendelse_id', receipt)}"
-        except Exception as exc:  # noqa: BLE001  (AltinnError and transport errors alike stay pending)
-            status, detail = "pending", f"not sent: {exc}"[:300]
-        with store.session() as session:
-            row = session.get(ReconCorrection, c.id)
-            assert row is not None
-            row.status, row.detail = status, detail
-            audit.record(session, actor=who.login, action="correction.submit", entity="recon_correction",
-                         entity_id=c.id, client_id=row.client_id, after={"status": status, "detail": detail})
-            session.flush()
-            done.append(_correction_view(row))
-    return done
+        return corrections.view(correction)
 
 
 def employment_fields() -> tuple[str, ...]:

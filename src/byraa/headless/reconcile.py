@@ -3,7 +3,8 @@
 Exit code 0 when every row is equal, 1 when there are differences, 2 on bad input. A run
 is stored as a new version (``--no-save`` only prints). Subcommands work on stored runs:
 ``runs``, ``show``, ``explain``, ``take-a07``, ``send-payroll``, ``sign-off``,
-``corrections`` and ``mapping`` (account mapping, tolerances, holiday-pay rate).
+``corrections``, ``submit`` (send queued corrections, fetch their feedback) and ``mapping``
+(account mapping, tolerances, holiday-pay rate).
 """
 
 from __future__ import annotations
@@ -302,8 +303,10 @@ def send_payroll(run_id: int, row_id: int) -> None:
     ws = workspace()
     assert ws.who is not None
     c = core.send_payroll(ws.store, ws.who, run_id, row_id)
-    click.echo(_("Correction {id} queued (idempotency key {key}); it is sent with the Altinn client.").format(
-        id=c.id, key=c.idempotency_key))
+    click.echo(_("Correction {id} queued (idempotency key {key}); send it with "
+                 "`byraa reconcile submit --client {org}`.").format(id=c.id, key=c.idempotency_key,
+                                                                    org=c.payload["leveranse"]["opplysningspliktig"]
+                                                                    ["norskIdentifikator"]))
 
 
 @command.command("sign-off")
@@ -321,19 +324,58 @@ def sign_off(run_id: int, status: str, sign_date: Any) -> None:
                                                                        date=formatting.day(s.sign_date)))
 
 
+CORRECTION_COLUMNS = ("id", "run", "row", "period", "national_id", "employment", "status", "forsendelse_id",
+                      "idempotency_key", "detail")
+
+
+def _correction_rows(found: list[Any]) -> list[dict]:
+    return [{"id": c.id, "run": c.run_id, "row": c.row_id, "period": c.period,
+             "national_id": ids.mask_national_id(c.national_id) if c.national_id else None,
+             "employment": c.employment_ref, "status": c.status, "forsendelse_id": c.forsendelse_id,
+             "idempotency_key": c.idempotency_key, "detail": c.detail} for c in found]
+
+
 @command.command("corrections")
 @click.option("--client", "org_number", required=True, metavar="ORGNR")
+@click.option("--status", type=click.Choice(["pending", "submitted", "accepted", "rejected"]),
+              help="Only corrections in this state.")
 @format_option()
-def corrections(org_number: str, fmt: str) -> None:
+def corrections_(org_number: str, status: str | None, fmt: str) -> None:
     """Queued and sent a-melding corrections of a client."""
-    from byraa.core import reconcile as core
+    from byraa.core import corrections as core
 
     ws = workspace()
     assert ws.who is not None
-    rows = [{"id": c.id, "run": c.run_id, "row": c.row_id, "period": c.period, "status": c.status,
-             "idempotency_key": c.idempotency_key, "detail": c.detail}
-            for c in core.list_corrections(ws.store, ws.who, org_number.replace(" ", ""))]
-    emit(rows, [Column(k, k) for k in ("id", "run", "row", "period", "status", "idempotency_key", "detail")], fmt)
+    found = core.list_corrections(ws.store, ws.who, org_number.replace(" ", ""), status=status)
+    emit(_correction_rows(found), [Column(k, k) for k in CORRECTION_COLUMNS], fmt)
+
+
+@command.command("submit")
+@click.option("--client", "org_number", required=True, metavar="ORGNR")
+@click.option("--feedback-polls", default=3, show_default=True, type=click.IntRange(1, 20),
+              help="How many times to ask for the feedback before leaving it for the next submit.")
+@format_option()
+def submit(org_number: str, feedback_polls: int, fmt: str) -> None:
+    """Send the client's queued corrections to a-ordningen and fetch their feedback.
+
+    Exit 0 when every correction sent is accepted or awaiting feedback, 1 when one was
+    rejected or could not be sent (it stays queued with the reason), 2 on bad input.
+    """
+    from byraa.core import corrections as core
+
+    ws = workspace()
+    assert ws.who is not None
+    done = core.submit_blocking(ws.store, ws.who, org_number.replace(" ", ""), feedback_attempts=feedback_polls)
+    emit(_correction_rows(done), [Column(k, k) for k in CORRECTION_COLUMNS], fmt)
+    if fmt == "table":
+        click.echo(_("{n} correction(s): {accepted} accepted, {rejected} rejected, {waiting} awaiting feedback, "
+                     "{pending} not sent.").format(
+            n=len(done), accepted=sum(c.status == "accepted" for c in done),
+            rejected=sum(c.status == "rejected" for c in done),
+            waiting=sum(c.status == "submitted" for c in done),
+            pending=sum(c.status == "pending" for c in done)), err=True)
+    if any(c.status in ("rejected", "pending") for c in done):
+        sys.exit(1)
 
 
 @command.command("mapping")

@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from byraa.widgets.key_footer import KeyFooter
 from byraa.commands import PaletteCommand
+from byraa.core import corrections as core_corrections
 from byraa.core import formatting as fmt
 from byraa.core import reconcile as core_reconcile
 from byraa.core.checks import DIFFERENCE_STATUSES
@@ -33,6 +34,7 @@ from byraa.core.i18n import _
 from byraa.core.reconcile import EmploymentPair, RowView, RunSummary
 from byraa.screens.reconcile_words import (
     check_name,
+    correction_outcome,
     employment_cell,
     field_name,
     masked,
@@ -123,6 +125,7 @@ class CheckRowsScreen(Screen, LocalizedBindings):
 
         message: str
         errors: list[str]
+        title: str | None = None
 
     def __init__(self, summary: RunSummary, check: str) -> None:
         super().__init__()
@@ -347,8 +350,8 @@ class CheckRowsScreen(Screen, LocalizedBindings):
                       _("Take a-ordningen's"), "take_a07")
 
     def _confirm_send(self, rows: list[RowView]) -> None:
-        self._confirm(rows, _("Queue payroll's values of {n} employment(s) as a corrected a-melding for "
-                              "a-ordningen?"), _("Send payroll's"), "send_payroll")
+        self._confirm(rows, _("Send payroll's values of {n} employment(s) to a-ordningen as a corrected "
+                              "a-melding?"), _("Send payroll's"), "send_payroll")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reconcile-change", description="correct")
     def _correct(self, action: str, row_ids: list[int]) -> None:
@@ -363,16 +366,27 @@ class CheckRowsScreen(Screen, LocalizedBindings):
             except UserError as exc:
                 errors.append(str(exc))
         done = len(row_ids) - len(errors)
-        message = (_("{n} employment(s) updated from a-ordningen.") if action == "take_a07"
-                   else _("{n} correction(s) queued for the next a-melding.")).format(n=done)
-        self.post_message(self.Done(message, errors))
+        if action == "take_a07":
+            self.post_message(self.Done(_("{n} employment(s) updated from a-ordningen.").format(n=done), errors))
+            return
+        message, title = _("{n} correction(s) queued.").format(n=done), None
+        if done:  # queued corrections go out at once; a failure leaves them queued for `s` later
+            try:
+                sent = core_corrections.submit_blocking(store, who, self.summary.org_number)
+            except UserError as exc:
+                errors.append(_("Queued, not sent: {reason}").format(reason=exc))
+            else:
+                title, message, severity = correction_outcome(sent)
+                if severity == "error":
+                    errors.append(message)
+        self.post_message(self.Done(message, errors, title))
 
     def on_check_rows_screen_done(self, message: Done) -> None:
         if message.errors:
             self.notify("\n".join(message.errors[:3]), title=_("Not everything went through"), severity="error",
                         timeout=10)
         else:
-            self.notify(message.message, title=_("Saved"))
+            self.notify(message.message, title=message.title or _("Saved"))
         self.query_one(MarkableTable).action_unmark_all()
         self.load()
 
@@ -383,7 +397,7 @@ class CheckRowsScreen(Screen, LocalizedBindings):
             if self.check == "employments":
                 yield PaletteCommand(_("Check: Take a-ordningen's value"), _("Update byraa's employment (logged)"),
                                      self.action_take_a07)
-                yield PaletteCommand(_("Check: Send payroll's value"), _("Queue a corrected a-melding"),
+                yield PaletteCommand(_("Check: Send payroll's value"), _("A corrected a-melding to a-ordningen"),
                                      self.action_send_payroll)
         yield PaletteCommand(_("Check: Differences only"), _("Hide or show the equal rows"),
                              self.action_differences_only)

@@ -3,12 +3,16 @@
 Opens the newest run of the month (or runs the checks when there is none). ``r`` runs
 again (a new version), ``m`` switches the matching method (and runs again), ``[``/``]``
 change the month, ``enter`` drills into a check, ``o`` signs off (dimmed until every
-difference is explained), ``x`` exports the A07. A signed run is read-only: the keys that
-would change it are dimmed and the header says who signed it when.
+difference is explained), ``H`` fetches the month's A07 from a-ordningen and runs again,
+``p`` sends the client's queued a-melding corrections (and fetches their feedback), ``x``
+exports the A07. A signed run is read-only: the keys that would change it are dimmed and
+the header says who signed it when. The fetch and the sending run in a thread worker;
+leaving the screen cancels a fetch that is still waiting for a-ordningen.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +31,8 @@ from textual.worker import Worker, WorkerState
 from byraa.widgets.key_footer import KeyFooter
 from byraa.commands import PaletteCommand
 from byraa.core import a07 as core_a07
+from byraa.core import a07_fetch
+from byraa.core import corrections as core_corrections
 from byraa.core import formatting as fmt
 from byraa.core import ids, periods
 from byraa.core import reconcile as core_reconcile
@@ -34,7 +40,15 @@ from byraa.core.checks import CHECKS, DIFFERENCE_STATUSES
 from byraa.core.errors import UserError
 from byraa.core.i18n import _
 from byraa.core.reconcile import RowView, RunSummary
-from byraa.screens.reconcile_words import DIFF_MARK, EQUAL_MARK, check_name, method_name, month, sign_status
+from byraa.screens.reconcile_words import (
+    DIFF_MARK,
+    EQUAL_MARK,
+    check_name,
+    correction_outcome,
+    method_name,
+    month,
+    sign_status,
+)
 from byraa.widgets.bindings import LocalizedBindings, N_
 from byraa.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
@@ -93,9 +107,11 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
     AUTO_FOCUS = "#checks-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "run", N_("Run again"), id="reconcile_run.run"),
-        Binding("m", "method", N_("Matching method"), id="reconcile_run.method"),
+        Binding("m", "method", N_("Matching method"), id="reconcile_run.method", show=False),
         Binding("o", "sign_off", N_("Sign off"), id="reconcile_run.sign_off"),
-        Binding("x", "export", N_("Export A07"), id="reconcile_run.export"),
+        Binding("H", "fetch_a07", N_("Fetch A07"), id="reconcile_run.fetch_a07"),
+        Binding("x", "export", N_("Export A07"), id="reconcile_run.export", show=False),
+        Binding("p", "send_corrections", N_("Send corrections"), id="reconcile_run.send_corrections", show=False),
         Binding("left_square_bracket", "month(-1)", N_("Previous month"), id="reconcile_run.previous_month",
                 key_display="[", show=False),
         Binding("right_square_bracket", "month(1)", N_("Next month"), id="reconcile_run.next_month",
@@ -126,6 +142,7 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         self.rows: list[RowView] = []
         self.lines: dict[str, CheckLine] = {}
         self.busy = False
+        self.cancel = threading.Event()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -150,6 +167,9 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
             Column("rows", _("Rows"), justify="right", max_width=5),
         ]
 
+    def on_unmount(self) -> None:
+        self.cancel.set()
+
     def on_mount(self) -> None:
         self._update_subtitle()
         self.query_one(MarkableTable).loading = True
@@ -164,6 +184,10 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reconcile-run", description="reconciliation")
     def load(self, run_id: int | None = None, *, rerun: bool = False) -> None:
+        self._load(run_id, rerun=rerun)
+
+    def _load(self, run_id: int | None, *, rerun: bool) -> None:
+        """Load (or run) in the calling worker thread; posts ``Loaded`` or ``Failed``."""
         store, who = self.app.workspace.store, self.app.who
         try:
             if rerun:
@@ -248,7 +272,7 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
             if self.summary is None or self.busy:
                 return None
             return True if self.summary.can_sign else None
-        if action in ("run", "method", "export", "month"):
+        if action in ("run", "method", "export", "month", "fetch_a07", "send_corrections"):
             return None if self.busy else True
         return True
 
@@ -306,6 +330,58 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
                                   title=_("Signed"))
         self.app.call_from_thread(self.load, run_id)
 
+    def action_fetch_a07(self) -> None:
+        if self.busy:
+            return
+        self.notify(_("Asking a-ordningen for the A07 of {month}…").format(month=month(self.period)), timeout=4)
+        self.busy = True
+        self.query_one(MarkableTable).loading = True
+        self.refresh_bindings()
+        self._fetch_a07(self.period)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reconcile-run", description="A07 fetch")
+    def _fetch_a07(self, period: str) -> None:
+        store, who = self.app.workspace.store, self.app.who
+        try:
+            [fetched] = a07_fetch.fetch_blocking(store, who, self.org_number, period, cancel=self.cancel)
+        except UserError as exc:
+            self.app.call_from_thread(self.notify, str(exc), title=_("A07 not fetched"), severity="error",
+                                      timeout=10)
+            self.post_message(self.Failed(str(exc)) if self.summary is None else self.Loaded(self.summary, self.rows))
+            return
+        if fetched.status == "error":
+            self.app.call_from_thread(self.notify, fetched.error or "", title=_("A07 not fetched"), severity="error",
+                                      timeout=10)
+        else:
+            self.app.call_from_thread(
+                self.notify, _("{n} employment(s), withholding {withholding}, employer's contribution {aga}.").format(
+                    n=fmt.count(fetched.counts.get("employments", 0)), withholding=fmt.nok(fetched.withholding),
+                    aga=fmt.nok(fetched.employer_contribution)),
+                title=_("A07 fetched") if fetched.status == "saved" else _("A07 unchanged"))
+        self._load(self.run_id, rerun=fetched.status == "saved" or self.summary is None)
+
+    def action_send_corrections(self) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self.refresh_bindings()
+        self._send_corrections()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reconcile-send", description="send corrections")
+    def _send_corrections(self) -> None:
+        try:
+            done = core_corrections.submit_blocking(self.app.workspace.store, self.app.who, self.org_number)
+        except UserError as exc:
+            self.app.call_from_thread(self.notify, str(exc), title=_("Not sent"), severity="error", timeout=10)
+        else:
+            title, text, severity = correction_outcome(done)
+            self.app.call_from_thread(self.notify, text, title=title, severity=severity, timeout=10)
+        self.app.call_from_thread(self._idle)
+
+    def _idle(self) -> None:
+        self.busy = False
+        self.refresh_bindings()
+
     def action_export(self) -> None:
         from byraa.screens.reconcile_dialogs import ExportDialog
 
@@ -352,6 +428,10 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         if self.summary is not None and self.summary.can_sign:
             yield PaletteCommand(_("Reconciliation: Sign off"), _("Date, who and status code"),
                                  self.action_sign_off)
+        yield PaletteCommand(_("Reconciliation: Fetch A07"), _("From a-ordningen, then run again"),
+                             self.action_fetch_a07)
+        yield PaletteCommand(_("Reconciliation: Send corrections"), _("Queued a-melding corrections to a-ordningen"),
+                             self.action_send_corrections)
         yield PaletteCommand(_("Reconciliation: Export A07"), _("To an .ods or .xlsx file"), self.action_export)
         yield PaletteCommand(_("Reconciliation: Previous month"), "", lambda: self.action_month(-1))
         yield PaletteCommand(_("Reconciliation: Next month"), "", lambda: self.action_month(1))

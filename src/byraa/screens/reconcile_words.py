@@ -126,3 +126,17 @@ def masked(national_id: str | None) -> str:
 def month(period: str) -> str:
     """``2026-10`` -> ``10.2026``."""
     return f"{period[5:7]}.{period[:4]}"
+
+
+def correction_outcome(done: list[Any]) -> tuple[str, str, str]:
+    """(title, text, severity) of a notification after sending corrections."""
+    if not done:
+        return _("Nothing to send"), _("No correction is queued or awaiting feedback."), "information"
+    counts = {s: sum(1 for c in done if c.status == s) for s in ("accepted", "rejected", "submitted", "pending")}
+    text = _("{accepted} accepted, {rejected} rejected, {submitted} awaiting feedback, {pending} not sent.").format(
+        **counts)
+    problems = [c.detail for c in done if c.status in ("rejected", "pending") and c.detail]
+    if problems:
+        text += "\n" + "\n".join(p[:120] for p in problems[:2])
+    severity = "error" if counts["rejected"] or counts["pending"] else "information"
+    return _("Corrections sent to a-ordningen"), text, severity

@@ -112,6 +112,9 @@ class A07Month:
     employer_contribution: int
     employments: int
     income_receivers: int
+    lines: Mapping[str, Any] | None = None
+    """The month's ``inntektsmottakere`` and ``arbeidsgiveravgift`` as answered (asked for with
+    ``persons``), for ``core.a07_fetch`` to read into byraa's A07 model; ``None`` when absent."""
 
 
 @dataclass(frozen=True)
@@ -553,6 +556,8 @@ class AltinnClient:
                     str(m["kalendermaaned"]), _oere(m.get("sumBruttoinntekt", 0)), _oere(m.get("sumForskuddstrekk", 0)),
                     _oere(m.get("sumArbeidsgiveravgift", 0)), int(m.get("antallArbeidsforhold", 0)),
                     int(m.get("antallInntektsmottakere", 0)),
+                    {k: m[k] for k in ("inntektsmottakere", "arbeidsgiveravgift") if k in m}
+                    if "inntektsmottakere" in m else None,
                 )
                 for m in data.get("kalendermaaneder", [])
             )

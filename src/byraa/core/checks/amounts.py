@@ -99,8 +99,14 @@ def income(inputs: Inputs, settings: Settings) -> list[ResultRow]:
     keys = ["national_id", "description", "benefit"]
     pay = _side(inputs.income, "payroll", [p]).group_by(keys).agg(pl.col("amount").sum().alias("payroll"))
     a07 = _side(inputs.income, "a07", [p]).group_by(keys).agg(pl.col("amount").sum().alias("a07"))
-    joined = pay.join(a07, on=keys, how="full", coalesce=True).sort(keys)
     has_a07 = p in inputs.a07_periods
+    if p not in inputs.amelding_periods:
+        # No a-melding imported for the month: one row saying so, not one per person.
+        if not has_a07:
+            return []
+        total = int(a07["a07"].sum() or 0)
+        return [ResultRow("income", "total", "income", None, total, None, None, "missing")]
+    joined = pay.join(a07, on=keys, how="full", coalesce=True).sort(keys)
     out = []
     for r in joined.iter_rows(named=True):
         pv, av = r["payroll"], r["a07"]

@@ -546,7 +546,7 @@ def create_app(state: SandboxState | None = None) -> Any:
             return _ske_error(400, "AMLD_1051", "Opplysningspliktig i sti og innhold er ulike")
         reference = str(uuid.uuid4())
         state.a07_orders[reference] = {"org": org, "first": first, "last": last, "client": tok.client_id,
-                                       "polls": 0}
+                                       "polls": 0, "persons": bool(body.get("inkluderInntektsmottakere"))}
         return _remember("a07-order", key, raw, _json_response({"bestillingsreferanse": reference}, 201))
 
     async def fetch_a07(request: Request) -> Response:
@@ -559,7 +559,8 @@ def create_app(state: SandboxState | None = None) -> Any:
         order["polls"] += 1
         if order["polls"] <= state.ready_after_polls:
             return Response(status_code=204)
-        return _json_response(data.a07_report(order["org"], order["first"], order["last"], state._view))
+        return _json_response(data.a07_report(order["org"], order["first"], order["last"], state._view,
+                                              persons=order["persons"]))
 
     # --- A-melding ---
 
@@ -587,7 +588,7 @@ def create_app(state: SandboxState | None = None) -> Any:
             return _ske_error(400, "AMLD_1051", "Opplysningspliktig i sti og innhold er ulike")
         forsendelse = str(uuid.uuid4())
         state.submissions[forsendelse] = {"org": org, "period": period, "message_id": leveranse.get("meldingsId"),
-                                          "client": tok.client_id}
+                                          "client": tok.client_id, "leveranse": leveranse}
         response = _json_response({"forsendelseId": forsendelse, "meldingsId": leveranse.get("meldingsId"),
                                    "dialogId": str(uuid.uuid4())}, 201)
         return _remember("amelding", key, raw, response)
@@ -600,7 +601,7 @@ def create_app(state: SandboxState | None = None) -> Any:
         sub = state.submissions.get(fid)
         if sub is None:
             return _ske_error(404, "AMLD_404", "Ukjent forsendelse")
-        return _json_response(data.feedback(fid, sub["org"], sub["period"], sub["message_id"]))
+        return _json_response(data.feedback(fid, sub["org"], sub["period"], sub["leveranse"]))
 
     # --- Population register ---
 

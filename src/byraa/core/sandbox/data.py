@@ -10,6 +10,7 @@ planted differences), and addresses are the employees' own (a few differ on purp
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -152,17 +153,23 @@ def months_between(first: str, last: str) -> list[str]:
     return out
 
 
-def a07_report(org_number: str, first: str, last: str, view: StoreView | None) -> dict[str, Any]:
+def a07_report(org_number: str, first: str, last: str, view: StoreView | None, *,
+               persons: bool = False) -> dict[str, Any]:
     """The A07 answer: per month sums, from the store's payroll runs when given one.
 
-    Planted differences (what reconciliation should find): in about one month of four the
-    withholding a-ordningen holds is 1 000 kr higher, in one of five the employer's
-    contribution 250 kr lower.
+    With ``persons`` (``inkluderInntektsmottakere``) and a store, each month also carries
+    its income recipients and employer's contribution lines in byraa's A07 model
+    (``a07_people``), and its sums are those lines' sums. Planted differences (what
+    reconciliation should find): in about one month of four the withholding a-ordningen
+    holds is 1 000 kr higher, in one of five the employer's contribution 250 kr lower.
     """
-    periods = months_between(first, last)
-    from_store = view.payroll_months(org_number, periods) if view else {}
+    months_ = months_between(first, last)
+    if persons and view is not None:
+        return {"opplysningspliktig": org_number,
+                "kalendermaaneder": [_month_with_people(view, org_number, p) for p in months_]}
+    from_store = view.payroll_months(org_number, months_) if view else {}
     months = []
-    for period in periods:
+    for period in months_:
         h = _h("a07", org_number, period)
         if view is not None:
             gross, withholding, aga, slips = from_store.get(period, (0, 0, 0, 0))
@@ -184,33 +191,75 @@ def a07_report(org_number: str, first: str, last: str, view: StoreView | None) -
     return {"opplysningspliktig": org_number, "kalendermaaneder": months}
 
 
-def feedback(forsendelse_id: str, org_number: str, period: str, message_id: str | None) -> dict[str, Any]:
-    """A-melding feedback: rejected with all three severities, accepted with warnings, or clean."""
-    h = _h("feedback", forsendelse_id)
-    kind = h % 3
-    avvik: list[dict[str, str]] = []
-    if kind == 0:
-        status = "avvist"
-        avvik = [
-            {"kode": "MAGNET_EDAG-181E", "beskrivelse": "MeldingsId inneholder ugyldige tegn",
-             "alvorlighetsgrad": "avvisning"},
-            {"kode": "MAGNET_EDAG-132", "beskrivelse": "Arbeidsforholdet mangler stillingsprosent",
-             "alvorlighetsgrad": "oeyeblikkelig"},
-            {"kode": "MAGNET_EDAG-227", "beskrivelse": "Yrkeskode bør oppdateres", "alvorlighetsgrad": "retningslinje"},
-        ]
-    elif kind == 1:
-        status = "mottatt"
-        avvik = [
-            {"kode": "MAGNET_EDAG-132", "beskrivelse": "Arbeidsforholdet mangler stillingsprosent",
-             "alvorlighetsgrad": "oeyeblikkelig"},
-            {"kode": "MAGNET_EDAG-227", "beskrivelse": "Yrkeskode bør oppdateres", "alvorlighetsgrad": "retningslinje"},
-        ]
-    else:
-        status = "mottatt"
+def _month_with_people(view: StoreView, org_number: str, period: str) -> dict[str, Any]:
+    from byraa.core.a07 import A07Report, to_json
+    from byraa.core.sandbox.a07_people import month_report
+
+    report = month_report(view.store, org_number, period) or A07Report(org_number, period)
+    doc = to_json(report)
+
+    def kr(ore: int) -> str:
+        return f"{ore / 100:.2f}"
+
+    return {
+        "kalendermaaned": period,
+        "sumBruttoinntekt": kr(sum(i.amount for i in report.income)),
+        "sumForskuddstrekk": kr(sum(w.amount for w in report.withholding)),
+        "sumArbeidsgiveravgift": kr(sum(a.amount for a in report.aga)),
+        "antallArbeidsforhold": len(report.employments),
+        "antallInntektsmottakere": len(doc["inntektsmottakere"]),
+        "inntektsmottakere": doc["inntektsmottakere"],
+        "arbeidsgiveravgift": doc["arbeidsgiveravgift"],
+    }
+
+
+MESSAGE_ID = re.compile(r"[A-Za-z0-9._-]{1,150}")
+NEEDS_POSITION = ("ordinaertArbeidsforhold", "maritimtArbeidsforhold")
+
+
+def _deviations(leveranse: dict[str, Any]) -> list[dict[str, str]]:
+    """What a-ordningen's control would flag in a leveranse (a few of its real rules).
+
+    avvisning when the meldingsId is not valid or a recipient's id is not a valid
+    national id; oeyeblikkelig when an ordinary employment lacks position percentage or
+    occupation code; retningslinje when the hours of a full week are above 40.
+    """
+    found: list[dict[str, str]] = []
+
+    def add(code: str, text: str, severity: str) -> None:
+        item = {"kode": code, "beskrivelse": text, "alvorlighetsgrad": severity}
+        if item not in found:
+            found.append(item)
+
+    if not MESSAGE_ID.fullmatch(str(leveranse.get("meldingsId") or "")):
+        add("MAGNET_EDAG-181E", "MeldingsId inneholder ugyldige tegn", "avvisning")
+    units = ((leveranse.get("oppgave") or {}).get("virksomhet") or []) if isinstance(leveranse, dict) else []
+    for unit in units if isinstance(units, list) else []:
+        for person in (unit or {}).get("inntektsmottaker") or []:
+            if ids.national_id_error(str((person or {}).get("norskIdentifikator") or "")):
+                add("MAGNET_EDAG-010", "Inntektsmottakers identifikator er ikke et gyldig fødselsnummer",
+                    "avvisning")
+            for job in (person or {}).get("arbeidsforhold") or []:
+                if job.get("typeArbeidsforhold") in NEEDS_POSITION:
+                    if job.get("stillingsprosent") is None:
+                        add("MAGNET_EDAG-132", "Arbeidsforholdet mangler stillingsprosent", "oeyeblikkelig")
+                    if not job.get("yrke"):
+                        add("MAGNET_EDAG-133", "Arbeidsforholdet mangler yrkeskode", "oeyeblikkelig")
+                hours = job.get("antallTimerPerUkeSomEnFullStillingTilsvarer")
+                if isinstance(hours, int | float) and hours > 40:
+                    add("MAGNET_EDAG-227", "Antall timer for en full stilling er uvanlig høyt", "retningslinje")
+    return found
+
+
+def feedback(forsendelse_id: str, org_number: str, period: str, leveranse: dict[str, Any]) -> dict[str, Any]:
+    """A-melding feedback from the leveranse's content: avvist on any avvisning, else mottatt."""
+    h = _h("feedback", org_number, period, leveranse.get("meldingsId"))
+    avvik = _deviations(leveranse)
+    status = "avvist" if any(a["alvorlighetsgrad"] == "avvisning" for a in avvik) else "mottatt"
     return {
         "forsendelseId": forsendelse_id,
         "mottak": {"mottakstatus": status, "kalendermaaned": period, "opplysningspliktig": org_number,
-                   "meldingsId": message_id},
+                   "meldingsId": leveranse.get("meldingsId")},
         "avvik": avvik,
         "kid": f"{h % 10**12:012d}",
         "kontonummer": "63450618000",

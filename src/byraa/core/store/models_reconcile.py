@@ -243,3 +243,6 @@ class ReconCorrection(SQLModel, table=True):
     detail: str | None = Field(default=None, max_length=300)
     created_at: datetime
     created_by: str = Field(max_length=64)
+    forsendelse_id: str | None = Field(default=None, max_length=64)
+    """a-ordningen's id of the submission (to fetch its feedback)."""
+    submitted_at: datetime | None = None
