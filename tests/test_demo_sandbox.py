@@ -167,3 +167,16 @@ def test_a07_fetch_from_the_command_line_feeds_the_reconciliation(tmp_path: Path
     assert any(r["check"] == "withholding" and r["a07"] for r in rows)
     assert _cli(db, "a07", "fetch", "--client", org, "--period", "2026-13")[0] == 2
     assert _cli(db, "a07", "fetch", "--client", "987654321", "--period", "2026-10")[0] == 2
+
+
+def test_reconcile_job_fetches_the_a07_first(tmp_path: Path) -> None:
+    db = _demo(tmp_path, clients=2)
+    _point_at(db, UNUSED)
+    orgs = [c["org_number"] for c in json.loads(_cli(db, "clients", "list", "--format", "json")[1])]
+    code, out = _cli(db, "reconcile", "--client", orgs[0], "--period", "2026-10", "--job", "--fetch-a07",
+                     "--format", "json")
+    assert code in (0, 1), out
+    [row] = json.loads(out)["rows"]
+    assert row["outcome"] in ("equal", "differences") and row["error"] is None
+    code, out = _cli(db, "reconcile", "show", str(row["run"]), "--format", "json")
+    assert not any(r["check"] == "employments" and r["status"] == "missing" for r in json.loads(out)["rows"])

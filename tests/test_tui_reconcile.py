@@ -325,3 +325,32 @@ async def test_send_payroll_goes_to_a_ordningen_and_records_the_feedback(sandbox
         await pilot.press("p")  # nothing left to send
         await settle(pilot)
         assert app._notifications and list(app._notifications)[-1].title == "Ingenting å sende"
+
+
+async def test_bulk_job_fetches_the_a07_first_when_asked(sandboxed) -> None:  # noqa: ANN001
+    from sqlalchemy import select
+
+    from byraa.core.store.models_reconcile import ReconSource
+
+    app = ByraaApp(workspace(sandboxed))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, BulkDialog)
+        await pilot.click("#bulk-fetch-a07")
+        await pilot.click("#start")
+        await settle(pilot)
+        job = app.screen
+        assert isinstance(job, ReconcileJobScreen) and job.fetch_a07
+        await settle(pilot)
+        assert job.finished is not None and job.finished.status == "done"
+        assert all(r.outcome in ("equal", "differences") for r in job.results.values())
+    with sandboxed.session() as s:
+        fetched = s.scalars(select(ReconSource.client_id).where(
+            ReconSource.kind == "a07", ReconSource.period == PERIOD, ReconSource.active.is_(True),
+            ReconSource.filename.like("a-ordningen %"))).all()
+    assert len(set(fetched)) == 3

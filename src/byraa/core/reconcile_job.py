@@ -1,7 +1,8 @@
 """Reconcile many clients for one month as a durable job (``core/jobs``).
 
 One job item per client (``client:<org>``); the handler runs ``reconcile.run`` for it and
-stores a new version. Results per client (equal / differences / error) are the items'
+stores a new version, after fetching the month's A07 from a-ordningen when the job was
+started with ``fetch_a07`` (a client whose A07 cannot be fetched is that client's error). Results per client (equal / differences / error) are the items'
 results, so a job that was interrupted (closed SSH session, crash) resumes where it
 stopped and never reconciles a finished client twice. Used by the TUI's "reconcile marked
 clients" and by ``byraa reconcile --group NAME --period … --job``.
@@ -9,6 +10,7 @@ clients" and by ``byraa reconcile --group NAME --period … --job``.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from collections.abc import Callable, Sequence
@@ -47,7 +49,7 @@ class ClientResult:
 
 
 def start_reconcile_job(store: Store, who: Identity, org_numbers: Sequence[str], period: str,
-                        method: str = "standard", *, worker: str | None = None) -> int:
+                        method: str = "standard", *, fetch_a07: bool = False, worker: str | None = None) -> int:
     """Create the job (one item per client, in the order given); returns the job id."""
     periods.parse_period(period)
     if method not in METHODS:
@@ -60,15 +62,15 @@ def start_reconcile_job(store: Store, who: Identity, org_numbers: Sequence[str],
     unknown = [o for o in orgs if o not in names]
     if unknown:
         raise NotFound(f"no client with the organisation number {', '.join(unknown)}")
-    specs = [jobs.ItemSpec(f"client:{org}", {"org": org, "name": names[org], "period": period, "method": method},
-                           groups={org: 1}) for org in orgs]
-    params = {"period": period, "method": method, "clients": orgs}
+    specs = [jobs.ItemSpec(f"client:{org}", {"org": org, "name": names[org], "period": period, "method": method,
+                                             "fetch_a07": fetch_a07}, groups={org: 1}) for org in orgs]
+    params = {"period": period, "method": method, "clients": orgs, "fetch_a07": fetch_a07}
 
     def write(session: Any, job_id: int) -> None:
         audit.record(session, actor=who.login, action="reconcile.job.start", entity="job", entity_id=job_id,
                      after=params)
 
-    title = f"Reconcile {len(orgs)} client(s) for {period} ({method})"
+    title = f"Reconcile {len(orgs)} client(s) for {period} ({method}{', A07 fetched first' if fetch_a07 else ''})"
     return jobs.create_job(store, who, JOB_KIND, title=title, params=params, items=specs, worker=worker, write=write)
 
 
@@ -80,6 +82,16 @@ def interrupted_reconcile_jobs(store: Store, who: Identity) -> list[JobInfo]:
 def _handler(store: Store, who: Identity) -> Callable[[ItemContext], Any]:
     async def handle(ctx: ItemContext) -> ItemOutcome:
         p = ctx.payload
+        if p.get("fetch_a07"):
+            from byraa.core import a07_fetch
+
+            try:  # network waits stay off the store lock; the fetch writes in its own sessions
+                fetched = await asyncio.to_thread(a07_fetch.fetch_blocking, store, who, p["org"], p["period"])
+            except UserError as exc:  # AccessDenied, NotFound, a refused order, not ready
+                return ItemOutcome.failed(f"A07: {exc}", result={"outcome": "error"})
+            if fetched[0].status == "error":
+                return ItemOutcome.failed(f"A07: {fetched[0].error}", result={"outcome": "error"})
+            ctx.note(f"{p['org']}: A07 {fetched[0].status}")
         try:
             summary = await ctx.db(lambda: reconcile.run(store, who, p["org"], p["period"], method=p["method"]))
         except (AccessDenied, NotFound, UserError) as exc:

@@ -105,13 +105,14 @@ def _tolerances(values: tuple[str, ...]) -> dict[str, int]:
 @click.option("--differences", is_flag=True, help="Print only the differences.")
 @click.option("--reveal", is_flag=True, help="Show full national ids (audited).")
 @click.option("--no-save", is_flag=True, help="Only print; do not store a run.")
+@click.option("--fetch-a07", is_flag=True, help="Fetch each client's A07 from a-ordningen first.")
 @click.option("--job", is_flag=True, help="Run as a durable job (one result per client; resumable).")
 @click.option("--resume", "resume_job", type=int, metavar="JOB", help="Resume an interrupted reconcile job.")
 @format_option(("table", "json", "csv"))
 @click.pass_context
 def command(ctx: click.Context, org_number: str | None, group_name: str | None, period: str | None,
             checks: tuple[str, ...], method: str, tolerance: tuple[str, ...], differences: bool, reveal: bool,
-            no_save: bool, job: bool, resume_job: int | None, fmt: str) -> None:
+            no_save: bool, fetch_a07: bool, job: bool, resume_job: int | None, fmt: str) -> None:
     """Reconcile payroll, a-ordningen (A07) and the ledger; exit 1 on differences."""
     if ctx.invoked_subcommand is not None:
         return
@@ -124,7 +125,7 @@ def command(ctx: click.Context, org_number: str | None, group_name: str | None, 
         if checks or tolerance or no_save or differences or reveal:
             raise UserError("--job runs every check with the stored settings: leave out --check, --tolerance, "
                             "--no-save, --differences and --reveal")
-        _run_job(org_number, group_name, period, method, resume_job, fmt)
+        _run_job(org_number, group_name, period, method, resume_job, fmt, fetch_a07=fetch_a07)
         return
     if not period or not (org_number or group_name) or (org_number and group_name):
         raise UserError("give --period and either --client ORGNR or --group NAME")
@@ -143,6 +144,8 @@ def command(ctx: click.Context, org_number: str | None, group_name: str | None, 
     all_rows: list[dict] = []
     runs = []
     any_difference = False
+    if fetch_a07:
+        _fetch_a07(ws, targets, period)
     for org in targets:
         if no_save:
             result = core.compute(ws.store, ws.who, org, period, checks=checks or None, method=method,
@@ -172,8 +175,18 @@ def command(ctx: click.Context, org_number: str | None, group_name: str | None, 
     sys.exit(1 if any_difference else 0)
 
 
+def _fetch_a07(ws: Any, targets: list[str], period: str) -> None:
+    """Each client's A07 first; a month a-ordningen's answer fails for is said, not fatal."""
+    from byraa.core import a07_fetch
+
+    for org in targets:
+        for m in a07_fetch.fetch_blocking(ws.store, ws.who, org, period):
+            if m.status == "error":
+                click.echo(_("byraa: {org}: A07 not fetched: {reason}").format(org=org, reason=m.error), err=True)
+
+
 def _run_job(org_number: str | None, group_name: str | None, period: str | None, method: str,
-             resume_job: int | None, fmt: str) -> None:
+             resume_job: int | None, fmt: str, *, fetch_a07: bool = False) -> None:
     """``--job`` / ``--resume``: the clients as a durable job, progress on stderr, a row per client.
 
     Exit 0 when every client is equal, 1 when some have differences, 2 when a client
@@ -196,7 +209,7 @@ def _run_job(org_number: str | None, group_name: str | None, period: str | None,
             targets = [c.org_number for c in core_clients.list_clients(ws.store, ws.who, group=group_name)]
         else:
             targets = [org_number.replace(" ", "")]  # type: ignore[union-attr]
-        job_id = reconcile_job.start_reconcile_job(ws.store, ws.who, targets, period, method)
+        job_id = reconcile_job.start_reconcile_job(ws.store, ws.who, targets, period, method, fetch_a07=fetch_a07)
         click.echo(_("byraa: reconcile job {job} started ({n} clients)").format(job=job_id, n=len(targets)),
                    err=True)
     else:

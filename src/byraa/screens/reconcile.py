@@ -67,9 +67,10 @@ def start_bulk(screen: Screen, org_numbers: list[str], period: str | None = None
                       severity="warning")
         return
 
-    def chosen(answer: tuple[str, str] | None) -> None:
+    def chosen(answer: tuple[str, str, bool] | None) -> None:
         if answer is not None:
-            screen.app.push_screen(ReconcileJobScreen(org_numbers=org_numbers, period=answer[0], method=answer[1]))
+            screen.app.push_screen(ReconcileJobScreen(org_numbers=org_numbers, period=answer[0], method=answer[1],
+                                                      fetch_a07=answer[2]))
 
     screen.app.push_screen(BulkDialog(len(org_numbers), period or default_period()), chosen)
 

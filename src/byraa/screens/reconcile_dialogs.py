@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static, TextArea
 
 from byraa.core import clock, periods
 from byraa.core import formatting as fmt
@@ -239,7 +239,8 @@ class ExportDialog(_Dialog):
 
 
 class BulkDialog(_Dialog):
-    """Month and matching method for "reconcile marked clients"; dismisses ``(period, method)``."""
+    """Month, matching method and whether to fetch the A07 first, for "reconcile marked clients";
+    dismisses ``(period, method, fetch_a07)``."""
 
     HELP_TITLE = N_("Reconcile clients")
 
@@ -257,6 +258,7 @@ class BulkDialog(_Dialog):
             with RadioSet(id="bulk-method"):
                 yield RadioButton(_("standard matching"), id="standard", value=True)
                 yield RadioButton(_("simple matching (national id)"), id="simple")
+            yield Checkbox(_("Fetch the A07 from a-ordningen first"), id="bulk-fetch-a07", compact=True)
             with Horizontal(classes="buttons"):
                 yield Button(_("Start"), variant="primary", id="start", compact=True)
                 yield Button(_("Cancel"), id="cancel", compact=True)
@@ -270,7 +272,8 @@ class BulkDialog(_Dialog):
             self.notify(_("Write the month as 10.2026."), title=_("Not a month"), severity="error")
             return
         pressed = self.query_one("#bulk-method", RadioSet).pressed_button
-        self.dismiss((period, pressed.id if pressed is not None and pressed.id else "standard"))
+        self.dismiss((period, pressed.id if pressed is not None and pressed.id else "standard",
+                      self.query_one("#bulk-fetch-a07", Checkbox).value))
 
     @on(Input.Submitted)
     def _submitted(self) -> None:

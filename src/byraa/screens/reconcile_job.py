@@ -87,12 +87,13 @@ class ReconcileJobScreen(Screen, LocalizedBindings):
         reason: str
 
     def __init__(self, *, job_id: int | None = None, org_numbers: list[str] | None = None,
-                 period: str | None = None, method: str = "standard") -> None:
+                 period: str | None = None, method: str = "standard", fetch_a07: bool = False) -> None:
         super().__init__()
         self.job_id = job_id
         self.org_numbers = list(org_numbers or [])
         self.period = period or ""
         self.method = method
+        self.fetch_a07 = fetch_a07
         self.running = False
         self.finished: JobInfo | None = None
         self.results: dict[str, ClientResult] = {}
@@ -140,7 +141,7 @@ class ReconcileJobScreen(Screen, LocalizedBindings):
     def start(self) -> None:
         try:
             job_id = core_job.start_reconcile_job(self.app.workspace.store, self.app.who, self.org_numbers,
-                                                  self.period, self.method)
+                                                  self.period, self.method, fetch_a07=self.fetch_a07)
         except UserError as exc:
             self.post_message(self.Failed(str(exc)))
             return
