@@ -60,6 +60,18 @@ async def drill(pilot, check: str) -> CheckRowsScreen:  # noqa: ANN001
     return screen
 
 
+async def open_bulk(pilot) -> BulkDialog:  # noqa: ANN001
+    """From the clients list: mark all three and ask to reconcile them."""
+    await settle(pilot)
+    await pilot.press("c")
+    await settle(pilot)
+    await pilot.press("a")
+    await pilot.press("e")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, BulkDialog)
+    return pilot.app.screen
+
+
 def enabled(screen, action: str) -> bool:  # noqa: ANN001
     return screen.check_action(action, ()) is True
 
@@ -182,13 +194,7 @@ async def test_take_a07_after_confirm(recon_store) -> None:  # noqa: ANN001
 async def test_bulk_job_over_three_clients(recon_store) -> None:  # noqa: ANN001
     app = ByraaApp(workspace(recon_store))
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        await pilot.press("a")  # mark all three
-        await pilot.press("e")
-        await settle(pilot)
-        assert isinstance(app.screen, BulkDialog)
+        await open_bulk(pilot)
         await pilot.click("#start")
         await settle(pilot)
         job = app.screen
@@ -334,13 +340,7 @@ async def test_bulk_job_fetches_the_a07_first_when_asked(sandboxed) -> None:  # 
 
     app = ByraaApp(workspace(sandboxed))
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        await pilot.press("a")
-        await pilot.press("e")
-        await settle(pilot)
-        assert isinstance(app.screen, BulkDialog)
+        await open_bulk(pilot)
         await pilot.click("#bulk-fetch-a07")
         await pilot.click("#start")
         await settle(pilot)

@@ -603,12 +603,7 @@ def parse_sheets(path: Path, where: Where) -> A07Report:
 
 
 def _client(session: Session, who: Identity, org: str, label: str) -> Client:
-    client = session.scalars(select(Client).where(Client.org_number == org)).first()
-    if client is None:
-        raise NotFound(f"{label}no client with the organisation number {org}")
-    assert client.id is not None
-    access.require_client(session, who, client.id, f"{client.org_number} {client.name}")
-    return client
+    return access.client_for(session, who, org, prefix=label)
 
 
 def save_report(session: Session, who: Identity, client: Client, report: A07Report, *, archive_id: int,

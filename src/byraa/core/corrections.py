@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import select
 
 from byraa.core import access, audit, clock
-from byraa.core.errors import NotFound, UserError
+from byraa.core.errors import UserError
 from byraa.core.identity import Identity
 from byraa.core.store import Store
 from byraa.core.store.models import AmeldingSubmission, Client
@@ -78,12 +78,7 @@ def view(c: ReconCorrection) -> CorrectionView:
 
 
 def _client(session: Any, who: Identity, org_number: str) -> Client:
-    client = session.scalars(select(Client).where(Client.org_number == org_number)).first()
-    if client is None:
-        raise NotFound(f"no client with the organisation number {org_number}")
-    assert client.id is not None
-    access.require_client(session, who, client.id, f"{client.org_number} {client.name}")
-    return client
+    return access.client_for(session, who, org_number)
 
 
 def list_corrections(store: Store, who: Identity, org_number: str, *,

@@ -106,12 +106,7 @@ class RowView:
 
 
 def _client(session: Session, who: Identity, org_number: str) -> Client:
-    client = session.scalars(select(Client).where(Client.org_number == org_number)).first()
-    if client is None:
-        raise NotFound(f"no client with the organisation number {org_number}")
-    assert client.id is not None
-    access.require_client(session, who, client.id, f"{client.org_number} {client.name}")
-    return client
+    return access.client_for(session, who, org_number)
 
 
 def _run(session: Session, who: Identity, run_id: int, *, for_update: bool = False) -> tuple[ReconRun, Client]:

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 
 from byraa.core import access, audit, clock
-from byraa.core.errors import NotFound, UserError
+from byraa.core.errors import UserError
 from byraa.core.identity import Identity
 from byraa.core.importers import (
     ImportRefused,
@@ -86,12 +86,7 @@ def _month(year: str | None, month: str | None, where: Where, place: str) -> str
 
 
 def _client(session: Any, who: Identity, org: str, name: str) -> Client:
-    client = session.scalars(select(Client).where(Client.org_number == org)).first()
-    if client is None:
-        raise NotFound(f"{name}: no client with the organisation number {org}; nothing was imported")
-    assert client.id is not None
-    access.require_client(session, who, client.id, f"{client.org_number} {client.name}")
-    return client
+    return access.client_for(session, who, org, prefix=f"{name}: ", suffix="; nothing was imported")
 
 
 def _replace(session: Any, client_id: int, first: str, last: str) -> None:
