@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -32,7 +32,7 @@ from byraa.core.i18n import _
 from byraa.screens.words import access_finding, client_status, role
 from byraa.widgets.bindings import LocalizedBindings, N_
 from byraa.widgets.dialogs import ChoiceDialog, ConfirmDialog
-from byraa.widgets.filter_bar import FilterBar
+from byraa.widgets.filter_bar import FilterBar, FilteredScreen
 from byraa.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
 TABS = ("staff", "by-user", "by-client", "review")
@@ -55,7 +55,7 @@ class AccessData:
             self.by_user.setdefault(g.login, {})[g.client_id] = g.role
 
 
-class AccessScreen(Screen, LocalizedBindings):
+class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
     """Staff, grants and the access review."""
 
     CSS_PATH = "access.tcss"
@@ -181,7 +181,7 @@ class AccessScreen(Screen, LocalizedBindings):
         self._fill_by_user()
         self._fill_by_client()
         self._fill_review()
-        self._apply_filter(self.filter_text)
+        self._apply_filter()
         self.refresh_bindings()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -293,20 +293,14 @@ class AccessScreen(Screen, LocalizedBindings):
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
-        self._apply_filter(self.filter_text)
+        self._apply_filter()
         self.refresh_bindings()
 
-    def action_filter(self) -> None:
-        self.query_one(FilterBar).open()
+    def _filter_target(self) -> Any:
+        return self.table
 
-    def on_filter_bar_changed(self, event: FilterBar.Changed) -> None:
-        self._apply_filter(event.value)
-
-    def on_filter_bar_left(self, event: FilterBar.Left) -> None:
-        self.set_focus(self.table)
-
-    def _apply_filter(self, text: str) -> None:
-        self.filter_text = text
+    def _apply_filter(self) -> None:
+        text = self.filter_text
         words = text.casefold().split()
         for table in self.query(MarkableTable):
             if not words:
@@ -398,14 +392,14 @@ class AccessScreen(Screen, LocalizedBindings):
         self.user = login
         self.query_one("#by-user-table", MarkableTable).action_unmark_all()
         self._fill_by_user()
-        self._apply_filter(self.filter_text)
+        self._apply_filter()
         self.action_tab("by-user")
 
     def _show_client(self, client_id: int) -> None:
         self.client_id = client_id
         self.query_one("#by-client-table", MarkableTable).action_unmark_all()
         self._fill_by_client()
-        self._apply_filter(self.filter_text)
+        self._apply_filter()
         self.action_tab("by-client")
 
     def on_markable_table_row_selected(self, event: MarkableTable.RowSelected) -> None:

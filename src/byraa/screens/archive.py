@@ -32,7 +32,7 @@ from byraa.core.archive import ArchiveEntry
 from byraa.core.errors import UserError
 from byraa.core.i18n import _
 from byraa.widgets.bindings import LocalizedBindings, N_
-from byraa.widgets.filter_bar import FilterBar
+from byraa.widgets.filter_bar import FilterBar, FilteredScreen
 from byraa.widgets.markable_table import Column, MarkableTable, Row, Toned
 
 VIEW_LIMIT = 512 * 1024
@@ -77,7 +77,7 @@ def default_filename(entry: ArchiveEntry) -> str:
     return f"byraa-{entry.kind}-{entry.id}.{ext}"
 
 
-class ArchiveScreen(Screen, LocalizedBindings):
+class ArchiveScreen(FilteredScreen, Screen, LocalizedBindings):
     """Every archived file the user may see."""
 
     CSS_PATH = "archive.tcss"
@@ -157,7 +157,7 @@ class ArchiveScreen(Screen, LocalizedBindings):
         table.loading = False
         if not isinstance(self.focused, Input):
             table.focus()
-        self._apply_filter(self.filter_text)
+        self._apply_filter()
         self.refresh_bindings()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -215,17 +215,8 @@ class ArchiveScreen(Screen, LocalizedBindings):
         self._update_subtitle()
         self.load()
 
-    def action_filter(self) -> None:
-        self.query_one(FilterBar).open()
-
-    def on_filter_bar_changed(self, event: FilterBar.Changed) -> None:
-        self._apply_filter(event.value)
-
-    def on_filter_bar_left(self, event: FilterBar.Left) -> None:
-        self.set_focus(self.query_one(MarkableTable))
-
-    def _apply_filter(self, text: str) -> None:
-        self.filter_text = text
+    def _apply_filter(self) -> None:
+        text = self.filter_text
         table = self.query_one(MarkableTable)
         words = text.casefold().split()
         if words:

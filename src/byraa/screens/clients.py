@@ -29,7 +29,7 @@ from byraa.core.clients import ClientRow
 from byraa.core.i18n import _
 from byraa.screens.words import amelding_status, client_status
 from byraa.widgets.bindings import LocalizedBindings, N_
-from byraa.widgets.filter_bar import FilterBar
+from byraa.widgets.filter_bar import FilterBar, FilteredScreen
 from byraa.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
 LOCK = "⊘"
@@ -40,7 +40,7 @@ def amelding_period(period: str | None) -> str:
     return f"{period[5:7]}.{period[:4]}" if period else ""
 
 
-class ClientsScreen(Screen, LocalizedBindings):
+class ClientsScreen(FilteredScreen, Screen, LocalizedBindings):
     """The agency's client list."""
 
     CSS_PATH = "clients.tcss"
@@ -122,7 +122,7 @@ class ClientsScreen(Screen, LocalizedBindings):
         table.loading = False
         if not isinstance(self.focused, Input):
             table.focus()
-        self._apply_filter(self.filter_text)
+        self._apply_filter()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
@@ -179,19 +179,9 @@ class ClientsScreen(Screen, LocalizedBindings):
             return bool(self.rows) or None
         return True
 
-    def action_filter(self) -> None:
-        self.query_one(FilterBar).open()
-
-    def on_filter_bar_changed(self, event: FilterBar.Changed) -> None:
-        self._apply_filter(event.value)
-
-    def on_filter_bar_left(self, event: FilterBar.Left) -> None:
-        # At once, so a key typed right after Enter/Esc already goes to the table.
-        self.set_focus(self.query_one(MarkableTable))
-
-    def _apply_filter(self, text: str) -> None:
+    def _apply_filter(self) -> None:
         started = time.perf_counter()
-        self.filter_text = text
+        text = self.filter_text
         table = self.query_one(MarkableTable)
         if text.strip():
             matching = core_clients.filter_rows(list(self.rows.values()), text)

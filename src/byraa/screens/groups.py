@@ -27,11 +27,11 @@ from byraa.core.groups import GroupRow
 from byraa.core.i18n import _
 from byraa.widgets.bindings import LocalizedBindings, N_
 from byraa.widgets.dialogs import ConfirmDialog, TextDialog
-from byraa.widgets.filter_bar import FilterBar
+from byraa.widgets.filter_bar import FilterBar, FilteredScreen
 from byraa.widgets.markable_table import Column, MarkableTable, Row
 
 
-class GroupsScreen(Screen, LocalizedBindings):
+class GroupsScreen(FilteredScreen, Screen, LocalizedBindings):
     """The list of groups with create / rename / delete."""
 
     CSS_PATH = "groups.tcss"
@@ -98,7 +98,7 @@ class GroupsScreen(Screen, LocalizedBindings):
             key = next((k for k, g in self.rows.items() if g.name == message.select), None)
             if key is not None:
                 table.move_cursor_to(key)
-        self._apply_filter(self.filter_text)
+        self._apply_filter()
         self.refresh_bindings()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -115,17 +115,8 @@ class GroupsScreen(Screen, LocalizedBindings):
 
     # --- Filter ----------------------------------------------------------------------
 
-    def action_filter(self) -> None:
-        self.query_one(FilterBar).open()
-
-    def on_filter_bar_changed(self, event: FilterBar.Changed) -> None:
-        self._apply_filter(event.value)
-
-    def on_filter_bar_left(self, event: FilterBar.Left) -> None:
-        self.set_focus(self.query_one(MarkableTable))
-
-    def _apply_filter(self, text: str) -> None:
-        self.filter_text = text
+    def _apply_filter(self) -> None:
+        text = self.filter_text
         words = text.casefold().split()
         table = self.query_one(MarkableTable)
         if words:

@@ -35,7 +35,7 @@ from byraa.core.jobs import JobInfo
 from byraa.core.reconcile import RunSummary
 from byraa.screens.reconcile_words import month
 from byraa.widgets.bindings import LocalizedBindings, N_
-from byraa.widgets.filter_bar import FilterBar
+from byraa.widgets.filter_bar import FilterBar, FilteredScreen
 from byraa.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
 LOCK = "⊘"
@@ -75,7 +75,7 @@ def start_bulk(screen: Screen, org_numbers: list[str], period: str | None = None
     screen.app.push_screen(BulkDialog(len(org_numbers), period or default_period()), chosen)
 
 
-class ReconcileScreen(Screen, LocalizedBindings):
+class ReconcileScreen(FilteredScreen, Screen, LocalizedBindings):
     """Top-level: the clients with their reconciliation state for a month."""
 
     CSS_PATH = "reconcile.tcss"
@@ -162,7 +162,7 @@ class ReconcileScreen(Screen, LocalizedBindings):
         table = self.query_one(MarkableTable)
         table.set_rows(self._row(c) for c in message.clients)
         table.loading = False
-        self._apply_filter(self.filter_text)
+        self._apply_filter()
 
     def on_reconcile_screen_interrupted(self, message: Interrupted) -> None:
         if self._offered:
@@ -217,17 +217,8 @@ class ReconcileScreen(Screen, LocalizedBindings):
             return not isinstance(self.focused, Input)
         return True
 
-    def action_filter(self) -> None:
-        self.query_one(FilterBar).open()
-
-    def on_filter_bar_changed(self, event: FilterBar.Changed) -> None:
-        self._apply_filter(event.value)
-
-    def on_filter_bar_left(self, event: FilterBar.Left) -> None:
-        self.set_focus(self.query_one(MarkableTable))
-
-    def _apply_filter(self, text: str) -> None:
-        self.filter_text = text
+    def _apply_filter(self) -> None:
+        text = self.filter_text
         table = self.query_one(MarkableTable)
         if text.strip():
             matching = core_clients.filter_rows(list(self.clients.values()), text)

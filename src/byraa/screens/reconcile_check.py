@@ -46,7 +46,7 @@ from byraa.screens.reconcile_words import (
 )
 from byraa.screens.words import employment_type
 from byraa.widgets.bindings import LocalizedBindings, N_
-from byraa.widgets.filter_bar import FilterBar
+from byraa.widgets.filter_bar import FilterBar, FilteredScreen
 from byraa.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
 PERSON_CHECKS = ("employments", "income")
@@ -98,7 +98,7 @@ def search_text(r: RowView) -> str:
                                      r.ledger, r.explanation or "", masked(r.national_id)) if x is not None).lower()
 
 
-class CheckRowsScreen(Screen, LocalizedBindings):
+class CheckRowsScreen(FilteredScreen, Screen, LocalizedBindings):
     """The rows of one check of a run (pushed from ``ReconcileRunScreen``)."""
 
     CSS_PATH = "reconcile_check.tcss"
@@ -214,16 +214,6 @@ class CheckRowsScreen(Screen, LocalizedBindings):
         if self.filter_text.strip():
             parts.append(_("filter “{text}”").format(text=self.filter_text.strip()))
         self.sub_title = " · ".join(parts)
-
-    def action_filter(self) -> None:
-        self.query_one(FilterBar).open()
-
-    def on_filter_bar_changed(self, event: FilterBar.Changed) -> None:
-        self.filter_text = event.value
-        self._apply_filter()
-
-    def on_filter_bar_left(self, event: FilterBar.Left) -> None:
-        self.set_focus(self.query_one(MarkableTable))
 
     def on_markable_table_marks_changed(self, event: MarkableTable.MarksChanged) -> None:
         self._update_subtitle()

@@ -39,7 +39,7 @@ from byraa.core.jobs import JobInfo, Progress
 from byraa.core.taxcards import fetch
 from byraa.core.taxcards.fetch import FetchPlan, FetchSummary, ResultRow
 from byraa.widgets.bindings import LocalizedBindings, N_
-from byraa.widgets.filter_bar import FilterBar
+from byraa.widgets.filter_bar import FilterBar, FilteredScreen
 from byraa.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
 SHOWS: tuple[tuple[str, str], ...] = (
@@ -91,7 +91,7 @@ class Choices:
     """(login, name) of active staff responsible for at least one client."""
 
 
-class TaxCardsScreen(Screen, LocalizedBindings):
+class TaxCardsScreen(FilteredScreen, Screen, LocalizedBindings):
     """Fetch tax cards for many clients at once, and the results of the last fetch."""
 
     CSS_PATH = "taxcards.tcss"
@@ -585,16 +585,6 @@ class TaxCardsScreen(Screen, LocalizedBindings):
     def action_show(self, show: str) -> None:
         self.show = show
         self._apply_filter()
-
-    def action_filter(self) -> None:
-        self.query_one(FilterBar).open()
-
-    def on_filter_bar_changed(self, event: FilterBar.Changed) -> None:
-        self.filter_text = event.value
-        self._apply_filter()
-
-    def on_filter_bar_left(self, event: FilterBar.Left) -> None:
-        self.set_focus(self.query_one(MarkableTable))
 
     def _apply_filter(self) -> None:
         if self.running:

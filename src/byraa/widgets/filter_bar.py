@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -100,3 +100,33 @@ class FilterBar(Horizontal, LocalizedBindings):
     def _leave(self) -> None:
         self.set_class(bool(self.value), "-open")
         self.post_message(self.Left(self))
+
+
+class FilteredScreen:
+    """Mixin for a screen with a ``FilterBar`` over its table(s) (mix in before ``Screen``).
+
+    ``/`` (``action_filter``) opens the bar; every keystroke sets ``filter_text`` and calls
+    the screen's ``_apply_filter()``, which shows what matches; leaving the bar returns
+    to ``_filter_target()`` (the screen's ``MarkableTable`` unless it says otherwise).
+    """
+
+    filter_text: str = ""
+
+    def action_filter(self) -> None:
+        self.query_one(FilterBar).open()  # type: ignore[attr-defined]
+
+    def on_filter_bar_changed(self, event: FilterBar.Changed) -> None:
+        self.filter_text = event.value
+        self._apply_filter()
+
+    def on_filter_bar_left(self, event: FilterBar.Left) -> None:
+        # At once, so a key typed right after Enter/Esc already goes to the table.
+        self.set_focus(self._filter_target())  # type: ignore[attr-defined]
+
+    def _filter_target(self) -> Any:
+        from byraa.widgets.markable_table import MarkableTable
+
+        return self.query_one(MarkableTable)  # type: ignore[attr-defined]
+
+    def _apply_filter(self) -> None:
+        raise NotImplementedError
