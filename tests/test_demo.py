@@ -4,6 +4,7 @@ enough that the screens have something true-looking to show (on SQLite and Postg
 from __future__ import annotations
 
 import hashlib
+import json
 import statistics
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime
@@ -11,13 +12,15 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from byraa.core import ids, periods
+from byraa.core import groups, ids, periods
 from byraa.core.demo import build_demo
 from byraa.core.errors import UserError
+from byraa.core.identity import resolve
 from byraa.core.store import open_store
 from byraa.core.store.models import (
     Agency,
     AmeldingSubmission,
+    ArchiveFile,
     AuditEvent,
     Client,
     ClientAccess,
@@ -31,12 +34,16 @@ from byraa.core.store.models import (
     StaffUser,
     SubUnit,
 )
+from byraa.core.store.models_altinn import TaxCard
+from byraa.core.store.models_jobs import Job, JobItem, TaxCardFetchResult
+from byraa.core.store.models_reconcile import ReconRow, ReconRun
 
 TODAY = date(2026, 11, 22)
 PAY_DAY_GROUPS = {10: "Utbetaling 10.", 15: "Utbetaling 15.", 20: "Utbetaling 20.", 25: "Utbetaling 25.",
                   31: "Utbetaling siste"}
 DATA_TABLES = (Agency, StaffUser, Client, SubUnit, ClientAccess, ClientGroup, GroupMembership, Employee,
-               Employment, Leave, PayrollRun, AmeldingSubmission, ClientActivity)
+               Employment, Leave, PayrollRun, AmeldingSubmission, ClientActivity, ArchiveFile, ReconRun, ReconRow,
+               TaxCard, Job, JobItem, TaxCardFetchResult)
 
 
 def _build(store, clients: int = 40, seed: int = 1, login: str = "tester"):  # noqa: ANN001, ANN202
@@ -213,6 +220,59 @@ def test_ameldinger_rejected_last_month_and_pending_this_month(store) -> None:
         assert at.date() <= periods.first_day(periods.shift(period, 1)).replace(day=5)
 
 
+def test_reconciliation_runs_are_signed_only_when_every_difference_is_explained(store) -> None:
+    _build(store, clients=60)
+    runs = _all(store, ReconRun)
+    rows = defaultdict(list)
+    for r in _all(store, ReconRow):
+        rows[r.run_id].append(r)
+    assert {r.period for r in runs} == {"2026-10", "2026-11"}
+    assert Counter(r.sign_status for r in runs).keys() >= {"ok", None}
+    for run in runs:
+        differences = [r for r in rows[run.id] if r.status == "differs"]
+        assert rows[run.id][0].field == "balance at period end" and run.checks == "clearing"
+        assert sum(int(r.ledger) for r in rows[run.id][1:]) == int(rows[run.id][0].ledger)  # the postings add up
+        if run.signed_at is not None:
+            assert all(r.resolution == "explained" and r.explanation for r in differences)
+            assert (run.sign_status == "ok") == (not differences)
+            assert run.created_at < run.signed_at <= datetime(2026, 11, 22, 11, tzinfo=UTC)
+        assert run.created_at <= datetime(2026, 11, 22, 11, tzinfo=UTC)
+    versions = Counter((r.client_id, r.period) for r in runs)
+    assert any(n == 2 for n in versions.values())
+    with store.session() as session:
+        paid = set(session.execute(select(PayrollRun.client_id, PayrollRun.period).where(
+            PayrollRun.pay_date < TODAY, PayrollRun.kind == "regular")).all())
+    assert set(versions) <= paid  # a month is reconciled after its pay day
+
+
+def test_tax_card_fetches_and_cards_of_the_year(store) -> None:
+    _build(store, clients=60)
+    jobs = _all(store, Job)
+    assert [j.status for j in jobs] == ["done"] * len(jobs) and len(jobs) >= 3
+    assert [j.finished_at for j in jobs] == sorted(j.finished_at for j in jobs)  # ids in the order they ran
+    modes = [json.loads(j.params)["mode"] for j in jobs]
+    assert modes[0] == "all" and modes.count("changes") == 1
+    cards = _all(store, TaxCard)
+    current = Counter((c.client_id, c.employee_id) for c in cards if c.is_current)
+    assert set(current.values()) == {1} and all(c.income_year == 2026 for c in cards)
+    assert any(not c.is_current for c in cards)  # replaced by the change notices
+    results = _all(store, TaxCardFetchResult)
+    by_id = {c.id: c for c in cards}
+    for r in results:
+        if r.outcome in ("card", "no_card", "not_liable"):
+            assert by_id[r.tax_card_id].employee_id == r.employee_id
+        else:
+            assert r.tax_card_id is None and r.reason
+    assert {r.outcome for r in results} >= {"card", "no_card", "not_liable", "skipped"}
+    items = _all(store, JobItem)
+    assert all(i.state == "done" and json.loads(i.payload)["reference"] for i in items)
+    # The pay-day board shows a mix: most cards current, a few not.
+    board = groups.board(store, resolve(store, "tester"), "Utbetaling 20.", "2026-11")
+    flags = Counter(r.tax_cards_current for r in board.rows)
+    assert flags[True] > flags[False] > 0
+    assert {r.reconciliation_signed for r in board.rows} == {True, False, None}
+
+
 def test_staff_grants_and_groups(store) -> None:
     summary = _build(store, clients=60)
     staff = _all(store, StaffUser)
@@ -272,6 +332,16 @@ def test_normal_inserts_work_after_the_demo(store) -> None:
                                start_date=date(2026, 11, 1)))
         session.add(PayrollRun(client_id=client.id, period="2026-11", pay_date=date(2026, 11, 25)))
         session.add(ClientGroup(name="Ny gruppe", created_at=datetime(2026, 11, 22, tzinfo=UTC)))
+        # The app's own archive, reconciliation and fetch rows after the demo's.
+        session.add(ArchiveFile(client_id=client.id, kind="feedback", direction="in", created_at=datetime(
+            2026, 11, 22, tzinfo=UTC), sha256="0" * 64, content=b""))
+        session.add(ReconRun(client_id=client.id, period="2026-11", version=1, method="standard", checks="clearing",
+                             inputs="[]", settings="{}", created_at=datetime(2026, 11, 22, tzinfo=UTC),
+                             created_by="tester"))
+        session.add(Job(kind="taxcards.fetch", created_by="tester", created_at=datetime(2026, 11, 22, tzinfo=UTC),
+                        updated_at=datetime(2026, 11, 22, tzinfo=UTC)))
+        session.add(TaxCard(client_id=client.id, employee_id=employee.id, income_year=2026,
+                            fetched_at=datetime(2026, 11, 22, tzinfo=UTC), result="ikkeSkattekort"))
     assert client.id > before
     with store.session() as session:
         employment = session.scalars(select(Employment).where(Employment.client_id == client.id)).one()

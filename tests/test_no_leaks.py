@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from byraa.app import ByraaApp
 from byraa.cli import SUBCOMMANDS, main
@@ -59,7 +59,9 @@ def secret(sqlite_store, monkeypatch):  # noqa: ANN001, ANN201
         client = session.get(Client, client_id)
         employees = list(session.scalars(select(Employee).where(Employee.client_id == client_id)))
         assert employees, "the client needs employees for the test to mean something"
-        # Tax cards for the client's employees (the demo has none): distinctive ids.
+        # Tax cards for the client's employees with distinctive ids, replacing the demo's.
+        session.execute(update(TaxCard).where(TaxCard.client_id == client_id, TaxCard.income_year == 2026)
+                        .values(is_current=False))
         for e in employees:
             session.add(TaxCard(client_id=client_id, employee_id=e.id, income_year=2026,
                                 fetched_at=datetime(2026, 11, 1, tzinfo=UTC), result="skattekortopplysningerOK",
@@ -196,7 +198,9 @@ def _runs(secret: Secret, groups: list[str], tmp: Path) -> dict[str, list[list[s
         "deadlines": [["deadlines", "--format", "json"]],
         "employees": [["employees", "list", "--client", org, "--format", "json"],
                       ["employees", "list", "--client", org, "--reveal"]],
-        "feedback": [["feedback", "--format", "json"], ["feedback", "--period", "2026-10"]],
+        "feedback": [["feedback", "--format", "json"], ["feedback", "--period", "2026-10"],
+                     ["feedback", "show", org, "--period", "2026-10"],
+                     ["feedback", "show", org, "--period", "2026-10", "--format", "json"]],
         "groups list": [["groups", "list", "--format", "json"]],
         "groups show": group_runs,
         "groups board": [],

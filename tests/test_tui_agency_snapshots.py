@@ -35,8 +35,9 @@ def test_groups(snap_compare, agency_store, size) -> None:  # noqa: ANN001
 
 
 def test_board(snap_compare, agency_store) -> None:  # noqa: ANN001
+    """"Utbetaling 15.": paid a week ago, so reconciled and tax cards with a yes and a no."""
     app = ByraaApp(workspace(agency_store))
-    assert snap_compare(app, terminal_size=(80, 24), run_before=press_then_settle("b", "G", "enter"))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=press_then_settle("b", "G", "k", "k", "k", "enter"))
 
 
 def test_access_staff(snap_compare, agency_store) -> None:  # noqa: ANN001

@@ -6,7 +6,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from byraa.app import ByraaApp
 from byraa.core import archive, clock, identity, taxcards
@@ -22,9 +22,11 @@ SAMPLE_ORG = "312485494"
 
 
 def fill_archive(store) -> dict[str, int]:  # noqa: ANN001
-    """The demo agency plus archived files: the tax-card sample, a feedback, a token exchange."""
+    """The demo agency (its archived feedback set aside) plus archived files: the tax-card
+    sample, a feedback, a token exchange."""
     build_agency(store)
     with store.session() as s:
+        s.execute(delete(ArchiveFile))
         s.add(Client(org_number=SAMPLE_ORG, name="Eksempel AS", created_at=clock.now()))
         first = s.scalars(select(Client).where(Client.org_number != SAMPLE_ORG).order_by(Client.name)).first()
         first_org = first.org_number

@@ -159,9 +159,14 @@ async def test_the_board_for_a_group_and_month(agency_store) -> None:  # noqa: A
         assert f"{expected.done} av {expected.total} avsluttet og rapportert" in text
         assert "07.12.2026" in text and "15.01.2027" in text  # a-melding and term payment deadlines
         assert "Lønnskjøring" in text and "A-melding" in text and "Ansvarlig" in text
-        assert "–" in text  # reconciliation / tax cards the core does not know yet
-        assert f"{group} · november 2026" in board.sub_title
+        words = {True: "ja", False: "nei", None: "–"}
         board_table = board.query_one(MarkableTable)
+        for r in expected.rows:  # reconciliation signed, tax cards current: yes / no / – (nothing to say)
+            cells = board_table.row(str(r.client_id)).cells
+            shown = [c if isinstance(c, str) else c.plain for c in cells[4:6]]
+            assert shown == [words[r.reconciliation_signed], words[r.tax_cards_current]]
+        assert {r.reconciliation_signed for r in expected.rows} >= {True, None}
+        assert f"{group} · november 2026" in board.sub_title
         assert board_table.row_count == expected.total
         # "o": only what is not done.
         await pilot.press("o")

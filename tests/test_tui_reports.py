@@ -5,16 +5,26 @@ from __future__ import annotations
 import stat
 
 import pytest
+from sqlalchemy import select
+from textual.widgets import Static
 
 from byraa.app import ByraaApp
 from byraa.core import feedback as core_feedback
 from byraa.core import formatting as fmt
 from byraa.core import identity
 from byraa.core import reports as core_reports
+from byraa.core.store.models import ArchiveFile
 from byraa.screens.reports import ReportsScreen
-from byraa.widgets.dialogs import ConfirmDialog, TextDialog
+from byraa.widgets.dialogs import ConfirmDialog, TextDialog, TextViewer
 from byraa.widgets.markable_table import MarkableTable
-from tests.tui_support import build_agency, language_restored, screen_text, settle, workspace
+from tests.tui_support import (
+    build_agency,
+    clerk_with_partial_access,
+    language_restored,
+    screen_text,
+    settle,
+    workspace,
+)
 
 
 @pytest.fixture
@@ -99,12 +109,45 @@ async def test_feedback_across_clients_filters_and_opens(agency_store) -> None: 
         await settle(pilot)
         expected = core_feedback.across_clients(agency_store, who, "2026-10", status="rejected", severity="rejection")
         assert table.total_count == len(expected)
-        key = table.cursor_key
-        await pilot.press("enter")  # no archived document in the demo: opens the client
+        # Enter opens the row's archived feedback, read; escape comes back.
+        row = screen.feedback[table.cursor_key]
+        doc = core_feedback.document(agency_store, who, row.archive_id)
+        await pilot.press("enter")
         await settle(pilot)
-        from byraa.screens.client_detail import ClientDetailScreen
+        viewer = app.screen
+        assert isinstance(viewer, TextViewer)
+        text = screen_text(app)
+        assert row.client in text and "avvist" in text and "Avvisning · " in text
+        body = str(viewer.query_one("#viewer-scroll").query_one(Static).content)
+        assert doc.deviations and all(d.code in body and d.description in body for d in doc.deviations)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
 
-        assert isinstance(app.screen, ClientDetailScreen) and app.screen.client_id == int(key)
+
+async def test_feedback_without_a_document_or_access_says_so(agency_store) -> None:  # noqa: ANN001
+    login, granted, refused = clerk_with_partial_access(agency_store)
+    with agency_store.session() as s:
+        other = s.scalar(select(ArchiveFile.id).where(ArchiveFile.kind == "feedback",
+                                                      ArchiveFile.client_id.in_(refused)))
+    app = ByraaApp(workspace(agency_store, login))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_reports(pilot)
+        await pilot.press("5", "right_square_bracket")  # November: sent, no feedback yet
+        await settle(pilot)
+        table = screen.query_one(MarkableTable)
+        assert screen.period == "2026-11" and table.row_count
+        assert all(screen.feedback[k].client_id in granted for k in table.visible_keys)
+        assert all(r.archive_id is None for r in screen.feedback.values())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert any("Ingen tilbakemelding er arkivert" in n.message for n in app._notifications)
+        # Another client's document (no access): the core refuses, the screen says so.
+        screen._open_document(other, "x")
+        await settle(pilot)
+        assert app.screen is screen
+        assert any(n.severity == "error" and "no access" in n.message for n in app._notifications)
 
 
 async def test_my_clients_has_no_period(agency_store) -> None:  # noqa: ANN001

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import delete
 from textual.widgets import Select
 
 from byraa.app import ByraaApp
@@ -20,7 +21,8 @@ from byraa.core import identity
 from byraa.core.demo_db import connect_sandbox
 from byraa.core.sandbox import SandboxState
 from byraa.core.sandbox.server import running
-from byraa.core.store.models_jobs import Job
+from byraa.core.store.models_altinn import TaxCard
+from byraa.core.store.models_jobs import Job, JobItem, TaxCardFetchResult
 from byraa.core.taxcards import fetch
 from byraa.screens.clients import ClientsScreen
 from byraa.screens.taxcards import CardHistoryScreen, TaxCardsScreen
@@ -40,8 +42,12 @@ QUICK = fetch.FetchOptions(poll_initial_seconds=0.02, poll_max_seconds=0.05)
 
 @pytest.fixture
 def sandbox(sqlite_store, tmp_path: Path, monkeypatch) -> Iterator[SandboxState]:  # noqa: ANN001
-    """The demo agency pointed at a sandbox on loopback (answers ready at the first poll)."""
+    """The demo agency pointed at a sandbox on loopback (answers ready at the first poll),
+    its tax-card history set aside: these tests start from a first fetch."""
     build_agency(sqlite_store)
+    with sqlite_store.session() as s:
+        for model in (TaxCardFetchResult, JobItem, Job, TaxCard):
+            s.execute(delete(model))
     state = SandboxState(store=sqlite_store, ready_after_polls=0)
     monkeypatch.setattr(TaxCardsScreen, "FETCH_OPTIONS", QUICK)
     with running(state) as server, language_restored():

@@ -3,16 +3,24 @@
 One row per client: its newest a-melding for the month, with the deviation counts of
 the three severities (avvisning = rejection, øyeblikkelig = immediate, retningslinje =
 guideline) and, when byraa archived the feedback document, the archive id to open it.
+
+``document`` reads such an archived document (the JSON a-ordningen answers with:
+``forsendelseId``, ``mottak``, ``avvik``, ``kid``, ``kontonummer`` and ``sum…`` amounts)
+into plain data for reading; ``for_client`` finds one client's for a month. Both check
+that the user may see the client (the archive's own access rule).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from sqlalchemy import func, select
 
-from byraa.core import access, periods
+from byraa.core import access, archive, periods
 from byraa.core.errors import UserError
 from byraa.core.identity import Identity
 from byraa.core.store import Store
@@ -67,7 +75,7 @@ def across_clients(store: Store, who: Identity, period: str, *, status: str | No
             newest = newest.where(ranked.c.client_id.in_(allowed))
         archived = dict(session.execute(
             select(ArchiveFile.client_id, func.max(ArchiveFile.id))
-            .where(ArchiveFile.kind == "feedback", ArchiveFile.period == period)
+            .where(ArchiveFile.kind == "feedback", ArchiveFile.period == period, ArchiveFile.size > 0)
             .group_by(ArchiveFile.client_id)
         ).all())
         rows = [
@@ -81,3 +89,111 @@ def across_clients(store: Store, who: Identity, period: str, *, status: str | No
     if severity is not None:
         rows = [r for r in rows if getattr(r, severity)]
     return rows
+
+
+# --- One feedback document, for reading ---------------------------------------------------
+
+SEVERITY_WORDS = {"avvisning": "rejection", "oeyeblikkelig": "immediate", "øyeblikkelig": "immediate",
+                  "retningslinje": "guideline"}
+"""a-ordningen's alvorlighetsgrad -> byraa's severity code."""
+RECEPTION_STATUSES = {"mottatt": "accepted", "avvist": "rejected", "erstattet": "replaced",
+                      "underbehandling": "pending"}
+"""a-ordningen's mottakstatus -> byraa's status code."""
+
+
+@dataclass(frozen=True)
+class Deviation:
+    code: str
+    severity: str
+    """rejection, immediate or guideline; a-ordningen's own word when it is none of them."""
+    description: str
+
+
+@dataclass(frozen=True)
+class FeedbackDocument:
+    """An archived a-melding feedback, read: what a-ordningen said about one a-melding."""
+
+    archive_id: int
+    client_id: int | None
+    org_number: str | None
+    client: str | None
+    period: str | None
+    received_at: datetime
+    forsendelse_id: str | None
+    message_id: str | None
+    reception_status: str | None
+    """mottakstatus as a-ordningen wrote it (mottatt, avvist …)."""
+    status: str | None
+    """The same as byraa's code: accepted, rejected, replaced, pending; None if unknown."""
+    deviations: tuple[Deviation, ...]
+    kid: str | None
+    account: str | None
+    sums: tuple[tuple[str, int], ...]
+    """(a-ordningen's name, øre) in the document's order: sumForskuddstrekk, sumArbeidsgiveravgift …"""
+    problem: str | None = None
+    """Why the document could not be read (then only the metadata is filled in): ``empty``,
+    ``not_json`` or ``not_object``."""
+
+    def count(self, severity: str) -> int:
+        return sum(d.severity == severity for d in self.deviations)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+def _oere(value: Any) -> int | None:
+    try:
+        return int((Decimal(str(value)) * 100).to_integral_value())
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+
+
+def _read(entry: archive.ArchiveEntry, content: bytes) -> FeedbackDocument:
+    def unread(problem: str) -> FeedbackDocument:
+        return FeedbackDocument(entry.id, entry.client_id, entry.org_number, entry.client_name, entry.period,
+                                entry.created_at, None, None, None, None, (), None, None, (), problem)
+
+    if not content.strip():
+        return unread("empty")
+    try:
+        data = json.loads(content)
+    except (ValueError, UnicodeDecodeError):
+        return unread("not_json")
+    if not isinstance(data, dict):
+        return unread("not_object")
+    mottak = data.get("mottak") if isinstance(data.get("mottak"), dict) else {}
+    deviations = []
+    for item in data.get("avvik") or []:
+        if isinstance(item, dict):
+            word = str(item.get("alvorlighetsgrad") or "").strip().lower().replace("_", "")
+            deviations.append(Deviation(str(item.get("kode") or ""), SEVERITY_WORDS.get(word, word),
+                                        str(item.get("beskrivelse") or "")))
+    reception = _text(mottak.get("mottakstatus"))
+    sums = tuple((k, amount) for k, v in data.items() if k.startswith("sum") and (amount := _oere(v)) is not None)
+    return FeedbackDocument(
+        entry.id, entry.client_id, entry.org_number, entry.client_name,
+        _text(mottak.get("kalendermaaned")) or entry.period, entry.created_at,
+        forsendelse_id=_text(data.get("forsendelseId")), message_id=_text(mottak.get("meldingsId")),
+        reception_status=reception, status=RECEPTION_STATUSES.get((reception or "").lower()),
+        deviations=tuple(deviations), kid=_text(data.get("kid")), account=_text(data.get("kontonummer")), sums=sums,
+    )
+
+
+def document(store: Store, who: Identity, archive_id: int) -> FeedbackDocument:
+    """An archived feedback document, read (refused without access to its client)."""
+    entry, content = archive.get(store, who, archive_id)
+    if entry.kind != "feedback":
+        raise UserError(f"archived file {archive_id} is not a-melding feedback (it is {entry.kind})")
+    return _read(entry, content)
+
+
+def for_client(store: Store, who: Identity, org_number: str, period: str) -> FeedbackDocument | None:
+    """The client's newest archived feedback for ``period``; None when none is archived."""
+    period = periods.parse_period(period)
+    with store.session() as session:
+        client = access.client_for(session, who, org_number)
+        archive_id = session.scalar(
+            select(func.max(ArchiveFile.id)).where(ArchiveFile.client_id == client.id, ArchiveFile.kind == "feedback",
+                                                   ArchiveFile.period == period, ArchiveFile.size > 0))
+    return None if archive_id is None else document(store, who, archive_id)

@@ -1,4 +1,4 @@
-"""``byraa feedback``: a-melding feedback across clients for a month."""
+"""``byraa feedback``: a-melding feedback across clients for a month; ``show``: one client's."""
 
 from __future__ import annotations
 
@@ -7,22 +7,31 @@ import click
 from byraa.core import dashboard as core_dashboard
 from byraa.core import feedback as core_feedback
 from byraa.core import formatting, periods
+from byraa.core.errors import NotFound
 from byraa.core.i18n import _
+from byraa.core.labels import feedback_text
 from byraa.headless.context import workspace
 from byraa.headless.output import Column, emit, format_option
 
 
-@click.command("feedback")
+def _last_month() -> str:
+    return periods.shift(core_dashboard.default_period(), -1)
+
+
+@click.group("feedback", invoke_without_command=True)
 @click.option("--period", metavar="YYYY-MM", help="The a-melding month (default: last month).")
 @click.option("--status", type=click.Choice(list(core_feedback.STATUSES)))
 @click.option("--severity", type=click.Choice(list(core_feedback.SEVERITIES)),
               help="Only a-meldinger with deviations of this severity.")
 @format_option()
-def command(period: str | None, status: str | None, severity: str | None, fmt: str) -> None:
+@click.pass_context
+def command(ctx: click.Context, period: str | None, status: str | None, severity: str | None, fmt: str) -> None:
     """Rejected a-meldinger and deviation counts by severity, across your clients."""
+    if ctx.invoked_subcommand is not None:
+        return
     ws = workspace()
     assert ws.who is not None
-    period = period or periods.shift(core_dashboard.default_period(), -1)
+    period = period or _last_month()
     rows = core_feedback.across_clients(ws.store, ws.who, period, status=status, severity=severity)
     emit([{**r.__dict__, "worst": r.worst} for r in rows], [
         Column("org_number", _("Org. no.")), Column("client", _("Client")), Column("period", _("Period")),
@@ -32,3 +41,28 @@ def command(period: str | None, status: str | None, severity: str | None, fmt: s
         Column("guideline", _("Guideline"), formatting.count, right=True),
         Column("submitted_at", _("Submitted"), formatting.timestamp),
     ], fmt)
+
+
+@command.command("show")
+@click.argument("org_number", metavar="ORGNR")
+@click.option("--period", metavar="YYYY-MM", help="The a-melding month (default: last month).")
+@format_option(("table", "json"))
+def show(org_number: str, period: str | None, fmt: str) -> None:
+    """Print a client's archived feedback for a month: reception, payment, every deviation."""
+    ws = workspace()
+    assert ws.who is not None
+    period = period or _last_month()
+    doc = core_feedback.for_client(ws.store, ws.who, org_number.replace(" ", ""), period)
+    if doc is None:
+        raise NotFound(f"no a-melding feedback is archived for {org_number} for {period}")
+    if fmt == "json":
+        emit([{"code": d.code, "severity": d.severity, "description": d.description} for d in doc.deviations], [],
+             "json", extra={"archive_id": doc.archive_id, "org_number": doc.org_number, "client": doc.client,
+                            "period": doc.period, "received_at": doc.received_at,
+                            "forsendelse_id": doc.forsendelse_id, "message_id": doc.message_id,
+                            "reception_status": doc.reception_status, "status": doc.status, "kid": doc.kid,
+                            "account": doc.account, "sums": dict(doc.sums), "problem": doc.problem})
+        return
+    click.echo(_("A-melding feedback · {client} · {period}").format(
+        client=doc.client or doc.org_number or "", period=formatting.month_name(doc.period or period)))
+    click.echo(feedback_text(doc))

@@ -3,8 +3,10 @@
 ``1``–``4`` pick a report (usage log, my clients, term report, degree of automation),
 ``5`` the a-melding feedback of every client for a month; ``[``/``]`` change the month
 (the term, on the term report); ``x`` exports the report to XLSX or CSV (files 0600,
-an existing file only replaced after confirming). The core only returns clients the
-user may see.
+an existing file only replaced after confirming). On the feedback, ``enter`` opens the
+archived feedback document of the row, read: reception status, payment details and
+every deviation with its severity (``escape`` back). The core only returns clients the
+user may see, and refuses a document of a client the user may not.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from byraa.core import reports as core_reports
 from byraa.core.errors import UserError
 from byraa.core.feedback import FeedbackRow
 from byraa.core.i18n import _
+from byraa.core.labels import feedback_text
 from byraa.core.reports import Report
 from byraa.screens.words import amelding_status, severity
 from byraa.widgets.bindings import LocalizedBindings, N_
@@ -111,6 +114,12 @@ class ReportsScreen(Screen, LocalizedBindings):
     @dataclass
     class Document(Message):
         title: str
+        text: str
+
+    @dataclass
+    class DocumentRefused(Message):
+        """The feedback document could not be opened (no access, gone): the core's reason."""
+
         text: str
 
     def __init__(self) -> None:
@@ -394,24 +403,27 @@ class ReportsScreen(Screen, LocalizedBindings):
         if row is None:
             return
         if row.archive_id is None:
-            self.app.open_client(row.client_id)
+            self.notify(_("No feedback document is archived for {client} for {month}.").format(
+                client=row.client, month=fmt.month_name(row.period)), title=_("No feedback"))
             return
         self._open_document(row.archive_id, row.client)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="report-document", description="feedback")
     def _open_document(self, archive_id: int, client: str) -> None:
-        from byraa.core import archive
-
         try:
-            entry, text = archive.show(self.app.workspace.store, self.app.who, archive_id)
+            doc = core_feedback.document(self.app.workspace.store, self.app.who, archive_id)
         except UserError as exc:
-            self.post_message(self.Exported(str(exc), error=True))
+            self.post_message(self.DocumentRefused(str(exc)))
             return
-        title = _("A-melding feedback · {client} · {period}").format(client=client, period=entry.period or "")
-        self.post_message(self.Document(title, text))
+        title = _("A-melding feedback · {client} · {period}").format(
+            client=client, period=fmt.month_name(doc.period) if doc.period else "")
+        self.post_message(self.Document(title, feedback_text(doc)))
 
     def on_reports_screen_document(self, message: Document) -> None:
         self.app.push_screen(TextViewer(message.title, message.text))
+
+    def on_reports_screen_document_refused(self, message: DocumentRefused) -> None:
+        self.notify(message.text, title=_("Feedback not opened"), severity="error", timeout=10)
 
     # --- Palette --------------------------------------------------------------------------
 

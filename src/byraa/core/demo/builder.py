@@ -28,13 +28,16 @@ from byraa.core.demo.clients import ClientPlan, client_rows, plan_clients
 from byraa.core.demo.numbers import OrgNumbers
 from byraa.core.demo.payroll import plan_runs
 from byraa.core.demo.people import PayItem, plan_people
-from byraa.core.demo.reporting import plan_activity, plan_ameldinger
+from byraa.core.demo.reconciliation import plan_reconciliation
+from byraa.core.demo.reporting import plan_activity, plan_ameldinger, plan_feedback
 from byraa.core.demo.staff import plan_access, plan_groups, plan_staff, staff_rows
+from byraa.core.demo.taxcards import plan_tax_cards
 from byraa.core.errors import UserError
 from byraa.core.store import Store
 from byraa.core.store.models import (
     Agency,
     AmeldingSubmission,
+    ArchiveFile,
     Client,
     ClientAccess,
     ClientActivity,
@@ -47,6 +50,9 @@ from byraa.core.store.models import (
     StaffUser,
     SubUnit,
 )
+from byraa.core.store.models_altinn import TaxCard
+from byraa.core.store.models_jobs import Job, JobItem, TaxCardFetchResult
+from byraa.core.store.models_reconcile import ReconRow, ReconRun
 
 _BATCH = 5_000
 """Rows per executemany: big enough to be fast, small enough to keep driver buffers modest."""
@@ -54,7 +60,8 @@ _BATCH = 5_000
 # Insert order: parents before children (SQLite checks foreign keys per statement).
 _TABLES = (
     Agency, StaffUser, Client, SubUnit, ClientAccess, ClientGroup, GroupMembership,
-    Employee, Employment, Leave, PayrollRun, AmeldingSubmission, ClientActivity,
+    Employee, Employment, Leave, PayrollRun, AmeldingSubmission, ClientActivity, ArchiveFile, ReconRun, ReconRow,
+    TaxCard, Job, JobItem, TaxCardFetchResult,
 )
 
 
@@ -122,12 +129,22 @@ def build_demo(store: Store, *, clients: int = 60, seed: int = 1, manager_login:
     follow_up = _needs_follow_up(plans, ameldinger, no_responsible, today)
     groups, members = plan_groups(_stage(seed, "groups"), plans, follow_up, today, ids)
     client_list, sub_units = client_rows(plans)
+    # Who does a client's work: its responsible clerk while employed, else the manager.
+    logins = {user.id: user.login for user in staff if user.active}
+    responsible = {a["client_id"]: logins[a["user_id"]] for a in access
+                   if a["role"] == "responsible" and a["user_id"] in logins}
+    feedback = plan_feedback(_stage(seed, "feedback"), plans, ameldinger, runs, responsible, ids)
+    recon_runs, recon_rows = plan_reconciliation(_stage(seed, "reconciliation"), plans, runs, manager_login,
+                                                 responsible, today, ids)
+    cards = plan_tax_cards(_stage(seed, "tax-cards"), plans, employees, employments, manager_login, responsible,
+                           today, ids)
 
     rows = {
         Agency: [agency], StaffUser: staff_rows(staff), Client: client_list, SubUnit: sub_units,
         ClientAccess: access, ClientGroup: groups, GroupMembership: members, Employee: employees,
         Employment: employments, Leave: leaves, PayrollRun: runs, AmeldingSubmission: ameldinger,
-        ClientActivity: activity,
+        ClientActivity: activity, ArchiveFile: feedback, ReconRun: recon_runs, ReconRow: recon_rows,
+        TaxCard: cards.cards, Job: cards.jobs, JobItem: cards.items, TaxCardFetchResult: cards.results,
     }
     with store.session() as session:
         for table in _TABLES:

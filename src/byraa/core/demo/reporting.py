@@ -7,11 +7,21 @@ again a few days later. Last month is where the attention list looks, so there a
 rejections are still unresolved and a couple were resent and accepted. An off-cycle
 run is reported by a replacement a-melding. In today's month only a few have been sent
 (still pending feedback); the rest are not due yet.
+
+a-ordningen's feedback (tilbakemelding) on every a-melding that got one is archived as
+byraa archives it when it fetches the feedback (kind ``feedback``, the client and month,
+the JSON as the feedback endpoint answers): reception status, the deviations matching the
+submission's counts per severity, KID, account and the month's withholding and employer's
+contribution. The deviation codes and texts are the sandbox's kind: synthetic, in
+a-ordningen's style.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from byraa.core import periods
@@ -124,5 +134,79 @@ def plan_activity(rng: random.Random, clients: list[ClientPlan], months: list[Mo
             "id": row_id, "client_id": client.id, "period": m.period,
             "travel_expense_claims": int(travel * rng.uniform(0.75, 1.25) + rng.random()),
             "absences": int(absence * rng.uniform(0.75, 1.25) + rng.random()),
+        })
+    return rows
+
+
+# --- Feedback documents ---------------------------------------------------------------------
+
+_DEVIATIONS = {
+    "avvisning": (
+        ("MAGNET_EDAG-061", "Virksomheten er ikke registrert som underenhet av opplysningspliktig"),
+        ("MAGNET_EDAG-104", "Sum forskuddstrekk stemmer ikke med summen av forskuddstrekk for inntektsmottakerne"),
+        ("MAGNET_EDAG-118", "Inntektsmottaker har inntekt, men ingen arbeidsforhold i virksomheten"),
+    ),
+    "oeyeblikkelig": (
+        ("MAGNET_EDAG-132", "Arbeidsforholdet mangler stillingsprosent"),
+        ("MAGNET_EDAG-133", "Arbeidsforholdet mangler yrkeskode"),
+    ),
+    "retningslinje": (
+        ("MAGNET_EDAG-227", "Antall timer for en full stilling er uvanlig høyt"),
+        ("MAGNET_EDAG-231", "Sluttdato for arbeidsforholdet er ikke oppgitt, men det er ikke utbetalt lønn"),
+        ("MAGNET_EDAG-244", "Permisjon uten sluttdato har vart i mer enn ett år"),
+        ("MAGNET_EDAG-252", "Yrkeskoden passer dårlig med virksomhetens næringskode"),
+    ),
+}
+"""Per a-ordningen severity (alvorlighetsgrad): enough distinct deviations for the
+largest count a demo a-melding gets (3 rejection, 2 immediate, 4 guideline). None of the
+rejections contradicts what the demo shows (its meldingsId and national ids are valid)."""
+_ACCOUNT = "63450618000"
+"""The sandbox's account for withholding and employer's contribution."""
+
+
+def _kroner(ore: int) -> str:
+    return f"{ore // 100}.{ore % 100:02d}"
+
+
+def plan_feedback(rng: random.Random, clients: list[ClientPlan], ameldinger: list[dict], runs: list[dict],
+                  fetched_by: dict[int, str], ids: dict[str, int]) -> list[dict]:
+    """``archive_file`` rows: the feedback a-ordningen gave on each a-melding (none while
+    pending). ``fetched_by`` names, per client id, the staff login whose byraa fetched it."""
+    org = {c.id: c.org_number for c in clients}
+    month_runs: dict[tuple[int, str], list[dict]] = {}
+    for r in runs:
+        month_runs.setdefault((r["client_id"], r["period"]), []).append(r)
+    rows: list[dict] = []
+    for sub in ameldinger:
+        if sub["status"] == "pending":
+            continue
+        at: datetime = sub["submitted_at"]
+        paid = [r for r in month_runs.get((sub["client_id"], sub["period"]), []) if r["pay_date"] <= at.date()]
+        avvik = []
+        for severity, count in (("avvisning", sub["deviations_rejection"]),
+                                ("oeyeblikkelig", sub["deviations_immediate"]),
+                                ("retningslinje", sub["deviations_guideline"])):
+            for code, text in rng.sample(_DEVIATIONS[severity], count):
+                avvik.append({"kode": code, "beskrivelse": text, "alvorlighetsgrad": severity})
+        kid = int.from_bytes(hashlib.sha256(f"kid|{org[sub['client_id']]}".encode()).digest()[:8], "big")
+        document = {
+            "forsendelseId": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "mottak": {"mottakstatus": "avvist" if sub["status"] == "rejected" else "mottatt",
+                       "kalendermaaned": sub["period"], "opplysningspliktig": org[sub["client_id"]],
+                       "meldingsId": sub["message_id"]},
+            "avvik": avvik,
+            "kid": f"{kid % 10**12:012d}",
+            "kontonummer": _ACCOUNT,
+            "sumForskuddstrekk": _kroner(sum(r["withholding"] for r in paid)),
+            "sumArbeidsgiveravgift": _kroner(sum(r["employer_contribution"] for r in paid)),
+        }
+        content = json.dumps(document, ensure_ascii=False).encode()
+        row_id = ids["archive_file"] = ids["archive_file"] + 1
+        rows.append({
+            "id": row_id, "client_id": sub["client_id"], "kind": "feedback", "direction": "in",
+            "period": sub["period"], "created_at": at + timedelta(minutes=rng.randint(2, 40)),
+            "filename": None, "content_type": "application/json", "size": len(content),
+            "sha256": hashlib.sha256(content).hexdigest(), "correlation_id": None,
+            "user_login": fetched_by.get(sub["client_id"]), "content": content,
         })
     return rows
