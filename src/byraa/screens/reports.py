@@ -39,7 +39,7 @@ from byraa.core.reports import Report
 from byraa.screens.words import amelding_status, severity
 from byraa.widgets.bindings import LocalizedBindings, N_
 from byraa.widgets.dialogs import ConfirmDialog, TextDialog, TextViewer
-from byraa.widgets.filter_bar import FilterBar
+from byraa.widgets.filter_bar import FilterBar, FilteredScreen
 from byraa.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
 VIEWS = ("usage", "my-clients", "term", "automation", "feedback")
@@ -76,7 +76,7 @@ def term_number(period: str) -> int:
     return (int(period[5:7]) + 1) // 2
 
 
-class ReportsScreen(Screen, LocalizedBindings):
+class ReportsScreen(FilteredScreen, Screen, LocalizedBindings):
     """One report (or the feedback list) at a time, in a table."""
 
     CSS_PATH = "reports.tcss"
@@ -214,7 +214,7 @@ class ReportsScreen(Screen, LocalizedBindings):
                           for row in rows}
         table.set_rows(rows)
         table.loading = False
-        self._apply_filter(self.filter_text)
+        self._apply_filter()
         self.refresh_bindings()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -278,18 +278,8 @@ class ReportsScreen(Screen, LocalizedBindings):
             parts.append(_("filter “{text}”").format(text=self.filter_text.strip()))
         self.sub_title = " · ".join(parts)
 
-    def action_filter(self) -> None:
-        self.query_one(FilterBar).open()
-
-    def on_filter_bar_changed(self, event: FilterBar.Changed) -> None:
-        self._apply_filter(event.value)
-
-    def on_filter_bar_left(self, event: FilterBar.Left) -> None:
-        self.set_focus(self.query_one(MarkableTable))
-
-    def _apply_filter(self, text: str) -> None:
-        self.filter_text = text
-        words = text.casefold().split()
+    def _apply_filter(self) -> None:
+        words = self.filter_text.casefold().split()
         table = self.query_one(MarkableTable)
         if words:
             table.show_only(k for k, hay in self._haystack.items() if all(w in hay for w in words))
