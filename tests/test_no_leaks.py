@@ -188,7 +188,8 @@ def _runs(secret: Secret, groups: list[str], tmp: Path) -> dict[str, list[list[s
     group_runs = [[*a, "--format", "json"] for g in groups for a in (["groups", "show", g], ["groups", "board", g,
                                                                                             "--period", "2026-10"])]
     return {
-        "a07": [["a07", "export", "--client", org, "--period", "2026-10", "--out", str(tmp / "a07.xlsx")]],
+        "a07": [["a07", "export", "--client", org, "--period", "2026-10", "--out", str(tmp / "a07.xlsx")],
+                ["a07", "fetch", "--client", org, "--period", "2026-10", "--format", "json"]],
         "access list": [["access", "list", "--format", "json"], ["access", "list", "--client", org, "--format", "json"]],
         "access staff": [["access", "staff", "--format", "json"]],
         "access review": [["access", "review", "--format", "json"]],
@@ -207,6 +208,8 @@ def _runs(secret: Secret, groups: list[str], tmp: Path) -> dict[str, list[list[s
         "reconcile": [["reconcile", "--client", org, "--period", "2026-10", "--format", "json", "--no-save"],
                       ["reconcile", "runs", "--client", org, "--format", "json"],
                       ["reconcile", "corrections", "--client", org, "--format", "json"],
+                      ["reconcile", "submit", "--client", org, "--format", "json"],
+                      ["reconcile", "--client", org, "--period", "2026-10", "--fetch-a07", "--format", "json"],
                       ["reconcile", "mapping", "--client", org, "--format", "json"],
                       ["reconcile", "show", "1", "--format", "json"]],
         "reports usage": [["reports", "usage", "--format", "json"],
