@@ -72,6 +72,20 @@ async def open_bulk(pilot) -> BulkDialog:  # noqa: ANN001
     return pilot.app.screen
 
 
+async def correct_employment(pilot, person: str, key: str) -> tuple[CheckRowsScreen, str]:  # noqa: ANN001
+    """Open client A's employments, put the cursor on ``person``'s difference, press ``key``, confirm."""
+    await open_run(pilot)
+    rows = await drill(pilot, "employments")
+    row_key = next(k for k, r in rows.rows.items() if r.national_id == person)
+    rows.query_one(MarkableTable).move_cursor_to(row_key)
+    await pilot.press(key)
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ConfirmDialog)
+    await pilot.press("y")
+    await settle(pilot)
+    return rows, row_key
+
+
 def enabled(screen, action: str) -> bool:  # noqa: ANN001
     return screen.check_action(action, ()) is True
 
@@ -179,15 +193,7 @@ async def test_method_switch_changes_the_result(recon_store) -> None:  # noqa: A
 async def test_take_a07_after_confirm(recon_store) -> None:  # noqa: ANN001
     app = ByraaApp(workspace(recon_store))
     async with app.run_test(size=(100, 30)) as pilot:
-        await open_run(pilot)
-        rows = await drill(pilot, "employments")
-        only_a07 = next(k for k, r in rows.rows.items() if r.national_id == nid(4))
-        rows.query_one(MarkableTable).move_cursor_to(only_a07)
-        await pilot.press("t")
-        await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("y")
-        await settle(pilot)
+        rows, only_a07 = await correct_employment(pilot, nid(4), "t")
         assert rows.rows[only_a07].resolution == "take_a07"
 
 
@@ -313,15 +319,7 @@ async def test_send_payroll_goes_to_a_ordningen_and_records_the_feedback(sandbox
 
     app = ByraaApp(workspace(sandboxed))
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
-        await open_run(pilot)
-        rows = await drill(pilot, "employments")
-        only_payroll = next(k for k, r in rows.rows.items() if r.national_id == nid(41))
-        rows.query_one(MarkableTable).move_cursor_to(only_payroll)
-        await pilot.press("p")
-        await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("y")
-        await settle(pilot)
+        rows, only_payroll = await correct_employment(pilot, nid(41), "p")
         assert rows.rows[only_payroll].resolution == "send_payroll"
         [sent] = corrections.list_corrections(sandboxed, app.who, org(1))
         assert sent.status == "accepted" and sent.forsendelse_id
