@@ -119,3 +119,19 @@ def test_a_clerk_without_access_cannot_list_or_send(store, queued, tmp_path: Pat
     with pytest.raises(AccessDenied):
         _submit(store, outsider, _rig(store, tmp_path))
     assert corrections.list_corrections(store, small.who(), org(1))[0].status == "pending"
+
+
+def test_feedback_still_being_processed_leaves_it_submitted(store, queued) -> None:  # noqa: ANN001
+    from byraa.core.altinn.client import parse_feedback
+
+    class Processing:
+        async def submit_amelding(self, org_number, period, leveranse, *, idempotency_key=None):  # noqa: ANN001, ANN202
+            return type("Receipt", (), {"forsendelse_id": "F-9"})()
+
+        async def amelding_feedback(self, org_number, forsendelse_id, *, period=None):  # noqa: ANN001, ANN202
+            return parse_feedback(b'{"mottak": {"mottakstatus": "underBehandling"}}', forsendelse_id)
+
+    small, _ = queued
+    [done] = asyncio.run(corrections.submit(store, small.who(), org(1), Processing(), feedback_attempts=2,
+                                            sleep=_no_sleep))
+    assert (done.status, done.forsendelse_id) == ("submitted", "F-9")

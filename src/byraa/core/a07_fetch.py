@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from byraa.core import a07, audit, periods
+from byraa.core import a07, access, audit, periods
 from byraa.core.errors import UserError
 from byraa.core.identity import Identity
 from byraa.core.importers import ImportRefused, Where, already_imported
@@ -69,7 +69,7 @@ def _save(store: Store, who: Identity, org_number: str, month: Any, archive_id: 
     counts = {"employments": len(report.employments), "income_lines": len(report.income),
               "withholding_lines": len(report.withholding), "aga_lines": len(report.aga)}
     with store.session() as session:
-        client = a07._client(session, who, org_number, "")
+        client = access.client_for(session, who, org_number)
         assert client.id is not None
         status = "unchanged"
         if already_imported(session, client.id, "a07", digest) is None:
@@ -98,7 +98,7 @@ async def fetch(store: Store, who: Identity, org_number: str, first: str, last: 
     if last < first:
         raise UserError(f"the months run backwards: {first} to {last}")
     with store.session() as session:  # the user may see the client, before anything is sent
-        a07._client(session, who, org_number, "")
+        access.client_for(session, who, org_number)
     order = await altinn.order_a07(org_number, first, last, persons=True)
     delay = wait_seconds
     for _attempt in range(max(polls, 1)):

@@ -29,15 +29,13 @@ from sqlalchemy import select
 
 from byraa.core import access, audit, clock
 from byraa.core.errors import UserError
+from byraa.core.feedback import RECEPTION_STATUSES, SEVERITY_CODES
 from byraa.core.identity import Identity
 from byraa.core.store import Store
-from byraa.core.store.models import AmeldingSubmission, Client
+from byraa.core.store.models import AmeldingSubmission
 from byraa.core.store.models_reconcile import ReconCorrection
 
 STATUSES = ("pending", "submitted", "accepted", "rejected")
-FEEDBACK_STATUS = {"mottatt": "accepted", "avvist": "rejected", "erstattet": "accepted"}
-SEVERITY_FIELD = {"avvisning": "deviations_rejection", "oeyeblikkelig": "deviations_immediate",
-                  "retningslinje": "deviations_guideline"}
 
 
 @dataclass(frozen=True)
@@ -77,10 +75,6 @@ def view(c: ReconCorrection) -> CorrectionView:
                           json.loads(c.payload), c.forsendelse_id, c.submitted_at)
 
 
-def _client(session: Any, who: Identity, org_number: str) -> Client:
-    return access.client_for(session, who, org_number)
-
-
 def list_corrections(store: Store, who: Identity, org_number: str, *,
                      status: str | tuple[str, ...] | None = None) -> list[CorrectionView]:
     """The client's corrections, oldest first, optionally only those in ``status``."""
@@ -88,7 +82,7 @@ def list_corrections(store: Store, who: Identity, org_number: str, *,
     if wanted and (bad := [s for s in wanted if s not in STATUSES]):
         raise UserError(f"status {bad[0]!r} is not one of {', '.join(STATUSES)}")
     with store.session() as session:
-        client = _client(session, who, org_number)
+        client = access.client_for(session, who, org_number)
         query = select(ReconCorrection).where(ReconCorrection.client_id == client.id)
         if wanted:
             query = query.where(ReconCorrection.status.in_(wanted))
@@ -111,11 +105,11 @@ def _update(store: Store, who: Identity, correction_id: int, action: str, **chan
 
 def _record_feedback(store: Store, who: Identity, c: CorrectionView, feedback: Any) -> CorrectionView:
     """Store a readable feedback: the correction's status and the month's newest a-melding."""
-    status = FEEDBACK_STATUS.get(feedback.status, "rejected")
-    counts = {name: 0 for name in SEVERITY_FIELD.values()}
-    for deviation in feedback.deviations:
-        if deviation.severity in SEVERITY_FIELD:
-            counts[SEVERITY_FIELD[deviation.severity]] += 1
+    # A replacing melding (erstattet) went through; anything a-ordningen did not take is rejected.
+    status = {"accepted": "accepted", "replaced": "accepted"}.get(RECEPTION_STATUSES.get(feedback.status, ""),
+                                                                  "rejected")
+    severities = [SEVERITY_CODES.get(d.severity) for d in feedback.deviations]
+    counts = {f"deviations_{s}": severities.count(s) for s in ("rejection", "immediate", "guideline")}
     words = "; ".join(f"{d.code} {d.description}" for d in feedback.deviations) or "no deviations"
     with store.session() as session:
         row = session.get(ReconCorrection, c.id)
@@ -158,8 +152,8 @@ async def submit(store: Store, who: Identity, org_number: str, altinn: Any, *, f
                 touched[c.id] = _update(store, who, c.id, "correction.feedback",
                                         detail=f"feedback not fetched: {exc}"[:300])
                 continue
-            if feedback is None:
-                still.append(c)
+            if feedback is None or RECEPTION_STATUSES.get(feedback.status) == "pending":
+                still.append(c)  # not ready, or a-ordningen is still processing it
             elif getattr(feedback, "error", None):
                 touched[c.id] = _update(store, who, c.id, "correction.feedback",
                                         detail=f"feedback unreadable: {feedback.error}"[:300])

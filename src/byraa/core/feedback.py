@@ -12,11 +12,8 @@ that the user may see the client (the archive's own access rule).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from sqlalchemy import func, select
 
@@ -93,9 +90,8 @@ def across_clients(store: Store, who: Identity, period: str, *, status: str | No
 
 # --- One feedback document, for reading ---------------------------------------------------
 
-SEVERITY_WORDS = {"avvisning": "rejection", "oeyeblikkelig": "immediate", "øyeblikkelig": "immediate",
-                  "retningslinje": "guideline"}
-"""a-ordningen's alvorlighetsgrad -> byraa's severity code."""
+SEVERITY_CODES = {"avvisning": "rejection", "oeyeblikkelig": "immediate", "retningslinje": "guideline"}
+"""a-ordningen's alvorlighetsgrad (as the Altinn client spells it) -> byraa's severity code."""
 RECEPTION_STATUSES = {"mottatt": "accepted", "avvist": "rejected", "erstattet": "replaced",
                       "underbehandling": "pending"}
 """a-ordningen's mottakstatus -> byraa's status code."""
@@ -138,45 +134,25 @@ class FeedbackDocument:
         return sum(d.severity == severity for d in self.deviations)
 
 
-def _text(value: Any) -> str | None:
-    return None if value is None or value == "" else str(value)
-
-
-def _oere(value: Any) -> int | None:
-    try:
-        return int((Decimal(str(value)) * 100).to_integral_value())
-    except (InvalidOperation, ValueError, TypeError):
-        return None
-
-
 def _read(entry: archive.ArchiveEntry, content: bytes) -> FeedbackDocument:
+    from byraa.core.altinn.client import NOT_OBJECT, parse_feedback
+
     def unread(problem: str) -> FeedbackDocument:
         return FeedbackDocument(entry.id, entry.client_id, entry.org_number, entry.client_name, entry.period,
                                 entry.created_at, None, None, None, None, (), None, None, (), problem)
 
     if not content.strip():
         return unread("empty")
-    try:
-        data = json.loads(content)
-    except (ValueError, UnicodeDecodeError):
-        return unread("not_json")
-    if not isinstance(data, dict):
-        return unread("not_object")
-    mottak = data.get("mottak") if isinstance(data.get("mottak"), dict) else {}
-    deviations = []
-    for item in data.get("avvik") or []:
-        if isinstance(item, dict):
-            word = str(item.get("alvorlighetsgrad") or "").strip().lower().replace("_", "")
-            deviations.append(Deviation(str(item.get("kode") or ""), SEVERITY_WORDS.get(word, word),
-                                        str(item.get("beskrivelse") or "")))
-    reception = _text(mottak.get("mottakstatus"))
-    sums = tuple((k, amount) for k, v in data.items() if k.startswith("sum") and (amount := _oere(v)) is not None)
+    fb = parse_feedback(content, "", period=entry.period, org_number=entry.org_number, archive_id=entry.id)
+    if fb.error:
+        return unread("not_object" if fb.error == NOT_OBJECT else "not_json")
     return FeedbackDocument(
-        entry.id, entry.client_id, entry.org_number, entry.client_name,
-        _text(mottak.get("kalendermaaned")) or entry.period, entry.created_at,
-        forsendelse_id=_text(data.get("forsendelseId")), message_id=_text(mottak.get("meldingsId")),
-        reception_status=reception, status=RECEPTION_STATUSES.get((reception or "").lower()),
-        deviations=tuple(deviations), kid=_text(data.get("kid")), account=_text(data.get("kontonummer")), sums=sums,
+        entry.id, entry.client_id, entry.org_number, entry.client_name, fb.period or entry.period, entry.created_at,
+        forsendelse_id=fb.forsendelse_id or None, message_id=fb.message_id or None,
+        reception_status=fb.status or None, status=RECEPTION_STATUSES.get(fb.status),
+        deviations=tuple(Deviation(d.code, SEVERITY_CODES.get(d.severity, d.severity), d.description)
+                         for d in fb.deviations),
+        kid=fb.kid or None, account=fb.account or None, sums=tuple(fb.sums.items()),
     )
 
 

@@ -200,7 +200,7 @@ def _json(content: bytes) -> Any:
     try:
         return json.loads(content)
     except (ValueError, UnicodeDecodeError):
-        raise ValueError("the answer is not valid JSON") from None
+        raise ValueError(NOT_JSON) from None
 
 
 _SEVERITIES = {"avvisning": "avvisning", "oeyeblikkelig": "oeyeblikkelig", "øyeblikkelig": "oeyeblikkelig",
@@ -210,6 +210,38 @@ _SEVERITIES = {"avvisning": "avvisning", "oeyeblikkelig": "oeyeblikkelig", "øye
 def _severity(value: Any) -> str:
     text = str(value or "").strip().lower().replace("_", "")
     return _SEVERITIES.get(text, text)
+
+
+NOT_JSON = "the answer is not valid JSON"
+NOT_OBJECT = "the answer is not a JSON object"
+
+
+def parse_feedback(content: bytes, forsendelse_id: str, *, period: str | None = None, org_number: str | None = None,
+                   archive_id: int | None = None) -> AmeldingFeedback:
+    """An a-melding feedback (tilbakemelding) document; unreadable → ``error`` set, never raised.
+
+    The one reader of this document: the client's answers and archived copies alike
+    (``core.feedback``). Amounts become øre; severities a-ordningen's ASCII words.
+    """
+    try:
+        data = _json(content)
+        if not isinstance(data, dict):
+            raise ValueError(NOT_OBJECT)
+        mottak = data.get("mottak") if isinstance(data.get("mottak"), dict) else {}
+        deviations = tuple(
+            Deviation(str(a.get("kode", "")), str(a.get("beskrivelse", "")), _severity(a.get("alvorlighetsgrad")))
+            for a in data.get("avvik") or [] if isinstance(a, dict)
+        )
+        sums = {k: _oere(v) for k, v in data.items() if k.startswith("sum") and v is not None}
+        return AmeldingFeedback(
+            str(data.get("forsendelseId") or forsendelse_id), str(mottak.get("mottakstatus", "")).lower(),
+            mottak.get("kalendermaaned") or period, mottak.get("opplysningspliktig") or org_number,
+            mottak.get("meldingsId"), deviations, data.get("kid"), data.get("kontonummer"), sums,
+            archive_id=archive_id,
+        )
+    except (ValueError, TypeError, AttributeError) as exc:
+        reason = str(exc) if isinstance(exc, ValueError) else "the feedback lacks expected fields"
+        return AmeldingFeedback(forsendelse_id, "", period, org_number, None, error=reason, archive_id=archive_id)
 
 
 # --- The client ----------------------------------------------------------------------------
@@ -600,26 +632,8 @@ class AltinnClient:
             return None
         if resp.status != 200:
             raise self._fail("fetching a-melding feedback", resp)
-        try:
-            data = _json(resp.content)
-            if not isinstance(data, dict):
-                raise ValueError("the answer is not a JSON object")
-            mottak = data.get("mottak") or {}
-            deviations = tuple(
-                Deviation(str(a.get("kode", "")), str(a.get("beskrivelse", "")), _severity(a.get("alvorlighetsgrad")))
-                for a in data.get("avvik", [])
-            )
-            sums = {k: _oere(v) for k, v in data.items() if k.startswith("sum") and v is not None}
-            return AmeldingFeedback(
-                str(data.get("forsendelseId") or forsendelse_id), str(mottak.get("mottakstatus", "")).lower(),
-                mottak.get("kalendermaaned") or period, mottak.get("opplysningspliktig") or org_number,
-                mottak.get("meldingsId"), deviations, data.get("kid"), data.get("kontonummer"), sums,
-                archive_id=resp.archive_id,
-            )
-        except (ValueError, TypeError, AttributeError) as exc:
-            reason = str(exc) if isinstance(exc, ValueError) else "the feedback lacks expected fields"
-            return AmeldingFeedback(forsendelse_id, "", period, org_number, None, error=reason,
-                                    archive_id=resp.archive_id)
+        return parse_feedback(resp.content, forsendelse_id, period=period, org_number=org_number,
+                              archive_id=resp.archive_id)
 
     # --- Population register (address check) --------------------------------------------
 
