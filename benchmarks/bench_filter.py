@@ -36,10 +36,10 @@ async def measure(db: Path, size: tuple[int, int]) -> list[tuple[str, int, float
     from textual import events
     from textual.widgets import Input
 
-    from byraa.app import ByraaApp
-    from byraa.core.config import load_settings
-    from byraa.core.workspace import open_workspace
-    from byraa.widgets.markable_table import MarkableTable
+    from byraa.tui.app import ByraaApp
+    from byraa.core.settings.config import load_settings
+    from byraa.core.settings.workspace import open_workspace
+    from byraa.tui.widgets.markable_table import MarkableTable
 
     workspace = open_workspace(load_settings(db_path=db), interactive=True)
     app = ByraaApp(workspace)
@@ -78,9 +78,9 @@ async def measure(db: Path, size: tuple[int, int]) -> list[tuple[str, int, float
 
 def demo_path() -> Path:
     """The shared large demo, rebuilt when the schema moved on since it was built."""
-    from byraa.core.errors import ConfigError
+    from byraa.core.base.errors import ConfigError
     from byraa.core.store import open_store
-    from byraa.core.config import sqlite_url
+    from byraa.core.settings.config import sqlite_url
 
     path = large_demo()
     try:

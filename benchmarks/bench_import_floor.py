@@ -23,4 +23,4 @@ def cold(code: str, runs: int = 5) -> float:
 if __name__ == "__main__":
     print(f"python -c pass:                 {cold('pass'):.0f} ms")
     print(f"python -c 'import textual.app': {cold('import textual.app'):.0f} ms")
-    print(f"python -c 'import byraa.cli':   {cold('import byraa.cli'):.0f} ms")
+    print(f"python -c 'import byraa.cli.main':   {cold('import byraa.cli.main'):.0f} ms")

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 def _nids(count: int) -> list[str]:
     """``count`` distinct valid Tenor national ids (synthetic: month + 80)."""
-    from byraa.core import ids
+    from byraa.core.base import ids
 
     out: list[str] = []
     for year in range(50, 100):
@@ -48,7 +48,7 @@ def _nids(count: int) -> list[str]:
 def bench_employments(employments: int, clients: int) -> None:
     import polars as pl
 
-    from byraa.core.checks import employments as check
+    from byraa.core.reconcile.checks import employments as check
 
     rng = random.Random(5)
     nids = _nids(employments)
@@ -83,7 +83,7 @@ def bench_employments(employments: int, clients: int) -> None:
         started = time.perf_counter()
         result = check.compare(payroll, a07, method)
         compared = time.perf_counter() - started
-        from byraa.core.checks import ResultRow  # noqa: F401
+        from byraa.core.reconcile.checks import ResultRow  # noqa: F401
 
         objs = check.rows(payroll, a07, method)
         total = time.perf_counter() - started
@@ -155,7 +155,7 @@ def _peak_mb() -> float:
 
 
 def child_import(db: str, path: str, org: str) -> None:
-    from byraa.core.identity import resolve
+    from byraa.core.agency.identity import resolve
     from byraa.core.importers.amelding import import_amelding
     from byraa.core.store import open_store
 

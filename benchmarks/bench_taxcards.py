@@ -41,8 +41,8 @@ os.environ.setdefault("BYRAA_LANG", "en")
 
 def _fresh_copy(source: Path, target: Path, sandbox_url: str) -> Path:
     """A copy of the demo, at this byraa's schema, wired to the sandbox with a demo key."""
-    from byraa.core.config import sqlite_url
-    from byraa.core.demo_db import connect_sandbox
+    from byraa.core.settings.config import sqlite_url
+    from byraa.demo.database import connect_sandbox
     from byraa.core.store import open_store
 
     for suffix in ("", "-wal", "-shm"):
@@ -66,7 +66,7 @@ def _free_port() -> int:
 
 
 def _start_sandbox(db: Path, port: int, latency_ms: int) -> subprocess.Popen:
-    from byraa.core.sandbox.ensure import sandbox_answers
+    from byraa.sandbox.ensure import sandbox_answers
 
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     proc = subprocess.Popen(
@@ -107,8 +107,8 @@ def baseline_child(db: Path, clients: int) -> None:
     import asyncio
 
     from byraa.core.altinn import client as altinn_client
-    from byraa.core.config import sqlite_url
-    from byraa.core.identity import resolve
+    from byraa.core.settings.config import sqlite_url
+    from byraa.core.agency.identity import resolve
     from byraa.core.store import open_store
     from byraa.core.taxcards import fetch
 

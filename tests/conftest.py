@@ -51,7 +51,7 @@ def _isolate(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
 @pytest.fixture(scope="session")
 def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated SQLite file per session, copied for each test (migrations run once)."""
-    from byraa.core.config import sqlite_url
+    from byraa.core.settings.config import sqlite_url
     from byraa.core.store import open_store
 
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
@@ -59,9 +59,31 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _worker_database(url: str, worker: str) -> str:
+    """``url`` with a database of this xdist worker's own (created on first use).
+
+    Each worker truncates and migrates its own database, so workers never see each
+    other's rows. The role in ``BYRAA_TEST_POSTGRES_URL`` needs CREATEDB.
+    """
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
-def _postgres_ready() -> str:
-    """Migrate the test PostgreSQL database once per session (from empty)."""
+def _postgres_ready(worker_id: str) -> str:
+    """Migrate this worker's test PostgreSQL database once per session (from empty)."""
     if not PG_URL:
         if os.environ.get("CI") == "true":
             pytest.fail("CI=true but BYRAA_TEST_POSTGRES_URL is not set: PostgreSQL must run in CI")
@@ -69,14 +91,15 @@ def _postgres_ready() -> str:
     from byraa.core.store import Store
     from byraa.core.store import migrate
 
-    store = Store(PG_URL)
+    url = PG_URL if worker_id == "master" else _worker_database(PG_URL, worker_id)
+    store = Store(url)
     store.check_reachable()
     with store.engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     migrate.upgrade(store)
     store.dispose()
-    return PG_URL
+    return url
 
 
 def _truncate_all(store) -> None:  # noqa: ANN001

@@ -10,13 +10,13 @@ import httpx
 from sqlalchemy import func, select
 
 from byraa.core.altinn.client import AltinnClient
-from byraa.core.archive import StoreArchiver
-from byraa.core.identity import Identity
+from byraa.core.clients.archive import StoreArchiver
+from byraa.core.agency.identity import Identity
 from byraa.core.store import Store
 from byraa.core.store.models_altinn import TaxCard
 from byraa.core.store.models_jobs import TaxCardFetchResult
 from byraa.core.taxcards import fetch
-from tests.test_altinn_fixtures import make_rig
+from tests.core.altinn.test_altinn_fixtures import make_rig
 
 FAST = fetch.FetchOptions(concurrency=4, poll_initial_seconds=0.0, poll_max_seconds=0.0)
 

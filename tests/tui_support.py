@@ -8,11 +8,12 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from byraa.core import i18n, identity
-from byraa.core.config import Settings
+from byraa.core.words import i18n
+from byraa.core.agency import identity
+from byraa.core.settings.config import Settings
 from byraa.core.store import Store
 from byraa.core.store.models import Client, ClientAccess, StaffUser
-from byraa.core.workspace import Workspace
+from byraa.core.settings.workspace import Workspace
 
 DEMO_TODAY = date(2026, 11, 22)
 """The suite's pinned day (``BYRAA_TODAY`` in conftest)."""
@@ -21,7 +22,7 @@ DEMO_CLIENTS = 12
 
 def build_agency(store: Store, clients: int = DEMO_CLIENTS) -> None:
     """The demo agency (seed 1) with ``tester`` as one of its managers."""
-    from byraa.core.demo import build_demo
+    from byraa.demo import build_demo
 
     build_demo(store, clients=clients, seed=1, manager_login="tester", today=DEMO_TODAY)
 
@@ -29,7 +30,7 @@ def build_agency(store: Store, clients: int = DEMO_CLIENTS) -> None:
 def workspace(store: Store, login: str | None = None, *, language: str = "nb") -> Workspace:
     """The workspace the TUI would open for ``login`` (default: ``tester``); ``who`` is
     ``None`` on a database without an agency, as ``open_workspace`` does."""
-    from byraa.core import agency
+    from byraa.core.agency import setup as agency
 
     who = identity.resolve(store, login) if agency.info(store) is not None else None
     return Workspace(Settings(database_url="sqlite://", language=language), store, who)

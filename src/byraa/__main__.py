@@ -1,3 +1,3 @@
-from byraa.cli import main
+from byraa.cli.main import main
 
 main()

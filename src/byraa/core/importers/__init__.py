@@ -28,8 +28,8 @@ from typing import IO, Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from byraa.core import clock, ids
-from byraa.core.errors import UserError
+from byraa.core.base import clock, ids
+from byraa.core.base.errors import UserError
 from byraa.core.store.models import ArchiveFile
 
 MAX_XML_BYTES = 1024 * 1024 * 1024
@@ -73,7 +73,7 @@ class Where:
 
 def element_where(element: Any, what: str | None = None) -> str:
     """``<norskIdentifikator> (line 12)`` for an lxml element."""
-    from byraa.core import xmlsafe
+    from byraa.core.files import xmlsafe
 
     name = what or xmlsafe.local_name(element)
     line = getattr(element, "sourceline", None)
@@ -87,7 +87,7 @@ def iter_xml(path: str | os.PathLike[str] | IO[bytes], *, events: tuple[str, ...
     No DTD, no entities, no network, ``huge_tree`` off, any DOCTYPE refused. An
     ``XmlRejected`` is turned into an ``ImportRefused`` naming the file.
     """
-    from byraa.core import xmlsafe
+    from byraa.core.files import xmlsafe
 
     name = Path(path).name if isinstance(path, str | os.PathLike) else getattr(path, "name", "the file")
     try:

@@ -34,9 +34,10 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from byraa.core import access, audit, clock, periods
-from byraa.core.errors import NotFound
-from byraa.core.identity import Identity
+from byraa.core.agency import access, audit
+from byraa.core.base import clock, periods
+from byraa.core.base.errors import NotFound
+from byraa.core.agency.identity import Identity
 from byraa.core.importers import (
     ImportResult,
     Where,
@@ -559,8 +560,8 @@ def list_employees(store: Store, who: Identity, org_number: str, *, period: str 
                    reveal: bool = False) -> list[EmployeeListRow]:
     """The client's employees with their employments, and with ``period`` the month's income
     and withholding from the active a-meldinger. ``reveal`` (audited) shows full national ids."""
-    from byraa.core import ids
-    from byraa.core.checks.employments import leave_text
+    from byraa.core.base import ids
+    from byraa.core.reconcile.checks.employments import leave_text
 
     if period is not None:
         periods.parse_period(period)

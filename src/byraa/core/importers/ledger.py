@@ -25,9 +25,10 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select
 
-from byraa.core import access, audit, clock
-from byraa.core.errors import UserError
-from byraa.core.identity import Identity
+from byraa.core.agency import access, audit
+from byraa.core.base import clock
+from byraa.core.base.errors import UserError
+from byraa.core.agency.identity import Identity
 from byraa.core.importers import (
     ImportRefused,
     ImportResult,

@@ -18,9 +18,10 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from byraa.core import access, clock
-from byraa.core.errors import AccessDenied, NotFound, UserError
-from byraa.core.identity import Identity
+from byraa.core.agency import access
+from byraa.core.base import clock
+from byraa.core.base.errors import AccessDenied, NotFound, UserError
+from byraa.core.agency.identity import Identity
 from byraa.core.store import Store
 from byraa.core.store.models_jobs import ITEM_STATES, JOB_STATUSES, Job, JobItem
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from byraa.core.errors import ConfigError
+from byraa.core.base.errors import ConfigError
 
 
 def _redact(url: str) -> str:

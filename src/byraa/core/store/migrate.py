@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
 
-from byraa.core.errors import ConfigError
+from byraa.core.base.errors import ConfigError
 from byraa.core.store.engine import Store
 
 if TYPE_CHECKING:

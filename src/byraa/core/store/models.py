@@ -211,7 +211,7 @@ class ClientActivity(SQLModel, table=True):
     absences: int = 0
     active_employees: int = 0
     """Employees with an employment active some day of the month, kept by
-    ``byraa.core.activity.refresh_active_employees`` whenever employments change (the
+    ``byraa.core.clients.activity.refresh_active_employees`` whenever employments change (the
     dashboard sums it rather than recounting 40,000 employments on every paint)."""
 
 

@@ -39,11 +39,20 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from byraa.core import access, audit, clock, ids
-from byraa.core.errors import AccessDenied, NotFound, UserError
-from byraa.core.identity import Identity
+from byraa.core.agency import access, audit
+from byraa.core.base import clock, ids
+from byraa.core.base.errors import AccessDenied, NotFound, UserError
+from byraa.core.agency.identity import Identity
 from byraa.core.store import Store
-from byraa.core.store.models import Client, ClientAccess, ClientGroup, Employee, Employment, GroupMembership, StaffUser
+from byraa.core.store.models import (
+    Client,
+    ClientAccess,
+    ClientGroup,
+    Employee,
+    Employment,
+    GroupMembership,
+    StaffUser,
+)
 from byraa.core.store.models_altinn import TaxCard
 from byraa.core.store.models_jobs import Job, JobItem, TaxCardFetchResult
 
@@ -661,8 +670,8 @@ def default_client_factory(store: Store, who: Identity, *, transport: Any = None
     Returns ``(factory, aclose)``. ``overrides`` maps a scope to ``ConnectionSettings`` to
     use instead (an in-process sandbox's address).
     """
-    from byraa.core import connection
-    from byraa.core.archive import StoreArchiver
+    from byraa.core.altinn import connection
+    from byraa.core.clients.archive import StoreArchiver
 
     made: dict[str, AltinnClient] = {}
 
@@ -681,7 +690,7 @@ def default_client_factory(store: Store, who: Identity, *, transport: Any = None
 
 
 def _settings_for_scope(store: Store, scope: str) -> Any:
-    from byraa.core import connection
+    from byraa.core.altinn import connection
     from byraa.core.store.models_altinn import AltinnConnection
 
     if scope == "agency":
@@ -765,7 +774,7 @@ def run_fetch_blocking(
     """
     from contextlib import ExitStack
 
-    from byraa.core.sandbox.ensure import sandbox_for
+    from byraa.sandbox.ensure import sandbox_for
 
     def wait(seconds: float) -> Any:
         if cancel_event is None:

@@ -8,7 +8,7 @@ spelling of NAV's enums.
 
 XML is the ``skattekortTilArbeidsgiver`` v3 document (portal upload / RF-1211 answer,
 §1.6) with polymorphic ``forskuddstrekk`` (``xsi:type`` Trekktabell, Trekkprosent,
-Frikort), read through ``byraa.core.xmlsafe``.
+Frikort), read through ``byraa.core.files.xmlsafe``.
 
 A document that cannot be read at all raises ``AnswerRejected`` (a short reason, no
 content). A person whose entry is odd (a bad national id, an unknown result, a missing
@@ -24,7 +24,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from byraa.core import ids
+from byraa.core.base import ids
 
 XML_NS = "urn:no:skatteetaten:fastsetting:formueinntekt:forskudd:skattekorttilarbeidsgiver:v3"
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
@@ -398,7 +398,7 @@ def _xml_person(el: Any) -> PersonResult:
 
 def parse_xml(data: bytes, *, max_bytes: int | None = None) -> TaxCardAnswer:
     """The ``skattekortTilArbeidsgiver`` v3 document."""
-    from byraa.core import xmlsafe
+    from byraa.core.files import xmlsafe
 
     try:
         root = xmlsafe.parse_bytes(data, **({"max_bytes": max_bytes} if max_bytes else {}))

@@ -23,9 +23,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from byraa.core import access, archive, audit, clock, ids
-from byraa.core.errors import NotFound, UserError
-from byraa.core.identity import Identity
+from byraa.core.agency import access, audit
+from byraa.core.clients import archive
+from byraa.core.base import clock, ids
+from byraa.core.base.errors import NotFound, UserError
+from byraa.core.agency.identity import Identity
 from byraa.core.store import Store
 from byraa.core.store.models import Client, Employee
 from byraa.core.store.models_altinn import TaxCard

@@ -1,0 +1,65 @@
+"""``byraa dashboard``: the dashboard's key figures, headless."""
+
+from __future__ import annotations
+
+import click
+
+from byraa.core.clients import dashboard as core_dashboard
+from byraa.core.words import formatting
+from byraa.core.words.i18n import _
+from byraa.core.words import labels
+from byraa.cli.context import workspace
+from byraa.cli.output import Column, emit, format_option
+
+
+def show_value(unit: str, value: float) -> str:
+    if unit == "nok":
+        return formatting.nok(int(value), decimals=False)
+    if unit == "percent":
+        return formatting.percent(value)
+    return formatting.count(int(value))
+
+
+@click.command("dashboard")
+@click.option("--period", metavar="YYYY-MM", help="The month (default: this month).")
+@click.option("--scope", type=click.Choice(["all", "mine"]), help="All clients or mine (clerks: always mine).")
+@format_option(("table", "json"))
+def command(period: str | None, scope: str | None, fmt: str) -> None:
+    """Print the dashboard figures for a month against the month before."""
+    ws = workspace()
+    assert ws.who is not None
+    board = core_dashboard.build(ws.store, ws.who, period, scope)
+    rows = [
+        {"key": f.key, "figure": labels.figure(f.key), "unit": f.unit, "value": f.value,
+         "previous": f.previous, "change": f.change, "trend": list(f.trend)}
+        for f in board.figures
+    ]
+    if fmt == "json":
+        attention = [
+            {"kind": a.kind, "severity": a.severity, "client_id": a.client_id, "client": a.client_name,
+             "period": a.period, "due": a.due, "count": a.count}
+            for a in board.attention
+        ]
+        emit(rows, [], "json", extra={"period": board.period, "scope": board.scope, "months": list(board.months),
+                                      "attention": attention})
+        return
+    click.echo(_("Dashboard for {month} ({scope})").format(
+        month=formatting.month_name(board.period), scope=_("all clients") if board.scope == "all" else _("my clients")))
+    by_key = {f.key: f for f in board.figures}
+    emit(
+        [{"figure": r["figure"], "value": show_value(r["unit"], r["value"]),
+          "previous": show_value(r["unit"], r["previous"]), "change": _signed(by_key[r["key"]])} for r in rows],
+        [Column("figure", _("Figure")), Column("value", _("This month"), right=True),
+         Column("previous", _("Month before"), right=True), Column("change", _("Change"), right=True)],
+        "table",
+    )
+    if board.attention:
+        click.echo("")
+        click.echo(_("Needs attention:"))
+        for item in board.attention:
+            click.echo(f"  {labels.attention(item)}")
+
+
+def _signed(figure: core_dashboard.Figure) -> str:
+    text = show_value(figure.unit, abs(figure.change))
+    return ("+" if figure.change > 0 else "-" if figure.change < 0 else "±") + text

@@ -1,0 +1,72 @@
+"""``byraa demo``: a fresh synthetic agency, then the TUI on it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from byraa.demo import database as demo_db
+from byraa.core.words.i18n import _
+from byraa.cli.context import state
+
+
+@click.command("demo")
+@click.option("--clients", type=click.IntRange(1, 5000), default=60, show_default=True,
+              help="How many client companies (1000 gives the large agency of the benchmarks).")
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed: the same seed, the same agency.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="SQLite file to build it in (default: demo.sqlite3 in your data dir).")
+@click.option("--database-url", help="Build it in this PostgreSQL database instead (it must be empty or a demo).")
+@click.option("--no-tui", is_flag=True, help="Only build it; print where it is and the staff logins.")
+def command(clients: int, seed: int, db_path: Path | None, database_url: str | None, no_tui: bool) -> None:
+    """Build a fresh synthetic agency (you are its manager) and open the TUI on it."""
+    cli = state()
+    target = db_path or cli.db_path
+    result = demo_db.rebuild(clients=clients, seed=seed, db_path=target, database_url=database_url)
+    summary = result.summary
+    click.echo(_("Demo agency built in {seconds:.1f} s: {clients} clients, {employees} employees, "
+                 "{runs} payroll runs.").format(seconds=summary.seconds, clients=summary.clients,
+                                                employees=summary.employees, runs=summary.payroll_runs))
+    click.echo(_("Database: {where}").format(where=result.display_url))
+    click.echo(_("Altinn: the sandbox at {url} (demo key {key}); commands start it themselves when it is not "
+                 "running.").format(url=result.sandbox_url, key=result.key_path))
+    if no_tui:
+        click.echo(_("Staff logins (run any command as one with BYRAA_USER=<login>):"))
+        for login, name, role in summary.staff:
+            click.echo(f"  {login:<16} {name:<28} {_(role)}")
+        hint = f"--db {result.sqlite_path}" if result.sqlite_path else f"BYRAA_DATABASE_URL={result.display_url}"
+        click.echo(_("Open it with: byraa {hint}").format(hint=hint))
+        return
+    from byraa.cli.tui import run_tui
+
+    if result.sqlite_path:
+        cli.db_path = result.sqlite_path
+    else:
+        os.environ["BYRAA_DATABASE_URL"] = result.url
+    with _sandbox(result.url):
+        run_tui(cli, mouse=True)
+
+
+def _sandbox(url: str):  # noqa: ANN202
+    """The sandbox in-process on its configured port for the TUI's lifetime (unless one runs)."""
+    from contextlib import ExitStack, nullcontext
+    from urllib.parse import urlparse
+
+    from byraa.core.altinn import connection
+    from byraa.sandbox.ensure import sandbox_for
+    from byraa.core.store import Store
+
+    store = Store(url)
+    settings = connection.agency_connection(store)
+    if settings is None or settings.environment != "sandbox":
+        store.dispose()
+        return nullcontext()
+    stack = ExitStack()
+    stack.callback(store.dispose)
+    try:
+        stack.enter_context(sandbox_for(store, settings, port=urlparse(settings.base_url or "").port or 0))
+    except (RuntimeError, OSError) as exc:  # the port is taken by something else: go on without
+        click.echo(_("The sandbox could not start: {reason}").format(reason=exc), err=True)
+    return stack

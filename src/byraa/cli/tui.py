@@ -1,0 +1,17 @@
+"""Starting the TUI from the CLI (textual is imported only here, only when needed)."""
+
+from __future__ import annotations
+
+from byraa.core.settings.workspace import open_workspace
+from byraa.cli.context import CliState
+
+
+def run_tui(cli: CliState, *, mouse: bool = True) -> None:
+    settings = cli.settings()
+    workspace = open_workspace(settings, interactive=True)
+    try:
+        from byraa.tui.app import ByraaApp
+
+        ByraaApp(workspace).run(mouse=mouse)
+    finally:
+        workspace.close()

@@ -1,0 +1,64 @@
+"""Authorisation, checked in the core so no screen or command can skip it.
+
+An agency manager may do everything. A payroll clerk sees the agency overview (every
+client's name and status) but a client's payroll data only with a grant on that client.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from byraa.core.base.errors import AccessDenied, NotFound
+from byraa.core.agency.identity import Identity
+from byraa.core.store.models import Client, ClientAccess
+
+
+def require_manager(who: Identity, what: str) -> None:
+    """Refuse ``what`` unless ``who`` is an agency manager."""
+    if not who.is_manager:
+        raise AccessDenied(f"only an agency manager may {what}; {who.login} is a payroll clerk")
+
+
+def accessible_client_ids(session: Session, who: Identity) -> set[int] | None:
+    """The clients whose payroll data ``who`` may see; ``None`` means all (a manager)."""
+    if who.is_manager:
+        return None
+    return set(session.scalars(select(ClientAccess.client_id).where(ClientAccess.user_id == who.user_id)))
+
+
+def granted_client_ids(session: Session, who: Identity) -> set[int]:
+    """The clients ``who`` holds a grant on, manager or not ("my clients")."""
+    return set(session.scalars(select(ClientAccess.client_id).where(ClientAccess.user_id == who.user_id)))
+
+
+def can_see_client(session: Session, who: Identity, client_id: int) -> bool:
+    if who.is_manager:
+        return True
+    return (
+        session.scalars(
+            select(ClientAccess.id).where(
+                ClientAccess.user_id == who.user_id, ClientAccess.client_id == client_id
+            )
+        ).first()
+        is not None
+    )
+
+
+def require_client(session: Session, who: Identity, client_id: int, client_label: str) -> None:
+    """Refuse unless ``who`` may see the payroll data of the client."""
+    if not can_see_client(session, who, client_id):
+        raise AccessDenied(f"{who.login} has no access to the client {client_label}")
+
+
+def client_for(session: Session, who: Identity, org_number: str, *, prefix: str = "", suffix: str = "") -> Client:
+    """The client with this org number, if ``who`` may see it (else ``NotFound``/``AccessDenied``).
+
+    ``prefix``/``suffix`` frame the not-found message (``file.xml: `` … ``; nothing was imported``).
+    """
+    client = session.scalars(select(Client).where(Client.org_number == org_number)).first()
+    if client is None:
+        raise NotFound(f"{prefix}no client with the organisation number {org_number}{suffix}")
+    assert client.id is not None
+    require_client(session, who, client.id, f"{client.org_number} {client.name}")
+    return client

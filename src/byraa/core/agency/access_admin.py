@@ -1,0 +1,276 @@
+"""Access administration: staff, roles and per-client grants (agency managers only).
+
+Grants are one row per (user, client), written with an upsert so two sessions granting
+the same user access at the same time both keep their change (no read-modify-write of
+a list). Every change is audited with before and after.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from byraa.core.agency import access, audit
+from byraa.core.base import clock
+from byraa.core.base.errors import NotFound, UserError
+from byraa.core.agency.identity import Identity
+from byraa.core.store import Store
+from byraa.core.store.models import ACCESS_ROLES, ROLES, Client, ClientAccess, StaffUser
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    id: int
+    login: str
+    name: str
+    role: str
+    active: bool
+    responsible: int
+    associate: int
+
+
+@dataclass(frozen=True)
+class GrantRow:
+    login: str
+    user_name: str
+    user_active: bool
+    client_id: int
+    org_number: str
+    client_name: str
+    client_status: str
+    role: str
+
+
+def _user(session: Session, login: str) -> StaffUser:
+    user = session.scalars(select(StaffUser).where(StaffUser.login == login)).first()
+    if user is None:
+        raise NotFound(f"no staff user with the login {login!r}")
+    return user
+
+
+def _client_ids(session: Session, org_numbers: list[str] | None, client_ids: list[int] | None) -> list[int]:
+    ids = list(client_ids or [])
+    if org_numbers:
+        found = dict(session.execute(select(Client.org_number, Client.id).where(Client.org_number.in_(org_numbers))).all())
+        missing = [o for o in org_numbers if o not in found]
+        if missing:
+            raise NotFound(f"no client with the organisation number {', '.join(missing)}")
+        ids += [found[o] for o in org_numbers]
+    if ids:
+        known = set(session.scalars(select(Client.id).where(Client.id.in_(ids))))
+        if unknown := sorted(set(ids) - known):
+            raise NotFound(f"no client with id {', '.join(map(str, unknown))}")
+    return sorted(set(ids))
+
+
+def list_staff(store: Store) -> list[StaffRow]:
+    """Every staff user with how many clients they are responsible for / associate on."""
+    with store.session() as session:
+        counts: dict[tuple[int, str], int] = {
+            (user_id, role): n
+            for user_id, role, n in session.execute(
+                select(ClientAccess.user_id, ClientAccess.role, func.count(ClientAccess.id)).group_by(
+                    ClientAccess.user_id, ClientAccess.role
+                )
+            )
+        }
+        return [
+            StaffRow(u.id or 0, u.login, u.name, u.role, u.active, counts.get((u.id or 0, "responsible"), 0),
+                     counts.get((u.id or 0, "associate"), 0))
+            for u in session.scalars(select(StaffUser).order_by(StaffUser.role, StaffUser.name))
+        ]
+
+
+def list_grants(store: Store, *, login: str | None = None, org_number: str | None = None) -> list[GrantRow]:
+    """Grants, filtered by user and/or client ("clients by user", "users by client")."""
+    with store.session() as session:
+        query = (
+            select(StaffUser.login, StaffUser.name, StaffUser.active, Client.id, Client.org_number, Client.name,
+                   Client.status, ClientAccess.role)
+            .join(StaffUser, StaffUser.id == ClientAccess.user_id)
+            .join(Client, Client.id == ClientAccess.client_id)
+            .order_by(Client.name, StaffUser.login)
+        )
+        if login is not None:
+            _user(session, login)
+            query = query.where(StaffUser.login == login)
+        if org_number is not None:
+            if session.scalars(select(Client.id).where(Client.org_number == org_number)).first() is None:
+                raise NotFound(f"no client with the organisation number {org_number}")
+            query = query.where(Client.org_number == org_number)
+        return [GrantRow(*row) for row in session.execute(query)]
+
+
+def _upsert_grant(session: Session, user_id: int, client_id: int, role: str, by: str) -> None:
+    """Insert or update one grant atomically (ON CONFLICT), so concurrent grants never clash."""
+    values = {"user_id": user_id, "client_id": client_id, "role": role, "granted_at": clock.now(), "granted_by": by}
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(ClientAccess).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=["user_id", "client_id"],
+        set_={"role": statement.excluded.role, "granted_at": statement.excluded.granted_at,
+              "granted_by": statement.excluded.granted_by},
+    )
+    session.execute(statement)
+
+
+def grant(store: Store, who: Identity, login: str, role: str, *, org_numbers: list[str] | None = None,
+          client_ids: list[int] | None = None) -> int:
+    """Give ``login`` the same ``role`` on every named client; returns how many grants changed."""
+    access.require_manager(who, "change access")
+    if role not in ACCESS_ROLES:
+        raise UserError(f"role {role!r} is not one of {', '.join(ACCESS_ROLES)}")
+    with store.session() as session:
+        user = _user(session, login)
+        ids = _client_ids(session, org_numbers, client_ids)
+        if not ids:
+            raise UserError("name at least one client")
+        before = dict(session.execute(
+            select(ClientAccess.client_id, ClientAccess.role).where(
+                ClientAccess.user_id == user.id, ClientAccess.client_id.in_(ids))
+        ).all())
+        changed = [c for c in ids if before.get(c) != role]
+        for client_id in changed:
+            _upsert_grant(session, user.id or 0, client_id, role, who.login)
+            audit.record(session, actor=who.login, action="access.grant", entity="client_access",
+                         entity_id=f"{login}:{client_id}", client_id=client_id,
+                         before={"role": before.get(client_id)}, after={"login": login, "role": role})
+        return len(changed)
+
+
+def revoke(store: Store, who: Identity, login: str, *, org_numbers: list[str] | None = None,
+           client_ids: list[int] | None = None, all_clients: bool = False) -> int:
+    """End ``login``'s access to the named clients (or all); returns how many grants ended."""
+    access.require_manager(who, "change access")
+    with store.session() as session:
+        user = _user(session, login)
+        query = select(ClientAccess.client_id, ClientAccess.role).where(ClientAccess.user_id == user.id)
+        if not all_clients:
+            ids = _client_ids(session, org_numbers, client_ids)
+            if not ids:
+                raise UserError("name at least one client, or all clients")
+            query = query.where(ClientAccess.client_id.in_(ids))
+        ended = list(session.execute(query))
+        for client_id, role in ended:
+            session.execute(delete(ClientAccess).where(ClientAccess.user_id == user.id,
+                                                       ClientAccess.client_id == client_id))
+            audit.record(session, actor=who.login, action="access.revoke", entity="client_access",
+                         entity_id=f"{login}:{client_id}", client_id=client_id,
+                         before={"login": login, "role": role}, after=None)
+        return len(ended)
+
+
+def copy_access(store: Store, who: Identity, source: str, target: str) -> int:
+    """Give ``target`` every grant ``source`` has (same roles); returns how many changed."""
+    access.require_manager(who, "change access")
+    if source == target:
+        raise UserError("copying access needs two different users")
+    with store.session() as session:
+        src = _user(session, source)
+        grants = list(session.execute(select(ClientAccess.client_id, ClientAccess.role)
+                                      .where(ClientAccess.user_id == src.id)))
+    by_role: dict[str, list[int]] = defaultdict(list)
+    for client_id, role in grants:
+        by_role[role].append(client_id)
+    return sum(grant(store, who, target, role, client_ids=ids) for role, ids in sorted(by_role.items()))
+
+
+def set_role(store: Store, who: Identity, login: str, role: str) -> None:
+    access.require_manager(who, "change roles")
+    if role not in ROLES:
+        raise UserError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    with store.session() as session:
+        user = _user(session, login)
+        if user.login == who.login and role != "manager":
+            raise UserError("you cannot take your own agency manager role; ask another manager")
+        before = user.role
+        user.role = role
+        audit.record(session, actor=who.login, action="staff.role", entity="staff_user", entity_id=login,
+                     before={"role": before}, after={"role": role})
+
+
+def set_active(store: Store, who: Identity, login: str, active: bool) -> None:
+    access.require_manager(who, "activate or deactivate staff")
+    with store.session() as session:
+        user = _user(session, login)
+        if user.login == who.login and not active:
+            raise UserError("you cannot deactivate yourself")
+        before = user.active
+        user.active = active
+        audit.record(session, actor=who.login, action="staff.active", entity="staff_user", entity_id=login,
+                     before={"active": before}, after={"active": active})
+
+
+def add_staff(store: Store, who: Identity, login: str, name: str, role: str = "clerk") -> None:
+    access.require_manager(who, "add staff")
+    if role not in ROLES:
+        raise UserError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    login = login.strip()
+    if not login or len(login) > 64 or any(ch.isspace() for ch in login):
+        raise UserError(f"login {login!r} must be 1 to 64 characters with no spaces")
+    with store.session() as session:
+        if session.scalars(select(StaffUser.id).where(StaffUser.login == login)).first():
+            raise UserError(f"a staff user with the login {login!r} already exists")
+        session.add(StaffUser(login=login, name=name.strip() or login, role=role, created_at=clock.now()))
+        audit.record(session, actor=who.login, action="staff.add", entity="staff_user", entity_id=login,
+                     after={"login": login, "name": name, "role": role})
+
+
+# --- Access review ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    """``leaver_with_access``, ``client_without_responsible``, ``grant_on_inactive_client``,
+    ``user_without_grants``."""
+    login: str | None
+    client_id: int | None
+    org_number: str | None
+    client_name: str | None
+    detail: str | None = None
+
+
+def review(store: Store, who: Identity) -> list[Finding]:
+    """What an agency manager should tidy up in the access setup (managers only)."""
+    access.require_manager(who, "review access")
+    findings: list[Finding] = []
+    with store.session() as session:
+        for login, client_id, org, name, role in session.execute(
+            select(StaffUser.login, Client.id, Client.org_number, Client.name, ClientAccess.role)
+            .join(ClientAccess, ClientAccess.user_id == StaffUser.id)
+            .join(Client, Client.id == ClientAccess.client_id)
+            .where(StaffUser.active.is_(False))
+            .order_by(StaffUser.login, Client.name)
+        ):
+            findings.append(Finding("leaver_with_access", login, client_id, org, name, role))
+        responsible = select(ClientAccess.client_id).join(StaffUser, StaffUser.id == ClientAccess.user_id).where(
+            ClientAccess.role == "responsible", StaffUser.active.is_(True))
+        for client_id, org, name in session.execute(
+            select(Client.id, Client.org_number, Client.name)
+            .where(Client.status != "ended", ~Client.id.in_(responsible))
+            .order_by(Client.name)
+        ):
+            findings.append(Finding("client_without_responsible", None, client_id, org, name))
+        for login, client_id, org, name, role in session.execute(
+            select(StaffUser.login, Client.id, Client.org_number, Client.name, ClientAccess.role)
+            .join(ClientAccess, ClientAccess.user_id == StaffUser.id)
+            .join(Client, Client.id == ClientAccess.client_id)
+            .where(Client.status == "ended")
+            .order_by(Client.name, StaffUser.login)
+        ):
+            findings.append(Finding("grant_on_inactive_client", login, client_id, org, name, role))
+        for (login,) in session.execute(
+            select(StaffUser.login)
+            .where(StaffUser.active.is_(True), StaffUser.role == "clerk",
+                   ~StaffUser.id.in_(select(ClientAccess.user_id)))
+            .order_by(StaffUser.login)
+        ):
+            findings.append(Finding("user_without_grants", login, None, None, None))
+    return findings

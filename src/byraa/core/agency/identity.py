@@ -1,0 +1,51 @@
+"""Who is running byraa: the OS login mapped to a staff user of the agency.
+
+Over SSH every clerk has their own login; byraa trusts the OS for authentication and
+the store for authorisation. ``BYRAA_USER`` overrides ``$USER`` (tests, shared demo).
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from byraa.core.base.errors import AccessDenied
+from byraa.core.store import Store
+from byraa.core.store.models import StaffUser
+
+
+def current_login() -> str:
+    return os.environ.get("BYRAA_USER") or os.environ.get("USER") or getpass.getuser()
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The staff user behind this process."""
+
+    user_id: int
+    login: str
+    name: str
+    role: str
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == "manager"
+
+
+def resolve(store: Store, login: str | None = None) -> Identity:
+    """The active staff user for ``login`` (default: the current login), or a refusal."""
+    login = login or current_login()
+    with store.session() as session:
+        user = session.scalars(select(StaffUser).where(StaffUser.login == login)).first()
+    if user is None:
+        raise AccessDenied(
+            f"the login {login!r} is not a staff user of this agency; "
+            "ask an agency manager to add you (or set BYRAA_USER)"
+        )
+    if not user.active:
+        raise AccessDenied(f"the staff user {login!r} is deactivated; ask an agency manager")
+    assert user.id is not None
+    return Identity(user.id, user.login, user.name, user.role)

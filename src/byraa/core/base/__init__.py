@@ -1,0 +1,1 @@
+"""The smallest building blocks: the clock, user errors, national ids and org numbers, periods."""

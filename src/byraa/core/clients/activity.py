@@ -1,0 +1,67 @@
+"""Per client and month counts kept up to date from the employments.
+
+The dashboard's "active employees" figure sums ``ClientActivity.active_employees``;
+whatever changes employments (the demo, the a-melding importer, corrections) calls
+``refresh_active_employees`` for the clients and months it touched, in the same
+transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from byraa.core.base import periods
+from byraa.core.store.models import ClientActivity, Employment
+
+
+def _store(session: Session, counts: dict[tuple[int, str], int]) -> None:
+    """Update the rows that exist, insert the rest (an ON CONFLICT upsert would burn a
+    PostgreSQL sequence value per updated row, so ids would differ from SQLite's)."""
+    if not counts:
+        return
+    existing: set[tuple[int, str]] = set()
+    for period in sorted({p for _, p in counts}):
+        clients = sorted(c for c, p in counts if p == period)
+        for chunk in range(0, len(clients), 900):
+            existing.update(
+                (c, period) for c in session.scalars(
+                    select(ClientActivity.client_id).where(
+                        ClientActivity.period == period, ClientActivity.client_id.in_(clients[chunk: chunk + 900]))
+                )
+            )
+    updates = [{"c": c, "p": p, "n": n} for (c, p), n in sorted(counts.items()) if (c, p) in existing]
+    inserts = [{"client_id": c, "period": p, "active_employees": n, "travel_expense_claims": 0, "absences": 0}
+               for (c, p), n in sorted(counts.items()) if (c, p) not in existing]
+    if updates:
+        session.execute(
+            update(ClientActivity.__table__)
+            .where(ClientActivity.__table__.c.client_id == bindparam("c"),
+                   ClientActivity.__table__.c.period == bindparam("p"))
+            .values(active_employees=bindparam("n")),
+            updates,
+        )
+    if inserts:
+        session.execute(insert(ClientActivity.__table__), inserts)
+
+
+def refresh_active_employees(session: Session, months: Iterable[str], client_ids: Iterable[int] | None = None) -> None:
+    """Recount, for each month (and only the given clients, if any), the distinct employees
+    with an employment active some day of that month."""
+    wanted = None if client_ids is None else sorted(set(client_ids))
+    counts_by_key: dict[tuple[int, str], int] = {}
+    for period in sorted(set(months)):
+        start, end = periods.first_day(period), periods.last_day(period)
+        query = (
+            select(Employment.client_id, func.count(func.distinct(Employment.employee_id)))
+            .where(and_(Employment.start_date <= end, or_(Employment.end_date.is_(None), Employment.end_date >= start)))
+            .group_by(Employment.client_id)
+        )
+        if wanted is not None:
+            query = query.where(Employment.client_id.in_(wanted))
+        counts = dict(session.execute(query).all())
+        clients = wanted if wanted is not None else sorted(counts)
+        counts_by_key.update({(c, period): int(counts.get(c, 0)) for c in clients})
+    _store(session, counts_by_key)

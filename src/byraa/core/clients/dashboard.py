@@ -1,0 +1,236 @@
+"""The dashboard's key figures across clients, with a 12-month trend and an attention list.
+
+Figures follow the agency overview of seed 002: payroll clients, active employees,
+payslips sent, travel/expense registrations, absences, degree of automation, a-meldinger
+rejected, total pay. A manager sees all clients (or only their own, by toggle); a clerk
+sees the clients they have access to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from byraa.core.base import clock, periods
+from byraa.core.clients import deadlines
+from byraa.core.agency.identity import Identity
+from byraa.core.store import Store
+from byraa.core.store.models import AmeldingSubmission, Client, ClientAccess, ClientActivity, PayrollRun
+
+TREND_MONTHS = 12
+TERM_DEADLINE_DAYS = 10
+"""The term payment deadline joins the attention list this many days before it is due."""
+
+FIGURES = (
+    ("payroll_clients", "count"),
+    ("active_employees", "count"),
+    ("payslips", "count"),
+    ("travel_expenses", "count"),
+    ("absences", "count"),
+    ("automation", "percent"),
+    ("amelding_rejected", "count"),
+    ("total_pay", "nok"),
+)
+"""The figures in display order, with how each is shown."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    unit: str
+    """``count``, ``percent`` or ``nok`` (øre)."""
+    value: float
+    previous: float
+    trend: tuple[float, ...]
+    """Oldest first, ending with ``value``."""
+
+    @property
+    def change(self) -> float:
+        return self.value - self.previous
+
+
+@dataclass(frozen=True)
+class Attention:
+    """Something a clerk should act on; screens turn it into words."""
+
+    kind: str
+    """``amelding_rejected``, ``no_responsible``, ``amelding_deadline``, ``term_deadline``."""
+    severity: str
+    """``error``, ``warning`` or ``info``."""
+    client_id: int | None = None
+    client_name: str | None = None
+    period: str | None = None
+    due: date | None = None
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    period: str
+    scope: str
+    """``all`` (every client) or ``mine`` (clients the user holds a grant on)."""
+    months: tuple[str, ...]
+    figures: tuple[Figure, ...]
+    attention: tuple[Attention, ...]
+    client_count: int
+
+
+def default_period() -> str:
+    return periods.period_of(clock.today())
+
+
+def _scope_filter(column, who: Identity, scope: str):  # noqa: ANN001, ANN202
+    """Restrict ``column`` (a client id) to the clients in scope; ``None`` for all."""
+    if scope == "all" and who.is_manager:
+        return None
+    return column.in_(select(ClientAccess.client_id).where(ClientAccess.user_id == who.user_id))
+
+
+def _where(query, column, who: Identity, scope: str):  # noqa: ANN001, ANN202
+    condition = _scope_filter(column, who, scope)
+    return query if condition is None else query.where(condition)
+
+
+def build(store: Store, who: Identity, period: str | None = None, scope: str | None = None) -> Dashboard:
+    """The dashboard for ``period`` (default: this month) in ``scope`` (default by role)."""
+    period = periods.parse_period(period) if period else default_period()
+    scope = scope or ("all" if who.is_manager else "mine")
+    if scope not in ("all", "mine"):
+        raise ValueError(scope)
+    if not who.is_manager:
+        scope = "mine"
+    months = tuple(periods.last_months(period, TREND_MONTHS))
+    with store.session() as session:
+        series = _series(session, who, scope, months)
+        figures = tuple(
+            Figure(key, unit, series[key][-1], series[key][-2], tuple(series[key]))
+            for key, unit in FIGURES
+        )
+        attention = tuple(_attention(session, who, scope, period))
+        client_count = session.scalar(
+            _where(select(func.count(Client.id)).where(Client.status != "ended"), Client.id, who, scope)
+        ) or 0
+    return Dashboard(period, scope, months, figures, attention, client_count)
+
+
+def _series(session: Session, who: Identity, scope: str, months: tuple[str, ...]) -> dict[str, list[float]]:
+    first, last = months[0], months[-1]
+    # int(): PostgreSQL sums BIGINTs into NUMERIC, which arrives as Decimal.
+    runs = {
+        p: (int(clients), int(slips), int(manual), int(gross))
+        for p, clients, slips, manual, gross in session.execute(
+            _where(
+                select(
+                    PayrollRun.period,
+                    func.count(func.distinct(PayrollRun.client_id)),
+                    func.coalesce(func.sum(PayrollRun.payslip_count), 0),
+                    func.coalesce(func.sum(PayrollRun.payslips_manual), 0),
+                    func.coalesce(func.sum(PayrollRun.gross), 0),
+                )
+                .where(PayrollRun.period.between(first, last))
+                .group_by(PayrollRun.period),
+                PayrollRun.client_id, who, scope,
+            )
+        )
+    }
+    activity = {
+        p: (int(travel or 0), int(absences or 0), int(heads or 0))
+        for p, travel, absences, heads in session.execute(
+            _where(
+                select(
+                    ClientActivity.period,
+                    func.sum(ClientActivity.travel_expense_claims),
+                    func.sum(ClientActivity.absences),
+                    func.sum(ClientActivity.active_employees),
+                )
+                .where(ClientActivity.period.between(first, last))
+                .group_by(ClientActivity.period),
+                ClientActivity.client_id, who, scope,
+            )
+        )
+    }
+    rejected = dict(
+        session.execute(
+            _where(
+                select(AmeldingSubmission.period, func.count(AmeldingSubmission.id))
+                .where(AmeldingSubmission.period.between(first, last), AmeldingSubmission.status == "rejected")
+                .group_by(AmeldingSubmission.period),
+                AmeldingSubmission.client_id, who, scope,
+            )
+        ).all()
+    )
+    out: dict[str, list[float]] = {key: [] for key, _ in FIGURES}
+    for p in months:
+        clients, slips, manual, gross = runs.get(p, (0, 0, 0, 0))
+        travel, absences, heads = activity.get(p, (0, 0, 0))
+        out["payroll_clients"].append(clients)
+        out["active_employees"].append(heads)
+        out["payslips"].append(slips)
+        out["travel_expenses"].append(travel or 0)
+        out["absences"].append(absences or 0)
+        out["automation"].append(100.0 * (slips - manual) / slips if slips else 0.0)
+        out["amelding_rejected"].append(rejected.get(p, 0))
+        out["total_pay"].append(gross)
+    return out
+
+
+def _attention(session: Session, who: Identity, scope: str, period: str) -> list[Attention]:
+    items: list[Attention] = []
+    previous = periods.shift(period, -1)
+    # Rejected a-meldinger of this month and the one before whose latest submission is
+    # still the rejected one (a resubmission that was accepted clears it).
+    newest = (
+        select(
+            AmeldingSubmission.client_id,
+            AmeldingSubmission.period,
+            AmeldingSubmission.status,
+            func.row_number()
+            .over(
+                partition_by=(AmeldingSubmission.client_id, AmeldingSubmission.period),
+                order_by=(AmeldingSubmission.submitted_at.desc(), AmeldingSubmission.id.desc()),
+            )
+            .label("rank"),
+        ).where(AmeldingSubmission.period.in_((previous, period)))
+    ).subquery()
+    rejected = _where(
+        select(newest.c.client_id, Client.name, newest.c.period)
+        .join(Client, Client.id == newest.c.client_id)
+        .where(newest.c.rank == 1, newest.c.status == "rejected")
+        .order_by(newest.c.period.desc(), Client.name),
+        newest.c.client_id, who, scope,
+    )
+    for client_id, name, p in session.execute(rejected):
+        items.append(Attention("amelding_rejected", "error", client_id, name, p))
+    orphan = _where(
+        select(Client.id, Client.name)
+        .where(Client.status != "ended")
+        .where(~Client.id.in_(select(ClientAccess.client_id).where(ClientAccess.role == "responsible")))
+        .order_by(Client.name),
+        Client.id, who, scope,
+    )
+    for client_id, name in session.execute(orphan):
+        items.append(Attention("no_responsible", "warning", client_id, name))
+    # The a-melding deadline for the month shown, while it is still ahead or today.
+    due = deadlines.amelding_deadline(period).due
+    if due >= clock.today():
+        sent = select(AmeldingSubmission.client_id).where(
+            AmeldingSubmission.period == period, AmeldingSubmission.status == "accepted"
+        )
+        outstanding = session.scalar(
+            _where(
+                select(func.count(Client.id)).where(Client.status == "active", ~Client.id.in_(sent)),
+                Client.id, who, scope,
+            )
+        ) or 0
+        severity = "warning" if (due - clock.today()).days <= 5 and outstanding else "info"
+        items.append(Attention("amelding_deadline", severity, period=period, due=due, count=outstanding))
+    # The term payment (withholding and employer's contribution) once it is 10 days away.
+    today = clock.today()
+    for deadline in deadlines.between(today, today + timedelta(days=TERM_DEADLINE_DAYS)):
+        if deadline.kind == "term_payment":
+            severity = "warning" if (deadline.due - today).days <= 5 else "info"
+            items.append(Attention("term_deadline", severity, period=deadline.period, due=deadline.due))
+    return items

@@ -1,0 +1,351 @@
+"""Client groups (categories for monitoring) and the pay-day board of a group.
+
+A group is a tag, not an access right: any staff user may create one and put clients in
+it ("Utbetaling 20.", "Krever oppfølging"); every change is audited. The board shows,
+per client of the group and month, how far the month has come: payroll run, a-melding,
+reconciliation, tax cards, who is responsible.
+
+The board is visible to every staff user, so it says only how far things have come
+(statuses and yes/no), never amounts, national ids or card details.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from byraa.core.agency import audit
+from byraa.core.base import clock, periods
+from byraa.core.base.errors import NotFound, UserError
+from byraa.core.agency.identity import Identity
+from byraa.core.store import Store
+from byraa.core.store.models import (
+    AmeldingSubmission,
+    Client,
+    ClientAccess,
+    ClientGroup,
+    Employment,
+    GroupMembership,
+    PayrollRun,
+    StaffUser,
+)
+from byraa.core.store.models_altinn import TaxCard
+from byraa.core.store.models_jobs import Job, JobItem
+from byraa.core.store.models_reconcile import ReconRun
+from byraa.core.taxcards.fetch import JOB_KIND as TAXCARD_FETCH
+
+SEVERITY_ORDER = ("rejection", "immediate", "guideline")
+"""A-melding deviation severities, worst first: avvisning, øyeblikkelig, retningslinje."""
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    id: int
+    name: str
+    description: str | None
+    clients: int
+
+
+def _group(session: Session, name: str) -> ClientGroup:
+    group = session.scalars(select(ClientGroup).where(ClientGroup.name == name)).first()
+    if group is None:
+        raise NotFound(f"no group named {name!r}")
+    return group
+
+
+def _clean_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise UserError("a group name has 1 to 100 characters")
+    return name
+
+
+def list_groups(store: Store) -> list[GroupRow]:
+    with store.session() as session:
+        counts = dict(
+            session.execute(
+                select(GroupMembership.group_id, func.count(GroupMembership.client_id)).group_by(
+                    GroupMembership.group_id
+                )
+            ).all()
+        )
+        return [
+            GroupRow(g.id or 0, g.name, g.description, counts.get(g.id, 0))
+            for g in session.scalars(select(ClientGroup).order_by(ClientGroup.name))
+        ]
+
+
+def create_group(store: Store, who: Identity, name: str, description: str | None = None) -> GroupRow:
+    name = _clean_name(name)
+    with store.session() as session:
+        if session.scalars(select(ClientGroup.id).where(ClientGroup.name == name)).first():
+            raise UserError(f"a group named {name!r} already exists")
+        group = ClientGroup(name=name, description=description, created_at=clock.now())
+        session.add(group)
+        session.flush()
+        audit.record(session, actor=who.login, action="group.create", entity="client_group",
+                     entity_id=group.id, after={"name": name, "description": description})
+        return GroupRow(group.id or 0, name, description, 0)
+
+
+def rename_group(store: Store, who: Identity, name: str, new_name: str) -> None:
+    new_name = _clean_name(new_name)
+    with store.session() as session:
+        group = _group(session, name)
+        if new_name != name and session.scalars(select(ClientGroup.id).where(ClientGroup.name == new_name)).first():
+            raise UserError(f"a group named {new_name!r} already exists")
+        group.name = new_name
+        audit.record(session, actor=who.login, action="group.rename", entity="client_group",
+                     entity_id=group.id, before={"name": name}, after={"name": new_name})
+
+
+def delete_group(store: Store, who: Identity, name: str) -> int:
+    """Delete a group (its clients stay); returns how many memberships went with it."""
+    with store.session() as session:
+        group = _group(session, name)
+        members = list(session.scalars(select(GroupMembership.client_id).where(GroupMembership.group_id == group.id)))
+        session.execute(delete(GroupMembership).where(GroupMembership.group_id == group.id))
+        session.delete(group)
+        audit.record(session, actor=who.login, action="group.delete", entity="client_group",
+                     entity_id=group.id, before={"name": name, "clients": sorted(members)})
+        return len(members)
+
+
+def _client_ids_by_org(session: Session, org_numbers: list[str]) -> list[int]:
+    found = dict(session.execute(select(Client.org_number, Client.id).where(Client.org_number.in_(org_numbers))).all())
+    missing = [o for o in org_numbers if o not in found]
+    if missing:
+        raise NotFound(f"no client with the organisation number {', '.join(missing)}")
+    return [found[o] for o in org_numbers]
+
+
+def add_clients(store: Store, who: Identity, name: str, *, client_ids: list[int] | None = None,
+                org_numbers: list[str] | None = None) -> int:
+    """Put clients in a group (already-members are skipped); returns how many were added."""
+    with store.session() as session:
+        group = _group(session, name)
+        ids = list(client_ids or []) + _client_ids_by_org(session, list(org_numbers or []))
+        present = set(session.scalars(select(GroupMembership.client_id).where(GroupMembership.group_id == group.id)))
+        known = set(session.scalars(select(Client.id).where(Client.id.in_(ids))))
+        if unknown := sorted(set(ids) - known):
+            raise NotFound(f"no client with id {', '.join(map(str, unknown))}")
+        new = sorted(set(ids) - present)
+        session.add_all(GroupMembership(group_id=group.id or 0, client_id=c) for c in new)
+        if new:
+            audit.record(session, actor=who.login, action="group.add_clients", entity="client_group",
+                         entity_id=group.id, after={"name": name, "clients": new})
+        return len(new)
+
+
+def remove_clients(store: Store, who: Identity, name: str, *, client_ids: list[int] | None = None,
+                   org_numbers: list[str] | None = None) -> int:
+    """Take clients out of a group; returns how many were members."""
+    with store.session() as session:
+        group = _group(session, name)
+        ids = list(client_ids or []) + _client_ids_by_org(session, list(org_numbers or []))
+        present = set(session.scalars(select(GroupMembership.client_id).where(GroupMembership.group_id == group.id)))
+        gone = sorted(set(ids) & present)
+        if gone:
+            session.execute(
+                delete(GroupMembership).where(GroupMembership.group_id == group.id, GroupMembership.client_id.in_(gone))
+            )
+            audit.record(session, actor=who.login, action="group.remove_clients", entity="client_group",
+                         entity_id=group.id, before={"name": name, "clients": gone})
+        return len(gone)
+
+
+# --- The pay-day board ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    client_id: int
+    org_number: str
+    name: str
+    pay_day: int
+    responsible: tuple[str, ...]
+    run_status: str | None
+    """Status of the month's regular payroll run: open / frozen / posted, or None (no run)."""
+    amelding_status: str | None
+    """Newest a-melding for the month: accepted / rejected / pending, or None (not sent)."""
+    worst_deviation: str | None
+    """The worst deviation severity on that a-melding: rejection / immediate / guideline."""
+    reconciliation_signed: bool | None
+    """The month's newest reconciliation run is signed off; None when none has been run."""
+    tax_cards_current: bool | None
+    """Every employee active in the month has a tax card on file, fetched no earlier than
+    the agency's newest change-notice run; None with no active employees (the rule:
+    ``tax_cards_current()``)."""
+
+    @property
+    def done(self) -> bool:
+        """Closed and reported: the run is posted and the a-melding accepted."""
+        return self.run_status == "posted" and self.amelding_status == "accepted"
+
+
+@dataclass(frozen=True)
+class Board:
+    group: str
+    period: str
+    rows: tuple[BoardRow, ...]
+    """The rows shown (all, or only those not done)."""
+    total: int
+    """Clients in the group."""
+    done: int
+    """Clients closed and reported (counted before any filter)."""
+
+
+def board(store: Store, who: Identity, name: str, period: str, *, only_open: bool = False) -> Board:
+    """The group's monitoring board for a month (every staff user may see it)."""
+    period = periods.parse_period(period)
+    with store.session() as session:
+        group = _group(session, name)
+        members = select(GroupMembership.client_id).where(GroupMembership.group_id == group.id)
+        clients = list(
+            session.scalars(
+                select(Client)
+                .join(GroupMembership, GroupMembership.client_id == Client.id)
+                .where(GroupMembership.group_id == group.id)
+                .order_by(Client.name)
+            )
+        )
+        ids = [c.id for c in clients]
+        responsible: dict[int, list[str]] = defaultdict(list)
+        for client_id, login in session.execute(
+            select(ClientAccess.client_id, StaffUser.login)
+            .join(StaffUser, StaffUser.id == ClientAccess.user_id)
+            .where(ClientAccess.client_id.in_(ids), ClientAccess.role == "responsible")
+            .order_by(StaffUser.login)
+        ):
+            responsible[client_id].append(login)
+        runs = {
+            client_id: status
+            for client_id, status in session.execute(
+                select(PayrollRun.client_id, PayrollRun.status)
+                .where(PayrollRun.client_id.in_(ids), PayrollRun.period == period, PayrollRun.kind == "regular")
+                .order_by(PayrollRun.pay_date)
+            )
+        }
+        submissions: dict[int, AmeldingSubmission] = {}
+        for s in session.scalars(
+            select(AmeldingSubmission)
+            .where(AmeldingSubmission.client_id.in_(ids), AmeldingSubmission.period == period)
+            .order_by(AmeldingSubmission.submitted_at, AmeldingSubmission.id)
+        ):
+            submissions[s.client_id] = s  # the newest wins
+        signed = reconciliation_signed(session, members, period)
+        cards = tax_cards_current(session, members, period)
+    rows, done = [], 0
+    for c in clients:
+        s = submissions.get(c.id or 0)
+        worst = None
+        if s is not None:
+            counts = {"rejection": s.deviations_rejection, "immediate": s.deviations_immediate,
+                      "guideline": s.deviations_guideline}
+            worst = next((sev for sev in SEVERITY_ORDER if counts[sev]), None)
+        row = BoardRow(c.id or 0, c.org_number, c.name, c.pay_day, tuple(responsible.get(c.id or 0, [])),
+                       runs.get(c.id or 0), s.status if s else None, worst, signed.get(c.id or 0),
+                       cards.get(c.id or 0))
+        done += row.done
+        if not (only_open and row.done):
+            rows.append(row)
+    return Board(name, period, tuple(rows), len(clients), done)
+
+
+def reconciliation_signed(session: Session, client_ids, period: str) -> dict[int, bool]:  # noqa: ANN001
+    """Per client (of ``client_ids``, a list or a subquery): is the month's newest
+    reconciliation run signed off? Clients without a run for the month are left out.
+
+    Only the newest version counts: a run signed off and then run again (a new version,
+    not yet signed) is not signed. One query; no access check (the answer is a yes/no).
+    """
+    newest = (select(ReconRun.client_id, func.max(ReconRun.version).label("version"))
+              .where(ReconRun.client_id.in_(client_ids), ReconRun.period == period)
+              .group_by(ReconRun.client_id).subquery())
+    return {
+        client_id: signed_at is not None
+        for client_id, signed_at in session.execute(
+            select(ReconRun.client_id, ReconRun.signed_at)
+            .join(newest, and_(newest.c.client_id == ReconRun.client_id, newest.c.version == ReconRun.version))
+            .where(ReconRun.period == period))
+    }
+
+
+def tax_cards_current(session: Session, client_ids, period: str) -> dict[int, bool]:  # noqa: ANN001
+    """Per client (of ``client_ids``, a list or a subquery): are its tax cards current for
+    the month? Clients with no employee active in the month are left out (no answer).
+
+    The rule, for the month's income year:
+
+    1. every employee with an employment active some day of the month has a tax card on
+       file: Skatteetaten's current answer for the year, whatever it says (a card, "no
+       card" — withhold 50 % —, or "not liable"). A person never asked, or one Skatteetaten
+       could not answer for (an unknown national id), has none;
+    2. and the client's newest tax-card fetch for the year (any mode) finished no earlier
+       than the agency's newest change-notice fetch (changes only, ``HENT_KUN_ENDRING``)
+       for the year: changes published since the client's last fetch may be missing. A
+       fetch counts for a client when the job finished ("done") and the client's orders in
+       it were answered. Before any change-notice run has finished, rule 1 alone decides.
+
+    Cards imported from files count for rule 1 but are not fetches. A bounded number of
+    queries for any number of clients; no access check (the answer is a yes/no).
+    """
+    year = int(period[:4])
+    first, last = periods.first_day(period), periods.last_day(period)
+    active = (
+        select(Employment.client_id, Employment.employee_id).distinct()
+        .where(Employment.client_id.in_(client_ids), Employment.start_date <= last,
+               or_(Employment.end_date.is_(None), Employment.end_date >= first))
+    ).subquery()
+    # At most one current card per (client, employee, year): a partial unique index.
+    counts = session.execute(
+        select(active.c.client_id, func.count(), func.count(TaxCard.id))
+        .select_from(active)
+        .outerjoin(TaxCard, and_(TaxCard.client_id == active.c.client_id, TaxCard.employee_id == active.c.employee_id,
+                                 TaxCard.income_year == year, TaxCard.is_current.is_(True)))
+        .group_by(active.c.client_id)
+    ).all()
+    if not counts:
+        return {}
+    last_fetch, change_run = _fetches(session, year)
+    out = {}
+    for client_id, employees, with_card in counts:
+        fetched = last_fetch.get(client_id)
+        out[client_id] = with_card == employees and (
+            change_run is None or (fetched is not None and fetched >= change_run))
+    return out
+
+
+def _fetches(session: Session, year: int) -> tuple[dict[int, datetime], datetime | None]:
+    """(per client, when its newest fetch for ``year`` finished; when the agency's newest
+    change-notice fetch for ``year`` finished). Two queries: the finished fetch jobs (their
+    parameters name year, mode and clients) and the orders of theirs that were not answered."""
+    jobs: dict[int, tuple[datetime, str, list[int]]] = {}
+    for job_id, finished_at, params in session.execute(
+            select(Job.id, Job.finished_at, Job.params)
+            .where(Job.kind == TAXCARD_FETCH, Job.status == "done", Job.finished_at.is_not(None))):
+        p = json.loads(params or "{}")
+        if p.get("year") == year:
+            jobs[job_id] = (finished_at, str(p.get("mode", "all")), [int(c) for c in p.get("clients", [])])
+    if not jobs:
+        return {}, None
+    # An order that failed (or was cancelled) inside a finished job leaves its clients unfetched.
+    unanswered: dict[int, set[int]] = defaultdict(set)
+    for job_id, payload in session.execute(
+            select(JobItem.job_id, JobItem.payload)
+            .where(JobItem.job_id.in_(list(jobs)), JobItem.state != "done")):
+        unanswered[job_id].update(int(c) for c in (json.loads(payload or "{}").get("client_ids") or {}).values())
+    last: dict[int, datetime] = {}
+    change_run: datetime | None = None
+    for job_id, (finished_at, mode, clients) in jobs.items():
+        if mode == "changes" and (change_run is None or finished_at > change_run):
+            change_run = finished_at
+        for client_id in clients:
+            if client_id not in unanswered[job_id] and (client_id not in last or finished_at > last[client_id]):
+                last[client_id] = finished_at
+    return last, change_run

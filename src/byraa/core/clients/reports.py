@@ -1,0 +1,173 @@
+"""The agency's standard reports: usage log, my clients, term report, degree of automation.
+
+Each report is a ``Report``: typed columns and plain rows, written to CSV or XLSX by
+``byraa.core.files.spreadsheet``. Reports with amounts only include clients the user may see.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+
+from byraa.core.agency import access
+from byraa.core.clients import registry as core_clients, deadlines
+from byraa.core.base import periods
+from byraa.core.base.errors import UserError
+from byraa.core.words.i18n import _
+from byraa.core.agency.identity import Identity
+from byraa.core.store import Store
+from byraa.core.store.models import Client, ClientActivity, PayrollRun
+
+
+@dataclass(frozen=True)
+class ReportColumn:
+    key: str
+    header: str
+    kind: str = "text"
+    """``text``, ``int``, ``nok`` (øre in rows, kroner in files), ``percent``, ``date``."""
+    total: bool = False
+    """Whether the column gets a sum row (a formula in XLSX)."""
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    title: str
+    columns: tuple[ReportColumn, ...]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _visible_clients(store: Store, who: Identity) -> dict[int, Client]:
+    with store.session() as session:
+        allowed = access.accessible_client_ids(session, who)
+        query = select(Client).order_by(Client.name)
+        if allowed is not None:
+            query = query.where(Client.id.in_(allowed))
+        return {c.id or 0: c for c in session.scalars(query)}
+
+
+def _months(first: str, last: str) -> list[str]:
+    first, last = periods.parse_period(first), periods.parse_period(last)
+    if last < first:
+        raise UserError(f"the period {first}..{last} ends before it starts")
+    months = [first]
+    while months[-1] < last:
+        months.append(periods.shift(months[-1], 1))
+    return months
+
+
+def usage_log(store: Store, who: Identity, first: str, last: str) -> Report:
+    """Payslips and travel/expense claims per client per month: the agency's billing basis."""
+    months = _months(first, last)
+    visible = _visible_clients(store, who)
+    with store.session() as session:
+        slips = {
+            (c, p): int(n)
+            for c, p, n in session.execute(
+                select(PayrollRun.client_id, PayrollRun.period, func.sum(PayrollRun.payslip_count))
+                .where(PayrollRun.period.between(months[0], months[-1]))
+                .group_by(PayrollRun.client_id, PayrollRun.period)
+            )
+        }
+        claims = {
+            (c, p): n
+            for c, p, n in session.execute(
+                select(ClientActivity.client_id, ClientActivity.period, ClientActivity.travel_expense_claims)
+                .where(ClientActivity.period.between(months[0], months[-1]))
+            )
+        }
+    rows = [
+        {"org_number": c.org_number, "client": c.name, "period": p, "payslips": slips.get((cid, p), 0),
+         "travel_expense_claims": claims.get((cid, p), 0)}
+        for cid, c in visible.items()
+        for p in months
+        if (cid, p) in slips or (cid, p) in claims
+    ]
+    return Report(
+        "usage", _("Usage log"),
+        (ReportColumn("org_number", _("Org. no.")), ReportColumn("client", _("Client")), ReportColumn("period", _("Period")),
+         ReportColumn("payslips", _("Payslips"), "int", True),
+         ReportColumn("travel_expense_claims", _("Travel and expense claims"), "int", True)),
+        rows,
+    )
+
+
+def my_clients(store: Store, who: Identity) -> Report:
+    """The user's own clients (held grants) with their status."""
+    rows = [
+        {"org_number": r.org_number, "client": r.name, "role": "responsible" if who.login in r.responsible else "associate",
+         "status": r.status, "pay_day": r.pay_day, "last_amelding_period": r.last_amelding_period,
+         "last_amelding_status": r.last_amelding_status, "employees": r.employees}
+        for r in core_clients.list_clients(store, who, only_mine=True)
+    ]
+    return Report(
+        "my-clients", _("My clients"),
+        (ReportColumn("org_number", _("Org. no.")), ReportColumn("client", _("Client")), ReportColumn("role", _("Role")),
+         ReportColumn("status", _("Status")), ReportColumn("pay_day", _("Pay day"), "int"),
+         ReportColumn("last_amelding_period", _("A-melding")), ReportColumn("last_amelding_status", _("A-melding status")),
+         ReportColumn("employees", _("Employees"), "int", True)),
+        rows,
+    )
+
+
+def term_report(store: Store, who: Identity, year: int, term: int) -> Report:
+    """Withholding and employer's contribution per client for a term, with the due date."""
+    if not 1 <= term <= 6:
+        raise UserError(f"term {term} is not a term (1–6: Jan–Feb … Nov–Dec)")
+    first = f"{year:04d}-{2 * term - 1:02d}"
+    last = deadlines.term_of(first)[1]
+    due = deadlines.term_payment_deadline(first).due
+    visible = _visible_clients(store, who)
+    with store.session() as session:
+        sums = {
+            c: (int(w), int(a))
+            for c, w, a in session.execute(
+                select(PayrollRun.client_id, func.sum(PayrollRun.withholding), func.sum(PayrollRun.employer_contribution))
+                .where(PayrollRun.period.between(first, last))
+                .group_by(PayrollRun.client_id)
+            )
+        }
+    rows = [
+        {"org_number": c.org_number, "client": c.name, "term": f"{year}-{term}", "withholding": sums[cid][0],
+         "employer_contribution": sums[cid][1], "due": due}
+        for cid, c in visible.items()
+        if cid in sums
+    ]
+    return Report(
+        "term", _("Term report {year} term {term}").format(year=year, term=term),
+        (ReportColumn("org_number", _("Org. no.")), ReportColumn("client", _("Client")), ReportColumn("term", _("Term")),
+         ReportColumn("withholding", _("Withholding"), "nok", True),
+         ReportColumn("employer_contribution", _("Employer's contribution"), "nok", True),
+         ReportColumn("due", _("Due"), "date")),
+        rows,
+    )
+
+
+def automation(store: Store, who: Identity, first: str, last: str) -> Report:
+    """Degree of automation per client: share of payslips produced without manual changes."""
+    months = _months(first, last)
+    visible = _visible_clients(store, who)
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    with store.session() as session:
+        for c, n, manual in session.execute(
+            select(PayrollRun.client_id, func.sum(PayrollRun.payslip_count), func.sum(PayrollRun.payslips_manual))
+            .where(PayrollRun.period.between(months[0], months[-1]))
+            .group_by(PayrollRun.client_id)
+        ):
+            totals[c] = [int(n), int(manual)]
+    rows = [
+        {"org_number": c.org_number, "client": c.name, "payslips": totals[cid][0], "manual": totals[cid][1],
+         "automation": (100.0 * (totals[cid][0] - totals[cid][1]) / totals[cid][0]) if totals[cid][0] else None}
+        for cid, c in visible.items()
+        if cid in totals
+    ]
+    return Report(
+        "automation", _("Degree of automation"),
+        (ReportColumn("org_number", _("Org. no.")), ReportColumn("client", _("Client")),
+         ReportColumn("payslips", _("Payslips"), "int", True), ReportColumn("manual", _("Changed by hand"), "int", True),
+         ReportColumn("automation", _("Degree of automation"), "percent")),
+        rows,
+    )

@@ -1,0 +1,165 @@
+"""Reading what the checks compare from the store, as polars frames.
+
+``load`` reads one client and period: byraa's employments in force in the month (payroll
+side of check 1), the current A07, the figures of the active a-meldinger from January to
+the month after (year to date for holiday pay, the term, the payment month), the ledger
+lines of the year, and the payroll runs' withholding. ``Inputs.sources`` lists every
+source read with its checksum; a run stores it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from byraa.core.base import periods
+from byraa.core.reconcile.checks import employments as emp_check
+from byraa.core.store.models import Employee, Employment, Leave, PayrollRun, SubUnit
+from byraa.core.store.models_reconcile import (
+    ReconAga,
+    ReconEmployment,
+    ReconIncome,
+    ReconLedger,
+    ReconSource,
+    ReconWithholding,
+)
+
+INCOME_SCHEMA = {"period": pl.Utf8(), "side": pl.Utf8(), "national_id": pl.Utf8(), "category": pl.Utf8(),
+                 "description": pl.Utf8(), "benefit": pl.Utf8(), "amount": pl.Int64()}
+WITHHOLDING_SCHEMA = {"period": pl.Utf8(), "side": pl.Utf8(), "national_id": pl.Utf8(), "amount": pl.Int64()}
+AGA_SCHEMA = {"period": pl.Utf8(), "side": pl.Utf8(), "sub_unit": pl.Utf8(), "zone": pl.Utf8(),
+              "basis": pl.Int64(), "rate": pl.Float64(), "amount": pl.Int64()}
+LEDGER_SCHEMA = {"account": pl.Utf8(), "period": pl.Utf8(), "kind": pl.Utf8(), "entry_date": pl.Date(),
+                 "amount": pl.Int64(), "voucher": pl.Utf8(), "text": pl.Utf8()}
+RUNS_SCHEMA = {"period": pl.Utf8(), "withholding": pl.Int64()}
+
+
+@dataclass
+class Inputs:
+    client_id: int
+    period: str
+    payroll_employments: pl.DataFrame
+    a07_employments: pl.DataFrame
+    income: pl.DataFrame
+    withholding: pl.DataFrame
+    aga: pl.DataFrame
+    ledger: pl.DataFrame
+    runs: pl.DataFrame
+    amelding_periods: set[str] = field(default_factory=set)
+    """Months with an active a-melding."""
+    a07_periods: set[str] = field(default_factory=set)
+    ledger_periods: set[str] = field(default_factory=set)
+    """Months covered by an active ledger file."""
+    sources: list[dict] = field(default_factory=list)
+
+
+def _frame(rows: list[dict], schema: dict) -> pl.DataFrame:
+    return pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema)
+
+
+def _months(first: str, last: str) -> list[str]:
+    out, p = [], first
+    while p <= last:
+        out.append(p)
+        p = periods.shift(p, 1)
+    return out
+
+
+def payroll_employments(session: Session, client_id: int, period: str) -> pl.DataFrame:
+    """byraa's employments in force in the month, with their leaves as text."""
+    first, last = periods.first_day(period), periods.last_day(period)
+    rows = session.execute(
+        select(Employment, Employee.national_id, SubUnit.org_number)
+        .join(Employee, Employee.id == Employment.employee_id)
+        .outerjoin(SubUnit, SubUnit.id == Employment.sub_unit_id)
+        .where(Employment.client_id == client_id, Employment.start_date <= last,
+               or_(Employment.end_date.is_(None), Employment.end_date >= first))
+    ).all()
+    leaves: dict[int, list[tuple]] = defaultdict(list)
+    ids = [e.id for e, _, _ in rows]
+    for i in range(0, len(ids), 5000):
+        for lv in session.scalars(select(Leave).where(Leave.employment_id.in_(ids[i:i + 5000]),
+                                                      Leave.start_date <= last,
+                                                      or_(Leave.end_date.is_(None), Leave.end_date >= first))):
+            leaves[lv.employment_id].append((lv.start_date, lv.end_date, lv.leave_pct, lv.description))
+    return emp_check.frame([{
+        "client_id": client_id, "ref": e.id, "national_id": nid, "sub_unit": unit or "",
+        "employment_ref": e.employment_ref, "employment_type": e.employment_type, "start_date": e.start_date,
+        "end_date": e.end_date, "occupation_code": e.occupation_code, "position_pct": e.position_pct,
+        "hours_full_week": e.hours_full_week, "leave": emp_check.leave_text(leaves.get(e.id or 0, []), first, last),
+    } for e, nid, unit in rows])
+
+
+def a07_employments(session: Session, client_id: int, period: str, source_id: int | None) -> pl.DataFrame:
+    if source_id is None:
+        return emp_check.frame([])
+    first, last = periods.first_day(period), periods.last_day(period)
+    out = []
+    for e in session.scalars(select(ReconEmployment).where(ReconEmployment.source_id == source_id)):
+        leaves = [(date.fromisoformat(x["start"]), date.fromisoformat(x["end"]) if x.get("end") else None,
+                   x.get("pct"), x.get("description")) for x in json.loads(e.leaves)] if e.leaves else []
+        out.append({
+            "client_id": client_id, "ref": e.id, "national_id": e.national_id, "sub_unit": e.sub_unit,
+            "employment_ref": e.employment_ref, "employment_type": e.employment_type, "start_date": e.start_date,
+            "end_date": e.end_date, "occupation_code": e.occupation_code, "position_pct": e.position_pct,
+            "hours_full_week": e.hours_full_week, "leave": emp_check.leave_text(leaves, first, last),
+        })
+    return emp_check.frame(out)
+
+
+def load(session: Session, client_id: int, period: str, *, employments: bool = True) -> Inputs:
+    """Everything the checks need for one client and period."""
+    year_start = f"{period[:4]}-01"
+    last = periods.shift(period, 1)  # the payment month of a term ending in ``period``
+    sources = list(session.scalars(select(ReconSource).where(
+        ReconSource.client_id == client_id, ReconSource.active.is_(True),
+        or_(and_(ReconSource.kind.in_(("amelding", "a07")), ReconSource.period >= year_start,
+                 ReconSource.period <= last),
+            and_(ReconSource.kind == "ledger", ReconSource.period <= last, ReconSource.period_to >= year_start)),
+    ).order_by(ReconSource.id)))
+    by_kind: dict[str, list[ReconSource]] = defaultdict(list)
+    for s in sources:
+        by_kind[s.kind].append(s)
+    amelding_ids = [s.id for s in by_kind["amelding"]]
+    a07_ids = [s.id for s in by_kind["a07"]]
+    current_a07 = next((s.id for s in reversed(by_kind["a07"]) if s.period == period), None)
+    ledger_periods: set[str] = set()
+    for s in by_kind["ledger"]:
+        ledger_periods.update(_months(s.period or period, s.period_to or s.period or period))
+    figures = amelding_ids + a07_ids
+
+    def query(model, cols):  # noqa: ANN001, ANN202
+        if not figures:
+            return []
+        return [dict(zip(cols, r, strict=True)) for r in session.execute(
+            select(*[getattr(model, c) for c in cols]).where(model.source_id.in_(figures)))]
+
+    income = query(ReconIncome, ["period", "side", "national_id", "category", "description", "benefit", "amount"])
+    withholding = query(ReconWithholding, ["period", "side", "national_id", "amount"])
+    aga = query(ReconAga, ["period", "side", "sub_unit", "zone", "basis", "rate", "amount"])
+    ledger = [dict(zip(LEDGER_SCHEMA, r, strict=True)) for r in session.execute(
+        select(ReconLedger.account, ReconLedger.period, ReconLedger.kind, ReconLedger.entry_date,
+               ReconLedger.amount, ReconLedger.voucher, ReconLedger.text)
+        .where(ReconLedger.client_id == client_id, ReconLedger.period >= year_start, ReconLedger.period <= last))]
+    runs = [{"period": p, "withholding": w} for p, w in session.execute(
+        select(PayrollRun.period, PayrollRun.withholding).where(
+            PayrollRun.client_id == client_id, PayrollRun.period >= year_start, PayrollRun.period <= last))]
+    return Inputs(
+        client_id=client_id, period=period,
+        payroll_employments=payroll_employments(session, client_id, period) if employments else emp_check.frame([]),
+        a07_employments=a07_employments(session, client_id, period, current_a07) if employments
+        else emp_check.frame([]),
+        income=_frame(income, INCOME_SCHEMA), withholding=_frame(withholding, WITHHOLDING_SCHEMA),
+        aga=_frame(aga, AGA_SCHEMA), ledger=_frame(ledger, LEDGER_SCHEMA), runs=_frame(runs, RUNS_SCHEMA),
+        amelding_periods={s.period for s in by_kind["amelding"] if s.period},
+        a07_periods={s.period for s in by_kind["a07"] if s.period},
+        ledger_periods=ledger_periods,
+        sources=[{"id": s.id, "kind": s.kind, "period": s.period, "period_to": s.period_to, "sha256": s.sha256,
+                  "file": s.filename} for s in sources],
+    )

@@ -1,0 +1,137 @@
+"""Per client settings of the checks: account mapping, tolerances, holiday-pay rate.
+
+Stored as ``recon_setting`` rows only where a client differs from the defaults (NS 4102
+accounts, tolerance 0.00 except 1.00 NOK for AGA, 10.2 % holiday pay). Every change is
+audited with before and after; it needs access to the client.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from byraa.core.agency import access, audit
+from byraa.core.base import clock
+from byraa.core.reconcile.checks import (
+    ACCOUNT_ROLES,
+    CHECKS,
+    DEFAULT_HOLIDAY_RATE,
+    DEFAULT_TOLERANCES,
+    Settings,
+)
+from byraa.core.clients.registry import get_client
+from byraa.core.base.errors import UserError
+from byraa.core.agency.identity import Identity
+from byraa.core.store import Store
+from byraa.core.store.models_reconcile import ReconSetting
+
+_ACCOUNT = re.compile(r"^[0-9A-Za-z._-]{1,20}$")
+_KRONER = re.compile(r"^\d{1,9}([.,]\d{1,2})?$")
+
+
+def load(session: Session, client_id: int) -> Settings:
+    """The client's settings: its own rows over the defaults."""
+    accounts = dict(ACCOUNT_ROLES)
+    tolerances = dict(DEFAULT_TOLERANCES)
+    rate = DEFAULT_HOLIDAY_RATE
+    for row in session.scalars(select(ReconSetting).where(ReconSetting.client_id == client_id)):
+        kind, _, name = row.key.partition(".")
+        if kind == "account" and name in accounts:
+            accounts[name] = tuple(a for a in row.value.split(",") if a)
+        elif kind == "tolerance" and name in tolerances:
+            tolerances[name] = int(row.value)
+        elif row.key == "holiday_rate":
+            rate = float(row.value)
+    return Settings(accounts=accounts, tolerances=tolerances, holiday_rate=rate)
+
+
+@dataclass(frozen=True)
+class SettingRow:
+    key: str
+    value: str
+    default: str
+    changed: bool
+
+
+def describe(settings: Settings) -> list[SettingRow]:
+    rows = []
+    for role, accounts in settings.accounts.items():
+        default = ",".join(ACCOUNT_ROLES[role])
+        rows.append(SettingRow(f"account.{role}", ",".join(accounts), default, ",".join(accounts) != default))
+    for check, ore in settings.tolerances.items():
+        default = DEFAULT_TOLERANCES[check]
+        rows.append(SettingRow(f"tolerance.{check}", f"{ore / 100:.2f}", f"{default / 100:.2f}", ore != default))
+    rows.append(SettingRow("holiday_rate", f"{settings.holiday_rate:g}", f"{DEFAULT_HOLIDAY_RATE:g}",
+                           settings.holiday_rate != DEFAULT_HOLIDAY_RATE))
+    return rows
+
+
+def get(store: Store, who: Identity, org_number: str) -> list[SettingRow]:
+    client = get_client(store, org_number)
+    with store.session() as session:
+        access.require_client(session, who, client.id or 0, f"{client.org_number} {client.name}")
+        return describe(load(session, client.id or 0))
+
+
+def _normalise(key: str, value: str) -> tuple[str, str]:
+    """The stored text of a setting, or a ``UserError`` naming what is wrong."""
+    kind, _, name = key.partition(".")
+    value = value.strip()
+    if kind == "account":
+        if name not in ACCOUNT_ROLES:
+            raise UserError(f"unknown account role {name!r}; the roles are {', '.join(ACCOUNT_ROLES)}")
+        accounts = [a.strip() for a in value.split(",") if a.strip()]
+        if not accounts or not all(_ACCOUNT.match(a) for a in accounts):
+            raise UserError(f"{value!r} is not a comma-separated list of account numbers")
+        return key, ",".join(accounts)
+    if kind == "tolerance":
+        if name not in CHECKS:
+            raise UserError(f"unknown check {name!r}; the checks are {', '.join(CHECKS)}")
+        if not _KRONER.match(value):
+            raise UserError(f"tolerance {value!r} is not an amount in kroner (e.g. 1.00)")
+        kroner, _, ore = value.replace(",", ".").partition(".")
+        return key, str(int(kroner) * 100 + int(ore.ljust(2, "0") or 0))
+    if key == "holiday_rate":
+        try:
+            rate = float(value.replace(",", "."))
+        except ValueError:
+            raise UserError(f"holiday-pay rate {value!r} is not a number") from None
+        if not 0 < rate < 30:
+            raise UserError(f"holiday-pay rate {value!r} is not a percentage between 0 and 30")
+        return key, f"{rate:g}"
+    raise UserError(f"unknown setting {key!r}: use account.ROLE, tolerance.CHECK or holiday_rate")
+
+
+def update(store: Store, who: Identity, org_number: str, changes: dict[str, str | None]) -> list[SettingRow]:
+    """Set (or with ``None`` reset to the default) settings of a client; audited."""
+    client = get_client(store, org_number)
+    normalised = {}
+    for key, value in changes.items():
+        if value is None:
+            _normalise(key, {"account": "0", "tolerance": "0"}.get(key.partition(".")[0], "1"))
+            normalised[key] = None
+        else:
+            k, v = _normalise(key, value)
+            normalised[k] = v
+    with store.session() as session:
+        access.require_client(session, who, client.id or 0, f"{client.org_number} {client.name}")
+        existing = {r.key: r for r in session.scalars(select(ReconSetting).where(ReconSetting.client_id == client.id))}
+        for key, value in normalised.items():
+            row = existing.get(key)
+            before = row.value if row else None
+            if value is None:
+                if row is not None:
+                    session.delete(row)
+            elif row is None:
+                session.add(ReconSetting(client_id=client.id or 0, key=key, value=value, updated_at=clock.now(),
+                                         updated_by=who.login))
+            else:
+                row.value, row.updated_at, row.updated_by = value, clock.now(), who.login
+            if before != value:
+                audit.record(session, actor=who.login, action="reconcile.setting", entity="recon_setting",
+                             entity_id=key, client_id=client.id, before={key: before}, after={key: value})
+        session.flush()
+        return describe(load(session, client.id or 0))

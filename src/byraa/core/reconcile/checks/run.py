@@ -1,0 +1,32 @@
+"""Running the checks over ``Inputs``: one list of result rows in check order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from byraa.core.reconcile.checks import CHECKS, METHODS, ResultRow, Settings, amounts
+from byraa.core.reconcile.checks import employments as employment_check
+from byraa.core.reconcile.checks.inputs import Inputs
+from byraa.core.base.errors import UserError
+
+
+def validate(checks: Iterable[str] | None, method: str) -> tuple[str, ...]:
+    chosen = tuple(checks) if checks else CHECKS
+    unknown = [c for c in chosen if c not in CHECKS]
+    if unknown:
+        raise UserError(f"unknown check {', '.join(unknown)}; the checks are {', '.join(CHECKS)}")
+    if method not in METHODS:
+        raise UserError(f"matching method {method!r} is not simple or standard")
+    return tuple(c for c in CHECKS if c in chosen)
+
+
+def compute(inputs: Inputs, *, checks: Iterable[str] | None = None, method: str = "standard",
+            settings: Settings | None = None) -> list[ResultRow]:
+    settings = settings or Settings()
+    out: list[ResultRow] = []
+    for check in validate(checks, method):
+        if check == "employments":
+            out.extend(employment_check.rows(inputs.payroll_employments, inputs.a07_employments, method))
+        else:
+            out.extend(getattr(amounts, check)(inputs, settings))
+    return out

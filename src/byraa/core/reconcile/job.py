@@ -1,0 +1,160 @@
+"""Reconcile many clients for one month as a durable job (``core/jobs``).
+
+One job item per client (``client:<org>``); the handler runs ``reconcile.run`` for it and
+stores a new version, after fetching the month's A07 from a-ordningen when the job was
+started with ``fetch_a07`` (a client whose A07 cannot be fetched is that client's error). Results per client (equal / differences / error) are the items'
+results, so a job that was interrupted (closed SSH session, crash) resumes where it
+stopped and never reconciles a finished client twice. Used by the TUI's "reconcile marked
+clients" and by ``byraa reconcile --group NAME --period … --job``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from byraa.core.agency import audit
+from byraa.core import jobs
+from byraa.core.base import periods
+from byraa.core.reconcile import runs as reconcile
+from byraa.core.reconcile.checks import METHODS
+from byraa.core.base.errors import AccessDenied, NotFound, UserError
+from byraa.core.agency.identity import Identity
+from byraa.core.jobs import ItemContext, ItemOutcome, JobInfo, Progress
+from byraa.core.store import Store
+from byraa.core.store.models import Client
+from byraa.core.store.models_jobs import Job, JobItem
+
+JOB_KIND = "reconcile"
+
+
+@dataclass(frozen=True)
+class ClientResult:
+    """One client of a reconcile job."""
+
+    org_number: str
+    name: str
+    state: str
+    """The item's state: pending, claimed, done, failed, cancelled."""
+    outcome: str | None
+    """``equal``, ``differences`` or ``error`` once the client is finished."""
+    run_id: int | None
+    version: int | None
+    rows: int | None
+    differences: int | None
+    error: str | None
+
+
+def start_reconcile_job(store: Store, who: Identity, org_numbers: Sequence[str], period: str,
+                        method: str = "standard", *, fetch_a07: bool = False, worker: str | None = None) -> int:
+    """Create the job (one item per client, in the order given); returns the job id."""
+    periods.parse_period(period)
+    if method not in METHODS:
+        raise UserError(f"matching method {method!r} is not one of {', '.join(METHODS)}")
+    orgs = list(dict.fromkeys(org_numbers))
+    if not orgs:
+        raise UserError("no clients to reconcile: mark some first")
+    with store.session() as session:
+        names = dict(session.execute(select(Client.org_number, Client.name).where(Client.org_number.in_(orgs))).all())
+    unknown = [o for o in orgs if o not in names]
+    if unknown:
+        raise NotFound(f"no client with the organisation number {', '.join(unknown)}")
+    specs = [jobs.ItemSpec(f"client:{org}", {"org": org, "name": names[org], "period": period, "method": method,
+                                             "fetch_a07": fetch_a07}, groups={org: 1}) for org in orgs]
+    params = {"period": period, "method": method, "clients": orgs, "fetch_a07": fetch_a07}
+
+    def write(session: Any, job_id: int) -> None:
+        audit.record(session, actor=who.login, action="reconcile.job.start", entity="job", entity_id=job_id,
+                     after=params)
+
+    title = f"Reconcile {len(orgs)} client(s) for {period} ({method}{', A07 fetched first' if fetch_a07 else ''})"
+    return jobs.create_job(store, who, JOB_KIND, title=title, params=params, items=specs, worker=worker, write=write)
+
+
+def interrupted_reconcile_jobs(store: Store, who: Identity) -> list[JobInfo]:
+    """Reconcile jobs whose worker is gone (newest first): offer to resume them."""
+    return jobs.interrupted_jobs(store, who, JOB_KIND)
+
+
+def _handler(store: Store, who: Identity) -> Callable[[ItemContext], Any]:
+    async def handle(ctx: ItemContext) -> ItemOutcome:
+        p = ctx.payload
+        if p.get("fetch_a07"):
+            from byraa.core.reconcile import a07_fetch
+
+            try:  # network waits stay off the store lock; the fetch writes in its own sessions
+                fetched = await asyncio.to_thread(a07_fetch.fetch_blocking, store, who, p["org"], p["period"])
+            except UserError as exc:  # AccessDenied, NotFound, a refused order, not ready
+                return ItemOutcome.failed(f"A07: {exc}", result={"outcome": "error"})
+            if fetched[0].status == "error":
+                return ItemOutcome.failed(f"A07: {fetched[0].error}", result={"outcome": "error"})
+            ctx.note(f"{p['org']}: A07 {fetched[0].status}")
+        try:
+            summary = await ctx.db(lambda: reconcile.run(store, who, p["org"], p["period"], method=p["method"]))
+        except (AccessDenied, NotFound, UserError) as exc:
+            return ItemOutcome.failed(str(exc), result={"outcome": "error"})
+        result = {"outcome": "differences" if summary.differences else "equal", "run_id": summary.id,
+                  "version": summary.version, "rows": summary.rows, "differences": summary.differences}
+        ctx.note(f"{p['org']}: {result['outcome']}")
+        return ItemOutcome("done", result=result)
+
+    return handle
+
+
+def _counts(session: Any, job_id: int) -> dict[str, int]:
+    counts = {"equal": 0, "differences": 0, "error": 0}
+    for state, result in session.execute(select(JobItem.state, JobItem.result).where(JobItem.job_id == job_id)):
+        if state == "failed":
+            counts["error"] += 1
+        elif state == "done" and result:
+            outcome = json.loads(result).get("outcome")
+            if outcome in counts:
+                counts[outcome] += 1
+    return counts
+
+
+async def run_reconcile_job(store: Store, who: Identity, job_id: int, *,
+                            on_progress: Callable[[Progress], None] | None = None,
+                            cancel_event: threading.Event | None = None, concurrency: int = 2,
+                            worker: str | None = None) -> JobInfo:
+    """Work (or resume) a reconcile job to its end (from a TUI thread: ``asyncio.run``)."""
+    info = jobs.get_job(store, who, job_id)
+    if info.kind != JOB_KIND:
+        raise NotFound(f"job {job_id} is not a reconcile job")
+    return await jobs.run_job(store, who, job_id, _handler(store, who), worker=worker, concurrency=concurrency,
+                              on_progress=on_progress, cancel_event=cancel_event, summarize=_counts,
+                              max_item_attempts=2)
+
+
+def job_results(store: Store, who: Identity, job_id: int) -> tuple[JobInfo, list[ClientResult]]:
+    """The job and one row per client, in the order they were given."""
+    info = jobs.get_job(store, who, job_id)  # checks who may see it
+    if info.kind != JOB_KIND:
+        raise NotFound(f"job {job_id} is not a reconcile job")
+    out = []
+    with store.session() as session:
+        for state, payload, result, error in session.execute(
+                select(JobItem.state, JobItem.payload, JobItem.result, JobItem.error)
+                .where(JobItem.job_id == job_id).order_by(JobItem.id)):
+            p = json.loads(payload or "{}")
+            r = json.loads(result) if result else {}
+            outcome = r.get("outcome") or ("error" if state == "failed" else None)
+            out.append(ClientResult(p.get("org", ""), p.get("name", ""), state, outcome, r.get("run_id"),
+                                    r.get("version"), r.get("rows"), r.get("differences"), error))
+    return info, out
+
+
+def latest_job(store: Store, who: Identity) -> JobInfo | None:
+    """The user's newest reconcile job (an agency manager: anyone's)."""
+    with store.session() as session:
+        query = select(Job.id).where(Job.kind == JOB_KIND).order_by(Job.id.desc()).limit(1)
+        if not who.is_manager:
+            query = query.where(Job.created_by == who.login)
+        job_id = session.scalar(query)
+    return jobs.get_job(store, who, job_id) if job_id is not None else None

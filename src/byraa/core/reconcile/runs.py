@@ -1,0 +1,558 @@
+"""Reconciliation runs: results stored, differences explained or corrected, sign-off.
+
+A run (``recon_run``) is one version of the reconciliation of a client and period: it
+stores the checksums of every source it read, the settings in force, and every result
+row (``recon_row``). Each difference is resolved by an explanation (text, who, when) or a
+correction:
+
+- *take a-ordningen's value* (``take_a07``): byraa's employment is updated from the A07
+  (or created when only a-ordningen has it), audited with before and after;
+- *send payroll's value* (``send_payroll``): an a-melding for that employment is built
+  (the JSON model ``{"leveranse": …}``) and queued as a ``recon_correction`` with an
+  idempotency key; ``corrections.submit`` sends the queue through the shared Altinn
+  client (the same key on a retry, so a-ordningen sees it once) and records the feedback.
+
+Sign-off (date, who, status ``ok`` | ``explained`` | ``client_follows_up``) is allowed only
+when every difference is resolved, and ``ok`` only when there is none. A signed run is
+immutable: the core refuses explanations, corrections and a second sign-off; running
+again makes a new version. Everything is audited; every function checks that the user
+may see the client.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from byraa.core.agency import access, audit
+from byraa.core.base import clock, periods
+from byraa.core.reconcile import corrections
+from byraa.core.reconcile.checks import DIFFERENCE_STATUSES, ResultRow, Settings
+from byraa.core.reconcile.checks import employments as employment_check
+from byraa.core.reconcile.checks import inputs as check_inputs
+from byraa.core.reconcile.checks import mapping
+from byraa.core.reconcile.checks.run import compute as compute_rows
+from byraa.core.reconcile.checks.run import validate
+from byraa.core.base.errors import NotFound, UserError
+from byraa.core.agency.identity import Identity
+from byraa.core.store import Store
+from byraa.core.store.models import Client, Employee, Employment, Leave, SubUnit
+from byraa.core.store.models_reconcile import ReconCorrection, ReconEmployment, ReconRow, ReconRun
+
+SIGN_STATUSES = ("ok", "explained", "client_follows_up")
+RESOLUTIONS = ("explained", "take_a07", "send_payroll")
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    id: int
+    org_number: str
+    client_name: str
+    period: str
+    version: int
+    method: str
+    checks: tuple[str, ...]
+    created_at: datetime
+    created_by: str
+    rows: int
+    differences: int
+    unresolved: int
+    signed_at: datetime | None
+    signed_by: str | None
+    sign_date: date | None
+    sign_status: str | None
+    inputs: tuple[dict, ...] = ()
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_at is not None
+
+    @property
+    def can_sign(self) -> bool:
+        return not self.signed and self.unresolved == 0
+
+
+@dataclass(frozen=True)
+class RowView:
+    id: int
+    seq: int
+    check: str
+    national_id: str | None
+    key: str
+    field: str
+    unit: str
+    payroll: Any
+    a07: Any
+    ledger: Any
+    difference: int | None
+    status: str
+    resolution: str | None
+    explanation: str | None
+    resolved_by: str | None
+    resolved_at: datetime | None
+
+    @property
+    def is_difference(self) -> bool:
+        return self.status in DIFFERENCE_STATUSES
+
+    @property
+    def resolved(self) -> bool:
+        return self.resolution is not None
+
+
+def _client(session: Session, who: Identity, org_number: str) -> Client:
+    return access.client_for(session, who, org_number)
+
+
+def _run(session: Session, who: Identity, run_id: int, *, for_update: bool = False) -> tuple[ReconRun, Client]:
+    query = select(ReconRun).where(ReconRun.id == run_id)
+    if for_update and session.bind is not None and session.bind.dialect.name == "postgresql":
+        query = query.with_for_update()
+    run = session.scalars(query).first()
+    if run is None:
+        raise NotFound(f"no reconciliation run {run_id}")
+    client = session.get(Client, run.client_id)
+    assert client is not None and client.id is not None
+    access.require_client(session, who, client.id, f"{client.org_number} {client.name}")
+    if for_update and run.signed_at is not None:
+        raise UserError(f"run {run_id} ({client.org_number} {run.period} version {run.version}) is signed off "
+                        "and cannot change; run the reconciliation again for a new version")
+    return run, client
+
+
+def _summary(session: Session, run: ReconRun, client: Client) -> RunSummary:
+    assert run.id is not None
+    counts = session.execute(
+        select(func.count(ReconRow.id),
+               func.count(ReconRow.id).filter(ReconRow.status.in_(DIFFERENCE_STATUSES)),
+               func.count(ReconRow.id).filter(ReconRow.status.in_(DIFFERENCE_STATUSES), ReconRow.resolution.is_(None)))
+        .where(ReconRow.run_id == run.id)).one()
+    return RunSummary(run.id, client.org_number, client.name, run.period, run.version, run.method,
+                      tuple(run.checks.split(",")), run.created_at, run.created_by, counts[0], counts[1], counts[2],
+                      run.signed_at, run.signed_by, run.sign_date, run.sign_status, tuple(json.loads(run.inputs)))
+
+
+def _settings(session: Session, client_id: int, tolerances: dict[str, int] | None) -> Settings:
+    settings = mapping.load(session, client_id)
+    if tolerances:
+        unknown = [k for k in tolerances if k not in settings.tolerances]
+        if unknown:
+            raise UserError(f"unknown check {', '.join(unknown)} in the tolerances")
+        settings = Settings(settings.accounts, {**settings.tolerances, **tolerances}, settings.holiday_rate)
+    return settings
+
+
+def compute(store: Store, who: Identity, org_number: str, period: str, *, checks: Iterable[str] | None = None,
+            method: str = "standard", tolerances: dict[str, int] | None = None) -> list[ResultRow]:
+    """The result rows without storing a run."""
+    periods.parse_period(period)
+    chosen = validate(checks, method)
+    with store.session() as session:
+        client = _client(session, who, org_number)
+        inputs = check_inputs.load(session, client.id or 0, period, employments="employments" in chosen)
+        return compute_rows(inputs, checks=chosen, method=method, settings=_settings(session, client.id or 0,
+                                                                                       tolerances))
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
+
+
+def run(store: Store, who: Identity, org_number: str, period: str, *, checks: Iterable[str] | None = None,
+        method: str = "standard", tolerances: dict[str, int] | None = None) -> RunSummary:
+    """Reconcile a client and period and store the result as a new version (audited)."""
+    periods.parse_period(period)
+    chosen = validate(checks, method)
+    with store.session() as session:
+        client = _client(session, who, org_number)
+        assert client.id is not None
+        settings = _settings(session, client.id, tolerances)
+        inputs = check_inputs.load(session, client.id, period, employments="employments" in chosen)
+        result = compute_rows(inputs, checks=chosen, method=method, settings=settings)
+        version = (session.scalar(select(func.max(ReconRun.version)).where(
+            ReconRun.client_id == client.id, ReconRun.period == period)) or 0) + 1
+        row = ReconRun(client_id=client.id, period=period, version=version, method=method, checks=",".join(chosen),
+                       inputs=json.dumps(inputs.sources, sort_keys=True), settings=json.dumps(settings.as_dict()),
+                       created_at=clock.now(), created_by=who.login)
+        session.add(row)
+        session.flush()
+        batch = [{
+            "run_id": row.id, "seq": n, "check": r.check, "national_id": r.national_id, "key": r.key[:300],
+            "field": r.field[:60], "unit": r.unit, "payroll": _json(r.payroll), "a07": _json(r.a07),
+            "ledger": _json(r.ledger), "difference": r.difference, "status": r.status,
+            "payroll_ref": r.payroll_ref, "a07_ref": r.a07_ref,
+        } for n, r in enumerate(result, start=1)]
+        for i in range(0, len(batch), 5000):
+            session.execute(insert(ReconRow), batch[i:i + 5000])
+        summary = _summary(session, row, client)
+        audit.record(session, actor=who.login, action="reconcile.run", entity="recon_run", entity_id=row.id,
+                     client_id=client.id, after={"period": period, "version": version, "method": method,
+                                                 "checks": list(chosen), "rows": summary.rows,
+                                                 "differences": summary.differences, "inputs": inputs.sources})
+        return summary
+
+
+def get_run(store: Store, who: Identity, run_id: int) -> RunSummary:
+    with store.session() as session:
+        r, client = _run(session, who, run_id)
+        return _summary(session, r, client)
+
+
+def list_runs(store: Store, who: Identity, org_number: str, period: str | None = None) -> list[RunSummary]:
+    """The runs of a client (of one period), newest first."""
+    with store.session() as session:
+        client = _client(session, who, org_number)
+        query = select(ReconRun).where(ReconRun.client_id == client.id)
+        if period:
+            query = query.where(ReconRun.period == period)
+        return [_summary(session, r, client)
+                for r in session.scalars(query.order_by(ReconRun.period.desc(), ReconRun.version.desc()))]
+
+
+def latest_run(store: Store, who: Identity, org_number: str, period: str) -> RunSummary | None:
+    found = list_runs(store, who, org_number, period)
+    return found[0] if found else None
+
+
+def _view(r: ReconRow) -> RowView:
+    assert r.id is not None
+    load = lambda v: None if v is None else json.loads(v)  # noqa: E731
+    return RowView(r.id, r.seq, r.check, r.national_id, r.key, r.field, r.unit, load(r.payroll), load(r.a07),
+                   load(r.ledger), r.difference, r.status, r.resolution, r.explanation, r.resolved_by, r.resolved_at)
+
+
+def rows(store: Store, who: Identity, run_id: int, *, check: str | None = None,
+         differences_only: bool = False) -> list[RowView]:
+    """A run's result rows in order."""
+    with store.session() as session:
+        _run(session, who, run_id)
+        query = select(ReconRow).where(ReconRow.run_id == run_id)
+        if check:
+            query = query.where(ReconRow.check == check)
+        if differences_only:
+            query = query.where(ReconRow.status.in_(DIFFERENCE_STATUSES))
+        return [_view(r) for r in session.scalars(query.order_by(ReconRow.seq))]
+
+
+def _row(session: Session, run: ReconRun, row_id: int) -> ReconRow:
+    row = session.get(ReconRow, row_id)
+    if row is None or row.run_id != run.id:
+        raise NotFound(f"run {run.id} has no row {row_id}")
+    if row.status not in DIFFERENCE_STATUSES:
+        raise UserError(f"row {row_id} is not a difference ({row.status}); nothing to explain or correct")
+    return row
+
+
+def _resolve(session: Session, who: Identity, client: Client, row: ReconRow, resolution: str, text: str) -> None:
+    before = {"resolution": row.resolution, "explanation": row.explanation}
+    row.resolution, row.explanation = resolution, text
+    row.resolved_by, row.resolved_at = who.login, clock.now()
+    audit.record(session, actor=who.login, action=f"reconcile.{resolution}", entity="recon_row", entity_id=row.id,
+                 client_id=client.id, before=before, after={"resolution": resolution, "explanation": text,
+                                                            "run_id": row.run_id})
+
+
+def explain(store: Store, who: Identity, run_id: int, row_id: int, text: str) -> RowView:
+    """Explain one difference (text, who, when); refused on a signed run."""
+    text = (text or "").strip()
+    if not text:
+        raise UserError("an explanation needs a text")
+    if len(text) > 2000:
+        raise UserError("an explanation is at most 2000 characters")
+    with store.session() as session:
+        r, client = _run(session, who, run_id, for_update=True)
+        row = _row(session, r, row_id)
+        _resolve(session, who, client, row, "explained", text)
+        session.flush()
+        return _view(row)
+
+
+def sign_off(store: Store, who: Identity, run_id: int, *, status: str, sign_date: date | None = None) -> RunSummary:
+    """Sign a run off; every difference must be resolved, and ``ok`` means there were none."""
+    if status not in SIGN_STATUSES:
+        raise UserError(f"sign-off status {status!r} is not one of {', '.join(SIGN_STATUSES)}")
+    with store.session() as session:
+        r, client = _run(session, who, run_id, for_update=True)
+        summary = _summary(session, r, client)
+        if summary.unresolved:
+            raise UserError(f"run {run_id} has {summary.unresolved} difference(s) without an explanation or "
+                            "correction; explain every difference before signing off")
+        if status == "ok" and summary.differences:
+            raise UserError(f"run {run_id} has {summary.differences} explained difference(s): sign it off as "
+                            "'explained' or 'client_follows_up', not 'ok'")
+        r.signed_at, r.signed_by = clock.now(), who.login
+        r.sign_date, r.sign_status = sign_date or clock.today(), status
+        audit.record(session, actor=who.login, action="reconcile.sign_off", entity="recon_run", entity_id=run_id,
+                     client_id=client.id, after={"status": status, "date": r.sign_date.isoformat(),
+                                                 "period": r.period, "version": r.version})
+        session.flush()
+        return _summary(session, r, client)
+
+
+# --- Corrections (employments) ------------------------------------------------------------
+
+_EMPLOYMENT_FIELDS = ("start_date", "end_date", "occupation_code", "position_pct", "hours_full_week",
+                      "employment_type")
+
+
+def _employment_dict(e: Employment) -> dict:
+    return {"employment_ref": e.employment_ref, "sub_unit_id": e.sub_unit_id, "employment_type": e.employment_type,
+            "start_date": e.start_date, "end_date": e.end_date, "occupation_code": e.occupation_code,
+            "position_pct": e.position_pct, "hours_full_week": e.hours_full_week}
+
+
+def _pair_rows(session: Session, row: ReconRow) -> list[ReconRow]:
+    """Every unresolved difference row of the same employment pair in the run."""
+    query = select(ReconRow).where(ReconRow.run_id == row.run_id, ReconRow.check == "employments",
+                                   ReconRow.status.in_(DIFFERENCE_STATUSES), ReconRow.resolution.is_(None))
+    query = query.where(ReconRow.payroll_ref == row.payroll_ref) if row.payroll_ref is not None else query.where(
+        ReconRow.payroll_ref.is_(None))
+    query = query.where(ReconRow.a07_ref == row.a07_ref) if row.a07_ref is not None else query.where(
+        ReconRow.a07_ref.is_(None))
+    return list(session.scalars(query))
+
+
+def _unit_id(session: Session, client: Client, org: str) -> int:
+    unit = session.scalars(select(SubUnit).where(SubUnit.org_number == org)).first()
+    if unit is None:
+        unit = SubUnit(client_id=client.id or 0, org_number=org, name=f"Virksomhet {org}")
+        session.add(unit)
+        session.flush()
+    elif unit.client_id != client.id:
+        raise UserError(f"the sub-unit {org} belongs to another client")
+    assert unit.id is not None
+    return unit.id
+
+
+def take_a07(store: Store, who: Identity, run_id: int, row_id: int) -> list[RowView]:
+    """Take a-ordningen's value: update (or create) byraa's employment from the A07; audited.
+
+    Applies to every differing field of the employment pair and resolves those rows.
+    """
+    with store.session() as session:
+        r, client = _run(session, who, run_id, for_update=True)
+        row = _row(session, r, row_id)
+        if row.check != "employments":
+            raise UserError("taking a-ordningen's value is possible for employments only")
+        if row.a07_ref is None:
+            raise UserError("a-ordningen has no such employment: explain it, or send payroll's value")
+        theirs = session.get(ReconEmployment, row.a07_ref)
+        assert theirs is not None
+        first, last = periods.first_day(r.period), periods.last_day(r.period)
+        if row.payroll_ref is None:  # only in a-ordningen: create it in byraa
+            person = session.scalars(select(Employee).where(Employee.client_id == client.id,
+                                                            Employee.national_id == theirs.national_id)).first()
+            if person is None:
+                person = Employee(client_id=client.id or 0, national_id=theirs.national_id,
+                                  name=theirs.name or theirs.national_id[:6] + "*****")
+                session.add(person)
+                session.flush()
+            ours = Employment(employee_id=person.id or 0, client_id=client.id or 0,
+                              employment_ref=theirs.employment_ref or (theirs.start_date or first).isoformat(),
+                              start_date=theirs.start_date or first)
+            session.add(ours)
+            before: dict | None = None
+        else:
+            ours = session.get(Employment, row.payroll_ref)
+            assert ours is not None
+            before = _employment_dict(ours)
+        ours.sub_unit_id = _unit_id(session, client, theirs.sub_unit)
+        ours.employment_type = theirs.employment_type
+        ours.start_date = theirs.start_date or ours.start_date
+        ours.end_date = theirs.end_date
+        ours.occupation_code = theirs.occupation_code
+        ours.position_pct = theirs.position_pct or 0.0
+        ours.hours_full_week = theirs.hours_full_week or 0.0
+        session.flush()
+        leaves_before = None
+        their_leaves = json.loads(theirs.leaves) if theirs.leaves else []
+        current = list(session.scalars(select(Leave).where(Leave.employment_id == ours.id)))
+        in_month = [lv for lv in current if lv.start_date <= last and (lv.end_date is None or lv.end_date >= first)]
+        if in_month or their_leaves:
+            leaves_before = [{"start": lv.start_date, "end": lv.end_date, "pct": lv.leave_pct,
+                              "description": lv.description} for lv in in_month]
+            for lv in in_month:
+                session.delete(lv)
+            for x in their_leaves:
+                session.add(Leave(employment_id=ours.id or 0, start_date=date.fromisoformat(x["start"]),
+                                  end_date=date.fromisoformat(x["end"]) if x.get("end") else None,
+                                  leave_pct=x.get("pct") if x.get("pct") is not None else 100.0,
+                                  description=(x.get("description") or "permisjon")[:80]))
+        session.flush()
+        audit.record(session, actor=who.login, action="employment.take_a07", entity="employment", entity_id=ours.id,
+                     client_id=client.id, before={"employment": before, "leaves": leaves_before},
+                     after={"employment": _employment_dict(ours), "leaves": their_leaves, "run_id": run_id})
+        resolved = _pair_rows(session, row)
+        for pair_row in resolved:
+            _resolve(session, who, client, pair_row, "take_a07", "byraa's employment updated from a-ordningen (A07)")
+        session.flush()
+        return [_view(x) for x in resolved]
+
+
+def _num(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def correction_message(client: Client, period: str, employment: Employment, employee: Employee,
+                       unit_org: str, leaves: list[Leave], message_id: str) -> dict:
+    """The a-melding (JSON model) reporting one employment as byraa holds it."""
+    first, last = periods.first_day(period), periods.last_day(period)
+    return {"leveranse": {
+        "leveringstidspunkt": clock.now().isoformat(timespec="seconds"),
+        "kalendermaaned": period,
+        "kildesystem": "byraa",
+        "meldingsId": message_id,
+        "opplysningspliktig": {"norskIdentifikator": client.org_number},
+        "oppgave": {"virksomhet": [{
+            "norskIdentifikator": unit_org,
+            "inntektsmottaker": [{
+                "norskIdentifikator": employee.national_id,
+                "identifiserendeInformasjon": {"navn": employee.name},
+                "arbeidsforhold": [{k: v for k, v in {
+                    "arbeidsforholdId": employment.employment_ref,
+                    "typeArbeidsforhold": employment.employment_type,
+                    "startdato": employment.start_date.isoformat(),
+                    "sluttdato": employment.end_date.isoformat() if employment.end_date else None,
+                    "antallTimerPerUkeSomEnFullStillingTilsvarer": _num(employment.hours_full_week) or None,
+                    "yrke": employment.occupation_code,
+                    "stillingsprosent": _num(employment.position_pct),
+                    "permisjon": [{k2: v2 for k2, v2 in {
+                        "startdato": lv.start_date.isoformat(),
+                        "sluttdato": lv.end_date.isoformat() if lv.end_date else None,
+                        "permisjonsprosent": _num(lv.leave_pct), "permisjonId": str(lv.id),
+                        "beskrivelse": lv.description}.items() if v2 is not None}
+                        for lv in leaves if lv.start_date <= last and (lv.end_date is None or lv.end_date >= first)],
+                }.items() if v not in (None, [])}],
+            }],
+        }]},
+    }}
+
+
+def send_payroll(store: Store, who: Identity, run_id: int, row_id: int) -> corrections.CorrectionView:
+    """Send payroll's value: queue an a-melding correction for the employment (idempotency key).
+
+    The correction is ``pending`` until ``corrections.submit`` sends it through the shared
+    Altinn client; the pair's difference rows are resolved as ``send_payroll``.
+    """
+    with store.session() as session:
+        r, client = _run(session, who, run_id, for_update=True)
+        row = _row(session, r, row_id)
+        if row.check != "employments":
+            raise UserError("sending payroll's value is possible for employments only")
+        if row.payroll_ref is None:
+            raise UserError("byraa has no such employment to send: take a-ordningen's value or explain it")
+        ours = session.get(Employment, row.payroll_ref)
+        assert ours is not None
+        person = session.get(Employee, ours.employee_id)
+        unit = session.get(SubUnit, ours.sub_unit_id) if ours.sub_unit_id else None
+        if person is None or unit is None:
+            raise UserError("the employment has no sub-unit in byraa: set it before sending")
+        leaves = list(session.scalars(select(Leave).where(Leave.employment_id == ours.id)))
+        key = str(uuid.uuid4())
+        message = correction_message(client, r.period, ours, person, unit.org_number, leaves,
+                                     f"byraa{key.replace('-', '')[:24]}")
+        correction = ReconCorrection(run_id=run_id, row_id=row_id, client_id=client.id or 0, period=r.period,
+                                     employment_id=ours.id, payload=json.dumps(message, ensure_ascii=False),
+                                     idempotency_key=key, created_at=clock.now(), created_by=who.login)
+        session.add(correction)
+        session.flush()
+        audit.record(session, actor=who.login, action="employment.send_payroll", entity="recon_correction",
+                     entity_id=correction.id, client_id=client.id,
+                     after={"run_id": run_id, "employment_id": ours.id, "idempotency_key": key, "period": r.period})
+        for pair_row in _pair_rows(session, row):
+            _resolve(session, who, client, pair_row, "send_payroll",
+                     f"payroll's value queued to a-ordningen (correction {correction.id})")
+        return corrections.view(correction)
+
+
+def employment_fields() -> tuple[str, ...]:
+    return employment_check.FIELDS
+
+
+# --- Read-only views for the screens --------------------------------------------------------
+
+
+def latest_runs(store: Store, who: Identity, period: str) -> dict[str, RunSummary]:
+    """The newest run of ``period`` per client the user may see, by org number."""
+    periods.parse_period(period)
+    with store.session() as session:
+        allowed = access.accessible_client_ids(session, who)
+        newest = (select(ReconRun.client_id, func.max(ReconRun.version).label("version"))
+                  .where(ReconRun.period == period).group_by(ReconRun.client_id).subquery())
+        query = select(ReconRun, Client).join(
+            newest, (newest.c.client_id == ReconRun.client_id) & (newest.c.version == ReconRun.version)).join(
+            Client, Client.id == ReconRun.client_id).where(ReconRun.period == period)
+        out = {}
+        for run_row, client in session.execute(query).all():
+            if allowed is not None and client.id not in allowed:
+                continue
+            out[client.org_number] = _summary(session, run_row, client)
+        return out
+
+
+@dataclass(frozen=True)
+class PairField:
+    field: str
+    payroll: Any
+    a07: Any
+
+    @property
+    def differs(self) -> bool:
+        return self.payroll != self.a07
+
+
+@dataclass(frozen=True)
+class EmploymentPair:
+    """Both sides of an employment row, every field (as they stand now), for a side-by-side diff."""
+
+    name: str | None
+    national_id: str | None
+    fields: tuple[PairField, ...]
+
+
+def employment_pair(store: Store, who: Identity, run_id: int, row_id: int) -> EmploymentPair | None:
+    """The payroll and a-ordningen employment behind an ``employments`` row (None for other checks)."""
+    with store.session() as session:
+        r, client = _run(session, who, run_id)
+        row = session.get(ReconRow, row_id)
+        if row is None or row.run_id != r.id:
+            raise NotFound(f"run {run_id} has no row {row_id}")
+        if row.check != "employments":
+            return None
+        first, last = periods.first_day(r.period), periods.last_day(r.period)
+        ours: dict[str, Any] = {}
+        theirs: dict[str, Any] = {}
+        name = None
+        if row.payroll_ref is not None and (e := session.get(Employment, row.payroll_ref)) is not None:
+            person = session.get(Employee, e.employee_id)
+            unit = session.get(SubUnit, e.sub_unit_id) if e.sub_unit_id else None
+            leaves = [(lv.start_date, lv.end_date, lv.leave_pct, lv.description)
+                      for lv in session.scalars(select(Leave).where(Leave.employment_id == e.id))]
+            name = person.name if person else None
+            ours = {"sub_unit": unit.org_number if unit else None, "employment_ref": e.employment_ref,
+                    "employment_type": e.employment_type, "start_date": e.start_date, "end_date": e.end_date,
+                    "occupation_code": e.occupation_code, "position_pct": e.position_pct,
+                    "hours_full_week": e.hours_full_week,
+                    "leave": employment_check.leave_text(leaves, first, last) or None}
+        if row.a07_ref is not None and (a := session.get(ReconEmployment, row.a07_ref)) is not None:
+            raw = json.loads(a.leaves) if a.leaves else []
+            leaves = [(date.fromisoformat(x["start"]), date.fromisoformat(x["end"]) if x.get("end") else None,
+                       x.get("pct"), x.get("description")) for x in raw]
+            name = name or a.name
+            theirs = {"sub_unit": a.sub_unit, "employment_ref": a.employment_ref,
+                      "employment_type": a.employment_type, "start_date": a.start_date, "end_date": a.end_date,
+                      "occupation_code": a.occupation_code, "position_pct": a.position_pct,
+                      "hours_full_week": a.hours_full_week,
+                      "leave": employment_check.leave_text(leaves, first, last) or None}
+        order = ("sub_unit", "employment_ref", "employment_type", "start_date", "end_date", "occupation_code",
+                 "position_pct", "hours_full_week", "leave")
+        return EmploymentPair(name, row.national_id, tuple(PairField(f, ours.get(f), theirs.get(f)) for f in order))

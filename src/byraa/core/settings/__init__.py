@@ -1,0 +1,1 @@
+"""Settings, file locations and one process's working context."""

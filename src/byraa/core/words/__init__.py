@@ -1,0 +1,1 @@
+"""Words: gettext, the code-to-word tables and Norwegian number and date formats."""

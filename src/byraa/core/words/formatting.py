@@ -1,0 +1,66 @@
+"""Numbers and dates the Norwegian way on screen (ISO in JSON and CSV)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from byraa.core.words import i18n
+
+MONTHS_NB = ("januar", "februar", "mars", "april", "mai", "juni", "juli",
+             "august", "september", "oktober", "november", "desember")
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July",
+             "August", "September", "October", "November", "December")
+
+
+def group_thousands(whole: int) -> str:
+    return f"{whole:,}".replace(",", " ")
+
+
+def nok(ore: int, *, decimals: bool = True) -> str:
+    """Øre as kroner: ``123456789`` -> ``1 234 567,89`` (or ``1 234 568`` without decimals)."""
+    sign = "-" if ore < 0 else ""
+    ore = abs(ore)
+    if not decimals:
+        return sign + group_thousands((ore + 50) // 100)
+    return f"{sign}{group_thousands(ore // 100)},{ore % 100:02d}"
+
+
+def nok_short(ore: int) -> str:
+    """Large amounts compactly for figure cards: ``12,3 mill.``."""
+    kroner = ore / 100
+    if abs(kroner) >= 1_000_000:
+        return f"{kroner / 1_000_000:.1f}".replace(".", ",") + " mill."
+    return nok(ore, decimals=False)
+
+
+def count(value: int) -> str:
+    return group_thousands(value)
+
+
+def percent(value: float | None, decimals: int = 1) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.{decimals}f}".replace(".", ",") + " %"
+
+
+def day(value: date | datetime | None) -> str:
+    """``31.12.2026``."""
+    if value is None:
+        return ""
+    return value.strftime("%d.%m.%Y")
+
+
+def timestamp(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.astimezone().strftime("%d.%m.%Y %H:%M")
+
+
+def month_name(period: str) -> str:
+    """``2026-11`` -> ``november 2026`` (``November 2026`` in English)."""
+    names = MONTHS_NB if i18n.language() == "nb" else MONTHS_EN
+    return f"{names[int(period[5:7]) - 1]} {period[:4]}"
+
+
+def pay_day(value: int) -> str:
+    return i18n._("last") if value >= 31 else f"{value}."

@@ -1,0 +1,195 @@
+"""Putting the demo agency together and writing it to the store in bulk.
+
+Everything is planned in memory first, as plain dicts with ids assigned here (the store
+is empty, so ids 1..n are free), then written table by table with Core ``executemany``
+inserts in one transaction: the 1,000-client agency is ~200,000 rows, and row-by-row ORM
+objects would take minutes. On PostgreSQL the id sequences are then moved past the ids
+used, so the app's own inserts afterwards do not collide.
+
+Each stage draws from its own ``random.Random`` seeded by (seed, stage name): the demo is
+the same for the same (seed, clients, today), and a change to one stage does not shift
+the random numbers of the others.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import insert, select, text
+from sqlalchemy.orm import Session
+
+from byraa.core.agency import audit
+from byraa.core.base import periods
+from byraa.core.clients.activity import refresh_active_employees
+from byraa.demo import names
+from byraa.demo.clients import ClientPlan, client_rows, plan_clients
+from byraa.demo.numbers import OrgNumbers
+from byraa.demo.payroll import plan_runs
+from byraa.demo.people import PayItem, plan_people
+from byraa.demo.reconciliation import plan_reconciliation
+from byraa.demo.reporting import plan_activity, plan_ameldinger, plan_feedback
+from byraa.demo.staff import plan_access, plan_groups, plan_staff, staff_rows
+from byraa.demo.taxcards import plan_tax_cards
+from byraa.core.base.errors import UserError
+from byraa.core.store import Store
+from byraa.core.store.models import (
+    Agency,
+    AmeldingSubmission,
+    ArchiveFile,
+    Client,
+    ClientAccess,
+    ClientActivity,
+    ClientGroup,
+    Employee,
+    Employment,
+    GroupMembership,
+    Leave,
+    PayrollRun,
+    StaffUser,
+    SubUnit,
+)
+from byraa.core.store.models_altinn import TaxCard
+from byraa.core.store.models_jobs import Job, JobItem, TaxCardFetchResult
+from byraa.core.store.models_reconcile import ReconRow, ReconRun
+
+_BATCH = 5_000
+"""Rows per executemany: big enough to be fast, small enough to keep driver buffers modest."""
+
+# Insert order: parents before children (SQLite checks foreign keys per statement).
+_TABLES = (
+    Agency, StaffUser, Client, SubUnit, ClientAccess, ClientGroup, GroupMembership,
+    Employee, Employment, Leave, PayrollRun, AmeldingSubmission, ClientActivity, ArchiveFile, ReconRun, ReconRow,
+    TaxCard, Job, JobItem, TaxCardFetchResult,
+)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    clients: int
+    employees: int
+    employments: int
+    payroll_runs: int
+    staff: list[tuple[str, str, str]]
+    """(login, name, role) for every staff user, managers first."""
+    groups: list[str]
+    seconds: float
+
+
+def _stage(seed: int, name: str) -> random.Random:
+    return random.Random(f"byraa-demo/{seed}/{name}")
+
+
+def _domain(agency_name: str) -> str:
+    return agency_name.split()[0].lower().translate(names.ASCII_FOLD) + ".no"
+
+
+def build_demo(store: Store, *, clients: int = 60, seed: int = 1, manager_login: str, today: date) -> DemoSummary:
+    """Fill an empty, migrated store with a synthetic agency of ``clients`` clients.
+
+    ``manager_login`` becomes an agency manager (so whoever runs the demo can see it all);
+    ``today`` anchors every date: twelve months of payroll end with its month.
+    """
+    if clients < 1:
+        raise UserError("the demo needs at least one client")
+    if not manager_login:
+        raise UserError("the demo needs a login for its agency manager")
+    started = time.perf_counter()
+    with store.session() as session:
+        if session.scalars(select(Agency.id)).first() is not None:
+            raise UserError(f"{store.display_url} already holds an agency; the demo fills an empty database only")
+
+    ids: dict[str, int] = {table.__tablename__: 0 for table in _TABLES}
+    orgs = OrgNumbers(_stage(seed, "org-numbers"))
+    agency_name = _stage(seed, "agency").choice(names.AGENCY_NAMES)
+    agency = {"id": 1, "name": agency_name, "org_number": orgs.next(),
+              "created_at": datetime(today.year - 18, 3, 1, 9, 0, tzinfo=UTC)}
+    ids["agency"] = 1
+
+    plans = plan_clients(_stage(seed, "clients"), clients, today, orgs, ids)
+    people_rng = _stage(seed, "people")
+    employees: list[dict] = []
+    employments: list[dict] = []
+    leaves: list[dict] = []
+    items: list[list[PayItem]] = []
+    for plan in plans:
+        people = plan_people(people_rng, plan, today, ids)
+        employees += people.employees
+        employments += people.employments
+        leaves += people.leaves
+        items.append(people.items)
+    runs, months = plan_runs(_stage(seed, "payroll"), plans, items, today, ids)
+    del items
+    ameldinger = plan_ameldinger(_stage(seed, "a-meldinger"), plans, months, today, ids)
+    activity = plan_activity(_stage(seed, "activity"), plans, months, today, ids)
+
+    staff, demo_user, leaver = plan_staff(_stage(seed, "staff"), manager_login, today, _domain(agency_name), ids)
+    access, no_responsible = plan_access(_stage(seed, "access"), plans, staff, demo_user, leaver, today, ids)
+    follow_up = _needs_follow_up(plans, ameldinger, no_responsible, today)
+    groups, members = plan_groups(_stage(seed, "groups"), plans, follow_up, today, ids)
+    client_list, sub_units = client_rows(plans)
+    # Who does a client's work: its responsible clerk while employed, else the manager.
+    logins = {user.id: user.login for user in staff if user.active}
+    responsible = {a["client_id"]: logins[a["user_id"]] for a in access
+                   if a["role"] == "responsible" and a["user_id"] in logins}
+    feedback = plan_feedback(_stage(seed, "feedback"), plans, ameldinger, runs, responsible, ids)
+    recon_runs, recon_rows = plan_reconciliation(_stage(seed, "reconciliation"), plans, runs, manager_login,
+                                                 responsible, today, ids)
+    cards = plan_tax_cards(_stage(seed, "tax-cards"), plans, employees, employments, manager_login, responsible,
+                           today, ids)
+
+    rows = {
+        Agency: [agency], StaffUser: staff_rows(staff), Client: client_list, SubUnit: sub_units,
+        ClientAccess: access, ClientGroup: groups, GroupMembership: members, Employee: employees,
+        Employment: employments, Leave: leaves, PayrollRun: runs, AmeldingSubmission: ameldinger,
+        ClientActivity: activity, ArchiveFile: feedback, ReconRun: recon_runs, ReconRow: recon_rows,
+        TaxCard: cards.cards, Job: cards.jobs, JobItem: cards.items, TaxCardFetchResult: cards.results,
+    }
+    with store.session() as session:
+        for table in _TABLES:
+            _bulk_insert(session, table, rows[table])
+        if store.dialect == "postgresql":
+            _advance_sequences(session, ids)
+        refresh_active_employees(session, sorted({m.period for m in months}))
+        audit.record(
+            session, actor=manager_login, action="demo.build", entity="agency", entity_id=agency["id"],
+            after={"clients": clients, "seed": seed, "today": today.isoformat(), "employees": len(employees),
+                   "employments": len(employments), "payroll_runs": len(runs), "agency": agency_name},
+        )
+    return DemoSummary(
+        clients=clients, employees=len(employees), employments=len(employments), payroll_runs=len(runs),
+        staff=[(s.login, s.name, s.role) for s in staff], groups=[g["name"] for g in groups],
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _needs_follow_up(plans: list[ClientPlan], ameldinger: list[dict], no_responsible: set[int],
+                     today: date) -> set[int]:
+    """Clients a manager watches: no responsible, last month's a-melding rejected, or much
+    hand work (low automation)."""
+    last_period = periods.shift(periods.period_of(today), -1)
+    latest: dict[int, str] = {}
+    for row in ameldinger:  # in submission order per client, so the last one wins
+        if row["period"] == last_period:
+            latest[row["client_id"]] = row["status"]
+    rejected = {client_id for client_id, status in latest.items() if status == "rejected"}
+    low = {p.id for p in plans if p.automation < 0.6 and p.status != "ended"}
+    return no_responsible | rejected | low
+
+
+def _bulk_insert(session: Session, model: type, rows: list[dict]) -> None:
+    table = model.__table__  # type: ignore[attr-defined]
+    for start in range(0, len(rows), _BATCH):
+        session.execute(insert(table), rows[start: start + _BATCH])
+
+
+def _advance_sequences(session: Session, ids: dict[str, int]) -> None:
+    """Explicit ids leave PostgreSQL's serial sequences at 1: move each past its max id."""
+    for table, last_id in ids.items():
+        if last_id:
+            session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), :last)"), {"last": last_id})
+
+
+__all__ = ["DemoSummary", "build_demo"]

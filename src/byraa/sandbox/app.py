@@ -1,0 +1,660 @@
+"""The sandbox: an ASGI app (starlette) speaking the contracts of ``altinn-contracts.md``.
+
+Served on loopback by ``byraa sandbox`` (uvicorn) or mounted in-process through
+``httpx.ASGITransport``. It implements:
+
+- Maskinporten ``POST /token``: verifies the RS256 signature against the registered
+  public key of the ``kid``, ``iss`` = the key's client, ``aud`` = the issuer, lifetime
+  at most 120 s, ``iat`` within ±10 s, ``jti`` not reused, no unknown claims, granted
+  scopes, and the system user's ``authorization_details``. Errors are Maskinporten's
+  ``{error, error_description}``.
+- Altinn token exchange ``GET /authentication/api/v1/exchange/maskinporten``.
+- Tax cards: ``POST /api/forskudd/bestillSkattekort/`` and ``GET
+  /api/forskudd/skattekortTilArbeidsgiver/svar/{ref}`` (204 until ready).
+- A07, a-melding submission and feedback, and an address lookup, on the paths of
+  ``AltinnSettings`` (where the contracts page marks them unverified, these paths are
+  byraa's own choice).
+- Faults, per run (``Faults``) and through ``/_sandbox/faults``; counters on
+  ``/_sandbox/stats`` (orders per idempotency key, so tests can prove no duplicates).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import random
+import secrets
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from byraa.core.base import clock as byraa_clock
+from byraa.core.base import ids
+from byraa.core.altinn.settings import SANDBOX_ISSUER, AltinnSettings, settings_for
+from byraa.sandbox import data
+from byraa.core.taxcards.parse import AnswerBuilder, EmployerResult
+
+FAULTS = ("429", "500", "503", "drop", "timeout", "malformed", "truncate")
+ALLOWED_CLAIMS = {"aud", "iss", "iat", "exp", "nbf", "jti", "scope", "resource", "consumer_org",
+                  "authorization_details", "client_amr"}
+
+
+class ConnectionDropped(Exception):
+    """Raised by the app to drop the connection mid-response.
+
+    Over a socket, uvicorn closes the connection; through ``httpx.ASGITransport`` the
+    exception reaches the client as the transport error it is made to look like.
+    """
+
+
+def _dropped() -> Exception:
+    import httpx
+
+    class _Dropped(httpx.RemoteProtocolError, ConnectionDropped):
+        pass
+
+    return _Dropped("sandbox dropped the connection")
+
+
+@dataclass
+class Faults:
+    """What goes wrong, on purpose. Rates are 0–1 per request; ``script`` runs first."""
+
+    latency_ms: int = 0
+    fail_rate: float = 0.0
+    """500 or 503."""
+    rate_limit_rate: float = 0.0
+    """429 with Retry-After."""
+    malformed_rate: float = 0.0
+    truncate_rate: float = 0.0
+    drop_rate: float = 0.0
+    timeout_rate: float = 0.0
+    retry_after: int = 1
+    script: list[str] = field(default_factory=list)
+    """Faults for the next requests, in order (``"ok"`` for none); consumed as used."""
+    include_token: bool = False
+    """Whether ``/token`` gets faults too (off: auth stays reliable unless asked)."""
+    seed: int = 0
+
+
+@dataclass
+class RegisteredKey:
+    client_id: str
+    key_id: str
+    public_pem: bytes
+    scopes: frozenset[str] | None = None
+    """``None``: any scope."""
+    system_user_orgs: frozenset[str] | None = None
+    """Orgs owning a system user this client may act for; ``None``: any valid org."""
+
+
+@dataclass
+class IssuedToken:
+    client_id: str
+    scopes: frozenset[str]
+    system_user_org: str | None
+    expires_at: float
+
+
+@dataclass
+class TaxCardOrderState:
+    reference: str
+    client_id: str
+    year: int
+    mode: str
+    employers: dict[str, list[str]]
+    created_at: float
+    polls: int = 0
+    since: str | None = None
+
+
+@dataclass
+class SandboxState:
+    """Everything the sandbox knows; tests build one and read it back."""
+
+    issuer: str = SANDBOX_ISSUER
+    settings: AltinnSettings = field(default_factory=lambda: settings_for("sandbox", base_url="http://sandbox"))
+    faults: Faults = field(default_factory=Faults)
+    store: Any = None
+    """A ``byraa.core.store.Store`` to stay consistent with (clients, payroll, addresses)."""
+    ready_after_polls: int = 0
+    """Answer 204 to this many fetches of an order before the answer is ready."""
+    ready_after_seconds: float = 0.0
+    token_lifetime: int = 120
+    clock: Callable[[], float] = time.time
+    keys: dict[str, RegisteredKey] = field(default_factory=dict)
+    used_jti: dict[str, float] = field(default_factory=dict)
+    tokens: dict[str, IssuedToken] = field(default_factory=dict)
+    orders: dict[str, TaxCardOrderState] = field(default_factory=dict)
+    ordered_before: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    """client id -> (org, national id) pairs ever ordered (for HENT_KUN_ENDRING)."""
+    idempotent: dict[tuple[str, str], tuple[str, int, bytes]] = field(default_factory=dict)
+    """(operation, key) -> (request hash, status, body)."""
+    requests_per_key: Counter = field(default_factory=Counter)
+    orders_created: int = 0
+    a07_orders: dict[str, dict[str, Any]] = field(default_factory=dict)
+    submissions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    counts: Counter = field(default_factory=Counter)
+    in_flight: int = 0
+    max_in_flight: int = 0
+    jti_skew_seconds: int = 10
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.faults.seed)
+        self._view = data.StoreView(self.store) if self.store is not None else None
+
+    def register_key(self, client_id: str, key_id: str, public_pem: bytes, *, scopes: set[str] | None = None,
+                     system_user_orgs: set[str] | None = None) -> None:
+        self.keys[key_id] = RegisteredKey(client_id, key_id, public_pem,
+                                          frozenset(scopes) if scopes is not None else None,
+                                          frozenset(system_user_orgs) if system_user_orgs is not None else None)
+
+    def set_faults(self, **changes: Any) -> Faults:
+        for k, v in changes.items():
+            if not hasattr(self.faults, k):
+                raise ValueError(f"unknown fault setting {k!r}")
+            setattr(self.faults, k, list(v) if k == "script" else v)
+        if "seed" in changes:
+            self._rng = random.Random(self.faults.seed)
+        return self.faults
+
+    def next_fault(self, path: str) -> str | None:
+        if path.startswith("/_sandbox"):
+            return None
+        if path == "/token" and not self.faults.include_token:
+            return None
+        f = self.faults
+        if f.script:
+            fault = f.script.pop(0)
+            return None if fault in ("ok", "", None) else fault
+        r = self._rng.random
+        if f.fail_rate and r() < f.fail_rate:
+            return "503" if r() < 0.5 else "500"
+        for name, rate in (("429", f.rate_limit_rate), ("malformed", f.malformed_rate), ("truncate", f.truncate_rate), ("drop", f.drop_rate),
+                           ("timeout", f.timeout_rate)):
+            if rate and r() < rate:
+                return name
+        return None
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            "orders_created": self.orders_created,
+            "orders": len(self.orders),
+            "requests_per_idempotency_key": dict(self.requests_per_key),
+            "a07_orders": len(self.a07_orders),
+            "submissions": len(self.submissions),
+            "tokens_issued": self.counts["tokens"],
+            "requests": dict(self.counts),
+            "max_in_flight": self.max_in_flight,
+        }
+
+
+# --- Responses ----------------------------------------------------------------------------
+
+
+def _json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None):  # noqa: ANN202
+    from starlette.responses import Response
+
+    return Response(json.dumps(payload, ensure_ascii=False).encode(), status_code=status,
+                    media_type="application/json", headers=headers)
+
+
+def _mp_error(error: str, description: str, status: int = 400):  # noqa: ANN202
+    return _json_response({"error": error, "error_description": description}, status)
+
+
+def _ske_error(status: int, code: str, message: str):  # noqa: ANN202
+    return _json_response({"kode": code, "melding": message, "korrelasjonsid": str(uuid.uuid4())}, status)
+
+
+# --- The fault layer (pure ASGI, so it can drop and truncate) ------------------------------
+
+
+class FaultLayer:
+    def __init__(self, app: Any, state: SandboxState) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = self.state
+        path = scope.get("path", "")
+        state.counts[path.split("/")[1] if "/" in path else path] += 1
+        state.in_flight += 1
+        state.max_in_flight = max(state.max_in_flight, state.in_flight)
+        try:
+            fault = state.next_fault(path)
+            if state.faults.latency_ms and not path.startswith("/_sandbox"):
+                await asyncio.sleep(state.faults.latency_ms / 1000)
+            if fault:
+                state.counts[f"fault:{fault}"] += 1
+            if fault in ("429", "500", "503"):
+                status = int(fault)
+                headers = [(b"content-type", b"application/json")]
+                if status in (429, 503):
+                    headers.append((b"retry-after", str(state.faults.retry_after).encode()))
+                body = json.dumps({"kode": f"SANDBOX_{status}", "melding": "fault injected by the sandbox"}).encode()
+                await send({"type": "http.response.start", "status": status, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+            if fault == "timeout":
+                await asyncio.Event().wait()  # until the client gives up (cancelled)
+                return
+            if fault in ("malformed", "truncate", "drop"):
+                await self._mangle(scope, receive, send, fault)
+                return
+            await self.app(scope, receive, send)
+        finally:
+            state.in_flight -= 1
+
+    async def _mangle(self, scope: dict, receive: Callable, send: Callable, fault: str) -> None:
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app(scope, receive, capture)
+        body = b"".join(chunks)
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+        ctype = dict(headers).get(b"content-type", b"")
+        if fault == "malformed":
+            if b"xml" in ctype:
+                body = b'<?xml version="1.0"?><skattekortTilArbeidsgiver xmlns="urn:wrong"><arbeidsgiver>'
+            else:
+                body = b'{"status": "FORESPOERSEL_OK", "arbeidsgiver": [{"arbeidsgiveridentifikator": '
+            headers.append((b"content-length", str(len(body)).encode()))
+            await send({"type": "http.response.start", "status": start.get("status", 200), "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        if fault == "drop":  # the request was handled, but its answer is lost on the way
+            await send({"type": "http.response.start", "status": start.get("status", 200),
+                        "headers": [*headers, (b"content-length", str(len(body) + 10).encode())]})
+            await send({"type": "http.response.body", "body": body[:5], "more_body": True})
+            raise _dropped()
+        # truncate: announce the whole length, send half. Over a socket the client sees
+        # the connection end early; in-process it gets half a document.
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": start.get("status", 200), "headers": headers})
+        await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": False})
+
+
+# --- The app -------------------------------------------------------------------------------
+
+
+def create_app(state: SandboxState | None = None) -> Any:
+    """The sandbox ASGI app (``app.state.sandbox`` is its ``SandboxState``)."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import PlainTextResponse, Response
+    from starlette.routing import Route
+
+    state = state or SandboxState()
+    s = state.settings
+
+    # --- Maskinporten ---
+
+    async def token(request: Request) -> Response:
+        import jwt
+
+        from urllib.parse import parse_qsl
+
+        if "x-www-form-urlencoded" not in request.headers.get("content-type", ""):
+            return _mp_error("invalid_request", "The body must be application/x-www-form-urlencoded")
+        try:
+            form = dict(parse_qsl((await request.body()).decode("utf-8"), keep_blank_values=True))
+        except UnicodeDecodeError:
+            return _mp_error("invalid_request", "The body is not UTF-8")
+        if form.get("grant_type") != "urn:ietf:params:oauth:grant-type:jwt-bearer":
+            return _mp_error("unsupported_grant_type", "Invalid grant_type")
+        assertion = str(form.get("assertion") or "")
+        if not assertion:
+            return _mp_error("invalid_request", "Missing assertion")
+        try:
+            header = jwt.get_unverified_header(assertion)
+        except jwt.PyJWTError:
+            return _mp_error("invalid_grant", "Invalid assertion. Not a JWT")
+        if header.get("alg") not in ("RS256", "RS384", "RS512"):
+            return _mp_error("invalid_grant", "Invalid assertion. Unsupported alg")
+        key = state.keys.get(str(header.get("kid") or ""))
+        if key is None:
+            return _mp_error("invalid_client", "Invalid assertion. Client authentication failed. Unknown kid")
+        try:
+            claims = jwt.decode(assertion, key.public_pem, algorithms=[header["alg"]],
+                                options={"verify_aud": False, "verify_exp": False, "verify_iat": False,
+                                         "verify_nbf": False, "verify_iss": False})
+        except jwt.InvalidSignatureError:
+            return _mp_error("invalid_grant", "Invalid assertion. Client authentication failed. Invalid signature")
+        except jwt.PyJWTError:
+            return _mp_error("invalid_grant", "Invalid assertion. Could not be decoded")
+        unknown = sorted(set(claims) - ALLOWED_CLAIMS)
+        if unknown:
+            return _mp_error("invalid_grant", f"Invalid assertion. Unknown claims: {', '.join(unknown)}")
+        if claims.get("iss") != key.client_id:
+            return _mp_error("invalid_client", "Invalid assertion. Client authentication failed. iss is not the "
+                             "client of this kid")
+        if claims.get("aud") != state.issuer:
+            return _mp_error("invalid_grant", f"Invalid assertion. Invalid audience: expected {state.issuer}")
+        iat, exp = claims.get("iat"), claims.get("exp")
+        if not isinstance(iat, int | float) or not isinstance(exp, int | float):
+            return _mp_error("invalid_grant", "Invalid assertion. iat and exp are required")
+        if exp - iat > 120:
+            return _mp_error("invalid_grant", "Invalid assertion. JWT lifetime exceeds 120 seconds (exp - iat)")
+        now = state.clock()
+        if abs(iat - now) > state.jti_skew_seconds:
+            return _mp_error("invalid_grant", "Invalid assertion. iat is not within the allowed clock skew "
+                             f"(±{state.jti_skew_seconds} s): check the clock")
+        if exp <= now:
+            return _mp_error("invalid_grant", "Invalid assertion. The assertion has expired: check the clock")
+        jti = claims.get("jti")
+        if jti:
+            for old, until in list(state.used_jti.items()):
+                if until < now - 300:
+                    del state.used_jti[old]
+            if jti in state.used_jti:
+                return _mp_error("invalid_grant", "Invalid assertion. jti has already been used (replay)")
+            state.used_jti[jti] = exp
+        scopes = frozenset(str(claims.get("scope") or "").split())
+        if not scopes:
+            return _mp_error("invalid_scope", "No scope requested")
+        if key.scopes is not None and not scopes <= key.scopes:
+            missing = " ".join(sorted(scopes - key.scopes))
+            return _mp_error("invalid_scope", f"Client is not granted the scope(s): {missing}")
+        system_user = None
+        details = claims.get("authorization_details")
+        if details is not None:
+            ok = isinstance(details, list) and len(details) == 1 and isinstance(details[0], dict)
+            entry = details[0] if ok else {}
+            org = entry.get("systemuser_org") if isinstance(entry, dict) else None
+            ident = str(org.get("ID", "")) if isinstance(org, dict) else ""
+            if (not ok or entry.get("type") != "urn:altinn:systemuser" or not isinstance(org, dict)
+                    or org.get("authority") != "iso6523-actorid-upis" or not ident.startswith("0192:")
+                    or ids.org_number_error(ident[5:])):
+                return _mp_error("invalid_authorization_details",
+                                 "authorization_details must be one urn:altinn:systemuser with systemuser_org "
+                                 "iso6523-actorid-upis 0192:<orgnr>")
+            system_user = ident[5:]
+            if key.system_user_orgs is not None and system_user not in key.system_user_orgs:
+                return _mp_error("invalid_authorization_details",
+                                 f"No system user found for systemuser_org 0192:{system_user} and this client")
+        if system_user is None and any(sc.startswith("skatteetaten:") for sc in scopes):
+            return _mp_error("invalid_authorization_details",
+                             "The scope requires a system user: authorization_details with systemuser_org is missing")
+        access_token = secrets.token_urlsafe(32)
+        state.tokens[access_token] = IssuedToken(key.client_id, scopes, system_user, now + state.token_lifetime)
+        state.counts["tokens"] += 1
+        return _json_response({"access_token": access_token, "token_type": "Bearer",
+                               "expires_in": state.token_lifetime, "scope": " ".join(sorted(scopes))})
+
+    def _bearer(request: Request, scope: str | None) -> IssuedToken | Response:
+        auth = request.headers.get("authorization", "")
+        tok = state.tokens.get(auth[7:]) if auth.startswith("Bearer ") else None
+        if tok is None or tok.expires_at <= state.clock():
+            return _ske_error(401, "AUTH_001", "Missing, unknown or expired token")
+        if scope and scope not in tok.scopes:
+            return _ske_error(403, "AUTH_002", f"The token lacks the scope {scope}")
+        if scope and scope.startswith("skatteetaten:") and not tok.system_user_org:
+            return _ske_error(403, "AMLD_1063", "Tokenet mangler informasjon om systembruker i authorization_details")
+        return tok
+
+    async def exchange(request: Request) -> Response:
+        import jwt
+
+        tok = _bearer(request, None)
+        if not isinstance(tok, IssuedToken):
+            return tok
+        claims = {"iss": "sandbox-altinn", "sub": tok.client_id, "scope": " ".join(sorted(tok.scopes)),
+                  "exp": int(min(tok.expires_at, state.clock() + 1800)), "jti": str(uuid.uuid4())}
+        token_text = jwt.encode(claims, "byraa-sandbox-altinn-signing-key-32b", algorithm="HS256")
+        state.tokens[token_text] = IssuedToken(tok.client_id, tok.scopes, tok.system_user_org, claims["exp"])
+        return PlainTextResponse(token_text)
+
+    # --- Idempotency ---
+
+    def _replay(op: str, key: str | None, body: bytes) -> Response | None:
+        if not key:
+            return None
+        state.requests_per_key[key] += 1
+        seen = state.idempotent.get((op, key))
+        if seen is None:
+            return None
+        digest, status, payload = seen
+        if digest != hashlib.sha256(body).hexdigest():
+            return _ske_error(409, "GLD_019", "The idempotency key was used for another request")
+        return Response(payload, status_code=status, media_type="application/json")
+
+    def _remember(op: str, key: str | None, body: bytes, response: Response) -> Response:
+        if key:
+            state.idempotent[(op, key)] = (hashlib.sha256(body).hexdigest(), response.status_code, response.body)
+        return response
+
+    # --- Tax cards ---
+
+    async def order_taxcards(request: Request) -> Response:
+        tok = _bearer(request, s.scope_taxcards)
+        if not isinstance(tok, IssuedToken):
+            return tok
+        raw = await request.body()
+        key = request.query_params.get(s.taxcard_idempotency_param or "idempotensid")
+        if replay := _replay("taxcard-order", key, raw):
+            return replay
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            return _ske_error(400, "FOR_002", "Kunne ikke lese forespørselen")
+        if not isinstance(body, dict):
+            return _ske_error(400, "FOR_002", "Kunne ikke lese forespørselen")
+        year = str(body.get("inntektsaar", ""))
+        mode = body.get("bestillingstype")
+        if not (len(year) == 4 and year.isdigit()):
+            return _ske_error(400, "FOR_003", "inntektsaar mangler eller er ugyldig")
+        if mode not in ("HENT_ALLE_OPPGITTE", "HENT_KUN_ENDRING"):
+            return _ske_error(400, "FOR_003", "bestillingstype er ugyldig")
+        employers: dict[str, list[str]] = {}
+        if mode == "HENT_ALLE_OPPGITTE":
+            try:
+                for a in body["forespoerselOmSkattekortTilArbeidsgiver"]["arbeidsgiver"]:
+                    org = str(a["arbeidsgiveridentifikator"]["organisasjonsnummer"])
+                    employers.setdefault(org, []).extend(str(n) for n in a["arbeidstakeridentifikator"])
+            except (KeyError, TypeError):
+                return _ske_error(400, "FOR_001", "forespoerselOmSkattekortTilArbeidsgiver er ugyldig")
+            if not employers:
+                return _ske_error(400, "FOR_001", "Ingen arbeidsgivere i bestillingen")
+        reference = str(uuid.uuid4())
+        state.orders[reference] = TaxCardOrderState(reference, tok.client_id, int(year), mode, employers,
+                                                    state.clock(), since=body.get("endringFraDato"))
+        state.orders_created += 1
+        response = _json_response({"dialogreferanse": str(uuid.uuid4()), "bestillingsreferanse": reference})
+        return _remember("taxcard-order", key, raw, response)
+
+    def _answer(order: TaxCardOrderState) -> AnswerBuilder:
+        today = byraa_clock.today()
+        if data.income_year_problem(order.year, today):
+            return AnswerBuilder(status="UGYLDIG_INNTEKTSAAR")
+        view = state._view
+        seen = state.ordered_before.setdefault(order.client_id, set())
+        if order.mode == "HENT_KUN_ENDRING":
+            if not seen and view is not None:  # restarted since the orders: the store remembers
+                seen.update(view.fetched_before(order.year))
+            if not seen:
+                return AnswerBuilder(status="ENDRINGSFORESPOERSEL_UTEN_TIDLIGERE_BESTILLING")
+            by_org: dict[str, list[str]] = {}
+            for org, nid in sorted(seen):
+                by_org.setdefault(org, []).append(nid)
+            employers = {org: data.changed_persons(nids, order.since or today.isoformat())
+                         for org, nids in by_org.items()}
+            employers = {org: nids for org, nids in employers.items() if nids}
+            if not employers:
+                return AnswerBuilder(status="INGEN_ENDRINGER")
+        else:
+            employers = order.employers
+        results = []
+        for org, nids in employers.items():
+            employer_ok = not ids.org_number_error(org) and (view is None or view.is_client(org))
+            persons = tuple(data.person_result(org, n, order.year, employer_ok=employer_ok) for n in nids)
+            if order.mode == "HENT_ALLE_OPPGITTE" and employer_ok:
+                seen.update((org, n) for n in nids if not ids.national_id_error(n))
+            results.append(EmployerResult(org, persons))
+        return AnswerBuilder(status="FORESPOERSEL_OK", employers=results)
+
+    async def fetch_taxcards(request: Request) -> Response:
+        tok = _bearer(request, s.scope_taxcards)
+        if not isinstance(tok, IssuedToken):
+            return tok
+        order = state.orders.get(request.path_params["reference"])
+        if order is None or order.client_id != tok.client_id:
+            return Response(status_code=204)
+        order.polls += 1
+        if order.polls <= state.ready_after_polls or state.clock() - order.created_at < state.ready_after_seconds:
+            return Response(status_code=204)
+        answer = _answer(order)
+        if "xml" in request.headers.get("accept", "") and "json" not in request.headers.get("accept", ""):
+            return Response(answer.xml(), media_type="application/xml")
+        # Alternate the documented spellings so both parsers get exercised.
+        upper = int(hashlib.sha256(order.reference.encode()).hexdigest(), 16) % 2 == 0
+        return _json_response(answer.json(upper=upper, strings=upper))
+
+    # --- A07 (paths and fields: byraa's own choice, see settings) ---
+
+    async def order_a07(request: Request) -> Response:
+        tok = _bearer(request, s.scope_a07)
+        if not isinstance(tok, IssuedToken):
+            return tok
+        raw = await request.body()
+        key = request.query_params.get("idempotencyKey")
+        if not key:
+            return _ske_error(400, "AMLD_005", "idempotencyKey mangler")
+        if replay := _replay("a07-order", key, raw):
+            return replay
+        try:
+            body = json.loads(raw)
+            first = str(body["fraOgMedKalendermaaned"])
+            last = str(body.get("tilOgMedKalendermaaned") or first)
+        except (ValueError, KeyError, TypeError):
+            return _ske_error(400, "AMLD_1030", "Forespørselen må være JSON med fraOgMedKalendermaaned")
+        org = request.path_params["orgnr"]
+        if str(body.get("opplysningspliktig", org)) != org:
+            return _ske_error(400, "AMLD_1051", "Opplysningspliktig i sti og innhold er ulike")
+        reference = str(uuid.uuid4())
+        state.a07_orders[reference] = {"org": org, "first": first, "last": last, "client": tok.client_id,
+                                       "polls": 0, "persons": bool(body.get("inkluderInntektsmottakere"))}
+        return _remember("a07-order", key, raw, _json_response({"bestillingsreferanse": reference}, 201))
+
+    async def fetch_a07(request: Request) -> Response:
+        tok = _bearer(request, s.scope_a07)
+        if not isinstance(tok, IssuedToken):
+            return tok
+        order = state.a07_orders.get(request.path_params["reference"])
+        if order is None or order["org"] != request.path_params["orgnr"]:
+            return _ske_error(404, "AMLD_404", "Ukjent bestilling")
+        order["polls"] += 1
+        if order["polls"] <= state.ready_after_polls:
+            return Response(status_code=204)
+        return _json_response(data.a07_report(order["org"], order["first"], order["last"], state._view,
+                                              persons=order["persons"]))
+
+    # --- A-melding ---
+
+    async def submit_amelding(request: Request) -> Response:
+        tok = _bearer(request, s.scope_amelding)
+        if not isinstance(tok, IssuedToken):
+            return tok
+        raw = await request.body()
+        key = request.query_params.get("idempotencyKey")
+        if not key:
+            return _ske_error(400, "AMLD_005", "idempotencyKey mangler")
+        if replay := _replay("amelding", key, raw):
+            return replay
+        try:
+            leveranse = json.loads(raw)["leveranse"]
+        except (ValueError, KeyError, TypeError):
+            return _ske_error(400, "AMLD_1047", "Innholdet må være JSON med leveranse")
+        period, org = request.path_params["period"], request.path_params["orgnr"]
+        if not isinstance(leveranse, dict):
+            return _ske_error(400, "AMLD_1047", "Innholdet må være JSON med leveranse")
+        if str(leveranse.get("kalendermaaned")) != period:
+            return _ske_error(400, "AMLD_1052", "Kalendermåned i sti og innhold er ulike")
+        body_org = (leveranse.get("opplysningspliktig") or {}).get("norskIdentifikator")
+        if str(body_org) != org:
+            return _ske_error(400, "AMLD_1051", "Opplysningspliktig i sti og innhold er ulike")
+        forsendelse = str(uuid.uuid4())
+        state.submissions[forsendelse] = {"org": org, "period": period, "message_id": leveranse.get("meldingsId"),
+                                          "client": tok.client_id, "leveranse": leveranse}
+        response = _json_response({"forsendelseId": forsendelse, "meldingsId": leveranse.get("meldingsId"),
+                                   "dialogId": str(uuid.uuid4())}, 201)
+        return _remember("amelding", key, raw, response)
+
+    async def amelding_feedback(request: Request) -> Response:
+        tok = _bearer(request, s.scope_amelding)
+        if not isinstance(tok, IssuedToken):
+            return tok
+        fid = request.path_params["forsendelse_id"]
+        sub = state.submissions.get(fid)
+        if sub is None:
+            return _ske_error(404, "AMLD_404", "Ukjent forsendelse")
+        return _json_response(data.feedback(fid, sub["org"], sub["period"], sub["leveranse"]))
+
+    # --- Population register ---
+
+    async def address(request: Request) -> Response:
+        tok = _bearer(request, s.scope_register)
+        if not isinstance(tok, IssuedToken):
+            return tok
+        found = data.address(request.path_params["national_id"], state._view)
+        if found is None:
+            return _ske_error(404, "FREG_404", "Fant ikke personen")
+        return _json_response(found)
+
+    # --- Control ---
+
+    async def faults(request: Request) -> Response:
+        if request.method == "POST":
+            try:
+                changes = json.loads(await request.body() or b"{}")
+                state.set_faults(**changes)
+            except (ValueError, TypeError) as exc:
+                return _json_response({"error": str(exc)}, 400)
+        return _json_response(asdict(state.faults))
+
+    async def stats(request: Request) -> Response:
+        return _json_response(state.stats())
+
+    async def register(request: Request) -> Response:
+        try:
+            body = json.loads(await request.body())
+            state.register_key(str(body["client_id"]), str(body["key_id"]), str(body["public_key_pem"]).encode(),
+                               scopes=set(body["scopes"]) if body.get("scopes") is not None else None,
+                               system_user_orgs=set(body["system_user_orgs"])
+                               if body.get("system_user_orgs") is not None else None)
+        except (ValueError, KeyError, TypeError) as exc:
+            return _json_response({"error": f"bad registration ({type(exc).__name__})"}, 400)
+        return _json_response({"registered": body["key_id"]}, 201)
+
+    routes = [
+        Route("/token", token, methods=["POST"]),
+        Route("/authentication/api/v1/exchange/maskinporten", exchange, methods=["GET"]),
+        Route(s.path_taxcard_order, order_taxcards, methods=["POST"]),
+        Route(s.path_taxcard_fetch, fetch_taxcards, methods=["GET"]),
+        Route(s.path_a07_order, order_a07, methods=["POST"]),
+        Route(s.path_a07_fetch, fetch_a07, methods=["GET"]),
+        Route(s.path_amelding_submit, submit_amelding, methods=["POST"]),
+        Route(s.path_amelding_feedback, amelding_feedback, methods=["GET"]),
+        Route(s.path_register_address, address, methods=["GET"]),
+        Route("/_sandbox/faults", faults, methods=["GET", "POST"]),
+        Route("/_sandbox/stats", stats, methods=["GET"]),
+        Route("/_sandbox/clients", register, methods=["POST"]),
+    ]
+    app = Starlette(routes=routes)
+    app.state.sandbox = state
+    wrapped = FaultLayer(app, state)
+    wrapped.state = state  # type: ignore[attr-defined]
+    return wrapped

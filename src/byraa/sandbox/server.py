@@ -1,0 +1,76 @@
+"""Serving the sandbox over a real loopback socket (uvicorn), in the foreground or a thread."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from byraa.sandbox.app import SandboxState, create_app
+
+LOOPBACK = "127.0.0.1"
+
+
+@dataclass
+class RunningSandbox:
+    url: str
+    port: int
+    state: SandboxState
+    server: Any
+    thread: threading.Thread
+
+
+def _config(app: Any, port: int, log_level: str) -> Any:
+    import uvicorn
+
+    return uvicorn.Config(app, host=LOOPBACK, port=port, log_level=log_level, lifespan="off",
+                          timeout_graceful_shutdown=2, access_log=False)
+
+
+def serve(state: SandboxState, *, port: int = 8787, log_level: str = "info") -> None:
+    """Serve in the foreground until interrupted (``byraa sandbox``). Loopback only."""
+    import uvicorn
+
+    uvicorn.Server(_config(create_app(state), port, log_level)).run()
+
+
+@contextmanager
+def running(state: SandboxState | None = None, *, port: int = 0, log_level: str = "warning") -> Iterator[RunningSandbox]:
+    """The sandbox on a free loopback port in a background thread; stopped on exit."""
+    import uvicorn
+
+    state = state or SandboxState()
+    server = uvicorn.Server(_config(create_app(state), port, log_level))
+    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]  (not the main thread)
+    started = threading.Event()
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            server.run()
+        except BaseException as exc:  # noqa: BLE001  (reported to the caller below)
+            failed.append(exc)
+        finally:
+            started.set()
+
+    original_startup = server.startup
+
+    async def startup(sockets: Any = None) -> None:
+        await original_startup(sockets=sockets)
+        started.set()
+
+    server.startup = startup  # type: ignore[method-assign]
+    thread = threading.Thread(target=run, name="byraa-sandbox", daemon=True)
+    thread.start()
+    if not started.wait(timeout=30) or failed or not server.started:
+        server.should_exit = True
+        thread.join(timeout=5)
+        raise RuntimeError(f"the sandbox did not start: {failed[0] if failed else 'timeout'}")
+    actual = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield RunningSandbox(f"http://{LOOPBACK}:{actual}", actual, state, server, thread)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -1,0 +1,1 @@
+"""The Textual UI: the app, its navigation and command palette, screens and widgets."""

@@ -1,0 +1,392 @@
+"""One client: employees, payroll runs and a-meldinger (needs access to the client).
+
+National ids are shown masked; ``i`` reveals the id of the employee under the cursor
+(audited by the core) for that row only, until another row is revealed or ``i`` again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Header, Label, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
+
+from byraa.tui.widgets.key_footer import KeyFooter
+from byraa.tui.commands import PaletteCommand
+from byraa.core.clients import registry as core_clients
+from byraa.core.words import formatting as fmt
+from byraa.core.base import ids
+from byraa.core.clients.registry import ClientDetail, EmployeeRow, EmploymentRow
+from byraa.core.base.errors import AccessDenied
+from byraa.core.words.i18n import _
+from byraa.tui.screens.words import amelding_status, client_status, employment_type, run_kind, run_status
+from byraa.tui.widgets.bindings import LocalizedBindings, N_
+from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
+
+TABS = ("employees", "runs", "submissions")
+
+
+def _pct(value: float) -> str:
+    return f"{value:g}".replace(".", ",") + " %"
+
+
+def _main_employment(employee: EmployeeRow) -> EmploymentRow | None:
+    """The employment a one-line summary shows: the latest started active one, else the latest."""
+    if not employee.employments:
+        return None
+    ongoing = [e for e in employee.employments if e.end_date is None]
+    return (ongoing or list(employee.employments))[-1]
+
+
+def employment_line(e: EmploymentRow) -> str:
+    parts = [
+        e.sub_unit or "–",
+        employment_type(e.employment_type),
+        f"{fmt.day(e.start_date)}–{fmt.day(e.end_date)}",
+        _("occupation {code}").format(code=e.occupation_code) if e.occupation_code else "",
+        _pct(e.position_pct),
+        _("{hours} h/week").format(hours=f"{e.hours_full_week:g}".replace(".", ",")),
+    ]
+    if e.leaves:
+        parts.append(_("leave: {leaves}").format(leaves="; ".join(e.leaves)))
+    return " · ".join(p for p in parts if p)
+
+
+class ClientDetailScreen(Screen, LocalizedBindings):
+    """Pushed from the client list or the dashboard; escape goes back."""
+
+    CSS_PATH = "client_detail.tcss"
+    HELP_TITLE = N_("Client")
+    AUTO_FOCUS = "#employees-table"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("i", "reveal", N_("Show national id"), id="client.reveal_national_id"),
+        Binding("v", "reconcile", N_("Reconciliation"), id="client.reconcile"),
+        Binding("1", "tab('employees')", N_("Employees"), show=False, id="client.tab_employees"),
+        Binding("2", "tab('runs')", N_("Payroll runs"), show=False, id="client.tab_runs"),
+        Binding("3", "tab('submissions')", N_("A-meldinger"), show=False, id="client.tab_submissions"),
+        Binding("escape", "app.back", N_("Back"), id="client.back"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        detail: ClientDetail
+
+    @dataclass
+    class Refused(Message):
+        reason: str
+
+    @dataclass
+    class ReconcileState(Message):
+        """The newest reconciliation run of the client (any month), for the header."""
+
+        text: str
+
+    @dataclass
+    class Revealed(Message):
+        employee_id: int
+        national_id: str
+
+    def __init__(self, client_id: int) -> None:
+        super().__init__()
+        self.client_id = client_id
+        self.detail: ClientDetail | None = None
+        self.refused: str | None = None
+        self.revealed: int | None = None
+        """The employee whose national id is shown unmasked, if any."""
+        self._employees: dict[str, EmployeeRow] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="client-head"):
+            yield Label("…", id="client-name", markup=False)
+            yield Label("", id="client-facts", markup=False)
+            yield Label("", id="client-reconcile", markup=False)
+        yield Static("", id="no-access", markup=False)
+        with TabbedContent(id="detail-tabs"):
+            with TabPane(_("1 Employees"), id="employees"):
+                yield self._table(self._employee_columns(), "employees-table", _("No employees."), fixed=2)
+                yield Static("", id="employment-panel", markup=False)
+            with TabPane(_("2 Payroll runs"), id="runs"):
+                yield self._table(self._run_columns(), "runs-table", _("No payroll runs."))
+            with TabPane(_("3 A-meldinger"), id="submissions"):
+                yield self._table(self._submission_columns(), "submissions-table", _("No a-meldinger."))
+        yield KeyFooter()
+
+    @staticmethod
+    def _table(columns: list[Column], table_id: str, empty: str, fixed: int = 1) -> MarkableTable:
+        """A read-only table: nothing to mark or open, and the footer keeps room for the screen's keys."""
+        return MarkableTable(columns, markable=False, openable=False, show_sort_keys=False, fixed_columns=fixed,
+                             id=table_id, empty_text=empty)
+
+    @staticmethod
+    def _employee_columns() -> list[Column]:
+        return [
+            Column("national_id", _("National id"), min_width=11, max_width=11),
+            Column("name", _("Name"), max_width=24),
+            Column("status", _("Status"), max_width=8),
+            Column("sub_unit", _("Sub-unit"), max_width=22),
+            Column("type", _("Type"), max_width=12),
+            Column("start", _("Start"), max_width=10),
+            Column("end", _("End"), max_width=10),
+            Column("occupation", _("Occupation"), max_width=10),
+            Column("position", _("Position"), justify="right", max_width=9),
+            Column("leave", _("Leave"), max_width=24),
+            Column("address", _("Address"), max_width=36),
+        ]
+
+    @staticmethod
+    def _run_columns() -> list[Column]:
+        return [
+            Column("period", _("Period"), max_width=7),
+            Column("pay_date", _("Pay date"), max_width=10),
+            Column("kind", _("Kind"), max_width=10),
+            Column("status", _("Status"), max_width=9),
+            Column("payslips", _("Payslips"), justify="right", max_width=10),
+            Column("gross", _("Gross"), justify="right", max_width=16),
+            Column("withholding", _("Withholding"), justify="right", max_width=16),
+            Column("aga", _("Employer's contr."), justify="right", max_width=16),
+        ]
+
+    @staticmethod
+    def _submission_columns() -> list[Column]:
+        return [
+            Column("period", _("Period"), max_width=7),
+            Column("status", _("Status"), max_width=10),
+            Column("submitted", _("Submitted"), max_width=16),
+            Column("rejecting", _("Rejection"), justify="right", max_width=10),
+            Column("immediate", _("Immediate"), justify="right", max_width=12),
+            Column("guideline", _("Guideline"), justify="right", max_width=13),
+            Column("message_id", _("Message id"), max_width=40),
+        ]
+
+    def on_mount(self) -> None:
+        self.sub_title = _("Client")
+        self.query_one("#detail-tabs").loading = True
+        self.load()
+
+    # --- Loading ---------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="client-detail", description="client detail")
+    def load(self) -> None:
+        try:
+            detail = core_clients.client_detail(self.app.workspace.store, self.app.who, self.client_id)
+        except AccessDenied as exc:
+            self.post_message(self.Refused(str(exc)))
+            return
+        self.post_message(self.Loaded(detail))
+
+    def on_client_detail_screen_refused(self, message: Refused) -> None:
+        self.refused = message.reason
+        self.add_class("-refused")
+        self.query_one("#detail-tabs").loading = False
+        self.query_one("#client-name", Label).update(_("No access"))
+        self.query_one("#client-facts", Label).update("")
+        self.query_one("#no-access", Static).update(
+            _("You have no access to this client's payroll data.\n{reason}\n\n"
+              "An agency manager can grant access. Esc goes back.").format(reason=message.reason))
+        self.sub_title = _("No access")
+        self.refresh_bindings()
+
+    def on_client_detail_screen_loaded(self, message: Loaded) -> None:
+        detail = self.detail = message.detail
+        client = detail.client
+        self.query_one("#detail-tabs").loading = False
+        self.query_one("#client-name", Label).update(f"{ids.format_org_number(client.org_number)}  {client.name}")
+        facts = [
+            client_status(client.status),
+            _("pay day {day}").format(day=fmt.pay_day(client.pay_day)),
+            _("responsible: {names}").format(names=", ".join(client.responsible_names) or _("none")),
+        ]
+        if client.groups:
+            facts.append(_("groups: {names}").format(names=", ".join(client.groups)))
+        self.query_one("#client-facts", Label).update(" · ".join(facts))
+        self.sub_title = f"{_('Client')} · {client.name}"
+        self._employees = {str(e.id): e for e in detail.employees}
+        self.query_one("#employees-table", MarkableTable).set_rows(self._employee_row(e) for e in detail.employees)
+        self.query_one("#runs-table", MarkableTable).set_rows(
+            Row(
+                key=f"{r.period}-{i}",
+                cells=(r.period, fmt.day(r.pay_date), run_kind(r.kind), run_status(r.status),
+                       fmt.count(r.payslip_count), fmt.nok(r.gross), fmt.nok(r.withholding),
+                       fmt.nok(r.employer_contribution)),
+                sort_keys=(r.period, r.pay_date, r.kind, r.status, r.payslip_count, r.gross, r.withholding,
+                           r.employer_contribution),
+            )
+            for i, r in enumerate(detail.runs)
+        )
+        self.query_one("#submissions-table", MarkableTable).set_rows(
+            Row(
+                key=f"{s.message_id}-{i}",
+                cells=(s.period, self._status_cell(s.status), fmt.timestamp(s.submitted_at),
+                       fmt.count(s.deviations_rejection), fmt.count(s.deviations_immediate),
+                       fmt.count(s.deviations_guideline), s.message_id),
+                sort_keys=(s.period, s.status, str(s.submitted_at), s.deviations_rejection,
+                           s.deviations_immediate, s.deviations_guideline, s.message_id),
+            )
+            for i, s in enumerate(detail.submissions)
+        )
+        tabs = self.query_one(TabbedContent)
+        tabs.get_tab("employees").label = _("1 Employees ({count})").format(count=len(detail.employees))
+        tabs.get_tab("runs").label = _("2 Payroll runs ({count})").format(count=len(detail.runs))
+        tabs.get_tab("submissions").label = _("3 A-meldinger ({count})").format(count=len(detail.submissions))
+        self.query_one("#employees-table", MarkableTable).focus()
+        self._show_employments()
+        self.refresh_bindings()
+        self._load_reconcile_state(client.org_number)
+
+    # --- Reconciliation state in the header ------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="client-reconcile", description="reconcile state")
+    def _load_reconcile_state(self, org_number: str) -> None:
+        from byraa.core.reconcile import runs as core_reconcile
+        from byraa.tui.screens.reconcile.run import run_facts
+        from byraa.tui.screens.reconcile.words import month
+
+        runs = core_reconcile.list_runs(self.app.workspace.store, self.app.who, org_number)
+        if not runs:
+            text = _("Reconciliation: not run yet (v opens it)")
+        else:
+            text = _("Reconciliation {month}: {facts}").format(month=month(runs[0].period), facts=run_facts(runs[0]))
+        self.post_message(self.ReconcileState(text))
+
+    def on_client_detail_screen_reconcile_state(self, message: ReconcileState) -> None:
+        self.query_one("#client-reconcile", Label).update(message.text)
+
+    def on_screen_resume(self) -> None:
+        if self.detail is not None:
+            self._load_reconcile_state(self.detail.client.org_number)
+
+    def action_reconcile(self) -> None:
+        if self.detail is None:
+            return
+        from byraa.tui.screens.reconcile.overview import default_period
+        from byraa.tui.screens.reconcile.run import ReconcileRunScreen
+
+        self.app.push_screen(ReconcileRunScreen(self.detail.client.org_number, default_period()))
+
+    @staticmethod
+    def _status_cell(status: str) -> Cell:
+        tone = {"rejected": "error", "pending": "warning"}.get(status)
+        return Toned(amelding_status(status), tone) if tone else amelding_status(status)
+
+    def _employee_row(self, e: EmployeeRow, national_id: str | None = None) -> Row:
+        main = _main_employment(e)
+        more = len(e.employments) - 1
+        unit = (main.sub_unit or "–") if main else ""
+        if more > 0:
+            unit = f"{unit} (+{more})"
+        leaves = "; ".join(main.leaves) if main else ""
+        return Row(
+            key=str(e.id),
+            cells=(
+                national_id or e.national_id,
+                e.name,
+                _("active") if e.active else _("left"),
+                unit,
+                employment_type(main.employment_type) if main else "",
+                fmt.day(main.start_date) if main else "",
+                fmt.day(main.end_date) if main else "",
+                (main.occupation_code or "") if main else "",
+                _pct(main.position_pct) if main else "",
+                leaves,
+                e.address,
+            ),
+            sort_keys=(
+                e.national_id, e.name.casefold(), not e.active, unit.casefold(),
+                main.employment_type if main else "", main.start_date.isoformat() if main else "",
+                (main.end_date.isoformat() if main and main.end_date else "9999"),
+                (main.occupation_code or "") if main else "", main.position_pct if main else 0.0,
+                leaves, e.address.casefold(),
+            ),
+            muted=not e.active,
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.query_one("#detail-tabs").loading = False
+            self.notify(str(event.worker.error), title=_("Could not read the client"), severity="error", timeout=10)
+
+    # --- Employments of the highlighted employee -----------------------------------------
+
+    @on(MarkableTable.RowHighlighted, "#employees-table")
+    def _employee_highlighted(self, event: MarkableTable.RowHighlighted) -> None:
+        self._show_employments()
+
+    def _show_employments(self) -> None:
+        panel = self.query_one("#employment-panel", Static)
+        key = self.query_one("#employees-table", MarkableTable).cursor_key
+        employee = self._employees.get(key or "")
+        if employee is None:
+            panel.update("")
+            return
+        lines = [_("{name}: {count} employment(s)").format(name=employee.name, count=len(employee.employments))]
+        lines += [f"  {employment_line(e)}" for e in employee.employments]
+        panel.update("\n".join(lines))
+
+    # --- Actions ---------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reveal":
+            if self.detail is None:
+                return False
+            return self.query_one(TabbedContent).active == "employees" or None
+        if action == "tab":
+            return self.detail is not None
+        if action == "reconcile":
+            return True if self.detail is not None else None
+        return True
+
+    def action_tab(self, tab: str) -> None:
+        tabs = self.query_one(TabbedContent)
+        tabs.active = tab
+        self.set_focus(self.query_one(f"#{tab}-table", MarkableTable))
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        self.refresh_bindings()
+
+    def action_reveal(self) -> None:
+        table = self.query_one("#employees-table", MarkableTable)
+        key = table.cursor_key
+        if key is None or key not in self._employees:
+            return
+        if self.revealed is not None:
+            previous = self._employees.get(str(self.revealed))
+            self.revealed = None
+            if previous is not None:
+                table.update_row(self._employee_row(previous))
+            if previous is not None and str(previous.id) == key:
+                return  # ``i`` on the revealed row hides it again
+        self._reveal(int(key))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reveal", description="reveal national id")
+    def _reveal(self, employee_id: int) -> None:
+        national_id = core_clients.reveal_national_id(self.app.workspace.store, self.app.who, employee_id)
+        self.post_message(self.Revealed(employee_id, national_id))
+
+    def on_client_detail_screen_revealed(self, message: Revealed) -> None:
+        employee = self._employees.get(str(message.employee_id))
+        if employee is None:
+            return
+        self.revealed = message.employee_id
+        self.query_one("#employees-table", MarkableTable).update_row(
+            self._employee_row(employee, national_id=message.national_id))
+
+    def palette_commands(self) -> Iterator[PaletteCommand]:
+        if self.detail is None:
+            return
+        yield PaletteCommand(_("Client: Employees"), "", lambda: self.action_tab("employees"))
+        yield PaletteCommand(_("Client: Payroll runs"), "", lambda: self.action_tab("runs"))
+        yield PaletteCommand(_("Client: A-meldinger"), "", lambda: self.action_tab("submissions"))
+        yield PaletteCommand(_("Client: Show national id"), _("Of the employee under the cursor (logged)"),
+                             self.action_reveal)
+        yield PaletteCommand(_("Client: Reconciliation"), _("Checks, differences and sign-off for a month"),
+                             self.action_reconcile)

@@ -1,0 +1,182 @@
+"""The dashboard (SPEC 4.1): eight key figures for a month, their trend, what needs attention."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Header, Label, OptionList
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
+
+from byraa.tui.widgets.key_footer import KeyFooter
+from byraa.tui.commands import PaletteCommand
+from byraa.core.clients import dashboard as core_dashboard
+from byraa.core.words import formatting as fmt
+from byraa.core.words import labels
+from byraa.core.base import periods
+from byraa.core.clients.dashboard import Dashboard
+from byraa.core.words.i18n import _
+from byraa.tui.widgets.bindings import LocalizedBindings, N_
+from byraa.tui.widgets.figure_card import FigureCard
+
+SEVERITY = {"error": ("✗", "$text-error"), "warning": ("!", "$text-warning"), "info": ("·", "$foreground-muted")}
+
+
+class DashboardScreen(Screen, LocalizedBindings):
+    """Figures for the chosen month against the month before, for all clients or mine."""
+
+    CSS_PATH = "dashboard.tcss"
+    HELP_TITLE = N_("Dashboard")
+    AUTO_FOCUS = "#attention-list"
+    HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (64, "-normal"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar = [(0, "-short"), (34, "-tall")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left_square_bracket", "month(-1)", N_("Previous month"), id="dashboard.previous_month",
+                group=Binding.Group(N_("Month"), compact=True)),
+        Binding("right_square_bracket", "month(1)", N_("Next month"), id="dashboard.next_month",
+                group=Binding.Group(N_("Month"), compact=True)),
+        Binding("m", "toggle_scope", N_("All / mine"), id="dashboard.scope"),
+        Binding("r", "reload", N_("Refresh"), id="dashboard.refresh", show=False),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        """The worker built the dashboard."""
+
+        board: Dashboard
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.period = core_dashboard.default_period()
+        self.scope = "all" if self.app.who.is_manager else "mine"
+        self.board: Dashboard | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Grid(id="figures"):
+            for key, _unit in core_dashboard.FIGURES:
+                yield FigureCard(key, labels.figure(key), id=f"figure-{key}")
+        with Vertical(id="attention"):
+            yield Label(_("Needs attention"), id="attention-title")
+            yield OptionList(id="attention-list")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self._update_subtitle()
+        self.load()
+
+    def on_resize(self) -> None:
+        # With room to spare, each card also says what its change is measured against.
+        tall = self.size.height >= 34
+        for card in self.query(FigureCard):
+            card.show_previous = tall
+
+    # --- Loading ---------------------------------------------------------------------
+
+    def load(self) -> None:
+        self._update_subtitle()
+        self._build(self.period, self.scope)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard", description="dashboard")
+    def _build(self, period: str, scope: str) -> None:
+        board = None
+        prefetched, self.app.prefetched = self.app.prefetched, None
+        if prefetched is not None:
+            board = prefetched.result()  # the app's first build, started before the screen
+            if (board.period, board.scope) != (period, scope):
+                board = None
+        if board is None:
+            board = core_dashboard.build(self.app.workspace.store, self.app.who, period, scope)
+        self.post_message(self.Loaded(board))
+
+    def on_dashboard_screen_loaded(self, message: Loaded) -> None:
+        board = message.board
+        if (board.period, board.scope) != (self.period, self.scope):
+            return  # an older request finished after a newer one started
+        self.board = board
+        previous_month = fmt.month_name(periods.shift(board.period, -1))
+        for figure in board.figures:
+            self.query_one(f"#figure-{figure.key}", FigureCard).update(figure, previous_month)
+        self._show_attention(board)
+        self._update_subtitle()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.notify(str(event.worker.error), title=_("Could not build the dashboard"), severity="error",
+                        timeout=10)
+
+    def _show_attention(self, board: Dashboard) -> None:
+        options = self.query_one("#attention-list", OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        if not board.attention:
+            options.add_option(Option(Content(_("Nothing needs attention this month.")), disabled=True))
+            return
+        for index, item in enumerate(board.attention):
+            glyph, style = SEVERITY.get(item.severity, SEVERITY["info"])
+            prompt = Content.assemble((f"{glyph} ", style), labels.attention(item))
+            option_id = f"client-{item.client_id}-{index}" if item.client_id is not None else f"item-{index}"
+            options.add_option(Option(prompt, id=option_id))
+        if highlighted is not None and highlighted < options.option_count:
+            options.highlighted = highlighted
+
+    @on(OptionList.OptionSelected, "#attention-list")
+    def _open_attention(self, event: OptionList.OptionSelected) -> None:
+        option_id = event.option.id or ""
+        if option_id.startswith("client-"):
+            self.app.open_client(int(option_id.split("-")[1]))
+
+    def _update_subtitle(self) -> None:
+        scope = _("all clients") if self.scope == "all" else _("my clients")
+        self.sub_title = " · ".join((_("Dashboard"), fmt.month_name(self.period), scope))
+
+    # --- Actions ---------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_scope":
+            return self.app.who.is_manager  # a clerk always sees "mine"
+        if action == "month" and parameters == (1,):
+            return None if self.period >= core_dashboard.default_period() else True
+        return True
+
+    def action_month(self, step: int) -> None:
+        target = periods.shift(self.period, step)
+        if target > core_dashboard.default_period():
+            self.app.bell()
+            return
+        self.period = target
+        self.refresh_bindings()
+        self.load()
+
+    def action_toggle_scope(self) -> None:
+        if not self.app.who.is_manager:
+            return
+        self.scope = "mine" if self.scope == "all" else "all"
+        self.load()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def palette_commands(self) -> Iterator[PaletteCommand]:
+        yield PaletteCommand(_("Dashboard: Previous month"), fmt.month_name(periods.shift(self.period, -1)),
+                             lambda: self.action_month(-1))
+        if self.period < core_dashboard.default_period():
+            yield PaletteCommand(_("Dashboard: Next month"), fmt.month_name(periods.shift(self.period, 1)),
+                                 lambda: self.action_month(1))
+        if self.app.who.is_manager:
+            if self.scope == "all":
+                yield PaletteCommand(_("Dashboard: Only my clients"), _("Figures for the clients you hold a grant on"),
+                                     self.action_toggle_scope)
+            else:
+                yield PaletteCommand(_("Dashboard: All clients"), _("Figures for every client of the agency"),
+                                     self.action_toggle_scope)
+        yield PaletteCommand(_("Dashboard: Refresh"), _("Read the figures again"), self.action_reload)

@@ -1,0 +1,437 @@
+"""One client's reconciliation of one month: each check with ✓/✗, sums and differences.
+
+Opens the newest run of the month (or runs the checks when there is none). ``r`` runs
+again (a new version), ``m`` switches the matching method (and runs again), ``[``/``]``
+change the month, ``enter`` drills into a check, ``o`` signs off (dimmed until every
+difference is explained), ``H`` fetches the month's A07 from a-ordningen and runs again,
+``p`` sends the client's queued a-melding corrections (and fetches their feedback), ``x``
+exports the A07. A signed run is read-only: the keys that would change it are dimmed and
+the header says who signed it when. The fetch and the sending run in a thread worker;
+leaving the screen cancels a fetch that is still waiting for a-ordningen.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Header, Label
+from textual.worker import Worker, WorkerState
+
+from byraa.tui.widgets.key_footer import KeyFooter
+from byraa.tui.commands import PaletteCommand
+from byraa.core.reconcile import a07 as core_a07
+from byraa.core.reconcile import a07_fetch
+from byraa.core.reconcile import corrections as core_corrections
+from byraa.core.words import formatting as fmt
+from byraa.core.base import ids, periods
+from byraa.core.reconcile import runs as core_reconcile
+from byraa.core.reconcile.checks import CHECKS, DIFFERENCE_STATUSES
+from byraa.core.base.errors import UserError
+from byraa.core.words.i18n import _
+from byraa.core.reconcile.runs import RowView, RunSummary
+from byraa.tui.screens.reconcile.words import (
+    DIFF_MARK,
+    EQUAL_MARK,
+    check_name,
+    correction_outcome,
+    method_name,
+    month,
+    sign_status,
+)
+from byraa.tui.widgets.bindings import LocalizedBindings, N_
+from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
+
+
+@dataclass(frozen=True)
+class CheckLine:
+    """One check of a run, summed up."""
+
+    check: str
+    rows: int
+    differences: int
+    unresolved: int
+    payroll: int
+    a07: int
+    ledger: int
+
+
+def check_lines(summary: RunSummary, rows: list[RowView]) -> list[CheckLine]:
+    """Per check of the run: counts, and the sums of its compared amounts (øre)."""
+    out = []
+    for check in (c for c in CHECKS if c in summary.checks):
+        mine = [r for r in rows if r.check == check]
+        amounts = [r for r in mine if r.unit == "nok" and r.status != "info"]
+        out.append(CheckLine(
+            check, len(mine), sum(1 for r in mine if r.status in DIFFERENCE_STATUSES),
+            sum(1 for r in mine if r.status in DIFFERENCE_STATUSES and r.resolution is None),
+            sum(r.payroll for r in amounts if isinstance(r.payroll, int)),
+            sum(r.a07 for r in amounts if isinstance(r.a07, int)),
+            sum(r.ledger for r in amounts if isinstance(r.ledger, int)),
+        ))
+    return out
+
+
+def run_facts(summary: RunSummary) -> str:
+    """``version 2 · standard · run 22.11.2026 12:00 by tester · signed …``."""
+    parts = [_("version {n}").format(n=summary.version), method_name(summary.method),
+             _("run {when} by {who}").format(when=fmt.timestamp(summary.created_at), who=summary.created_by)]
+    if summary.signed:
+        parts.append(_("🔒 signed {day} by {who}: {status}").format(
+            day=fmt.day(summary.sign_date), who=summary.signed_by, status=sign_status(summary.sign_status)))
+    elif summary.unresolved:
+        parts.append(_("{n} of {total} differences to explain").format(n=summary.unresolved,
+                                                                      total=summary.differences))
+    elif summary.differences:
+        parts.append(_("every difference explained: ready to sign"))
+    else:
+        parts.append(_("no differences: ready to sign"))
+    return " · ".join(parts)
+
+
+class ReconcileRunScreen(Screen, LocalizedBindings):
+    """Pushed from the reconciliation list, a client's detail, the clients list or a job."""
+
+    CSS_PATH = "run.tcss"
+    HELP_TITLE = N_("Reconciliation")
+    AUTO_FOCUS = "#checks-table"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "run", N_("Run again"), id="reconcile_run.run"),
+        Binding("m", "method", N_("Matching method"), id="reconcile_run.method", show=False),
+        Binding("o", "sign_off", N_("Sign off"), id="reconcile_run.sign_off"),
+        Binding("H", "fetch_a07", N_("Fetch A07"), id="reconcile_run.fetch_a07"),
+        Binding("x", "export", N_("Export A07"), id="reconcile_run.export", show=False),
+        Binding("p", "send_corrections", N_("Send corrections"), id="reconcile_run.send_corrections", show=False),
+        Binding("left_square_bracket", "month(-1)", N_("Previous month"), id="reconcile_run.previous_month",
+                key_display="[", show=False),
+        Binding("right_square_bracket", "month(1)", N_("Next month"), id="reconcile_run.next_month",
+                key_display="]", show=False),
+        Binding("escape", "app.back", N_("Back"), id="reconcile_run.back", show=False),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        summary: RunSummary
+        rows: list[RowView]
+
+    @dataclass
+    class Failed(Message):
+        reason: str
+
+    @dataclass
+    class Exported(Message):
+        path: Path
+
+    def __init__(self, org_number: str, period: str, *, run_id: int | None = None, method: str = "standard") -> None:
+        super().__init__()
+        self.org_number = org_number
+        self.period = period
+        self.run_id = run_id
+        self.method = method
+        self.summary: RunSummary | None = None
+        self.rows: list[RowView] = []
+        self.lines: dict[str, CheckLine] = {}
+        self.busy = False
+        self.cancel = threading.Event()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="run-head"):
+            yield Label(ids.format_org_number(self.org_number), id="run-client", markup=False)
+            yield Label("…", id="run-facts", markup=False)
+        yield MarkableTable(self._columns(), markable=False, show_sort_keys=False, fixed_columns=2,
+                            id="checks-table", empty_text=_("No checks yet."))
+        yield Label("", id="run-hint", markup=False)
+        yield KeyFooter()
+
+    @staticmethod
+    def _columns() -> list[Column]:
+        return [
+            Column("mark", " ", min_width=1, max_width=1, sortable=False),
+            Column("check", _("Check"), max_width=24),
+            Column("differences", _("Diff."), justify="right", max_width=6),
+            Column("unresolved", _("Open"), justify="right", max_width=5),
+            Column("payroll", _("Payroll"), justify="right", max_width=14),
+            Column("a07", _("A-ordningen"), justify="right", max_width=14),
+            Column("ledger", _("Ledger"), justify="right", max_width=14),
+            Column("rows", _("Rows"), justify="right", max_width=5),
+        ]
+
+    def on_unmount(self) -> None:
+        self.cancel.set()
+
+    def on_mount(self) -> None:
+        self._update_subtitle()
+        self.query_one(MarkableTable).loading = True
+        self.load(self.run_id)
+
+    def on_screen_resume(self) -> None:
+        # Back from a drilled check: explanations and corrections change the counts.
+        if self.summary is not None and not self.busy:
+            self.load(self.summary.id)
+
+    # --- Loading and running -------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reconcile-run", description="reconciliation")
+    def load(self, run_id: int | None = None, *, rerun: bool = False) -> None:
+        self._load(run_id, rerun=rerun)
+
+    def _load(self, run_id: int | None, *, rerun: bool) -> None:
+        """Load (or run) in the calling worker thread; posts ``Loaded`` or ``Failed``."""
+        store, who = self.app.workspace.store, self.app.who
+        try:
+            if rerun:
+                summary = core_reconcile.run(store, who, self.org_number, self.period, method=self.method)
+            elif run_id is not None:
+                summary = core_reconcile.get_run(store, who, run_id)
+            else:
+                summary = core_reconcile.latest_run(store, who, self.org_number, self.period)
+                if summary is None:
+                    summary = core_reconcile.run(store, who, self.org_number, self.period, method=self.method)
+            rows = core_reconcile.rows(store, who, summary.id)
+        except UserError as exc:  # AccessDenied and NotFound are UserErrors too
+            self.post_message(self.Failed(str(exc)))
+            return
+        self.post_message(self.Loaded(summary, rows))
+
+    def on_reconcile_run_screen_loaded(self, message: Loaded) -> None:
+        self.busy = False
+        summary = self.summary = message.summary
+        self.run_id = summary.id
+        self.period = summary.period
+        self.method = summary.method
+        self.rows = message.rows
+        lines = check_lines(summary, message.rows)
+        self.lines = {line.check: line for line in lines}
+        table = self.query_one(MarkableTable)
+        table.loading = False
+        table.set_rows(self._row(line) for line in lines)
+        self.query_one("#run-client", Label).update(
+            f"{ids.format_org_number(summary.org_number)}  {summary.client_name} · {fmt.month_name(summary.period)}")
+        self.query_one("#run-facts", Label).update(run_facts(summary))
+        self.set_class(summary.signed, "-signed")
+        self.query_one("#run-hint", Label).update(
+            _("Signed runs cannot change: r runs the checks again as a new version.") if summary.signed
+            else _("enter: the check's rows · o: sign off when every difference is explained"))
+        self._update_subtitle()
+        self.refresh_bindings()
+
+    def on_reconcile_run_screen_failed(self, message: Failed) -> None:
+        self.busy = False
+        table = self.query_one(MarkableTable)
+        table.loading = False
+        table.empty_text = message.reason
+        table.set_rows([])
+        self.query_one("#run-facts", Label).update(_("Could not reconcile: {reason}").format(reason=message.reason))
+        self.notify(message.reason, title=_("Could not reconcile"), severity="error", timeout=10)
+        self.refresh_bindings()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.busy = False
+            self.query_one(MarkableTable).loading = False
+            self.notify(str(event.worker.error), title=_("Could not reconcile"), severity="error", timeout=10)
+            self.refresh_bindings()
+
+    @staticmethod
+    def _row(line: CheckLine) -> Row:
+        ok = line.differences == 0
+        mark: Cell = Toned(EQUAL_MARK, "success") if ok else Toned(DIFF_MARK, "error")
+        open_cell: Cell = (Toned(fmt.count(line.unresolved), "error") if line.unresolved
+                           else fmt.count(line.unresolved))
+        amounts = line.check != "employments"  # employments compare fields, not amounts
+        return Row(
+            key=line.check,
+            cells=(mark, check_name(line.check), fmt.count(line.differences), open_cell,
+                   fmt.nok(line.payroll) if amounts else "", fmt.nok(line.a07) if amounts else "",
+                   fmt.nok(line.ledger) if amounts else "", fmt.count(line.rows)),
+        )
+
+    def _update_subtitle(self) -> None:
+        parts = [_("Reconciliation"), month(self.period)]
+        if self.summary is not None:
+            parts.append(_("v{n}").format(n=self.summary.version))
+            if self.summary.signed:
+                parts.append(_("signed"))
+        self.sub_title = " · ".join(parts)
+
+    # --- Keys ------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "sign_off":
+            if self.summary is None or self.busy:
+                return None
+            return True if self.summary.can_sign else None
+        if action in ("run", "method", "export", "month", "fetch_a07", "send_corrections"):
+            return None if self.busy else True
+        return True
+
+    def on_markable_table_row_selected(self, event: MarkableTable.RowSelected) -> None:
+        if self.summary is None:
+            return
+        from byraa.tui.screens.reconcile.check import CheckRowsScreen
+
+        self.app.push_screen(CheckRowsScreen(self.summary, event.key))
+
+    def _start(self, *, rerun: bool, run_id: int | None = None) -> None:
+        self.busy = True
+        self.query_one(MarkableTable).loading = True
+        self.refresh_bindings()
+        self.load(run_id, rerun=rerun)
+
+    def action_run(self) -> None:
+        self._start(rerun=True)
+
+    def action_method(self) -> None:
+        self.method = "simple" if self.method == "standard" else "standard"
+        self.notify(_("Matching: {method}").format(method=method_name(self.method)), timeout=3)
+        self._start(rerun=True)
+
+    def action_month(self, step: int) -> None:
+        self.period = periods.shift(self.period, step)
+        self.summary = None
+        self._update_subtitle()
+        self._start(rerun=False)
+
+    def action_sign_off(self) -> None:
+        summary = self.summary
+        if summary is None or not summary.can_sign:
+            return
+        from byraa.tui.screens.reconcile.dialogs import SignOffDialog
+
+        what = _("{client}, {month}, version {n}: {d} difference(s), all explained.").format(
+            client=summary.client_name, month=fmt.month_name(summary.period), n=summary.version,
+            d=summary.differences)
+
+        def answered(answer: tuple[date, str] | None) -> None:
+            if answer is not None:
+                self._sign(summary.id, answer[0], answer[1])
+
+        self.app.push_screen(SignOffDialog(what, differences=summary.differences), answered)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reconcile-sign", description="sign off")
+    def _sign(self, run_id: int, day: date, status: str) -> None:
+        try:
+            core_reconcile.sign_off(self.app.workspace.store, self.app.who, run_id, status=status, sign_date=day)
+        except UserError as exc:
+            self.app.call_from_thread(self.notify, str(exc), title=_("Not signed"), severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self.notify, _("Signed off: {status}.").format(status=sign_status(status)),
+                                  title=_("Signed"))
+        self.app.call_from_thread(self.load, run_id)
+
+    def action_fetch_a07(self) -> None:
+        if self.busy:
+            return
+        self.notify(_("Asking a-ordningen for the A07 of {month}…").format(month=month(self.period)), timeout=4)
+        self.busy = True
+        self.query_one(MarkableTable).loading = True
+        self.refresh_bindings()
+        self._fetch_a07(self.period)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reconcile-run", description="A07 fetch")
+    def _fetch_a07(self, period: str) -> None:
+        store, who = self.app.workspace.store, self.app.who
+        try:
+            [fetched] = a07_fetch.fetch_blocking(store, who, self.org_number, period, cancel=self.cancel)
+        except UserError as exc:
+            self.app.call_from_thread(self.notify, str(exc), title=_("A07 not fetched"), severity="error",
+                                      timeout=10)
+            self.post_message(self.Failed(str(exc)) if self.summary is None else self.Loaded(self.summary, self.rows))
+            return
+        if fetched.status == "error":
+            self.app.call_from_thread(self.notify, fetched.error or "", title=_("A07 not fetched"), severity="error",
+                                      timeout=10)
+        else:
+            self.app.call_from_thread(
+                self.notify, _("{n} employment(s), withholding {withholding}, employer's contribution {aga}.").format(
+                    n=fmt.count(fetched.counts.get("employments", 0)), withholding=fmt.nok(fetched.withholding),
+                    aga=fmt.nok(fetched.employer_contribution)),
+                title=_("A07 fetched") if fetched.status == "saved" else _("A07 unchanged"))
+        self._load(self.run_id, rerun=fetched.status == "saved" or self.summary is None)
+
+    def action_send_corrections(self) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self.refresh_bindings()
+        self._send_corrections()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reconcile-send", description="send corrections")
+    def _send_corrections(self) -> None:
+        try:
+            done = core_corrections.submit_blocking(self.app.workspace.store, self.app.who, self.org_number)
+        except UserError as exc:
+            self.app.call_from_thread(self.notify, str(exc), title=_("Not sent"), severity="error", timeout=10)
+        else:
+            title, text, severity = correction_outcome(done)
+            self.app.call_from_thread(self.notify, text, title=title, severity=severity, timeout=10)
+        self.app.call_from_thread(self._idle)
+
+    def _idle(self) -> None:
+        self.busy = False
+        self.refresh_bindings()
+
+    def action_export(self) -> None:
+        from byraa.tui.screens.reconcile.dialogs import ExportDialog
+
+        default = str(Path.home() / f"a07-{self.org_number}-{self.period}.xlsx")
+
+        def answered(path: str | None) -> None:
+            if path:
+                self._export(path, overwrite=False)
+
+        self.app.push_screen(ExportDialog(default), answered)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reconcile-export", description="A07 export")
+    def _export(self, path: str, *, overwrite: bool) -> None:
+        if not overwrite and Path(path).expanduser().exists():
+            self.app.call_from_thread(self._ask_overwrite, path)
+            return
+        try:
+            written = core_a07.export(self.app.workspace.store, self.app.who, self.org_number, self.period, path,
+                                      overwrite=overwrite)
+        except (UserError, OSError) as exc:
+            self.app.call_from_thread(self.notify, str(exc), title=_("Not exported"), severity="error", timeout=10)
+            return
+        self.post_message(self.Exported(written))
+
+    def _ask_overwrite(self, path: str) -> None:
+        from byraa.tui.screens.reconcile.dialogs import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._export(path, overwrite=True)
+
+        self.app.push_screen(ConfirmDialog(_("{path} exists. Replace it?").format(path=path), yes=_("Replace")),
+                             answered)
+
+    def on_reconcile_run_screen_exported(self, message: Exported) -> None:
+        self.notify(_("The A07 for {month} is in {path}.").format(month=month(self.period), path=message.path),
+                    title=_("Exported"))
+
+    def palette_commands(self) -> Iterator[PaletteCommand]:
+        yield PaletteCommand(_("Reconciliation: Run again"), _("A new version with the current data"),
+                             self.action_run)
+        yield PaletteCommand(_("Reconciliation: Switch matching method"), _("Simple (national id) or standard"),
+                             self.action_method)
+        if self.summary is not None and self.summary.can_sign:
+            yield PaletteCommand(_("Reconciliation: Sign off"), _("Date, who and status code"),
+                                 self.action_sign_off)
+        yield PaletteCommand(_("Reconciliation: Fetch A07"), _("From a-ordningen, then run again"),
+                             self.action_fetch_a07)
+        yield PaletteCommand(_("Reconciliation: Send corrections"), _("Queued a-melding corrections to a-ordningen"),
+                             self.action_send_corrections)
+        yield PaletteCommand(_("Reconciliation: Export A07"), _("To an .ods or .xlsx file"), self.action_export)
+        yield PaletteCommand(_("Reconciliation: Previous month"), "", lambda: self.action_month(-1))
+        yield PaletteCommand(_("Reconciliation: Next month"), "", lambda: self.action_month(1))

@@ -1,0 +1,51 @@
+"""Binding descriptions in the user's language.
+
+``BINDINGS`` are evaluated when a class is created, which is before ``byraa.core.words.i18n``
+knows the language (the workspace sets it at start). So bindings are written with
+English msgids, and every byraa node translates its own copy when it is created; the
+footer, the help screen and the keymap all read that copy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.binding import Binding, BindingsMap
+from textual.dom import DOMNode
+
+from byraa.core.words.i18n import _
+
+
+def N_(message: str) -> str:  # noqa: N802
+    """Mark ``message`` for the catalog without translating it yet (class bodies)."""
+    return message
+
+
+def translated(bindings: BindingsMap) -> BindingsMap:
+    """A copy of ``bindings`` with descriptions, tooltips and groups translated."""
+    out = BindingsMap()
+    for key, key_bindings in bindings.key_to_bindings.items():
+        out.key_to_bindings[key] = [_translate(b) for b in key_bindings]
+    return out
+
+
+def _translate(binding: Binding) -> Binding:
+    group = binding.group
+    if group is not None and group.description:
+        group = replace(group, description=_(group.description))
+    return replace(
+        binding,
+        description=_(binding.description) if binding.description else "",
+        tooltip=_(binding.tooltip) if binding.tooltip else "",
+        group=group,
+    )
+
+
+class LocalizedBindings(DOMNode):
+    """Mixin: translate this node's bindings when it is created."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        # Textual copies the class bindings into ``_bindings`` per instance; replacing
+        # that copy is the one place to put translated descriptions (textual is pinned).
+        self._bindings = translated(self._bindings)

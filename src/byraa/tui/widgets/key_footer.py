@@ -1,0 +1,54 @@
+"""The footer of every screen: the screen's keys on the left, help and palette pinned right.
+
+Textual's footer shows bindings in one line and cuts what does not fit; at 80 columns
+a screen with many keys pushed ``? Hjelp`` and ``: Kommandoer`` (the two ways to every
+other key) off the edge. Here they are drawn apart from the scrolling part and always
+stay visible; the app's own bindings for them are hidden from the Textual footer.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Footer, Static
+
+from byraa.core.words.i18n import _
+
+
+class KeyFooter(Horizontal):
+    DEFAULT_CSS = """
+    KeyFooter {
+        dock: bottom;
+        height: 1;
+        background: $footer-background;
+    }
+    KeyFooter > Footer {
+        dock: none;
+        width: 1fr;
+    }
+    KeyFooter > .pinned {
+        width: auto;
+        padding: 0 1;
+        background: $footer-background;
+        color: $footer-description-foreground;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Footer(show_command_palette=False)
+        yield Static(self._pinned(), classes="pinned", markup=True)
+
+    def _pinned(self) -> str:
+        app = self.app
+        help_key = app.get_key_display(_binding(app, "app.help")) if _binding(app, "app.help") else "?"
+        palette_key = (app.get_key_display(_binding(app, "app.command_palette"))
+                       if _binding(app, "app.command_palette") else ":")
+        return (f"[bold $footer-key-foreground]{help_key}[/] {_('Help')}  "
+                f"[bold $footer-key-foreground]{palette_key}[/] {_('Commands')}")
+
+
+def _binding(app, binding_id: str):  # noqa: ANN001, ANN202
+    for _key, binding in app._bindings:
+        if binding.id == binding_id:
+            return binding
+    return None

@@ -1,0 +1,88 @@
+"""Connection settings: stored as a path (never a key), audited, and tested step by step."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from byraa.core.altinn import connection
+from byraa.core.altinn.connection import ConnectionSettings
+from byraa.core.base.errors import AccessDenied, UserError
+from byraa.core.store.models import AuditEvent
+from byraa.core.store.models_altinn import AltinnConnection
+from tests.builders import org, small_agency
+from tests.core.altinn.test_altinn_fixtures import AGENCY_ORG, CLIENT_ID, KEY_ID, key_pair, make_rig, write_key
+
+
+def _settings(key: Path, **changes) -> ConnectionSettings:  # noqa: ANN003
+    values = {"environment": "sandbox", "client_id": CLIENT_ID, "key_id": KEY_ID, "key_path": str(key),
+              "system_user_org": AGENCY_ORG, "base_url": "http://sandbox"}
+    values.update(changes)
+    return ConnectionSettings(**values)
+
+
+def test_settings_are_stored_as_a_path_and_audited(store, tmp_path: Path) -> None:
+    small = small_agency(store)
+    key = write_key(tmp_path)
+    with pytest.raises(AccessDenied):
+        connection.set_agency_connection(store, small.who("clerk"), _settings(key))
+    loose = write_key(tmp_path, n=0, mode=0o640)
+    with pytest.raises(UserError, match="readable by others"):
+        connection.set_agency_connection(store, small.who(), _settings(loose))
+    loose.chmod(0o600)
+    with pytest.raises(UserError, match="system user"):
+        connection.set_agency_connection(store, small.who(), _settings(key, system_user_org="123"))
+    connection.set_agency_connection(store, small.who(), _settings(key))
+    connection.set_agency_connection(store, small.who(), _settings(key, key_id="other"))
+    assert connection.agency_connection(store).key_id == "other"
+    with store.session() as s:
+        row = s.scalars(select(AltinnConnection)).one()
+        assert row.key_path == str(key)
+        events = list(s.scalars(select(AuditEvent).where(AuditEvent.action == "altinn_connection.set")
+                                .order_by(AuditEvent.id)))
+    assert len(events) == 2 and '"key_id": "test-key-1"' in events[1].before and '"other"' in events[1].after
+    private = key_pair(0)[0].decode()
+    assert all("PRIVATE KEY" not in (e.after or "") for e in events) and private not in str(row)
+    # Per client: the agency's settings, or its own.
+    assert connection.connection_for_client(store, small.who(), org(1)).scope == "agency"
+    connection.set_client_connection(store, small.who(), org(1), _settings(key, client_id="own"))
+    own = connection.connection_for_client(store, small.who(), org(1))
+    assert own.client_id == "own" and own.scope.startswith("client:")
+    connection.set_client_connection(store, small.who(), org(1), None)
+    assert connection.connection_for_client(store, small.who(), org(1)).scope == "agency"
+    with pytest.raises(AccessDenied):
+        connection.connection_for_client(store, small.who("clerk"), org(1))
+
+
+async def test_connection_steps_in_words(tmp_path: Path) -> None:
+    rig = make_rig(tmp_path)
+    key = write_key(tmp_path)
+    transport = httpx.ASGITransport(app=rig.app)
+    steps = await connection.test_connection(_settings(key), transport=transport)
+    assert [(s.step, s.ok) for s in steps] == [("token", True), ("exchange", True), ("call", True)]
+
+    wrong = write_key(tmp_path, n=1)
+    steps = await connection.test_connection(_settings(wrong), transport=transport)
+    assert steps[0].step == "token" and not steps[0].ok and steps[0].detail.startswith("wrong key")
+
+    rig.state.keys[KEY_ID].scopes = frozenset({"altinn:something"})
+    steps = await connection.test_connection(_settings(key), transport=transport)
+    assert steps[0].detail.startswith("missing scope")
+    rig.state.keys[KEY_ID].scopes = None
+
+    rig.state.keys[KEY_ID].system_user_orgs = frozenset({org(7)})
+    steps = await connection.test_connection(_settings(key), transport=transport)
+    assert steps[0].detail.startswith("no system user")
+    rig.state.keys[KEY_ID].system_user_orgs = None
+
+    rig.state.clock = lambda: time.time() + 300  # the sandbox's clock runs five minutes ahead
+    steps = await connection.test_connection(_settings(key), transport=transport)
+    assert steps[0].detail.startswith("clock skew")
+
+    loose = write_key(tmp_path, n=2, mode=0o644)
+    steps = await connection.test_connection(_settings(loose), transport=transport)
+    assert steps == [connection.StepResult("settings", False, steps[0].detail)] and "chmod 600" in steps[0].detail

@@ -1,0 +1,90 @@
+"""The ledger importer: Skatteetaten's SAF-T sample, CSV, refusals."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from byraa.core.base.errors import AccessDenied, UserError
+from byraa.core.importers.ledger import import_ledger
+from byraa.core.store.models import ArchiveFile, Client
+from byraa.core.store.models_reconcile import ReconLedger, ReconSource
+from tests.builders import org, small_agency
+
+SAMPLE = Path("/work/shared/samples/saft-financial-example-888888888.xml")
+if not SAMPLE.exists():  # a checkout without the shared folder: the copy kept with the tests
+    SAMPLE = Path(__file__).resolve().parents[2] / "data" / "reconcile" / "saft-financial-example-888888888.xml"
+
+
+def _rows(store) -> int:  # noqa: ANN001
+    with store.session() as s:
+        return s.scalar(select(func.count()).select_from(ReconLedger)) + s.scalar(
+            select(func.count()).select_from(ArchiveFile))
+
+
+def test_skatteetaten_saft_sample_imports(store) -> None:
+    small = small_agency(store)
+    with store.session() as s:
+        s.add(Client(org_number="888888888", name="Tøyen Lekefabrikk AS", created_at=datetime.now(UTC)))
+    result = import_ledger(store, small.who(), SAMPLE)
+    assert result.client == "888888888" and result.counts == {"accounts": 22, "lines": 170}
+    with store.session() as s:
+        postings = s.scalar(select(func.sum(ReconLedger.amount)).where(ReconLedger.kind == "posting"))
+        assert postings == 0  # the journal balances
+        wages = s.scalars(select(ReconLedger.amount).where(ReconLedger.account == "5000",
+                                                           ReconLedger.kind == "posting")).all()
+        assert wages and all(a > 0 for a in wages)
+        source = s.scalars(select(ReconSource)).one()
+        assert (source.period, source.period_to) == ("2017-01", "2017-04")
+        assert s.get(ArchiveFile, source.archive_id).content == SAMPLE.read_bytes()
+    with pytest.raises(UserError, match="not 310000019"):
+        import_ledger(store, small.who(), SAMPLE, client=org(1))
+
+
+def test_csv_import_replaces_the_months_it_covers(store, tmp_path: Path) -> None:
+    small = small_agency(store)
+    first = tmp_path / "gl.csv"
+    first.write_text("account;period;amount;kind;text\n2600;2026-10;-12000,00;posting;trekk\n"
+                     "2930;2026-10;500;posting;\n2940;2026-10;-100000;opening;IB\n", encoding="utf-8")
+    import_ledger(store, small.who(), first, client=org(1))
+    second = tmp_path / "gl2.csv"
+    second.write_text("account,period,amount\n2600,2026-10,-13000.00\n", encoding="utf-8")
+    import_ledger(store, small.who(), second, client=org(1))
+    with store.session() as s:
+        assert s.scalars(select(ReconLedger.amount)).all() == [-1300000]
+        assert [x.active for x in s.scalars(select(ReconSource).order_by(ReconSource.id))] == [False, True]
+
+
+@pytest.mark.parametrize("body, where", [
+    ("account,period,amount\n2600,2026-10,12.345\n", "gl.csv, line 3, column amount"),
+    ("account,period,amount\n2600,2026-13,1\n", "gl.csv, line 3, column period"),
+    ("account,period,amount\n26 00,2026-10,1\n", "gl.csv, line 3, column account"),
+    ("konto,periode,beløp\n", "gl.csv, line 1"),
+])
+def test_bad_csv_is_refused_whole(store, tmp_path: Path, body: str, where: str) -> None:
+    small = small_agency(store)
+    path = tmp_path / "gl.csv"
+    path.write_text("account,period,amount\n2600,2026-10,1\n" + body.split("\n", 1)[1] if "konto" not in body
+                    else body, encoding="utf-8")
+    before = _rows(store)
+    with pytest.raises(UserError) as err:
+        import_ledger(store, small.who(), path, client=org(1))
+    assert where in str(err.value)
+    assert _rows(store) == before
+
+
+def test_bad_saft_org_number_and_access(store, tmp_path: Path) -> None:
+    small = small_agency(store)
+    bad = tmp_path / "saft.xml"
+    bad.write_bytes(SAMPLE.read_bytes().replace(b"<n1:RegistrationNumber>888888888<", b"<n1:RegistrationNumber>888888887<", 1))
+    before = _rows(store)
+    with pytest.raises(UserError, match=r"saft.xml, <Header/Company/RegistrationNumber> \(line 11\)"):
+        import_ledger(store, small.who(), bad)
+    csv = tmp_path / "gl.csv"
+    csv.write_text("account,period,amount\n2600,2026-10,1\n", encoding="utf-8")
+    with pytest.raises(AccessDenied):
+        import_ledger(store, small.who("clerk"), csv, client=org(1))
+    assert _rows(store) == before

@@ -1,0 +1,198 @@
+"""The durable job runner: claims, progress, cancel, resume, and two workers on one store."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections import Counter
+
+import pytest
+from sqlalchemy import select, update
+
+from byraa.core import jobs
+from byraa.core.base.errors import AccessDenied
+from byraa.core.store import open_store
+from byraa.core.store.models_jobs import Job, JobItem
+from tests.builders import small_agency
+
+DEAD_WORKER = "nohost-anywhere:999999:dead"
+
+
+def _items(n: int, groups: int = 3) -> list[jobs.ItemSpec]:
+    return [jobs.ItemSpec(f"item:{i}", {"n": i}, weight=2, groups={f"g{i % groups}": 2}) for i in range(n)]
+
+
+async def test_items_run_once_with_progress_and_results(store) -> None:
+    small = small_agency(store)
+    who = small.who()
+    job_id = jobs.create_job(store, who, "test.kind", title="ten items", params={"x": 1}, items=_items(10))
+    seen: list[int] = []
+    events: list[jobs.Progress] = []
+
+    async def handler(ctx: jobs.ItemContext) -> jobs.ItemOutcome:
+        seen.append(ctx.payload["n"])
+        await ctx.save_payload({**ctx.payload, "touched": True})
+        ctx.note(f"working {ctx.item.key}")
+        return jobs.ItemOutcome(result={"double": ctx.payload["n"] * 2})
+
+    info = await jobs.run_job(store, who, job_id, handler, concurrency=3, on_progress=events.append,
+                              summarize=lambda session, jid: {"items": 10})
+    assert info.status == "done" and info.items == {"done": 10} and info.units_done == 20 == info.total_units
+    assert info.summary == {"items": 10} and not info.interrupted
+    assert sorted(seen) == list(range(10))
+    last = events[-1]
+    assert last.units_done == last.units_total == 20 and last.fraction == 1.0
+    assert last.groups == {"g0": (8, 8), "g1": (6, 6), "g2": (6, 6)}
+    assert any(e.eta_seconds is not None for e in events)
+    assert any(e.message.startswith("working") for e in events)
+    with store.session() as s:
+        payloads = [json.loads(p) for p in s.scalars(select(JobItem.payload).where(JobItem.job_id == job_id))]
+        results = [json.loads(r) for r in s.scalars(select(JobItem.result).where(JobItem.job_id == job_id))]
+    assert all(p["touched"] and p["_groups"] for p in payloads)
+    assert sorted(r["double"] for r in results) == [i * 2 for i in range(10)]
+
+
+async def test_failures_and_retries_are_recorded_per_item(store) -> None:
+    small = small_agency(store)
+    who = small.who()
+    job_id = jobs.create_job(store, who, "test.kind", title="t", params={}, items=_items(4))
+    calls: Counter = Counter()
+
+    async def handler(ctx: jobs.ItemContext) -> jobs.ItemOutcome:
+        calls[ctx.item.key] += 1
+        if ctx.item.key == "item:0":
+            raise RuntimeError("boom")
+        if ctx.item.key == "item:1" and ctx.item.attempts < 3:
+            return jobs.ItemOutcome.retry("not yet")
+        if ctx.item.key == "item:2":
+            return jobs.ItemOutcome.retry("never")
+        return jobs.ItemOutcome()
+
+    info = await jobs.run_job(store, who, job_id, handler, max_item_attempts=4)
+    assert info.status == "done"
+    states = {key: (state, attempts, error) for _, key, state, attempts, error in jobs.job_items(store, job_id)}
+    assert states["item:0"] == ("failed", 1, "RuntimeError: boom")
+    assert states["item:1"][:2] == ("done", 3)
+    assert states["item:2"] == ("failed", 4, "never")
+    assert states["item:3"][0] == "done"
+
+
+async def test_cancel_stops_between_items(store) -> None:
+    small = small_agency(store)
+    who = small.who()
+    job_id = jobs.create_job(store, who, "test.kind", title="t", params={}, items=_items(8))
+    done: list[str] = []
+
+    async def handler(ctx: jobs.ItemContext) -> jobs.ItemOutcome:
+        done.append(ctx.item.key)
+        if len(done) == 3:
+            jobs.request_cancel(store, who, job_id)
+        return jobs.ItemOutcome()
+
+    event = threading.Event()
+    info = await jobs.run_job(store, who, job_id, handler, concurrency=1, heartbeat_seconds=0.01,
+                              cancel_event=event)
+    assert info.status == "cancelled"
+    assert 3 <= len(done) < 8
+    assert info.items.get("cancelled", 0) == 8 - len(done)
+
+    # An in-process event cancels too (the TUI's escape).
+    job2 = jobs.create_job(store, who, "test.kind", title="t", params={}, items=_items(5))
+    count = 0
+
+    async def handler2(ctx: jobs.ItemContext) -> jobs.ItemOutcome:
+        nonlocal count
+        count += 1
+        event.set()
+        return jobs.ItemOutcome()
+
+    event.clear()
+    info2 = await jobs.run_job(store, who, job2, handler2, concurrency=1, cancel_event=event)
+    assert info2.status == "cancelled" and count == 1 and info2.items == {"done": 1, "cancelled": 4}
+
+
+async def test_interrupted_job_is_found_and_resumed_without_redoing_finished_items(store) -> None:
+    small = small_agency(store)
+    who = small.who()
+    job_id = jobs.create_job(store, who, "test.kind", title="crashed", params={}, items=_items(6))
+    # A worker that died (its process is gone) after claiming two items and finishing one.
+    claimed = jobs.claim_items(store, job_id, DEAD_WORKER.replace("nohost-anywhere", _host()), limit=2)
+    assert [c.key for c in claimed] == ["item:0", "item:1"]
+    with store.session() as s:
+        s.execute(update(JobItem).where(JobItem.id == claimed[0].id).values(state="done"))
+        s.execute(update(Job).where(Job.id == job_id).values(status="running", owner=DEAD_WORKER.replace(
+            "nohost-anywhere", _host())))
+    assert [j.id for j in jobs.interrupted_jobs(store, who, "test.kind")] == [job_id]
+    assert jobs.interrupted_jobs(store, who, "other.kind") == []
+    clerk = small.who("clerk")
+    assert jobs.interrupted_jobs(store, clerk, "test.kind") == []  # not the clerk's job
+    with pytest.raises(AccessDenied):
+        jobs.get_job(store, clerk, job_id)
+
+    seen: list[str] = []
+
+    async def handler(ctx: jobs.ItemContext) -> jobs.ItemOutcome:
+        seen.append(ctx.item.key)
+        return jobs.ItemOutcome()
+
+    info = await jobs.run_job(store, who, job_id, handler)
+    assert info.status == "done" and sorted(seen) == [f"item:{i}" for i in range(1, 6)]
+    assert jobs.interrupted_jobs(store, who, "test.kind") == []
+
+
+async def test_a_live_workers_claim_is_not_taken_over(store) -> None:
+    small = small_agency(store)
+    who = small.who()
+    job_id = jobs.create_job(store, who, "test.kind", title="t", params={}, items=_items(2))
+    live = jobs.new_worker_id()  # this very process: alive
+    assert [c.key for c in jobs.claim_items(store, job_id, live)] == ["item:0"]
+    other = jobs.new_worker_id()
+    assert [c.key for c in jobs.claim_items(store, job_id, other, limit=5)] == ["item:1"]
+    assert jobs.claim_items(store, job_id, jobs.new_worker_id(), limit=5) == []
+
+
+def _host() -> str:
+    import socket
+
+    return socket.gethostname()[:60]
+
+
+def test_two_workers_with_their_own_engines_never_work_the_same_item(store, store_url) -> None:
+    small = small_agency(store)
+    who = small.who()
+    job_id = jobs.create_job(store, who, "test.kind", title="race", params={}, items=_items(60))
+    worked: Counter = Counter()
+    guard = threading.Lock()
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(3)
+
+    def worker() -> None:
+        own = open_store(store_url)
+        try:
+            async def handler(ctx: jobs.ItemContext) -> jobs.ItemOutcome:
+                with guard:
+                    worked[ctx.item.key] += 1
+                await asyncio.sleep(0.001)
+                return jobs.ItemOutcome(result={"by": ctx.worker})
+
+            barrier.wait()
+            asyncio.run(jobs.run_job(own, who, job_id, handler, concurrency=3))
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            own.dispose()
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    assert sorted(worked) == sorted(f"item:{i}" for i in range(60))
+    assert set(worked.values()) == {1}
+    info = jobs.get_job(store, who, job_id)
+    assert info.status == "done" and info.items == {"done": 60}
+    with store.session() as s:
+        by = Counter(json.loads(r)["by"] for r in s.scalars(select(JobItem.result).where(JobItem.job_id == job_id)))
+    assert len(by) >= 2, by  # the work really was shared

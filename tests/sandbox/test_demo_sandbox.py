@@ -1,0 +1,182 @@
+"""`byraa demo` wires the agency to the sandbox; headless commands run one in-process."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from byraa.cli.main import main
+from byraa.core.altinn import connection
+from byraa.core.altinn.settings import SANDBOX_DEFAULT_URL
+from byraa.core.settings.config import sqlite_url
+from byraa.core.agency.identity import resolve
+from byraa.sandbox import SandboxState
+from byraa.sandbox.ensure import sandbox_answers, sandbox_for
+from byraa.sandbox.server import running
+from byraa.core.store import open_store
+from byraa.core.store.models_altinn import AltinnConnection
+from sqlalchemy import update
+
+UNUSED = "http://127.0.0.1:9"
+"""The discard port: nothing answers there, so commands start their own sandbox."""
+
+
+def _demo(tmp_path: Path, clients: int = 3) -> Path:
+    db = tmp_path / "demo.sqlite3"
+    result = CliRunner().invoke(main, ["--db", str(db), "demo", "--clients", str(clients), "--no-tui"])
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def _point_at(db: Path, url: str) -> None:
+    store = open_store(sqlite_url(db))
+    try:
+        current = connection.agency_connection(store)
+        assert current is not None
+        from dataclasses import replace
+
+        connection.set_agency_connection(store, resolve(store, "tester"), replace(current, base_url=url))
+        with store.session() as s:  # the clients with their own (equal) settings follow
+            s.execute(update(AltinnConnection).values(base_url=url))
+    finally:
+        store.dispose()
+
+
+def test_demo_generates_a_private_key_and_points_the_agency_at_the_sandbox(tmp_path: Path) -> None:
+    db = _demo(tmp_path)
+    key = tmp_path / "demo-key.pem"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert Path(f"{key}.pub").read_bytes().startswith(b"-----BEGIN PUBLIC KEY-----")
+    store = open_store(sqlite_url(db))
+    try:
+        settings = connection.agency_connection(store)
+        from byraa.core.agency import setup as agency
+
+        org = agency.info(store).org_number  # type: ignore[union-attr]
+    finally:
+        store.dispose()
+    assert settings is not None
+    assert (settings.environment, settings.client_id, settings.key_path, settings.system_user_org,
+            settings.base_url) == ("sandbox", "byraa-demo", str(key), org, SANDBOX_DEFAULT_URL)
+    connection.validate(settings)  # the key file passes the 0600 check
+
+
+def test_fetch_on_the_demo_works_with_no_sandbox_running(tmp_path: Path) -> None:
+    db = _demo(tmp_path)
+    _point_at(db, UNUSED)
+    assert not sandbox_answers(UNUSED)
+    result = CliRunner().invoke(main, ["--db", str(db), "taxcards", "fetch", "--all", "--year", "2026",
+                                       "--format", "json", "--poll-seconds", "0.05"])
+    assert result.exit_code in (0, 1), result.output
+    summary = json.loads(result.stdout)
+    assert summary["status"] == "done" and summary["orders_sent"] >= 1 and summary["orders_failed"] == 0
+    assert summary["persons_asked"] == summary["results"] > 0
+    assert summary["cards"] > 0
+    assert result.exit_code == (1 if summary["errors"] else 0)
+    listed = CliRunner().invoke(main, ["--db", str(db), "taxcards", "results", "--show", "errors", "--format",
+                                       "json"])
+    assert listed.exit_code == 0
+    rows = json.loads(listed.stdout)
+    assert len(rows) == summary["errors"] and all(r["national_id"].endswith("*****") for r in rows)
+
+
+def test_a_running_sandbox_is_used_and_taught_the_agency_key(tmp_path: Path) -> None:
+    db = _demo(tmp_path, clients=2)
+    store = open_store(sqlite_url(db))
+    try:
+        state = SandboxState(store=store, ready_after_polls=0)
+        with running(state) as sandbox:
+            _point_at(db, sandbox.url)
+            result = CliRunner().invoke(main, ["--db", str(db), "taxcards", "fetch", "--all", "--year", "2026",
+                                               "--format", "json", "--poll-seconds", "0"])
+            assert result.exit_code in (0, 1), result.output
+            assert state.orders_created == json.loads(result.stdout)["orders_sent"] >= 1
+            assert len(state.keys) == 1
+    finally:
+        store.dispose()
+
+
+def test_sandbox_for_leaves_other_environments_alone(tmp_path: Path) -> None:
+    settings = connection.ConnectionSettings("test", "c", "k", "/nonexistent", "123456785")
+    with sandbox_for(None, settings) as used:  # type: ignore[arg-type]
+        assert used is settings
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--year", "2027"], "before 15 December"),
+    (["--all"], "--year må oppgis"),
+    (["--all", "--group", "x", "--year", "2026"], "exactly one"),
+    (["--resume"], "ingen avbrutt"),
+    (["--client", "123", "--year", "2026"], "organisation number"),
+])
+def test_bad_input_exits_2_with_one_message(tmp_path: Path, args: list[str], words: str) -> None:
+    db = _demo(tmp_path, clients=1)
+    if args[0] == "--year":
+        args = ["--all", *args]
+    result = CliRunner().invoke(main, ["--db", str(db), "taxcards", "fetch", *args])
+    assert result.exit_code == 2, result.output
+    assert words in result.output
+
+
+def _cli(db: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["--db", str(db), *args])
+    return result.exit_code, result.stdout
+
+
+def test_send_payrolls_value_reaches_a_ordningen_from_the_command_line(tmp_path: Path) -> None:
+    db = _demo(tmp_path, clients=3)
+    _point_at(db, UNUSED)
+    code, out = _cli(db, "clients", "list", "--format", "json")
+    org = json.loads(out)[0]["org_number"]
+    code, out = _cli(db, "reconcile", "--client", org, "--period", "2026-10", "--check", "employments",
+                     "--format", "json")
+    assert code == 1, out  # no A07 stored yet: every employment is only in payroll
+    row = next(r for r in json.loads(out)["rows"] if r["status"] == "only_payroll")
+    code, out = _cli(db, "reconcile", "send-payroll", str(row["run"]), str(row["row"]))
+    assert code == 0 and "reconcile submit" in out
+    code, out = _cli(db, "reconcile", "submit", "--client", org, "--format", "json")
+    assert code == 0, out
+    [sent] = json.loads(out)
+    assert sent["status"] == "accepted" and sent["forsendelse_id"] and sent["national_id"].endswith("*****")
+    code, out = _cli(db, "reconcile", "submit", "--client", org, "--format", "json")
+    assert (code, json.loads(out)) == (0, [])  # nothing left to send
+    code, out = _cli(db, "archive", "list", "--client", org, "--format", "json")
+    assert {"amelding", "feedback"} <= {e["kind"] for e in json.loads(out)}
+    code, out = _cli(db, "reconcile", "submit", "--client", "123456789")
+    assert code == 2
+
+
+def test_a07_fetch_from_the_command_line_feeds_the_reconciliation(tmp_path: Path) -> None:
+    db = _demo(tmp_path, clients=3)
+    _point_at(db, UNUSED)
+    org = json.loads(_cli(db, "clients", "list", "--format", "json")[1])[0]["org_number"]
+    code, out = _cli(db, "a07", "fetch", "--client", org, "--period", "2026-09", "--to", "2026-10",
+                     "--format", "json")
+    assert code == 0, out
+    months = json.loads(out)
+    assert [(m["period"], m["status"]) for m in months] == [("2026-09", "saved"), ("2026-10", "saved")]
+    assert all(m["employments"] > 0 and m["withholding"] > 0 for m in months)
+    code, out = _cli(db, "reconcile", "--client", org, "--period", "2026-10", "--format", "json")
+    rows = json.loads(out)["rows"]
+    employments = [r for r in rows if r["check"] == "employments"]
+    assert employments and all(r["status"] != "missing" for r in employments)
+    assert any(r["check"] == "withholding" and r["a07"] for r in rows)
+    assert _cli(db, "a07", "fetch", "--client", org, "--period", "2026-13")[0] == 2
+    assert _cli(db, "a07", "fetch", "--client", "987654321", "--period", "2026-10")[0] == 2
+
+
+def test_reconcile_job_fetches_the_a07_first(tmp_path: Path) -> None:
+    db = _demo(tmp_path, clients=2)
+    _point_at(db, UNUSED)
+    orgs = [c["org_number"] for c in json.loads(_cli(db, "clients", "list", "--format", "json")[1])]
+    code, out = _cli(db, "reconcile", "--client", orgs[0], "--period", "2026-10", "--job", "--fetch-a07",
+                     "--format", "json")
+    assert code in (0, 1), out
+    [row] = json.loads(out)["rows"]
+    assert row["outcome"] in ("equal", "differences") and row["error"] is None
+    code, out = _cli(db, "reconcile", "show", str(row["run"]), "--format", "json")
+    assert not any(r["check"] == "employments" and r["status"] == "missing" for r in json.loads(out)["rows"])

@@ -1,0 +1,184 @@
+"""Moving around the TUI: keys, the command palette, help, escape, the welcome screen."""
+
+from __future__ import annotations
+
+import pytest
+from textual.command import CommandPalette
+
+from byraa.tui.app import ByraaApp
+from byraa.tui.screens.client_detail import ClientDetailScreen
+from byraa.tui.screens.clients import ClientsScreen
+from byraa.tui.screens.dashboard import DashboardScreen
+from byraa.tui.screens.welcome import WelcomeScreen
+from byraa.tui.widgets.help_screen import HelpScreen
+from tests.tui_support import build_agency, language_restored, screen_text, settle, workspace
+
+
+@pytest.fixture
+def agency_store(sqlite_store):  # noqa: ANN001, ANN201
+    build_agency(sqlite_store)
+    with language_restored():
+        yield sqlite_store
+
+
+async def test_starts_on_the_dashboard_and_switches_by_key(agency_store) -> None:  # noqa: ANN001
+    app = ByraaApp(workspace(agency_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert "Dashbord · november 2026" in screen_text(app)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        assert "Klienter ·" in screen_text(app)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        # Escape on a top-level screen goes back to the one before.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientsScreen)
+
+
+async def test_footer_keeps_help_and_palette_and_help_lists_every_screen_key(agency_store) -> None:  # noqa: ANN001
+    app = ByraaApp(workspace(agency_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "? Hjelp" in footer and ": Kommandoer" in footer
+        await pilot.press("question_mark")
+        await settle(pilot)
+        lines = {line.description: line.keys for section in app.screen.sections for line in section.lines}
+        assert lines["Klienter"] == "c"
+        # The key of the screen you are on is not offered (it would do nothing).
+        assert "Dashbord" not in lines
+
+
+@pytest.mark.parametrize("key", ["colon", "ctrl+p"])
+async def test_palette_lists_only_commands_valid_here(agency_store, key: str) -> None:  # noqa: ANN001
+    app = ByraaApp(workspace(agency_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        text = screen_text(app)
+        assert "Vis: Klienter" in text
+        assert "Vis: Dashbord" not in text  # already there
+        assert "Dashbord: Forrige måned" in text
+        assert "Klienter: Merk alle" not in text  # a clients-screen command
+
+
+async def test_palette_switches_screens(agency_store) -> None:  # noqa: ANN001
+    app = ByraaApp(workspace(agency_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"vis klienter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        await pilot.press("colon")
+        await settle(pilot)
+        assert "Klienter: Merk alle" in screen_text(app)  # the screen's own commands come first
+        await pilot.press(*"vis dash")
+        await settle(pilot)
+        assert "Vis: Dashbord" in screen_text(app)
+        await pilot.press(*["backspace"] * len("vis dash"), *"merk alle", "enter")
+        await settle(pilot)
+        assert len(app.screen.marked_ids) == 12
+
+
+@pytest.mark.parametrize("key", ["question_mark", "f1"])
+async def test_help_lists_the_active_bindings(agency_store, key: str) -> None:  # noqa: ANN001
+    app = ByraaApp(workspace(agency_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        titles = [section.title for section in app.screen.sections]
+        assert titles == ["Tabell", "Klienter", "Overalt"]
+        lines = {line.description: line.keys for section in app.screen.sections for line in section.lines}
+        # Generated from the bindings, including the ones the footer hides.
+        assert lines["Merk"] == "space"
+        assert lines["Merk alle"] == "a"
+        assert lines["Filter"] == "/"
+        assert lines["Rad ned"] == "↓ j"
+        assert lines["Dashbord"] == "d"
+        assert "Klienter" not in lines  # ``c`` does nothing on the client list
+        text = screen_text(app)
+        assert "Taster" in text and "Fjern markeringer" in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientsScreen)
+
+
+async def test_help_follows_the_screen(agency_store) -> None:  # noqa: ANN001
+    app = ByraaApp(workspace(agency_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        lines = {line.description for section in app.screen.sections for line in section.lines}
+        assert {"Forrige måned", "Neste måned", "Alle / mine", "Klienter"} <= lines
+        assert "Merk alle" not in lines
+
+
+async def test_escape_pops_a_client_then_leaves(agency_store) -> None:  # noqa: ANN001
+    app = ByraaApp(workspace(agency_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientDetailScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_keymap_rebinds_by_binding_id(agency_store) -> None:  # noqa: ANN001
+    ws = workspace(agency_store)
+    ws.settings = type(ws.settings)(database_url="sqlite://", language="nb", keymap={"app.clients": "k"})
+    app = ByraaApp(ws)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        await pilot.press("k")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientsScreen)
+
+
+async def test_every_binding_has_an_id() -> None:
+    from byraa.tui.widgets.filter_bar import FilterBar
+    from byraa.tui.widgets.markable_table import MarkableTable
+
+    for node in (ByraaApp, DashboardScreen, ClientsScreen, ClientDetailScreen, WelcomeScreen, HelpScreen,
+                 MarkableTable, FilterBar):
+        for binding in node.BINDINGS:
+            assert binding.id, f"{node.__name__}: {binding.key} has no id"
+
+
+async def test_empty_database_shows_how_to_start(sqlite_store) -> None:  # noqa: ANN001
+    with language_restored():
+        app = ByraaApp(workspace(sqlite_store))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, WelcomeScreen)
+            text = screen_text(app)
+            assert "Velkommen til byraa" in text
+            assert "byraa demo" in text and "byraa init --name" in text and "byraa locate" in text
+            # No screen needs an agency here, so their keys do nothing.
+            await pilot.press("c")
+            await settle(pilot)
+            assert isinstance(app.screen, WelcomeScreen)
+            await pilot.press("q")
+            await settle(pilot)
+        assert app.return_code == 0
