@@ -17,9 +17,9 @@ def main() -> None:
     path = large_demo(rebuild="--rebuild" in sys.argv)
     from sqlalchemy import select
 
+    from byraa.core.agency.identity import resolve
     from byraa.core.clients import dashboard
     from byraa.core.settings.config import sqlite_url
-    from byraa.core.agency.identity import resolve
     from byraa.core.store import open_store
     from byraa.core.store.models import StaffUser
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from byraa.demo import build_demo  # noqa: E402
 from byraa.core.store import open_store  # noqa: E402
+from byraa.demo import build_demo  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -36,9 +36,9 @@ async def measure(db: Path, size: tuple[int, int]) -> list[tuple[str, int, float
     from textual import events
     from textual.widgets import Input
 
-    from byraa.tui.app import ByraaApp
     from byraa.core.settings.config import load_settings
     from byraa.core.settings.workspace import open_workspace
+    from byraa.tui.app import ByraaApp
     from byraa.tui.widgets.markable_table import MarkableTable
 
     workspace = open_workspace(load_settings(db_path=db), interactive=True)
@@ -79,8 +79,8 @@ async def measure(db: Path, size: tuple[int, int]) -> list[tuple[str, int, float
 def demo_path() -> Path:
     """The shared large demo, rebuilt when the schema moved on since it was built."""
     from byraa.core.base.errors import ConfigError
-    from byraa.core.store import open_store
     from byraa.core.settings.config import sqlite_url
+    from byraa.core.store import open_store
 
     path = large_demo()
     try:

@@ -42,8 +42,8 @@ os.environ.setdefault("BYRAA_LANG", "en")
 def _fresh_copy(source: Path, target: Path, sandbox_url: str) -> Path:
     """A copy of the demo, at this byraa's schema, wired to the sandbox with a demo key."""
     from byraa.core.settings.config import sqlite_url
-    from byraa.demo.database import connect_sandbox
     from byraa.core.store import open_store
+    from byraa.demo.database import connect_sandbox
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
@@ -106,9 +106,9 @@ def baseline_child(db: Path, clients: int) -> None:
     """One client at a time, one request in flight (run in its own process)."""
     import asyncio
 
+    from byraa.core.agency.identity import resolve
     from byraa.core.altinn import client as altinn_client
     from byraa.core.settings.config import sqlite_url
-    from byraa.core.agency.identity import resolve
     from byraa.core.store import open_store
     from byraa.core.taxcards import fetch
 

@@ -30,9 +30,9 @@ def child(db: Path) -> None:
     started = time.perf_counter()
     import asyncio
 
-    from byraa.tui.app import ByraaApp
     from byraa.core.settings.config import load_settings
     from byraa.core.settings.workspace import open_workspace
+    from byraa.tui.app import ByraaApp
 
     imported = time.perf_counter()
 

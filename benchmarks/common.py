@@ -20,8 +20,8 @@ LARGE_CLIENTS = 1000
 def large_demo(path: Path | None = None, *, rebuild: bool = False) -> Path:
     """The 1,000-client demo agency (about 40,000 employees) as a SQLite file."""
     from byraa.core.settings.config import sqlite_url
-    from byraa.demo import build_demo
     from byraa.core.store import open_store
+    from byraa.demo import build_demo
 
     path = path or Path(os.environ.get("BYRAA_BENCH_DB", "/tmp/byraa-bench/large.sqlite3"))
     if path.exists() and not rebuild:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from byraa.core.agency.identity import Identity, resolve
 from byraa.core.base import ids
 from byraa.core.clients.activity import refresh_active_employees
-from byraa.core.agency.identity import Identity, resolve
 from byraa.core.store import Store
 from byraa.core.store.models import (
     Agency,

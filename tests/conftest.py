@@ -88,8 +88,7 @@ def _postgres_ready(worker_id: str) -> str:
         if os.environ.get("CI") == "true":
             pytest.fail("CI=true but BYRAA_TEST_POSTGRES_URL is not set: PostgreSQL must run in CI")
         pytest.skip("PostgreSQL half skipped: set BYRAA_TEST_POSTGRES_URL to run it")
-    from byraa.core.store import Store
-    from byraa.core.store import migrate
+    from byraa.core.store import Store, migrate
 
     url = PG_URL if worker_id == "master" else _worker_database(PG_URL, worker_id)
     store = Store(url)

@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
+from byraa.core.agency.identity import Identity
 from byraa.core.altinn.client import AltinnClient
 from byraa.core.clients.archive import StoreArchiver
-from byraa.core.agency.identity import Identity
 from byraa.core.store import Store
 from byraa.core.store.models_altinn import TaxCard
 from byraa.core.store.models_jobs import TaxCardFetchResult

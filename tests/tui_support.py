@@ -8,12 +8,12 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from byraa.core.words import i18n
 from byraa.core.agency import identity
 from byraa.core.settings.config import Settings
+from byraa.core.settings.workspace import Workspace
 from byraa.core.store import Store
 from byraa.core.store.models import Client, ClientAccess, StaffUser
-from byraa.core.settings.workspace import Workspace
+from byraa.core.words import i18n
 
 DEMO_TODAY = date(2026, 11, 22)
 """The suite's pinned day (``BYRAA_TODAY`` in conftest)."""

@@ -21,12 +21,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select, update
 
-from byraa.tui.app import ByraaApp
 from byraa.cli.main import SUBCOMMANDS, main
-from byraa.core.words import formatting as fmt
 from byraa.core.clients import groups as core_groups
 from byraa.core.store.models import Client, Employee, PayrollRun
 from byraa.core.store.models_altinn import TaxCard
+from byraa.core.words import formatting as fmt
+from byraa.tui.app import ByraaApp
 from byraa.tui.navigation import SECTIONS
 from byraa.tui.widgets.markable_table import MarkableTable
 from tests.tui_support import build_agency, clerk_with_partial_access, language_restored, screen_text, settle, workspace

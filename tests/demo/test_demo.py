@@ -12,11 +12,10 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from byraa.core.clients import groups
-from byraa.core.base import ids, periods
-from byraa.demo import build_demo
-from byraa.core.base.errors import UserError
 from byraa.core.agency.identity import resolve
+from byraa.core.base import ids, periods
+from byraa.core.base.errors import UserError
+from byraa.core.clients import groups
 from byraa.core.store import open_store
 from byraa.core.store.models import (
     Agency,
@@ -38,6 +37,7 @@ from byraa.core.store.models import (
 from byraa.core.store.models_altinn import TaxCard
 from byraa.core.store.models_jobs import Job, JobItem, TaxCardFetchResult
 from byraa.core.store.models_reconcile import ReconRow, ReconRun
+from byraa.demo import build_demo
 
 TODAY = date(2026, 11, 22)
 PAY_DAY_GROUPS = {10: "Utbetaling 10.", 15: "Utbetaling 15.", 20: "Utbetaling 20.", 25: "Utbetaling 25.",

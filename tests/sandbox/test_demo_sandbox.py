@@ -8,18 +8,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import update
 
 from byraa.cli.main import main
+from byraa.core.agency.identity import resolve
 from byraa.core.altinn import connection
 from byraa.core.altinn.settings import SANDBOX_DEFAULT_URL
 from byraa.core.settings.config import sqlite_url
-from byraa.core.agency.identity import resolve
+from byraa.core.store import open_store
+from byraa.core.store.models_altinn import AltinnConnection
 from byraa.sandbox import SandboxState
 from byraa.sandbox.ensure import sandbox_answers, sandbox_for
 from byraa.sandbox.server import running
-from byraa.core.store import open_store
-from byraa.core.store.models_altinn import AltinnConnection
-from sqlalchemy import update
 
 UNUSED = "http://127.0.0.1:9"
 """The discard port: nothing answers there, so commands start their own sandbox."""

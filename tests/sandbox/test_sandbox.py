@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
 import stat
 import time
 import uuid
@@ -17,8 +15,7 @@ import pytest
 from byraa.core.altinn.errors import explain_token_error
 from byraa.core.altinn.maskinporten import Credentials, authorization_details, build_assertion
 from byraa.core.altinn.settings import SANDBOX_ISSUER, settings_for
-from byraa.sandbox import SandboxState, create_app, generate_key_pair
-from byraa.sandbox import data
+from byraa.sandbox import SandboxState, data, generate_key_pair
 from byraa.sandbox.server import running
 from tests.builders import nid, org, small_agency
 from tests.core.altinn.test_altinn_fixtures import AGENCY_ORG, CLIENT_ID, KEY_ID, key_pair, make_rig

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from byraa.tui.app import ByraaApp
 from byraa.core.agency import access_admin, identity
+from byraa.tui.app import ByraaApp
 from byraa.tui.screens.access import AccessScreen
 from byraa.tui.widgets.dialogs import ChoiceDialog, ConfirmDialog
 from byraa.tui.widgets.markable_table import MarkableTable

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, select
 
-from byraa.tui.app import ByraaApp
-from byraa.core.clients import archive
-from byraa.core.base import clock
-from byraa.core.agency import identity
 from byraa.core import taxcards
-from byraa.core.words import formatting as fmt
+from byraa.core.agency import identity
+from byraa.core.base import clock
+from byraa.core.clients import archive
 from byraa.core.clients.archive import ArchiveRecord
 from byraa.core.store.models import ArchiveFile, Client
+from byraa.core.words import formatting as fmt
+from byraa.tui.app import ByraaApp
 from byraa.tui.screens.archive import ArchiveFileScreen, ArchiveScreen, ConfirmDialog, SavePathDialog
 from byraa.tui.widgets.markable_table import MarkableTable
 from tests.tui_support import build_agency, clerk_with_partial_access, language_restored, screen_text, settle, workspace

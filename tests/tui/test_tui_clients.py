@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from byraa.tui.app import ByraaApp
-from byraa.core.clients import registry as core_clients
 from byraa.core.agency import identity
 from byraa.core.base import ids
+from byraa.core.clients import registry as core_clients
 from byraa.core.store.models import AuditEvent, Employee
+from byraa.tui.app import ByraaApp
 from byraa.tui.screens.client_detail import ClientDetailScreen
 from byraa.tui.screens.clients import ClientsScreen
 from byraa.tui.widgets.filter_bar import FilterBar

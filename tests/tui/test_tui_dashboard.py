@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from byraa.tui.app import ByraaApp
-from byraa.core.clients import dashboard as core_dashboard
 from byraa.core.agency import identity
-from byraa.core.words import labels
+from byraa.core.clients import dashboard as core_dashboard
 from byraa.core.words import formatting as fmt
+from byraa.core.words import labels
+from byraa.tui.app import ByraaApp
 from byraa.tui.screens.client_detail import ClientDetailScreen
 from byraa.tui.screens.dashboard import DashboardScreen
 from byraa.tui.widgets.figure_card import FigureCard, show_change

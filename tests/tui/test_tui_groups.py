@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from byraa.tui.app import ByraaApp
-from byraa.core.clients import groups as core_groups
 from byraa.core.agency import identity
+from byraa.core.clients import groups as core_groups
+from byraa.tui.app import ByraaApp
 from byraa.tui.screens.board import BoardScreen
 from byraa.tui.screens.client_detail import ClientDetailScreen
 from byraa.tui.screens.clients import ClientsScreen

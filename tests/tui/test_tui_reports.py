@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import select
 from textual.widgets import Static
 
-from byraa.tui.app import ByraaApp
-from byraa.core.clients import feedback as core_feedback
-from byraa.core.words import formatting as fmt
 from byraa.core.agency import identity
+from byraa.core.clients import feedback as core_feedback
 from byraa.core.clients import reports as core_reports
 from byraa.core.store.models import ArchiveFile
+from byraa.core.words import formatting as fmt
+from byraa.tui.app import ByraaApp
 from byraa.tui.screens.reports import ReportsScreen
 from byraa.tui.widgets.dialogs import ConfirmDialog, TextDialog, TextViewer
 from byraa.tui.widgets.markable_table import MarkableTable

@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from byraa.tui.app import ByraaApp
-from byraa.core.altinn import connection
 from byraa.core.agency import identity
-from byraa.core.altinn.settings import settings_for
+from byraa.core.altinn import connection
 from byraa.core.altinn.connection import ConnectionSettings
+from byraa.core.altinn.settings import settings_for
+from byraa.core.store.models import AuditEvent, Client
 from byraa.sandbox import SandboxState
 from byraa.sandbox.server import running
-from byraa.core.store.models import AuditEvent, Client
+from byraa.tui.app import ByraaApp
 from byraa.tui.screens.settings import ClientConnectionScreen, ConnectionForm, SettingsScreen
 from byraa.tui.widgets.markable_table import MarkableTable
 from tests.core.altinn.test_altinn_fixtures import CLIENT_ID, KEY_ID, key_pair, write_key

@@ -15,15 +15,15 @@ import pytest
 from sqlalchemy import delete
 from textual.widgets import Select
 
-from byraa.tui.app import ByraaApp
-from byraa.core.clients import groups as core_groups
 from byraa.core.agency import identity
-from byraa.demo.database import connect_sandbox
-from byraa.sandbox import SandboxState
-from byraa.sandbox.server import running
+from byraa.core.clients import groups as core_groups
 from byraa.core.store.models_altinn import TaxCard
 from byraa.core.store.models_jobs import Job, JobItem, TaxCardFetchResult
 from byraa.core.taxcards import fetch
+from byraa.demo.database import connect_sandbox
+from byraa.sandbox import SandboxState
+from byraa.sandbox.server import running
+from byraa.tui.app import ByraaApp
 from byraa.tui.screens.clients import ClientsScreen
 from byraa.tui.screens.taxcards import CardHistoryScreen, TaxCardsScreen
 from byraa.tui.widgets.dialogs import ConfirmDialog

@@ -3,16 +3,15 @@ which LibreOffice reads)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import sys
+from pathlib import Path
 
 import click
 
-from byraa.core.words import formatting
-from byraa.core.words.i18n import _
 from byraa.cli.context import workspace
 from byraa.cli.output import Column, emit, format_option
+from byraa.core.words import formatting
+from byraa.core.words.i18n import _
 
 
 @click.group("a07")

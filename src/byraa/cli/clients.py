@@ -6,11 +6,11 @@ from dataclasses import asdict
 
 import click
 
+from byraa.cli.context import workspace
+from byraa.cli.output import Column, emit, format_option
 from byraa.core.clients import registry as core_clients
 from byraa.core.words import formatting
 from byraa.core.words.i18n import _
-from byraa.cli.context import workspace
-from byraa.cli.output import Column, emit, format_option
 
 
 @click.group("clients")

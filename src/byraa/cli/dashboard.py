@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import click
 
-from byraa.core.clients import dashboard as core_dashboard
-from byraa.core.words import formatting
-from byraa.core.words.i18n import _
-from byraa.core.words import labels
 from byraa.cli.context import workspace
 from byraa.cli.output import Column, emit, format_option
+from byraa.core.clients import dashboard as core_dashboard
+from byraa.core.words import formatting, labels
+from byraa.core.words.i18n import _
 
 
 def show_value(unit: str, value: float) -> str:

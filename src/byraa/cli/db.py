@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from byraa.core.store import Store, migrate
 from byraa.cli.context import state
+from byraa.core.store import Store, migrate
 
 
 @click.group("db")

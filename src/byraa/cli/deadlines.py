@@ -6,12 +6,12 @@ from datetime import date, timedelta
 
 import click
 
+from byraa.cli.output import Column, emit, format_option
 from byraa.core.base import clock
+from byraa.core.base.errors import UserError
 from byraa.core.clients import deadlines as core_deadlines
 from byraa.core.words import formatting
-from byraa.core.base.errors import UserError
 from byraa.core.words.i18n import _
-from byraa.cli.output import Column, emit, format_option
 
 
 def _date(value: str | None, default: date, flag: str) -> date:

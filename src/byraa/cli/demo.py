@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from byraa.demo import database as demo_db
-from byraa.core.words.i18n import _
 from byraa.cli.context import state
+from byraa.core.words.i18n import _
+from byraa.demo import database as demo_db
 
 
 @click.command("demo")
@@ -55,8 +55,8 @@ def _sandbox(url: str):  # noqa: ANN202
     from urllib.parse import urlparse
 
     from byraa.core.altinn import connection
-    from byraa.sandbox.ensure import sandbox_for
     from byraa.core.store import Store
+    from byraa.sandbox.ensure import sandbox_for
 
     store = Store(url)
     settings = connection.agency_connection(store)

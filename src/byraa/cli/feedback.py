@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import click
 
+from byraa.cli.context import workspace
+from byraa.cli.output import Column, emit, format_option
+from byraa.core.base import periods
+from byraa.core.base.errors import NotFound
 from byraa.core.clients import dashboard as core_dashboard
 from byraa.core.clients import feedback as core_feedback
 from byraa.core.words import formatting
-from byraa.core.base import periods
-from byraa.core.base.errors import NotFound
 from byraa.core.words.i18n import _
 from byraa.core.words.labels import feedback_text
-from byraa.cli.context import workspace
-from byraa.cli.output import Column, emit, format_option
 
 
 def _last_month() -> str:

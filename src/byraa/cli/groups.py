@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 
-from byraa.core.clients import registry as core_clients
-from byraa.core.clients import dashboard as core_dashboard
-from byraa.core.words import formatting
-from byraa.core.clients import groups as core_groups
-from byraa.core.words.i18n import _
 from byraa.cli.clients import client_columns, client_dict
 from byraa.cli.context import workspace
 from byraa.cli.output import Column, emit, format_option
+from byraa.core.clients import dashboard as core_dashboard
+from byraa.core.clients import groups as core_groups
+from byraa.core.clients import registry as core_clients
+from byraa.core.words import formatting
+from byraa.core.words.i18n import _
 
 
 @click.group("groups")

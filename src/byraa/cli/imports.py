@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from byraa.core.words.i18n import _
 from byraa.cli.context import workspace
 from byraa.cli.output import Column, emit, format_option
+from byraa.core.words.i18n import _
 
 
 @click.group("import")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 
-from byraa.core.agency import setup as agency, identity
-from byraa.core.store import open_store
 from byraa.cli.context import state
+from byraa.core.agency import identity
+from byraa.core.agency import setup as agency
+from byraa.core.store import open_store
 
 
 @click.command("init")

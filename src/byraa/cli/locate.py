@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from byraa.core.settings import locations
 from byraa.cli.context import state
+from byraa.core.settings import locations
 
 
 @click.command("locate")

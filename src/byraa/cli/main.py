@@ -15,7 +15,6 @@ import click
 from byraa import __version__
 from byraa.core.base.errors import UserError
 
-
 SUBCOMMANDS = {
     "a07": "byraa.cli.a07",
     "access": "byraa.cli.access",

@@ -14,11 +14,11 @@ from typing import Any
 
 import click
 
-from byraa.core.words import formatting
-from byraa.core.base import ids
-from byraa.core.words.i18n import _
 from byraa.cli.context import workspace
 from byraa.cli.output import Column, emit, format_option
+from byraa.core.base import ids
+from byraa.core.words import formatting
+from byraa.core.words.i18n import _
 
 CHECK_CHOICES = ("employments", "income", "withholding", "aga", "holiday_pay", "clearing")
 
@@ -82,8 +82,8 @@ def _emit(rows: list[dict], fmt: str, *, with_client: bool, with_ids: bool, extr
 
 
 def _tolerances(values: tuple[str, ...]) -> dict[str, int]:
-    from byraa.core.reconcile.checks.mapping import _normalise
     from byraa.core.base.errors import UserError
+    from byraa.core.reconcile.checks.mapping import _normalise
 
     out = {}
     for item in values:
@@ -119,9 +119,9 @@ def command(ctx: click.Context, org_number: str | None, group_name: str | None, 
         return
     from byraa.core.agency import audit
     from byraa.core.base import periods
+    from byraa.core.base.errors import UserError
     from byraa.core.clients import registry as core_clients
     from byraa.core.reconcile import runs as core
-    from byraa.core.base.errors import UserError
 
     if resume_job is not None or job:
         if checks or tolerance or no_save or differences or reveal:
@@ -196,10 +196,10 @@ def _run_job(org_number: str | None, group_name: str | None, period: str | None,
     """
     import asyncio
 
-    from byraa.core.clients import registry as core_clients
     from byraa.core.base import periods
-    from byraa.core.reconcile import job as reconcile_job
     from byraa.core.base.errors import UserError
+    from byraa.core.clients import registry as core_clients
+    from byraa.core.reconcile import job as reconcile_job
 
     ws = workspace()
     assert ws.who is not None
@@ -401,8 +401,8 @@ def submit(org_number: str, feedback_polls: int, fmt: str) -> None:
 @format_option()
 def mapping_(org_number: str, sets: tuple[str, ...], resets: tuple[str, ...], fmt: str) -> None:
     """Show or change the client's account mapping, tolerances and holiday-pay rate (audited)."""
-    from byraa.core.reconcile.checks import mapping
     from byraa.core.base.errors import UserError
+    from byraa.core.reconcile.checks import mapping
 
     ws = workspace()
     assert ws.who is not None

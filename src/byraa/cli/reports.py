@@ -6,15 +6,15 @@ from pathlib import Path
 
 import click
 
-from byraa.core.clients import dashboard as core_dashboard
-from byraa.core.words import formatting
-from byraa.core.base import periods
-from byraa.core.clients import reports as core_reports
-from byraa.core.files import spreadsheet
-from byraa.core.base.errors import UserError
-from byraa.core.words.i18n import _
 from byraa.cli.context import workspace
 from byraa.cli.output import Column, emit
+from byraa.core.base import periods
+from byraa.core.base.errors import UserError
+from byraa.core.clients import dashboard as core_dashboard
+from byraa.core.clients import reports as core_reports
+from byraa.core.files import spreadsheet
+from byraa.core.words import formatting
+from byraa.core.words.i18n import _
 
 _SHOW = {
     "nok": lambda v: formatting.nok(v),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from byraa.core.words import formatting
-from byraa.core.words.i18n import _
 from byraa.cli.context import workspace
 from byraa.cli.output import Column, emit, format_option
+from byraa.core.words import formatting
+from byraa.core.words.i18n import _
 
 
 @click.group("taxcards")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from byraa.core.settings.workspace import open_workspace
 from byraa.cli.context import CliState
+from byraa.core.settings.workspace import open_workspace
 
 
 def run_tui(cli: CliState, *, mouse: bool = True) -> None:

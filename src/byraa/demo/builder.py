@@ -23,17 +23,8 @@ from sqlalchemy.orm import Session
 
 from byraa.core.agency import audit
 from byraa.core.base import periods
-from byraa.core.clients.activity import refresh_active_employees
-from byraa.demo import names
-from byraa.demo.clients import ClientPlan, client_rows, plan_clients
-from byraa.demo.numbers import OrgNumbers
-from byraa.demo.payroll import plan_runs
-from byraa.demo.people import PayItem, plan_people
-from byraa.demo.reconciliation import plan_reconciliation
-from byraa.demo.reporting import plan_activity, plan_ameldinger, plan_feedback
-from byraa.demo.staff import plan_access, plan_groups, plan_staff, staff_rows
-from byraa.demo.taxcards import plan_tax_cards
 from byraa.core.base.errors import UserError
+from byraa.core.clients.activity import refresh_active_employees
 from byraa.core.store import Store
 from byraa.core.store.models import (
     Agency,
@@ -54,6 +45,15 @@ from byraa.core.store.models import (
 from byraa.core.store.models_altinn import TaxCard
 from byraa.core.store.models_jobs import Job, JobItem, TaxCardFetchResult
 from byraa.core.store.models_reconcile import ReconRow, ReconRun
+from byraa.demo import names
+from byraa.demo.clients import ClientPlan, client_rows, plan_clients
+from byraa.demo.numbers import OrgNumbers
+from byraa.demo.payroll import plan_runs
+from byraa.demo.people import PayItem, plan_people
+from byraa.demo.reconciliation import plan_reconciliation
+from byraa.demo.reporting import plan_activity, plan_ameldinger, plan_feedback
+from byraa.demo.staff import plan_access, plan_groups, plan_staff, staff_rows
+from byraa.demo.taxcards import plan_tax_cards
 
 _BATCH = 5_000
 """Rows per executemany: big enough to be fast, small enough to keep driver buffers modest."""

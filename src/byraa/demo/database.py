@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select, text
 
-from byraa.core.base import clock
 from byraa.core.agency import identity
+from byraa.core.base import clock
+from byraa.core.base.errors import UserError
 from byraa.core.settings import locations
 from byraa.core.settings.config import sqlite_url
-from byraa.core.base.errors import UserError
 from byraa.core.store import Store, migrate, open_store
 from byraa.core.store.models import Agency, AuditEvent, Client
 

@@ -24,9 +24,9 @@ import json
 import random
 from datetime import UTC, date, datetime, timedelta
 
-from byraa.core.words import formatting
 from byraa.core.base import periods
 from byraa.core.reconcile.checks import Settings
+from byraa.core.words import formatting
 from byraa.demo.clients import ClientPlan
 
 _ACCOUNT = "2930"

@@ -28,10 +28,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from byraa.demo.clients import ClientPlan
-from byraa.sandbox.data import person_result
 from byraa.core.taxcards.fetch import JOB_KIND
 from byraa.core.taxcards.parse import Deduction, PersonResult
+from byraa.demo.clients import ClientPlan
+from byraa.sandbox.data import person_result
 
 _PERSONS_PER_ORDER = 1000
 _REGISTERED_BEFORE_START = timedelta(days=14)

@@ -32,11 +32,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from byraa.core.altinn.settings import SANDBOX_ISSUER, AltinnSettings, settings_for
 from byraa.core.base import clock as byraa_clock
 from byraa.core.base import ids
-from byraa.core.altinn.settings import SANDBOX_ISSUER, AltinnSettings, settings_for
-from byraa.sandbox import data
 from byraa.core.taxcards.parse import AnswerBuilder, EmployerResult
+from byraa.sandbox import data
 
 FAULTS = ("429", "500", "503", "drop", "timeout", "malformed", "truncate")
 ALLOWED_CLAIMS = {"aud", "iss", "iat", "exp", "nbf", "jti", "scope", "resource", "consumer_org",
@@ -304,9 +304,9 @@ def create_app(state: SandboxState | None = None) -> Any:
     # --- Maskinporten ---
 
     async def token(request: Request) -> Response:
-        import jwt
-
         from urllib.parse import parse_qsl
+
+        import jwt
 
         if "x-www-form-urlencoded" not in request.headers.get("content-type", ""):
             return _mp_error("invalid_request", "The body must be application/x-www-form-urlencoded")

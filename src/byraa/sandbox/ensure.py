@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from byraa.core.altinn.connection import ConnectionSettings
-    from byraa.sandbox.app import SandboxState
     from byraa.core.store import Store
+    from byraa.sandbox.app import SandboxState
 
 
 def public_key_for(key_path: str) -> bytes:

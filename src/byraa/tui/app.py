@@ -18,12 +18,12 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from byraa.tui.commands import ByraaCommands, PaletteCommand
+from byraa.core.settings.workspace import Workspace
 from byraa.core.words import i18n
 from byraa.core.words.i18n import _
-from byraa.core.settings.workspace import Workspace
+from byraa.tui.commands import ByraaCommands, PaletteCommand
 from byraa.tui.navigation import SECTIONS, Section
-from byraa.tui.widgets.bindings import LocalizedBindings, N_
+from byraa.tui.widgets.bindings import N_, LocalizedBindings
 
 _CONSTRUCTED = time.perf_counter()
 

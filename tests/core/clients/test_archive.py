@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from byraa.cli.main import main
+from byraa.core.base.errors import AccessDenied, UserError
 from byraa.core.clients import archive
 from byraa.core.clients.archive import ArchiveRecord
-from byraa.core.base.errors import AccessDenied, UserError
 from tests.builders import org, small_agency
 
 XML = b'<?xml version="1.0"?><a xmlns="urn:x"><b>1</b></a>'

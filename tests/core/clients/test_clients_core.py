@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from byraa.core.agency import audit
-from byraa.core.clients import registry as clients
 from byraa.core.base.errors import AccessDenied, NotFound, UserError
+from byraa.core.clients import registry as clients
 from tests.builders import nid, org, small_agency
 
 

@@ -9,11 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from byraa.cli.main import main
+from byraa.core.agency.identity import resolve
+from byraa.core.base.errors import AccessDenied, UserError
 from byraa.core.clients import archive, feedback
 from byraa.core.words import labels
 from byraa.demo import build_demo
-from byraa.core.base.errors import AccessDenied, UserError
-from byraa.core.agency.identity import resolve
 from tests.builders import org, small_agency
 
 

@@ -11,8 +11,8 @@ from sqlalchemy import delete, select
 
 from byraa.cli.main import main
 from byraa.core.agency import audit
-from byraa.core.clients import groups
 from byraa.core.base.errors import NotFound, UserError
+from byraa.core.clients import groups
 from byraa.core.store.models import Employee
 from byraa.core.store.models_altinn import TaxCard
 from byraa.core.store.models_jobs import Job, JobItem

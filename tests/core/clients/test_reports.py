@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from byraa.cli.main import main
+from byraa.core.base.errors import UserError
 from byraa.core.clients import reports
 from byraa.core.files import spreadsheet
-from byraa.core.base.errors import UserError
 from tests.builders import org, small_agency
 
 

@@ -11,8 +11,8 @@ import polars as pl
 import pytest
 from sqlalchemy import func, select
 
-from byraa.core.reconcile import a07
 from byraa.core.base.errors import AccessDenied, NotFound, UserError
+from byraa.core.reconcile import a07
 from byraa.core.store.models_reconcile import ReconEmployment, ReconSource
 from tests.builders import nid, org, small_agency
 from tests.data.reconcile import build as b

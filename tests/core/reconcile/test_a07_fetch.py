@@ -9,16 +9,17 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from byraa.core.reconcile import a07, a07_fetch, runs as reconcile
 from byraa.core.altinn.client import A07Month, AltinnClient
-from byraa.core.clients.archive import StoreArchiver
 from byraa.core.base.errors import AccessDenied
+from byraa.core.clients.archive import StoreArchiver
 from byraa.core.importers import ImportRefused
-from byraa.sandbox.a07_people import month_report, split
+from byraa.core.reconcile import a07, a07_fetch
+from byraa.core.reconcile import runs as reconcile
 from byraa.core.store.models_reconcile import ReconSource
+from byraa.sandbox.a07_people import month_report, split
 from tests.builders import nid, org
-from tests.data.reconcile import scenario
 from tests.core.altinn.test_altinn_fixtures import make_rig
+from tests.data.reconcile import scenario
 
 
 async def _no_sleep(_seconds: float) -> None:

@@ -10,15 +10,16 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
-from byraa.core.reconcile import corrections, runs as reconcile
 from byraa.core.altinn.client import AltinnClient
-from byraa.core.clients.archive import StoreArchiver
 from byraa.core.base.errors import AccessDenied
+from byraa.core.clients.archive import StoreArchiver
+from byraa.core.reconcile import corrections
+from byraa.core.reconcile import runs as reconcile
 from byraa.core.store.models import AmeldingSubmission, ArchiveFile, AuditEvent
 from byraa.core.store.models_reconcile import ReconCorrection
 from tests.builders import nid, org
-from tests.data.reconcile import scenario
 from tests.core.altinn.test_altinn_fixtures import make_rig
+from tests.data.reconcile import scenario
 
 
 async def _no_sleep(_seconds: float) -> None:

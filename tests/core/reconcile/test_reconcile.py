@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from byraa.core.reconcile import corrections, runs as reconcile
-from byraa.core.reconcile.checks import mapping
 from byraa.core.base.errors import AccessDenied, UserError
+from byraa.core.reconcile import corrections
+from byraa.core.reconcile import runs as reconcile
+from byraa.core.reconcile.checks import mapping
 from byraa.core.store.models import AuditEvent, Employment, Leave
 from byraa.core.store.models_reconcile import ReconCorrection, ReconRow
 from tests.builders import nid, org

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from byraa.core import jobs
-from byraa.core.reconcile import runs as reconcile, job as reconcile_job
 from byraa.core.base.errors import UserError
+from byraa.core.reconcile import job as reconcile_job
+from byraa.core.reconcile import runs as reconcile
 from tests.builders import org
 from tests.data.reconcile import scenario
 

@@ -6,17 +6,17 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from byraa.core import jobs, taxcards
 from byraa.core.base.errors import AccessDenied, UserError
-from byraa.sandbox import data
 from byraa.core.store.models import ArchiveFile, Employee
 from byraa.core.store.models_altinn import TaxCard
 from byraa.core.store.models_jobs import TaxCardFetchResult
 from byraa.core.taxcards import fetch
+from byraa.sandbox import data
 from tests.builders import nid, org, small_agency
-from tests.taxcard_fetch_support import FAST, Sandbox, current_cards_per_person, results_per_person, run
+from tests.taxcard_fetch_support import Sandbox, current_cards_per_person, results_per_person, run
 
 
 def _expected_outcome(national_id: str, year: int) -> str:

@@ -17,17 +17,17 @@ import pytest
 from sqlalchemy import func, select
 
 from byraa.core import jobs
-from byraa.core.altinn.connection import agency_connection
-from byraa.demo import build_demo
-from byraa.demo.database import connect_sandbox
 from byraa.core.agency.identity import resolve
-from byraa.sandbox import Faults, SandboxState
-from byraa.sandbox.ensure import register_configured_key
-from byraa.sandbox.server import running
+from byraa.core.altinn.connection import agency_connection
 from byraa.core.store import Store
 from byraa.core.store.models_altinn import TaxCard
 from byraa.core.store.models_jobs import JobItem, TaxCardFetchResult
 from byraa.core.taxcards import fetch
+from byraa.demo import build_demo
+from byraa.demo.database import connect_sandbox
+from byraa.sandbox import Faults, SandboxState
+from byraa.sandbox.ensure import register_configured_key
+from byraa.sandbox.server import running
 from tests.conftest import ROOT
 from tests.taxcard_fetch_support import Sandbox, run
 

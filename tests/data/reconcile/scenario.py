@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from byraa.core.reconcile import a07
 from byraa.core.importers.amelding import import_amelding
 from byraa.core.importers.ledger import import_ledger
+from byraa.core.reconcile import a07
 from tests.builders import Small, nid, org, small_agency
 from tests.data.reconcile import build as b
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from byraa.core.base.errors import AccessDenied, NotFound
 from byraa.core.agency.identity import Identity
+from byraa.core.base.errors import AccessDenied, NotFound
 from byraa.core.store.models import Client, ClientAccess
 
 

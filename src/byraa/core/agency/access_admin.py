@@ -14,9 +14,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from byraa.core.agency import access, audit
+from byraa.core.agency.identity import Identity
 from byraa.core.base import clock
 from byraa.core.base.errors import NotFound, UserError
-from byraa.core.agency.identity import Identity
 from byraa.core.store import Store
 from byraa.core.store.models import ACCESS_ROLES, ROLES, Client, ClientAccess, StaffUser
 

@@ -31,12 +31,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from byraa.core.base import ids
 from byraa.core.altinn.errors import AltinnError
 from byraa.core.altinn.maskinporten import Credentials, TokenProvider, load_private_key
 from byraa.core.altinn.settings import AltinnSettings
-from byraa.core.clients.archive import ArchiveRecord, redact_headers, redact_token_body
+from byraa.core.base import ids
 from byraa.core.base.errors import UserError
+from byraa.core.clients.archive import ArchiveRecord, redact_headers, redact_token_body
 from byraa.core.taxcards.parse import AnswerRejected, TaxCardAnswer, parse_answer
 
 if TYPE_CHECKING:

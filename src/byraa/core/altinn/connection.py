@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import select
 
 from byraa.core.agency import access, audit
+from byraa.core.agency.identity import Identity
 from byraa.core.base import clock, ids
 from byraa.core.base.errors import NotFound, UserError
-from byraa.core.agency.identity import Identity
 from byraa.core.store import Store
 from byraa.core.store.models import Client
 from byraa.core.store.models_altinn import ENVIRONMENTS, AltinnConnection

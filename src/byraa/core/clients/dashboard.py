@@ -14,9 +14,9 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from byraa.core.agency.identity import Identity
 from byraa.core.base import clock, periods
 from byraa.core.clients import deadlines
-from byraa.core.agency.identity import Identity
 from byraa.core.store import Store
 from byraa.core.store.models import AmeldingSubmission, Client, ClientAccess, ClientActivity, PayrollRun
 

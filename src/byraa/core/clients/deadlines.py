@@ -12,7 +12,6 @@ from functools import lru_cache
 
 from byraa.core.base import periods
 
-
 _CACHE_NAME = "holidays-NO.json"
 
 

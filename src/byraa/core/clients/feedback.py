@@ -18,10 +18,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from byraa.core.agency import access
-from byraa.core.clients import archive
+from byraa.core.agency.identity import Identity
 from byraa.core.base import periods
 from byraa.core.base.errors import UserError
-from byraa.core.agency.identity import Identity
+from byraa.core.clients import archive
 from byraa.core.store import Store
 from byraa.core.store.models import AmeldingSubmission, ArchiveFile, Client
 

@@ -20,9 +20,9 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from byraa.core.agency import audit
+from byraa.core.agency.identity import Identity
 from byraa.core.base import clock, periods
 from byraa.core.base.errors import NotFound, UserError
-from byraa.core.agency.identity import Identity
 from byraa.core.store import Store
 from byraa.core.store.models import (
     AmeldingSubmission,

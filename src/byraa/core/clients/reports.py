@@ -13,13 +13,14 @@ from typing import Any
 from sqlalchemy import func, select
 
 from byraa.core.agency import access
-from byraa.core.clients import registry as core_clients, deadlines
+from byraa.core.agency.identity import Identity
 from byraa.core.base import periods
 from byraa.core.base.errors import UserError
-from byraa.core.words.i18n import _
-from byraa.core.agency.identity import Identity
+from byraa.core.clients import deadlines
+from byraa.core.clients import registry as core_clients
 from byraa.core.store import Store
 from byraa.core.store.models import Client, ClientActivity, PayrollRun
+from byraa.core.words.i18n import _
 
 
 @dataclass(frozen=True)

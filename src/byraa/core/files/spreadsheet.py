@@ -13,8 +13,8 @@ from datetime import date
 from pathlib import Path
 
 from byraa.core.base.errors import UserError
-from byraa.core.words.i18n import _
 from byraa.core.clients.reports import Report
+from byraa.core.words.i18n import _
 
 
 def _open_private(path: Path, *, overwrite: bool) -> int:

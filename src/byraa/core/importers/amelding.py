@@ -35,9 +35,9 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from byraa.core.agency import access, audit
+from byraa.core.agency.identity import Identity
 from byraa.core.base import clock, periods
 from byraa.core.base.errors import NotFound
-from byraa.core.agency.identity import Identity
 from byraa.core.importers import (
     ImportResult,
     Where,

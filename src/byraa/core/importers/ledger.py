@@ -26,9 +26,9 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 
 from byraa.core.agency import access, audit
+from byraa.core.agency.identity import Identity
 from byraa.core.base import clock
 from byraa.core.base.errors import UserError
-from byraa.core.agency.identity import Identity
 from byraa.core.importers import (
     ImportRefused,
     ImportResult,

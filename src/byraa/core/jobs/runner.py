@@ -12,16 +12,15 @@ import uuid
 import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from byraa.core.agency import access
+from byraa.core.agency.identity import Identity
 from byraa.core.base import clock
 from byraa.core.base.errors import AccessDenied, NotFound, UserError
-from byraa.core.agency.identity import Identity
 from byraa.core.store import Store
 from byraa.core.store.models_jobs import ITEM_STATES, JOB_STATUSES, Job, JobItem
 

@@ -45,9 +45,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from byraa.core.agency import access, audit
+from byraa.core.agency.identity import Identity
 from byraa.core.base import clock
 from byraa.core.base.errors import NotFound, UserError
-from byraa.core.agency.identity import Identity
 from byraa.core.importers import (
     ImportRefused,
     ImportResult,

@@ -20,12 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from byraa.core.reconcile import a07
 from byraa.core.agency import access, audit
+from byraa.core.agency.identity import Identity
 from byraa.core.base import periods
 from byraa.core.base.errors import UserError
-from byraa.core.agency.identity import Identity
 from byraa.core.importers import ImportRefused, Where, already_imported
+from byraa.core.reconcile import a07
 from byraa.core.store import Store
 
 

@@ -28,10 +28,10 @@ from typing import Any
 from sqlalchemy import select
 
 from byraa.core.agency import access, audit
+from byraa.core.agency.identity import Identity
 from byraa.core.base import clock
 from byraa.core.base.errors import UserError
 from byraa.core.clients.feedback import RECEPTION_STATUSES, SEVERITY_CODES
-from byraa.core.agency.identity import Identity
 from byraa.core.store import Store
 from byraa.core.store.models import AmeldingSubmission
 from byraa.core.store.models_reconcile import ReconCorrection

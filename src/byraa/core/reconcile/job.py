@@ -19,14 +19,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from byraa.core.agency import audit
 from byraa.core import jobs
+from byraa.core.agency import audit
+from byraa.core.agency.identity import Identity
 from byraa.core.base import periods
+from byraa.core.base.errors import AccessDenied, NotFound, UserError
+from byraa.core.jobs import ItemContext, ItemOutcome, JobInfo, Progress
 from byraa.core.reconcile import runs as reconcile
 from byraa.core.reconcile.checks import METHODS
-from byraa.core.base.errors import AccessDenied, NotFound, UserError
-from byraa.core.agency.identity import Identity
-from byraa.core.jobs import ItemContext, ItemOutcome, JobInfo, Progress
 from byraa.core.store import Store
 from byraa.core.store.models import Client
 from byraa.core.store.models_jobs import Job, JobItem

@@ -32,16 +32,15 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from byraa.core.agency import access, audit
+from byraa.core.agency.identity import Identity
 from byraa.core.base import clock, periods
+from byraa.core.base.errors import NotFound, UserError
 from byraa.core.reconcile import corrections
-from byraa.core.reconcile.checks import DIFFERENCE_STATUSES, ResultRow, Settings
+from byraa.core.reconcile.checks import DIFFERENCE_STATUSES, ResultRow, Settings, mapping
 from byraa.core.reconcile.checks import employments as employment_check
 from byraa.core.reconcile.checks import inputs as check_inputs
-from byraa.core.reconcile.checks import mapping
 from byraa.core.reconcile.checks.run import compute as compute_rows
 from byraa.core.reconcile.checks.run import validate
-from byraa.core.base.errors import NotFound, UserError
-from byraa.core.agency.identity import Identity
 from byraa.core.store import Store
 from byraa.core.store.models import Client, Employee, Employment, Leave, SubUnit
 from byraa.core.store.models_reconcile import ReconCorrection, ReconEmployment, ReconRow, ReconRun

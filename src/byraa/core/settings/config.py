@@ -10,8 +10,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from byraa.core.settings import locations
 from byraa.core.base.errors import ConfigError
+from byraa.core.settings import locations
 
 LANGUAGES = ("nb", "en")
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from byraa.core.words import i18n
 from byraa.core.agency import identity
-from byraa.core.settings.config import Settings
-from byraa.core.base.errors import UserError
 from byraa.core.agency.identity import Identity
+from byraa.core.base.errors import UserError
+from byraa.core.settings.config import Settings
 from byraa.core.store import Store, open_store
+from byraa.core.words import i18n
 
 
 @dataclass

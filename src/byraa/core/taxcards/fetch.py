@@ -40,9 +40,9 @@ from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from byraa.core.agency import access, audit
+from byraa.core.agency.identity import Identity
 from byraa.core.base import clock, ids
 from byraa.core.base.errors import AccessDenied, NotFound, UserError
-from byraa.core.agency.identity import Identity
 from byraa.core.store import Store
 from byraa.core.store.models import (
     Client,
@@ -486,7 +486,8 @@ def _describe_change(before: tuple[Any, ...], after: tuple[Any, ...]) -> str:
 def _store_results(session: Session, who: Identity, job_id: int, item_id: int, year: int,
                    answer: TaxCardAnswer, client_ids: dict[str, int], reference: str) -> dict[str, int]:
     """Store one answer's persons (``store_answer``) and a result row per person."""
-    from byraa.core.taxcards.parse import EmployerResult, TaxCardAnswer as Answer
+    from byraa.core.taxcards.parse import EmployerResult
+    from byraa.core.taxcards.parse import TaxCardAnswer as Answer
     from byraa.core.taxcards.store import store_answer
 
     wanted = [e for e in answer.employers if e.org_number in client_ids]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from byraa.core.words import formatting as fmt
 from byraa.core.base import ids
 from byraa.core.clients.dashboard import Attention
 from byraa.core.clients.feedback import SEVERITIES, FeedbackDocument
+from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
 
 

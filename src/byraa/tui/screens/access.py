@@ -19,20 +19,20 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
-from byraa.tui.widgets.key_footer import KeyFooter
-from byraa.tui.commands import PaletteCommand
 from byraa.core.agency import access_admin
-from byraa.core.clients import registry as core_clients
-from byraa.core.words import formatting as fmt
-from byraa.core.base import ids
 from byraa.core.agency.access_admin import Finding, GrantRow, StaffRow
-from byraa.core.clients.registry import ClientRow
+from byraa.core.base import ids
 from byraa.core.base.errors import AccessDenied, UserError
+from byraa.core.clients import registry as core_clients
+from byraa.core.clients.registry import ClientRow
+from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
+from byraa.tui.commands import PaletteCommand
 from byraa.tui.screens.words import access_finding, client_status, role
-from byraa.tui.widgets.bindings import LocalizedBindings, N_
+from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.dialogs import ChoiceDialog, ConfirmDialog
 from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
+from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
 TABS = ("staff", "by-user", "by-client", "review")

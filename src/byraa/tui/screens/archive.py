@@ -23,16 +23,16 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Header, Input, Label, Static, TextArea
 from textual.worker import Worker, WorkerState
 
-from byraa.tui.widgets.key_footer import KeyFooter
-from byraa.tui.commands import PaletteCommand
-from byraa.core.clients import archive as core_archive
-from byraa.core.words import formatting as fmt
 from byraa.core.base import ids
-from byraa.core.clients.archive import ArchiveEntry
 from byraa.core.base.errors import UserError
+from byraa.core.clients import archive as core_archive
+from byraa.core.clients.archive import ArchiveEntry
+from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
-from byraa.tui.widgets.bindings import LocalizedBindings, N_
+from byraa.tui.commands import PaletteCommand
+from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
+from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.markable_table import Column, MarkableTable, Row, Toned
 
 VIEW_LIMIT = 512 * 1024

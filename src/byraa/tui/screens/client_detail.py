@@ -19,16 +19,16 @@ from textual.screen import Screen
 from textual.widgets import Header, Label, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
-from byraa.tui.widgets.key_footer import KeyFooter
-from byraa.tui.commands import PaletteCommand
-from byraa.core.clients import registry as core_clients
-from byraa.core.words import formatting as fmt
 from byraa.core.base import ids
-from byraa.core.clients.registry import ClientDetail, EmployeeRow, EmploymentRow
 from byraa.core.base.errors import AccessDenied
+from byraa.core.clients import registry as core_clients
+from byraa.core.clients.registry import ClientDetail, EmployeeRow, EmploymentRow
+from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
+from byraa.tui.commands import PaletteCommand
 from byraa.tui.screens.words import amelding_status, client_status, employment_type, run_kind, run_status
-from byraa.tui.widgets.bindings import LocalizedBindings, N_
+from byraa.tui.widgets.bindings import N_, LocalizedBindings
+from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
 TABS = ("employees", "runs", "submissions")

@@ -20,16 +20,16 @@ from textual.screen import Screen
 from textual.widgets import Header, Input
 from textual.worker import Worker, WorkerState
 
-from byraa.tui.widgets.key_footer import KeyFooter
-from byraa.tui.commands import PaletteCommand
-from byraa.core.clients import registry as core_clients
-from byraa.core.words import formatting as fmt
 from byraa.core.base import ids
+from byraa.core.clients import registry as core_clients
 from byraa.core.clients.registry import ClientRow
+from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
+from byraa.tui.commands import PaletteCommand
 from byraa.tui.screens.words import amelding_status, client_status
-from byraa.tui.widgets.bindings import LocalizedBindings, N_
+from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
+from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
 LOCK = "⊘"
@@ -295,8 +295,8 @@ class ClientsScreen(FilteredScreen, Screen, LocalizedBindings):
 
     @work(thread=True, exit_on_error=False, group="clients-groups-change", description="change groups")
     def _change_groups(self, name: str, client_ids: list[int], add: bool, create: bool) -> None:
-        from byraa.core.clients import groups as core_groups
         from byraa.core.base.errors import UserError
+        from byraa.core.clients import groups as core_groups
 
         store, who = self.app.workspace.store, self.app.who
         try:

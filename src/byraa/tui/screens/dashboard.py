@@ -17,16 +17,16 @@ from textual.widgets import Header, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from byraa.tui.widgets.key_footer import KeyFooter
-from byraa.tui.commands import PaletteCommand
+from byraa.core.base import periods
 from byraa.core.clients import dashboard as core_dashboard
+from byraa.core.clients.dashboard import Dashboard
 from byraa.core.words import formatting as fmt
 from byraa.core.words import labels
-from byraa.core.base import periods
-from byraa.core.clients.dashboard import Dashboard
 from byraa.core.words.i18n import _
-from byraa.tui.widgets.bindings import LocalizedBindings, N_
+from byraa.tui.commands import PaletteCommand
+from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.figure_card import FigureCard
+from byraa.tui.widgets.key_footer import KeyFooter
 
 SEVERITY = {"error": ("✗", "$text-error"), "warning": ("!", "$text-warning"), "info": ("·", "$foreground-muted")}
 

@@ -18,16 +18,16 @@ from textual.screen import Screen
 from textual.widgets import Header, Input
 from textual.worker import Worker, WorkerState
 
-from byraa.tui.widgets.key_footer import KeyFooter
-from byraa.tui.commands import PaletteCommand
-from byraa.core.words import formatting as fmt
-from byraa.core.clients import groups as core_groups
 from byraa.core.base.errors import UserError
+from byraa.core.clients import groups as core_groups
 from byraa.core.clients.groups import GroupRow
+from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
-from byraa.tui.widgets.bindings import LocalizedBindings, N_
+from byraa.tui.commands import PaletteCommand
+from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.dialogs import ConfirmDialog, TextDialog
 from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
+from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.markable_table import Column, MarkableTable, Row
 
 

@@ -25,22 +25,22 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label
 from textual.worker import Worker, WorkerState
 
-from byraa.tui.widgets.key_footer import KeyFooter
-from byraa.tui.commands import PaletteCommand
 from byraa.core.base import clock, ids, periods
+from byraa.core.base.errors import UserError
 from byraa.core.clients import deadlines
 from byraa.core.clients import feedback as core_feedback
-from byraa.core.words import formatting as fmt
 from byraa.core.clients import reports as core_reports
-from byraa.core.base.errors import UserError
 from byraa.core.clients.feedback import FeedbackRow
+from byraa.core.clients.reports import Report
+from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
 from byraa.core.words.labels import feedback_text
-from byraa.core.clients.reports import Report
+from byraa.tui.commands import PaletteCommand
 from byraa.tui.screens.words import amelding_status, severity
-from byraa.tui.widgets.bindings import LocalizedBindings, N_
+from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.dialogs import ConfirmDialog, TextDialog, TextViewer
 from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
+from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
 VIEWS = ("usage", "my-clients", "term", "automation", "feedback")

@@ -36,17 +36,17 @@ from textual.widgets import (
 )
 from textual.worker import Worker, WorkerState
 
-from byraa.tui.widgets.key_footer import KeyFooter
-from byraa.tui.commands import PaletteCommand
 from byraa.core.altinn import connection
-from byraa.core.base import ids
-from byraa.core.settings import locations
-from byraa.core.altinn.settings import ENVIRONMENTS, SANDBOX_DEFAULT_URL
 from byraa.core.altinn.connection import ClientConnectionRow, ConnectionSettings, StepResult
+from byraa.core.altinn.settings import ENVIRONMENTS, SANDBOX_DEFAULT_URL
+from byraa.core.base import ids
 from byraa.core.base.errors import UserError
+from byraa.core.settings import locations
 from byraa.core.words.i18n import _
+from byraa.tui.commands import PaletteCommand
 from byraa.tui.screens.words import role
-from byraa.tui.widgets.bindings import LocalizedBindings, N_
+from byraa.tui.widgets.bindings import N_, LocalizedBindings
+from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.markable_table import Column, MarkableTable, Row, Toned
 
 TABS = ("connection", "clients", "about")

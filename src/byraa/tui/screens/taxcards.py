@@ -29,17 +29,17 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, Label, ProgressBar, Select, Static
 from textual.worker import Worker, WorkerState
 
-from byraa.tui.widgets.key_footer import KeyFooter
-from byraa.tui.commands import PaletteCommand
 from byraa.core.base import clock, ids
-from byraa.core.words import formatting as fmt
 from byraa.core.base.errors import UserError
-from byraa.core.words.i18n import _
 from byraa.core.jobs import JobInfo, Progress
 from byraa.core.taxcards import fetch
 from byraa.core.taxcards.fetch import FetchPlan, FetchSummary, ResultRow
-from byraa.tui.widgets.bindings import LocalizedBindings, N_
+from byraa.core.words import formatting as fmt
+from byraa.core.words.i18n import _
+from byraa.tui.commands import PaletteCommand
+from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
+from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
 SHOWS: tuple[tuple[str, str], ...] = (

@@ -12,9 +12,9 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Label, Static
 
-from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.core.words.i18n import _
-from byraa.tui.widgets.bindings import LocalizedBindings, N_
+from byraa.tui.widgets.bindings import N_, LocalizedBindings
+from byraa.tui.widgets.key_footer import KeyFooter
 
 
 class WelcomeScreen(Screen, LocalizedBindings):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.events import Resize
 from textual.content import Content
+from textual.events import Resize
 from textual.reactive import reactive
 from textual.widgets import Sparkline, Static
 
-from byraa.core.words import formatting as fmt
 from byraa.core.clients.dashboard import Figure
+from byraa.core.words import formatting as fmt
 
 GOOD_WHEN_UP = frozenset({"payroll_clients", "active_employees", "payslips", "automation", "total_pay"})
 GOOD_WHEN_DOWN = frozenset({"amelding_rejected"})

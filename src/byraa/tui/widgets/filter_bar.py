@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import Input, Label
 
 from byraa.core.words.i18n import _
-from byraa.tui.widgets.bindings import LocalizedBindings, N_
+from byraa.tui.widgets.bindings import N_, LocalizedBindings
 
 
 class FilterBar(Horizontal, LocalizedBindings):

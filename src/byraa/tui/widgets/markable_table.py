@@ -30,7 +30,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from byraa.tui.widgets.bindings import LocalizedBindings, N_
+from byraa.tui.widgets.bindings import N_, LocalizedBindings
 
 MARK = "●"
 SEPARATOR = 1

@@ -14,7 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from byraa.core.agency import access, audit
+from byraa.core.agency.identity import Identity
 from byraa.core.base import clock
+from byraa.core.base.errors import UserError
+from byraa.core.clients.registry import get_client
 from byraa.core.reconcile.checks import (
     ACCOUNT_ROLES,
     CHECKS,
@@ -22,9 +25,6 @@ from byraa.core.reconcile.checks import (
     DEFAULT_TOLERANCES,
     Settings,
 )
-from byraa.core.clients.registry import get_client
-from byraa.core.base.errors import UserError
-from byraa.core.agency.identity import Identity
 from byraa.core.store import Store
 from byraa.core.store.models_reconcile import ReconSetting
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from byraa.core.base.errors import UserError
 from byraa.core.reconcile.checks import CHECKS, METHODS, ResultRow, Settings, amounts
 from byraa.core.reconcile.checks import employments as employment_check
 from byraa.core.reconcile.checks.inputs import Inputs
-from byraa.core.base.errors import UserError
 
 
 def validate(checks: Iterable[str] | None, method: str) -> tuple[str, ...]:

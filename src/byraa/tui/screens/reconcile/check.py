@@ -23,15 +23,14 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
-from byraa.tui.widgets.key_footer import KeyFooter
-from byraa.tui.commands import PaletteCommand
+from byraa.core.base.errors import UserError
 from byraa.core.reconcile import corrections as core_corrections
-from byraa.core.words import formatting as fmt
 from byraa.core.reconcile import runs as core_reconcile
 from byraa.core.reconcile.checks import DIFFERENCE_STATUSES
-from byraa.core.base.errors import UserError
-from byraa.core.words.i18n import _
 from byraa.core.reconcile.runs import EmploymentPair, RowView, RunSummary
+from byraa.core.words import formatting as fmt
+from byraa.core.words.i18n import _
+from byraa.tui.commands import PaletteCommand
 from byraa.tui.screens.reconcile.words import (
     check_name,
     correction_outcome,
@@ -45,8 +44,9 @@ from byraa.tui.screens.reconcile.words import (
     value,
 )
 from byraa.tui.screens.words import employment_type
-from byraa.tui.widgets.bindings import LocalizedBindings, N_
+from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
+from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
 PERSON_CHECKS = ("employments", "income")

@@ -22,7 +22,7 @@ from byraa.core.base import clock, periods
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
 from byraa.tui.screens.reconcile.words import month
-from byraa.tui.widgets.bindings import LocalizedBindings, N_
+from byraa.tui.widgets.bindings import N_, LocalizedBindings
 
 
 class _Dialog(ModalScreen, LocalizedBindings):

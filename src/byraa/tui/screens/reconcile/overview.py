@@ -21,21 +21,20 @@ from textual.screen import Screen
 from textual.widgets import Header, Input
 from textual.worker import Worker, WorkerState
 
-from byraa.tui.widgets.key_footer import KeyFooter
-from byraa.tui.commands import PaletteCommand
-from byraa.core.base import clock, periods
+from byraa.core.base import clock, ids, periods
 from byraa.core.clients import registry as core_clients
-from byraa.core.words import formatting as fmt
-from byraa.core.base import ids
-from byraa.core.reconcile import runs as core_reconcile
-from byraa.core.reconcile import job as core_job
 from byraa.core.clients.registry import ClientRow
-from byraa.core.words.i18n import _
 from byraa.core.jobs import JobInfo
+from byraa.core.reconcile import job as core_job
+from byraa.core.reconcile import runs as core_reconcile
 from byraa.core.reconcile.runs import RunSummary
+from byraa.core.words import formatting as fmt
+from byraa.core.words.i18n import _
+from byraa.tui.commands import PaletteCommand
 from byraa.tui.screens.reconcile.words import month
-from byraa.tui.widgets.bindings import LocalizedBindings, N_
+from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
+from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
 LOCK = "⊘"

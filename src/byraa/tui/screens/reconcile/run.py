@@ -28,18 +28,17 @@ from textual.screen import Screen
 from textual.widgets import Header, Label
 from textual.worker import Worker, WorkerState
 
-from byraa.tui.widgets.key_footer import KeyFooter
-from byraa.tui.commands import PaletteCommand
+from byraa.core.base import ids, periods
+from byraa.core.base.errors import UserError
 from byraa.core.reconcile import a07 as core_a07
 from byraa.core.reconcile import a07_fetch
 from byraa.core.reconcile import corrections as core_corrections
-from byraa.core.words import formatting as fmt
-from byraa.core.base import ids, periods
 from byraa.core.reconcile import runs as core_reconcile
 from byraa.core.reconcile.checks import CHECKS, DIFFERENCE_STATUSES
-from byraa.core.base.errors import UserError
-from byraa.core.words.i18n import _
 from byraa.core.reconcile.runs import RowView, RunSummary
+from byraa.core.words import formatting as fmt
+from byraa.core.words.i18n import _
+from byraa.tui.commands import PaletteCommand
 from byraa.tui.screens.reconcile.words import (
     DIFF_MARK,
     EQUAL_MARK,
@@ -49,7 +48,8 @@ from byraa.tui.screens.reconcile.words import (
     month,
     sign_status,
 )
-from byraa.tui.widgets.bindings import LocalizedBindings, N_
+from byraa.tui.widgets.bindings import N_, LocalizedBindings
+from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
 

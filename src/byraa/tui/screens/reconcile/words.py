@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from byraa.core.words import formatting as fmt
 from byraa.core.base import ids
+from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
 from byraa.tui.widgets.markable_table import Cell, Toned
 
