@@ -46,6 +46,11 @@ def _isolate(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     monkeypatch.delenv("BYRAA_DATABASE_URL", raising=False)
     monkeypatch.delenv("BYRAA_CONFIG", raising=False)
     monkeypatch.setenv("BYRAA_USER", "tester")
+    # The language is process state: a test that switched it must not leak English
+    # into the next test on the same worker.
+    from byraa.core.words import i18n
+
+    i18n.set_language("nb")
 
 
 @pytest.fixture(scope="session")
