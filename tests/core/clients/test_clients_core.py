@@ -32,9 +32,9 @@ def test_filters_by_group_responsible_and_text(store) -> None:
     rows = clients.list_clients(store, who)
     assert [r.name for r in clients.filter_rows(rows, "beta kari")] == ["Bakeri Beta AS"]
     assert clients.filter_rows(rows, "  ") == rows
-    with pytest.raises(NotFound, match="no group"):
+    with pytest.raises(NotFound, match="ingen gruppe heter"):
         clients.list_clients(store, who, group="Nope")
-    with pytest.raises(NotFound, match="no staff user"):
+    with pytest.raises(NotFound, match="ingen ansatt har brukernavnet"):
         clients.list_clients(store, who, responsible="nobody")
 
 

@@ -176,7 +176,7 @@ async def test_selection_by_group_and_responsible(store) -> None:
     assert [c.org_number for c in resp.clients] == [org(2)]
     with pytest.raises(UserError, match="exactly one"):
         fetch.plan_fetch(store, who, fetch.Selection(all=True, group="Utbetaling 20."), 2026)
-    with pytest.raises(UserError, match="no group"):
+    with pytest.raises(UserError, match="ingen gruppe heter"):
         fetch.plan_fetch(store, who, fetch.Selection(group="nope"), 2026)
 
 
@@ -222,7 +222,7 @@ async def test_an_unreadable_answer_becomes_per_person_errors_with_the_raw_answe
 async def test_nobody_to_fetch_and_unknown_client_are_refused(store) -> None:
     small = small_agency(store)
     who = small.who()
-    with pytest.raises(UserError, match="no client"):
+    with pytest.raises(UserError, match="ingen klient med organisasjonsnummer"):
         fetch.plan_fetch(store, who, fetch.Selection(clients=(org(50),)), 2026)
     with store.session() as s:
         for n, emp in enumerate(s.scalars(select(Employee).where(Employee.client_id == small.clients["A"]))):

@@ -54,7 +54,7 @@ class GroupRow:
 def _group(session: Session, name: str) -> ClientGroup:
     group = session.scalars(select(ClientGroup).where(ClientGroup.name == name)).first()
     if group is None:
-        raise NotFound(f"no group named {name!r}")
+        raise NotFound("group.not_found", name=name)
     return group
 
 

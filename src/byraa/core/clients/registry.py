@@ -96,14 +96,14 @@ def list_clients(
         if group is not None:
             group_id = session.scalars(select(ClientGroup.id).where(ClientGroup.name == group)).first()
             if group_id is None:
-                raise NotFound(f"no group named {group!r}")
+                raise NotFound("group.not_found", name=group)
             query = query.join(GroupMembership, GroupMembership.client_id == Client.id).where(
                 GroupMembership.group_id == group_id
             )
         if responsible is not None:
             user_id = session.scalars(select(StaffUser.id).where(StaffUser.login == responsible)).first()
             if user_id is None:
-                raise NotFound(f"no staff user with the login {responsible!r}")
+                raise NotFound("staff.not_found", login=responsible)
             query = query.where(
                 Client.id.in_(
                     select(ClientAccess.client_id).where(

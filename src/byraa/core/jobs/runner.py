@@ -235,7 +235,7 @@ def get_job(store: Store, who: Identity, job_id: int) -> JobInfo:
     with store.session() as session:
         job = session.get(Job, job_id)
         if job is None:
-            raise NotFound(f"no job {job_id}")
+            raise NotFound("job.not_found", job=job_id)
         if not _may_see(who, job):
             raise AccessDenied(f"job {job_id} was started by {job.created_by}; {who.login} may not see it")
         return _info(session, job, clock.now())
@@ -267,7 +267,7 @@ def request_cancel(store: Store, who: Identity, job_id: int) -> None:
     with store.session() as session:
         job = session.get(Job, job_id)
         if job is None:
-            raise NotFound(f"no job {job_id}")
+            raise NotFound("job.not_found", job=job_id)
         if not _may_see(who, job):
             raise AccessDenied(f"job {job_id} was started by {job.created_by}; {who.login} may not cancel it")
         if job.status in ("pending", "running"):
@@ -380,7 +380,7 @@ def _start(store: Store, who: Identity, job_id: int, worker: str) -> tuple[JobIn
     with store.session() as session:
         job = session.get(Job, job_id, with_for_update=True)
         if job is None:
-            raise NotFound(f"no job {job_id}")
+            raise NotFound("job.not_found", job=job_id)
         if not _may_see(who, job):
             raise AccessDenied(f"job {job_id} was started by {job.created_by}; {who.login} may not run it")
         if job.status not in ("pending", "running"):

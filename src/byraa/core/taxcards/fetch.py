@@ -149,7 +149,7 @@ def _selected_clients(session: Session, who: Identity, selection: Selection) -> 
                 raise UserError(f"organisation number {org!r}: {reason}")
             client = session.scalars(select(Client).where(Client.org_number == org)).first()
             if client is None:
-                raise NotFound(f"no client with the organisation number {org}")
+                raise NotFound("client.not_found", org=org)
             rows.append(client)
         for client_id in selection.client_ids:
             client = session.get(Client, client_id)
@@ -164,13 +164,13 @@ def _selected_clients(session: Session, who: Identity, selection: Selection) -> 
     if selection.group:
         group = session.scalars(select(ClientGroup).where(ClientGroup.name == selection.group)).first()
         if group is None:
-            raise NotFound(f"no group named {selection.group!r}")
+            raise NotFound("group.not_found", name=selection.group)
         query = query.where(Client.id.in_(select(GroupMembership.client_id).where(
             GroupMembership.group_id == group.id)))
     elif selection.responsible:
         user = session.scalars(select(StaffUser).where(StaffUser.login == selection.responsible)).first()
         if user is None:
-            raise NotFound(f"no staff user with the login {selection.responsible!r}")
+            raise NotFound("staff.not_found", login=selection.responsible)
         query = query.where(Client.id.in_(select(ClientAccess.client_id).where(
             ClientAccess.user_id == user.id, ClientAccess.role == "responsible")))
     clients = list(session.scalars(query))
