@@ -85,7 +85,7 @@ def untranslated(catalog: Catalog) -> list[str]:
 def write(catalog: Catalog) -> None:
     PO.parent.mkdir(parents=True, exist_ok=True)
     with PO.open("wb") as fh:
-        write_po(fh, catalog, width=100, sort_output=True, include_lineno=False)
+        write_po(fh, catalog, width=100, sort_output=True, include_lineno=False, no_location=True)
     MO.write_bytes(mo_bytes(catalog))
 
 

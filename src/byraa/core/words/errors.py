@@ -1,6 +1,7 @@
 """The words of every ``UserError`` code, in English (the msgid) and, via gettext, bokmål.
 
-``MESSAGES`` maps a code to its English template; ``{name}`` fields are filled from the
+``MESSAGES`` maps a code to its English template (gathered from the per-domain modules
+in ``byraa.core.words.messages``); ``{name}`` fields are filled from the
 error's parameters. Templates are marked with ``N_`` so ``scripts/i18n.py`` extracts
 them into ``locale/nb``; ``render`` translates at the moment of showing, so one error
 object reads right whichever language the CLI or TUI runs in.
@@ -14,18 +15,27 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from byraa.core.words.i18n import N_, _
+from byraa.core.words.i18n import _
 
-MESSAGES: dict[str, str] = {
-    # Lookups shared by every domain
-    "client.not_found": N_("no client with the organisation number {org}"),
-    "group.not_found": N_("no group named {name}"),
-    "staff.not_found": N_("no staff user with the login {login}"),
-    "job.not_found": N_("no job {job}"),
-    # Files
-    "file.missing": N_("{path}: no such file or folder"),
-    "file.unreadable": N_("{path}: cannot be read ({reason})"),
-}
+
+def _gather() -> dict[str, str]:
+    import importlib
+    import pkgutil
+
+    from byraa.core.words import messages
+
+    gathered: dict[str, str] = {}
+    for info in sorted(pkgutil.iter_modules(messages.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{messages.__name__}.{info.name}")
+        for code, template in module.MESSAGES.items():
+            if code in gathered:
+                raise RuntimeError(f"error code {code} defined twice (words.messages.{info.name})")
+            gathered[code] = template
+    return gathered
+
+
+MESSAGES: dict[str, str] = _gather()
+"""Every code's English template, from the modules in ``byraa.core.words.messages``."""
 
 
 def _param(value: object) -> str:
