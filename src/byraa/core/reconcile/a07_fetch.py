@@ -121,7 +121,7 @@ async def fetch(store: Store, who: Identity, org_number: str, first: str, last: 
 
 
 def fetch_blocking(store: Store, who: Identity, org_number: str, first: str, last: str | None = None, *,
-                   transport: Any = None, sandbox_options: dict[str, Any] | None = None,
+                   transport: Any = None, environment_options: dict[str, Any] | None = None,
                    **options: Any) -> list[FetchedMonth]:
     """``fetch`` from synchronous code (``byraa a07 fetch`` and the TUI's worker).
 
@@ -134,4 +134,4 @@ def fetch_blocking(store: Store, who: Identity, org_number: str, first: str, las
         options["sleep"] = lambda seconds: asyncio.to_thread(cancel.wait, seconds)
     return connection.run_for_client(
         store, who, org_number, lambda client: fetch(store, who, org_number, first, last, client, **options),
-        transport=transport, sandbox_options=sandbox_options)
+        transport=transport, environment_options=environment_options)

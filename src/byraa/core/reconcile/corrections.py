@@ -172,15 +172,15 @@ async def submit(store: Store, who: Identity, org_number: str, altinn: Any, *, f
 
 
 def submit_blocking(store: Store, who: Identity, org_number: str, *, transport: Any = None,
-                    sandbox_options: dict[str, Any] | None = None, **options: Any) -> list[CorrectionView]:
+                    environment_options: dict[str, Any] | None = None, **options: Any) -> list[CorrectionView]:
     """``submit`` from synchronous code (``byraa reconcile submit`` and the TUI's worker).
 
     The client comes from the connection settings the client uses (its own or the
-    agency's) and archives every exchange; with the sandbox environment and nothing
-    answering, a sandbox runs in-process for the call.
+    agency's) and archives every exchange; the environment is served by its registered
+    provider (``environments.effective``) for the call.
     """
     from byraa.core.altinn import connection
 
     return connection.run_for_client(store, who, org_number,
                                      lambda client: submit(store, who, org_number, client, **options),
-                                     transport=transport, sandbox_options=sandbox_options)
+                                     transport=transport, environment_options=environment_options)

@@ -577,6 +577,18 @@ def _error_rows(session: Session, job_id: int, item_id: int, year: int, employer
     return {"persons": len(rows), "error": len(rows)}
 
 
+def _person_errors(ctx: ItemContext, year: int, employers: dict[str, list[str]], client_ids: dict[str, int],
+                   reason: str, archive_id: int | None) -> Callable[[Session], dict[str, int]]:
+    """The write that gives every person of the order the same error; every value is
+    bound here, when the outcome is made, not read later from the handler's variables."""
+    job_id, item_id = ctx.job_id, ctx.item.id
+
+    def write(session: Session) -> dict[str, int]:
+        return _error_rows(session, job_id, item_id, year, employers, client_ids, reason, archive_id)
+
+    return write
+
+
 def _handler(store: Store, who: Identity, client_for: ClientFactory, options: FetchOptions,
              sleep: Callable[[float], Any]) -> Callable[[ItemContext], Any]:
     from byraa.core import jobs
@@ -598,11 +610,12 @@ def _handler(store: Store, who: Identity, client_for: ClientFactory, options: Fe
             except AltinnError as exc:
                 if _retryable(exc):
                     return jobs.ItemOutcome.retry(exc.message)
+                # ``exc`` is unbound once the except block ends and the write runs later:
+                # bind what the write needs now.
                 return jobs.ItemOutcome(
                     "failed", error=exc.message[:500], result={"error": exc.message},
-                    write=lambda s: _error_rows(s, ctx.job_id, ctx.item.id, year, employers, client_ids,
-                                                f"the order was refused: {exc.message}", exc.archive_id)
-                    if mode == "all" else None)
+                    write=_person_errors(ctx, year, employers, client_ids, f"the order was refused: {exc.message}",
+                                         exc.archive_id) if mode == "all" else None)
             except UserError as exc:  # refused before sending (invalid ids): never retried
                 return jobs.ItemOutcome.failed(str(exc))
             reference = order.reference
@@ -627,11 +640,10 @@ def _handler(store: Store, who: Identity, client_for: ClientFactory, options: Fe
                 unreadable += 1
                 if unreadable > options.malformed_retries:
                     reason = f"the answer could not be read ({answer.error}); raw answer archived"
-                    aid = answer.archive_id
                     return jobs.ItemOutcome(
-                        "done", result={"reference": reference, "error": answer.error, "archive_id": aid},
-                        write=lambda s: _error_rows(s, ctx.job_id, ctx.item.id, year, employers, client_ids,
-                                                    reason, aid) if mode == "all" else None)
+                        "done", result={"reference": reference, "error": answer.error, "archive_id": answer.archive_id},
+                        write=_person_errors(ctx, year, employers, client_ids, reason, answer.archive_id)
+                        if mode == "all" else None)
             if waited >= options.poll_timeout_seconds:
                 return jobs.ItemOutcome.retry(f"no answer to order {reference} after {waited:.0f} s")
             if ctx.cancelled and answer is None:
@@ -645,10 +657,9 @@ def _handler(store: Store, who: Identity, client_for: ClientFactory, options: Fe
         if status in ("UGYLDIG_INNTEKTSAAR", "UGYLDIG_FORESPOERSEL"):
             reason = {"UGYLDIG_INNTEKTSAAR": f"Skatteetaten refused the income year {year} (UGYLDIG_INNTEKTSAAR)",
                       "UGYLDIG_FORESPOERSEL": "Skatteetaten refused the order (UGYLDIG_FORESPOERSEL)"}[status]
-            aid = answer.archive_id
             return jobs.ItemOutcome(
                 "done", result={"reference": reference, "status": status},
-                write=lambda s: _error_rows(s, ctx.job_id, ctx.item.id, year, employers, client_ids, reason, aid)
+                write=_person_errors(ctx, year, employers, client_ids, reason, answer.archive_id)
                 if mode == "all" else None)
         if status == "ENDRINGSFORESPOERSEL_UTEN_TIDLIGERE_BESTILLING":
             return jobs.ItemOutcome.failed("changes only needs an earlier order of all listed persons for "
@@ -729,9 +740,9 @@ async def run_fetch(
     """Work (or resume) a fetch job to its end; returns its summary.
 
     ``client_for`` gives the Altinn client per connection scope (default: from the stored
-    settings). From a TUI thread worker: ``asyncio.run(run_fetch(...))`` with a
+    settings). From a TUI thread worker: ``run_sync(run_fetch(...))`` with a
     ``cancel_event`` the screen sets on escape and an ``on_progress`` that posts to the UI
-    (or ``run_fetch_blocking``, which also brings up the sandbox). ``pause_on_cancel``:
+    (or ``run_fetch_blocking``, which also asks the environment's provider). ``pause_on_cancel``:
     the event stops the fetch and leaves it interrupted, to resume later (orders already
     placed are fetched then, never ordered again).
     """
@@ -763,19 +774,21 @@ def run_fetch_blocking(
     on_progress: Callable[[Progress], None] | None = None,
     cancel_event: threading.Event | None = None,
     pause_on_cancel: bool = False,
-    sandbox_options: dict[str, Any] | None = None,
+    environment_options: dict[str, Any] | None = None,
 ) -> FetchSummary:
     """Run (or resume) a fetch to its end from synchronous code: ``byraa taxcards fetch``
     and the TUI's thread worker.
 
-    The Altinn clients come from the stored settings; for each connection scope whose
-    environment is the sandbox and where none answers, a sandbox runs in-process for the
-    fetch's lifetime (``sandbox_for``, given ``sandbox_options``). With a ``cancel_event``
-    the waits between polls end as soon as it is set, so a cancel lands at once.
+    The Altinn clients come from the stored settings, each connection scope's through its
+    environment's registered provider for the fetch's lifetime (``environments.effective``,
+    given ``environment_options``: a sandbox run in-process where none answers). With a
+    ``cancel_event`` the waits between polls end as soon as it is set, so a cancel lands
+    at once.
     """
     from contextlib import ExitStack
 
-    from byraa.sandbox.ensure import sandbox_for
+    from byraa.core.altinn import environments
+    from byraa.core.base.bridge import run_sync
 
     def wait(seconds: float) -> Any:
         if cancel_event is None:
@@ -786,7 +799,7 @@ def run_fetch_blocking(
         overrides = {}
         for scope in connection_scopes(store, job_id):
             settings = _settings_for_scope(store, scope)
-            overrides[scope] = stack.enter_context(sandbox_for(store, settings, **(sandbox_options or {})))
+            overrides[scope] = stack.enter_context(environments.effective(store, settings, **(environment_options or {})))
         factory, aclose = default_client_factory(store, who, overrides=overrides)
 
         async def go() -> FetchSummary:
@@ -797,7 +810,7 @@ def run_fetch_blocking(
             finally:
                 await aclose()
 
-        return asyncio.run(go())
+        return run_sync(go())
 
 
 def latest_fetch(store: Store, who: Identity) -> int | None:
