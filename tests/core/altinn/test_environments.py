@@ -94,3 +94,34 @@ def test_the_cli_entry_registers_the_sandbox_provider(monkeypatch: pytest.Monkey
     monkeypatch.delitem(environments._providers, "sandbox")
     CliRunner().invoke(main, ["locate"])
     assert environments.provider_for("sandbox") is sandbox_for
+
+
+def test_one_resolver_of_stored_settings_for_a_client_and_for_the_bulk_fetch(store, tmp_path: Path) -> None:
+    from byraa.core.store.models import Client
+    from byraa.core.taxcards import fetch
+
+    small = small_agency(store)
+    who = small.who()
+    # Nothing entered yet: the same refusal from a client's call and from a bulk fetch.
+    with pytest.raises(UserError) as single:
+        connection.connection_for_client(store, who, org(1))
+    job_id = fetch.start_fetch(store, who, fetch.plan_fetch(store, who, fetch.Selection(clients=(org(1),)), 2026))
+    with pytest.raises(UserError) as bulk:
+        fetch.run_fetch_blocking(store, who, job_id)
+    assert single.value.code == bulk.value.code == "connection.agency_not_set_up"
+    assert str(single.value) == str(bulk.value) and "ikke satt opp" in str(bulk.value)
+
+    stored = _settings(write_key(tmp_path))
+    connection.set_agency_connection(store, who, stored)
+    assert connection.settings_for_scope(store, "agency") == connection.connection_for_client(store, who, org(1))
+    # A client set to use its own settings that were never entered: named by its org number.
+    with store.session() as s:
+        client = s.get(Client, small.clients["B"])
+        client.uses_agency_altinn = False
+        s.add(client)
+    with pytest.raises(UserError) as own:
+        connection.connection_for_client(store, who, org(2))
+    assert own.value.code == "connection.client_settings_missing" and own.value.params == {"org": org(2)}
+    with pytest.raises(UserError) as by_scope:
+        connection.settings_for_scope(store, f"client:{small.clients['B']}")
+    assert str(by_scope.value) == str(own.value)

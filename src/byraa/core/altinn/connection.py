@@ -22,7 +22,8 @@ from sqlalchemy import select
 from byraa.core.agency import access, audit
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock, ids
-from byraa.core.base.errors import NotFound, UserError
+from byraa.core.base.errors import UserError
+from byraa.core.clients.lookup import find_client, resolve_client
 from byraa.core.store import Store
 from byraa.core.store.models import Client
 from byraa.core.store.models_altinn import ENVIRONMENTS, AltinnConnection
@@ -116,19 +117,12 @@ def set_agency_connection(store: Store, who: Identity, settings: ConnectionSetti
     return settings
 
 
-def _client(session: Any, org_number: str) -> Client:
-    client = session.scalars(select(Client).where(Client.org_number == org_number)).first()
-    if client is None:
-        raise NotFound(f"no client with the organisation number {org_number}")
-    return client
-
-
 def set_client_connection(store: Store, who: Identity, org_number: str,
                           settings: ConnectionSettings | None) -> None:
     """A client's own settings, or ``None`` to use the agency's (manager only; audited)."""
     access.require_manager(who, "change a client's Altinn connection")
     with store.session() as session:
-        client = _client(session, org_number)
+        client = find_client(session, org_number)
         client_id = client.id
         before_flag = client.uses_agency_altinn
         client.uses_agency_altinn = settings is None
@@ -145,22 +139,30 @@ def set_client_connection(store: Store, who: Identity, org_number: str,
         _save(store, who, scope, client_id, settings)
 
 
-def connection_for_client(store: Store, who: Identity, org_number: str) -> ConnectionSettings:
-    """The settings byraa uses for this client (its own, or the agency's)."""
+def settings_for_scope(store: Store, scope: str) -> ConnectionSettings:
+    """The stored settings of one scope (``agency`` or ``client:<id>``), or a ``UserError``
+    saying which are missing.
+
+    The one resolver of stored settings: ``connection_for_client`` (one client's call)
+    and the bulk tax-card fetch (one client per scope) both ask it. ``build_client`` then
+    turns them into the environment's endpoints (``settings.settings_for``).
+    """
     with store.session() as session:
-        client = _client(session, org_number)
-        access.require_client(session, who, client.id or 0, f"{client.org_number} {client.name}")
-        if not client.uses_agency_altinn:
-            row = session.scalars(
-                select(AltinnConnection).where(AltinnConnection.scope == f"client:{client.id}")
-            ).first()
-            if row is None:
-                raise UserError(f"client {org_number} is set to use its own Altinn settings, but none are entered")
+        row = session.scalars(select(AltinnConnection).where(AltinnConnection.scope == scope)).first()
+        if row is not None:
             return _row_to_settings(row)
-    agency = agency_connection(store)
-    if agency is None:
-        raise UserError("the agency's Altinn connection is not set up yet")
-    return agency
+        if scope == "agency":
+            raise UserError("connection.agency_not_set_up")
+        client = session.get(Client, int(scope.removeprefix("client:")))
+        raise UserError("connection.client_settings_missing", org=client.org_number if client else scope)
+
+
+def connection_for_client(store: Store, who: Identity, org_number: str) -> ConnectionSettings:
+    """The settings byraa uses for this client (its own, or the agency's); needs access."""
+    with store.session() as session:
+        client = resolve_client(session, who, org_number)
+        scope = "agency" if client.uses_agency_altinn else f"client:{client.id}"
+    return settings_for_scope(store, scope)
 
 
 def build_client(settings: ConnectionSettings, *, archiver: Any = None,

@@ -27,11 +27,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from byraa.core.agency import access, audit
+from byraa.core.agency import audit
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock
 from byraa.core.base.errors import UserError
-from byraa.core.clients.feedback import RECEPTION_STATUSES, SEVERITY_CODES
+from byraa.core.clients.feedback import RECEPTION_STATUSES
+from byraa.core.clients.lookup import resolve_client
 from byraa.core.store import Store
 from byraa.core.store.models import AmeldingSubmission
 from byraa.core.store.models_reconcile import ReconCorrection
@@ -83,7 +84,7 @@ def list_corrections(store: Store, who: Identity, org_number: str, *,
     if wanted and (bad := [s for s in wanted if s not in STATUSES]):
         raise UserError(f"status {bad[0]!r} is not one of {', '.join(STATUSES)}")
     with store.session() as session:
-        client = access.client_for(session, who, org_number)
+        client = resolve_client(session, who, org_number)
         query = select(ReconCorrection).where(ReconCorrection.client_id == client.id)
         if wanted:
             query = query.where(ReconCorrection.status.in_(wanted))
@@ -109,7 +110,7 @@ def _record_feedback(store: Store, who: Identity, c: CorrectionView, feedback: A
     # A replacing melding (erstattet) went through; anything a-ordningen did not take is rejected.
     status = {"accepted": "accepted", "replaced": "accepted"}.get(RECEPTION_STATUSES.get(feedback.status, ""),
                                                                   "rejected")
-    severities = [SEVERITY_CODES.get(d.severity) for d in feedback.deviations]
+    severities = [d.severity for d in feedback.deviations]
     counts = {f"deviations_{s}": severities.count(s) for s in ("rejection", "immediate", "guideline")}
     words = "; ".join(f"{d.code} {d.description}" for d in feedback.deviations) or "no deviations"
     with store.session() as session:
