@@ -30,7 +30,7 @@ def main() -> None:
     clerk = resolve(store, clerk_login)
     print(f"machine: {machine()}")
     for label, who, scope in (("manager, all clients", manager, "all"), ("clerk, own clients", clerk, "mine")):
-        median, p95, best = timed(lambda: dashboard.build(store, who, "2026-11", scope), 20)
+        median, p95, best = timed(lambda who=who, scope=scope: dashboard.build(store, who, "2026-11", scope), 20)
         print(f"dashboard figures ({label}): median {median:.1f} ms, p95 {p95:.1f} ms, min {best:.1f} ms")
 
 

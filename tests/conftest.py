@@ -51,6 +51,11 @@ def _isolate(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     from byraa.core.words import i18n
 
     i18n.set_language("nb")
+    # The sandbox environment is provided explicitly, as the CLI entry does; a test that
+    # unregisters it (to see the refusal) cannot leak that into the next test.
+    from byraa.sandbox.ensure import register as provide_sandbox
+
+    provide_sandbox()
 
 
 @pytest.fixture(scope="session")

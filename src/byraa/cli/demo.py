@@ -22,6 +22,9 @@ from byraa.demo import database as demo_db
 @click.option("--no-tui", is_flag=True, help="Only build it; print where it is and the staff logins.")
 def command(clients: int, seed: int, db_path: Path | None, database_url: str | None, no_tui: bool) -> None:
     """Build a fresh synthetic agency (you are its manager) and open the TUI on it."""
+    from byraa.sandbox.ensure import register as provide_sandbox
+
+    provide_sandbox()  # the demo talks to the sandbox environment: say who serves it
     cli = state()
     target = db_path or cli.db_path
     result = demo_db.rebuild(clients=clients, seed=seed, db_path=target, database_url=database_url)

@@ -69,7 +69,11 @@ class _Group(click.Group):
 def main(ctx: click.Context, db_path: Path | None, lang: str | None, no_mouse: bool) -> None:
     """byraa: the payroll agency's cockpit. Without a command: the TUI."""
     from byraa.cli.context import CliState
+    from byraa.sandbox.ensure import register as provide_sandbox
 
+    # The sandbox is an environment like test and production; this entry (and so the
+    # TUI) is where byraa says it can serve it. Core never starts one on its own.
+    provide_sandbox()
     ctx.obj = CliState(db_path=db_path, language=lang)
     if ctx.invoked_subcommand is None:
         from byraa.cli.tui import run_tui

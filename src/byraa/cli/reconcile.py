@@ -17,6 +17,7 @@ import click
 from byraa.cli.context import workspace
 from byraa.cli.output import Column, emit, format_option
 from byraa.core.base import ids
+from byraa.core.base.bridge import run_sync
 from byraa.core.words import formatting
 from byraa.core.words.i18n import _
 
@@ -194,8 +195,6 @@ def _run_job(org_number: str | None, group_name: str | None, period: str | None,
     Exit 0 when every client is equal, 1 when some have differences, 2 when a client
     failed (no access, bad input) or the job did not finish.
     """
-    import asyncio
-
     from byraa.core.base import periods
     from byraa.core.base.errors import UserError
     from byraa.core.clients import registry as core_clients
@@ -220,7 +219,7 @@ def _run_job(org_number: str | None, group_name: str | None, period: str | None,
     def progress(p) -> None:  # noqa: ANN001
         click.echo(f"byraa: {p.items_finished}/{p.items_total} {p.message}", err=True)
 
-    info = asyncio.run(reconcile_job.run_reconcile_job(ws.store, ws.who, job_id, on_progress=progress))
+    info = run_sync(reconcile_job.run_reconcile_job(ws.store, ws.who, job_id, on_progress=progress))
     info, results = reconcile_job.job_results(ws.store, ws.who, job_id)
     rows = [{"job": job_id, "client": r.org_number, "name": r.name, "state": r.state, "outcome": r.outcome,
              "run": r.run_id, "version": r.version, "rows": r.rows, "differences": r.differences, "error": r.error}

@@ -35,7 +35,10 @@ def command(port: int, latency_ms: int, fail_rate: float, malformed_rate: float,
     """
     from byraa.core.altinn.settings import settings_for
     from byraa.sandbox import Faults, SandboxState, generate_key_pair
+    from byraa.sandbox.ensure import register as provide_sandbox
     from byraa.sandbox.server import LOOPBACK, serve
+
+    provide_sandbox()  # this process serves the sandbox environment: say so in the registry
 
     store = None
     if with_store:

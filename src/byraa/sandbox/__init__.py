@@ -3,10 +3,27 @@
 ``create_app(SandboxState(...))`` gives the ASGI app (mount it with
 ``httpx.ASGITransport`` in fast tests); ``server.running()`` serves it on a free
 loopback port in a thread; ``byraa sandbox`` serves it in the foreground. Heavy imports
-(starlette, uvicorn, jwt) happen only when the app is built or served.
+(starlette, uvicorn, jwt, and the app itself) happen only when first used, so the CLI
+entry can register the sandbox environment (``ensure.register``) at no cost.
 """
 
-from byraa.sandbox.app import ConnectionDropped, Faults, SandboxState, create_app
-from byraa.sandbox.keys import DemoKey, generate_key_pair
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from byraa.sandbox.app import ConnectionDropped, Faults, SandboxState, create_app
+    from byraa.sandbox.keys import DemoKey, generate_key_pair
+
+_LAZY = {"ConnectionDropped": "app", "Faults": "app", "SandboxState": "app", "create_app": "app",
+         "DemoKey": "keys", "generate_key_pair": "keys"}
 
 __all__ = ["ConnectionDropped", "DemoKey", "Faults", "SandboxState", "create_app", "generate_key_pair"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)

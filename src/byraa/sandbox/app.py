@@ -38,7 +38,8 @@ from byraa.core.base import ids
 from byraa.core.taxcards.parse import AnswerBuilder, EmployerResult
 from byraa.sandbox import data
 
-FAULTS = ("429", "500", "503", "drop", "timeout", "malformed", "truncate")
+FAULTS = ("400", "429", "500", "503", "drop", "timeout", "malformed", "truncate")
+"""``400`` refuses the request outright (not worth retrying); the others are transient."""
 ALLOWED_CLAIMS = {"aud", "iss", "iat", "exp", "nbf", "jti", "scope", "resource", "consumer_org",
                   "authorization_details", "client_amr"}
 
@@ -234,12 +235,13 @@ class FaultLayer:
                 await asyncio.sleep(state.faults.latency_ms / 1000)
             if fault:
                 state.counts[f"fault:{fault}"] += 1
-            if fault in ("429", "500", "503"):
+            if fault in ("400", "429", "500", "503"):
                 status = int(fault)
                 headers = [(b"content-type", b"application/json")]
                 if status in (429, 503):
                     headers.append((b"retry-after", str(state.faults.retry_after).encode()))
-                body = json.dumps({"kode": f"SANDBOX_{status}", "melding": "fault injected by the sandbox"}).encode()
+                melding = "refused by the sandbox" if status == 400 else "fault injected by the sandbox"
+                body = json.dumps({"kode": f"SANDBOX_{status}", "melding": melding}).encode()
                 await send({"type": "http.response.start", "status": status, "headers": headers})
                 await send({"type": "http.response.body", "body": body})
                 return

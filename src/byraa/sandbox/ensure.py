@@ -1,4 +1,9 @@
-"""Use the configured sandbox, or run one in-process for as long as a command needs it.
+"""The provider of the "sandbox" Altinn environment: the configured sandbox, or one run
+in-process for as long as a command needs it.
+
+Core does not start sandboxes: it asks ``byraa.core.altinn.environments`` for the
+provider of an environment. ``register()`` makes ``sandbox_for`` that provider; the CLI
+entry (and so the TUI), ``byraa demo``, ``byraa sandbox`` and the tests call it.
 
 With the demo's settings (environment "sandbox") every command works with no other
 process running: when nothing answers at the configured address, ``sandbox_for`` serves
@@ -71,11 +76,13 @@ def register_with(url: str, settings: ConnectionSettings) -> bool:
 
 @contextmanager
 def sandbox_for(store: Store, settings: ConnectionSettings, *, ready_after_polls: int = 1, port: int = 0,
-                **state_options: Any) -> Iterator[ConnectionSettings]:
+                probe: bool = False, **state_options: Any) -> Iterator[ConnectionSettings]:
     """The settings to use inside the block: unchanged, or pointing at an in-process sandbox.
 
     A sandbox that already answers gets the configured public key registered (its
-    control endpoint), so ``byraa sandbox`` started by hand accepts the agency too.
+    control endpoint), so ``byraa sandbox`` started by hand accepts the agency too;
+    except for a ``probe`` (a connection test), which must see the running sandbox as it
+    is, so a key it does not know shows as a wrong key.
     ``port`` 0 serves the in-process one on any free loopback port.
     """
     from byraa.core.altinn.settings import SANDBOX_DEFAULT_URL
@@ -85,7 +92,8 @@ def sandbox_for(store: Store, settings: ConnectionSettings, *, ready_after_polls
         return
     url = settings.base_url or SANDBOX_DEFAULT_URL
     if sandbox_answers(url):
-        register_with(url, settings)
+        if not probe:
+            register_with(url, settings)
         yield settings
         return
     from byraa.core.altinn.settings import settings_for
@@ -97,3 +105,10 @@ def sandbox_for(store: Store, settings: ConnectionSettings, *, ready_after_polls
     register_configured_key(state, settings)
     with running(state, port=port) as sandbox:
         yield replace(settings, base_url=sandbox.url)
+
+
+def register() -> None:
+    """Provide the "sandbox" environment with ``sandbox_for`` (idempotent)."""
+    from byraa.core.altinn import environments
+
+    environments.register("sandbox", sandbox_for)

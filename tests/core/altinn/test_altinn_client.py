@@ -284,11 +284,11 @@ async def test_a07_amelding_feedback_and_address(tmp_path: Path) -> None:
         fb = await c.amelding_feedback(org(1), r.forsendelse_id, period="2026-10")
         assert fb.status == "avvist"
         assert {(d.code, d.severity) for d in fb.deviations} == {
-            ("MAGNET_EDAG-181E", "avvisning"), ("MAGNET_EDAG-132", "oeyeblikkelig"),
-            ("MAGNET_EDAG-227", "retningslinje")}
+            ("MAGNET_EDAG-181E", "rejection"), ("MAGNET_EDAG-132", "immediate"),
+            ("MAGNET_EDAG-227", "guideline")}
         r = await c.submit_amelding(org(1), "2026-10", {**flawed, "meldingsId": "m3"})
         fb = await c.amelding_feedback(org(1), r.forsendelse_id, period="2026-10")
-        assert fb.status == "mottatt" and {d.severity for d in fb.deviations} == {"oeyeblikkelig", "retningslinje"}
+        assert fb.status == "mottatt" and {d.severity for d in fb.deviations} == {"immediate", "guideline"}
         address = await c.lookup_address(nid(0))
         assert address.postal_code and address.city
         assert await c.lookup_address("01010112345") is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from byraa.core.store.models_jobs import TaxCardFetchResult
 from byraa.core.taxcards import fetch
 from byraa.sandbox import data
 from tests.builders import nid, org, small_agency
-from tests.taxcard_fetch_support import Sandbox, current_cards_per_person, results_per_person, run
+from tests.taxcard_fetch_support import Sandbox, current_cards_per_person, no_sleep, results_per_person, run
 
 
 def _expected_outcome(national_id: str, year: int) -> str:
@@ -239,3 +240,38 @@ def test_results_table_filters(store) -> None:
     with pytest.raises(UserError, match="filter"):
         fetch.result_rows(store, small.who(), 1, show="bogus")
     assert TaxCardFetchResult.__tablename__ == "taxcard_fetch_result"
+
+
+async def test_an_order_refused_outright_gives_its_persons_errors_and_the_fetch_finishes(
+        store, tmp_path: Path) -> None:
+    small = small_agency(store)
+    who = small.who()
+    sandbox = Sandbox(tmp_path, store)
+    sandbox.state.set_faults(script=["400"])  # the first order: HTTP 400, not worth retrying
+    plan = fetch.plan_fetch(store, who, fetch.Selection(all=True), 2026, persons_per_order=4)
+    assert [o.persons for o in plan.orders] == [4, 2]
+    # Pause once the refused order is recorded, before the second order is sent.
+    pause = threading.Event()
+    one_at_a_time = fetch.FetchOptions(concurrency=1, poll_initial_seconds=0.0, poll_max_seconds=0.0)
+    first = await run(store, who, sandbox, plan, options=one_at_a_time, cancel_event=pause, pause_on_cancel=True,
+                      on_progress=lambda p: pause.set() if p.items_finished >= 1 else None)
+    assert first.status != "done" and first.orders_failed == 1 and "SANDBOX_400" in first.item_errors[0]
+    assert sandbox.state.orders_created == 0  # refused, never retried; the second order not sent yet
+    assert (first.results, first.errors) == (4, 4)
+    rows = fetch.result_rows(store, who, first.job_id, show="errors")
+    assert len(rows) == 4
+    assert all((r.reason or "").startswith("the order was refused: ") and "SANDBOX_400" in (r.reason or "")
+               and r.archive_id for r in rows)
+    with store.session() as s:
+        raw = s.get(ArchiveFile, rows[0].archive_id)
+        assert raw is not None and raw.direction == "in" and b"SANDBOX_400" in raw.content
+    # The resume sends only the second order: the refused one is not ordered again.
+    again = Sandbox(tmp_path / "again", store)
+    try:
+        summary = await fetch.run_fetch(store, who, first.job_id, client_for=again.factory(who),
+                                        options=one_at_a_time, sleep=no_sleep)
+    finally:
+        await again.close()
+    assert again.state.orders_created == 1 and again.state.counts["fault:400"] == 0
+    assert summary.status == "done" and (summary.results, summary.errors, summary.orders_failed) == (6, 4, 1)
+    assert set(results_per_person(store, summary.job_id).values()) == {1}

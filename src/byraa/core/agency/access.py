@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from byraa.core.agency.identity import Identity
-from byraa.core.base.errors import AccessDenied, NotFound
-from byraa.core.store.models import Client, ClientAccess
+from byraa.core.base.errors import AccessDenied
+from byraa.core.store.models import ClientAccess
 
 
 def require_manager(who: Identity, what: str) -> None:
@@ -50,15 +50,3 @@ def require_client(session: Session, who: Identity, client_id: int, client_label
     if not can_see_client(session, who, client_id):
         raise AccessDenied(f"{who.login} has no access to the client {client_label}")
 
-
-def client_for(session: Session, who: Identity, org_number: str, *, prefix: str = "", suffix: str = "") -> Client:
-    """The client with this org number, if ``who`` may see it (else ``NotFound``/``AccessDenied``).
-
-    ``prefix``/``suffix`` frame the not-found message (``file.xml: `` … ``; nothing was imported``).
-    """
-    client = session.scalars(select(Client).where(Client.org_number == org_number)).first()
-    if client is None:
-        raise NotFound(f"{prefix}no client with the organisation number {org_number}{suffix}")
-    assert client.id is not None
-    require_client(session, who, client.id, f"{client.org_number} {client.name}")
-    return client

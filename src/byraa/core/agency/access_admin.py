@@ -17,6 +17,7 @@ from byraa.core.agency import access, audit
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock
 from byraa.core.base.errors import NotFound, UserError
+from byraa.core.clients.lookup import find_client
 from byraa.core.store import Store
 from byraa.core.store.models import ACCESS_ROLES, ROLES, Client, ClientAccess, StaffUser
 
@@ -98,8 +99,7 @@ def list_grants(store: Store, *, login: str | None = None, org_number: str | Non
             _user(session, login)
             query = query.where(StaffUser.login == login)
         if org_number is not None:
-            if session.scalars(select(Client.id).where(Client.org_number == org_number)).first() is None:
-                raise NotFound(f"no client with the organisation number {org_number}")
+            find_client(session, org_number)
             query = query.where(Client.org_number == org_number)
         return [GrantRow(*row) for row in session.execute(query)]
 

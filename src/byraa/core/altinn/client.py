@@ -1,5 +1,9 @@
 """The one Altinn client: every call to Maskinporten, Altinn and Skatteetaten goes here.
 
+One file over ~400 lines on purpose: the retry, timeout, archive and token rules live in
+``request`` and every call below is a thin use of it; splitting the calls from it would
+scatter one policy. (Being edited right now; the answer types could move out later.)
+
 - **Timeouts** on every attempt (httpx's connect/read timeouts, plus an overall deadline
   per attempt, which also bounds in-process transports).
 - **Retries** with exponential backoff and jitter on 429, 5xx and connection errors,
@@ -118,7 +122,11 @@ class A07Month:
 
 
 @dataclass(frozen=True)
-class A07Report:
+class A07Answer:
+    """Skatteetaten's answer to an A07 order, as sent: monthly sums (and lines). byraa's
+    A07 model is ``core.reconcile.a07.A07Report``; ``core.reconcile.a07_fetch`` reads this
+    answer into it."""
+
     org_number: str
     months: tuple[A07Month, ...]
     error: str | None = None
@@ -127,10 +135,14 @@ class A07Report:
 
 @dataclass(frozen=True)
 class Deviation:
+    """One deviation (avvik) a-ordningen found in an a-melding: the one class for it, from
+    the client's answer to the feedback screen and the corrections."""
+
     code: str
-    description: str
     severity: str
-    """avvisning, oeyeblikkelig or retningslinje (as a-ordningen spells them, ASCII)."""
+    """rejection, immediate or guideline (``SEVERITY_CODES``); a-ordningen's own word
+    when it is none of them."""
+    description: str
 
 
 @dataclass(frozen=True)
@@ -203,13 +215,14 @@ def _json(content: bytes) -> Any:
         raise ValueError(NOT_JSON) from None
 
 
-_SEVERITIES = {"avvisning": "avvisning", "oeyeblikkelig": "oeyeblikkelig", "øyeblikkelig": "oeyeblikkelig",
-               "retningslinje": "retningslinje"}
+SEVERITY_CODES = {"avvisning": "rejection", "oeyeblikkelig": "immediate", "øyeblikkelig": "immediate",
+                  "retningslinje": "guideline"}
+"""a-ordningen's alvorlighetsgrad -> byraa's severity code."""
 
 
 def _severity(value: Any) -> str:
     text = str(value or "").strip().lower().replace("_", "")
-    return _SEVERITIES.get(text, text)
+    return SEVERITY_CODES.get(text, text)
 
 
 NOT_JSON = "the answer is not valid JSON"
@@ -221,7 +234,7 @@ def parse_feedback(content: bytes, forsendelse_id: str, *, period: str | None = 
     """An a-melding feedback (tilbakemelding) document; unreadable → ``error`` set, never raised.
 
     The one reader of this document: the client's answers and archived copies alike
-    (``core.feedback``). Amounts become øre; severities a-ordningen's ASCII words.
+    (``core.feedback``). Amounts become øre; severities byraa's codes (``SEVERITY_CODES``).
     """
     try:
         data = _json(content)
@@ -229,7 +242,7 @@ def parse_feedback(content: bytes, forsendelse_id: str, *, period: str | None = 
             raise ValueError(NOT_OBJECT)
         mottak = data.get("mottak") if isinstance(data.get("mottak"), dict) else {}
         deviations = tuple(
-            Deviation(str(a.get("kode", "")), str(a.get("beskrivelse", "")), _severity(a.get("alvorlighetsgrad")))
+            Deviation(str(a.get("kode", "")), _severity(a.get("alvorlighetsgrad")), str(a.get("beskrivelse", "")))
             for a in data.get("avvik") or [] if isinstance(a, dict)
         )
         sums = {k: _oere(v) for k, v in data.items() if k.startswith("sum") and v is not None}
@@ -569,7 +582,7 @@ class AltinnClient:
                               archive_id=resp.archive_id)
         return A07Order(str(reference), key, resp.archive_id)
 
-    async def fetch_a07(self, org_number: str, reference: str) -> A07Report | None:
+    async def fetch_a07(self, org_number: str, reference: str) -> A07Answer | None:
         """The A07 report, ``None`` while not ready; unreadable → ``error`` set."""
         resp = await self.request(
             "GET", self.settings.a07_base + self.settings.path_a07_fetch.format(orgnr=org_number, reference=reference),
@@ -595,8 +608,8 @@ class AltinnClient:
             )
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             reason = str(exc) if isinstance(exc, ValueError) else "the report lacks expected fields"
-            return A07Report(org_number, (), error=reason, archive_id=resp.archive_id)
-        return A07Report(str(data.get("opplysningspliktig") or org_number), months, archive_id=resp.archive_id)
+            return A07Answer(org_number, (), error=reason, archive_id=resp.archive_id)
+        return A07Answer(str(data.get("opplysningspliktig") or org_number), months, archive_id=resp.archive_id)
 
     # --- A-melding ------------------------------------------------------------------------
 

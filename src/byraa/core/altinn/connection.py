@@ -22,7 +22,8 @@ from sqlalchemy import select
 from byraa.core.agency import access, audit
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock, ids
-from byraa.core.base.errors import NotFound, UserError
+from byraa.core.base.errors import UserError
+from byraa.core.clients.lookup import find_client, resolve_client
 from byraa.core.store import Store
 from byraa.core.store.models import Client
 from byraa.core.store.models_altinn import ENVIRONMENTS, AltinnConnection
@@ -116,19 +117,12 @@ def set_agency_connection(store: Store, who: Identity, settings: ConnectionSetti
     return settings
 
 
-def _client(session: Any, org_number: str) -> Client:
-    client = session.scalars(select(Client).where(Client.org_number == org_number)).first()
-    if client is None:
-        raise NotFound(f"no client with the organisation number {org_number}")
-    return client
-
-
 def set_client_connection(store: Store, who: Identity, org_number: str,
                           settings: ConnectionSettings | None) -> None:
     """A client's own settings, or ``None`` to use the agency's (manager only; audited)."""
     access.require_manager(who, "change a client's Altinn connection")
     with store.session() as session:
-        client = _client(session, org_number)
+        client = find_client(session, org_number)
         client_id = client.id
         before_flag = client.uses_agency_altinn
         client.uses_agency_altinn = settings is None
@@ -145,22 +139,30 @@ def set_client_connection(store: Store, who: Identity, org_number: str,
         _save(store, who, scope, client_id, settings)
 
 
-def connection_for_client(store: Store, who: Identity, org_number: str) -> ConnectionSettings:
-    """The settings byraa uses for this client (its own, or the agency's)."""
+def settings_for_scope(store: Store, scope: str) -> ConnectionSettings:
+    """The stored settings of one scope (``agency`` or ``client:<id>``), or a ``UserError``
+    saying which are missing.
+
+    The one resolver of stored settings: ``connection_for_client`` (one client's call)
+    and the bulk tax-card fetch (one client per scope) both ask it. ``build_client`` then
+    turns them into the environment's endpoints (``settings.settings_for``).
+    """
     with store.session() as session:
-        client = _client(session, org_number)
-        access.require_client(session, who, client.id or 0, f"{client.org_number} {client.name}")
-        if not client.uses_agency_altinn:
-            row = session.scalars(
-                select(AltinnConnection).where(AltinnConnection.scope == f"client:{client.id}")
-            ).first()
-            if row is None:
-                raise UserError(f"client {org_number} is set to use its own Altinn settings, but none are entered")
+        row = session.scalars(select(AltinnConnection).where(AltinnConnection.scope == scope)).first()
+        if row is not None:
             return _row_to_settings(row)
-    agency = agency_connection(store)
-    if agency is None:
-        raise UserError("the agency's Altinn connection is not set up yet")
-    return agency
+        if scope == "agency":
+            raise UserError("connection.agency_not_set_up")
+        client = session.get(Client, int(scope.removeprefix("client:")))
+        raise UserError("connection.client_settings_missing", org=client.org_number if client else scope)
+
+
+def connection_for_client(store: Store, who: Identity, org_number: str) -> ConnectionSettings:
+    """The settings byraa uses for this client (its own, or the agency's); needs access."""
+    with store.session() as session:
+        client = resolve_client(session, who, org_number)
+        scope = "agency" if client.uses_agency_altinn else f"client:{client.id}"
+    return settings_for_scope(store, scope)
 
 
 def build_client(settings: ConnectionSettings, *, archiver: Any = None,
@@ -177,21 +179,21 @@ def build_client(settings: ConnectionSettings, *, archiver: Any = None,
 
 def run_for_client(store: Store, who: Identity, org_number: str, work: Callable[[AltinnClient], Awaitable[T]], *,
                    transport: httpx.AsyncBaseTransport | None = None,
-                   sandbox_options: dict[str, Any] | None = None) -> T:
+                   environment_options: dict[str, Any] | None = None) -> T:
     """Run ``work(client)`` to its end from synchronous code, with the client's Altinn client.
 
     The one way a headless command or a TUI thread worker talks to the authorities about
     one client: the settings the client uses (its own or the agency's; the user must have
-    access), a client that archives every exchange under the user's name, and with the
-    sandbox environment and nothing answering, a sandbox in-process for the call.
+    access), a client that archives every exchange under the user's name, and the
+    environment as its registered provider serves it for the call
+    (``environments.effective``, given ``environment_options``).
     """
-    import asyncio
-
+    from byraa.core.altinn import environments
+    from byraa.core.base.bridge import run_sync
     from byraa.core.clients.archive import StoreArchiver
-    from byraa.sandbox.ensure import sandbox_for
 
     settings = connection_for_client(store, who, org_number)
-    with sandbox_for(store, settings, **(sandbox_options or {})) as effective:
+    with environments.effective(store, settings, **(environment_options or {})) as effective:
         async def go() -> T:
             client = build_client(effective, archiver=StoreArchiver(store, who.login), transport=transport)
             try:
@@ -199,7 +201,7 @@ def run_for_client(store: Store, who: Identity, org_number: str, work: Callable[
             finally:
                 await client.aclose()
 
-        return asyncio.run(go())
+        return run_sync(go())
 
 
 @dataclass(frozen=True)
@@ -290,33 +292,38 @@ def client_connections(store: Store) -> list[ClientConnectionRow]:
 async def test_where_configured(store: Store, settings: ConnectionSettings, *,
                                 transport: httpx.AsyncBaseTransport | None = None,
                                 ) -> tuple[list[StepResult], str | None]:
-    """``test_connection`` as byraa's commands would connect: with the sandbox
-    environment and nothing answering at its URL, against a sandbox run in-process for
-    the test (as every command does). Returns the steps and, in that case, the URL that
-    did not answer. A sandbox that answers is tested as it is, so a key it does not
-    know shows as a wrong key.
+    """``test_connection`` as byraa's commands would connect: through the environment's
+    registered provider (``environments.effective``). Returns the steps and, when the
+    provider pointed the settings elsewhere for the test (a sandbox run in-process
+    because nothing answered at the configured URL), the configured URL. A sandbox that
+    answers is tested as it is, so a key it does not know shows as a wrong key.
     """
     import asyncio
     from contextlib import ExitStack
 
-    if transport is not None or settings.environment != "sandbox":
+    from byraa.core.altinn import environments
+
+    if transport is not None:
         return await test_connection(settings, transport=transport), None
     try:
         validate(settings)
     except UserError as exc:
         return [StepResult("settings", False, str(exc))], None
-    from byraa.core.altinn.settings import SANDBOX_DEFAULT_URL
-    from byraa.sandbox.ensure import sandbox_answers, sandbox_for
-
-    url = settings.base_url or SANDBOX_DEFAULT_URL
-    if await asyncio.to_thread(sandbox_answers, url):
-        return await test_connection(settings), None
     stack = ExitStack()
     try:
-        local = await asyncio.to_thread(stack.enter_context, sandbox_for(store, settings))
+        used = await asyncio.to_thread(stack.enter_context, environments.effective(store, settings, probe=True))
+    except UserError as exc:
+        return [StepResult("settings", False, str(exc))], None
     except Exception as exc:  # noqa: BLE001  (reported as the first step)
         return [StepResult("settings", False, f"could not start a sandbox in-process: {exc}")], None
     try:
-        return await test_connection(local), url
+        moved = used.base_url != settings.base_url
+        return await test_connection(used), (settings.base_url or _default_url(settings)) if moved else None
     finally:
         await asyncio.to_thread(stack.close)
+
+
+def _default_url(settings: ConnectionSettings) -> str | None:
+    from byraa.core.altinn.settings import SANDBOX_DEFAULT_URL
+
+    return SANDBOX_DEFAULT_URL if settings.environment == "sandbox" else None

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from calendar import monthrange
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 _K1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _K2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
@@ -27,7 +27,7 @@ _ORG = (3, 2, 7, 6, 5, 4, 3, 2)
 _ACCOUNT = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 
 
-class IdKind(str, Enum):
+class IdKind(StrEnum):
     FNR = "fødselsnummer"
     DNR = "D-nummer"
     HNR = "H-nummer"

@@ -30,6 +30,7 @@ from byraa.core.agency import access, audit
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock
 from byraa.core.base.errors import AccessDenied, NotFound, UserError
+from byraa.core.clients.lookup import resolve_client
 from byraa.core.store import Store
 from byraa.core.store.models import ArchiveFile, Client
 from byraa.core.store.models_altinn import ArchiveExchange
@@ -230,10 +231,7 @@ def list_files(
             .limit(limit)
         )
         if client is not None:
-            client_row = session.scalars(select(Client).where(Client.org_number == client)).first()
-            if client_row is None:
-                raise NotFound(f"no client with the organisation number {client}")
-            access.require_client(session, who, client_row.id or 0, f"{client_row.org_number} {client_row.name}")
+            client_row = resolve_client(session, who, client)
             query = query.where(ArchiveFile.client_id == client_row.id)
         else:
             allowed = access.accessible_client_ids(session, who)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock, periods
 from byraa.core.clients import deadlines
+from byraa.core.clients.latest_amelding import latest_amelding
 from byraa.core.store import Store
 from byraa.core.store.models import AmeldingSubmission, Client, ClientAccess, ClientActivity, PayrollRun
 
@@ -182,23 +183,11 @@ def _attention(session: Session, who: Identity, scope: str, period: str) -> list
     previous = periods.shift(period, -1)
     # Rejected a-meldinger of this month and the one before whose latest submission is
     # still the rejected one (a resubmission that was accepted clears it).
-    newest = (
-        select(
-            AmeldingSubmission.client_id,
-            AmeldingSubmission.period,
-            AmeldingSubmission.status,
-            func.row_number()
-            .over(
-                partition_by=(AmeldingSubmission.client_id, AmeldingSubmission.period),
-                order_by=(AmeldingSubmission.submitted_at.desc(), AmeldingSubmission.id.desc()),
-            )
-            .label("rank"),
-        ).where(AmeldingSubmission.period.in_((previous, period)))
-    ).subquery()
+    newest = latest_amelding(periods=(previous, period), per_period=True)
     rejected = _where(
         select(newest.c.client_id, Client.name, newest.c.period)
         .join(Client, Client.id == newest.c.client_id)
-        .where(newest.c.rank == 1, newest.c.status == "rejected")
+        .where(newest.c.status == "rejected")
         .order_by(newest.c.period.desc(), Client.name),
         newest.c.client_id, who, scope,
     )
@@ -216,9 +205,10 @@ def _attention(session: Session, who: Identity, scope: str, period: str) -> list
     # The a-melding deadline for the month shown, while it is still ahead or today.
     due = deadlines.amelding_deadline(period).due
     if due >= clock.today():
-        sent = select(AmeldingSubmission.client_id).where(
-            AmeldingSubmission.period == period, AmeldingSubmission.status == "accepted"
-        )
+        # Sent: the month's newest a-melding is accepted (an accepted one replaced by a
+        # rejected one is outstanding again, as the attention list above says).
+        month = latest_amelding(periods=(period,))
+        sent = select(month.c.client_id).where(month.c.status == "accepted")
         outstanding = session.scalar(
             _where(
                 select(func.count(Client.id)).where(Client.status == "active", ~Client.id.in_(sent)),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
@@ -22,8 +23,13 @@ from byraa.core.agency.identity import Identity
 from byraa.core.base import periods
 from byraa.core.base.errors import UserError
 from byraa.core.clients import archive
+from byraa.core.clients.latest_amelding import latest_amelding
+from byraa.core.clients.lookup import resolve_client
 from byraa.core.store import Store
-from byraa.core.store.models import AmeldingSubmission, ArchiveFile, Client
+from byraa.core.store.models import ArchiveFile, Client
+
+if TYPE_CHECKING:
+    from byraa.core.altinn.client import Deviation
 
 SEVERITIES = ("rejection", "immediate", "guideline")
 STATUSES = ("accepted", "rejected", "pending")
@@ -59,17 +65,9 @@ def across_clients(store: Store, who: Identity, period: str, *, status: str | No
         raise UserError(f"severity {severity!r} is not one of {', '.join(SEVERITIES)}")
     with store.session() as session:
         allowed = access.accessible_client_ids(session, who)
-        ranked = (
-            select(
-                AmeldingSubmission,
-                func.row_number().over(
-                    partition_by=AmeldingSubmission.client_id,
-                    order_by=(AmeldingSubmission.submitted_at.desc(), AmeldingSubmission.id.desc()),
-                ).label("rank"),
-            ).where(AmeldingSubmission.period == period)
-        ).subquery()
-        newest = select(ranked, Client.org_number, Client.name).join(Client, Client.id == ranked.c.client_id).where(
-            ranked.c.rank == 1).order_by(Client.name)
+        ranked = latest_amelding(periods=(period,))
+        newest = select(ranked, Client.org_number, Client.name).join(Client, Client.id == ranked.c.client_id).order_by(
+            Client.name)
         if allowed is not None:
             newest = newest.where(ranked.c.client_id.in_(allowed))
         archived = dict(session.execute(
@@ -92,19 +90,9 @@ def across_clients(store: Store, who: Identity, period: str, *, status: str | No
 
 # --- One feedback document, for reading ---------------------------------------------------
 
-SEVERITY_CODES = {"avvisning": "rejection", "oeyeblikkelig": "immediate", "retningslinje": "guideline"}
-"""a-ordningen's alvorlighetsgrad (as the Altinn client spells it) -> byraa's severity code."""
 RECEPTION_STATUSES = {"mottatt": "accepted", "avvist": "rejected", "erstattet": "replaced",
                       "underbehandling": "pending"}
 """a-ordningen's mottakstatus -> byraa's status code."""
-
-
-@dataclass(frozen=True)
-class Deviation:
-    code: str
-    severity: str
-    """rejection, immediate or guideline; a-ordningen's own word when it is none of them."""
-    description: str
 
 
 @dataclass(frozen=True)
@@ -152,8 +140,7 @@ def _read(entry: archive.ArchiveEntry, content: bytes) -> FeedbackDocument:
         entry.id, entry.client_id, entry.org_number, entry.client_name, fb.period or entry.period, entry.created_at,
         forsendelse_id=fb.forsendelse_id or None, message_id=fb.message_id or None,
         reception_status=fb.status or None, status=RECEPTION_STATUSES.get(fb.status),
-        deviations=tuple(Deviation(d.code, SEVERITY_CODES.get(d.severity, d.severity), d.description)
-                         for d in fb.deviations),
+        deviations=fb.deviations,
         kid=fb.kid or None, account=fb.account or None, sums=tuple(fb.sums.items()),
     )
 
@@ -170,7 +157,7 @@ def for_client(store: Store, who: Identity, org_number: str, period: str) -> Fee
     """The client's newest archived feedback for ``period``; None when none is archived."""
     period = periods.parse_period(period)
     with store.session() as session:
-        client = access.client_for(session, who, org_number)
+        client = resolve_client(session, who, org_number)
         archive_id = session.scalar(
             select(func.max(ArchiveFile.id)).where(ArchiveFile.client_id == client.id, ArchiveFile.kind == "feedback",
                                                    ArchiveFile.period == period, ArchiveFile.size > 0))

@@ -23,9 +23,9 @@ from byraa.core.agency import audit
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock, periods
 from byraa.core.base.errors import NotFound, UserError
+from byraa.core.clients.latest_amelding import latest_amelding
 from byraa.core.store import Store
 from byraa.core.store.models import (
-    AmeldingSubmission,
     Client,
     ClientAccess,
     ClientGroup,
@@ -231,13 +231,8 @@ def board(store: Store, who: Identity, name: str, period: str, *, only_open: boo
                 .order_by(PayrollRun.pay_date)
             )
         }
-        submissions: dict[int, AmeldingSubmission] = {}
-        for s in session.scalars(
-            select(AmeldingSubmission)
-            .where(AmeldingSubmission.client_id.in_(ids), AmeldingSubmission.period == period)
-            .order_by(AmeldingSubmission.submitted_at, AmeldingSubmission.id)
-        ):
-            submissions[s.client_id] = s  # the newest wins
+        newest = latest_amelding(periods=(period,), client_ids=ids)
+        submissions = {s.client_id: s for s in session.execute(select(newest))}
         signed = reconciliation_signed(session, members, period)
         cards = tax_cards_current(session, members, period)
     rows, done = [], 0

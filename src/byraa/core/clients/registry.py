@@ -20,6 +20,7 @@ from byraa.core.agency import access, audit
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock, ids
 from byraa.core.base.errors import NotFound, UserError
+from byraa.core.clients.latest_amelding import latest_amelding
 from byraa.core.store import Store
 from byraa.core.store.models import (
     AmeldingSubmission,
@@ -171,37 +172,11 @@ def _rows(session: Session, who: Identity, clients: list[Client]) -> list[Client
 
 def _latest_amelding(session: Session) -> dict[int, tuple[str, str]]:
     """Per client: the period and status of its newest a-melding submission."""
-    newest = (
-        select(
-            AmeldingSubmission.client_id,
-            AmeldingSubmission.period,
-            AmeldingSubmission.status,
-            func.row_number()
-            .over(
-                partition_by=AmeldingSubmission.client_id,
-                order_by=(AmeldingSubmission.period.desc(), AmeldingSubmission.submitted_at.desc(),
-                          AmeldingSubmission.id.desc()),
-            )
-            .label("rank"),
-        )
-    ).subquery()
+    newest = latest_amelding()
     return {
         client_id: (period, status)
-        for client_id, period, status in session.execute(
-            select(newest.c.client_id, newest.c.period, newest.c.status).where(newest.c.rank == 1)
-        )
+        for client_id, period, status in session.execute(select(newest.c.client_id, newest.c.period, newest.c.status))
     }
-
-
-def get_client(store: Store, org_number: str) -> Client:
-    """The client with this org number, or a ``NotFound`` naming it."""
-    with store.session() as session:
-        client = session.scalars(select(Client).where(Client.org_number == org_number)).first()
-    if client is None:
-        reason = ids.org_number_error(org_number)
-        detail = f" ({reason})" if reason else ""
-        raise NotFound(f"no client with the organisation number {org_number}{detail}")
-    return client
 
 
 # --- One client's detail ---------------------------------------------------------------

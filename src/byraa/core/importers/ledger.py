@@ -25,10 +25,11 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select
 
-from byraa.core.agency import access, audit
+from byraa.core.agency import audit
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock
 from byraa.core.base.errors import UserError
+from byraa.core.clients.lookup import resolve_client
 from byraa.core.importers import (
     ImportRefused,
     ImportResult,
@@ -87,7 +88,7 @@ def _month(year: str | None, month: str | None, where: Where, place: str) -> str
 
 
 def _client(session: Any, who: Identity, org: str, name: str) -> Client:
-    return access.client_for(session, who, org, prefix=f"{name}: ", suffix="; nothing was imported")
+    return resolve_client(session, who, org, file=name)
 
 
 def _replace(session: Any, client_id: int, first: str, last: str) -> None:

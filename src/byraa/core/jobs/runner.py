@@ -1,4 +1,9 @@
-"""The job runner: create, claim, run with progress and cancel, resume (see the package doc)."""
+"""The job runner: create, claim, run with progress and cancel, resume (see the package doc).
+
+One file over ~400 lines on purpose: the claim SQL, the heartbeat, the cancel flag and
+the run loop are one locking protocol (who may finish an item, when a worker is dead);
+split apart, its invariants would no longer be readable in one place.
+"""
 
 from __future__ import annotations
 
@@ -314,6 +319,19 @@ def claim_items(store: Store, job_id: int, worker: str, limit: int = 1, *,
                   key=lambda c: c.id)
 
 
+def _claim_next(store: Store, job_id: int, worker: str, stale_seconds: float) -> list[ClaimedItem] | None:
+    """The next item to work, or ``None`` when a cancel was requested.
+
+    The cancel flag is read right before each claim, not only by the heartbeat: a cancel
+    requested while an item runs (from another process, or by the handler itself) stops
+    the run before the next item however late the heartbeat task gets its turn.
+    """
+    with store.session() as session:
+        if session.scalar(select(Job.cancel_requested).where(Job.id == job_id)):
+            return None
+    return claim_items(store, job_id, worker, 1, stale_seconds=stale_seconds)
+
+
 def _guard(session: Session, item_id: int, worker: str, **values: Any) -> bool:
     t = JobItem.__table__  # type: ignore[attr-defined]
     result = session.execute(
@@ -618,7 +636,10 @@ async def run_job(
 
     async def work() -> None:
         while not run.check_cancel():
-            claimed = await run.db(lambda: claim_items(store, job_id, worker, 1, stale_seconds=stale_seconds))
+            claimed = await run.db(_claim_next, store, job_id, worker, stale_seconds)
+            if claimed is None:
+                run.cancelling = True
+                return
             if not claimed:
                 return
             item = claimed[0]

@@ -1,5 +1,9 @@
 """A07 — what a-ordningen holds for a client and month — as byraa models it.
 
+One file over ~400 lines on purpose: the model, its JSON and its spreadsheet form are
+one format read and written symmetrically (every field in each of the three places);
+keeping them side by side is what keeps them in step.
+
 The real "Avstemmingsrapport A-melding API" (successor of A06/A07) is in test since May
 2026 and its information model is not published ("ikke tilgjengelig foreløpig",
 ``altinn-contracts.md`` §3): its paths and JSON field names are **unverified**. So this
@@ -44,10 +48,11 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from byraa.core.agency import access, audit
+from byraa.core.agency import audit
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock
 from byraa.core.base.errors import NotFound, UserError
+from byraa.core.clients.lookup import resolve_client
 from byraa.core.importers import (
     ImportRefused,
     ImportResult,
@@ -544,7 +549,7 @@ def parse_sheets(path: Path, where: Where) -> A07Report:
                                           at(s, line, "antallTimerPerUkeSomEnFullStillingTilsvarer")))
         report.employments.append(e)
         by_employment[(nid, e.sub_unit, e.employment_ref)] = e
-    for s, target in (("Permisjoner", "leaves"), ("Permitteringer", "layoffs")):
+    for s in ("Permisjoner", "Permitteringer"):
         for line, r in sheets[s]:
             nid = check_national_id(r["norskIdentifikator"], where, at(s, line, "norskIdentifikator"))
             unit = check_org_number(r["virksomhet"], where, at(s, line, "virksomhet"))
@@ -601,10 +606,6 @@ def parse_sheets(path: Path, where: Where) -> A07Report:
 
 
 # --- Store --------------------------------------------------------------------------------
-
-
-def _client(session: Session, who: Identity, org: str, label: str) -> Client:
-    return access.client_for(session, who, org, prefix=label)
 
 
 def save_report(session: Session, who: Identity, client: Client, report: A07Report, *, archive_id: int,
@@ -667,7 +668,7 @@ def import_a07(store: Store, who: Identity, path: str | os.PathLike[str], *, cli
         raise ImportRefused(f"{path.name}: the file is for {report.period}, not {period}; nothing was imported")
     result = ImportResult(path=str(path), kind="a07", client=report.client, period=report.period)
     with store.session() as session:
-        row = _client(session, who, report.client, f"{path.name}: ")
+        row = resolve_client(session, who, report.client, file=path.name)
         assert row.id is not None
         import hashlib
 
@@ -735,7 +736,7 @@ def export(store: Store, who: Identity, org: str, period: str, out: str | os.Pat
 
     check_period(period)
     with store.session() as session:
-        client = _client(session, who, org, "")
+        client = resolve_client(session, who, org)
         assert client.id is not None
         report = load_report(session, client.id, org, period)
         if report is None:

@@ -20,10 +20,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from byraa.core.agency import access, audit
+from byraa.core.agency import audit
 from byraa.core.agency.identity import Identity
 from byraa.core.base import periods
 from byraa.core.base.errors import UserError
+from byraa.core.clients.lookup import resolve_client
 from byraa.core.importers import ImportRefused, Where, already_imported
 from byraa.core.reconcile import a07
 from byraa.core.store import Store
@@ -71,7 +72,7 @@ def _save(store: Store, who: Identity, org_number: str, month: Any, archive_id: 
     counts = {"employments": len(report.employments), "income_lines": len(report.income),
               "withholding_lines": len(report.withholding), "aga_lines": len(report.aga)}
     with store.session() as session:
-        client = access.client_for(session, who, org_number)
+        client = resolve_client(session, who, org_number)
         assert client.id is not None
         status = "unchanged"
         if already_imported(session, client.id, "a07", digest) is None:
@@ -100,7 +101,7 @@ async def fetch(store: Store, who: Identity, org_number: str, first: str, last: 
     if last < first:
         raise UserError(f"the months run backwards: {first} to {last}")
     with store.session() as session:  # the user may see the client, before anything is sent
-        access.client_for(session, who, org_number)
+        resolve_client(session, who, org_number)
     order = await altinn.order_a07(org_number, first, last, persons=True)
     delay = wait_seconds
     for _attempt in range(max(polls, 1)):
@@ -121,7 +122,7 @@ async def fetch(store: Store, who: Identity, org_number: str, first: str, last: 
 
 
 def fetch_blocking(store: Store, who: Identity, org_number: str, first: str, last: str | None = None, *,
-                   transport: Any = None, sandbox_options: dict[str, Any] | None = None,
+                   transport: Any = None, environment_options: dict[str, Any] | None = None,
                    **options: Any) -> list[FetchedMonth]:
     """``fetch`` from synchronous code (``byraa a07 fetch`` and the TUI's worker).
 
@@ -134,4 +135,4 @@ def fetch_blocking(store: Store, who: Identity, org_number: str, first: str, las
         options["sleep"] = lambda seconds: asyncio.to_thread(cancel.wait, seconds)
     return connection.run_for_client(
         store, who, org_number, lambda client: fetch(store, who, org_number, first, last, client, **options),
-        transport=transport, sandbox_options=sandbox_options)
+        transport=transport, environment_options=environment_options)

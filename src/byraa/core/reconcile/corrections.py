@@ -27,11 +27,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from byraa.core.agency import access, audit
+from byraa.core.agency import audit
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock
 from byraa.core.base.errors import UserError
-from byraa.core.clients.feedback import RECEPTION_STATUSES, SEVERITY_CODES
+from byraa.core.clients.feedback import RECEPTION_STATUSES
+from byraa.core.clients.lookup import resolve_client
 from byraa.core.store import Store
 from byraa.core.store.models import AmeldingSubmission
 from byraa.core.store.models_reconcile import ReconCorrection
@@ -83,7 +84,7 @@ def list_corrections(store: Store, who: Identity, org_number: str, *,
     if wanted and (bad := [s for s in wanted if s not in STATUSES]):
         raise UserError(f"status {bad[0]!r} is not one of {', '.join(STATUSES)}")
     with store.session() as session:
-        client = access.client_for(session, who, org_number)
+        client = resolve_client(session, who, org_number)
         query = select(ReconCorrection).where(ReconCorrection.client_id == client.id)
         if wanted:
             query = query.where(ReconCorrection.status.in_(wanted))
@@ -109,7 +110,7 @@ def _record_feedback(store: Store, who: Identity, c: CorrectionView, feedback: A
     # A replacing melding (erstattet) went through; anything a-ordningen did not take is rejected.
     status = {"accepted": "accepted", "replaced": "accepted"}.get(RECEPTION_STATUSES.get(feedback.status, ""),
                                                                   "rejected")
-    severities = [SEVERITY_CODES.get(d.severity) for d in feedback.deviations]
+    severities = [d.severity for d in feedback.deviations]
     counts = {f"deviations_{s}": severities.count(s) for s in ("rejection", "immediate", "guideline")}
     words = "; ".join(f"{d.code} {d.description}" for d in feedback.deviations) or "no deviations"
     with store.session() as session:
@@ -172,15 +173,15 @@ async def submit(store: Store, who: Identity, org_number: str, altinn: Any, *, f
 
 
 def submit_blocking(store: Store, who: Identity, org_number: str, *, transport: Any = None,
-                    sandbox_options: dict[str, Any] | None = None, **options: Any) -> list[CorrectionView]:
+                    environment_options: dict[str, Any] | None = None, **options: Any) -> list[CorrectionView]:
     """``submit`` from synchronous code (``byraa reconcile submit`` and the TUI's worker).
 
     The client comes from the connection settings the client uses (its own or the
-    agency's) and archives every exchange; with the sandbox environment and nothing
-    answering, a sandbox runs in-process for the call.
+    agency's) and archives every exchange; the environment is served by its registered
+    provider (``environments.effective``) for the call.
     """
     from byraa.core.altinn import connection
 
     return connection.run_for_client(store, who, org_number,
                                      lambda client: submit(store, who, org_number, client, **options),
-                                     transport=transport, sandbox_options=sandbox_options)
+                                     transport=transport, environment_options=environment_options)

@@ -1,5 +1,8 @@
 """Reading Skatteetaten's tax-card answers: the API's JSON and the XML v3 document.
 
+One file over ~400 lines on purpose: the reader and the writer (``AnswerBuilder``, used
+by the sandbox and tests) are one format both ways, sharing its code tables.
+
 Both spellings the sources show are accepted (``altinn-contracts.md`` §1.5): codes in
 camelCase (NAV's production parser: ``loennFraHovedarbeidsgiver``) or UPPER_SNAKE
 (Skatteetaten's docs: ``LOENN_FRA_HOVEDARBEIDSGIVER``), numbers as JSON numbers or

@@ -23,11 +23,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from byraa.core.agency import access, audit
+from byraa.core.agency import audit
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock, ids
-from byraa.core.base.errors import NotFound, UserError
+from byraa.core.base.errors import UserError
 from byraa.core.clients import archive
+from byraa.core.clients.lookup import resolve_client
 from byraa.core.store import Store
 from byraa.core.store.models import Client, Employee
 from byraa.core.store.models_altinn import TaxCard
@@ -107,14 +108,7 @@ def _prepare(store: Store, who: Identity, path: Path) -> _Prepared:
             org = employer.org_number
             if reason := ids.org_number_error(org):
                 raise UserError(f"{path}: arbeidsgiver {org or '(empty)'}: {reason}; nothing was imported")
-            client = session.scalars(select(Client).where(Client.org_number == org)).first()
-            if client is None:
-                raise UserError(
-                    f"{path}: arbeidsgiver {org} is not a client of the agency; add the client first "
-                    "(nothing was imported)"
-                )
-            access.require_client(session, who, client.id or 0, f"{client.org_number} {client.name}")
-            clients[org] = client
+            clients[org] = resolve_client(session, who, org, file=str(path))
     return _Prepared(path, data, answer, clients)
 
 
@@ -297,10 +291,7 @@ def list_cards(
     listing, and each reveal is written to the audit log.
     """
     with store.session() as session:
-        row = session.scalars(select(Client).where(Client.org_number == client)).first()
-        if row is None:
-            raise NotFound(f"no client with the organisation number {client}")
-        access.require_client(session, who, row.id or 0, f"{row.org_number} {row.name}")
+        row = resolve_client(session, who, client)
         query = (
             select(TaxCard, Employee)
             .join(Employee, Employee.id == TaxCard.employee_id)

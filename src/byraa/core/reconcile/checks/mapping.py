@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from byraa.core.agency import access, audit
+from byraa.core.agency import audit
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock
 from byraa.core.base.errors import UserError
-from byraa.core.clients.registry import get_client
+from byraa.core.clients.lookup import resolve_client
 from byraa.core.reconcile.checks import (
     ACCOUNT_ROLES,
     CHECKS,
@@ -70,9 +70,8 @@ def describe(settings: Settings) -> list[SettingRow]:
 
 
 def get(store: Store, who: Identity, org_number: str) -> list[SettingRow]:
-    client = get_client(store, org_number)
     with store.session() as session:
-        access.require_client(session, who, client.id or 0, f"{client.org_number} {client.name}")
+        client = resolve_client(session, who, org_number)
         return describe(load(session, client.id or 0))
 
 
@@ -107,7 +106,8 @@ def _normalise(key: str, value: str) -> tuple[str, str]:
 
 def update(store: Store, who: Identity, org_number: str, changes: dict[str, str | None]) -> list[SettingRow]:
     """Set (or with ``None`` reset to the default) settings of a client; audited."""
-    client = get_client(store, org_number)
+    with store.session() as session:
+        client_id = resolve_client(session, who, org_number).id or 0
     normalised = {}
     for key, value in changes.items():
         if value is None:
@@ -117,8 +117,7 @@ def update(store: Store, who: Identity, org_number: str, changes: dict[str, str 
             k, v = _normalise(key, value)
             normalised[k] = v
     with store.session() as session:
-        access.require_client(session, who, client.id or 0, f"{client.org_number} {client.name}")
-        existing = {r.key: r for r in session.scalars(select(ReconSetting).where(ReconSetting.client_id == client.id))}
+        existing = {r.key: r for r in session.scalars(select(ReconSetting).where(ReconSetting.client_id == client_id))}
         for key, value in normalised.items():
             row = existing.get(key)
             before = row.value if row else None
@@ -126,12 +125,12 @@ def update(store: Store, who: Identity, org_number: str, changes: dict[str, str 
                 if row is not None:
                     session.delete(row)
             elif row is None:
-                session.add(ReconSetting(client_id=client.id or 0, key=key, value=value, updated_at=clock.now(),
+                session.add(ReconSetting(client_id=client_id, key=key, value=value, updated_at=clock.now(),
                                          updated_by=who.login))
             else:
                 row.value, row.updated_at, row.updated_by = value, clock.now(), who.login
             if before != value:
                 audit.record(session, actor=who.login, action="reconcile.setting", entity="recon_setting",
-                             entity_id=key, client_id=client.id, before={key: before}, after={key: value})
+                             entity_id=key, client_id=client_id, before={key: before}, after={key: value})
         session.flush()
-        return describe(load(session, client.id or 0))
+        return describe(load(session, client_id))

@@ -2,14 +2,13 @@
 
 Started from the clients list, the reconciliation list (or a group) with the marked
 clients, or opened to resume an interrupted job. The job runs in a thread worker
-(``asyncio.run`` of the core runner) and reports progress as messages; ``escape`` asks
+(``run_sync`` of the core runner) and reports progress as messages; ``escape`` asks
 before stopping it (clients already reconciled keep their runs). The table has one row per
 client (equal / differences / error); ``enter`` opens that client's run.
 """
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from textual.widgets import Header, Label, ProgressBar
 from textual.worker import Worker, WorkerState
 
 from byraa.core.base import ids
+from byraa.core.base.bridge import run_sync
 from byraa.core.base.errors import UserError
 from byraa.core.jobs import JobInfo, Progress
 from byraa.core.reconcile import job as core_job
@@ -157,7 +157,7 @@ class ReconcileJobScreen(Screen, LocalizedBindings):
     def run_it(self, job_id: int) -> None:
         store, who = self.app.workspace.store, self.app.who
         self.app.call_from_thread(self.load_results, job_id)
-        info = asyncio.run(core_job.run_reconcile_job(
+        info = run_sync(core_job.run_reconcile_job(
             store, who, job_id, on_progress=lambda p: self.post_message(self.Progressed(p)),
             cancel_event=self.cancel_event))
         self.post_message(self.Finished(info))
