@@ -10,14 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from byraa.core.agency.identity import Identity
-from byraa.core.base.errors import AccessDenied, NotFound
+from byraa.core.base.errors import AccessDenied, NotFound, Phrase
 from byraa.core.store.models import Client, ClientAccess
 
 
 def require_manager(who: Identity, what: str) -> None:
     """Refuse ``what`` unless ``who`` is an agency manager."""
     if not who.is_manager:
-        raise AccessDenied(f"only an agency manager may {what}; {who.login} is a payroll clerk")
+        raise AccessDenied("access.manager_only", what=Phrase(what), login=who.login)
 
 
 def accessible_client_ids(session: Session, who: Identity) -> set[int] | None:
@@ -48,17 +48,19 @@ def can_see_client(session: Session, who: Identity, client_id: int) -> bool:
 def require_client(session: Session, who: Identity, client_id: int, client_label: str) -> None:
     """Refuse unless ``who`` may see the payroll data of the client."""
     if not can_see_client(session, who, client_id):
-        raise AccessDenied(f"{who.login} has no access to the client {client_label}")
+        raise AccessDenied("access.no_client_access", login=who.login, client=client_label)
 
 
-def client_for(session: Session, who: Identity, org_number: str, *, prefix: str = "", suffix: str = "") -> Client:
+def client_for(session: Session, who: Identity, org_number: str, *, file: str = "") -> Client:
     """The client with this org number, if ``who`` may see it (else ``NotFound``/``AccessDenied``).
 
-    ``prefix``/``suffix`` frame the not-found message (``file.xml: `` … ``; nothing was imported``).
+    ``file`` names the file being imported in the not-found message (nothing was imported).
     """
     client = session.scalars(select(Client).where(Client.org_number == org_number)).first()
     if client is None:
-        raise NotFound(f"{prefix}no client with the organisation number {org_number}{suffix}")
+        if file:
+            raise NotFound("import.foreign_client", file=file, org=org_number)
+        raise NotFound("client.not_found", org=org_number)
     assert client.id is not None
     require_client(session, who, client.id, f"{client.org_number} {client.name}")
     return client
