@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
@@ -62,19 +62,20 @@ def validate(settings: ConnectionSettings, *, check_key: bool = True) -> None:
     from byraa.core.altinn.maskinporten import key_file_problem
 
     if settings.environment not in ENVIRONMENTS:
-        raise UserError(f"environment {settings.environment!r} is not one of {', '.join(ENVIRONMENTS)}")
+        raise UserError("altinn.bad_environment", environment=settings.environment,
+                        environments=", ".join(ENVIRONMENTS))
     if not settings.client_id.strip():
-        raise UserError("the Maskinporten client id is missing")
+        raise UserError("altinn.client_id_missing")
     if not settings.key_id.strip():
-        raise UserError("the key id is missing")
+        raise UserError("altinn.key_id_missing")
     if not settings.key_path.strip():
-        raise UserError("the key file path is missing")
+        raise UserError("altinn.key_path_missing")
     if check_key and (problem := key_file_problem(settings.key_path)):
-        raise UserError(problem)
+        raise problem
     if reason := ids.org_number_error(settings.system_user_org):
-        raise UserError(f"system user org number {settings.system_user_org!r}: {reason}")
+        raise UserError("altinn.system_user_org_invalid", org=settings.system_user_org, reason=reason)
     if settings.base_url and settings.environment != "sandbox":
-        raise UserError("a base URL can only be set for the sandbox environment")
+        raise UserError("altinn.base_url_sandbox_only")
 
 
 def agency_connection(store: Store) -> ConnectionSettings | None:
@@ -119,7 +120,7 @@ def set_agency_connection(store: Store, who: Identity, settings: ConnectionSetti
 def _client(session: Any, org_number: str) -> Client:
     client = session.scalars(select(Client).where(Client.org_number == org_number)).first()
     if client is None:
-        raise NotFound(f"no client with the organisation number {org_number}")
+        raise NotFound("client.not_found", org=org_number)
     return client
 
 
@@ -155,11 +156,11 @@ def connection_for_client(store: Store, who: Identity, org_number: str) -> Conne
                 select(AltinnConnection).where(AltinnConnection.scope == f"client:{client.id}")
             ).first()
             if row is None:
-                raise UserError(f"client {org_number} is set to use its own Altinn settings, but none are entered")
+                raise UserError("altinn.client_settings_missing_org", org=org_number)
             return _row_to_settings(row)
     agency = agency_connection(store)
     if agency is None:
-        raise UserError("the agency's Altinn connection is not set up yet")
+        raise UserError("altinn.agency_not_set_up")
     return agency
 
 
@@ -205,9 +206,26 @@ def run_for_client(store: Store, who: Identity, org_number: str, work: Callable[
 @dataclass(frozen=True)
 class StepResult:
     step: str
-    """token, exchange, call."""
+    """settings, token, exchange, call."""
     ok: bool
-    detail: str
+    code: str
+    """The words code of what happened (``byraa.core.words.messages.altinn``)."""
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def detail(self) -> str:
+        """What happened, in the current language."""
+        from byraa.core.words.errors import render
+
+        return render(self.code, self.params)
+
+
+def _failed(step: str, exc: Exception) -> StepResult:
+    """A failed step from an ``AltinnError``: its words when byraa knows the cause, else its message."""
+    words = getattr(exc, "words", None)
+    if words:
+        return StepResult(step, False, words[0], dict(words[1]))
+    return StepResult(step, False, "altinn.step_failed", {"reason": getattr(exc, "message", str(exc))})
 
 
 async def test_connection(settings: ConnectionSettings, *, archiver: Any = None,
@@ -225,33 +243,32 @@ async def test_connection(settings: ConnectionSettings, *, archiver: Any = None,
     try:
         validate(settings)
     except UserError as exc:
-        return [StepResult("settings", False, str(exc))]
+        return [StepResult("settings", False, exc.code, exc.params)]
     client = build_client(settings, archiver=archiver, transport=transport)
     try:
         scope = client.settings.scope_taxcards
         started = time.monotonic()
         try:
             await client.maskinporten_token(scope)
-            steps.append(StepResult("token", True, f"Maskinporten issued a token for {scope} "
-                                                   f"({time.monotonic() - started:.1f} s)"))
+            steps.append(StepResult("token", True, "altinn.step_token_ok",
+                                    {"scope": scope, "seconds": f"{time.monotonic() - started:.1f}"}))
         except AltinnError as exc:
-            steps.append(StepResult("token", False, exc.message))
+            steps.append(_failed("token", exc))
             return steps
         try:
             await client.altinn_token(scope)
-            steps.append(StepResult("exchange", True, "Altinn exchanged the token"))
+            steps.append(StepResult("exchange", True, "altinn.step_exchange_ok"))
         except AltinnError as exc:
-            steps.append(StepResult("exchange", False, exc.message))
+            steps.append(_failed("exchange", exc))
         try:
             answer = await client.fetch_tax_cards(probe_reference)
-            detail = "Skatteetaten accepted the token (no answer for the test reference, as expected)" \
-                if answer is None else "Skatteetaten accepted the token"
-            steps.append(StepResult("call", True, detail))
+            steps.append(StepResult("call", True, "altinn.step_call_ok_nothing" if answer is None
+                                    else "altinn.step_call_ok"))
         except AltinnError as exc:
-            message = exc.message
             if exc.code == "AMLD_1063":
-                message = f"no system user: {message}"
-            steps.append(StepResult("call", False, message))
+                steps.append(StepResult("call", False, "altinn.call_no_system_user", {"reason": exc.message}))
+            else:
+                steps.append(_failed("call", exc))
     finally:
         await client.aclose()
     return steps
@@ -304,7 +321,7 @@ async def test_where_configured(store: Store, settings: ConnectionSettings, *,
     try:
         validate(settings)
     except UserError as exc:
-        return [StepResult("settings", False, str(exc))], None
+        return [StepResult("settings", False, exc.code, exc.params)], None
     from byraa.core.altinn.settings import SANDBOX_DEFAULT_URL
     from byraa.sandbox.ensure import sandbox_answers, sandbox_for
 
@@ -315,7 +332,7 @@ async def test_where_configured(store: Store, settings: ConnectionSettings, *,
     try:
         local = await asyncio.to_thread(stack.enter_context, sandbox_for(store, settings))
     except Exception as exc:  # noqa: BLE001  (reported as the first step)
-        return [StepResult("settings", False, f"could not start a sandbox in-process: {exc}")], None
+        return [StepResult("settings", False, "altinn.sandbox_not_started", {"reason": exc})], None
     try:
         return await test_connection(local), url
     finally:
