@@ -64,9 +64,9 @@ def test_clients_add_and_its_refusals(cli) -> None:
     store = cli.store
     before = _audit_count(store)
     for args, user, message in [
-        (("clients", "add", "123456784", "--name", "X AS"), "tester", "check digit"),
+        (("clients", "add", "123456784", "--name", "X AS"), "tester", "kontrollsifferet"),
         (("clients", "add", org(1), "--name", "X AS"), "tester", "already exists"),
-        (("clients", "add", org(60), "--name", "X AS"), "clerk", "agency manager"),
+        (("clients", "add", org(60), "--name", "X AS"), "clerk", "bare en byråleder"),
         (("clients", "add", org(60), "--name", "X AS"), "stranger", "not a staff user"),
     ]:
         result = cli(*args, user=user)
@@ -99,7 +99,7 @@ def test_unreachable_postgres_and_newer_schema(cli, monkeypatch) -> None:
     store = cli.store
     monkeypatch.setenv("BYRAA_DATABASE_URL", "postgresql+psycopg://x:secret@127.0.0.1:1/none")
     result = CliRunner().invoke(main, ["clients", "list"])
-    assert result.exit_code == 2 and "cannot reach the database" in result.output and "secret" not in result.output
+    assert result.exit_code == 2 and "får ikke kontakt med databasen" in result.output and "secret" not in result.output
     monkeypatch.setenv("BYRAA_DATABASE_URL", store.url)
     with store.engine.begin() as conn:
         conn.execute(text("DELETE FROM alembic_version"))
@@ -122,7 +122,7 @@ def test_init_then_use(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("BYRAA_USER", "boss")
     assert CliRunner().invoke(main, ["--db", str(path), "init", "--name", "Mitt Byrå", "--org", org(0)]).exit_code == 0
     again = CliRunner().invoke(main, ["--db", str(path), "init", "--name", "Igjen", "--org", org(0)])
-    assert again.exit_code == 2 and "already has an agency" in again.output
+    assert again.exit_code == 2 and "har allerede et byrå" in again.output
     assert CliRunner().invoke(main, ["--db", str(path), "clients", "list"]).exit_code == 0
     monkeypatch.setenv("BYRAA_USER", "stranger")
     assert CliRunner().invoke(main, ["--db", str(path), "clients", "list"]).exit_code == 2

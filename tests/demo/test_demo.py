@@ -375,5 +375,5 @@ def test_manager_login_of_a_generated_clerk_makes_that_clerk_a_manager(sqlite_st
 
 def test_refuses_a_store_that_already_holds_an_agency(sqlite_store) -> None:
     _build(sqlite_store, clients=3)
-    with pytest.raises(UserError, match="already holds an agency"):
+    with pytest.raises(UserError, match="har allerede et byrå"):
         _build(sqlite_store, clients=3)

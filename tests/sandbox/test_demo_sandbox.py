@@ -107,11 +107,11 @@ def test_sandbox_for_leaves_other_environments_alone(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("args", "words"), [
-    (["--year", "2027"], "before 15 December"),
+    (["--year", "2027"], "før 15. desember"),
     (["--all"], "--year må oppgis"),
-    (["--all", "--group", "x", "--year", "2026"], "exactly one"),
+    (["--all", "--group", "x", "--year", "2026"], "nøyaktig én"),
     (["--resume"], "ingen avbrutt"),
-    (["--client", "123", "--year", "2026"], "organisation number"),
+    (["--client", "123", "--year", "2026"], "organisasjonsnummer"),
 ])
 def test_bad_input_exits_2_with_one_message(tmp_path: Path, args: list[str], words: str) -> None:
     db = _demo(tmp_path, clients=1)

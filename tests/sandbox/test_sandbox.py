@@ -15,6 +15,7 @@ import pytest
 from byraa.core.altinn.errors import explain_token_error
 from byraa.core.altinn.maskinporten import Credentials, authorization_details, build_assertion
 from byraa.core.altinn.settings import SANDBOX_ISSUER, settings_for
+from byraa.core.words import i18n
 from byraa.sandbox import SandboxState, data, generate_key_pair
 from byraa.sandbox.server import running
 from tests.builders import nid, org, small_agency
@@ -63,6 +64,7 @@ async def test_token_endpoint_refuses_like_maskinporten(tmp_path: Path, name, as
     assert resp.status_code == 400, name
     body = resp.json()
     assert set(body) == {"error", "error_description"} and body["error"] == error, (name, body)
+    i18n.set_language("en")  # the sandbox's explanations are compared in English
     assert words in explain_token_error(body["error"], body["error_description"]) or words in body[
         "error_description"], (name, body)
     assert rig.state.counts["tokens"] == 0

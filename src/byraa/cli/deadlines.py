@@ -20,7 +20,7 @@ def _date(value: str | None, default: date, flag: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise UserError(f"{flag} {value!r} is not a date in the form YYYY-MM-DD") from exc
+        raise UserError("cli.bad_date", flag=flag, value=value) from exc
 
 
 @click.command("deadlines")
@@ -32,7 +32,7 @@ def command(start: str | None, end: str | None, fmt: str) -> None:
     first = _date(start, clock.today(), "--from")
     last = _date(end, first + timedelta(days=90), "--to")
     if last < first:
-        raise UserError("--to is before --from")
+        raise UserError("cli.to_before_from")
     rows = [{"kind": d.kind, "period": d.period, "due": d.due} for d in core_deadlines.between(first, last)]
     emit(rows, [Column("kind", _("Deadline"), lambda k: _(k)), Column("period", _("Period")),
                 Column("due", _("Due"), formatting.day)], fmt)

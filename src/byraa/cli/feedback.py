@@ -55,7 +55,7 @@ def show(org_number: str, period: str | None, fmt: str) -> None:
     period = period or _last_month()
     doc = core_feedback.for_client(ws.store, ws.who, org_number.replace(" ", ""), period)
     if doc is None:
-        raise NotFound(f"no a-melding feedback is archived for {org_number} for {period}")
+        raise NotFound("feedback.none_archived", org=org_number, period=period)
     if fmt == "json":
         emit([{"code": d.code, "severity": d.severity, "description": d.description} for d in doc.deviations], [],
              "json", extra={"archive_id": doc.archive_id, "org_number": doc.org_number, "client": doc.client,

@@ -2,7 +2,8 @@
 
 Kept small: each subcommand lives in ``byraa.cli`` and uses only ``byraa.core``.
 Any ``UserError`` (bad input, no access, unknown client, unreachable database) becomes
-one line on stderr and exit code 2.
+one line on stderr and exit code 2; so does a command line click refuses (a bad choice,
+an unknown option), in the words of ``byraa.core.words`` rather than click's English.
 """
 
 from __future__ import annotations
@@ -57,6 +58,26 @@ class _Group(click.Group):
         except UserError as exc:
             click.echo(f"byraa: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            error = _usage_error(exc)
+            click.echo(f"byraa: {error}", err=True)
+            sys.exit(error.exit_code)
+
+
+def _usage_error(exc: click.UsageError) -> UserError:
+    """click's refusal of a command line as a words code (click's own texts are English only)."""
+    param = getattr(exc, "param", None)
+    option = (param.opts[0] if param is not None and getattr(param, "opts", None)
+              else getattr(exc, "param_hint", None) or (param.name if param is not None else ""))
+    if isinstance(exc, click.NoSuchOption):
+        return UserError("cli.no_such_option", option=exc.option_name)
+    if isinstance(exc, click.MissingParameter):
+        return UserError("cli.missing_option", option=option)
+    if isinstance(exc, click.BadParameter):
+        if param is not None and isinstance(param.type, click.Choice):
+            return UserError("cli.bad_choice", option=option, choices=", ".join(map(str, param.type.choices)))
+        return UserError("cli.bad_value", option=option)
+    return UserError("cli.usage", command=exc.ctx.command_path if exc.ctx else "byraa")
 
 
 @click.group(cls=_Group, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

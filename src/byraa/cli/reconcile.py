@@ -90,7 +90,7 @@ def _tolerances(values: tuple[str, ...]) -> dict[str, int]:
     for item in values:
         check, sep, kroner = item.partition("=")
         if not sep:
-            raise UserError(f"--tolerance {item!r}: write CHECK=KRONER, e.g. aga=1.00")
+            raise UserError("cli.bad_tolerance", item=item)
         key, ore = _normalise(f"tolerance.{check.strip()}", kroner)
         out[key.partition(".")[2]] = int(ore)
     return out
@@ -126,12 +126,11 @@ def command(ctx: click.Context, org_number: str | None, group_name: str | None, 
 
     if resume_job is not None or job:
         if checks or tolerance or no_save or differences or reveal:
-            raise UserError("--job runs every check with the stored settings: leave out --check, --tolerance, "
-                            "--no-save, --differences and --reveal")
+            raise UserError("cli.job_flags")
         _run_job(org_number, group_name, period, method, resume_job, fmt, fetch_a07=fetch_a07)
         return
     if not period or not (org_number or group_name) or (org_number and group_name):
-        raise UserError("give --period and either --client ORGNR or --group NAME")
+        raise UserError("cli.reconcile_target")
     periods.parse_period(period)
     tolerances = _tolerances(tolerance)
     ws = workspace()
@@ -204,7 +203,7 @@ def _run_job(org_number: str | None, group_name: str | None, period: str | None,
     assert ws.who is not None
     if resume_job is None:
         if not period or not (org_number or group_name) or (org_number and group_name):
-            raise UserError("give --period and either --client ORGNR or --group NAME")
+            raise UserError("cli.reconcile_target")
         periods.parse_period(period)
         if group_name:
             targets = [c.org_number for c in core_clients.list_clients(ws.store, ws.who, group=group_name)]
@@ -410,7 +409,7 @@ def mapping_(org_number: str, sets: tuple[str, ...], resets: tuple[str, ...], fm
     for item in sets:
         key, sep, value = item.partition("=")
         if not sep:
-            raise UserError(f"--set {item!r}: write KEY=VALUE")
+            raise UserError("cli.bad_set", item=item)
         changes[key.strip()] = value
     for key in resets:
         changes[key.strip()] = None

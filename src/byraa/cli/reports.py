@@ -27,7 +27,7 @@ _SHOW = {
 def _deliver(report: core_reports.Report, fmt: str, out: Path | None, overwrite: bool) -> None:
     if fmt == "xlsx" or (out is not None and out.suffix.lower() == ".xlsx"):
         if out is None:
-            raise UserError("--format xlsx needs --out FILE.xlsx")
+            raise UserError("cli.xlsx_needs_out")
         spreadsheet.write_xlsx(report, out, overwrite=overwrite)
         click.echo(_("Wrote {n} rows to {path}.").format(n=len(report.rows), path=out))
         return

@@ -128,12 +128,12 @@ def fetch_(orgs: tuple[str, ...], group: str | None, responsible: str | None, al
     if resume:
         waiting = fetch.interrupted_fetches(store, who)
         if not waiting:
-            raise UserError(_("there is no interrupted tax-card fetch to resume"))
+            raise UserError("taxcards.no_interrupted_fetch")
         job_id = waiting[0].id
         click.echo(_("Resuming job {id}: {title}").format(id=job_id, title=waiting[0].title), err=True)
     else:
         if year is None:
-            raise UserError(_("--year is required (or --resume)"))
+            raise UserError("cli.year_required")
         if waiting := fetch.interrupted_fetches(store, who):
             click.echo(_("Note: job {id} was interrupted; `byraa taxcards fetch --resume` continues it.").format(
                 id=waiting[0].id), err=True)
@@ -203,7 +203,7 @@ def results_(job_id: int | None, show: str, org_number: str | None, fmt: str) ->
                 query = query.where(Job.created_by == ws.who.login)
             job_id = session.scalars(query).first()
         if job_id is None:
-            raise UserError(_("no tax-card fetch yet"))
+            raise UserError("taxcards.no_fetch_yet")
     rows = fetch.result_rows(ws.store, ws.who, job_id, show=show, client=org_number)
     data = []
     for r in rows:

@@ -93,13 +93,13 @@ def build_demo(store: Store, *, clients: int = 60, seed: int = 1, manager_login:
     ``today`` anchors every date: twelve months of payroll end with its month.
     """
     if clients < 1:
-        raise UserError("the demo needs at least one client")
+        raise UserError("demo.no_clients")
     if not manager_login:
-        raise UserError("the demo needs a login for its agency manager")
+        raise UserError("demo.no_login")
     started = time.perf_counter()
     with store.session() as session:
         if session.scalars(select(Agency.id)).first() is not None:
-            raise UserError(f"{store.display_url} already holds an agency; the demo fills an empty database only")
+            raise UserError("demo.not_empty", url=store.display_url)
 
     ids: dict[str, int] = {table.__tablename__: 0 for table in _TABLES}
     orgs = OrgNumbers(_stage(seed, "org-numbers"))

@@ -104,10 +104,10 @@ def rebuild(*, clients: int, seed: int, db_path: Path | None, database_url: str 
         store.check_reachable()
         if store.dialect == "sqlite":
             store.dispose()
-            raise UserError("--database-url is for PostgreSQL; use --db PATH for a SQLite file")
+            raise UserError("demo.url_not_postgres")
         if not _is_demo_or_empty(store):
             store.dispose()
-            raise UserError(f"{store.display_url} holds a real agency; the demo only replaces a demo or empty database")
+            raise UserError("demo.real_agency", where=store.display_url)
         _wipe_postgres(store)
         store.dispose()
         path = None
@@ -118,7 +118,7 @@ def rebuild(*, clients: int, seed: int, db_path: Path | None, database_url: str 
             existing = Store(url, create=False)
             try:
                 if not _is_demo_or_empty(existing):
-                    raise UserError(f"{path} holds a real agency; the demo only replaces a demo or empty database")
+                    raise UserError("demo.real_agency", where=path)
             finally:
                 existing.dispose()
             for suffix in ("", "-wal", "-shm"):

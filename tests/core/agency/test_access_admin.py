@@ -19,7 +19,7 @@ def _grants(store, login: str) -> dict[str, str]:  # noqa: ANN001
 
 def test_only_managers_change_access(store) -> None:
     small = small_agency(store)
-    with pytest.raises(AccessDenied, match="agency manager"):
+    with pytest.raises(AccessDenied, match="bare en byråleder"):
         access_admin.grant(store, small.who("clerk"), "other", "associate", org_numbers=[org(1)])
     with pytest.raises(AccessDenied):
         access_admin.revoke(store, small.who("clerk"), "clerk", all_clients=True)
@@ -42,7 +42,7 @@ def test_bulk_grant_revoke_copy_with_audit(store) -> None:
     assert access_admin.revoke(store, boss, "other", org_numbers=[org(2)]) == 1
     assert access_admin.revoke(store, boss, "other", all_clients=True) == 2
     assert _grants(store, "other") == {}
-    with pytest.raises(UserError, match="role"):
+    with pytest.raises(UserError, match="rollen"):
         access_admin.grant(store, boss, "other", "owner", org_numbers=[org(1)])
     with store.session() as s:
         events = audit.recent(s, limit=500)
@@ -98,14 +98,14 @@ def test_review_findings(store) -> None:
     assert ("client_without_responsible", None, org(3)) in kinds
     assert ("grant_on_inactive_client", "tester", org(1)) in kinds
     assert ("user_without_grants", "other", None) in kinds
-    with pytest.raises(UserError, match="yourself"):
+    with pytest.raises(UserError, match="deg selv"):
         access_admin.set_active(store, boss, "tester", False)
 
 
 def test_staff_list_and_add(store) -> None:
     small = small_agency(store)
     access_admin.add_staff(store, small.who(), "ny.klerk", "Ny Klerk")
-    with pytest.raises(UserError, match="already exists"):
+    with pytest.raises(UserError, match="finnes allerede"):
         access_admin.add_staff(store, small.who(), "ny.klerk", "Igjen")
     rows = {r.login: r for r in access_admin.list_staff(store)}
     assert rows["ny.klerk"].role == "clerk" and rows["tester"].responsible == 1

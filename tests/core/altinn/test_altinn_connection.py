@@ -31,10 +31,10 @@ def test_settings_are_stored_as_a_path_and_audited(store, tmp_path: Path) -> Non
     with pytest.raises(AccessDenied):
         connection.set_agency_connection(store, small.who("clerk"), _settings(key))
     loose = write_key(tmp_path, n=0, mode=0o640)
-    with pytest.raises(UserError, match="readable by others"):
+    with pytest.raises(UserError, match="kan leses av andre"):
         connection.set_agency_connection(store, small.who(), _settings(loose))
     loose.chmod(0o600)
-    with pytest.raises(UserError, match="system user"):
+    with pytest.raises(UserError, match="systembrukerens organisasjonsnummer"):
         connection.set_agency_connection(store, small.who(), _settings(key, system_user_org="123"))
     connection.set_agency_connection(store, small.who(), _settings(key))
     connection.set_agency_connection(store, small.who(), _settings(key, key_id="other"))
@@ -67,22 +67,24 @@ async def test_connection_steps_in_words(tmp_path: Path) -> None:
 
     wrong = write_key(tmp_path, n=1)
     steps = await connection.test_connection(_settings(wrong), transport=transport)
-    assert steps[0].step == "token" and not steps[0].ok and steps[0].detail.startswith("wrong key")
+    assert steps[0].step == "token" and not steps[0].ok and steps[0].code == "altinn.token_wrong_key"
+    assert steps[0].detail.startswith("feil nøkkel")
 
     rig.state.keys[KEY_ID].scopes = frozenset({"altinn:something"})
     steps = await connection.test_connection(_settings(key), transport=transport)
-    assert steps[0].detail.startswith("missing scope")
+    assert steps[0].code == "altinn.token_missing_scope" and steps[0].detail.startswith("mangler scope")
     rig.state.keys[KEY_ID].scopes = None
 
     rig.state.keys[KEY_ID].system_user_orgs = frozenset({org(7)})
     steps = await connection.test_connection(_settings(key), transport=transport)
-    assert steps[0].detail.startswith("no system user")
+    assert steps[0].code == "altinn.token_no_system_user" and steps[0].detail.startswith("ingen systembruker")
     rig.state.keys[KEY_ID].system_user_orgs = None
 
     rig.state.clock = lambda: time.time() + 300  # the sandbox's clock runs five minutes ahead
     steps = await connection.test_connection(_settings(key), transport=transport)
-    assert steps[0].detail.startswith("clock skew")
+    assert steps[0].code == "altinn.token_clock_skew" and steps[0].detail.startswith("klokkeavvik")
 
     loose = write_key(tmp_path, n=2, mode=0o644)
     steps = await connection.test_connection(_settings(loose), transport=transport)
-    assert steps == [connection.StepResult("settings", False, steps[0].detail)] and "chmod 600" in steps[0].detail
+    assert [(s.step, s.ok, s.code) for s in steps] == [("settings", False, "altinn.key_readable_by_others")]
+    assert "chmod 600" in steps[0].detail

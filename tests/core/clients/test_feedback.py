@@ -110,7 +110,7 @@ def test_an_empty_or_unreadable_document_says_so(store) -> None:
         == empty - 1
     with store.session() as s:
         other = archive.add(s, archive.ArchiveRecord("taxcard", "in", b"{}", client_id=a), user_login="tester")
-    with pytest.raises(UserError, match="not a-melding feedback"):
+    with pytest.raises(UserError, match="ikke en tilbakemelding på a-melding"):
         feedback.document(store, small.who(), other)
 
 

@@ -25,13 +25,13 @@ def test_create_rename_add_remove_delete(store) -> None:
     small = small_agency(store)
     who = small.who("clerk")
     groups.create_group(store, who, "Krever oppfølging", "follow up")
-    with pytest.raises(UserError, match="already exists"):
+    with pytest.raises(UserError, match="finnes allerede"):
         groups.create_group(store, who, "Krever oppfølging")
-    with pytest.raises(UserError, match="1 to 100"):
+    with pytest.raises(UserError, match="1 til 100"):
         groups.create_group(store, who, "  ")
     assert groups.add_clients(store, who, "Krever oppfølging", org_numbers=[org(1), org(2)]) == 2
     assert groups.add_clients(store, who, "Krever oppfølging", org_numbers=[org(1)]) == 0
-    with pytest.raises(NotFound, match="organisation number"):
+    with pytest.raises(NotFound, match="organisasjonsnummer"):
         groups.add_clients(store, who, "Krever oppfølging", org_numbers=["123456785"])
     groups.rename_group(store, who, "Krever oppfølging", "Oppfølging")
     counts = {g.name: g.clients for g in groups.list_groups(store)}

@@ -59,7 +59,7 @@ def test_xlsx_has_types_frozen_header_and_sum_formulas(store, tmp_path) -> None:
     with zipfile.ZipFile(path) as z:
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>SUM(D2:D4)</f>" in sheet and 'state="frozen"' in sheet
-    with pytest.raises(UserError, match="exists"):
+    with pytest.raises(UserError, match="finnes"):
         spreadsheet.write_xlsx(report, path)
 
 

@@ -91,14 +91,14 @@ def test_folder_import(store, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("mutate, where", [
     (lambda m: m["leveranse"]["oppgave"]["virksomhet"][0]["inntektsmottaker"][1].update(
-        norskIdentifikator="01819000392"), "<inntektsmottaker/norskIdentifikator> (line"),
+        norskIdentifikator="01819000392"), "<inntektsmottaker/norskIdentifikator> (linje"),
     (lambda m: m["leveranse"]["oppgave"]["virksomhet"][0].update(norskIdentifikator="310000125"),
-     "<virksomhet/norskIdentifikator> (line"),
-    (lambda m: m["leveranse"].update(kalendermaaned="2026-13"), "<kalendermaaned> (line"),
+     "<virksomhet/norskIdentifikator> (linje"),
+    (lambda m: m["leveranse"].update(kalendermaaned="2026-13"), "<kalendermaaned> (linje"),
     (lambda m: m["leveranse"]["oppgave"]["virksomhet"][0]["inntektsmottaker"][1]["inntekt"][0].update(
-        beloep="30 000,123"), "<inntekt/beloep> (line"),
+        beloep="30 000,123"), "<inntekt/beloep> (linje"),
     (lambda m: m["leveranse"]["oppgave"]["virksomhet"][0]["inntektsmottaker"][1]["arbeidsforhold"][0].update(
-        startdato="2026-02-30"), "<arbeidsforhold/startdato> (line"),
+        startdato="2026-02-30"), "<arbeidsforhold/startdato> (linje"),
 ])
 def test_bad_values_refuse_the_whole_file(store, tmp_path: Path, mutate, where: str) -> None:  # noqa: ANN001
     small = small_agency(store)
@@ -110,7 +110,7 @@ def test_bad_values_refuse_the_whole_file(store, tmp_path: Path, mutate, where: 
         import_amelding(store, small.who(), path)
     assert err.value.exit_code == 2
     assert str(err.value).startswith("bad.xml, ") and where in str(err.value), str(err.value)
-    assert "nothing was imported" in str(err.value)
+    assert err.value.code == "import.refused" and "ingenting ble importert" in str(err.value)
     assert "01819000392" not in str(err.value)  # national ids are masked in messages
     assert counts(store) == before
 

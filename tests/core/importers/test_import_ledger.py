@@ -40,7 +40,7 @@ def test_skatteetaten_saft_sample_imports(store) -> None:
         source = s.scalars(select(ReconSource)).one()
         assert (source.period, source.period_to) == ("2017-01", "2017-04")
         assert s.get(ArchiveFile, source.archive_id).content == SAMPLE.read_bytes()
-    with pytest.raises(UserError, match="not 310000019"):
+    with pytest.raises(UserError, match="ikke 310000019"):
         import_ledger(store, small.who(), SAMPLE, client=org(1))
 
 
@@ -59,10 +59,10 @@ def test_csv_import_replaces_the_months_it_covers(store, tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("body, where", [
-    ("account,period,amount\n2600,2026-10,12.345\n", "gl.csv, line 3, column amount"),
-    ("account,period,amount\n2600,2026-13,1\n", "gl.csv, line 3, column period"),
-    ("account,period,amount\n26 00,2026-10,1\n", "gl.csv, line 3, column account"),
-    ("konto,periode,beløp\n", "gl.csv, line 1"),
+    ("account,period,amount\n2600,2026-10,12.345\n", "gl.csv, linje 3, kolonne amount"),
+    ("account,period,amount\n2600,2026-13,1\n", "gl.csv, linje 3, kolonne period"),
+    ("account,period,amount\n26 00,2026-10,1\n", "gl.csv, linje 3, kolonne account"),
+    ("konto,periode,beløp\n", "gl.csv, linje 1"),
 ])
 def test_bad_csv_is_refused_whole(store, tmp_path: Path, body: str, where: str) -> None:
     small = small_agency(store)
@@ -81,7 +81,7 @@ def test_bad_saft_org_number_and_access(store, tmp_path: Path) -> None:
     bad = tmp_path / "saft.xml"
     bad.write_bytes(SAMPLE.read_bytes().replace(b"<n1:RegistrationNumber>888888888<", b"<n1:RegistrationNumber>888888887<", 1))
     before = _rows(store)
-    with pytest.raises(UserError, match=r"saft.xml, <Header/Company/RegistrationNumber> \(line 11\)"):
+    with pytest.raises(UserError, match=r"saft.xml, <Header/Company/RegistrationNumber> \(linje 11\)"):
         import_ledger(store, small.who(), bad)
     csv = tmp_path / "gl.csv"
     csv.write_text("account,period,amount\n2600,2026-10,1\n", encoding="utf-8")

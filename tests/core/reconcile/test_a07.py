@@ -52,7 +52,7 @@ def test_json_import_then_ods_and_xlsx_round_trip(store, tmp_path: Path) -> None
         with store.session() as s:
             back = a07.load_report(s, small.clients["A"], org(1), "2026-10")
         assert back == original, suffix
-    with pytest.raises(UserError, match="exists"):
+    with pytest.raises(UserError, match="finnes"):
         a07.export(store, small.who(), org(1), "2026-10", tmp_path / "a07.ods")
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(ReconSource).where(ReconSource.active.is_(True))) == 1
@@ -60,7 +60,7 @@ def test_json_import_then_ods_and_xlsx_round_trip(store, tmp_path: Path) -> None
 
 def test_export_needs_access_and_data(store, tmp_path: Path) -> None:
     small = small_agency(store)
-    with pytest.raises(NotFound, match="no A07 is stored"):
+    with pytest.raises(NotFound, match="ingen A07 er lagret"):
         a07.export(store, small.who(), org(1), "2026-10", tmp_path / "x.xlsx")
     a07.import_a07(store, small.who(), b.write_json(tmp_path / "a07.json", report_json()))
     with pytest.raises(AccessDenied):
@@ -95,8 +95,8 @@ def test_sheet_refusal_names_sheet_and_line(store, tmp_path: Path) -> None:
     assert report is not None
     report.income[1].national_id = "01819000300"
     a07.write_xlsx(report, tmp_path / "bad.xlsx")
-    with pytest.raises(UserError, match=r"bad.xlsx, sheet 'Inntekt' line 3, column norskIdentifikator"):
+    with pytest.raises(UserError, match=r"bad.xlsx, ark Inntekt linje 3, kolonne norskIdentifikator"):
         a07.import_a07(store, small.who(), tmp_path / "bad.xlsx")
-    with pytest.raises(UserError, match="not 2026-11"):
+    with pytest.raises(UserError, match="ikke 2026-11"):
         a07.import_a07(store, small.who(), tmp_path / "a07.json", period="2026-11")
     assert json.loads((tmp_path / "a07.json").read_text())["format"] == "byraa-a07"

@@ -47,20 +47,20 @@ def test_run_stores_rows_inputs_and_versions(store, setup) -> None:  # noqa: ANN
 def test_sign_off_only_when_every_difference_is_resolved(store, setup) -> None:  # noqa: ANN001
     small, run = setup
     who = small.who()
-    with pytest.raises(UserError, match="without an explanation"):
+    with pytest.raises(UserError, match="uten forklaring"):
         reconcile.sign_off(store, who, run.id, status="explained")
     diffs = reconcile.rows(store, who, run.id, differences_only=True)
     for r in diffs[:-1]:
         reconcile.explain(store, who, run.id, r.id, "Kjent avvik, rettes i november")
-    with pytest.raises(UserError, match="1 difference"):
+    with pytest.raises(UserError, match="har 1 avvik uten"):
         reconcile.sign_off(store, who, run.id, status="client_follows_up")
-    with pytest.raises(UserError, match="needs a text"):
+    with pytest.raises(UserError, match="trenger en tekst"):
         reconcile.explain(store, who, run.id, diffs[-1].id, "  ")
     equal = next(r for r in reconcile.rows(store, who, run.id) if r.status == "equal")
-    with pytest.raises(UserError, match="not a difference"):
+    with pytest.raises(UserError, match="ikke et avvik"):
         reconcile.explain(store, who, run.id, equal.id, "x")
     reconcile.explain(store, who, run.id, diffs[-1].id, "Kunden følger opp")
-    with pytest.raises(UserError, match="not 'ok'"):
+    with pytest.raises(UserError, match="ikke «ok»"):
         reconcile.sign_off(store, who, run.id, status="ok")
     signed = reconcile.sign_off(store, who, run.id, status="explained", sign_date=date(2026, 11, 20))
     assert (signed.sign_status, signed.sign_date, signed.signed_by) == ("explained", date(2026, 11, 20), "tester")
@@ -80,7 +80,7 @@ def test_signed_run_is_immutable(store, setup) -> None:  # noqa: ANN001
                    lambda: reconcile.sign_off(store, who, run.id, status="explained"),
                    lambda: reconcile.take_a07(store, who, run.id, row.id),
                    lambda: reconcile.send_payroll(store, who, run.id, row.id)):
-        with pytest.raises(UserError, match="signed off and cannot change"):
+        with pytest.raises(UserError, match="godkjent og kan ikke endres"):
             action()
     assert reconcile.rows(store, who, run.id, differences_only=True)[0].explanation == "forklart"
     assert reconcile.run(store, who, org(1), scenario.PERIOD).version == 2
@@ -124,7 +124,7 @@ def test_take_a07_updates_the_employment(store, setup) -> None:  # noqa: ANN001
     only_a07 = next(r for r in rows if r.national_id == nid(4))
     reconcile.take_a07(store, who, run.id, only_a07.id)
     only_payroll = next(r for r in rows if r.national_id == nid(41))
-    with pytest.raises(UserError, match="a-ordningen has no such employment"):
+    with pytest.raises(UserError, match="a-ordningen har ikke dette arbeidsforholdet"):
         reconcile.take_a07(store, who, run.id, only_payroll.id)
     assert _audits(store, "employment.take_a07") == 2
     rerun = reconcile.run(store, who, org(1), scenario.PERIOD, checks=["employments"], method="simple")

@@ -42,7 +42,7 @@ def test_clerk_gets_an_error_row_for_a_client_without_access(store, small) -> No
     asyncio.run(reconcile_job.run_reconcile_job(store, clerk, job_id))
     _, rows = reconcile_job.job_results(store, clerk, job_id)
     assert [(r.state, r.outcome) for r in rows] == [("failed", "error"), ("done", "differences")]
-    assert "access" in (rows[0].error or "")
+    assert "har ikke tilgang" in (rows[0].error or "")
 
 
 def test_cancel_stops_and_resume_is_offered(store, small) -> None:  # noqa: ANN001
@@ -102,4 +102,4 @@ def test_headless_group_as_a_job(store, small, monkeypatch: pytest.MonkeyPatch) 
     assert again.exit_code == 2  # the job has ended: nothing to resume
     clerk = CliRunner().invoke(main, ["reconcile", "--client", org(1), "--period", scenario.PERIOD, "--job"],
                                env={"BYRAA_USER": "clerk"}, catch_exceptions=False)
-    assert clerk.exit_code == 2 and "access" in clerk.output
+    assert clerk.exit_code == 2 and "har ikke tilgang" in clerk.output

@@ -90,9 +90,9 @@ async def test_second_fetch_records_what_changed(store, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("today", "year", "words"), [
-    ("2026-11-22", 2027, "before 15 December 2026"),
-    ("2026-11-22", 2025, "after June 2026"),
-    ("2026-11-22", 2024, "not for 2024"),
+    ("2026-11-22", 2027, "før 15. desember 2026"),
+    ("2026-11-22", 2025, "etter juni 2026"),
+    ("2026-11-22", 2024, "ikke for 2024"),
 ])
 def test_date_rules_refuse_up_front(store, monkeypatch, today: str, year: int, words: str) -> None:
     small = small_agency(store)
@@ -151,7 +151,7 @@ async def test_a_clerk_cannot_fetch_or_see_cards_of_a_client_without_access(stor
         fetch.plan_fetch(store, clerk, fetch.Selection(client_ids=(small.clients["C"],)), 2026)
     plan = fetch.plan_fetch(store, clerk, fetch.Selection(all=True), 2026)
     assert [c.org_number for c in plan.clients] == [org(2)] and plan.clients_without_access == 2
-    with pytest.raises(UserError, match="2 without your access"):  # the group holds A and C only
+    with pytest.raises(UserError, match="2 uten din tilgang"):  # the group holds A and C only
         fetch.plan_fetch(store, clerk, fetch.Selection(group="Utbetaling 20."), 2026)
     summary = await run(store, clerk, Sandbox(tmp_path, store), plan)
     assert summary.results == 2
@@ -175,7 +175,7 @@ async def test_selection_by_group_and_responsible(store) -> None:
     assert sorted(c.org_number for c in group.clients) == [org(1), org(3)]
     resp = fetch.plan_fetch(store, who, fetch.Selection(responsible="clerk"), 2026)
     assert [c.org_number for c in resp.clients] == [org(2)]
-    with pytest.raises(UserError, match="exactly one"):
+    with pytest.raises(UserError, match="nøyaktig én"):
         fetch.plan_fetch(store, who, fetch.Selection(all=True, group="Utbetaling 20."), 2026)
     with pytest.raises(UserError, match="ingen gruppe heter"):
         fetch.plan_fetch(store, who, fetch.Selection(group="nope"), 2026)
@@ -231,13 +231,13 @@ async def test_nobody_to_fetch_and_unknown_client_are_refused(store) -> None:
             s.add(emp)
     # Every person invalid: nothing to order.
     plan = fetch.plan_fetch(store, who, fetch.Selection(clients=(org(1),)), 2026)
-    with pytest.raises(UserError, match="nobody"):
+    with pytest.raises(UserError, match="ingen å hente"):
         fetch.start_fetch(store, who, plan)
 
 
 def test_results_table_filters(store) -> None:
     small = small_agency(store)
-    with pytest.raises(UserError, match="filter"):
+    with pytest.raises(UserError, match="filteret"):
         fetch.result_rows(store, small.who(), 1, show="bogus")
     assert TaxCardFetchResult.__tablename__ == "taxcard_fetch_result"
 

@@ -10,14 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from byraa.core.agency.identity import Identity
-from byraa.core.base.errors import AccessDenied
+from byraa.core.base.errors import AccessDenied, Phrase
 from byraa.core.store.models import ClientAccess
 
 
 def require_manager(who: Identity, what: str) -> None:
     """Refuse ``what`` unless ``who`` is an agency manager."""
     if not who.is_manager:
-        raise AccessDenied(f"only an agency manager may {what}; {who.login} is a payroll clerk")
+        raise AccessDenied("access.manager_only", what=Phrase(what), login=who.login)
 
 
 def accessible_client_ids(session: Session, who: Identity) -> set[int] | None:
@@ -48,5 +48,5 @@ def can_see_client(session: Session, who: Identity, client_id: int) -> bool:
 def require_client(session: Session, who: Identity, client_id: int, client_label: str) -> None:
     """Refuse unless ``who`` may see the payroll data of the client."""
     if not can_see_client(session, who, client_id):
-        raise AccessDenied(f"{who.login} has no access to the client {client_label}")
+        raise AccessDenied("access.no_client_access", login=who.login, client=client_label)
 

@@ -48,7 +48,7 @@ class GrantRow:
 def _user(session: Session, login: str) -> StaffUser:
     user = session.scalars(select(StaffUser).where(StaffUser.login == login)).first()
     if user is None:
-        raise NotFound(f"no staff user with the login {login!r}")
+        raise NotFound("staff.not_found", login=login)
     return user
 
 
@@ -58,12 +58,12 @@ def _client_ids(session: Session, org_numbers: list[str] | None, client_ids: lis
         found = dict(session.execute(select(Client.org_number, Client.id).where(Client.org_number.in_(org_numbers))).all())
         missing = [o for o in org_numbers if o not in found]
         if missing:
-            raise NotFound(f"no client with the organisation number {', '.join(missing)}")
+            raise NotFound("client.not_found", org=", ".join(missing))
         ids += [found[o] for o in org_numbers]
     if ids:
         known = set(session.scalars(select(Client.id).where(Client.id.in_(ids))))
         if unknown := sorted(set(ids) - known):
-            raise NotFound(f"no client with id {', '.join(map(str, unknown))}")
+            raise NotFound("client.id_not_found", id=", ".join(map(str, unknown)))
     return sorted(set(ids))
 
 
@@ -125,12 +125,12 @@ def grant(store: Store, who: Identity, login: str, role: str, *, org_numbers: li
     """Give ``login`` the same ``role`` on every named client; returns how many grants changed."""
     access.require_manager(who, "change access")
     if role not in ACCESS_ROLES:
-        raise UserError(f"role {role!r} is not one of {', '.join(ACCESS_ROLES)}")
+        raise UserError("staff.bad_role", role=role, roles=", ".join(ACCESS_ROLES))
     with store.session() as session:
         user = _user(session, login)
         ids = _client_ids(session, org_numbers, client_ids)
         if not ids:
-            raise UserError("name at least one client")
+            raise UserError("access.no_clients")
         before = dict(session.execute(
             select(ClientAccess.client_id, ClientAccess.role).where(
                 ClientAccess.user_id == user.id, ClientAccess.client_id.in_(ids))
@@ -154,7 +154,7 @@ def revoke(store: Store, who: Identity, login: str, *, org_numbers: list[str] | 
         if not all_clients:
             ids = _client_ids(session, org_numbers, client_ids)
             if not ids:
-                raise UserError("name at least one client, or all clients")
+                raise UserError("access.no_clients_or_all")
             query = query.where(ClientAccess.client_id.in_(ids))
         ended = list(session.execute(query))
         for client_id, role in ended:
@@ -170,7 +170,7 @@ def copy_access(store: Store, who: Identity, source: str, target: str) -> int:
     """Give ``target`` every grant ``source`` has (same roles); returns how many changed."""
     access.require_manager(who, "change access")
     if source == target:
-        raise UserError("copying access needs two different users")
+        raise UserError("access.copy_same_user")
     with store.session() as session:
         src = _user(session, source)
         grants = list(session.execute(select(ClientAccess.client_id, ClientAccess.role)
@@ -184,11 +184,11 @@ def copy_access(store: Store, who: Identity, source: str, target: str) -> int:
 def set_role(store: Store, who: Identity, login: str, role: str) -> None:
     access.require_manager(who, "change roles")
     if role not in ROLES:
-        raise UserError(f"role {role!r} is not one of {', '.join(ROLES)}")
+        raise UserError("staff.bad_role", role=role, roles=", ".join(ROLES))
     with store.session() as session:
         user = _user(session, login)
         if user.login == who.login and role != "manager":
-            raise UserError("you cannot take your own agency manager role; ask another manager")
+            raise UserError("staff.own_manager_role")
         before = user.role
         user.role = role
         audit.record(session, actor=who.login, action="staff.role", entity="staff_user", entity_id=login,
@@ -200,7 +200,7 @@ def set_active(store: Store, who: Identity, login: str, active: bool) -> None:
     with store.session() as session:
         user = _user(session, login)
         if user.login == who.login and not active:
-            raise UserError("you cannot deactivate yourself")
+            raise UserError("staff.deactivate_self")
         before = user.active
         user.active = active
         audit.record(session, actor=who.login, action="staff.active", entity="staff_user", entity_id=login,
@@ -210,13 +210,13 @@ def set_active(store: Store, who: Identity, login: str, active: bool) -> None:
 def add_staff(store: Store, who: Identity, login: str, name: str, role: str = "clerk") -> None:
     access.require_manager(who, "add staff")
     if role not in ROLES:
-        raise UserError(f"role {role!r} is not one of {', '.join(ROLES)}")
+        raise UserError("staff.bad_role", role=role, roles=", ".join(ROLES))
     login = login.strip()
     if not login or len(login) > 64 or any(ch.isspace() for ch in login):
-        raise UserError(f"login {login!r} must be 1 to 64 characters with no spaces")
+        raise UserError("staff.bad_login", login=login)
     with store.session() as session:
         if session.scalars(select(StaffUser.id).where(StaffUser.login == login)).first():
-            raise UserError(f"a staff user with the login {login!r} already exists")
+            raise UserError("staff.exists", login=login)
         session.add(StaffUser(login=login, name=name.strip() or login, role=role, created_at=clock.now()))
         audit.record(session, actor=who.login, action="staff.add", entity="staff_user", entity_id=login,
                      after={"login": login, "name": name, "role": role})

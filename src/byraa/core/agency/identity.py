@@ -41,11 +41,8 @@ def resolve(store: Store, login: str | None = None) -> Identity:
     with store.session() as session:
         user = session.scalars(select(StaffUser).where(StaffUser.login == login)).first()
     if user is None:
-        raise AccessDenied(
-            f"the login {login!r} is not a staff user of this agency; "
-            "ask an agency manager to add you (or set BYRAA_USER)"
-        )
+        raise AccessDenied("staff.unknown_login", login=login)
     if not user.active:
-        raise AccessDenied(f"the staff user {login!r} is deactivated; ask an agency manager")
+        raise AccessDenied("staff.deactivated", login=login)
     assert user.id is not None
     return Identity(user.id, user.login, user.name, user.role)

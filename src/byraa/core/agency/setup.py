@@ -33,12 +33,12 @@ def info(store: Store) -> AgencyInfo | None:
 def initialise(store: Store, *, name: str, org_number: str, login: str, user_name: str) -> AgencyInfo:
     """Create the agency and make ``login`` its first agency manager (only on an empty database)."""
     if reason := ids.org_number_error(org_number):
-        raise UserError(f"organisation number {org_number!r}: {reason}")
+        raise UserError("org.invalid", org=org_number, reason=reason)
     if not name.strip():
-        raise UserError("the agency needs a name")
+        raise UserError("agency.no_name")
     with store.session() as session:
         if session.scalars(select(Agency)).first() or session.scalars(select(StaffUser)).first():
-            raise UserError("this database already has an agency; nothing was changed")
+            raise UserError("agency.exists")
         now = clock.now()
         session.add(Agency(name=name.strip(), org_number=org_number, created_at=now))
         session.add(StaffUser(login=login, name=user_name.strip() or login, role="manager", created_at=now))

@@ -479,19 +479,19 @@ class AltinnClient:
         (``HENT_KUN_ENDRING``) names nobody and returns changes since the last order.
         """
         if mode not in ORDER_MODES:
-            raise UserError(f"order mode {mode!r} is not one of all, changes")
+            raise UserError("altinn.bad_order_mode", mode=mode)
         persons = 0
         for org, nids in employers.items():
             if reason := ids.org_number_error(org):
-                raise UserError(f"employer {org}: {reason}")
+                raise UserError("altinn.bad_employer", org=org, reason=reason)
             for nid in nids:
                 if reason := ids.national_id_error(nid):
-                    raise UserError(f"employer {org}: national id {ids.mask_national_id(nid)}: {reason}")
+                    raise UserError("altinn.bad_employee", org=org, nid=ids.mask_national_id(nid), reason=reason)
             persons += len(nids)
         if mode == "all" and persons == 0:
-            raise UserError("an order of all listed persons needs at least one person")
+            raise UserError("altinn.order_empty")
         if persons > MAX_PERSONS_PER_ORDER:
-            raise UserError(f"{persons} persons in one order; at most {MAX_PERSONS_PER_ORDER} per order")
+            raise UserError("altinn.order_too_big", persons=persons, limit=MAX_PERSONS_PER_ORDER)
         body: dict[str, Any] = {"inntektsaar": str(year), "bestillingstype": ORDER_MODES[mode]}
         contact = {k: v for k, v in (("epostadresse", contact_email), ("mobiltelefonummer", contact_phone)) if v}
         if contact:
@@ -560,7 +560,7 @@ class AltinnClient:
         available yet" (§3) and the sandbox implements exactly this.
         """
         if reason := ids.org_number_error(org_number):
-            raise UserError(f"organisation number {org_number}: {reason}")
+            raise UserError("org.invalid", org=org_number, reason=reason)
         key = idempotency_key or str(uuid.uuid4())
         body = {"opplysningspliktig": org_number, "fraOgMedKalendermaaned": period_from,
                 "tilOgMedKalendermaaned": period_to or period_from, "inkluderInntektsmottakere": persons}

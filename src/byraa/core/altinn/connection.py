@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
@@ -63,19 +63,20 @@ def validate(settings: ConnectionSettings, *, check_key: bool = True) -> None:
     from byraa.core.altinn.maskinporten import key_file_problem
 
     if settings.environment not in ENVIRONMENTS:
-        raise UserError(f"environment {settings.environment!r} is not one of {', '.join(ENVIRONMENTS)}")
+        raise UserError("altinn.bad_environment", environment=settings.environment,
+                        environments=", ".join(ENVIRONMENTS))
     if not settings.client_id.strip():
-        raise UserError("the Maskinporten client id is missing")
+        raise UserError("altinn.client_id_missing")
     if not settings.key_id.strip():
-        raise UserError("the key id is missing")
+        raise UserError("altinn.key_id_missing")
     if not settings.key_path.strip():
-        raise UserError("the key file path is missing")
+        raise UserError("altinn.key_path_missing")
     if check_key and (problem := key_file_problem(settings.key_path)):
-        raise UserError(problem)
+        raise problem
     if reason := ids.org_number_error(settings.system_user_org):
-        raise UserError(f"system user org number {settings.system_user_org!r}: {reason}")
+        raise UserError("altinn.system_user_org_invalid", org=settings.system_user_org, reason=reason)
     if settings.base_url and settings.environment != "sandbox":
-        raise UserError("a base URL can only be set for the sandbox environment")
+        raise UserError("altinn.base_url_sandbox_only")
 
 
 def agency_connection(store: Store) -> ConnectionSettings | None:
@@ -207,9 +208,26 @@ def run_for_client(store: Store, who: Identity, org_number: str, work: Callable[
 @dataclass(frozen=True)
 class StepResult:
     step: str
-    """token, exchange, call."""
+    """settings, token, exchange, call."""
     ok: bool
-    detail: str
+    code: str
+    """The words code of what happened (``byraa.core.words.messages.altinn``)."""
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def detail(self) -> str:
+        """What happened, in the current language."""
+        from byraa.core.words.errors import render
+
+        return render(self.code, self.params)
+
+
+def _failed(step: str, exc: Exception) -> StepResult:
+    """A failed step from an ``AltinnError``: its words when byraa knows the cause, else its message."""
+    words = getattr(exc, "words", None)
+    if words:
+        return StepResult(step, False, words[0], dict(words[1]))
+    return StepResult(step, False, "altinn.step_failed", {"reason": getattr(exc, "message", str(exc))})
 
 
 async def test_connection(settings: ConnectionSettings, *, archiver: Any = None,
@@ -227,33 +245,32 @@ async def test_connection(settings: ConnectionSettings, *, archiver: Any = None,
     try:
         validate(settings)
     except UserError as exc:
-        return [StepResult("settings", False, str(exc))]
+        return [StepResult("settings", False, exc.code, exc.params)]
     client = build_client(settings, archiver=archiver, transport=transport)
     try:
         scope = client.settings.scope_taxcards
         started = time.monotonic()
         try:
             await client.maskinporten_token(scope)
-            steps.append(StepResult("token", True, f"Maskinporten issued a token for {scope} "
-                                                   f"({time.monotonic() - started:.1f} s)"))
+            steps.append(StepResult("token", True, "altinn.step_token_ok",
+                                    {"scope": scope, "seconds": f"{time.monotonic() - started:.1f}"}))
         except AltinnError as exc:
-            steps.append(StepResult("token", False, exc.message))
+            steps.append(_failed("token", exc))
             return steps
         try:
             await client.altinn_token(scope)
-            steps.append(StepResult("exchange", True, "Altinn exchanged the token"))
+            steps.append(StepResult("exchange", True, "altinn.step_exchange_ok"))
         except AltinnError as exc:
-            steps.append(StepResult("exchange", False, exc.message))
+            steps.append(_failed("exchange", exc))
         try:
             answer = await client.fetch_tax_cards(probe_reference)
-            detail = "Skatteetaten accepted the token (no answer for the test reference, as expected)" \
-                if answer is None else "Skatteetaten accepted the token"
-            steps.append(StepResult("call", True, detail))
+            steps.append(StepResult("call", True, "altinn.step_call_ok_nothing" if answer is None
+                                    else "altinn.step_call_ok"))
         except AltinnError as exc:
-            message = exc.message
             if exc.code == "AMLD_1063":
-                message = f"no system user: {message}"
-            steps.append(StepResult("call", False, message))
+                steps.append(StepResult("call", False, "altinn.call_no_system_user", {"reason": exc.message}))
+            else:
+                steps.append(_failed("call", exc))
     finally:
         await client.aclose()
     return steps
@@ -308,14 +325,14 @@ async def test_where_configured(store: Store, settings: ConnectionSettings, *,
     try:
         validate(settings)
     except UserError as exc:
-        return [StepResult("settings", False, str(exc))], None
+        return [StepResult("settings", False, exc.code, exc.params)], None
     stack = ExitStack()
     try:
         used = await asyncio.to_thread(stack.enter_context, environments.effective(store, settings, probe=True))
     except UserError as exc:
-        return [StepResult("settings", False, str(exc))], None
+        return [StepResult("settings", False, exc.code, exc.params)], None
     except Exception as exc:  # noqa: BLE001  (reported as the first step)
-        return [StepResult("settings", False, f"could not start a sandbox in-process: {exc}")], None
+        return [StepResult("settings", False, "altinn.sandbox_not_started", {"reason": exc})], None
     try:
         moved = used.base_url != settings.base_url
         return await test_connection(used), (settings.base_url or _default_url(settings)) if moved else None

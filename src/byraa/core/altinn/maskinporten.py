@@ -26,6 +26,7 @@ from typing import Any
 
 from byraa.core.altinn.errors import AltinnError, MaskinportenError
 from byraa.core.altinn.settings import AltinnSettings
+from byraa.core.base.errors import UserError
 
 GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
@@ -41,27 +42,31 @@ class Credentials:
     """The org number of the system user's owner (the agency, for client relationships)."""
 
 
-def key_file_problem(path: str | os.PathLike[str]) -> str | None:
+KEY_FILE_CODES = frozenset({"altinn.key_missing", "altinn.key_unreadable", "altinn.key_not_file",
+                            "altinn.key_readable_by_others"})
+"""The codes of ``key_file_problem`` (the settings form marks the key path field for them)."""
+
+
+def key_file_problem(path: str | os.PathLike[str]) -> UserError | None:
     """Why the key file cannot be used, or ``None``: missing, not a file, or readable by others."""
     p = Path(path).expanduser()
     try:
         st = p.stat()
     except FileNotFoundError:
-        return f"the key file {p} does not exist"
+        return UserError("altinn.key_missing", path=p)
     except OSError as exc:
-        return f"the key file {p} cannot be read ({exc.strerror})"
+        return UserError("altinn.key_unreadable", path=p, reason=exc.strerror)
     if not stat.S_ISREG(st.st_mode):
-        return f"the key file {p} is not a file"
+        return UserError("altinn.key_not_file", path=p)
     if st.st_mode & 0o077:
-        return (f"the key file {p} is readable by others (mode {stat.S_IMODE(st.st_mode):04o}); "
-                f"run `chmod 600 {p}`")
+        return UserError("altinn.key_readable_by_others", path=p, mode=f"{stat.S_IMODE(st.st_mode):04o}")
     return None
 
 
 def load_private_key(path: str | os.PathLike[str]) -> bytes:
     """The PEM bytes of the key file, refused unless only its owner can read it."""
     if problem := key_file_problem(path):
-        raise AltinnError(problem, kind="config")
+        raise AltinnError(str(problem), kind="config", words=(problem.code, problem.params))
     return Path(path).expanduser().read_bytes()
 
 

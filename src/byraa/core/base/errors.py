@@ -27,6 +27,16 @@ class UserError(Exception):
         return render(self.code, self.params)
 
 
+class Phrase(str):
+    """An English phrase (a msgid marked with ``N_``) carried as a parameter: rendered translated.
+
+    For words a parameter holds that are ours, not the user's (a reason, an action), so
+    they follow the language the error is shown in, as the template does.
+    """
+
+    __slots__ = ()
+
+
 class AccessDenied(UserError):
     """The current user may not do this (role or client access)."""
 

@@ -21,6 +21,9 @@ from calendar import monthrange
 from dataclasses import dataclass
 from enum import StrEnum
 
+from byraa.core.base.errors import Phrase
+from byraa.core.words.i18n import N_
+
 _K1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _K2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 _ORG = (3, 2, 7, 6, 5, 4, 3, 2)
@@ -54,15 +57,15 @@ def mod11(digits: str, weights: tuple[int, ...]) -> int | None:
     return check
 
 
-def _plain_digits(value: str, length: int, what: str) -> str | None:
+def _plain_digits(value: str, length: int, reason: str) -> str | None:
     if len(value) != length or not value.isascii() or not value.isdigit():
-        return f"{what} must be {length} digits"
+        return Phrase(reason)
     return None
 
 
 def parse_national_id(value: str) -> tuple[NationalId | None, str | None]:
     """Parse an 11-digit national id; returns (id, None) or (None, reason)."""
-    if reason := _plain_digits(value, 11, "a national id"):
+    if reason := _plain_digits(value, 11, N_("a national id must be 11 digits")):
         return None, reason
     day, month = int(value[0:2]), int(value[2:4])
     kind = IdKind.FNR
@@ -73,22 +76,22 @@ def parse_national_id(value: str) -> tuple[NationalId | None, str | None]:
         synthetic, month = True, month - 80
     elif month > 40:
         if kind is IdKind.DNR:
-            return None, "a national id cannot be both a D-number and an H-number"
+            return None, Phrase(N_("a national id cannot be both a D-number and an H-number"))
         kind, month = IdKind.HNR, month - 40
     if not 1 <= month <= 12:
-        return None, "the month of the national id is not a month"
+        return None, Phrase(N_("the month of the national id is not a month"))
     # The century is not derivable for every kind; accept 29 February in any year that
     # could be a leap year in one of the three centuries the individual number spans.
     year = int(value[4:6])
     max_day = max(monthrange(century + year, month)[1] for century in (1800, 1900, 2000))
     if not 1 <= day <= max_day:
-        return None, "the day of the national id is not a day of that month"
+        return None, Phrase(N_("the day of the national id is not a day of that month"))
     k1 = mod11(value[:9], _K1)
     if k1 is None or k1 != int(value[9]):
-        return None, "the first check digit of the national id is wrong"
+        return None, Phrase(N_("the first check digit of the national id is wrong"))
     k2 = mod11(value[:10], _K2)
     if k2 is None or k2 != int(value[10]):
-        return None, "the second check digit of the national id is wrong"
+        return None, Phrase(N_("the second check digit of the national id is wrong"))
     return NationalId(value, kind, synthetic), None
 
 
@@ -103,11 +106,11 @@ def is_valid_national_id(value: str) -> bool:
 
 def org_number_error(value: str) -> str | None:
     """Why ``value`` is not a valid organisation number, or ``None`` if it is."""
-    if reason := _plain_digits(value, 9, "an organisation number"):
+    if reason := _plain_digits(value, 9, N_("an organisation number must be 9 digits")):
         return reason
     check = mod11(value[:8], _ORG)
     if check is None or check != int(value[8]):
-        return "the check digit of the organisation number is wrong"
+        return Phrase(N_("the check digit of the organisation number is wrong"))
     return None
 
 
@@ -118,11 +121,11 @@ def is_valid_org_number(value: str) -> bool:
 def bank_account_error(value: str) -> str | None:
     """Why ``value`` (dots and spaces allowed) is not a valid bank account, or ``None``."""
     digits = value.replace(".", "").replace(" ", "")
-    if reason := _plain_digits(digits, 11, "a bank account number"):
+    if reason := _plain_digits(digits, 11, N_("a bank account number must be 11 digits")):
         return reason
     check = mod11(digits[:10], _ACCOUNT)
     if check is None or check != int(digits[10]):
-        return "the check digit of the bank account number is wrong"
+        return Phrase(N_("the check digit of the bank account number is wrong"))
     return None
 
 

@@ -14,7 +14,7 @@ _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 def parse_period(value: str) -> str:
     """Validate a ``YYYY-MM`` period; a ``UserError`` names the bad value."""
     if not _PERIOD.match(value or ""):
-        raise UserError(f"period {value!r} is not a month in the form YYYY-MM")
+        raise UserError("period.invalid", period=value)
     return value
 
 

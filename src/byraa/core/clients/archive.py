@@ -219,9 +219,9 @@ def list_files(
 ) -> list[ArchiveEntry]:
     """Archived files, newest first, that ``who`` may see; ``client`` is an org number."""
     if kind is not None and kind not in KINDS:
-        raise UserError(f"archive kind {kind!r} is not one of {', '.join(KINDS)}")
+        raise UserError("archive.bad_kind", kind=kind, kinds=", ".join(KINDS))
     if direction is not None and direction not in DIRECTIONS:
-        raise UserError(f"direction {direction!r} is not one of in, out")
+        raise UserError("archive.bad_direction", direction=direction)
     with store.session() as session:
         query = (
             select(ArchiveFile, Client, ArchiveExchange)
@@ -251,11 +251,11 @@ def list_files(
 def _load(session: Session, who: Identity, archive_id: int) -> tuple[ArchiveFile, Client | None, ArchiveExchange | None]:
     row = session.get(ArchiveFile, archive_id)
     if row is None:
-        raise NotFound(f"no archived file with id {archive_id}")
+        raise NotFound("archive.not_found", id=archive_id)
     client = session.get(Client, row.client_id) if row.client_id is not None else None
     if client is None:
         if not who.is_manager:
-            raise AccessDenied(f"archived file {archive_id} is agency-level: only an agency manager may open it")
+            raise AccessDenied("archive.agency_level", id=archive_id)
     else:
         access.require_client(session, who, client.id or 0, f"{client.org_number} {client.name}")
     exchange = session.scalars(select(ArchiveExchange).where(ArchiveExchange.archive_id == archive_id)).first()
@@ -284,7 +284,9 @@ def pretty_body(content: bytes, content_type: str | None) -> str:
         try:
             return xmlsafe.pretty(content)
         except xmlsafe.XmlRejected as exc:
-            return f"[not shown: {exc.reason}]"
+            from byraa.core.words.i18n import _
+
+            return _("[not shown: {reason}]").format(reason=exc.reason)
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError:
@@ -313,9 +315,9 @@ def export(store: Store, who: Identity, archive_id: int, out: str | os.PathLike[
         try:
             fd = os.open(path, flags, 0o600)
         except FileExistsError:
-            raise ExportExists(f"{path} exists; give another path or ask to overwrite it") from None
+            raise ExportExists("archive.export_exists", path=path) from None
         except OSError as exc:
-            raise UserError(f"cannot write {path}: {exc.strerror}") from None
+            raise UserError("file.unwritable", path=path, reason=exc.strerror) from None
         try:
             os.fchmod(fd, 0o600)
             with os.fdopen(fd, "wb") as fh:

@@ -60,9 +60,9 @@ def across_clients(store: Store, who: Identity, period: str, *, status: str | No
     """The newest a-melding of each visible client for ``period``, filtered by status/severity."""
     period = periods.parse_period(period)
     if status is not None and status not in STATUSES:
-        raise UserError(f"status {status!r} is not one of {', '.join(STATUSES)}")
+        raise UserError("feedback.bad_status", status=status, statuses=", ".join(STATUSES))
     if severity is not None and severity not in SEVERITIES:
-        raise UserError(f"severity {severity!r} is not one of {', '.join(SEVERITIES)}")
+        raise UserError("feedback.bad_severity", severity=severity, severities=", ".join(SEVERITIES))
     with store.session() as session:
         allowed = access.accessible_client_ids(session, who)
         ranked = latest_amelding(periods=(period,))
@@ -149,7 +149,7 @@ def document(store: Store, who: Identity, archive_id: int) -> FeedbackDocument:
     """An archived feedback document, read (refused without access to its client)."""
     entry, content = archive.get(store, who, archive_id)
     if entry.kind != "feedback":
-        raise UserError(f"archived file {archive_id} is not a-melding feedback (it is {entry.kind})")
+        raise UserError("feedback.not_feedback", id=archive_id, kind=entry.kind)
     return _read(entry, content)
 
 

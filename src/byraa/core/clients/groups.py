@@ -61,7 +61,7 @@ def _group(session: Session, name: str) -> ClientGroup:
 def _clean_name(name: str) -> str:
     name = (name or "").strip()
     if not name or len(name) > 100:
-        raise UserError("a group name has 1 to 100 characters")
+        raise UserError("group.bad_name")
     return name
 
 
@@ -84,7 +84,7 @@ def create_group(store: Store, who: Identity, name: str, description: str | None
     name = _clean_name(name)
     with store.session() as session:
         if session.scalars(select(ClientGroup.id).where(ClientGroup.name == name)).first():
-            raise UserError(f"a group named {name!r} already exists")
+            raise UserError("group.exists", name=name)
         group = ClientGroup(name=name, description=description, created_at=clock.now())
         session.add(group)
         session.flush()
@@ -98,7 +98,7 @@ def rename_group(store: Store, who: Identity, name: str, new_name: str) -> None:
     with store.session() as session:
         group = _group(session, name)
         if new_name != name and session.scalars(select(ClientGroup.id).where(ClientGroup.name == new_name)).first():
-            raise UserError(f"a group named {new_name!r} already exists")
+            raise UserError("group.exists", name=new_name)
         group.name = new_name
         audit.record(session, actor=who.login, action="group.rename", entity="client_group",
                      entity_id=group.id, before={"name": name}, after={"name": new_name})
@@ -120,7 +120,7 @@ def _client_ids_by_org(session: Session, org_numbers: list[str]) -> list[int]:
     found = dict(session.execute(select(Client.org_number, Client.id).where(Client.org_number.in_(org_numbers))).all())
     missing = [o for o in org_numbers if o not in found]
     if missing:
-        raise NotFound(f"no client with the organisation number {', '.join(missing)}")
+        raise NotFound("client.not_found", org=", ".join(missing))
     return [found[o] for o in org_numbers]
 
 
@@ -133,7 +133,7 @@ def add_clients(store: Store, who: Identity, name: str, *, client_ids: list[int]
         present = set(session.scalars(select(GroupMembership.client_id).where(GroupMembership.group_id == group.id)))
         known = set(session.scalars(select(Client.id).where(Client.id.in_(ids))))
         if unknown := sorted(set(ids) - known):
-            raise NotFound(f"no client with id {', '.join(map(str, unknown))}")
+            raise NotFound("client.id_not_found", id=", ".join(map(str, unknown)))
         new = sorted(set(ids) - present)
         session.add_all(GroupMembership(group_id=group.id or 0, client_id=c) for c in new)
         if new:

@@ -245,7 +245,7 @@ def client_detail(store: Store, who: Identity, client_id: int) -> ClientDetail:
     with store.session() as session:
         client = session.get(Client, client_id)
         if client is None:
-            raise NotFound(f"no client with id {client_id}")
+            raise NotFound("client.id_not_found", id=client_id)
         access.require_client(session, who, client_id, f"{client.org_number} {client.name}")
         row = _rows(session, who, [client])[0]
         units = list(session.scalars(select(SubUnit).where(SubUnit.client_id == client_id).order_by(SubUnit.name)))
@@ -310,7 +310,7 @@ def reveal_national_id(store: Store, who: Identity, employee_id: int) -> str:
     with store.session() as session:
         employee = session.get(Employee, employee_id)
         if employee is None:
-            raise NotFound(f"no employee with id {employee_id}")
+            raise NotFound("employee.id_not_found", id=employee_id)
         client = session.get(Client, employee.client_id)
         assert client is not None
         access.require_client(session, who, client.id or 0, f"{client.org_number} {client.name}")
@@ -329,20 +329,20 @@ def add_client(store: Store, who: Identity, org_number: str, name: str, *, pay_d
     access.require_manager(who, "add clients")
     org_number = org_number.replace(" ", "")
     if reason := ids.org_number_error(org_number):
-        raise UserError(f"organisation number {org_number!r}: {reason}")
+        raise UserError("org.invalid", org=org_number, reason=reason)
     if not _NAME.search(name or "") or len(name) > 200:
-        raise UserError("a client needs a name of 1 to 200 characters")
+        raise UserError("client.bad_name")
     if not 1 <= pay_day <= 31:
-        raise UserError(f"pay day {pay_day} is not a day of the month (1–31, 31 = last day)")
+        raise UserError("client.bad_pay_day", day=pay_day)
     with store.session() as session:
         if session.scalars(select(Client.id).where(Client.org_number == org_number)).first():
-            raise UserError(f"a client with the organisation number {org_number} already exists")
+            raise UserError("client.exists", org=org_number)
         client = Client(org_number=org_number, name=name.strip(), pay_day=pay_day, created_at=clock.now())
         session.add(client)
         try:
             session.flush()
         except IntegrityError as exc:  # a concurrent add of the same number
-            raise UserError(f"a client with the organisation number {org_number} already exists") from exc
+            raise UserError("client.exists", org=org_number) from exc
         audit.record(session, actor=who.login, action="client.add", entity="client", entity_id=client.id,
                      client_id=client.id, after={"org_number": org_number, "name": client.name, "pay_day": pay_day})
         return _rows(session, who, [client])[0]

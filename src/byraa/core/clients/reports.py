@@ -53,7 +53,7 @@ def _visible_clients(store: Store, who: Identity) -> dict[int, Client]:
 def _months(first: str, last: str) -> list[str]:
     first, last = periods.parse_period(first), periods.parse_period(last)
     if last < first:
-        raise UserError(f"the period {first}..{last} ends before it starts")
+        raise UserError("period.range_backwards", first=first, last=last)
     months = [first]
     while months[-1] < last:
         months.append(periods.shift(months[-1], 1))
@@ -117,7 +117,7 @@ def my_clients(store: Store, who: Identity) -> Report:
 def term_report(store: Store, who: Identity, year: int, term: int) -> Report:
     """Withholding and employer's contribution per client for a term, with the due date."""
     if not 1 <= term <= 6:
-        raise UserError(f"term {term} is not a term (1–6: Jan–Feb … Nov–Dec)")
+        raise UserError("report.bad_term", term=term)
     first = f"{year:04d}-{2 * term - 1:02d}"
     last = deadlines.term_of(first)[1]
     due = deadlines.term_payment_deadline(first).due

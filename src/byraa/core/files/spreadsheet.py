@@ -22,9 +22,9 @@ def _open_private(path: Path, *, overwrite: bool) -> int:
     try:
         fd = os.open(path, flags, 0o600)
     except FileExistsError as exc:
-        raise UserError(f"{path} exists; choose another name or pass --overwrite") from exc
+        raise UserError("file.exists", path=path) from exc
     except OSError as exc:
-        raise UserError(f"{path}: cannot write: {exc.strerror}") from exc
+        raise UserError("file.unwritable", path=path, reason=exc.strerror) from exc
     os.fchmod(fd, 0o600)
     return fd
 

@@ -37,11 +37,24 @@ _DOCTYPE_MARKERS += tuple(m.lower() for m in _DOCTYPE_MARKERS)
 
 
 class XmlRejected(ValueError):
-    """An XML document byraa will not read; ``reason`` is short and quotes nothing."""
+    """An XML document byraa will not read: a words code and its parameters (quoting nothing).
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    ``reason`` is the short sentence in the current language (``byraa.core.words.errors``).
+    """
+
+    def __init__(self, code: str, /, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    @property
+    def reason(self) -> str:
+        from byraa.core.words.errors import render
+
+        return render(self.code, self.params)
+
+    def __str__(self) -> str:
+        return self.reason
 
 
 def make_parser(*, remove_comments: bool = True) -> etree.XMLParser:
@@ -62,23 +75,21 @@ def make_parser(*, remove_comments: bool = True) -> etree.XMLParser:
 
 def _check_size(size: int, max_bytes: int) -> None:
     if size > max_bytes:
-        raise XmlRejected(f"the document is {size:,} bytes, over the limit of {max_bytes:,} bytes")
+        raise XmlRejected("xml.too_big", size=f"{size:,}", limit=f"{max_bytes:,}")
 
 
 def _has_doctype(chunk: bytes) -> bool:
     return any(marker in chunk for marker in _DOCTYPE_MARKERS)
 
 
-def _syntax_reason(exc: Exception) -> str:
+def _syntax_error(exc: Exception) -> XmlRejected:
     line = getattr(exc, "lineno", None)
     position = getattr(exc, "position", None)
-    where = ""
+    if line and position and len(position) > 1 and position[1]:
+        return XmlRejected("xml.not_well_formed_at", line=line, column=position[1])
     if line:
-        where = f" (line {line}"
-        if position and len(position) > 1 and position[1]:
-            where += f", column {position[1]}"
-        where += ")"
-    return f"not well-formed XML{where}"
+        return XmlRejected("xml.not_well_formed_line", line=line)
+    return XmlRejected("xml.not_well_formed")
 
 
 def parse_bytes(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Element:
@@ -86,24 +97,24 @@ def parse_bytes(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._El
     from lxml import etree
 
     if not isinstance(data, bytes | bytearray | memoryview):
-        raise XmlRejected("the document is not bytes")
+        raise XmlRejected("xml.not_bytes")
     data = bytes(data)
     _check_size(len(data), max_bytes)
     if not data.strip():
-        raise XmlRejected("the document is empty")
+        raise XmlRejected("xml.empty")
     if _has_doctype(data):
-        raise XmlRejected("the document has a DOCTYPE (DTDs and entities are refused)")
+        raise XmlRejected("xml.doctype")
     try:
         root = etree.fromstring(data, make_parser())
     except etree.XMLSyntaxError as exc:
-        raise XmlRejected(_syntax_reason(exc)) from None
+        raise _syntax_error(exc) from None
     except (ValueError, etree.LxmlError) as exc:
-        raise XmlRejected(f"unreadable XML ({type(exc).__name__})") from None
+        raise XmlRejected("xml.unreadable", reason=type(exc).__name__) from None
     if root is None:
-        raise XmlRejected("the document has no root element")
+        raise XmlRejected("xml.no_root")
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise XmlRejected("the document has a DOCTYPE (DTDs and entities are refused)")
+        raise XmlRejected("xml.doctype")
     return root
 
 
@@ -113,7 +124,7 @@ def read_limited(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_B
     try:
         size = p.stat().st_size
     except OSError as exc:
-        raise XmlRejected(f"cannot read the file ({exc.strerror or type(exc).__name__})") from None
+        raise XmlRejected("xml.cannot_read", reason=exc.strerror or type(exc).__name__) from None
     _check_size(size, max_bytes)
     with p.open("rb") as fh:
         data = fh.read(max_bytes + 1)
@@ -140,7 +151,7 @@ class _GuardedReader:
         _check_size(self._seen, self._max)
         window = self._tail + chunk
         if _has_doctype(window):
-            raise XmlRejected("the document has a DOCTYPE (DTDs and entities are refused)")
+            raise XmlRejected("xml.doctype")
         self._tail = window[-24:]
         return chunk
 
@@ -163,7 +174,7 @@ def iterparse(
         try:
             size = Path(source).stat().st_size  # type: ignore[arg-type]
         except OSError as exc:
-            raise XmlRejected(f"cannot read the file ({exc.strerror or type(exc).__name__})") from None
+            raise XmlRejected("xml.cannot_read", reason=exc.strerror or type(exc).__name__) from None
         _check_size(size, max_bytes)
         fh: IO[bytes] = open(source, "rb")  # noqa: SIM115
     else:
@@ -177,11 +188,11 @@ def iterparse(
         try:
             yield from parser
         except etree.XMLSyntaxError as exc:
-            raise XmlRejected(_syntax_reason(exc)) from None
+            raise _syntax_error(exc) from None
         except XmlRejected:
             raise
         except etree.LxmlError as exc:
-            raise XmlRejected(f"unreadable XML ({type(exc).__name__})") from None
+            raise XmlRejected("xml.unreadable", reason=type(exc).__name__) from None
     finally:
         if own:
             fh.close()

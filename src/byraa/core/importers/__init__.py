@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from byraa.core.base import clock, ids
 from byraa.core.base.errors import UserError
 from byraa.core.store.models import ArchiveFile
+from byraa.core.words.i18n import _
 
 MAX_XML_BYTES = 1024 * 1024 * 1024
 """1 GB: a-meldinger and SAF-T files are streamed, so their size only costs time."""
@@ -67,8 +68,9 @@ class Where:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.name = Path(path).name
 
-    def refuse(self, where: str, reason: str) -> ImportRefused:
-        return ImportRefused(f"{self.name}, {where}: {reason}; nothing was imported")
+    def refuse(self, where: str, code: str, /, **params: object) -> ImportRefused:
+        """The file refused at ``where`` for the reason ``code`` (a words code) with ``params``."""
+        return ImportRefused("import.refused", file=self.name, where=where, reason=UserError(code, **params))
 
 
 def element_where(element: Any, what: str | None = None) -> str:
@@ -77,7 +79,7 @@ def element_where(element: Any, what: str | None = None) -> str:
 
     name = what or xmlsafe.local_name(element)
     line = getattr(element, "sourceline", None)
-    return f"<{name}> (line {line})" if line else f"<{name}>"
+    return _("<{name}> (line {line})").format(name=name, line=line) if line else f"<{name}>"
 
 
 def iter_xml(path: str | os.PathLike[str] | IO[bytes], *, events: tuple[str, ...] = ("start", "end"),
@@ -93,7 +95,7 @@ def iter_xml(path: str | os.PathLike[str] | IO[bytes], *, events: tuple[str, ...
     try:
         yield from xmlsafe.iterparse(path, events=events, max_bytes=max_bytes)
     except xmlsafe.XmlRejected as exc:
-        raise ImportRefused(f"{Path(str(name)).name}: {exc.reason}; nothing was imported") from None
+        raise ImportRefused("import.xml_rejected", file=Path(str(name)).name, reason=exc) from None
 
 
 # --- Values -----------------------------------------------------------------------------
@@ -104,11 +106,11 @@ def parse_amount(text: str | None, where: Where, place: str, *, required: bool =
     value = (text or "").strip().replace(" ", "").replace("\u00a0", "")
     if not value:
         if required:
-            raise where.refuse(place, "the amount is missing")
+            raise where.refuse(place, "import.amount_missing")
         return None
     match = _AMOUNT.match(value)
     if not match:
-        raise where.refuse(place, f"{value[:30]!r} is not an amount (kroner with at most two decimals)")
+        raise where.refuse(place, "import.not_amount_decimals", value=value[:30])
     sign, whole, frac = match.groups()
     ore = int(whole) * 100 + int((frac or "0").ljust(2, "0"))
     return -ore if sign == "-" else ore
@@ -118,10 +120,10 @@ def amount_from_number(value: Any, where: Where, place: str, *, required: bool =
     """An amount from JSON or a spreadsheet cell (number or text) as øre."""
     if value is None or value == "":
         if required:
-            raise where.refuse(place, "the amount is missing")
+            raise where.refuse(place, "import.amount_missing")
         return None
     if isinstance(value, bool):
-        raise where.refuse(place, f"{value!r} is not an amount")
+        raise where.refuse(place, "import.not_amount", value=value)
     if isinstance(value, int):
         return value * 100
     if isinstance(value, float | Decimal):
@@ -129,12 +131,12 @@ def amount_from_number(value: Any, where: Where, place: str, *, required: bool =
             dec = Decimal(str(value)) if isinstance(value, float) else value
             ore = dec * 100
         except InvalidOperation:
-            raise where.refuse(place, f"{value!r} is not an amount") from None
+            raise where.refuse(place, "import.not_amount", value=value) from None
         if not ore.is_finite():
-            raise where.refuse(place, f"{value!r} is not an amount")
+            raise where.refuse(place, "import.not_amount", value=value)
         rounded = ore.to_integral_value()
         if abs(ore - rounded) > Decimal("0.000001"):
-            raise where.refuse(place, f"{value!r} has more than two decimals")
+            raise where.refuse(place, "import.too_many_decimals", value=value)
         return int(rounded)
     return parse_amount(str(value), where, place, required=required)
 
@@ -142,7 +144,7 @@ def amount_from_number(value: Any, where: Where, place: str, *, required: bool =
 def parse_period(text: str | None, where: Where, place: str) -> str:
     value = (text or "").strip()
     if not _PERIOD.match(value):
-        raise where.refuse(place, f"{value[:20]!r} is not a month in the form YYYY-MM")
+        raise where.refuse(place, "import.not_month", value=value[:20])
     return value
 
 
@@ -152,7 +154,7 @@ def parse_date(text: Any, where: Where, place: str, *, required: bool = False) -
     value = (str(text) if text is not None else "").strip()
     if not value:
         if required:
-            raise where.refuse(place, "the date is missing")
+            raise where.refuse(place, "import.date_missing")
         return None
     if len(value) > 10 and value[10] in "T ":
         value = value[:10]
@@ -161,7 +163,7 @@ def parse_date(text: Any, where: Where, place: str, *, required: bool = False) -
             raise ValueError
         return date.fromisoformat(value)
     except ValueError:
-        raise where.refuse(place, f"{value[:20]!r} is not a date (YYYY-MM-DD)") from None
+        raise where.refuse(place, "import.not_date", value=value[:20]) from None
 
 
 def parse_decimal(text: Any, where: Where, place: str) -> float | None:
@@ -170,9 +172,9 @@ def parse_decimal(text: Any, where: Where, place: str) -> float | None:
     try:
         value = Decimal(str(text).strip().replace(",", "."))
     except InvalidOperation:
-        raise where.refuse(place, f"{str(text)[:20]!r} is not a number") from None
+        raise where.refuse(place, "import.not_number", value=str(text)[:20]) from None
     if not value.is_finite() or value < 0 or value > 1000:
-        raise where.refuse(place, f"{str(text)[:20]!r} is out of range")
+        raise where.refuse(place, "import.out_of_range", value=str(text)[:20])
     return float(value)
 
 
@@ -186,7 +188,7 @@ def parse_bool(text: Any, where: Where, place: str, *, default: bool = True) -> 
         return True
     if value in ("false", "0", "nei", "no", "usann"):
         return False
-    raise where.refuse(place, f"{value[:10]!r} is not true or false")
+    raise where.refuse(place, "import.not_boolean", value=value[:10])
 
 
 def check_national_id(value: Any, where: Where, place: str) -> str:
@@ -196,7 +198,7 @@ def check_national_id(value: Any, where: Where, place: str) -> str:
     reason = ids.national_id_error(text)
     if reason:
         shown = ids.mask_national_id(text) if len(text) == 11 else "the value"
-        raise where.refuse(place, f"{shown}: {reason}")
+        raise where.refuse(place, "import.bad_national_id", value=shown, reason=reason)
     return text
 
 
@@ -206,7 +208,7 @@ def check_org_number(value: Any, where: Where, place: str) -> str:
         text = f"{int(value):09d}"
     reason = ids.org_number_error(text)
     if reason:
-        raise where.refuse(place, f"{text[:20]!r}: {reason}")
+        raise where.refuse(place, "import.bad_org_number", value=text[:20], reason=reason)
     return text
 
 
@@ -259,12 +261,12 @@ def _archive_streamed(session: Session, path: Path, size: int, values: dict) -> 
     with open(path, "rb") as fh, raw.blobopen("archive_file", "content", archive_id) as blob:  # type: ignore[union-attr]
         for chunk in iter(lambda: fh.read(1024 * 1024), b""):
             if written + len(chunk) > size:
-                raise UserError(f"{path.name} changed while it was read; nothing was imported")
+                raise UserError("import.changed_while_read", file=path.name)
             blob.write(chunk)
             digest.update(chunk)
             written += len(chunk)
     if written != size:
-        raise UserError(f"{path.name} changed while it was read; nothing was imported")
+        raise UserError("import.changed_while_read", file=path.name)
     session.execute(update(ArchiveFile).where(ArchiveFile.id == archive_id).values(sha256=digest.hexdigest()))
     return archive_id, digest.hexdigest()
 
@@ -289,5 +291,5 @@ def expand_paths(paths: list[str | os.PathLike[str]], suffixes: tuple[str, ...])
         elif p.is_file():
             out.append(p)
         else:
-            raise UserError(f"{p}: no such file or folder")
+            raise UserError("file.missing", path=p)
     return out

@@ -131,10 +131,10 @@ def parse_employment(e: Any, where: Where) -> _Employment:
 
     kind = _text(e, "typeArbeidsforhold")
     if not kind:
-        raise where.refuse(element_where(e, "arbeidsforhold"), "typeArbeidsforhold is missing")
+        raise where.refuse(element_where(e, "arbeidsforhold"), "import.missing", name="typeArbeidsforhold")
     occupation = _text(e, "yrke")
     if occupation is not None and (len(occupation) != 7 or not occupation.isdigit()):
-        raise where.refuse(place("yrke"), f"{occupation[:10]!r} is not a 7-digit occupation code")
+        raise where.refuse(place("yrke"), "import.bad_occupation", value=occupation[:10])
     leaves = []
     for p in _children(e, "permisjon"):
         leaves.append({
@@ -176,7 +176,7 @@ def parse_income(e: Any, where: Where) -> dict:
     kind = next((k for k in INCOME_KINDS if _child(e, k) is not None), None)
     description = _text(_child(e, kind), "beskrivelse") if kind else None
     if not description:
-        raise where.refuse(element_where(e, "inntekt"), "the income has no beskrivelse")
+        raise where.refuse(element_where(e, "inntekt"), "amelding.income_no_description")
     beloep = _child(e, "beloep")
     return {
         "category": kind,
@@ -201,7 +201,7 @@ def parse_aga(e: Any, where: Where) -> list[dict]:
             if zone not in ZONES:
                 raise where.refuse(element_where(_child(z, "sone") if _child(z, "sone") is not None else z,
                                                  f"{kind_name}/sone"),
-                                   f"{(zone or '')[:5]!r} is not an AGA zone ({', '.join(ZONES)})")
+                                   "import.bad_zone", value=(zone or "")[:5], zones=", ".join(ZONES))
             basis_el = _child(z, "avgiftsgrunnlagBeloep")
             basis = parse_amount(basis_el.text if basis_el is not None else None, where,
                                  element_where(basis_el if basis_el is not None else z,
@@ -246,7 +246,7 @@ class _Writer:
             return self.units[org]
         other = self.s.scalars(select(SubUnit.client_id).where(SubUnit.org_number == org)).first()
         if other is not None:
-            raise self.where.refuse(place, f"the sub-unit {org} belongs to another client")
+            raise self.where.refuse(place, "import.foreign_sub_unit", org=org)
         unit = SubUnit(client_id=self.client_id, org_number=org, name=f"Virksomhet {org}", aga_zone=zone or "1")
         self.s.add(unit)
         self.s.flush()
@@ -388,9 +388,8 @@ def import_amelding(store: Store, who: Identity, path: str | os.PathLike[str]) -
                 if not stack:
                     ns = el.tag[1:].split("}", 1)[0] if isinstance(el.tag, str) and el.tag.startswith("{") else ""
                     if name != "melding" or ns not in NAMESPACES:
-                        raise where.refuse(element_where(el, name or "root"),
-                                           "not an a-melding (root melding in the namespace "
-                                           f"{NAMESPACE_PREFIX}v2_0 to v2_3)")
+                        raise where.refuse(element_where(el, name or "root"), "amelding.not_amelding",
+                                           namespace=f"{NAMESPACE_PREFIX}v2_0", last="v2_3")
                 stack.append(name)
                 if name == "oppgave" and len(stack) == 3:
                     result, writer = _begin(session, who, path, where, digest, header, el)
@@ -411,7 +410,7 @@ def import_amelding(store: Store, who: Identity, path: str | os.PathLike[str]) -
                 writer.unit(unit, element_where(el, "virksomhet/norskIdentifikator"))
             elif name == "inntektsmottaker":
                 if unit is None:
-                    raise where.refuse(element_where(el), "an inntektsmottaker outside a virksomhet")
+                    raise where.refuse(element_where(el), "amelding.recipient_outside_virksomhet")
                 if _process_recipient(el, where, writer, unit) is None:
                     skipped += 1
                 _drop(el)
@@ -434,7 +433,7 @@ def import_amelding(store: Store, who: Identity, path: str | os.PathLike[str]) -
                 unit = None
                 _drop(el)
         if writer is None or result is None:
-            raise where.refuse("<Leveranse>", "the a-melding has no oppgave")
+            raise where.refuse("<Leveranse>", "amelding.no_oppgave")
         writer.flush()
         if skipped:
             result.notes.append(f"{skipped} recipients without a Norwegian national id were skipped")
@@ -459,10 +458,10 @@ def _begin(session: Session, who: Identity, path: Path, where: Where, digest: st
            oppgave: Any) -> tuple[ImportResult, _Writer | None]:
     """Check the header, find the client, archive the file and open the source."""
     if "kalendermaaned" not in header:
-        raise where.refuse(element_where(oppgave, "Leveranse"), "kalendermaaned is missing")
+        raise where.refuse(element_where(oppgave, "Leveranse"), "import.missing", name="kalendermaaned")
     period = parse_period(header["kalendermaaned"][0], where, element_where(header["kalendermaaned"][1]))
     if "opplysningspliktig" not in header:
-        raise where.refuse(element_where(oppgave, "Leveranse"), "opplysningspliktig is missing")
+        raise where.refuse(element_where(oppgave, "Leveranse"), "import.missing", name="opplysningspliktig")
     text, el = header["opplysningspliktig"]
     org = check_org_number(text, where, element_where(el, "opplysningspliktig/norskIdentifikator"))
     client = resolve_client(session, who, org, file=where.name)

@@ -47,6 +47,7 @@ from byraa.core.importers import (
 from byraa.core.store import Store
 from byraa.core.store.models import Client
 from byraa.core.store.models_reconcile import ReconLedger, ReconSource
+from byraa.core.words.i18n import _
 
 SAFT_NAMESPACE = "urn:StandardAuditFile-Taxation-Financial:NO"
 _ACCOUNT = re.compile(r"^[0-9A-Za-z._-]{1,20}$")
@@ -73,7 +74,7 @@ def _text(el: Any, name: str) -> str | None:
 def _account(value: str | None, where: Where, place: str) -> str:
     text = (value or "").strip()
     if not _ACCOUNT.match(text):
-        raise where.refuse(place, f"{text[:25]!r} is not an account number")
+        raise where.refuse(place, "ledger.bad_account", value=text[:25])
     return text
 
 
@@ -81,9 +82,9 @@ def _month(year: str | None, month: str | None, where: Where, place: str) -> str
     try:
         y, m = int(year or ""), int(month or "")
     except ValueError:
-        raise where.refuse(place, f"{year!r}/{month!r} is not a period") from None
+        raise where.refuse(place, "ledger.bad_period", year=year, month=month) from None
     if not (1900 <= y <= 2200 and 1 <= m <= 12):
-        raise where.refuse(place, f"{year}/{month} is not a period (year and month 1–12)")
+        raise where.refuse(place, "ledger.bad_period_range", year=year, month=month)
     return f"{y:04d}-{m:02d}"
 
 
@@ -120,8 +121,7 @@ def import_saft(store: Store, who: Identity, path: str | os.PathLike[str], *, cl
             if not stack:
                 ns = el.tag[1:].split("}", 1)[0] if isinstance(el.tag, str) and el.tag.startswith("{") else ""
                 if name != "AuditFile" or ns != SAFT_NAMESPACE:
-                    raise where.refuse(element_where(el, name or "root"),
-                                       f"not a SAF-T Financial file (root AuditFile in {SAFT_NAMESPACE})")
+                    raise where.refuse(element_where(el, name or "root"), "ledger.not_saft", namespace=SAFT_NAMESPACE)
             stack.append(name)
             continue
         stack.pop()
@@ -154,7 +154,7 @@ def import_saft(store: Store, who: Identity, path: str | os.PathLike[str], *, cl
             elif day is not None:
                 period = f"{day.year:04d}-{day.month:02d}"
             else:
-                raise where.refuse(element_where(el, "Transaction"), "the transaction has no period or date")
+                raise where.refuse(element_where(el, "Transaction"), "ledger.transaction_no_period")
             voucher = _text(el, "TransactionID")
             tx_text = _text(el, "Description")
             for line in el:
@@ -185,7 +185,7 @@ def import_saft(store: Store, who: Identity, path: str | os.PathLike[str], *, cl
         elif name in ("Customer", "Supplier"):
             el.clear(keep_tail=True)
     if not stack and org is None and client is None:
-        raise where.refuse("<Header/Company/RegistrationNumber>", "the company's organisation number is missing")
+        raise where.refuse("<Header/Company/RegistrationNumber>", "ledger.no_org_number")
     if "PeriodStart" in selection and "PeriodStartYear" in selection:
         start = _month(selection["PeriodStartYear"][0], selection["PeriodStart"][0], where,
                        element_where(selection["PeriodStart"][1], "SelectionCriteria/PeriodStart"))
@@ -198,9 +198,9 @@ def import_saft(store: Store, who: Identity, path: str | os.PathLike[str], *, cl
         d = parse_date(selection["SelectionStartDate"][0], where, "SelectionCriteria/SelectionStartDate")
         first = f"{d.year:04d}-{d.month:02d}" if d else None
     if first is None or last is None:
-        raise where.refuse("<SelectionCriteria>", "the file names no period and has no transactions")
+        raise where.refuse("<SelectionCriteria>", "ledger.no_period")
     if client is not None and org is not None and client != org:
-        raise ImportRefused(f"{path.name}: the file is the ledger of {org}, not {client}; nothing was imported")
+        raise ImportRefused("import.wrong_ledger_client", file=path.name, found=org, expected=client)
     target = client or org
     assert target is not None
     rows = [{"account": o["account"], "period": first, "kind": "opening", "amount": o["amount"],
@@ -217,33 +217,33 @@ def import_csv(store: Store, who: Identity, path: str | os.PathLike[str], *, cli
         raw = path.read_bytes()
         text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path.name}: cannot read as UTF-8 text ({type(exc).__name__})") from None
+        raise UserError("import.not_utf8", file=path.name, reason=type(exc).__name__) from None
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     columns = [c.strip().lower() for c in (reader.fieldnames or [])]
     missing = [c for c in ("account", "period", "amount") if c not in columns]
     if missing:
-        raise where.refuse("line 1", f"the header lacks {', '.join(missing)} (account, period, amount)")
+        raise where.refuse(_("line {line}").format(line=1), "ledger.header_lacks", columns=", ".join(missing))
     rows = []
     first = last = None
     for n, raw_row in enumerate(reader, start=2):
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw_row.items()}
         if not any(row.values()):
             continue
-        account = _account(row["account"], where, f"line {n}, column account")
-        period = parse_period(row["period"], where, f"line {n}, column period")
-        amount = parse_amount(row["amount"], where, f"line {n}, column amount")
+        account = _account(row["account"], where, _("line {line}, column {column}").format(line=n, column="account"))
+        period = parse_period(row["period"], where, _("line {line}, column {column}").format(line=n, column="period"))
+        amount = parse_amount(row["amount"], where, _("line {line}, column {column}").format(line=n, column="amount"))
         kind = row.get("kind") or "posting"
         if kind not in ("posting", "opening"):
-            raise where.refuse(f"line {n}, column kind", f"{kind[:12]!r} is not posting or opening")
+            raise where.refuse(_("line {line}, column {column}").format(line=n, column="kind"), "ledger.bad_kind", value=kind[:12])
         rows.append({"account": account, "period": period, "kind": kind, "amount": amount,
-                     "entry_date": parse_date(row.get("date"), where, f"line {n}, column date"),
+                     "entry_date": parse_date(row.get("date"), where, _("line {line}, column {column}").format(line=n, column="date")),
                      "voucher": (row.get("voucher") or "")[:70] or None, "text": (row.get("text") or "")[:200] or None})
         first = period if first is None or period < first else first
         last = period if last is None or period > last else last
     if first is None or last is None:
-        raise where.refuse("the file", "has no ledger lines")
+        raise where.refuse(_("the file"), "ledger.no_lines")
     return _write(store, who, path, where, sha256_file(path), client, first, last, rows, "text/csv",
                   {"lines": len(rows)})
 
@@ -284,6 +284,6 @@ def import_ledger(store: Store, who: Identity, path: str | os.PathLike[str], *, 
         return import_saft(store, who, p, client=client)
     if p.suffix.lower() in (".csv", ".txt"):
         if client is None:
-            raise UserError(f"{p.name}: a ledger CSV needs --client ORGNR")
+            raise UserError("ledger.csv_needs_client", file=p.name)
         return import_csv(store, who, p, client=client)
-    raise UserError(f"{p.name}: a ledger file must be SAF-T (.xml) or CSV (.csv)")
+    raise UserError("ledger.bad_suffix", file=p.name)

@@ -242,7 +242,7 @@ def get_job(store: Store, who: Identity, job_id: int) -> JobInfo:
         if job is None:
             raise NotFound("job.not_found", job=job_id)
         if not _may_see(who, job):
-            raise AccessDenied(f"job {job_id} was started by {job.created_by}; {who.login} may not see it")
+            raise AccessDenied("job.not_yours_see", job=job_id, owner=job.created_by, login=who.login)
         return _info(session, job, clock.now())
 
 
@@ -274,7 +274,7 @@ def request_cancel(store: Store, who: Identity, job_id: int) -> None:
         if job is None:
             raise NotFound("job.not_found", job=job_id)
         if not _may_see(who, job):
-            raise AccessDenied(f"job {job_id} was started by {job.created_by}; {who.login} may not cancel it")
+            raise AccessDenied("job.not_yours_cancel", job=job_id, owner=job.created_by, login=who.login)
         if job.status in ("pending", "running"):
             job.cancel_requested = True
             job.updated_at = clock.now()
@@ -400,9 +400,9 @@ def _start(store: Store, who: Identity, job_id: int, worker: str) -> tuple[JobIn
         if job is None:
             raise NotFound("job.not_found", job=job_id)
         if not _may_see(who, job):
-            raise AccessDenied(f"job {job_id} was started by {job.created_by}; {who.login} may not run it")
+            raise AccessDenied("job.not_yours_run", job=job_id, owner=job.created_by, login=who.login)
         if job.status not in ("pending", "running"):
-            raise UserError(f"job {job_id} has already ended ({job.status})")
+            raise UserError("job.ended", job=job_id, status=job.status)
         now = clock.now()
         job.status = "running"
         job.owner = worker

@@ -76,6 +76,7 @@ from byraa.core.store.models_reconcile import (
     ReconSource,
     ReconWithholding,
 )
+from byraa.core.words.i18n import _
 
 FORMAT = "byraa-a07"
 VERSION = 1
@@ -200,17 +201,17 @@ def to_json(report: A07Report) -> dict[str, Any]:
 
 def _get(obj: Any, key: str, where: Where, place: str, *, required: bool = False) -> Any:
     if not isinstance(obj, dict):
-        raise where.refuse(place, "expected an object")
+        raise where.refuse(place, "a07.expected_object")
     value = obj.get(key)
     if required and (value is None or value == ""):
-        raise where.refuse(f"{place}.{key}", "is missing")
+        raise where.refuse(f"{place}.{key}", "a07.is_missing")
     return value
 
 
 def _list(obj: dict, key: str, where: Where, place: str) -> list:
     value = obj.get(key) or []
     if not isinstance(value, list):
-        raise where.refuse(f"{place}.{key}", "expected a list")
+        raise where.refuse(f"{place}.{key}", "a07.expected_list")
     return value
 
 
@@ -219,14 +220,14 @@ def _occupation(value: Any, where: Where, place: str) -> str | None:
         return None
     text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
     if len(text) != 7 or not text.isdigit():
-        raise where.refuse(place, f"{text[:10]!r} is not a 7-digit occupation code")
+        raise where.refuse(place, "import.bad_occupation", value=text[:10])
     return text
 
 
 def _zone(value: Any, where: Where, place: str) -> str:
     text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value or "").strip()
     if text not in ZONES:
-        raise where.refuse(place, f"{text[:5]!r} is not an AGA zone ({', '.join(ZONES)})")
+        raise where.refuse(place, "import.bad_zone", value=text[:5], zones=", ".join(ZONES))
     return text
 
 
@@ -243,11 +244,11 @@ def parse_json(data: bytes, where: Where) -> A07Report:
     try:
         doc = json.loads(data.decode("utf-8-sig"), parse_float=Decimal)
     except (UnicodeDecodeError, ValueError) as exc:
-        raise where.refuse("the JSON", f"not valid JSON ({type(exc).__name__})") from None
+        raise where.refuse("JSON", "a07.not_json", reason=type(exc).__name__) from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise where.refuse("format", f"not byraa's A07 JSON (format must be {FORMAT!r})")
+        raise where.refuse("format", "a07.bad_format", format=FORMAT)
     if doc.get("version") != VERSION:
-        raise where.refuse("version", f"version {doc.get('version')!r} is not supported (only {VERSION})")
+        raise where.refuse("version", "a07.bad_version", version=doc.get("version"), supported=VERSION)
     report = A07Report(
         client=check_org_number(_get(doc, "opplysningspliktig", where, "$", required=True), where,
                                 "opplysningspliktig"),
@@ -388,9 +389,9 @@ def _open_private(path: Path, overwrite: bool) -> int:
     try:
         fd = os.open(path, flags, 0o600)
     except FileExistsError:
-        raise UserError(f"{path} exists; choose another name or pass --overwrite") from None
+        raise UserError("file.exists", path=path) from None
     except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror}") from None
+        raise UserError("file.unwritable", path=path, reason=exc.strerror) from None
     os.fchmod(fd, 0o600)
     return fd
 
@@ -413,12 +414,12 @@ def write_xlsx(report: A07Report, path: Path, *, overwrite: bool = False) -> Non
     for name, rows in sheet_rows(report).items():
         ws = book.add_worksheet(name)
         cols = SHEETS[name]
-        for c, (col, _) in enumerate(cols):
+        for c, (col, _kind) in enumerate(cols):
             ws.write_string(0, c, col, bold)
             ws.set_column(c, c, max(12, min(len(col) + 2, 30)))
         ws.freeze_panes(1, 0)
         for r, row in enumerate(rows, start=1):
-            for c, ((_, kind), value) in enumerate(zip(cols, row, strict=True)):
+            for c, ((_col, kind), value) in enumerate(zip(cols, row, strict=True)):
                 if value is None:
                     continue
                 if kind == "date":
@@ -474,12 +475,12 @@ def write_ods(report: A07Report, path: Path, *, overwrite: bool = False) -> None
         table = Table(name=name)
         cols = SHEETS[name]
         tr = TableRow()
-        for col, _ in cols:
+        for col, _kind in cols:
             tr.addElement(cell(col, "text"))
         table.addElement(tr)
         for row in rows:
             tr = TableRow()
-            for (_, kind), value in zip(cols, row, strict=True):
+            for (_col, kind), value in zip(cols, row, strict=True):
                 tr.addElement(cell(value, kind))
             table.addElement(tr)
         doc.spreadsheet.addElement(table)
@@ -496,16 +497,17 @@ def _sheet_records(path: Path, where: Where) -> dict[str, list[tuple[int, dict[s
     try:
         reader = fastexcel.read_excel(str(path))
     except Exception as exc:  # noqa: BLE001  (calamine raises its own error types)
-        raise where.refuse("the workbook", f"not a readable ODS/XLSX file ({type(exc).__name__})") from None
+        raise where.refuse(_("the workbook"), "a07.not_workbook", reason=type(exc).__name__) from None
     out: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     for name in [HEADER_SHEET, *SHEETS]:
         if name not in reader.sheet_names:
-            raise where.refuse(f"sheet {name!r}", "is missing (byraa's A07 layout)")
+            raise where.refuse(_("sheet {sheet}").format(sheet=name), "a07.sheet_missing")
         frame = reader.load_sheet(name, dtypes="string").to_polars()
         expected = ["felt", "verdi"] if name == HEADER_SHEET else [c for c, _ in SHEETS[name]]
         missing = [c for c in expected if c not in frame.columns]
         if missing:
-            raise where.refuse(f"sheet {name!r} line 1", f"missing columns {', '.join(missing)}")
+            raise where.refuse(_("sheet {sheet} line {line}").format(sheet=name, line=1), "a07.missing_columns",
+                                  columns=", ".join(missing))
         out[name] = [(n + 2, row) for n, row in enumerate(frame.select(expected).iter_rows(named=True))
                      if any(v not in (None, "") for v in row.values())]
     return out
@@ -516,17 +518,17 @@ def parse_sheets(path: Path, where: Where) -> A07Report:
     sheets = _sheet_records(path, where)
     header = {str(r["felt"]).strip(): r["verdi"] for _, r in sheets[HEADER_SHEET]}
     if header.get("format") != FORMAT:
-        raise where.refuse(f"sheet {HEADER_SHEET!r}", f"not byraa's A07 layout (format must be {FORMAT})")
+        raise where.refuse(_("sheet {sheet}").format(sheet=HEADER_SHEET), "a07.bad_layout", format=FORMAT)
     line_of = {str(r["felt"]).strip(): n for n, r in sheets[HEADER_SHEET]}
     report = A07Report(
         client=check_org_number(header.get("opplysningspliktig"), where,
-                                f"sheet {HEADER_SHEET!r} line {line_of.get('opplysningspliktig', '?')}"),
+                                _("sheet {sheet} line {line}").format(sheet=HEADER_SHEET, line=line_of.get("opplysningspliktig", "?"))),
         period=parse_period(header.get("kalendermaaned"), where,
-                            f"sheet {HEADER_SHEET!r} line {line_of.get('kalendermaaned', '?')}"),
+                            _("sheet {sheet} line {line}").format(sheet=HEADER_SHEET, line=line_of.get("kalendermaaned", "?"))),
     )
 
     def at(sheet: str, line: int, col: str) -> str:
-        return f"sheet {sheet!r} line {line}, column {col}"
+        return _("sheet {sheet} line {line}, column {column}").format(sheet=sheet, line=line, column=col)
 
     by_employment: dict[tuple[str, str, str | None], A07Employment] = {}
     for line, r in sheets["Arbeidsforhold"]:
@@ -536,7 +538,7 @@ def parse_sheets(path: Path, where: Where) -> A07Report:
             report.names[nid] = str(r["navn"])[:200]
         typ = r["typeArbeidsforhold"]
         if not typ:
-            raise where.refuse(at(s, line, "typeArbeidsforhold"), "is missing")
+            raise where.refuse(at(s, line, "typeArbeidsforhold"), "a07.is_missing")
         e = A07Employment(
             national_id=nid, name=report.names.get(nid),
             sub_unit=check_org_number(r["virksomhet"], where, at(s, line, "virksomhet")),
@@ -555,7 +557,7 @@ def parse_sheets(path: Path, where: Where) -> A07Report:
             unit = check_org_number(r["virksomhet"], where, at(s, line, "virksomhet"))
             e = by_employment.get((nid, unit, _ref(r["arbeidsforholdId"])))
             if e is None:
-                raise where.refuse(at(s, line, "arbeidsforholdId"), "names no employment of the sheet Arbeidsforhold")
+                raise where.refuse(at(s, line, "arbeidsforholdId"), "a07.unknown_employment")
             if s == "Permisjoner":
                 e.leaves.append({"id": _ref(r["permisjonId"]),
                                  "start": parse_date(r["startdato"], where, at(s, line, "startdato"), required=True),
@@ -572,7 +574,7 @@ def parse_sheets(path: Path, where: Where) -> A07Report:
     for line, r in sheets["Inntekt"]:
         s = "Inntekt"
         if not r["beskrivelse"]:
-            raise where.refuse(at(s, line, "beskrivelse"), "is missing")
+            raise where.refuse(at(s, line, "beskrivelse"), "a07.is_missing")
         amount = amount_from_number(r["beloep"], where, at(s, line, "beloep"))
         assert amount is not None
         report.income.append(A07Income(
@@ -653,7 +655,7 @@ def import_a07(store: Store, who: Identity, path: str | os.PathLike[str], *, cli
     try:
         content = path.read_bytes()
     except OSError as exc:
-        raise UserError(f"{path}: cannot read ({exc.strerror})") from None
+        raise UserError("file.unreadable", path=path, reason=exc.strerror) from None
     if suffix == ".json":
         report, ctype = parse_json(content, where), "application/json"
     elif suffix in (".ods", ".xlsx"):
@@ -661,11 +663,11 @@ def import_a07(store: Store, who: Identity, path: str | os.PathLike[str], *, cli
         ctype = ("application/vnd.oasis.opendocument.spreadsheet" if suffix == ".ods"
                  else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     else:
-        raise UserError(f"{path.name}: an A07 file must be .json, .ods or .xlsx")
+        raise UserError("a07.import_suffix", file=path.name)
     if client is not None and client != report.client:
-        raise ImportRefused(f"{path.name}: the file is for {report.client}, not {client}; nothing was imported")
+        raise ImportRefused("import.wrong_client", file=path.name, found=report.client, expected=client)
     if period is not None and period != report.period:
-        raise ImportRefused(f"{path.name}: the file is for {report.period}, not {period}; nothing was imported")
+        raise ImportRefused("import.wrong_period", file=path.name, found=report.period, expected=period)
     result = ImportResult(path=str(path), kind="a07", client=report.client, period=report.period)
     with store.session() as session:
         row = resolve_client(session, who, report.client, file=path.name)
@@ -731,7 +733,7 @@ def export(store: Store, who: Identity, org: str, period: str, out: str | os.Pat
     path = Path(out).expanduser()
     suffix = path.suffix.lower()
     if suffix not in (".ods", ".xlsx"):
-        raise UserError(f"{path.name}: the A07 export is written as .ods or .xlsx")
+        raise UserError("a07.export_suffix", file=path.name)
     from byraa.core.base.periods import parse_period as check_period
 
     check_period(period)
@@ -740,7 +742,7 @@ def export(store: Store, who: Identity, org: str, period: str, out: str | os.Pat
         assert client.id is not None
         report = load_report(session, client.id, org, period)
         if report is None:
-            raise NotFound(f"no A07 is stored for {org} {period}: import or fetch it first")
+            raise NotFound("a07.not_stored", org=org, period=period)
         (write_ods if suffix == ".ods" else write_xlsx)(report, path, overwrite=overwrite)
         audit.record(session, actor=who.login, action="a07.export", entity="client", entity_id=client.id,
                      client_id=client.id, after={"period": period, "path": str(path)})

@@ -28,6 +28,7 @@ from byraa.core.clients.lookup import resolve_client
 from byraa.core.importers import ImportRefused, Where, already_imported
 from byraa.core.reconcile import a07
 from byraa.core.store import Store
+from byraa.core.words.i18n import _
 
 
 @dataclass(frozen=True)
@@ -45,20 +46,20 @@ class FetchedMonth:
 
 def report_of(org_number: str, month: Any) -> tuple[a07.A07Report, dict[str, Any]]:
     """byraa's A07 (and the document it was read from) for one month of the answer."""
-    where = Where(f"A07 from a-ordningen for {org_number} {month.period}")
+    where = Where(_("A07 from a-ordningen for {org} {period}").format(org=org_number, period=month.period))
     if month.lines is None:
-        raise where.refuse("kalendermaaned", "the answer has monthly sums only, not the income recipients")
+        raise where.refuse("kalendermaaned", "a07.monthly_sums_only")
     doc = {"format": a07.FORMAT, "version": a07.VERSION, "opplysningspliktig": org_number,
            "kalendermaaned": month.period, **month.lines}
     report = a07.parse_json(json.dumps(doc, ensure_ascii=False).encode(), where)
     withheld = sum(w.amount for w in report.withholding)
     if withheld != month.withholding:
-        raise where.refuse("forskuddstrekk", f"the persons' withholding ({withheld / 100:.2f}) does not add up "
-                                             f"to the month's sum ({month.withholding / 100:.2f})")
+        raise where.refuse("forskuddstrekk", "a07.withholding_sum", found=f"{withheld / 100:.2f}",
+                                  expected=f"{month.withholding / 100:.2f}")
     contribution = sum(a.amount for a in report.aga)
     if contribution != month.employer_contribution:
-        raise where.refuse("arbeidsgiveravgift", f"the sub-units' contribution ({contribution / 100:.2f}) does not "
-                                                 f"add up to the month's sum ({month.employer_contribution / 100:.2f})")
+        raise where.refuse("arbeidsgiveravgift", "a07.contribution_sum", found=f"{contribution / 100:.2f}",
+                                  expected=f"{month.employer_contribution / 100:.2f}")
     return report, doc
 
 
@@ -77,7 +78,7 @@ def _save(store: Store, who: Identity, org_number: str, month: Any, archive_id: 
         status = "unchanged"
         if already_imported(session, client.id, "a07", digest) is None:
             if archive_id is None:
-                raise UserError("the A07 answer was not archived; nothing was stored")
+                raise UserError("a07.answer_not_archived")
             source = a07.save_report(session, who, client, report, archive_id=archive_id, sha256=digest,
                                      filename=f"a-ordningen {reference}")
             audit.record(session, actor=who.login, action="a07.fetch", entity="recon_source", entity_id=source.id,
@@ -99,22 +100,21 @@ async def fetch(store: Store, who: Identity, org_number: str, first: str, last: 
     first = periods.parse_period(first)
     last = periods.parse_period(last or first)
     if last < first:
-        raise UserError(f"the months run backwards: {first} to {last}")
+        raise UserError("period.months_backwards", first=first, last=last)
     with store.session() as session:  # the user may see the client, before anything is sent
         resolve_client(session, who, org_number)
     order = await altinn.order_a07(org_number, first, last, persons=True)
     delay = wait_seconds
     for _attempt in range(max(polls, 1)):
         if cancel is not None and cancel.is_set():
-            raise UserError("the A07 fetch was cancelled; nothing was stored")
+            raise UserError("a07.fetch_cancelled")
         report = await altinn.fetch_a07(org_number, order.reference)
         if report is not None:
             break
         await sleep(delay)
         delay = min(delay * 2, 30.0)
     else:
-        raise UserError(f"a-ordningen has not made the A07 ready after {polls} polls; try again later "
-                        f"(order {order.reference})")
+        raise UserError("a07.not_ready", polls=polls, order=order.reference)
     if report.error:
         return [FetchedMonth(first, "error", error=f"the A07 answer is unreadable: {report.error}",
                              archive_id=report.archive_id)]

@@ -82,7 +82,7 @@ def list_corrections(store: Store, who: Identity, org_number: str, *,
     """The client's corrections, oldest first, optionally only those in ``status``."""
     wanted = (status,) if isinstance(status, str) else status
     if wanted and (bad := [s for s in wanted if s not in STATUSES]):
-        raise UserError(f"status {bad[0]!r} is not one of {', '.join(STATUSES)}")
+        raise UserError("reconcile.bad_correction_status", status=bad[0], statuses=", ".join(STATUSES))
     with store.session() as session:
         client = resolve_client(session, who, org_number)
         query = select(ReconCorrection).where(ReconCorrection.client_id == client.id)

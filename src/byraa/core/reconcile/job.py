@@ -56,15 +56,15 @@ def start_reconcile_job(store: Store, who: Identity, org_numbers: Sequence[str],
     """Create the job (one item per client, in the order given); returns the job id."""
     periods.parse_period(period)
     if method not in METHODS:
-        raise UserError(f"matching method {method!r} is not one of {', '.join(METHODS)}")
+        raise UserError("reconcile.bad_method", method=method, methods=", ".join(METHODS))
     orgs = list(dict.fromkeys(org_numbers))
     if not orgs:
-        raise UserError("no clients to reconcile: mark some first")
+        raise UserError("reconcile.no_clients")
     with store.session() as session:
         names = dict(session.execute(select(Client.org_number, Client.name).where(Client.org_number.in_(orgs))).all())
     unknown = [o for o in orgs if o not in names]
     if unknown:
-        raise NotFound(f"no client with the organisation number {', '.join(unknown)}")
+        raise NotFound("client.not_found", org=", ".join(unknown))
     specs = [jobs.ItemSpec(f"client:{org}", {"org": org, "name": names[org], "period": period, "method": method,
                                              "fetch_a07": fetch_a07}, groups={org: 1}) for org in orgs]
     params = {"period": period, "method": method, "clients": orgs, "fetch_a07": fetch_a07}
@@ -126,7 +126,7 @@ async def run_reconcile_job(store: Store, who: Identity, job_id: int, *,
     """Work (or resume) a reconcile job to its end (from a TUI thread: ``asyncio.run``)."""
     info = jobs.get_job(store, who, job_id)
     if info.kind != JOB_KIND:
-        raise NotFound(f"job {job_id} is not a reconcile job")
+        raise NotFound("reconcile.not_reconcile_job", job=job_id)
     return await jobs.run_job(store, who, job_id, _handler(store, who), worker=worker, concurrency=concurrency,
                               on_progress=on_progress, cancel_event=cancel_event, summarize=_counts,
                               max_item_attempts=2)
@@ -136,7 +136,7 @@ def job_results(store: Store, who: Identity, job_id: int) -> tuple[JobInfo, list
     """The job and one row per client, in the order they were given."""
     info = jobs.get_job(store, who, job_id)  # checks who may see it
     if info.kind != JOB_KIND:
-        raise NotFound(f"job {job_id} is not a reconcile job")
+        raise NotFound("reconcile.not_reconcile_job", job=job_id)
     out = []
     with store.session() as session:
         for state, payload, result, error in session.execute(

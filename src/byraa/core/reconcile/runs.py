@@ -121,13 +121,13 @@ def _run(session: Session, who: Identity, run_id: int, *, for_update: bool = Fal
         query = query.with_for_update()
     run = session.scalars(query).first()
     if run is None:
-        raise NotFound(f"no reconciliation run {run_id}")
+        raise NotFound("reconcile.run_not_found", run=run_id)
     client = session.get(Client, run.client_id)
     assert client is not None and client.id is not None
     access.require_client(session, who, client.id, f"{client.org_number} {client.name}")
     if for_update and run.signed_at is not None:
-        raise UserError(f"run {run_id} ({client.org_number} {run.period} version {run.version}) is signed off "
-                        "and cannot change; run the reconciliation again for a new version")
+        raise UserError("reconcile.run_signed_off", run=run_id, org=client.org_number, period=run.period,
+                        version=run.version)
     return run, client
 
 
@@ -148,7 +148,7 @@ def _settings(session: Session, client_id: int, tolerances: dict[str, int] | Non
     if tolerances:
         unknown = [k for k in tolerances if k not in settings.tolerances]
         if unknown:
-            raise UserError(f"unknown check {', '.join(unknown)} in the tolerances")
+            raise UserError("reconcile.unknown_tolerance_check", name=", ".join(unknown))
         settings = Settings(settings.accounts, {**settings.tolerances, **tolerances}, settings.holiday_rate)
     return settings
 
@@ -248,9 +248,9 @@ def rows(store: Store, who: Identity, run_id: int, *, check: str | None = None,
 def _row(session: Session, run: ReconRun, row_id: int) -> ReconRow:
     row = session.get(ReconRow, row_id)
     if row is None or row.run_id != run.id:
-        raise NotFound(f"run {run.id} has no row {row_id}")
+        raise NotFound("reconcile.row_not_found", run=run.id, row=row_id)
     if row.status not in DIFFERENCE_STATUSES:
-        raise UserError(f"row {row_id} is not a difference ({row.status}); nothing to explain or correct")
+        raise UserError("reconcile.row_not_difference", row=row_id, status=row.status)
     return row
 
 
@@ -267,9 +267,9 @@ def explain(store: Store, who: Identity, run_id: int, row_id: int, text: str) ->
     """Explain one difference (text, who, when); refused on a signed run."""
     text = (text or "").strip()
     if not text:
-        raise UserError("an explanation needs a text")
+        raise UserError("reconcile.explanation_empty")
     if len(text) > 2000:
-        raise UserError("an explanation is at most 2000 characters")
+        raise UserError("reconcile.explanation_too_long")
     with store.session() as session:
         r, client = _run(session, who, run_id, for_update=True)
         row = _row(session, r, row_id)
@@ -281,16 +281,14 @@ def explain(store: Store, who: Identity, run_id: int, row_id: int, text: str) ->
 def sign_off(store: Store, who: Identity, run_id: int, *, status: str, sign_date: date | None = None) -> RunSummary:
     """Sign a run off; every difference must be resolved, and ``ok`` means there were none."""
     if status not in SIGN_STATUSES:
-        raise UserError(f"sign-off status {status!r} is not one of {', '.join(SIGN_STATUSES)}")
+        raise UserError("reconcile.bad_sign_status", status=status, statuses=", ".join(SIGN_STATUSES))
     with store.session() as session:
         r, client = _run(session, who, run_id, for_update=True)
         summary = _summary(session, r, client)
         if summary.unresolved:
-            raise UserError(f"run {run_id} has {summary.unresolved} difference(s) without an explanation or "
-                            "correction; explain every difference before signing off")
+            raise UserError("reconcile.unexplained", run=run_id, count=summary.unresolved)
         if status == "ok" and summary.differences:
-            raise UserError(f"run {run_id} has {summary.differences} explained difference(s): sign it off as "
-                            "'explained' or 'client_follows_up', not 'ok'")
+            raise UserError("reconcile.explained_not_ok", run=run_id, count=summary.differences)
         r.signed_at, r.signed_by = clock.now(), who.login
         r.sign_date, r.sign_status = sign_date or clock.today(), status
         audit.record(session, actor=who.login, action="reconcile.sign_off", entity="recon_run", entity_id=run_id,
@@ -330,7 +328,7 @@ def _unit_id(session: Session, client: Client, org: str) -> int:
         session.add(unit)
         session.flush()
     elif unit.client_id != client.id:
-        raise UserError(f"the sub-unit {org} belongs to another client")
+        raise UserError("reconcile.foreign_sub_unit", org=org)
     assert unit.id is not None
     return unit.id
 
@@ -344,9 +342,9 @@ def take_a07(store: Store, who: Identity, run_id: int, row_id: int) -> list[RowV
         r, client = _run(session, who, run_id, for_update=True)
         row = _row(session, r, row_id)
         if row.check != "employments":
-            raise UserError("taking a-ordningen's value is possible for employments only")
+            raise UserError("reconcile.take_employments_only")
         if row.a07_ref is None:
-            raise UserError("a-ordningen has no such employment: explain it, or send payroll's value")
+            raise UserError("reconcile.take_no_employment")
         theirs = session.get(ReconEmployment, row.a07_ref)
         assert theirs is not None
         first, last = periods.first_day(r.period), periods.last_day(r.period)
@@ -451,15 +449,15 @@ def send_payroll(store: Store, who: Identity, run_id: int, row_id: int) -> corre
         r, client = _run(session, who, run_id, for_update=True)
         row = _row(session, r, row_id)
         if row.check != "employments":
-            raise UserError("sending payroll's value is possible for employments only")
+            raise UserError("reconcile.send_employments_only")
         if row.payroll_ref is None:
-            raise UserError("byraa has no such employment to send: take a-ordningen's value or explain it")
+            raise UserError("reconcile.send_no_employment")
         ours = session.get(Employment, row.payroll_ref)
         assert ours is not None
         person = session.get(Employee, ours.employee_id)
         unit = session.get(SubUnit, ours.sub_unit_id) if ours.sub_unit_id else None
         if person is None or unit is None:
-            raise UserError("the employment has no sub-unit in byraa: set it before sending")
+            raise UserError("reconcile.send_no_sub_unit")
         leaves = list(session.scalars(select(Leave).where(Leave.employment_id == ours.id)))
         key = str(uuid.uuid4())
         message = correction_message(client, r.period, ours, person, unit.org_number, leaves,
@@ -529,7 +527,7 @@ def employment_pair(store: Store, who: Identity, run_id: int, row_id: int) -> Em
         r, client = _run(session, who, run_id)
         row = session.get(ReconRow, row_id)
         if row is None or row.run_id != r.id:
-            raise NotFound(f"run {run_id} has no row {row_id}")
+            raise NotFound("reconcile.row_not_found", run=run_id, row=row_id)
         if row.check != "employments":
             return None
         first, last = periods.first_day(r.period), periods.last_day(r.period)

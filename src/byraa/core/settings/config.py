@@ -45,7 +45,7 @@ def _read_file(path: Path) -> dict:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the config file: {exc}") from exc
+        raise ConfigError("config.unreadable", path=path, reason=exc) from exc
 
 
 def load_settings(db_path: Path | None = None, database_url: str | None = None) -> Settings:
@@ -61,8 +61,8 @@ def load_settings(db_path: Path | None = None, database_url: str | None = None) 
     )
     language = os.environ.get("BYRAA_LANG") or data.get("language") or "nb"
     if language not in LANGUAGES:
-        raise ConfigError(f"language {language!r} is not one of {', '.join(LANGUAGES)}")
+        raise ConfigError("config.bad_language", language=language, languages=", ".join(LANGUAGES))
     keymap = data.get("keymap") or {}
     if not isinstance(keymap, dict):
-        raise ConfigError(f"{path}: [keymap] must be a table of binding id = keys")
+        raise ConfigError("config.bad_keymap", path=path)
     return Settings(database_url=url, language=language, keymap=keymap, config_file=path)

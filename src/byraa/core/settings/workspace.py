@@ -42,10 +42,7 @@ def open_workspace(settings: Settings, *, interactive: bool = False) -> Workspac
         who = None
         if not interactive or agency.info(store) is not None:
             if not interactive and agency.info(store) is None:
-                raise UserError(
-                    f"{store.display_url} holds no agency yet: run `byraa demo` for a synthetic one, "
-                    "or `byraa init` to set up yours"
-                )
+                raise UserError("db.no_agency", url=store.display_url)
             who = identity.resolve(store)
     except BaseException:
         store.dispose()

@@ -59,18 +59,15 @@ class Store:
         try:
             parsed = make_url(url)
         except ArgumentError as exc:
-            raise ConfigError(f"database URL {url!r} is not a valid URL") from exc
+            raise ConfigError("db.invalid_url", url=url) from exc
         self.dialect = parsed.get_backend_name()
         if self.dialect not in ("sqlite", "postgresql"):
-            raise ConfigError(f"database URL {_redact(url)}: only sqlite and postgresql are supported")
+            raise ConfigError("db.unsupported_url", url=_redact(url))
         path = _sqlite_file(url)
         if path is not None:
             if not path.exists():
                 if not create:
-                    raise ConfigError(
-                        f"no database at {path}: run `byraa init` to set up your agency, "
-                        "or `byraa demo` for a synthetic one"
-                    )
+                    raise ConfigError("db.no_database", path=path)
                 _create_private_file(path)
             self.engine: Engine = create_engine(url, connect_args={"timeout": 10})
             event.listen(self.engine, "connect", _on_sqlite_connect)
@@ -80,7 +77,7 @@ class Store:
                     url, pool_pre_ping=True, connect_args={"connect_timeout": 5}
                 )
             except ModuleNotFoundError as exc:  # a driver name the install lacks
-                raise ConfigError(f"database URL {_redact(url)}: {exc}") from exc
+                raise ConfigError("db.missing_driver", url=_redact(url), reason=exc) from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -99,7 +96,7 @@ class Store:
                 conn.execute(text("SELECT 1"))
         except OperationalError as exc:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            raise ConfigError(f"cannot reach the database {self.display_url}: {reason}") from exc
+            raise ConfigError("db.unreachable", url=self.display_url, reason=reason) from exc
 
     @contextmanager
     def session(self) -> Iterator[Session]:

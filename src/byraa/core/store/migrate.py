@@ -106,10 +106,7 @@ def upgrade(store: Store, revision: str = "head") -> tuple[str | None, str]:
 def _refuse_unknown(revisions: frozenset[str]) -> None:
     unknown = sorted(revisions - known_revisions())
     if unknown:
-        raise ConfigError(
-            f"the database has schema revision {'+'.join(unknown)}, which this byraa does not know: "
-            "it was written by a newer byraa. Upgrade byraa; nothing was changed."
-        )
+        raise ConfigError("db.newer_schema", revision="+".join(unknown))
 
 
 def check_current(store: Store) -> None:
@@ -117,10 +114,10 @@ def check_current(store: Store) -> None:
     revisions = current_revisions(store)
     _refuse_unknown(revisions)
     if revisions != heads():
-        state = "an empty database" if not revisions else f"schema revision {current_revision(store)}"
-        raise ConfigError(
-            f"{store.display_url} has {state}; run `byraa db upgrade` to bring it to {head_revision()}"
-        )
+        if not revisions:
+            raise ConfigError("db.empty_needs_upgrade", url=store.display_url, head=head_revision())
+        raise ConfigError("db.needs_upgrade", url=store.display_url, revision=current_revision(store),
+                          head=head_revision())
 
 
 def is_empty(store: Store) -> bool:

@@ -86,8 +86,7 @@ def start_fetch(store: Store, who: Identity, plan: FetchPlan, *, worker: str | N
     from byraa.core import jobs
 
     if plan.mode == "all" and not plan.orders:
-        raise UserError("nobody to fetch tax cards for: every person was skipped "
-                        f"({plan.skipped} skipped)")
+        raise UserError("taxcards.nobody_to_fetch", skipped=plan.skipped)
     by_org = {c.org_number: c for c in plan.clients}
     specs = []
     for n, order in enumerate(plan.orders, start=1):

@@ -28,6 +28,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from byraa.core.base import ids
+from byraa.core.words.i18n import N_
 
 XML_NS = "urn:no:skatteetaten:fastsetting:formueinntekt:forskudd:skattekorttilarbeidsgiver:v3"
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
@@ -56,11 +57,24 @@ MAIN_TREKKODER = ("loennFraHovedarbeidsgiver", "pensjon", "pensjonFraNAV", "loen
 
 
 class AnswerRejected(ValueError):
-    """A tax-card answer byraa cannot read at all; ``reason`` quotes nothing from it."""
+    """A tax-card answer byraa cannot read at all: a words code and parameters quoting nothing from it.
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    ``reason`` is the sentence in the current language (``byraa.core.words.errors``).
+    """
+
+    def __init__(self, code: str, /, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    @property
+    def reason(self) -> str:
+        from byraa.core.words.errors import render
+
+        return render(self.code, self.params)
+
+    def __str__(self) -> str:
+        return self.reason
 
 
 def _key(value: str) -> str:
@@ -245,16 +259,16 @@ def _person(nid: str, year: Any, result: Any, tillegg: list[Any], card: dict[str
     if reason:
         return PersonResult(nid, income_year, result_code, error=reason)
     if not result_code:
-        return PersonResult(nid, income_year, "", error="the answer has no result for this person")
+        return PersonResult(nid, income_year, "", error=N_("the answer has no result for this person"))
     try:
         issued_date = _date(issued)
     except ValueError as exc:
         return PersonResult(nid, income_year, result_code, error=str(exc))
     if result_code == "ugyldigFoedselsEllerDnummer":
         return PersonResult(nid, income_year, result_code,
-                            error="Skatteetaten does not know this national id (ugyldigFoedselsEllerDnummer)")
+                            error=N_("Skatteetaten does not know this national id (ugyldigFoedselsEllerDnummer)"))
     if result_code == "skattekortopplysningerOK" and not deductions:
-        return PersonResult(nid, income_year, result_code, error="the card has no forskuddstrekk")
+        return PersonResult(nid, income_year, result_code, error=N_("the card has no forskuddstrekk"))
     return PersonResult(
         nid, income_year, result_code, tuple(deductions),
         tuple(normalise_tillegg(t) for t in tillegg if str(t or "").strip()),
@@ -310,7 +324,7 @@ def _json_deduction(entry: Any) -> Deduction:
 
 def _json_person(entry: Any) -> PersonResult:
     if not isinstance(entry, dict):
-        return PersonResult("", None, "", error="an arbeidstaker entry is not an object")
+        return PersonResult("", None, "", error=N_("an arbeidstaker entry is not an object"))
     nid = _national_id(_get(entry, "arbeidstakeridentifikator"))
     result = _get(entry, "resultatForSkattekort")
     if result is None:
@@ -320,7 +334,7 @@ def _json_person(entry: Any) -> PersonResult:
     issued = card_id = None
     if card is not None:
         if not isinstance(card, dict):
-            return PersonResult(nid, None, normalise_result(result), error="skattekort is not an object")
+            return PersonResult(nid, None, normalise_result(result), error=N_("skattekort is not an object"))
         issued, card_id = _get(card, "utstedtDato"), _get(card, "skattekortidentifikator")
         try:
             deductions = [_json_deduction(d) for d in _list(_get(card, "forskuddstrekk"))]
@@ -336,15 +350,15 @@ def parse_json(data: bytes | str | Any) -> TaxCardAnswer:
         try:
             doc = json.loads(data)
         except (ValueError, UnicodeDecodeError):
-            raise AnswerRejected("the answer is not valid JSON") from None
+            raise AnswerRejected("taxcards.answer_not_json") from None
     else:
         doc = data
     if not isinstance(doc, dict):
-        raise AnswerRejected("the answer is not a JSON object")
+        raise AnswerRejected("taxcards.answer_not_object")
     employers = []
     for employer in _list(_get(doc, "arbeidsgiver")):
         if not isinstance(employer, dict):
-            raise AnswerRejected("an arbeidsgiver entry is not an object")
+            raise AnswerRejected("taxcards.employer_not_object")
         org = _get(_get(employer, "arbeidsgiveridentifikator"), "organisasjonsnummer")
         if isinstance(org, int) and not isinstance(org, bool):
             org = f"{org:09d}"
@@ -406,9 +420,9 @@ def parse_xml(data: bytes, *, max_bytes: int | None = None) -> TaxCardAnswer:
     try:
         root = xmlsafe.parse_bytes(data, **({"max_bytes": max_bytes} if max_bytes else {}))
     except xmlsafe.XmlRejected as exc:
-        raise AnswerRejected(exc.reason) from None
+        raise AnswerRejected(exc.code, **exc.params) from None
     if xmlsafe.local_name(root) != "skattekortTilArbeidsgiver" or xmlsafe.namespace(root) != XML_NS:
-        raise AnswerRejected("the root element is not skattekortTilArbeidsgiver in the v3 namespace")
+        raise AnswerRejected("taxcards.answer_bad_root")
     employers = []
     for employer in root.findall(f"{{{XML_NS}}}arbeidsgiver"):
         ident = employer.find(f"{{{XML_NS}}}arbeidsgiveridentifikator")
@@ -427,7 +441,7 @@ def parse_answer(data: bytes, content_type: str | None = None) -> TaxCardAnswer:
         return parse_xml(data)
     if "json" in ctype or head in (b"{", b"["):
         return parse_json(data)
-    raise AnswerRejected("the answer is neither JSON nor XML")
+    raise AnswerRejected("taxcards.answer_not_json_or_xml")
 
 
 # --- Writing (the sandbox, tests) ----------------------------------------------------------

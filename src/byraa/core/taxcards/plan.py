@@ -63,29 +63,47 @@ class Selection:
             return f"clients where {self.responsible} is responsible"
         return "all clients"
 
+    def describe_words(self) -> str:
+        """``describe`` in the user's language (for messages; ``describe`` names stored jobs)."""
+        from byraa.core.words.i18n import _
 
-def income_year_problem(year: int, today: date) -> str | None:
-    """Why Skatteetaten would refuse cards for ``year`` today (§1.7), in words; else None."""
+        if self.clients or self.client_ids:
+            return _("{n} chosen client(s)").format(n=len(self.clients) + len(self.client_ids))
+        if self.group:
+            return _("group {group}").format(group=self.group)
+        if self.responsible:
+            return _("clients where {login} is responsible").format(login=self.responsible)
+        return _("all clients")
+
+
+def income_year_error(year: int, today: date) -> UserError | None:
+    """Why Skatteetaten would refuse cards for ``year`` today (§1.7), as an error; else None."""
     if year == today.year:
         return None
     if year == today.year + 1:
         if today < date(today.year, 12, 15):
-            return (f"tax cards for {year} cannot be fetched before 15 December {today.year} "
-                    f"(today is {today.isoformat()})")
+            return UserError("taxcards.next_year_too_early", year=year, this_year=today.year, today=today)
         return None
     if year == today.year - 1:
         if today.month > 6:
-            return (f"tax cards for {year} cannot be fetched after June {today.year} "
-                    f"(today is {today.isoformat()})")
+            return UserError("taxcards.last_year_too_late", year=year, this_year=today.year, today=today)
         return None
-    return f"tax cards can only be fetched for {today.year}" + (
-        f" or {today.year + 1}" if today >= date(today.year, 12, 15) else
-        f" or {today.year - 1}" if today.month <= 6 else "") + f", not for {year}"
+    if today >= date(today.year, 12, 15):
+        return UserError("taxcards.year_out_of_range_two", year=year, first=today.year, second=today.year + 1)
+    if today.month <= 6:
+        return UserError("taxcards.year_out_of_range_two", year=year, first=today.year, second=today.year - 1)
+    return UserError("taxcards.year_out_of_range", year=year, this_year=today.year)
+
+
+def income_year_problem(year: int, today: date) -> str | None:
+    """``income_year_error`` in words (the current language); else None."""
+    error = income_year_error(year, today)
+    return str(error) if error else None
 
 
 def check_income_year(year: int, today: date | None = None) -> None:
-    if problem := income_year_problem(year, today or clock.today()):
-        raise UserError(problem)
+    if error := income_year_error(year, today or clock.today()):
+        raise error
 
 
 def _selected_clients(session: Session, who: Identity, selection: Selection) -> tuple[list[Client], int]:
@@ -93,19 +111,19 @@ def _selected_clients(session: Session, who: Identity, selection: Selection) -> 
     chosen = sum(bool(x) for x in ((selection.clients or selection.client_ids), selection.group,
                                    selection.responsible, selection.all))
     if chosen != 1:
-        raise UserError("choose exactly one of: clients, a group, a responsible staff member, or all clients")
+        raise UserError("taxcards.choose_one_selection")
     allowed = access.accessible_client_ids(session, who)
     if selection.clients or selection.client_ids:
         rows: list[Client] = []
         for org in selection.clients:
             org = org.replace(" ", "")
             if reason := ids.org_number_error(org):
-                raise UserError(f"organisation number {org!r}: {reason}")
+                raise UserError("org.invalid", org=org, reason=reason)
             rows.append(find_client(session, org))
         for client_id in selection.client_ids:
             client = session.get(Client, client_id)
             if client is None:
-                raise NotFound(f"no client with id {client_id}")
+                raise NotFound("client.id_not_found", id=client_id)
             rows.append(client)
         for client in rows:  # named clients: no access is a refusal, not a silent skip
             access.require_client(session, who, client.id or 0, f"{client.org_number} {client.name}")
@@ -204,15 +222,15 @@ def plan_fetch(store: Store, who: Identity, selection: Selection, year: int, *, 
     ambiguous selection, or a named client the user has no access to.
     """
     if mode not in MODES:
-        raise UserError(f"mode {mode!r} is not one of {', '.join(MODES)}")
+        raise UserError("taxcards.bad_mode", mode=mode, modes=", ".join(MODES))
     if not 1 <= persons_per_order <= 1000:
-        raise UserError("persons per order must be between 1 and 1,000")
+        raise UserError("taxcards.bad_batch_size")
     check_income_year(year, today)
     with store.session() as session:
         clients, without_access = _selected_clients(session, who, selection)
         if not clients:
-            raise UserError(f"no clients to fetch tax cards for ({selection.describe()}"
-                            + (f"; {without_access} without your access" if without_access else "") + ")")
+            raise (UserError("taxcards.no_clients_access", selection=selection.describe_words(), count=without_access)
+                   if without_access else UserError("taxcards.no_clients", selection=selection.describe_words()))
         client_ids = [c.id for c in clients]
         employees: dict[int, list[tuple[int, str]]] = {}
         for chunk in _chunks(client_ids, 500):

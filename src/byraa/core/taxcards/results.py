@@ -243,10 +243,9 @@ def _summary_counts(session: Session, job_id: int) -> dict[str, int]:
 def _job(session: Session, who: Identity, job_id: int) -> Job:
     job = session.get(Job, job_id)
     if job is None or job.kind != JOB_KIND:
-        raise NotFound(f"no tax-card fetch {job_id}")
+        raise NotFound("taxcards.fetch_not_found", job=job_id)
     if not (who.is_manager or job.created_by == who.login):
-        raise AccessDenied(f"the tax-card fetch {job_id} was started by {job.created_by}; "
-                           f"{who.login} may not see it")
+        raise AccessDenied("taxcards.fetch_not_yours", job=job_id, owner=job.created_by, login=who.login)
     return job
 
 
@@ -304,7 +303,7 @@ def result_rows(store: Store, who: Identity, job_id: int, *, show: str = "all",
     Only clients the user has access to appear (a clerk never sees another's cards).
     """
     if show not in FILTERS:
-        raise UserError(f"filter {show!r} is not one of {', '.join(FILTERS)}")
+        raise UserError("taxcards.bad_filter", show=show, filters=", ".join(FILTERS))
     with store.session() as session:
         _job(session, who, job_id)
         allowed = access.accessible_client_ids(session, who)

@@ -26,13 +26,14 @@ from sqlalchemy.orm import Session
 from byraa.core.agency import audit
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock, ids
-from byraa.core.base.errors import UserError
+from byraa.core.base.errors import Phrase, UserError
 from byraa.core.clients import archive
 from byraa.core.clients.lookup import resolve_client
 from byraa.core.store import Store
 from byraa.core.store.models import Client, Employee
 from byraa.core.store.models_altinn import TaxCard
 from byraa.core.taxcards.parse import AnswerRejected, PersonResult, TaxCardAnswer, parse_answer
+from byraa.core.words.i18n import N_, _
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """The portal's own limit is 1 MB (≈15 000 persons); 20 MB leaves room for JSON."""
@@ -47,6 +48,14 @@ class PersonError:
     national_id: str
     """Masked."""
     reason: str
+    """Why, in the language of the import (``code`` and ``params`` render the whole line anew)."""
+    code: str = "taxcards.person_error"
+    params: dict[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        from byraa.core.words.errors import render
+
+        return render(self.code, self.params)
 
 
 @dataclass
@@ -82,32 +91,32 @@ def _read(path: Path) -> bytes:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise UserError(f"{path}: cannot read the file ({exc.strerror})") from None
+        raise UserError("file.unreadable", path=path, reason=exc.strerror) from None
     if size > MAX_FILE_BYTES:
-        raise UserError(f"{path}: the file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,} bytes")
+        raise UserError("file.too_big", path=path, size=f"{size:,}", limit=f"{MAX_FILE_BYTES:,}")
     try:
         with path.open("rb") as fh:
             return fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise UserError(f"{path}: cannot read the file ({exc.strerror})") from None
+        raise UserError("file.unreadable", path=path, reason=exc.strerror) from None
 
 
 def _prepare(store: Store, who: Identity, path: Path) -> _Prepared:
     data = _read(path)
     if len(data) > MAX_FILE_BYTES:
-        raise UserError(f"{path}: the file is over the limit of {MAX_FILE_BYTES:,} bytes")
+        raise UserError("file.over_limit", path=path, limit=f"{MAX_FILE_BYTES:,}")
     try:
         answer = parse_answer(data)
     except AnswerRejected as exc:
-        raise UserError(f"{path}: not a tax-card answer: {exc.reason}") from None
+        raise UserError("taxcards.not_an_answer", path=path, reason=exc) from None
     if answer.status in _UNUSABLE_STATUSES:
-        raise UserError(f"{path}: the answer's status is {answer.status}; it holds no tax cards")
+        raise UserError("taxcards.answer_status", path=path, status=answer.status)
     clients: dict[str, Client] = {}
     with store.session() as session:
         for employer in answer.employers:
             org = employer.org_number
             if reason := ids.org_number_error(org):
-                raise UserError(f"{path}: arbeidsgiver {org or '(empty)'}: {reason}; nothing was imported")
+                raise UserError("taxcards.bad_employer", path=path, org=org or "-", reason=reason)
             clients[org] = resolve_client(session, who, org, file=str(path))
     return _Prepared(path, data, answer, clients)
 
@@ -163,9 +172,11 @@ def store_answer(
         for person in employer.persons:
             summary.persons += 1
             if person.error or person.income_year is None:
+                reason = Phrase(person.error or N_("the answer has no inntektsaar for this person"))
+                masked = ids.mask_national_id(person.national_id)
                 summary.errors.append(PersonError(
-                    label, employer.org_number, ids.mask_national_id(person.national_id),
-                    person.error or "the answer has no inntektsaar for this person",
+                    label, employer.org_number, masked, _(reason), "taxcards.person_error",
+                    {"file": label, "org": employer.org_number, "nid": masked, "reason": reason},
                 ))
                 continue
             employee = known.get(person.national_id)
@@ -225,10 +236,7 @@ def _write(store: Store, who: Identity, prepared: _Prepared) -> ImportSummary:
                              after={"file": prepared.path.name, "org_number": org, "cards": summary.cards,
                                     "new_employees": summary.new_employees, "errors": len(summary.errors)})
     except IntegrityError:
-        raise UserError(
-            f"{prepared.path}: another import changed the same tax cards at the same time; "
-            "nothing was imported from this file, run it again"
-        ) from None
+        raise UserError("taxcards.import_conflict", path=prepared.path) from None
     return summary
 
 
@@ -239,7 +247,7 @@ def import_files(store: Store, who: Identity, paths: Sequence[str | os.PathLike[
     employer that is not a client) refuses the whole command with nothing changed.
     """
     if not paths:
-        raise UserError("no files given")
+        raise UserError("taxcards.no_files")
     prepared = [_prepare(store, who, Path(p)) for p in paths]
     total = ImportSummary()
     for item in prepared:

@@ -39,8 +39,13 @@ MESSAGES: dict[str, str] = _gather()
 
 
 def _param(value: object) -> str:
+    from byraa.core.base.errors import Phrase, UserError
     from byraa.core.words import formatting as fmt
 
+    if isinstance(value, Phrase):
+        return _(value)
+    if isinstance(value, UserError):
+        return str(value)
     if isinstance(value, datetime):
         return fmt.timestamp(value)
     if isinstance(value, date):

@@ -1,6 +1,15 @@
-"""Words for the core's keys, shared by the headless tables and the screens."""
+"""Words for the core's codes (statuses, roles, kinds, checks), shared by the headless tables and the screens.
+
+The one place a code becomes a word: the screens import these (their rich styling,
+colours and marks, stays in the tui). Where the msgids are the codes themselves
+("active", "rejected"), the headless tables, which translate a code with ``_(code)``,
+find the same translations.
+"""
 
 from __future__ import annotations
+
+import re
+from typing import Any
 
 from byraa.core.base import ids
 from byraa.core.clients.dashboard import Attention
@@ -8,6 +17,64 @@ from byraa.core.clients.feedback import SEVERITIES, FeedbackDocument
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
 
+# --- Store codes: statuses, roles, kinds ----------------------------------------------------
+
+
+def client_status(code: str) -> str:
+    return {"active": _("active"), "onboarding": _("onboarding"), "ended": _("ended")}.get(code, code)
+
+
+def amelding_status(code: str | None) -> str:
+    if code is None:
+        return ""
+    return {"accepted": _("accepted"), "rejected": _("rejected"), "pending": _("pending"),
+            "replaced": _("replaced")}.get(code, code)
+
+
+def role(code: str) -> str:
+    return {
+        "manager": _("manager"),
+        "clerk": _("clerk"),
+        "responsible": _("responsible"),
+        "associate": _("associate"),
+    }.get(code, code)
+
+
+def run_kind(code: str) -> str:
+    return {"regular": _("regular"), "off_cycle": _("off-cycle")}.get(code, code)
+
+
+def run_status(code: str) -> str:
+    return {"open": _("open"), "frozen": _("frozen"), "posted": _("posted")}.get(code, code)
+
+
+def employment_type(code: str) -> str:
+    """The a-melding's employment types, shortened for a column."""
+    return {
+        "ordinaertArbeidsforhold": _("ordinary"),
+        "maritimtArbeidsforhold": _("maritime"),
+        "frilanserOppdragstakerHonorarPersonerMm": _("freelancer"),
+        "pensjonOgAndreTyperYtelserUtenAnsettelsesforhold": _("pension/benefits"),
+    }.get(code, code)
+
+
+def severity(code: str | None) -> str:
+    """A-melding deviation severities (avvisning, øyeblikkelig, retningslinje)."""
+    if code is None:
+        return ""
+    return {"rejection": _("rejection"), "immediate": _("immediate"), "guideline": _("guideline")}.get(code, code)
+
+
+def access_finding(code: str) -> str:
+    return {
+        "leaver_with_access": _("leaver with access"),
+        "client_without_responsible": _("no responsible"),
+        "grant_on_inactive_client": _("grant on ended client"),
+        "user_without_grants": _("user without clients"),
+    }.get(code, code)
+
+
+# --- Dashboard --------------------------------------------------------------------------------
 
 def figure(key: str) -> str:
     return {
@@ -42,16 +109,6 @@ def attention(item: Attention) -> str:
 # --- A-melding feedback ---------------------------------------------------------------------
 
 
-def _status_word(code: str) -> str:
-    """The msgids are the codes, as in ``byraa.tui.screens.words``."""
-    return {"accepted": _("accepted"), "rejected": _("rejected"), "pending": _("pending"),
-            "replaced": _("replaced")}.get(code, code)
-
-
-def _severity_word(code: str) -> str:
-    return {"rejection": _("rejection"), "immediate": _("immediate"), "guideline": _("guideline")}.get(code, code)
-
-
 def _account(number: str) -> str:
     """``63450618000`` -> ``6345.06.18000``, the way Norwegian bank accounts are written."""
     return f"{number[:4]}.{number[4:6]}.{number[6:]}" if len(number) == 11 and number.isdigit() else number
@@ -66,7 +123,7 @@ def feedback_text(doc: FeedbackDocument) -> str:
     if doc.problem:
         lines += [problems.get(doc.problem, doc.problem), ""]
     else:
-        status = _status_word(doc.status) if doc.status else ""
+        status = amelding_status(doc.status)
         reception = doc.reception_status or "–"
         lines.append(_("Reception: {status}").format(
             status=f"{reception} ({status})" if status and status != reception else reception))
@@ -94,7 +151,164 @@ def feedback_text(doc: FeedbackDocument) -> str:
         **{s: doc.count(s) for s in SEVERITIES}))
     order = {s: i for i, s in enumerate(SEVERITIES)}
     for d in sorted(doc.deviations, key=lambda d: order.get(d.severity, len(order))):
-        lines.append(f"  {_severity_word(d.severity).capitalize()} · {d.code or '–'}")
+        lines.append(f"  {severity(d.severity).capitalize()} · {d.code or '–'}")
         if d.description:
             lines.append(f"    {d.description}")
     return "\n".join(lines)
+
+
+# --- Altinn connection ------------------------------------------------------------------------
+
+
+def environment_word(code: str) -> str:
+    return {"sandbox": _("sandbox"), "test": _("test"), "production": _("production")}.get(code, code)
+
+
+def altinn_step_word(code: str) -> str:
+    """A step of the connection test (``StepResult.step``)."""
+    return {
+        "settings": _("Settings"),
+        "token": _("Maskinporten token"),
+        "exchange": _("Altinn token exchange"),
+        "call": _("Harmless call to Skatteetaten"),
+    }.get(code, code)
+
+
+def altinn_problem_word(code: str) -> str | None:
+    """The kind of failure a failed step's words code names (``StepResult.code``), or ``None``."""
+    return {
+        "altinn.token_wrong_key": _("Wrong key"),
+        "altinn.token_clock_skew": _("Clock skew"),
+        "altinn.token_missing_scope": _("Missing scope"),
+        "altinn.token_no_system_user": _("No system user"),
+        "altinn.call_no_system_user": _("No system user"),
+        "altinn.token_wrong_audience": _("Wrong environment"),
+    }.get(code)
+
+
+# --- Reconciliation ------------------------------------------------------------------------
+
+
+def check_name(code: str) -> str:
+    return {
+        "employments": _("Employments vs A07"),
+        "income": _("Income per employee"),
+        "withholding": _("Withholding tax"),
+        "aga": _("Employer's contribution"),
+        "holiday_pay": _("Holiday pay"),
+        "clearing": _("Clearing accounts"),
+    }.get(code, code)
+
+
+def row_status(code: str) -> str:
+    return {
+        "equal": _("equal"),
+        "differs": _("differs"),
+        "only_payroll": _("only in payroll"),
+        "only_a07": _("only in a-ordningen"),
+        "missing": _("source missing"),
+        "info": _("for reading"),
+    }.get(code, code)
+
+
+def method_name(code: str) -> str:
+    return {"simple": _("simple (national id)"), "standard": _("standard")}.get(code, code)
+
+
+def sign_status(code: str | None) -> str:
+    return {"ok": _("OK"), "explained": _("difference explained"),
+            "client_follows_up": _("client follows up")}.get(code or "", code or "")
+
+
+def resolution(code: str | None) -> str:
+    return {"explained": _("explained"), "take_a07": _("a-ordningen's value taken"),
+            "send_payroll": _("payroll's value sent")}.get(code or "", code or "")
+
+
+def field_name(code: str) -> str:
+    if code.startswith("paid in "):
+        return _("paid in {month}").format(month=month(code[8:]) if len(code) == 15 else code[8:])
+    if code.startswith("posting "):
+        return _("posting {what}").format(what=value(code[8:], "text"))
+    return {
+        "": "",
+        "start_date": _("start date"),
+        "end_date": _("end date"),
+        "occupation_code": _("occupation code"),
+        "position_pct": _("position %"),
+        "hours_full_week": _("hours per full week"),
+        "employment_type": _("employment type"),
+        "leave": _("leave"),
+        "sub_unit": _("sub-unit"),
+        "employment_ref": _("employment id"),
+        "withholding": _("withholding"),
+        "withholding (term)": _("withholding (term)"),
+        "payroll runs vs a-melding": _("payroll runs vs a-melding"),
+        "basis": _("basis"),
+        "amount": _("amount"),
+        "expense": _("expense"),
+        "accrued (year to date)": _("accrued (year to date)"),
+        "liability": _("liability"),
+        "aga on holiday pay accrued": _("AGA on holiday pay accrued"),
+        "aga on holiday pay liability": _("AGA on holiday pay liability"),
+        "balance at period end": _("balance at period end"),
+    }.get(code, code)
+
+
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_WHOLE_PCT = re.compile(r"\b(\d+)\.0 %")
+
+
+def value(v: Any, unit: str) -> str:
+    """A stored value the Norwegian way: øre as kroner, ISO dates as ``31.12.2026``."""
+    if v is None or v == "":
+        return ""
+    if unit in ("text", "date") and isinstance(v, str):
+        # Employment summaries and leave texts carry ISO dates and ``100.0 %``.
+        return _WHOLE_PCT.sub(r"\1 %", _ISO_DAY.sub(r"\3.\2.\1", v))
+    if unit == "nok" and isinstance(v, int):
+        return fmt.nok(v)
+    if unit == "date" and isinstance(v, str) and len(v) == 10 and v[4] == "-":
+        return f"{v[8:10]}.{v[5:7]}.{v[:4]}"
+    if hasattr(v, "strftime"):
+        return fmt.day(v)
+    if isinstance(v, float):
+        text = f"{v:g}".replace(".", ",")
+        return f"{text} %" if unit == "pct" else text
+    return str(v)
+
+
+def masked(national_id: str | None) -> str:
+    return ids.mask_national_id(national_id) if national_id else ""
+
+
+def month(period: str) -> str:
+    """``2026-10`` -> ``10.2026``."""
+    return f"{period[5:7]}.{period[:4]}"
+
+
+def correction_outcome(done: list[Any]) -> tuple[str, str, str]:
+    """(title, text, severity) of a notification after sending corrections."""
+    if not done:
+        return _("Nothing to send"), _("No correction is queued or awaiting feedback."), "information"
+    counts = {s: sum(1 for c in done if c.status == s) for s in ("accepted", "rejected", "submitted", "pending")}
+    text = _("{accepted} accepted, {rejected} rejected, {submitted} awaiting feedback, {pending} not sent.").format(
+        **counts)
+    problems = [c.detail for c in done if c.status in ("rejected", "pending") and c.detail]
+    if problems:
+        text += "\n" + "\n".join(p[:120] for p in problems[:2])
+    severity = "error" if counts["rejected"] or counts["pending"] else "information"
+    return _("Corrections sent to a-ordningen"), text, severity
+
+
+# --- Tax cards --------------------------------------------------------------------------------
+
+
+def outcome_word(outcome: str) -> str:
+    return {
+        "card": _("card"),
+        "no_card": _("no card"),
+        "not_liable": _("not liable"),
+        "error": _("error"),
+        "skipped": _("skipped"),
+    }.get(outcome, outcome)

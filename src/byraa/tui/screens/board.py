@@ -25,8 +25,8 @@ from byraa.core.clients import groups as core_groups
 from byraa.core.clients.groups import Board, BoardRow
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
+from byraa.core.words.labels import amelding_status, run_status, severity
 from byraa.tui.commands import PaletteCommand
-from byraa.tui.screens.words import amelding_status, run_status, severity
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned

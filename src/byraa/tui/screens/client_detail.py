@@ -25,8 +25,8 @@ from byraa.core.clients import registry as core_clients
 from byraa.core.clients.registry import ClientDetail, EmployeeRow, EmploymentRow
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
+from byraa.core.words.labels import amelding_status, client_status, employment_type, run_kind, run_status
 from byraa.tui.commands import PaletteCommand
-from byraa.tui.screens.words import amelding_status, client_status, employment_type, run_kind, run_status
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
@@ -247,8 +247,8 @@ class ClientDetailScreen(Screen, LocalizedBindings):
     @work(thread=True, exclusive=True, exit_on_error=False, group="client-reconcile", description="reconcile state")
     def _load_reconcile_state(self, org_number: str) -> None:
         from byraa.core.reconcile import runs as core_reconcile
+        from byraa.core.words.labels import month
         from byraa.tui.screens.reconcile.run import run_facts
-        from byraa.tui.screens.reconcile.words import month
 
         runs = core_reconcile.list_runs(self.app.workspace.store, self.app.who, org_number)
         if not runs:

@@ -25,8 +25,8 @@ from byraa.core.clients import registry as core_clients
 from byraa.core.clients.registry import ClientRow
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
+from byraa.core.words.labels import amelding_status, client_status
 from byraa.tui.commands import PaletteCommand
-from byraa.tui.screens.words import amelding_status, client_status
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
 from byraa.tui.widgets.key_footer import KeyFooter

@@ -34,9 +34,8 @@ from byraa.core.clients.feedback import FeedbackRow
 from byraa.core.clients.reports import Report
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
-from byraa.core.words.labels import feedback_text
+from byraa.core.words.labels import amelding_status, feedback_text, severity
 from byraa.tui.commands import PaletteCommand
-from byraa.tui.screens.words import amelding_status, severity
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.dialogs import ConfirmDialog, TextDialog, TextViewer
 from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen

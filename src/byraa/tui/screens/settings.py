@@ -38,46 +38,19 @@ from textual.worker import Worker, WorkerState
 
 from byraa.core.altinn import connection
 from byraa.core.altinn.connection import ClientConnectionRow, ConnectionSettings, StepResult
+from byraa.core.altinn.maskinporten import KEY_FILE_CODES
 from byraa.core.altinn.settings import ENVIRONMENTS, SANDBOX_DEFAULT_URL
 from byraa.core.base import ids
 from byraa.core.base.errors import UserError
 from byraa.core.settings import locations
 from byraa.core.words.i18n import _
+from byraa.core.words.labels import altinn_problem_word, altinn_step_word, environment_word, role
 from byraa.tui.commands import PaletteCommand
-from byraa.tui.screens.words import role
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.markable_table import Column, MarkableTable, Row, Toned
 
 TABS = ("connection", "clients", "about")
-
-
-def environment_word(code: str) -> str:
-    return {"sandbox": _("sandbox"), "test": _("test"), "production": _("production")}.get(code, code)
-
-
-def step_word(code: str) -> str:
-    return {
-        "settings": _("Settings"),
-        "token": _("Maskinporten token"),
-        "exchange": _("Altinn token exchange"),
-        "call": _("Harmless call to Skatteetaten"),
-    }.get(code, code)
-
-
-def problem_word(detail: str) -> str | None:
-    """The kind of failure a step's detail starts with, in the user's language."""
-    lowered = detail.lower()
-    for prefix, word in (
-        ("wrong key", _("Wrong key")),
-        ("clock skew", _("Clock skew")),
-        ("missing scope", _("Missing scope")),
-        ("no system user", _("No system user")),
-        ("wrong audience", _("Wrong environment")),
-    ):
-        if lowered.startswith(prefix):
-            return word
-    return None
 
 
 def org_number_message(value: str) -> str | None:
@@ -208,8 +181,8 @@ def _step_labels(steps: list[StepResult]) -> list[Static]:
     out = []
     for step in steps:
         mark = "✓" if step.ok else "✗"
-        headline = "" if step.ok else (problem_word(step.detail) or "")
-        title = f"{mark} {step_word(step.step)}" + (f" — {headline}" if headline else "")
+        headline = "" if step.ok else (altinn_problem_word(step.code) or "")
+        title = f"{mark} {altinn_step_word(step.step)}" + (f" — {headline}" if headline else "")
         out.append(Static(title, classes="step " + ("-ok" if step.ok else "-failed"), markup=False))
         out.append(Static(step.detail, classes="step-detail", markup=False))
     return out
@@ -246,6 +219,7 @@ class SettingsScreen(Screen, LocalizedBindings):
     @dataclass
     class Refused(Message):
         reason: str
+        code: str = ""
 
     @dataclass
     class Tested(Message):
@@ -378,7 +352,8 @@ class SettingsScreen(Screen, LocalizedBindings):
                         timeout=10)
         elif event.worker.group == "connection-test":
             self.testing = False
-            await self._show_steps([StepResult("settings", False, str(event.worker.error))], None)
+            await self._show_steps([StepResult("settings", False, "altinn.unexpected",
+                                               {"reason": event.worker.error})], None)
 
     # --- Tabs --------------------------------------------------------------------------
 
@@ -431,7 +406,7 @@ class SettingsScreen(Screen, LocalizedBindings):
         try:
             saved = connection.set_agency_connection(self.app.workspace.store, self.app.who, settings)
         except UserError as exc:
-            self.post_message(self.Refused(str(exc)))
+            self.post_message(self.Refused(str(exc), exc.code))
             return
         self.post_message(self.Saved(saved))
 
@@ -442,7 +417,7 @@ class SettingsScreen(Screen, LocalizedBindings):
 
     def on_settings_screen_refused(self, message: Refused) -> None:
         self._form_error(_("Not saved: {reason}").format(reason=message.reason))
-        if message.reason.startswith("the key file"):
+        if message.code in KEY_FILE_CODES:
             self.query_one("#agency-form", ConnectionForm).show_error("key_path", message.reason)
         self.notify(message.reason, title=_("Not saved"), severity="error", timeout=10)
 

@@ -36,6 +36,7 @@ from byraa.core.taxcards import fetch
 from byraa.core.taxcards.fetch import FetchPlan, FetchSummary, ResultRow
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
+from byraa.core.words.labels import outcome_word
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
@@ -50,16 +51,6 @@ SHOWS: tuple[tuple[str, str], ...] = (
     ("skipped", N_("Skipped")),
 )
 """The result filters, in the order of their keys ``1``-``5``."""
-
-
-def outcome_word(outcome: str) -> str:
-    return {
-        "card": _("card"),
-        "no_card": _("no card"),
-        "not_liable": _("not liable"),
-        "error": _("error"),
-        "skipped": _("skipped"),
-    }.get(outcome, outcome)
 
 
 _RESULTS = {"skattekortopplysningerOK": "card", "ikkeSkattekort": "no_card", "ikkeTrekkplikt": "not_liable"}

@@ -81,27 +81,27 @@ def _normalise(key: str, value: str) -> tuple[str, str]:
     value = value.strip()
     if kind == "account":
         if name not in ACCOUNT_ROLES:
-            raise UserError(f"unknown account role {name!r}; the roles are {', '.join(ACCOUNT_ROLES)}")
+            raise UserError("reconcile.unknown_account_role", name=name, roles=", ".join(ACCOUNT_ROLES))
         accounts = [a.strip() for a in value.split(",") if a.strip()]
         if not accounts or not all(_ACCOUNT.match(a) for a in accounts):
-            raise UserError(f"{value!r} is not a comma-separated list of account numbers")
+            raise UserError("reconcile.bad_accounts", value=value)
         return key, ",".join(accounts)
     if kind == "tolerance":
         if name not in CHECKS:
-            raise UserError(f"unknown check {name!r}; the checks are {', '.join(CHECKS)}")
+            raise UserError("reconcile.unknown_check", name=name, checks=", ".join(CHECKS))
         if not _KRONER.match(value):
-            raise UserError(f"tolerance {value!r} is not an amount in kroner (e.g. 1.00)")
+            raise UserError("reconcile.bad_tolerance", value=value)
         kroner, _, ore = value.replace(",", ".").partition(".")
         return key, str(int(kroner) * 100 + int(ore.ljust(2, "0") or 0))
     if key == "holiday_rate":
         try:
             rate = float(value.replace(",", "."))
         except ValueError:
-            raise UserError(f"holiday-pay rate {value!r} is not a number") from None
+            raise UserError("reconcile.holiday_rate_not_number", value=value) from None
         if not 0 < rate < 30:
-            raise UserError(f"holiday-pay rate {value!r} is not a percentage between 0 and 30")
+            raise UserError("reconcile.holiday_rate_range", value=value)
         return key, f"{rate:g}"
-    raise UserError(f"unknown setting {key!r}: use account.ROLE, tolerance.CHECK or holiday_rate")
+    raise UserError("reconcile.unknown_setting", key=key)
 
 
 def update(store: Store, who: Identity, org_number: str, changes: dict[str, str | None]) -> list[SettingRow]:

@@ -14,9 +14,9 @@ def validate(checks: Iterable[str] | None, method: str) -> tuple[str, ...]:
     chosen = tuple(checks) if checks else CHECKS
     unknown = [c for c in chosen if c not in CHECKS]
     if unknown:
-        raise UserError(f"unknown check {', '.join(unknown)}; the checks are {', '.join(CHECKS)}")
+        raise UserError("reconcile.unknown_check", name=", ".join(unknown), checks=", ".join(CHECKS))
     if method not in METHODS:
-        raise UserError(f"matching method {method!r} is not simple or standard")
+        raise UserError("reconcile.bad_method", method=method, methods="simple, standard")
     return tuple(c for c in CHECKS if c in chosen)
 
 

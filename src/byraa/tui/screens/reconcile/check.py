@@ -30,20 +30,19 @@ from byraa.core.reconcile.checks import DIFFERENCE_STATUSES
 from byraa.core.reconcile.runs import EmploymentPair, RowView, RunSummary
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
-from byraa.tui.commands import PaletteCommand
-from byraa.tui.screens.reconcile.words import (
+from byraa.core.words.labels import (
     check_name,
     correction_outcome,
-    employment_cell,
+    employment_type,
     field_name,
     masked,
     month,
     resolution,
     row_status,
-    status_cell,
     value,
 )
-from byraa.tui.screens.words import employment_type
+from byraa.tui.commands import PaletteCommand
+from byraa.tui.screens.reconcile.words import employment_cell, status_cell
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
 from byraa.tui.widgets.key_footer import KeyFooter

@@ -21,7 +21,7 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 from byraa.core.base import clock, periods
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
-from byraa.tui.screens.reconcile.words import month
+from byraa.core.words.labels import month
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 
 

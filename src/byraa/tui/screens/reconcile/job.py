@@ -31,8 +31,8 @@ from byraa.core.reconcile import job as core_job
 from byraa.core.reconcile.job import ClientResult
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
+from byraa.core.words.labels import method_name, month
 from byraa.tui.commands import PaletteCommand
-from byraa.tui.screens.reconcile.words import method_name, month
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned

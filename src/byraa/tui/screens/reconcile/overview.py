@@ -30,8 +30,8 @@ from byraa.core.reconcile import runs as core_reconcile
 from byraa.core.reconcile.runs import RunSummary
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
+from byraa.core.words.labels import month
 from byraa.tui.commands import PaletteCommand
-from byraa.tui.screens.reconcile.words import month
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
 from byraa.tui.widgets.key_footer import KeyFooter

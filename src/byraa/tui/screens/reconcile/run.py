@@ -38,16 +38,9 @@ from byraa.core.reconcile.checks import CHECKS, DIFFERENCE_STATUSES
 from byraa.core.reconcile.runs import RowView, RunSummary
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
+from byraa.core.words.labels import check_name, correction_outcome, method_name, month, sign_status
 from byraa.tui.commands import PaletteCommand
-from byraa.tui.screens.reconcile.words import (
-    DIFF_MARK,
-    EQUAL_MARK,
-    check_name,
-    correction_outcome,
-    method_name,
-    month,
-    sign_status,
-)
+from byraa.tui.screens.reconcile.words import DIFF_MARK, EQUAL_MARK
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
