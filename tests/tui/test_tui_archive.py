@@ -16,7 +16,8 @@ from byraa.core.clients.archive import ArchiveRecord
 from byraa.core.store.models import ArchiveFile, Client
 from byraa.core.words import formatting as fmt
 from byraa.tui.app import ByraaApp
-from byraa.tui.screens.archive import ArchiveFileScreen, ArchiveScreen, ConfirmDialog, SavePathDialog
+from byraa.tui.screens.archive import ArchiveFileScreen, ArchiveScreen, SavePathDialog
+from byraa.tui.widgets.dialogs import ConfirmDialog
 from byraa.tui.widgets.markable_table import MarkableTable
 from tests.tui_support import build_agency, clerk_with_partial_access, language_restored, screen_text, settle, workspace
 

@@ -579,7 +579,8 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
             if yes:
                 self._change(change, done)
 
-        self.app.push_screen(ConfirmDialog(title, question, yes=_("End") if title != _("Deactivate") else None),
+        self.app.push_screen(ConfirmDialog(title, question, yes=_("End") if title != _("Deactivate") else None,
+                                           dangerous=True),
                              answered)
 
     @work(thread=True, exit_on_error=False, group="access-change", description="change access")

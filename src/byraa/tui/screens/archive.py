@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Header, Input, Label, Static, TextArea
+from textual.widgets import Button, Header, Input, Label, TextArea
 from textual.worker import Worker, WorkerState
 
 from byraa.core.base import ids
@@ -31,6 +31,7 @@ from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
+from byraa.tui.widgets.dialogs import ConfirmDialog
 from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
 from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.markable_table import Column, MarkableTable, Row, Toned
@@ -334,7 +335,8 @@ def _export(screen: Screen, entry: ArchiveEntry, path: str, *, overwrite: bool) 
             if yes:
                 _export(screen, entry, path, overwrite=True)
 
-        app.push_screen(ConfirmDialog(_("{path} exists. Overwrite it?").format(path=path), _("Overwrite")),
+        app.push_screen(ConfirmDialog(_("{path} exists. Overwrite it?").format(path=path), yes=_("Overwrite"),
+                                  dangerous=True),
                         answered)
 
     screen.run_worker(run, thread=True, exclusive=True, exit_on_error=False, group="archive-export",
@@ -389,41 +391,6 @@ class SavePathDialog(ModalScreen[str | None], LocalizedBindings):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-class ConfirmDialog(ModalScreen[bool], LocalizedBindings):
-    """A yes/no question; Enter on the focused button, Esc is no."""
-
-    CSS_PATH = "archive.tcss"
-    HELP_TITLE = N_("Question")
-    AUTO_FOCUS = "#confirm-no"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "no", N_("No"), id="confirm.no"),
-        Binding("y,j", "yes", N_("Yes"), id="confirm.yes", show=False),
-    ]
-
-    def __init__(self, question: str, yes_label: str) -> None:
-        super().__init__()
-        self.question = question
-        self.yes_label = yes_label
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-dialog", classes="dialog"):
-            yield Static(self.question, classes="dialog-title", markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(self.yes_label, id="confirm-yes", variant="warning")
-                yield Button(_("Cancel"), id="confirm-no")
-
-    @on(Button.Pressed, "#confirm-yes")
-    def action_yes(self) -> None:
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#confirm-no")
-    def action_no(self) -> None:
-        self.dismiss(False)
-
-
-# --- The viewer -------------------------------------------------------------------------
 
 
 class ArchiveFileScreen(Screen, LocalizedBindings):

@@ -174,7 +174,7 @@ class GroupsScreen(FilteredScreen, Screen, LocalizedBindings):
             _("Delete group"),
             _("Delete the group “{name}”? Its {count} clients stay; only the group goes.").format(
                 name=group.name, count=group.clients),
-            yes=_("Delete")), confirmed)
+            yes=_("Delete"), dangerous=True), confirmed)
 
     @property
     def _store(self):  # noqa: ANN202

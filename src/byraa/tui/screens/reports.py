@@ -356,7 +356,7 @@ class ReportsScreen(FilteredScreen, Screen, LocalizedBindings):
             if path.exists():
                 self.app.push_screen(
                     ConfirmDialog(_("Replace the file?"), _("{path} exists. Replace it?").format(path=path),
-                                  yes=_("Replace")),
+                                  yes=_("Replace"), dangerous=True),
                     lambda yes: self._export(report, path, True) if yes else None)
             else:
                 self._export(report, path, False)

@@ -340,7 +340,8 @@ class TaxCardsScreen(FilteredScreen, Screen, LocalizedBindings):
                 self.notify(_("`byraa taxcards fetch --resume` or this screen resumes it later."),
                             title=_("Interrupted fetch kept"))
 
-        self.app.push_screen(ConfirmDialog(_("Resume the interrupted fetch?"), text, yes=_("Resume")), answered)
+        self.app.push_screen(ConfirmDialog(_("Resume the interrupted fetch?"), text, yes=_("Resume"),
+                                           dangerous=True), answered)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state != WorkerState.ERROR:
@@ -431,7 +432,7 @@ class TaxCardsScreen(FilteredScreen, Screen, LocalizedBindings):
                 self.plan_text = self.plan_words(plan)
                 self.run_job(plan=plan)
 
-        self.app.push_screen(ConfirmDialog(_("Fetch tax cards?"), text, yes=_("Fetch")), answered)
+        self.app.push_screen(ConfirmDialog(_("Fetch tax cards?"), text, yes=_("Fetch"), dangerous=True), answered)
 
     # --- Running -----------------------------------------------------------------------
 

@@ -321,19 +321,19 @@ class CheckRowsScreen(FilteredScreen, Screen, LocalizedBindings):
         if not self.locked and self.check == "employments":
             self._confirm_send(self._differences())
 
-    def _confirm(self, rows: list[RowView], question: str, yes: str, action: str) -> None:
+    def _confirm(self, rows: list[RowView], question: str, yes: str, action: str, *, dangerous: bool = False) -> None:
         pairs = self._pairs(rows)
         if not pairs:
             self.notify(_("Put the cursor on an unresolved employment difference, or mark some."),
                         title=_("Nothing to correct"), severity="warning")
             return
-        from byraa.tui.screens.reconcile.dialogs import ConfirmDialog
+        from byraa.tui.widgets.dialogs import ConfirmDialog
 
         def answered(yes_: bool | None) -> None:
             if yes_:
                 self._correct(action, [r.id for r in pairs])
 
-        self.app.push_screen(ConfirmDialog(question.format(n=len(pairs)), yes=yes), answered)
+        self.app.push_screen(ConfirmDialog(question.format(n=len(pairs)), yes=yes, dangerous=dangerous), answered)
 
     def _confirm_take(self, rows: list[RowView]) -> None:
         self._confirm(rows, _("Update {n} employment(s) in byraa with a-ordningen's values? The change is logged."),
@@ -341,7 +341,7 @@ class CheckRowsScreen(FilteredScreen, Screen, LocalizedBindings):
 
     def _confirm_send(self, rows: list[RowView]) -> None:
         self._confirm(rows, _("Send payroll's values of {n} employment(s) to a-ordningen as a corrected "
-                              "a-melding?"), _("Send payroll's"), "send_payroll")
+                              "a-melding?"), _("Send payroll's"), "send_payroll", dangerous=True)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reconcile-change", description="correct")
     def _correct(self, action: str, row_ids: list[int]) -> None:

@@ -250,7 +250,7 @@ class ReconcileJobScreen(Screen, LocalizedBindings):
             return
         if self.cancel_event.is_set():
             return
-        from byraa.tui.screens.reconcile.dialogs import ConfirmDialog
+        from byraa.tui.widgets.dialogs import ConfirmDialog
 
         def answered(yes: bool | None) -> None:
             if yes and self.job_id is not None:

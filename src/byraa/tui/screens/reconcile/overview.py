@@ -167,8 +167,8 @@ class ReconcileScreen(FilteredScreen, Screen, LocalizedBindings):
         if self._offered:
             return
         self._offered = True
-        from byraa.tui.screens.reconcile.dialogs import ConfirmDialog
         from byraa.tui.screens.reconcile.job import ReconcileJobScreen
+        from byraa.tui.widgets.dialogs import ConfirmDialog
 
         job = message.jobs[0]
         clients = len(job.params.get("clients", []))

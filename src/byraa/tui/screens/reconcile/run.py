@@ -407,13 +407,14 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         self.post_message(self.Exported(written))
 
     def _ask_overwrite(self, path: str) -> None:
-        from byraa.tui.screens.reconcile.dialogs import ConfirmDialog
+        from byraa.tui.widgets.dialogs import ConfirmDialog
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self._export(path, overwrite=True)
 
-        self.app.push_screen(ConfirmDialog(_("{path} exists. Replace it?").format(path=path), yes=_("Replace")),
+        self.app.push_screen(ConfirmDialog(_("{path} exists. Replace it?").format(path=path), yes=_("Replace"),
+                                           dangerous=True),
                              answered)
 
     def on_reconcile_run_screen_exported(self, message: Exported) -> None:
