@@ -21,7 +21,6 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Header, Input, Label, TextArea
-from textual.worker import Worker, WorkerState
 
 from byraa.core.base import ids
 from byraa.core.base.errors import UserError
@@ -83,6 +82,8 @@ class ArchiveScreen(FilteredScreen, Screen, LocalizedBindings):
 
     CSS_PATH = "archive.tcss"
     HELP_TITLE = N_("Archive")
+    WORKER_ERROR_TITLE = N_("Could not read the archive")
+    WORKER_ERROR_TITLES: ClassVar[dict[str, str]] = {"archive-export": N_("No copy saved")}
     AUTO_FOCUS = "#archive-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", N_("Filter"), id="archive.filter", key_display="/", priority=True),
@@ -160,16 +161,6 @@ class ArchiveScreen(FilteredScreen, Screen, LocalizedBindings):
             table.focus()
         self._apply_filter()
         self.refresh_bindings()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state != WorkerState.ERROR:
-            return
-        if event.worker.group == "archive":
-            self.query_one(MarkableTable).loading = False
-            self.notify(str(event.worker.error), title=_("Could not read the archive"), severity="error",
-                        timeout=10)
-        elif event.worker.group == "archive-export":
-            self.notify(str(event.worker.error), title=_("No copy saved"), severity="error", timeout=10)
 
     def _table_row(self, e: ArchiveEntry) -> Row:
         direction = direction_word(e.direction)
@@ -398,6 +389,8 @@ class ArchiveFileScreen(Screen, LocalizedBindings):
 
     CSS_PATH = "archive.tcss"
     HELP_TITLE = N_("Archived file")
+    WORKER_ERROR_TITLE = N_("Could not open the file")
+    WORKER_ERROR_TITLES: ClassVar[dict[str, str]] = {"archive-export": N_("No copy saved")}
     AUTO_FOCUS = "#file-body"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "save_copy", N_("Save copy"), id="archive_file.save_copy"),
@@ -486,13 +479,6 @@ class ArchiveFileScreen(Screen, LocalizedBindings):
         note.update("  ".join(notes))
         note.display = bool(notes)
         body.focus()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR and event.worker.group == "archive-file":
-            self.query_one("#file-body").loading = False
-            self.notify(str(event.worker.error), title=_("Could not open the file"), severity="error", timeout=10)
-        elif event.state == WorkerState.ERROR and event.worker.group == "archive-export":
-            self.notify(str(event.worker.error), title=_("No copy saved"), severity="error", timeout=10)
 
     def action_save_copy(self) -> None:
         save_copy(self, self.entry)

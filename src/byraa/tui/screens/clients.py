@@ -18,7 +18,6 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input
-from textual.worker import Worker, WorkerState
 
 from byraa.core.base import ids
 from byraa.core.clients import registry as core_clients
@@ -45,6 +44,7 @@ class ClientsScreen(FilteredScreen, Screen, LocalizedBindings):
 
     CSS_PATH = "clients.tcss"
     HELP_TITLE = N_("Clients")
+    WORKER_ERROR_TITLE = N_("Could not read the clients")
     AUTO_FOCUS = "#clients-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         # A priority binding runs before the next key is routed, so "/berg" typed fast
@@ -123,11 +123,6 @@ class ClientsScreen(FilteredScreen, Screen, LocalizedBindings):
         if not isinstance(self.focused, Input):
             table.focus()
         self._apply_filter()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.query_one(MarkableTable).loading = False
-            self.notify(str(event.worker.error), title=_("Could not read the clients"), severity="error", timeout=10)
 
     def _table_row(self, row: ClientRow) -> Row:
         status = client_status(row.status)

@@ -16,7 +16,6 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input
-from textual.worker import Worker, WorkerState
 
 from byraa.core.base.errors import UserError
 from byraa.core.clients import groups as core_groups
@@ -36,6 +35,7 @@ class GroupsScreen(FilteredScreen, Screen, LocalizedBindings):
 
     CSS_PATH = "groups.tcss"
     HELP_TITLE = N_("Groups")
+    WORKER_ERROR_TITLE = N_("Could not read the groups")
     AUTO_FOCUS = "#groups-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", N_("Filter"), id="groups.filter", key_display="/", priority=True),
@@ -100,11 +100,6 @@ class GroupsScreen(FilteredScreen, Screen, LocalizedBindings):
                 table.move_cursor_to(key)
         self._apply_filter()
         self.refresh_bindings()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.query_one(MarkableTable).loading = False
-            self.notify(str(event.worker.error), title=_("Could not read the groups"), severity="error", timeout=10)
 
     def _update_subtitle(self) -> None:
         table = self.query_one(MarkableTable)

@@ -23,7 +23,6 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label
-from textual.worker import Worker, WorkerState
 
 from byraa.core.base import clock, ids, periods
 from byraa.core.base.errors import UserError
@@ -82,6 +81,7 @@ class ReportsScreen(FilteredScreen, Screen, LocalizedBindings):
 
     CSS_PATH = "reports.tcss"
     HELP_TITLE = N_("Reports")
+    WORKER_ERROR_TITLE = N_("Could not make the report")
     AUTO_FOCUS = "#report-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", N_("Filter"), id="reports.filter", key_display="/", priority=True),
@@ -217,11 +217,6 @@ class ReportsScreen(FilteredScreen, Screen, LocalizedBindings):
         table.loading = False
         self._apply_filter()
         self.refresh_bindings()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.query_one(MarkableTable).loading = False
-            self.notify(str(event.worker.error), title=_("Could not make the report"), severity="error", timeout=10)
 
     @staticmethod
     def _feedback_columns() -> list[Column]:

@@ -27,7 +27,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, Label, ProgressBar, Select, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from byraa.core.base import clock, ids
 from byraa.core.base.errors import UserError
@@ -96,6 +96,8 @@ class TaxCardsScreen(FilteredScreen, Screen, LocalizedBindings):
 
     CSS_PATH = "taxcards.tcss"
     HELP_TITLE = N_("Tax cards")
+    WORKER_ERROR_TITLE = N_("Could not read the tax cards")
+    WORKER_ERROR_TITLES: ClassVar[dict[str, str]] = {"taxcards-run": N_("The fetch stopped")}
     AUTO_FOCUS = "#tc-clients"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "fetch", N_("Fetch"), id="taxcards.fetch"),
@@ -343,17 +345,12 @@ class TaxCardsScreen(FilteredScreen, Screen, LocalizedBindings):
         self.app.push_screen(ConfirmDialog(_("Resume the interrupted fetch?"), text, yes=_("Resume"),
                                            dangerous=True), answered)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state != WorkerState.ERROR:
-            return
-        self.query_one(MarkableTable).loading = False
-        error = event.worker.error
-        if event.worker.group == "taxcards-run":
+    def worker_failed(self, worker: Worker) -> None:
+        """The app has told the user why; the fetch view shows that it stopped."""
+        if worker.group == "taxcards-run":
             self._run_ended()
-            self.notify(str(error), title=_("The fetch stopped"), severity="error", timeout=10)
-            self._set_status(_("The fetch stopped: {reason}").format(reason=error))
-            return
-        self.notify(str(error), title=_("Could not read the tax cards"), severity="error", timeout=10)
+            reason = worker.error if isinstance(worker.error, UserError) else _("Unexpected error")
+            self._set_status(_("The fetch stopped: {reason}").format(reason=reason))
 
     # --- The selection and the plan ------------------------------------------------------
 
@@ -702,6 +699,7 @@ class CardHistoryScreen(ModalScreen[None], LocalizedBindings):
 
     CSS_PATH = "taxcards.tcss"
     HELP_TITLE = N_("Card history")
+    WORKER_ERROR_TITLE = N_("Could not read the history")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter,q", "close", N_("Close"), id="taxcards.history_close", key_display="Esc"),
     ]
@@ -761,12 +759,6 @@ class CardHistoryScreen(ModalScreen[None], LocalizedBindings):
             for i, c in enumerate(message.cards))
         table.loading = False
         table.focus()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.query_one(MarkableTable).loading = False
-            self.notify(str(event.worker.error), title=_("Could not read the history"), severity="error",
-                        timeout=10)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -21,7 +21,6 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, Label, Static
-from textual.worker import Worker, WorkerState
 
 from byraa.core.base.errors import UserError
 from byraa.core.reconcile import corrections as core_corrections
@@ -103,6 +102,7 @@ class CheckRowsScreen(FilteredScreen, Screen, LocalizedBindings):
 
     CSS_PATH = "check.tcss"
     HELP_TITLE = N_("Check")
+    WORKER_ERROR_TITLE = N_("Could not read the check")
     AUTO_FOCUS = "#check-rows"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "explain", N_("Explain"), id="reconcile_check.explain"),
@@ -183,11 +183,6 @@ class CheckRowsScreen(FilteredScreen, Screen, LocalizedBindings):
                                                                           who=self.summary.signed_by))
         self.query_one("#check-facts", Label).update(" · ".join(facts))
         self.refresh_bindings()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.query_one(MarkableTable).loading = False
-            self.notify(str(event.worker.error), title=_("Could not read the check"), severity="error", timeout=10)
 
     # --- Filter and subtitle -----------------------------------------------------------
 

@@ -22,7 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Label, ProgressBar
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from byraa.core.base import ids
 from byraa.core.base.errors import UserError
@@ -57,6 +57,7 @@ class ReconcileJobScreen(Screen, LocalizedBindings):
 
     CSS_PATH = "job.tcss"
     HELP_TITLE = N_("Reconciliation job")
+    WORKER_ERROR_TITLE = N_("The reconciliation job failed")
     AUTO_FOCUS = "#job-results"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "stop_or_back", N_("Stop / back"), id="reconcile_job.stop_or_back", key_display="esc"),
@@ -234,13 +235,10 @@ class ReconcileJobScreen(Screen, LocalizedBindings):
                 _("Reconcile {n} client(s) for {month}").format(n=len(self.results or self.org_numbers),
                                                                  month=fmt.month_name(self.period)))
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            if event.worker.group == "reconcile-job":
-                self.running = False
-                self.refresh_bindings()
-            self.notify(str(event.worker.error), title=_("The reconciliation job failed"), severity="error",
-                        timeout=10)
+    def worker_failed(self, worker: Worker) -> None:
+        if worker.group == "reconcile-job":
+            self.running = False
+            self.refresh_bindings()
 
     # --- Keys ------------------------------------------------------------------------
 

@@ -19,7 +19,6 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input
-from textual.worker import Worker, WorkerState
 
 from byraa.core.base import clock, ids, periods
 from byraa.core.clients import registry as core_clients
@@ -79,6 +78,7 @@ class ReconcileScreen(FilteredScreen, Screen, LocalizedBindings):
 
     CSS_PATH = "overview.tcss"
     HELP_TITLE = N_("Reconciliation")
+    WORKER_ERROR_TITLE = N_("Could not read the reconciliations")
     AUTO_FOCUS = "#reconcile-clients"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", N_("Filter"), id="reconcile.filter", key_display="/", priority=True),
@@ -182,12 +182,6 @@ class ReconcileScreen(FilteredScreen, Screen, LocalizedBindings):
                 self.app.push_screen(ReconcileJobScreen(job_id=job.id))
 
         self.app.push_screen(ConfirmDialog(question, yes=_("Resume")), answered)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.query_one(MarkableTable).loading = False
-            self.notify(str(event.worker.error), title=_("Could not read the reconciliations"), severity="error",
-                        timeout=10)
 
     def _row(self, c: ClientRow) -> Row:
         run = self.runs.get(c.org_number) if c.has_access else None

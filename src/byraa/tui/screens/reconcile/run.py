@@ -26,7 +26,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Label
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from byraa.core.base import ids, periods
 from byraa.core.base.errors import UserError
@@ -104,6 +104,7 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
 
     CSS_PATH = "run.tcss"
     HELP_TITLE = N_("Reconciliation")
+    WORKER_ERROR_TITLE = N_("Could not reconcile")
     AUTO_FOCUS = "#checks-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "run", N_("Run again"), id="reconcile_run.run"),
@@ -236,12 +237,9 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         self.notify(message.reason, title=_("Could not reconcile"), severity="error", timeout=10)
         self.refresh_bindings()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.busy = False
-            self.query_one(MarkableTable).loading = False
-            self.notify(str(event.worker.error), title=_("Could not reconcile"), severity="error", timeout=10)
-            self.refresh_bindings()
+    def worker_failed(self, worker: Worker) -> None:
+        self.busy = False
+        self.refresh_bindings()
 
     @staticmethod
     def _row(line: CheckLine) -> Row:
