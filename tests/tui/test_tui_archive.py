@@ -180,7 +180,9 @@ async def test_save_a_copy_is_private_identical_and_asks_before_overwriting(arch
         dialog = app.screen
         assert isinstance(dialog, SavePathDialog)
         field = dialog.query_one("#save-path")
-        assert field.value == f"~/{Path(screen.entries[sample].filename or '').name}" or field.value.startswith("~/")
+        stored = screen.entries[sample].filename
+        assert stored, "the sample is a file archived with its name"
+        assert field.value == f"~/{Path(stored).name}"
         field.value = str(out)
         await pilot.press("enter")
         await settle(pilot)
