@@ -28,8 +28,8 @@ from byraa.core.store.models_altinn import TaxCard
 from byraa.core.words import formatting as fmt
 from byraa.tui.app import ByraaApp
 from byraa.tui.navigation import SECTIONS
-from byraa.tui.worker_errors import error_log_path
 from byraa.tui.widgets.markable_table import MarkableTable
+from byraa.tui.worker_errors import error_log_path
 from tests.tui_support import build_agency, clerk_with_partial_access, language_restored, screen_text, settle, workspace
 
 
