@@ -26,7 +26,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Header, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 from textual.worker import Worker
 
 from byraa.core.base import clock, ids
@@ -39,6 +39,7 @@ from byraa.core.words.i18n import _
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
+from byraa.tui.widgets.job_progress import JobProgress
 from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
@@ -193,9 +194,7 @@ class TaxCardsScreen(FilteredScreen, Screen, LocalizedBindings):
                              allow_blank=False, compact=True, id="tc-mode")
             yield Static("", id="tc-year-problem", markup=False)
         yield Static("", id="tc-status", markup=False)
-        with Horizontal(id="tc-progress"):
-            yield ProgressBar(total=100, show_eta=False, id="tc-bar")
-            yield Label("", id="tc-eta", markup=False)
+        yield JobProgress(stopping_text=_("stopping after the orders in flight…"), id="tc-progress")
         yield Static("", id="tc-shows", markup=False)
         yield FilterBar(_("words to look for: name, client, national id, reason…"), id="tc-filter")
         yield MarkableTable(self._result_columns(), markable=False, fixed_columns=2, id="tc-table",
@@ -437,9 +436,8 @@ class TaxCardsScreen(FilteredScreen, Screen, LocalizedBindings):
         self._cancel = threading.Event()
         self.running = True
         self.progress = None
-        self.query_one("#tc-progress").display = True
-        self.query_one(ProgressBar).update(total=100, progress=0)
-        self.query_one("#tc-eta", Label).update("")
+        self.query_one(JobProgress).display = True
+        self.query_one(JobProgress).reset()
         self._set_status(_("Starting…"))
         self._replace_table(self._progress_columns(), [])
         self._update_shows()
@@ -472,13 +470,12 @@ class TaxCardsScreen(FilteredScreen, Screen, LocalizedBindings):
         if not self.running:
             return
         p = self.progress = message.progress
-        self.query_one(ProgressBar).update(total=max(1, p.units_total), progress=p.units_done)
-        eta = "" if p.eta_seconds is None else _("about {time} left").format(time=self._duration(p.eta_seconds))
         clients_done = sum(1 for done, total in p.groups.values() if done >= total)
-        self.query_one("#tc-eta", Label).update(
-            _("{done} of {total} persons · clients {cd}/{ct}").format(
-                done=fmt.count(p.units_done), total=fmt.count(p.units_total), cd=clients_done, ct=len(p.groups))
-            + (f" · {eta}" if eta else ""))
+        self.query_one(JobProgress).show(
+            _("{done} of {total} persons").format(done=fmt.count(p.units_done), total=fmt.count(p.units_total)),
+            done=p.units_done, total=p.units_total, eta_seconds=p.eta_seconds,
+            detail=_("clients {done}/{total}").format(done=clients_done, total=len(p.groups)),
+            stopping=p.cancelling or self._cancel.is_set())
         if p.cancelling or self._cancel.is_set():
             self._set_status(_("Stopping after the orders in flight…"))
         else:
@@ -645,13 +642,6 @@ class TaxCardsScreen(FilteredScreen, Screen, LocalizedBindings):
         if self.filter_text.strip():
             parts.append(_("filter “{text}”").format(text=self.filter_text.strip()))
         self.sub_title = " · ".join(parts)
-
-    @staticmethod
-    def _duration(seconds: float) -> str:
-        seconds = max(0, round(seconds))
-        if seconds < 60:
-            return _("{s} s").format(s=seconds)
-        return _("{m} min {s} s").format(m=seconds // 60, s=seconds % 60)
 
     # --- History ---------------------------------------------------------------------------
 
