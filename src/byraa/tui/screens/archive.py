@@ -31,8 +31,9 @@ from byraa.core.words.i18n import _
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.dialogs import ConfirmDialog
-from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
+from byraa.tui.widgets.filter_bar import FilterBar
 from byraa.tui.widgets.key_footer import KeyFooter
+from byraa.tui.widgets.list_screen import ListScreen, filter_binding
 from byraa.tui.widgets.markable_table import Column, MarkableTable, Row, Toned
 
 VIEW_LIMIT = 512 * 1024
@@ -77,7 +78,7 @@ def default_filename(entry: ArchiveEntry) -> str:
     return f"byraa-{entry.kind}-{entry.id}.{ext}"
 
 
-class ArchiveScreen(FilteredScreen, Screen, LocalizedBindings):
+class ArchiveScreen(ListScreen, Screen, LocalizedBindings):
     """Every archived file the user may see."""
 
     CSS_PATH = "archive.tcss"
@@ -86,7 +87,7 @@ class ArchiveScreen(FilteredScreen, Screen, LocalizedBindings):
     WORKER_ERROR_TITLES: ClassVar[dict[str, str]] = {"archive-export": N_("No copy saved")}
     AUTO_FOCUS = "#archive-table"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", N_("Filter"), id="archive.filter", key_display="/", priority=True),
+        filter_binding("archive"),
         Binding("y", "cycle_kind", N_("Kind"), id="archive.kind"),
         Binding("o", "cycle_direction", N_("In/out"), id="archive.direction"),
         Binding("e", "save_copy", N_("Save copy"), id="archive.save_copy"),
@@ -207,42 +208,25 @@ class ArchiveScreen(FilteredScreen, Screen, LocalizedBindings):
         self._update_subtitle()
         self.load()
 
-    def _apply_filter(self) -> None:
-        text = self.filter_text
-        table = self.query_one(MarkableTable)
-        words = text.casefold().split()
-        if words:
-            table.show_only(key for key, entry in self.entries.items()
-                            if all(word in self._haystack(key, entry) for word in words))
-        else:
-            table.show_only(None)
-        self._update_subtitle()
-
-    def _haystack(self, key: str, e: ArchiveEntry) -> str:
-        row = self.query_one(MarkableTable).row(key)
+    def filter_haystack(self, key: str) -> str:
+        e = self.entries[key]
+        row = self.list_table.row(key)
         parts = [cell if isinstance(cell, str) else cell.plain for cell in row.cells]
         parts += [e.org_number or "", e.period or "", e.kind, e.direction, e.sha256, e.content_type or ""]
         if e.period and len(e.period) == 7:  # 2026-10 is also found as 10.2026
             parts.append(f"{e.period[5:7]}.{e.period[:4]}")
         return " ".join(parts).casefold()
 
-    def _update_subtitle(self) -> None:
-        table = self.query_one(MarkableTable)
+    def subtitle_parts(self) -> list[str]:
         parts = [_("Archive")]
         if self.entries:
-            if table.row_count != table.total_count:
-                parts.append(_("{shown} of {total}").format(shown=fmt.count(table.row_count),
-                                                              total=fmt.count(table.total_count)))
-            else:
-                parts.append(fmt.count(table.total_count))
+            parts.append(self.shown_of_total())
             if self.truncated:
                 parts.append(_("newest {count}").format(count=fmt.count(self.limit)))
         parts.append(_("kind: {kind}").format(kind=kind_word(self.kind) if self.kind else _("all")))
         parts.append(_("dir.: {direction}").format(
             direction=direction_word(self.direction) if self.direction else _("all")))
-        if self.filter_text.strip():
-            parts.append(_("filter “{text}”").format(text=self.filter_text.strip()))
-        self.sub_title = " · ".join(parts)
+        return parts
 
     # --- Opening, saving ---------------------------------------------------------------
 

@@ -8,7 +8,7 @@ showing anything of its payroll.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -27,8 +27,9 @@ from byraa.core.words.i18n import _
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.screens.words import amelding_status, client_status
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
-from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
+from byraa.tui.widgets.filter_bar import FilterBar
 from byraa.tui.widgets.key_footer import KeyFooter
+from byraa.tui.widgets.list_screen import ListScreen, filter_binding
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
 LOCK = "⊘"
@@ -39,7 +40,7 @@ def amelding_period(period: str | None) -> str:
     return f"{period[5:7]}.{period[:4]}" if period else ""
 
 
-class ClientsScreen(FilteredScreen, Screen, LocalizedBindings):
+class ClientsScreen(ListScreen, Screen, LocalizedBindings):
     """The agency's client list."""
 
     CSS_PATH = "clients.tcss"
@@ -49,7 +50,7 @@ class ClientsScreen(FilteredScreen, Screen, LocalizedBindings):
     BINDINGS: ClassVar[list[BindingType]] = [
         # A priority binding runs before the next key is routed, so "/berg" typed fast
         # (or pasted) lands in the filter; check_action lets "/" through while typing.
-        Binding("slash", "filter", N_("Filter"), id="clients.filter", key_display="/", priority=True),
+        filter_binding("clients"),
         Binding("plus", "add_to_group", N_("To group"), id="clients.add_to_group", key_display="+"),
         Binding("minus", "remove_from_group", N_("Out of group"), id="clients.remove_from_group",
                 key_display="-"),
@@ -174,42 +175,25 @@ class ClientsScreen(FilteredScreen, Screen, LocalizedBindings):
             return bool(self.rows) or None
         return True
 
+    def matching_keys(self, text: str) -> Iterable[str] | None:
+        if not text.strip():
+            return None
+        return [str(row.id) for row in core_clients.filter_rows(list(self.rows.values()), text)]
+
     def _apply_filter(self) -> None:
         started = time.perf_counter()
-        text = self.filter_text
-        table = self.query_one(MarkableTable)
-        if text.strip():
-            matching = core_clients.filter_rows(list(self.rows.values()), text)
-            table.show_only(str(row.id) for row in matching)
-        else:
-            table.show_only(None)
-        self.shown = table.row_count
-        self._update_subtitle()
+        super()._apply_filter()
+        self.shown = self.list_table.row_count
         self.last_filter_ms = 1000 * (time.perf_counter() - started)
 
     # --- Marks, subtitle ---------------------------------------------------------------
-
-    def on_markable_table_marks_changed(self, event: MarkableTable.MarksChanged) -> None:
-        self._update_subtitle()
 
     @property
     def marked_ids(self) -> list[int]:
         return sorted(int(key) for key in self.query_one(MarkableTable).marked)
 
-    def _update_subtitle(self) -> None:
-        table = self.query_one(MarkableTable)
-        parts = [_("Clients")]
-        if self.rows:
-            if table.row_count != table.total_count:
-                parts.append(_("{shown} of {total}").format(shown=fmt.count(table.row_count),
-                                                              total=fmt.count(table.total_count)))
-            else:
-                parts.append(fmt.count(table.total_count))
-        if table.marked:
-            parts.append(_("{count} marked").format(count=fmt.count(len(table.marked))))
-        if self.filter_text.strip():
-            parts.append(_("filter “{text}”").format(text=self.filter_text.strip()))
-        self.sub_title = " · ".join(parts)
+    def subtitle_parts(self) -> list[str]:
+        return [_("Clients"), self.shown_of_total()] if self.rows else [_("Clients")]
 
     # --- Opening a client --------------------------------------------------------------
 

@@ -25,12 +25,13 @@ from byraa.core.words.i18n import _
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.dialogs import ConfirmDialog, TextDialog
-from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
+from byraa.tui.widgets.filter_bar import FilterBar
 from byraa.tui.widgets.key_footer import KeyFooter
+from byraa.tui.widgets.list_screen import ListScreen, filter_binding
 from byraa.tui.widgets.markable_table import Column, MarkableTable, Row
 
 
-class GroupsScreen(FilteredScreen, Screen, LocalizedBindings):
+class GroupsScreen(ListScreen, Screen, LocalizedBindings):
     """The list of groups with create / rename / delete."""
 
     CSS_PATH = "groups.tcss"
@@ -38,7 +39,7 @@ class GroupsScreen(FilteredScreen, Screen, LocalizedBindings):
     WORKER_ERROR_TITLE = N_("Could not read the groups")
     AUTO_FOCUS = "#groups-table"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", N_("Filter"), id="groups.filter", key_display="/", priority=True),
+        filter_binding("groups"),
         Binding("n", "create", N_("New"), id="groups.create"),
         Binding("e", "rename", N_("Rename"), id="groups.rename"),
         Binding("x", "delete", N_("Delete"), id="groups.delete"),
@@ -101,25 +102,12 @@ class GroupsScreen(FilteredScreen, Screen, LocalizedBindings):
         self._apply_filter()
         self.refresh_bindings()
 
-    def _update_subtitle(self) -> None:
-        table = self.query_one(MarkableTable)
-        parts = [_("Groups"), fmt.count(table.total_count)]
-        if self.filter_text.strip():
-            parts.append(_("filter “{text}”").format(text=self.filter_text.strip()))
-        self.sub_title = " · ".join(parts)
+    def subtitle_parts(self) -> list[str]:
+        return [_("Groups"), fmt.count(self.list_table.total_count)]
 
-    # --- Filter ----------------------------------------------------------------------
-
-    def _apply_filter(self) -> None:
-        text = self.filter_text
-        words = text.casefold().split()
-        table = self.query_one(MarkableTable)
-        if words:
-            table.show_only(k for k, g in self.rows.items()
-                            if all(w in f"{g.name} {g.description or ''}".casefold() for w in words))
-        else:
-            table.show_only(None)
-        self._update_subtitle()
+    def filter_haystack(self, key: str) -> str:
+        g = self.rows[key]
+        return f"{g.name} {g.description or ''}".casefold()
 
     # --- Changes ---------------------------------------------------------------------
 

@@ -38,8 +38,9 @@ from byraa.tui.commands import PaletteCommand
 from byraa.tui.screens.words import amelding_status, severity
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.dialogs import ConfirmDialog, TextDialog, TextViewer
-from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
+from byraa.tui.widgets.filter_bar import FilterBar
 from byraa.tui.widgets.key_footer import KeyFooter
+from byraa.tui.widgets.list_screen import ListScreen, filter_binding
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
 VIEWS = ("usage", "my-clients", "term", "automation", "feedback")
@@ -76,7 +77,7 @@ def term_number(period: str) -> int:
     return (int(period[5:7]) + 1) // 2
 
 
-class ReportsScreen(FilteredScreen, Screen, LocalizedBindings):
+class ReportsScreen(ListScreen, Screen, LocalizedBindings):
     """One report (or the feedback list) at a time, in a table."""
 
     CSS_PATH = "reports.tcss"
@@ -84,7 +85,7 @@ class ReportsScreen(FilteredScreen, Screen, LocalizedBindings):
     WORKER_ERROR_TITLE = N_("Could not make the report")
     AUTO_FOCUS = "#report-table"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", N_("Filter"), id="reports.filter", key_display="/", priority=True),
+        filter_binding("reports"),
         Binding("1", "view('usage')", N_("Usage log"), show=False, id="reports.usage"),
         Binding("2", "view('my-clients')", N_("My clients"), show=False, id="reports.my_clients"),
         Binding("3", "view('term')", N_("Term report"), show=False, id="reports.term"),
@@ -151,7 +152,7 @@ class ReportsScreen(FilteredScreen, Screen, LocalizedBindings):
 
     def load_view(self) -> None:
         self.query_one(MarkableTable).loading = True
-        self._update_head()
+        self._update_subtitle()
         self.refresh_bindings()
         self.load(self.view, self.period, self.status, self.severity)
 
@@ -258,7 +259,8 @@ class ReportsScreen(FilteredScreen, Screen, LocalizedBindings):
                                                               due=fmt.day(due))
         return fmt.month_name(self.period)
 
-    def _update_head(self) -> None:
+    def subtitle_parts(self) -> list[str]:
+        # The line of views above the table follows the subtitle.
         views = "  ".join(
             f"[{i}] {view_title(v)}" if v != self.view else f"‹{i} {view_title(v)}›" for i, v in enumerate(VIEWS, 1))
         self.query_one("#report-views", Label).update(views)
@@ -270,18 +272,10 @@ class ReportsScreen(FilteredScreen, Screen, LocalizedBindings):
                 parts.append(amelding_status(self.status))
             if self.severity:
                 parts.append(severity(self.severity))
-        if self.filter_text.strip():
-            parts.append(_("filter “{text}”").format(text=self.filter_text.strip()))
-        self.sub_title = " · ".join(parts)
+        return parts
 
-    def _apply_filter(self) -> None:
-        words = self.filter_text.casefold().split()
-        table = self.query_one(MarkableTable)
-        if words:
-            table.show_only(k for k, hay in self._haystack.items() if all(w in hay for w in words))
-        else:
-            table.show_only(None)
-        self._update_head()
+    def filter_haystack(self, key: str) -> str:
+        return self._haystack[key]
 
     # --- Actions -----------------------------------------------------------------------
 

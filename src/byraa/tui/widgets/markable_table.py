@@ -277,6 +277,11 @@ class MarkableTable(ScrollView, LocalizedBindings, can_focus=True):
         return len(self._rows)
 
     @property
+    def keys(self) -> list[str]:
+        """Every row's key, shown or filtered away, in the order given."""
+        return list(self._order)
+
+    @property
     def visible_keys(self) -> list[str]:
         return list(self._visible)
 

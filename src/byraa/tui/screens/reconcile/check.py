@@ -10,7 +10,7 @@ dimmed: it cannot change. National ids are shown masked.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -44,8 +44,9 @@ from byraa.tui.screens.reconcile.words import (
 )
 from byraa.tui.screens.words import employment_type
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
-from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
+from byraa.tui.widgets.filter_bar import FilterBar
 from byraa.tui.widgets.key_footer import KeyFooter
+from byraa.tui.widgets.list_screen import ListScreen, filter_binding
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
 PERSON_CHECKS = ("employments", "income")
@@ -97,7 +98,7 @@ def search_text(r: RowView) -> str:
                                      r.ledger, r.explanation or "", masked(r.national_id)) if x is not None).lower()
 
 
-class CheckRowsScreen(FilteredScreen, Screen, LocalizedBindings):
+class CheckRowsScreen(ListScreen, Screen, LocalizedBindings):
     """The rows of one check of a run (pushed from ``ReconcileRunScreen``)."""
 
     CSS_PATH = "check.tcss"
@@ -109,8 +110,7 @@ class CheckRowsScreen(FilteredScreen, Screen, LocalizedBindings):
         Binding("t", "take_a07", N_("Take a-ordningen's"), id="reconcile_check.take_a07"),
         Binding("p", "send_payroll", N_("Send payroll's"), id="reconcile_check.send_payroll"),
         Binding("f", "differences_only", N_("Differences only"), id="reconcile_check.differences_only"),
-        Binding("slash", "filter", N_("Filter"), id="reconcile_check.filter", key_display="/", priority=True,
-                show=False),
+        filter_binding("reconcile_check", show=False),
         Binding("escape", "app.back", N_("Back"), id="reconcile_check.back", show=False),
     ]
 
@@ -186,32 +186,21 @@ class CheckRowsScreen(FilteredScreen, Screen, LocalizedBindings):
 
     # --- Filter and subtitle -----------------------------------------------------------
 
-    def _apply_filter(self) -> None:
-        table = self.query_one(MarkableTable)
-        words = self.filter_text.lower().split()
+    def matching_keys(self, text: str) -> Iterable[str] | None:
+        words = text.lower().split()
         if not words and not self.differences_only:
-            table.show_only(None)
-        else:
-            table.show_only(key for key, r in self.rows.items()
-                            if (not self.differences_only or r.is_difference)
-                            and all(w in search_text(r) for w in words))
-        self._update_subtitle()
+            return None
+        return [key for key, r in self.rows.items()
+                if (not self.differences_only or r.is_difference) and all(w in search_text(r) for w in words)]
 
-    def _update_subtitle(self) -> None:
-        table = self.query_one(MarkableTable)
+    def subtitle_parts(self) -> list[str]:
+        table = self.list_table
         parts = [_("Reconciliation"), month(self.summary.period), check_name(self.check)]
         if table.row_count != table.total_count:
-            parts.append(_("{shown} of {total}").format(shown=table.row_count, total=table.total_count))
+            parts.append(self.shown_of_total())
         if self.differences_only:
             parts.append(_("differences only"))
-        if table.marked:
-            parts.append(_("{count} marked").format(count=fmt.count(len(table.marked))))
-        if self.filter_text.strip():
-            parts.append(_("filter “{text}”").format(text=self.filter_text.strip()))
-        self.sub_title = " · ".join(parts)
-
-    def on_markable_table_marks_changed(self, event: MarkableTable.MarksChanged) -> None:
-        self._update_subtitle()
+        return parts
 
     def action_differences_only(self) -> None:
         self.differences_only = not self.differences_only
