@@ -1,16 +1,5 @@
-"""Tax cards (SPEC 4.5): fetch skattekort in bulk, follow the job, read the results.
-
-The selection panel picks the clients (marked ones from the client list, a group, "all
-clients where <staff> is responsible", or all the user may access), the income year and
-the mode (all listed persons, or changes only). ``e`` plans the fetch in the core (the
-date rules and access refuse up front), shows the plan and, once confirmed, runs the job
-in a thread worker: a progress bar with the core's ETA, per-client progress in the
-table, ``escape`` to stop after confirming. A stopped or crashed fetch is interrupted,
-not lost: opening the screen offers to resume it, and the core never orders twice.
-
-The result table shows the last finished fetch: masked national ids, kind, table number,
-percentage, free-card amount and "changed since"; ``1``-``5`` filter it, ``enter`` shows
-a person's card history.
+"""The tax-card screen: the selection panel, loading, and planning a fetch; the fetch view
+(``running``) and the results view (``results``) are mixed in.
 """
 
 from __future__ import annotations
@@ -18,18 +7,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Select, Static
 from textual.worker import Worker
 
-from byraa.core.base import clock, ids
+from byraa.core.base import clock
 from byraa.core.base.errors import UserError
 from byraa.core.jobs import JobInfo, Progress
 from byraa.core.taxcards import fetch
@@ -37,62 +26,17 @@ from byraa.core.taxcards.fetch import FetchPlan, FetchSummary, ResultRow
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
 from byraa.tui.commands import PaletteCommand
+from byraa.tui.screens.taxcards.cells import SHOWS, Choices
+from byraa.tui.screens.taxcards.results import ResultsView
+from byraa.tui.screens.taxcards.running import FetchView
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
 from byraa.tui.widgets.job_progress import JobProgress
 from byraa.tui.widgets.key_footer import KeyFooter
-from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
-
-SHOWS: tuple[tuple[str, str], ...] = (
-    ("all", N_("All")),
-    ("changed", N_("Changed")),
-    ("errors", N_("Errors")),
-    ("no_card", N_("No card")),
-    ("skipped", N_("Skipped")),
-)
-"""The result filters, in the order of their keys ``1``-``5``."""
+from byraa.tui.widgets.markable_table import Column, MarkableTable
 
 
-def outcome_word(outcome: str) -> str:
-    return {
-        "card": _("card"),
-        "no_card": _("no card"),
-        "not_liable": _("not liable"),
-        "error": _("error"),
-        "skipped": _("skipped"),
-    }.get(outcome, outcome)
-
-
-_RESULTS = {"skattekortopplysningerOK": "card", "ikkeSkattekort": "no_card", "ikkeTrekkplikt": "not_liable"}
-"""Skatteetaten's result codes -> outcomes (for a stored card's words)."""
-
-
-def _outcome_cell(row: ResultRow) -> Cell:
-    word = outcome_word(row.outcome)
-    tone = {"error": "error", "no_card": "warning", "not_liable": "warning", "skipped": "muted"}.get(row.outcome)
-    if row.changed:
-        return Toned(_("changed"), "success")
-    return Toned(word, tone) if tone else word
-
-
-def _amount(ore: int | None) -> str:
-    return "" if ore is None else fmt.nok(ore, decimals=False)
-
-
-def _pct(value: float | None) -> str:
-    return "" if value is None else fmt.percent(value, 0 if float(value).is_integer() else 1)
-
-
-@dataclass(frozen=True)
-class Choices:
-    """What the selection panel offers (read in a worker)."""
-
-    groups: list[str]
-    staff: list[tuple[str, str]]
-    """(login, name) of active staff responsible for at least one client."""
-
-
-class TaxCardsScreen(FilteredScreen, Screen, LocalizedBindings):
+class TaxCardsScreen(FetchView, ResultsView, FilteredScreen, Screen, LocalizedBindings):
     """Fetch tax cards for many clients at once, and the results of the last fetch."""
 
     CSS_PATH = "taxcards.tcss"
@@ -430,237 +374,6 @@ class TaxCardsScreen(FilteredScreen, Screen, LocalizedBindings):
 
         self.app.push_screen(ConfirmDialog(_("Fetch tax cards?"), text, yes=_("Fetch"), dangerous=True), answered)
 
-    # --- Running -----------------------------------------------------------------------
-
-    def run_job(self, *, plan: FetchPlan | None = None, job_id: int | None = None) -> None:
-        self._cancel = threading.Event()
-        self.running = True
-        self.progress = None
-        self.query_one(JobProgress).display = True
-        self.query_one(JobProgress).reset()
-        self._set_status(_("Starting…"))
-        self._replace_table(self._progress_columns(), [])
-        self._update_shows()
-        self.refresh_bindings()
-        self._run(plan, job_id, self._cancel)
-
-    @work(thread=True, exit_on_error=False, group="taxcards-run", description="tax-card fetch")
-    def _run(self, plan: FetchPlan | None, job_id: int | None, cancel: threading.Event) -> None:
-        from byraa.core.clients import registry as core_clients
-
-        store, who = self.app.workspace.store, self.app.who
-        if plan is not None:
-            job_id = fetch.start_fetch(store, who, plan)
-            names = {c.org_number: c.name for c in plan.clients}
-        else:
-            names = {c.org_number: c.name for c in core_clients.list_clients(store, who)}
-        assert job_id is not None
-        self.post_message(self.Started(job_id, names))
-        summary = fetch.run_fetch_blocking(store, who, job_id, options=self.FETCH_OPTIONS,
-                                           on_progress=lambda p: self.post_message(self.Progressed(p)),
-                                           cancel_event=cancel, pause_on_cancel=True)
-        self.post_message(self.Finished(summary, paused=summary.status in ("pending", "running")))
-
-    def on_tax_cards_screen_started(self, message: Started) -> None:
-        self.job_id = message.job_id
-        self.client_names = message.clients
-        self._update_subtitle()
-
-    def on_tax_cards_screen_progressed(self, message: Progressed) -> None:
-        if not self.running:
-            return
-        p = self.progress = message.progress
-        clients_done = sum(1 for done, total in p.groups.values() if done >= total)
-        self.query_one(JobProgress).show(
-            _("{done} of {total} persons").format(done=fmt.count(p.units_done), total=fmt.count(p.units_total)),
-            done=p.units_done, total=p.units_total, eta_seconds=p.eta_seconds,
-            detail=_("clients {done}/{total}").format(done=clients_done, total=len(p.groups)),
-            stopping=p.cancelling or self._cancel.is_set())
-        if p.cancelling or self._cancel.is_set():
-            self._set_status(_("Stopping after the orders in flight…"))
-        else:
-            self._set_status(self.plan_text or _("Resuming the interrupted fetch"))
-        table = self.query_one(MarkableTable)
-        rows = [self._progress_row(org, done, total, p) for org, (done, total) in sorted(
-            p.groups.items(), key=lambda kv: self.client_names.get(kv[0], kv[0]).casefold())]
-        if table.total_count != len(rows):
-            table.set_rows(rows)
-        else:
-            for row in rows:
-                table.update_row(row)
-
-    def _progress_row(self, org: str, done: int, total: int, p: Progress) -> Row:
-        state: Cell
-        if done >= total:
-            state = Toned(_("done"), "success")
-        elif p.cancelling:
-            state = Toned(_("stopping"), "warning")
-        else:
-            state = _("working")
-        return Row(key=org, cells=(ids.format_org_number(org), self.client_names.get(org, ""), fmt.count(total),
-                                   fmt.count(done), state),
-                   sort_keys=(org, self.client_names.get(org, "").casefold(), total, done, str(state)))
-
-    def on_tax_cards_screen_finished(self, message: Finished) -> None:
-        summary = message.summary
-        self._run_ended()
-        if message.paused:
-            self._set_status(_("Stopped: {done} of {total} orders finished. Open this screen again (or "
-                               "`byraa taxcards fetch --resume`) to resume; nothing is ordered twice.").format(
-                done=fmt.count(summary.orders - self._open_orders()), total=fmt.count(summary.orders)))
-            self.notify(_("The fetch is stopped and can be resumed."), title=_("Fetch stopped"), severity="warning")
-            self.load_latest()
-            return
-        self._set_status(self._summary_words(summary))
-        if summary.ok:
-            self.notify(_("{cards} cards, {changed} changed.").format(cards=fmt.count(summary.cards),
-                                                                      changed=fmt.count(summary.changed)),
-                        title=_("Tax cards fetched"))
-        else:
-            self.notify(_("{errors} person(s) with errors, {failed} order(s) failed.").format(
-                errors=fmt.count(summary.errors), failed=fmt.count(summary.orders_failed)),
-                title=_("Tax cards fetched with errors"), severity="warning", timeout=10)
-        self.load_results(summary.job_id)
-
-    def _open_orders(self) -> int:
-        p = self.progress
-        return 0 if p is None else p.items_total - p.items_finished
-
-    def _run_ended(self) -> None:
-        self.running = False
-        self.plan_text = ""
-        self.query_one("#tc-progress").display = False
-        self.refresh_bindings()
-        self._update_subtitle()
-
-    def action_stop_or_back(self) -> None:
-        if not self.running:
-            self.app.action_back()
-            return
-        if self._cancel.is_set():
-            return
-        from byraa.tui.widgets.dialogs import ConfirmDialog
-
-        def answered(yes: bool | None) -> None:
-            if yes and self.running:
-                self._cancel.set()
-                self._set_status(_("Stopping after the orders in flight…"))
-
-        self.app.push_screen(ConfirmDialog(
-            _("Stop the fetch?"),
-            _("Orders already sent are kept: resuming later fetches their answers without ordering again."),
-            yes=_("Stop")), answered)
-
-    # --- Results -------------------------------------------------------------------------
-
-    def _result_row(self, index: int, r: ResultRow) -> Row:
-        details = r.changes if r.changed else (r.reason or "")
-        return Row(
-            key=str(index),
-            cells=(r.national_id, r.name, _outcome_cell(r), r.kind if r.kind and r.kind != "none" else "",
-                   r.table_number or "",
-                   _pct(r.percentage), _amount(r.free_card_amount),
-                   fmt.day(r.changed_since) if r.changed and r.changed_since else "",
-                   r.client_name, details or ""),
-            sort_keys=(r.national_id, r.name.casefold(), r.outcome, r.kind or "", r.table_number or "",
-                       r.percentage or -1.0, r.free_card_amount or -1,
-                       r.changed_since.isoformat() if r.changed_since else "", r.client_name.casefold(),
-                       (details or "").casefold()),
-        )
-
-    def _replace_table(self, columns: list[Column], rows: list[Row]) -> MarkableTable:
-        """Other columns and rows (the per-client progress, the results)."""
-        table = self.query_one(MarkableTable)
-        table.show_only(None)
-        table.set_rows([])
-        table.set_columns(columns)
-        table.set_rows(rows)
-        return table
-
-    def action_show(self, show: str) -> None:
-        self.show = show
-        self._apply_filter()
-
-    def _apply_filter(self) -> None:
-        if self.running:
-            return
-        words = self.filter_text.casefold().split()
-        keys = []
-        for index, r in enumerate(self.results):
-            if not fetch.shows(r, self.show):
-                continue
-            if words:
-                text = " ".join((r.national_id, r.name, r.client_name, r.org_number, outcome_word(r.outcome),
-                                 r.kind or "", r.reason or "", r.changes or "")).casefold()
-                if not all(w in text for w in words):
-                    continue
-            keys.append(str(index))
-        table = self.query_one(MarkableTable)
-        table.show_only(None if self.show == "all" and not words else keys)
-        self._update_shows()
-        self._update_subtitle()
-
-    def counts(self) -> dict[str, int]:
-        """Rows per filter (what the filter line shows)."""
-        return {key: sum(1 for r in self.results if fetch.shows(r, key)) for key, _label in SHOWS}
-
-    def _update_shows(self) -> None:
-        widget = self.query_one("#tc-shows", Static)
-        if self.running or not self.results:
-            widget.display = False
-            return
-        widget.display = True
-        counts = self.counts()
-        parts = []
-        for n, (key, label) in enumerate(SHOWS, start=1):
-            text = f"{n} {_(label)} {fmt.count(counts[key])}"
-            parts.append(f"[{text}]" if key == self.show else f" {text} ")
-        widget.update(" ".join(parts))
-
-    def _summary_words(self, s: FetchSummary) -> str:
-        mode = _("all listed") if s.mode == "all" else _("changes only")
-        status = {"done": _("done"), "failed": _("failed"), "cancelled": _("cancelled")}.get(s.status, s.status)
-        return _("{year} · {mode} · {status} · {asked} asked · {cards} cards · {orders} order(s)").format(
-            year=s.year, mode=mode, status=status, asked=fmt.count(s.persons_asked), cards=fmt.count(s.cards),
-            orders=fmt.count(s.orders_sent))
-
-    def _set_status(self, text: str) -> None:
-        status = self.query_one("#tc-status", Static)
-        status.update(text)
-        status.display = bool(text)
-
-    def _update_subtitle(self) -> None:
-        parts = [_("Tax cards")]
-        if self.running and self.job_id is not None:
-            parts.append(_("fetch {job} running").format(job=self.job_id))
-        elif self.summary is not None:
-            parts.append(_("fetch {job}").format(job=self.summary.job_id))
-            table = self.query_one(MarkableTable)
-            if table.row_count != table.total_count:
-                parts.append(_("{shown} of {total}").format(shown=fmt.count(table.row_count),
-                                                              total=fmt.count(table.total_count)))
-        if self.filter_text.strip():
-            parts.append(_("filter “{text}”").format(text=self.filter_text.strip()))
-        self.sub_title = " · ".join(parts)
-
-    # --- History ---------------------------------------------------------------------------
-
-    def on_markable_table_row_selected(self, event: MarkableTable.RowSelected) -> None:
-        if self.running or not event.key.isdigit():
-            return
-        self.open_history(self.results[int(event.key)])
-
-    def open_history(self, row: ResultRow) -> None:
-        if row.employee_id is None:
-            self.notify(_("This person is not among the client's employees: no card history."),
-                        title=_("No history"), severity="warning")
-            return
-        self.app.push_screen(CardHistoryScreen(row))
-
-    def action_history(self) -> None:
-        key = self.query_one(MarkableTable).cursor_key
-        if key is not None and key.isdigit() and not self.running:
-            self.open_history(self.results[int(key)])
 
     def palette_commands(self) -> Iterator[PaletteCommand]:
         if self.running:
@@ -684,75 +397,6 @@ class TaxCardsScreen(FilteredScreen, Screen, LocalizedBindings):
         self.find_interrupted()
 
 
-class CardHistoryScreen(ModalScreen[None], LocalizedBindings):
-    """One person's tax cards at a client, newest first (current and replaced)."""
-
-    CSS_PATH = "taxcards.tcss"
-    HELP_TITLE = N_("Card history")
-    WORKER_ERROR_TITLE = N_("Could not read the history")
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,enter,q", "close", N_("Close"), id="taxcards.history_close", key_display="Esc"),
-    ]
-
-    @dataclass
-    class Loaded(Message):
-        cards: list[Any]
-
-    def __init__(self, row: ResultRow) -> None:
-        super().__init__()
-        self.row = row
-        self.cards: list[Any] | None = None
-
-    def compose(self) -> ComposeResult:
-        r = self.row
-        with Vertical(id="tc-history"):
-            yield Label(_("Card history: {name} {nid}").format(name=r.name, nid=r.national_id),
-                        id="tc-history-title", markup=False)
-            yield Label(f"{ids.format_org_number(r.org_number)} {r.client_name}", id="tc-history-client",
-                        markup=False)
-            yield MarkableTable([
-                Column("year", _("Year"), max_width=4),
-                Column("fetched", _("Fetched"), max_width=16),
-                Column("current", _("Current"), max_width=7),
-                Column("result", _("Result"), max_width=14),
-                Column("kind", _("Kind"), max_width=12),
-                Column("table", _("Table"), max_width=5),
-                Column("percentage", _("Percent"), justify="right", max_width=7),
-                Column("free_card", _("Free card"), justify="right", max_width=9),
-                Column("months", _("Months"), justify="right", max_width=6),
-                Column("issued", _("Issued"), max_width=10),
-            ], markable=False, openable=False, show_sort_keys=False, id="tc-history-table",
-                empty_text=_("No cards stored for this person."))
-            yield Label(_("Esc closes"), id="tc-history-hint")
-
-    def on_mount(self) -> None:
-        self.query_one(MarkableTable).loading = True
-        self.load()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="taxcards-history", description="card history")
-    def load(self) -> None:
-        r = self.row
-        assert r.employee_id is not None
-        self.post_message(self.Loaded(fetch.card_history(self.app.workspace.store, self.app.who, r.org_number,
-                                                         r.employee_id)))
-
-    def on_card_history_screen_loaded(self, message: Loaded) -> None:
-        self.cards = message.cards
-        table = self.query_one(MarkableTable)
-        table.set_rows(
-            Row(key=str(i), cells=(
-                str(c.income_year), fmt.timestamp(c.fetched_at),
-                Toned(_("yes"), "success") if c.current else Toned(_("no"), "muted"),
-                outcome_word(_RESULTS.get(c.result, c.result)), c.kind if c.kind != "none" else "", c.table_number or "", _pct(c.percentage), _amount(c.free_card_amount),
-                "" if c.months is None else f"{c.months:g}".replace(".", ","), fmt.day(c.issued_date),
-            ), muted=not c.current)
-            for i, c in enumerate(message.cards))
-        table.loading = False
-        table.focus()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
 
 def open_for_clients(screen: Screen, client_ids: list[int], words: str) -> None:
     """From the client list: this screen with the marked clients chosen."""
@@ -761,4 +405,3 @@ def open_for_clients(screen: Screen, client_ids: list[int], words: str) -> None:
                       severity="warning")
         return
     screen.app.push_screen(TaxCardsScreen(client_ids=client_ids, client_words=words))
-
