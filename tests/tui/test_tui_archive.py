@@ -151,7 +151,7 @@ async def test_open_a_file_shows_pretty_xml(archive_store) -> None:  # noqa: ANN
 
 
 async def test_large_file_shows_the_first_part_with_a_note(archive_store) -> None:  # noqa: ANN001
-    from byraa.tui.screens import archive as screen_module
+    from byraa.tui.screens.archive import words as screen_module
 
     big = b'{"rows":[' + b",".join(b'{"n":%d,"text":"%s"}' % (i, b"x" * 200) for i in range(4000)) + b"]}"
     archive.StoreArchiver(archive_store, "tester")(ArchiveRecord("a07", "in", big, content_type="application/json"))
