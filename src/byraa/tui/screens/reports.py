@@ -7,6 +7,9 @@ an existing file only replaced after confirming). On the feedback, ``enter`` ope
 archived feedback document of the row, read: reception status, payment details and
 every deviation with its severity (``escape`` back). The core only returns clients the
 user may see, and refuses a document of a client the user may not.
+
+Slightly over 400 lines: one screen whose views share the table, the period and the
+export; the view words are in ``screens.words`` and the data in ``core.clients.reports``.
 """
 
 from __future__ import annotations

@@ -14,6 +14,10 @@ EQUAL_MARK = "✓"
 DIFF_MARK = "✗"
 
 
+PERSON_CHECKS = ("employments", "income")
+"""The checks whose rows are people (shown with a masked national id)."""
+
+
 def check_name(code: str) -> str:
     return {
         "employments": _("Employments vs A07"),
