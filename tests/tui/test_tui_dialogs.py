@@ -8,6 +8,7 @@ from textual.app import App
 from textual.widgets import Button
 
 from byraa.tui.widgets.dialogs import ConfirmDialog
+from tests.tui_support import screen_text
 
 
 class _Host(App[None]):
@@ -44,6 +45,8 @@ async def test_enter_on_a_dangerous_question_cancels() -> None:
         await pilot.pause()
         focused = app.screen.focused
         assert isinstance(focused, Button) and focused.id == "no"
+        # The keys are on the dialog itself (a modal has no footer).
+        assert "y bekrefter · n/Esc avbryter" in screen_text(app)
     assert await _answer(("enter",), dangerous=True) == [False]
 
 

@@ -35,6 +35,7 @@ _CSS = """
     & .dialog--title {{ text-style: bold; color: $text-primary; width: 1fr; padding: 0 0 1 0; }}
     & .dialog--text {{ width: 1fr; color: $text; padding: 0 0 1 0; }}
     & .dialog--hint {{ width: 1fr; color: $text-muted; }}
+    & Horizontal > .dialog--hint {{ height: 3; content-align: left middle; }}
     & Horizontal {{ height: auto; align-horizontal: right; }}
     & Button {{ margin: 0 0 0 1; min-width: 10; }}
     & Input {{ margin: 0 0 1 0; }}
@@ -73,6 +74,7 @@ class ConfirmDialog(ModalScreen[bool], LocalizedBindings):
             if self._text:
                 yield Static(self._text, classes="dialog--text", markup=False)
             with Horizontal():
+                yield Label(_("y confirms · n/Esc cancels"), classes="dialog--hint")
                 yield Button(self._no, id="no")
                 yield Button(self._yes, id="yes", variant="error" if self.dangerous else "primary")
 
