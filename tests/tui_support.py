@@ -73,8 +73,38 @@ def screen_text(app) -> str:  # noqa: ANN001
 
 
 async def settle(pilot) -> None:  # noqa: ANN001
-    """Wait for every worker, then for the messages they posted and a repaint."""
+    """Wait for every worker, then for the messages they posted and a repaint, then for
+    the footer to show the screen's keys."""
     app = pilot.app
     for _ in range(3):
         await app.workers.wait_for_complete()
         await pilot.pause()
+    await footer_shown(pilot)
+
+
+def _footer_keys_match(screen) -> bool:  # noqa: ANN001
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    footers = list(screen.query(Footer))
+    if not footers:
+        return True
+    expected: dict[str, bool] = {}
+    for _node, binding, enabled, _tooltip in screen.active_bindings.values():
+        if binding.show:
+            expected.setdefault(binding.action, enabled)
+    shown = {key.action: not key.has_class("-disabled") for key in footers[0].query(FooterKey)}
+    return shown == expected
+
+
+async def footer_shown(pilot, attempts: int = 50) -> None:  # noqa: ANN001
+    """Wait until the footer has drawn the keys the screen offers now.
+
+    Textual recomposes the footer *after a refresh* once the bindings change (a focus
+    move, a mark that enables a key), so a picture taken right after a key could show the
+    footer of the moment before (the flaky ``test_clients[120x40]``)."""
+    for _ in range(attempts):
+        if _footer_keys_match(pilot.app.screen):
+            break
+        await pilot.pause()
+    await pilot.pause()

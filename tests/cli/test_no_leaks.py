@@ -29,6 +29,7 @@ from byraa.core.words import formatting as fmt
 from byraa.tui.app import ByraaApp
 from byraa.tui.navigation import SECTIONS
 from byraa.tui.widgets.markable_table import MarkableTable
+from byraa.tui.worker_errors import error_log_path
 from tests.tui_support import build_agency, clerk_with_partial_access, language_restored, screen_text, settle, workspace
 
 
@@ -108,8 +109,10 @@ def _assert_clean(secret: Secret, text: str, where: str) -> None:
 
 def _assert_no_crash(app, where: str) -> None:  # noqa: ANN001
     assert app._exception is None, f"{where} crashed: {app._exception!r}"
-    broken = [n.message for n in app._notifications if n.severity == "error" and n.title.startswith("Kunne ikke")]
+    # Any error toast is a failure here (a refused read, or a bug reported as "Uventet feil").
+    broken = [f"{n.title}: {n.message}" for n in app._notifications if n.severity == "error"]
     assert not broken, f"{where} failed: {broken}"
+    assert not error_log_path().exists(), f"{where} logged a bug: {error_log_path().read_text()[-2000:]}"
 
 
 async def test_no_screen_shows_the_clients_data(secret, sqlite_store) -> None:  # noqa: ANN001

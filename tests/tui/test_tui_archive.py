@@ -16,7 +16,8 @@ from byraa.core.clients.archive import ArchiveRecord
 from byraa.core.store.models import ArchiveFile, Client
 from byraa.core.words import formatting as fmt
 from byraa.tui.app import ByraaApp
-from byraa.tui.screens.archive import ArchiveFileScreen, ArchiveScreen, ConfirmDialog, SavePathDialog
+from byraa.tui.screens.archive import ArchiveFileScreen, ArchiveScreen, SavePathDialog
+from byraa.tui.widgets.dialogs import ConfirmDialog
 from byraa.tui.widgets.markable_table import MarkableTable
 from tests.tui_support import build_agency, clerk_with_partial_access, language_restored, screen_text, settle, workspace
 
@@ -150,7 +151,7 @@ async def test_open_a_file_shows_pretty_xml(archive_store) -> None:  # noqa: ANN
 
 
 async def test_large_file_shows_the_first_part_with_a_note(archive_store) -> None:  # noqa: ANN001
-    from byraa.tui.screens import archive as screen_module
+    from byraa.tui.screens.archive import words as screen_module
 
     big = b'{"rows":[' + b",".join(b'{"n":%d,"text":"%s"}' % (i, b"x" * 200) for i in range(4000)) + b"]}"
     archive.StoreArchiver(archive_store, "tester")(ArchiveRecord("a07", "in", big, content_type="application/json"))
@@ -179,7 +180,9 @@ async def test_save_a_copy_is_private_identical_and_asks_before_overwriting(arch
         dialog = app.screen
         assert isinstance(dialog, SavePathDialog)
         field = dialog.query_one("#save-path")
-        assert field.value == f"~/{Path(screen.entries[sample].filename or '').name}" or field.value.startswith("~/")
+        stored = screen.entries[sample].filename
+        assert stored, "the sample is a file archived with its name"
+        assert field.value == f"~/{Path(stored).name}"
         field.value = str(out)
         await pilot.press("enter")
         await settle(pilot)

@@ -15,11 +15,13 @@ import pytest
 from byraa.core.jobs import get_job
 from byraa.core.reconcile import runs as reconcile
 from byraa.tui.app import ByraaApp
-from byraa.tui.screens.reconcile.check import CheckRowsScreen, FieldDiffScreen
-from byraa.tui.screens.reconcile.dialogs import BulkDialog, ConfirmDialog, ExplainDialog, SignOffDialog
+from byraa.tui.screens.reconcile.check import CheckRowsScreen
+from byraa.tui.screens.reconcile.dialogs import BulkDialog, ExplainDialog, SignOffDialog
+from byraa.tui.screens.reconcile.field_diff import FieldDiffScreen
 from byraa.tui.screens.reconcile.job import ReconcileJobScreen
 from byraa.tui.screens.reconcile.overview import ReconcileScreen
 from byraa.tui.screens.reconcile.run import ReconcileRunScreen
+from byraa.tui.widgets.dialogs import ConfirmDialog
 from byraa.tui.widgets.markable_table import MarkableTable
 from tests.builders import nid, org
 from tests.data.reconcile import scenario

@@ -17,6 +17,7 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.worker import Worker
 
 from byraa.core.settings.workspace import Workspace
 from byraa.core.words import i18n
@@ -24,6 +25,7 @@ from byraa.core.words.i18n import _
 from byraa.tui.commands import ByraaCommands, PaletteCommand
 from byraa.tui.navigation import SECTIONS, Section
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
+from byraa.tui.worker_errors import ReportingWorkerManager, report_failed_worker
 
 _CONSTRUCTED = time.perf_counter()
 
@@ -92,6 +94,7 @@ class ByraaApp(App[None], LocalizedBindings):
         self._started = time.perf_counter()
         self._mode_history: list[str] = []
         self.agency_name = ""
+        self._workers = ReportingWorkerManager(self, self._worker_done)
         self.prefetched: Future | None = None
         """The first dashboard, built in a thread from the moment the app exists, so
         the database work overlaps Textual's own start (layout, CSS, first paint)."""
@@ -133,6 +136,10 @@ class ByraaApp(App[None], LocalizedBindings):
         # Hand what was frozen back to the collector (matters where one process runs
         # many apps, as the tests do).
         gc.unfreeze()
+
+    def _worker_done(self, worker: Worker) -> None:
+        # Every worker of every screen ends here: a failure is reported once, the same way.
+        report_failed_worker(self, worker)
 
     # --- Navigation --------------------------------------------------------------------
 

@@ -17,7 +17,6 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, TabbedContent, TabPane
-from textual.worker import Worker, WorkerState
 
 from byraa.core.agency import access_admin
 from byraa.core.agency.access_admin import Finding, GrantRow, StaffRow
@@ -60,6 +59,7 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
 
     CSS_PATH = "access.tcss"
     HELP_TITLE = N_("Access")
+    WORKER_ERROR_TITLE = N_("Could not read the access")
     AUTO_FOCUS = "#staff-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", N_("Filter"), id="access.filter", key_display="/", priority=True),
@@ -183,11 +183,6 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
         self._fill_review()
         self._apply_filter()
         self.refresh_bindings()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.query_one("#access-tabs").loading = False
-            self.notify(str(event.worker.error), title=_("Could not read the access"), severity="error", timeout=10)
 
     @staticmethod
     def _active(active: bool) -> Cell:
@@ -579,7 +574,8 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
             if yes:
                 self._change(change, done)
 
-        self.app.push_screen(ConfirmDialog(title, question, yes=_("End") if title != _("Deactivate") else None),
+        self.app.push_screen(ConfirmDialog(title, question, yes=_("End") if title != _("Deactivate") else None,
+                                           dangerous=True),
                              answered)
 
     @work(thread=True, exit_on_error=False, group="access-change", description="change access")

@@ -17,7 +17,6 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Label
-from textual.worker import Worker, WorkerState
 
 from byraa.core.base import clock, ids, periods
 from byraa.core.clients import deadlines
@@ -46,6 +45,7 @@ class BoardScreen(Screen, LocalizedBindings):
 
     CSS_PATH = "board.tcss"
     HELP_TITLE = N_("Board")
+    WORKER_ERROR_TITLE = N_("Could not read the board")
     AUTO_FOCUS = "#board-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left_square_bracket", "month(-1)", N_("Previous month"), id="board.previous_month",
@@ -122,11 +122,6 @@ class BoardScreen(Screen, LocalizedBindings):
                 amelding=fmt.day(amelding), term=fmt.day(term.due)))
         self._update_subtitle()
         self.refresh_bindings()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.query_one(MarkableTable).loading = False
-            self.notify(str(event.worker.error), title=_("Could not read the board"), severity="error", timeout=10)
 
     @staticmethod
     def _row(r: BoardRow) -> Row:

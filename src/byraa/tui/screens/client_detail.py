@@ -17,7 +17,6 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Label, Static, TabbedContent, TabPane
-from textual.worker import Worker, WorkerState
 
 from byraa.core.base import ids
 from byraa.core.base.errors import AccessDenied
@@ -65,6 +64,7 @@ class ClientDetailScreen(Screen, LocalizedBindings):
 
     CSS_PATH = "client_detail.tcss"
     HELP_TITLE = N_("Client")
+    WORKER_ERROR_TITLE = N_("Could not read the client")
     AUTO_FOCUS = "#employees-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("i", "reveal", N_("Show national id"), id="client.reveal_national_id"),
@@ -308,11 +308,6 @@ class ClientDetailScreen(Screen, LocalizedBindings):
             ),
             muted=not e.active,
         )
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.query_one("#detail-tabs").loading = False
-            self.notify(str(event.worker.error), title=_("Could not read the client"), severity="error", timeout=10)
 
     # --- Employments of the highlighted employee -----------------------------------------
 

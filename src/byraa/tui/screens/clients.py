@@ -8,7 +8,7 @@ showing anything of its payroll.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -18,7 +18,6 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input
-from textual.worker import Worker, WorkerState
 
 from byraa.core.base import ids
 from byraa.core.clients import registry as core_clients
@@ -28,8 +27,9 @@ from byraa.core.words.i18n import _
 from byraa.core.words.labels import amelding_status, client_status
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
-from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
+from byraa.tui.widgets.filter_bar import FilterBar
 from byraa.tui.widgets.key_footer import KeyFooter
+from byraa.tui.widgets.list_screen import ListScreen, filter_binding
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
 LOCK = "⊘"
@@ -40,16 +40,17 @@ def amelding_period(period: str | None) -> str:
     return f"{period[5:7]}.{period[:4]}" if period else ""
 
 
-class ClientsScreen(FilteredScreen, Screen, LocalizedBindings):
+class ClientsScreen(ListScreen, Screen, LocalizedBindings):
     """The agency's client list."""
 
     CSS_PATH = "clients.tcss"
     HELP_TITLE = N_("Clients")
+    WORKER_ERROR_TITLE = N_("Could not read the clients")
     AUTO_FOCUS = "#clients-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         # A priority binding runs before the next key is routed, so "/berg" typed fast
         # (or pasted) lands in the filter; check_action lets "/" through while typing.
-        Binding("slash", "filter", N_("Filter"), id="clients.filter", key_display="/", priority=True),
+        filter_binding("clients"),
         Binding("plus", "add_to_group", N_("To group"), id="clients.add_to_group", key_display="+"),
         Binding("minus", "remove_from_group", N_("Out of group"), id="clients.remove_from_group",
                 key_display="-"),
@@ -124,11 +125,6 @@ class ClientsScreen(FilteredScreen, Screen, LocalizedBindings):
             table.focus()
         self._apply_filter()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.query_one(MarkableTable).loading = False
-            self.notify(str(event.worker.error), title=_("Could not read the clients"), severity="error", timeout=10)
-
     def _table_row(self, row: ClientRow) -> Row:
         status = client_status(row.status)
         status_cell: Cell = (Toned(status, "warning") if row.status == "onboarding"
@@ -179,42 +175,25 @@ class ClientsScreen(FilteredScreen, Screen, LocalizedBindings):
             return bool(self.rows) or None
         return True
 
+    def matching_keys(self, text: str) -> Iterable[str] | None:
+        if not text.strip():
+            return None
+        return [str(row.id) for row in core_clients.filter_rows(list(self.rows.values()), text)]
+
     def _apply_filter(self) -> None:
         started = time.perf_counter()
-        text = self.filter_text
-        table = self.query_one(MarkableTable)
-        if text.strip():
-            matching = core_clients.filter_rows(list(self.rows.values()), text)
-            table.show_only(str(row.id) for row in matching)
-        else:
-            table.show_only(None)
-        self.shown = table.row_count
-        self._update_subtitle()
+        super()._apply_filter()
+        self.shown = self.list_table.row_count
         self.last_filter_ms = 1000 * (time.perf_counter() - started)
 
     # --- Marks, subtitle ---------------------------------------------------------------
-
-    def on_markable_table_marks_changed(self, event: MarkableTable.MarksChanged) -> None:
-        self._update_subtitle()
 
     @property
     def marked_ids(self) -> list[int]:
         return sorted(int(key) for key in self.query_one(MarkableTable).marked)
 
-    def _update_subtitle(self) -> None:
-        table = self.query_one(MarkableTable)
-        parts = [_("Clients")]
-        if self.rows:
-            if table.row_count != table.total_count:
-                parts.append(_("{shown} of {total}").format(shown=fmt.count(table.row_count),
-                                                              total=fmt.count(table.total_count)))
-            else:
-                parts.append(fmt.count(table.total_count))
-        if table.marked:
-            parts.append(_("{count} marked").format(count=fmt.count(len(table.marked))))
-        if self.filter_text.strip():
-            parts.append(_("filter “{text}”").format(text=self.filter_text.strip()))
-        self.sub_title = " · ".join(parts)
+    def subtitle_parts(self) -> list[str]:
+        return [_("Clients"), self.shown_of_total()] if self.rows else [_("Clients")]
 
     # --- Opening a client --------------------------------------------------------------
 

@@ -15,7 +15,6 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Label, OptionList
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
 
 from byraa.core.base import periods
 from byraa.core.clients import dashboard as core_dashboard
@@ -36,6 +35,7 @@ class DashboardScreen(Screen, LocalizedBindings):
 
     CSS_PATH = "dashboard.tcss"
     HELP_TITLE = N_("Dashboard")
+    WORKER_ERROR_TITLE = N_("Could not build the dashboard")
     AUTO_FOCUS = "#attention-list"
     HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (64, "-normal"), (110, "-wide")]
     VERTICAL_BREAKPOINTS: ClassVar = [(0, "-short"), (34, "-tall")]
@@ -108,11 +108,6 @@ class DashboardScreen(Screen, LocalizedBindings):
             self.query_one(f"#figure-{figure.key}", FigureCard).update(figure, previous_month)
         self._show_attention(board)
         self._update_subtitle()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.notify(str(event.worker.error), title=_("Could not build the dashboard"), severity="error",
-                        timeout=10)
 
     def _show_attention(self, board: Dashboard) -> None:
         options = self.query_one("#attention-list", OptionList)

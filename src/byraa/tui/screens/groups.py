@@ -16,7 +16,6 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input
-from textual.worker import Worker, WorkerState
 
 from byraa.core.base.errors import UserError
 from byraa.core.clients import groups as core_groups
@@ -26,19 +25,21 @@ from byraa.core.words.i18n import _
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.dialogs import ConfirmDialog, TextDialog
-from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
+from byraa.tui.widgets.filter_bar import FilterBar
 from byraa.tui.widgets.key_footer import KeyFooter
+from byraa.tui.widgets.list_screen import ListScreen, filter_binding
 from byraa.tui.widgets.markable_table import Column, MarkableTable, Row
 
 
-class GroupsScreen(FilteredScreen, Screen, LocalizedBindings):
+class GroupsScreen(ListScreen, Screen, LocalizedBindings):
     """The list of groups with create / rename / delete."""
 
     CSS_PATH = "groups.tcss"
     HELP_TITLE = N_("Groups")
+    WORKER_ERROR_TITLE = N_("Could not read the groups")
     AUTO_FOCUS = "#groups-table"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", N_("Filter"), id="groups.filter", key_display="/", priority=True),
+        filter_binding("groups"),
         Binding("n", "create", N_("New"), id="groups.create"),
         Binding("e", "rename", N_("Rename"), id="groups.rename"),
         Binding("x", "delete", N_("Delete"), id="groups.delete"),
@@ -101,30 +102,12 @@ class GroupsScreen(FilteredScreen, Screen, LocalizedBindings):
         self._apply_filter()
         self.refresh_bindings()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.query_one(MarkableTable).loading = False
-            self.notify(str(event.worker.error), title=_("Could not read the groups"), severity="error", timeout=10)
+    def subtitle_parts(self) -> list[str]:
+        return [_("Groups"), fmt.count(self.list_table.total_count)]
 
-    def _update_subtitle(self) -> None:
-        table = self.query_one(MarkableTable)
-        parts = [_("Groups"), fmt.count(table.total_count)]
-        if self.filter_text.strip():
-            parts.append(_("filter “{text}”").format(text=self.filter_text.strip()))
-        self.sub_title = " · ".join(parts)
-
-    # --- Filter ----------------------------------------------------------------------
-
-    def _apply_filter(self) -> None:
-        text = self.filter_text
-        words = text.casefold().split()
-        table = self.query_one(MarkableTable)
-        if words:
-            table.show_only(k for k, g in self.rows.items()
-                            if all(w in f"{g.name} {g.description or ''}".casefold() for w in words))
-        else:
-            table.show_only(None)
-        self._update_subtitle()
+    def filter_haystack(self, key: str) -> str:
+        g = self.rows[key]
+        return f"{g.name} {g.description or ''}".casefold()
 
     # --- Changes ---------------------------------------------------------------------
 
@@ -174,7 +157,7 @@ class GroupsScreen(FilteredScreen, Screen, LocalizedBindings):
             _("Delete group"),
             _("Delete the group “{name}”? Its {count} clients stay; only the group goes.").format(
                 name=group.name, count=group.clients),
-            yes=_("Delete")), confirmed)
+            yes=_("Delete"), dangerous=True), confirmed)
 
     @property
     def _store(self):  # noqa: ANN202

@@ -7,6 +7,9 @@ an existing file only replaced after confirming). On the feedback, ``enter`` ope
 archived feedback document of the row, read: reception status, payment details and
 every deviation with its severity (``escape`` back). The core only returns clients the
 user may see, and refuses a document of a client the user may not.
+
+Slightly over 400 lines: one screen whose views share the table, the period and the
+export; the view words are in ``screens.words`` and the data in ``core.clients.reports``.
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label
-from textual.worker import Worker, WorkerState
 
 from byraa.core.base import clock, ids, periods
 from byraa.core.base.errors import UserError
@@ -38,8 +40,9 @@ from byraa.core.words.labels import amelding_status, feedback_text, severity
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.dialogs import ConfirmDialog, TextDialog, TextViewer
-from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
+from byraa.tui.widgets.filter_bar import FilterBar
 from byraa.tui.widgets.key_footer import KeyFooter
+from byraa.tui.widgets.list_screen import ListScreen, filter_binding
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
 VIEWS = ("usage", "my-clients", "term", "automation", "feedback")
@@ -76,14 +79,15 @@ def term_number(period: str) -> int:
     return (int(period[5:7]) + 1) // 2
 
 
-class ReportsScreen(FilteredScreen, Screen, LocalizedBindings):
+class ReportsScreen(ListScreen, Screen, LocalizedBindings):
     """One report (or the feedback list) at a time, in a table."""
 
     CSS_PATH = "reports.tcss"
     HELP_TITLE = N_("Reports")
+    WORKER_ERROR_TITLE = N_("Could not make the report")
     AUTO_FOCUS = "#report-table"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", N_("Filter"), id="reports.filter", key_display="/", priority=True),
+        filter_binding("reports"),
         Binding("1", "view('usage')", N_("Usage log"), show=False, id="reports.usage"),
         Binding("2", "view('my-clients')", N_("My clients"), show=False, id="reports.my_clients"),
         Binding("3", "view('term')", N_("Term report"), show=False, id="reports.term"),
@@ -150,7 +154,7 @@ class ReportsScreen(FilteredScreen, Screen, LocalizedBindings):
 
     def load_view(self) -> None:
         self.query_one(MarkableTable).loading = True
-        self._update_head()
+        self._update_subtitle()
         self.refresh_bindings()
         self.load(self.view, self.period, self.status, self.severity)
 
@@ -217,11 +221,6 @@ class ReportsScreen(FilteredScreen, Screen, LocalizedBindings):
         self._apply_filter()
         self.refresh_bindings()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.query_one(MarkableTable).loading = False
-            self.notify(str(event.worker.error), title=_("Could not make the report"), severity="error", timeout=10)
-
     @staticmethod
     def _feedback_columns() -> list[Column]:
         return [
@@ -262,7 +261,8 @@ class ReportsScreen(FilteredScreen, Screen, LocalizedBindings):
                                                               due=fmt.day(due))
         return fmt.month_name(self.period)
 
-    def _update_head(self) -> None:
+    def subtitle_parts(self) -> list[str]:
+        # The line of views above the table follows the subtitle.
         views = "  ".join(
             f"[{i}] {view_title(v)}" if v != self.view else f"‹{i} {view_title(v)}›" for i, v in enumerate(VIEWS, 1))
         self.query_one("#report-views", Label).update(views)
@@ -274,18 +274,10 @@ class ReportsScreen(FilteredScreen, Screen, LocalizedBindings):
                 parts.append(amelding_status(self.status))
             if self.severity:
                 parts.append(severity(self.severity))
-        if self.filter_text.strip():
-            parts.append(_("filter “{text}”").format(text=self.filter_text.strip()))
-        self.sub_title = " · ".join(parts)
+        return parts
 
-    def _apply_filter(self) -> None:
-        words = self.filter_text.casefold().split()
-        table = self.query_one(MarkableTable)
-        if words:
-            table.show_only(k for k, hay in self._haystack.items() if all(w in hay for w in words))
-        else:
-            table.show_only(None)
-        self._update_head()
+    def filter_haystack(self, key: str) -> str:
+        return self._haystack[key]
 
     # --- Actions -----------------------------------------------------------------------
 
@@ -355,7 +347,7 @@ class ReportsScreen(FilteredScreen, Screen, LocalizedBindings):
             if path.exists():
                 self.app.push_screen(
                     ConfirmDialog(_("Replace the file?"), _("{path} exists. Replace it?").format(path=path),
-                                  yes=_("Replace")),
+                                  yes=_("Replace"), dangerous=True),
                     lambda yes: self._export(report, path, True) if yes else None)
             else:
                 self._export(report, path, False)

@@ -34,7 +34,7 @@ from textual.widgets import (
     TabbedContent,
     TabPane,
 )
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from byraa.core.altinn import connection
 from byraa.core.altinn.connection import ClientConnectionRow, ConnectionSettings, StepResult
@@ -196,6 +196,8 @@ class SettingsScreen(Screen, LocalizedBindings):
 
     CSS_PATH = "settings.tcss"
     HELP_TITLE = N_("Settings")
+    WORKER_ERROR_TITLE = N_("Could not read the settings")
+    WORKER_ERROR_TITLES: ClassVar[dict[str, str]] = {"connection-test": N_("The connection test failed")}
     AUTO_FOCUS = "#settings-tabs ContentTabs"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", N_("Save"), id="settings.save", key_display="^S"),
@@ -343,17 +345,15 @@ class SettingsScreen(Screen, LocalizedBindings):
             muted=row.uses_agency,
         )
 
-    async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state != WorkerState.ERROR:
-            return
-        if event.worker.group == "settings":
-            self.query_one("#settings-tabs").loading = False
-            self.notify(str(event.worker.error), title=_("Could not read the settings"), severity="error",
-                        timeout=10)
-        elif event.worker.group == "connection-test":
+    def worker_failed(self, worker: Worker) -> None:
+        if worker.group == "connection-test":
+            # The app has notified the error; the step list says the test did not finish.
             self.testing = False
-            await self._show_steps([StepResult("settings", False, "altinn.unexpected",
-                                               {"reason": event.worker.error})], None)
+            if isinstance(worker.error, UserError):
+                step = StepResult("settings", False, worker.error.code, worker.error.params)
+            else:  # a bug: the app wrote the traceback to the log; no details on screen
+                step = StepResult("settings", False, "altinn.unexpected", {"reason": _("Unexpected error")})
+            self.run_worker(self._show_steps([step], None), exit_on_error=False)
 
     # --- Tabs --------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ _CSS = """
     & .dialog--title {{ text-style: bold; color: $text-primary; width: 1fr; padding: 0 0 1 0; }}
     & .dialog--text {{ width: 1fr; color: $text; padding: 0 0 1 0; }}
     & .dialog--hint {{ width: 1fr; color: $text-muted; }}
+    & Horizontal > .dialog--hint {{ height: 3; content-align: left middle; }}
     & Horizontal {{ height: auto; align-horizontal: right; }}
     & Button {{ margin: 0 0 0 1; min-width: 10; }}
     & Input {{ margin: 0 0 1 0; }}
@@ -44,31 +45,41 @@ _CSS = """
 
 
 class ConfirmDialog(ModalScreen[bool], LocalizedBindings):
-    """A yes/no question; ``y``/Enter confirm, ``n``/Esc cancel."""
+    """The one yes/no question of the app: ``y``/``j`` confirm, ``n``/Esc cancel.
+
+    Enter presses the focused button. The focus starts on the safe choice (cancel)
+    when ``dangerous`` (the action deletes, overwrites or sends something), so a
+    hasty Enter does nothing; otherwise it starts on confirm.
+    """
 
     HELP_TITLE = N_("Confirm")
     DEFAULT_CSS = _CSS.format(cls="ConfirmDialog")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", N_("Yes"), id="dialog.yes"),
+        Binding("y,j", "answer(True)", N_("Yes"), id="dialog.yes", key_display="y"),
         Binding("n,escape", "answer(False)", N_("No"), id="dialog.no", key_display="n/Esc"),
     ]
 
-    def __init__(self, title: str, text: str, *, yes: str | None = None) -> None:
+    def __init__(self, title: str, text: str = "", *, yes: str | None = None, no: str | None = None,
+                 dangerous: bool = False) -> None:
         super().__init__()
         self._title = title
         self._text = text
         self._yes = yes or _("Yes")
+        self._no = no or _("No")
+        self.dangerous = dangerous
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self._title, classes="dialog--title", markup=False)
-            yield Static(self._text, classes="dialog--text", markup=False)
+            if self._text:
+                yield Static(self._text, classes="dialog--text", markup=False)
             with Horizontal():
-                yield Button(_("No"), id="no")
-                yield Button(self._yes, id="yes", variant="error")
+                yield Label(_("y confirms · n/Esc cancels"), classes="dialog--hint")
+                yield Button(self._no, id="no")
+                yield Button(self._yes, id="yes", variant="error" if self.dangerous else "primary")
 
     def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
+        self.query_one("#no" if self.dangerous else "#yes", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -1,4 +1,5 @@
-"""One check of a reconciliation run: its rows, the field diff, explanations and corrections.
+"""One check of a reconciliation run: its rows, explanations and corrections (the field diff
+modal is in ``field_diff``).
 
 Rows are green when equal and red when they differ (yellow: only on one side). ``enter``
 shows the row side by side (payroll, a-ordningen, ledger; for an employment every field of
@@ -10,7 +11,7 @@ dimmed: it cannot change. National ids are shown masked.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -19,21 +20,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Header, Input, Label, Static
-from textual.worker import Worker, WorkerState
+from textual.screen import Screen
+from textual.widgets import Header, Input, Label
 
 from byraa.core.base.errors import UserError
 from byraa.core.reconcile import corrections as core_corrections
 from byraa.core.reconcile import runs as core_reconcile
-from byraa.core.reconcile.checks import DIFFERENCE_STATUSES
-from byraa.core.reconcile.runs import EmploymentPair, RowView, RunSummary
+from byraa.core.reconcile.runs import RowView, RunSummary
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
 from byraa.core.words.labels import (
     check_name,
     correction_outcome,
-    employment_type,
     field_name,
     masked,
     month,
@@ -42,13 +40,13 @@ from byraa.core.words.labels import (
     value,
 )
 from byraa.tui.commands import PaletteCommand
+from byraa.tui.screens.reconcile.field_diff import FieldDiffScreen
 from byraa.tui.screens.reconcile.words import employment_cell, status_cell
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
-from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
+from byraa.tui.widgets.filter_bar import FilterBar
 from byraa.tui.widgets.key_footer import KeyFooter
+from byraa.tui.widgets.list_screen import ListScreen, filter_binding
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
-
-PERSON_CHECKS = ("employments", "income")
 
 
 def columns_for(check: str) -> list[Column]:
@@ -97,19 +95,19 @@ def search_text(r: RowView) -> str:
                                      r.ledger, r.explanation or "", masked(r.national_id)) if x is not None).lower()
 
 
-class CheckRowsScreen(FilteredScreen, Screen, LocalizedBindings):
+class CheckRowsScreen(ListScreen, Screen, LocalizedBindings):
     """The rows of one check of a run (pushed from ``ReconcileRunScreen``)."""
 
     CSS_PATH = "check.tcss"
     HELP_TITLE = N_("Check")
+    WORKER_ERROR_TITLE = N_("Could not read the check")
     AUTO_FOCUS = "#check-rows"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "explain", N_("Explain"), id="reconcile_check.explain"),
         Binding("t", "take_a07", N_("Take a-ordningen's"), id="reconcile_check.take_a07"),
         Binding("p", "send_payroll", N_("Send payroll's"), id="reconcile_check.send_payroll"),
         Binding("f", "differences_only", N_("Differences only"), id="reconcile_check.differences_only"),
-        Binding("slash", "filter", N_("Filter"), id="reconcile_check.filter", key_display="/", priority=True,
-                show=False),
+        filter_binding("reconcile_check", show=False),
         Binding("escape", "app.back", N_("Back"), id="reconcile_check.back", show=False),
     ]
 
@@ -183,39 +181,23 @@ class CheckRowsScreen(FilteredScreen, Screen, LocalizedBindings):
         self.query_one("#check-facts", Label).update(" · ".join(facts))
         self.refresh_bindings()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.query_one(MarkableTable).loading = False
-            self.notify(str(event.worker.error), title=_("Could not read the check"), severity="error", timeout=10)
-
     # --- Filter and subtitle -----------------------------------------------------------
 
-    def _apply_filter(self) -> None:
-        table = self.query_one(MarkableTable)
-        words = self.filter_text.lower().split()
+    def matching_keys(self, text: str) -> Iterable[str] | None:
+        words = text.lower().split()
         if not words and not self.differences_only:
-            table.show_only(None)
-        else:
-            table.show_only(key for key, r in self.rows.items()
-                            if (not self.differences_only or r.is_difference)
-                            and all(w in search_text(r) for w in words))
-        self._update_subtitle()
+            return None
+        return [key for key, r in self.rows.items()
+                if (not self.differences_only or r.is_difference) and all(w in search_text(r) for w in words)]
 
-    def _update_subtitle(self) -> None:
-        table = self.query_one(MarkableTable)
+    def subtitle_parts(self) -> list[str]:
+        table = self.list_table
         parts = [_("Reconciliation"), month(self.summary.period), check_name(self.check)]
         if table.row_count != table.total_count:
-            parts.append(_("{shown} of {total}").format(shown=table.row_count, total=table.total_count))
+            parts.append(self.shown_of_total())
         if self.differences_only:
             parts.append(_("differences only"))
-        if table.marked:
-            parts.append(_("{count} marked").format(count=fmt.count(len(table.marked))))
-        if self.filter_text.strip():
-            parts.append(_("filter “{text}”").format(text=self.filter_text.strip()))
-        self.sub_title = " · ".join(parts)
-
-    def on_markable_table_marks_changed(self, event: MarkableTable.MarksChanged) -> None:
-        self._update_subtitle()
+        return parts
 
     def action_differences_only(self) -> None:
         self.differences_only = not self.differences_only
@@ -320,19 +302,19 @@ class CheckRowsScreen(FilteredScreen, Screen, LocalizedBindings):
         if not self.locked and self.check == "employments":
             self._confirm_send(self._differences())
 
-    def _confirm(self, rows: list[RowView], question: str, yes: str, action: str) -> None:
+    def _confirm(self, rows: list[RowView], question: str, yes: str, action: str, *, dangerous: bool = False) -> None:
         pairs = self._pairs(rows)
         if not pairs:
             self.notify(_("Put the cursor on an unresolved employment difference, or mark some."),
                         title=_("Nothing to correct"), severity="warning")
             return
-        from byraa.tui.screens.reconcile.dialogs import ConfirmDialog
+        from byraa.tui.widgets.dialogs import ConfirmDialog
 
         def answered(yes_: bool | None) -> None:
             if yes_:
                 self._correct(action, [r.id for r in pairs])
 
-        self.app.push_screen(ConfirmDialog(question.format(n=len(pairs)), yes=yes), answered)
+        self.app.push_screen(ConfirmDialog(question.format(n=len(pairs)), yes=yes, dangerous=dangerous), answered)
 
     def _confirm_take(self, rows: list[RowView]) -> None:
         self._confirm(rows, _("Update {n} employment(s) in byraa with a-ordningen's values? The change is logged."),
@@ -340,7 +322,7 @@ class CheckRowsScreen(FilteredScreen, Screen, LocalizedBindings):
 
     def _confirm_send(self, rows: list[RowView]) -> None:
         self._confirm(rows, _("Send payroll's values of {n} employment(s) to a-ordningen as a corrected "
-                              "a-melding?"), _("Send payroll's"), "send_payroll")
+                              "a-melding?"), _("Send payroll's"), "send_payroll", dangerous=True)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reconcile-change", description="correct")
     def _correct(self, action: str, row_ids: list[int]) -> None:
@@ -391,136 +373,3 @@ class CheckRowsScreen(FilteredScreen, Screen, LocalizedBindings):
         yield PaletteCommand(_("Check: Differences only"), _("Hide or show the equal rows"),
                              self.action_differences_only)
         yield PaletteCommand(_("Check: Filter"), _("Type words to narrow the rows"), self.action_filter)
-
-
-class FieldDiffScreen(ModalScreen[str | None], LocalizedBindings):
-    """One row side by side: payroll, a-ordningen and ledger (every field of an employment pair).
-
-    Dismisses with the action chosen here (``explain``, ``take_a07``, ``send_payroll``) for
-    the rows screen to carry out, or ``None``.
-    """
-
-    CSS_PATH = "check.tcss"
-    HELP_TITLE = N_("Field diff")
-    AUTO_FOCUS = "#diff-table"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "choose('explain')", N_("Explain"), id="field_diff.explain"),
-        Binding("t", "choose('take_a07')", N_("Take a-ordningen's"), id="field_diff.take_a07"),
-        Binding("p", "choose('send_payroll')", N_("Send payroll's"), id="field_diff.send_payroll"),
-        Binding("escape,enter", "close", N_("Close"), id="field_diff.close", key_display="esc"),
-    ]
-
-    @dataclass
-    class Loaded(Message):
-        pair: EmploymentPair | None
-
-    def __init__(self, summary: RunSummary, row: RowView) -> None:
-        super().__init__()
-        self.summary = summary
-        self.row = row
-        self.pair: EmploymentPair | None = None
-
-    def compose(self) -> ComposeResult:
-        r = self.row
-        with Vertical(id="diff-box"):
-            yield Label(f"{check_name(r.check)} · {row_status(r.status)}", id="diff-title", markup=False)
-            yield Label(" · ".join(p for p in (masked(r.national_id), r.key, field_name(r.field)) if p),
-                        id="diff-what", markup=False)
-            yield MarkableTable(self._columns(), markable=False, openable=False, show_sort_keys=False,
-                                fixed_columns=1, id="diff-table", empty_text="…")
-            yield Static(self._explanation_text(), id="diff-explanation", markup=False)
-        yield KeyFooter()
-
-    def _columns(self) -> list[Column]:
-        cols = [Column("field", _("Field"), max_width=19), Column("payroll", _("Payroll"), max_width=40),
-                Column("a07", _("A-ordningen"), max_width=40)]
-        if self.row.check not in PERSON_CHECKS:
-            cols.append(Column("ledger", _("Ledger"), max_width=16))
-        return cols
-
-    def _explanation_text(self) -> str:
-        r = self.row
-        if r.resolution == "explained":
-            return _("Explained by {who} {when}: {text}").format(who=r.resolved_by, when=fmt.timestamp(r.resolved_at),
-                                                                 text=r.explanation)
-        if r.resolution is not None:
-            return f"{resolution(r.resolution)} ({r.resolved_by}, {fmt.timestamp(r.resolved_at)})"
-        if r.is_difference:
-            return _("Not explained yet: e writes an explanation.")
-        return ""
-
-    def on_mount(self) -> None:
-        if self.row.check == "employments":
-            self.query_one(MarkableTable).loading = True
-            self.load()
-        else:
-            self._show_row()
-        self.refresh_bindings()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="field-diff", description="field diff")
-    def load(self) -> None:
-        pair = core_reconcile.employment_pair(self.app.workspace.store, self.app.who, self.summary.id, self.row.id)
-        self.post_message(self.Loaded(pair))
-
-    def on_field_diff_screen_loaded(self, message: Loaded) -> None:
-        self.pair = message.pair
-        self.query_one(MarkableTable).loading = False
-        if message.pair is None:
-            self._show_row()
-            return
-        if message.pair.name:
-            self.query_one("#diff-what", Label).update(" · ".join(
-                p for p in (masked(self.row.national_id), message.pair.name, self.row.key) if p))
-        units = {"start_date": "date", "end_date": "date", "position_pct": "pct", "hours_full_week": "hours"}
-        table = self.query_one(MarkableTable)
-        rows = []
-        for f in message.pair.fields:
-            unit = units.get(f.field, "text")
-            payroll, a07 = value(f.payroll, unit), value(f.a07, unit)
-            if f.field == "employment_type":
-                payroll = employment_type(payroll) if payroll else ""
-                a07 = employment_type(a07) if a07 else ""
-            missing_side = (self.row.status == "only_payroll" and not a07) or (
-                self.row.status == "only_a07" and not payroll)
-            tone = "error" if f.differs and not missing_side else None
-            label = field_name(f.field)
-            rows.append(Row(key=f.field, cells=(
-                Toned(label, tone) if tone else label,
-                Toned(payroll or "–", tone) if tone else payroll or "–",
-                Toned(a07 or "–", tone) if tone else a07 or "–")))
-        table.set_rows(rows)
-
-    def _show_row(self) -> None:
-        r = self.row
-        tone = "error" if r.status in DIFFERENCE_STATUSES else "success" if r.status == "equal" else None
-        cells: list[Cell] = [field_name(r.field) or r.key, value(r.payroll, r.unit) or "–",
-                             value(r.a07, r.unit) or "–"]
-        if r.check not in PERSON_CHECKS:
-            cells.append(value(r.ledger, r.unit) or "–")
-        rows = [Row(key="value", cells=tuple(Toned(c, tone) if tone and isinstance(c, str) else c for c in cells))]
-        if r.difference is not None:
-            diff = [_("difference"), "", fmt.nok(r.difference)] + ([""] if r.check not in PERSON_CHECKS else [])
-            rows.append(Row(key="difference", cells=tuple(diff)))
-        self.query_one(MarkableTable).set_rows(rows)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "choose":
-            what = parameters[0] if parameters else ""
-            if what in ("take_a07", "send_payroll"):
-                if self.row.check != "employments":
-                    return False
-                if self.summary.signed or not self.row.is_difference or self.row.resolved:
-                    return None
-                if what == "take_a07" and self.row.status == "only_payroll":
-                    return None
-                if what == "send_payroll" and self.row.status == "only_a07":
-                    return None
-                return True
-            return True if self.row.is_difference and not self.summary.signed else None
-        return True
-
-    def action_choose(self, what: str) -> None:
-        self.dismiss(what)
-
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -1,4 +1,5 @@
-"""The reconciliation's modal dialogs: confirm, explanation editor, sign-off, A07 export, bulk start.
+"""The reconciliation's modal dialogs (the yes/no question is the shared
+``byraa.tui.widgets.dialogs.ConfirmDialog``): explanation editor, sign-off, A07 export, bulk start.
 
 Each is a ``ModalScreen[T]`` that ``dismiss``es with its answer (``None`` on escape); the
 screen that opened it calls the core. Every dialog works from the keyboard alone:
@@ -33,41 +34,6 @@ class _Dialog(ModalScreen, LocalizedBindings):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-class ConfirmDialog(_Dialog):
-    """A yes/no question; dismisses ``True`` for yes."""
-
-    HELP_TITLE = N_("Confirm")
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,j", "answer(True)", N_("Yes"), id="confirm.yes", key_display="y"),
-        Binding("n", "answer(False)", N_("No"), id="confirm.no"),
-    ]
-
-    def __init__(self, question: str, *, yes: str | None = None) -> None:
-        super().__init__()
-        self.question = question
-        self.yes = yes or _("Yes")
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(self.question, classes="question", markup=False)
-            with Horizontal(classes="buttons"):
-                yield Button(self.yes, variant="primary", id="yes", compact=True)
-                yield Button(_("No"), id="no", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
 
 
 class ExplainDialog(_Dialog):

@@ -17,11 +17,11 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Header, Label, ProgressBar
-from textual.worker import Worker, WorkerState
+from textual.widgets import Header, Label
+from textual.worker import Worker
 
 from byraa.core.base import ids
 from byraa.core.base.bridge import run_sync
@@ -34,6 +34,7 @@ from byraa.core.words.i18n import _
 from byraa.core.words.labels import method_name, month
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
+from byraa.tui.widgets.job_progress import JobProgress
 from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
@@ -57,6 +58,7 @@ class ReconcileJobScreen(Screen, LocalizedBindings):
 
     CSS_PATH = "job.tcss"
     HELP_TITLE = N_("Reconciliation job")
+    WORKER_ERROR_TITLE = N_("The reconciliation job failed")
     AUTO_FOCUS = "#job-results"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "stop_or_back", N_("Stop / back"), id="reconcile_job.stop_or_back", key_display="esc"),
@@ -103,8 +105,7 @@ class ReconcileJobScreen(Screen, LocalizedBindings):
         yield Header()
         with Vertical(id="job-head"):
             yield Label(_("Reconcile clients"), id="job-title", markup=False)
-            with Horizontal(id="job-progress-line"):
-                yield ProgressBar(total=None, show_eta=True, id="job-progress")
+            yield JobProgress(stopping_text=_("stopping after the clients in progress…"), id="job-progress")
             yield Label(_("Starting…"), id="job-status", markup=False)
         yield MarkableTable(self._columns(), markable=False, show_sort_keys=False, fixed_columns=2,
                             id="job-results", empty_text=_("No clients yet."))
@@ -164,14 +165,11 @@ class ReconcileJobScreen(Screen, LocalizedBindings):
 
     def on_reconcile_job_screen_progressed(self, message: Progressed) -> None:
         p = message.progress
-        bar = self.query_one(ProgressBar)
-        bar.update(total=max(1, p.units_total), progress=p.units_done)
-        status = _("{done} of {total} clients").format(done=p.items_finished, total=p.items_total)
-        if p.cancelling or self.cancel_event.is_set():
-            status += " · " + _("stopping after the clients in progress…")
-        else:
-            status += " · " + _("Esc stops")
-        self.query_one("#job-status", Label).update(status)
+        self.query_one(JobProgress).show(
+            _("{done} of {total} clients").format(done=p.items_finished, total=p.items_total),
+            done=p.units_done, total=p.units_total, eta_seconds=p.eta_seconds,
+            stopping=p.cancelling or self.cancel_event.is_set())
+        self.query_one("#job-status", Label).update("")
         if self.job_id is not None:
             self.load_results(self.job_id)
 
@@ -234,13 +232,10 @@ class ReconcileJobScreen(Screen, LocalizedBindings):
                 _("Reconcile {n} client(s) for {month}").format(n=len(self.results or self.org_numbers),
                                                                  month=fmt.month_name(self.period)))
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            if event.worker.group == "reconcile-job":
-                self.running = False
-                self.refresh_bindings()
-            self.notify(str(event.worker.error), title=_("The reconciliation job failed"), severity="error",
-                        timeout=10)
+    def worker_failed(self, worker: Worker) -> None:
+        if worker.group == "reconcile-job":
+            self.running = False
+            self.refresh_bindings()
 
     # --- Keys ------------------------------------------------------------------------
 
@@ -250,7 +245,7 @@ class ReconcileJobScreen(Screen, LocalizedBindings):
             return
         if self.cancel_event.is_set():
             return
-        from byraa.tui.screens.reconcile.dialogs import ConfirmDialog
+        from byraa.tui.widgets.dialogs import ConfirmDialog
 
         def answered(yes: bool | None) -> None:
             if yes and self.job_id is not None:

@@ -9,7 +9,7 @@ for resuming when this screen opens.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -19,7 +19,6 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input
-from textual.worker import Worker, WorkerState
 
 from byraa.core.base import clock, ids, periods
 from byraa.core.clients import registry as core_clients
@@ -33,8 +32,9 @@ from byraa.core.words.i18n import _
 from byraa.core.words.labels import month
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
-from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
+from byraa.tui.widgets.filter_bar import FilterBar
 from byraa.tui.widgets.key_footer import KeyFooter
+from byraa.tui.widgets.list_screen import ListScreen, filter_binding
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
 LOCK = "⊘"
@@ -74,14 +74,15 @@ def start_bulk(screen: Screen, org_numbers: list[str], period: str | None = None
     screen.app.push_screen(BulkDialog(len(org_numbers), period or default_period()), chosen)
 
 
-class ReconcileScreen(FilteredScreen, Screen, LocalizedBindings):
+class ReconcileScreen(ListScreen, Screen, LocalizedBindings):
     """Top-level: the clients with their reconciliation state for a month."""
 
     CSS_PATH = "overview.tcss"
     HELP_TITLE = N_("Reconciliation")
+    WORKER_ERROR_TITLE = N_("Could not read the reconciliations")
     AUTO_FOCUS = "#reconcile-clients"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", N_("Filter"), id="reconcile.filter", key_display="/", priority=True),
+        filter_binding("reconcile"),
         Binding("left_square_bracket", "month(-1)", N_("Previous month"), id="reconcile.previous_month",
                 key_display="[", group=Binding.Group(N_("Month"), compact=True)),
         Binding("right_square_bracket", "month(1)", N_("Next month"), id="reconcile.next_month", key_display="]",
@@ -167,8 +168,8 @@ class ReconcileScreen(FilteredScreen, Screen, LocalizedBindings):
         if self._offered:
             return
         self._offered = True
-        from byraa.tui.screens.reconcile.dialogs import ConfirmDialog
         from byraa.tui.screens.reconcile.job import ReconcileJobScreen
+        from byraa.tui.widgets.dialogs import ConfirmDialog
 
         job = message.jobs[0]
         clients = len(job.params.get("clients", []))
@@ -182,12 +183,6 @@ class ReconcileScreen(FilteredScreen, Screen, LocalizedBindings):
                 self.app.push_screen(ReconcileJobScreen(job_id=job.id))
 
         self.app.push_screen(ConfirmDialog(question, yes=_("Resume")), answered)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.query_one(MarkableTable).loading = False
-            self.notify(str(event.worker.error), title=_("Could not read the reconciliations"), severity="error",
-                        timeout=10)
 
     def _row(self, c: ClientRow) -> Row:
         run = self.runs.get(c.org_number) if c.has_access else None
@@ -216,15 +211,10 @@ class ReconcileScreen(FilteredScreen, Screen, LocalizedBindings):
             return not isinstance(self.focused, Input)
         return True
 
-    def _apply_filter(self) -> None:
-        text = self.filter_text
-        table = self.query_one(MarkableTable)
-        if text.strip():
-            matching = core_clients.filter_rows(list(self.clients.values()), text)
-            table.show_only(str(c.id) for c in matching)
-        else:
-            table.show_only(None)
-        self._update_subtitle()
+    def matching_keys(self, text: str) -> Iterable[str] | None:
+        if not text.strip():
+            return None
+        return [str(c.id) for c in core_clients.filter_rows(list(self.clients.values()), text)]
 
     def action_month(self, step: int) -> None:
         self.period = periods.shift(self.period, step)
@@ -232,21 +222,13 @@ class ReconcileScreen(FilteredScreen, Screen, LocalizedBindings):
         self.query_one(MarkableTable).loading = True
         self.load()
 
-    def on_markable_table_marks_changed(self, event: MarkableTable.MarksChanged) -> None:
-        self._update_subtitle()
-
-    def _update_subtitle(self) -> None:
-        table = self.query_one(MarkableTable)
+    def subtitle_parts(self) -> list[str]:
         parts = [_("Reconciliation"), fmt.month_name(self.period)]
         if self.clients:
             signed = sum(1 for r in self.runs.values() if r.signed)
             parts.append(_("{signed} of {total} signed").format(signed=fmt.count(signed),
-                                                               total=fmt.count(table.total_count)))
-        if table.marked:
-            parts.append(_("{count} marked").format(count=fmt.count(len(table.marked))))
-        if self.filter_text.strip():
-            parts.append(_("filter “{text}”").format(text=self.filter_text.strip()))
-        self.sub_title = " · ".join(parts)
+                                                               total=fmt.count(self.list_table.total_count)))
+        return parts
 
     # --- Open, bulk ------------------------------------------------------------------
 

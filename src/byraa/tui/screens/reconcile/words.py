@@ -12,6 +12,10 @@ EQUAL_MARK = "✓"
 DIFF_MARK = "✗"
 
 
+PERSON_CHECKS = ("employments", "income")
+"""The checks whose rows are people (shown with a masked national id)."""
+
+
 def status_cell(code: str) -> Cell:
     tone = {"equal": "success", "differs": "error", "only_payroll": "warning", "only_a07": "warning",
             "missing": "error", "info": "muted"}.get(code)
