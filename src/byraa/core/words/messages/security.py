@@ -1,0 +1,11 @@
+"""Refusals that guard data: the demo's rebuild, the audit trail, identity, hostile input."""
+
+from byraa.core.words.i18n import N_
+
+MESSAGES = {
+    "demo.url_not_postgres": N_("--database-url is for PostgreSQL; use --db PATH for a SQLite file"),
+    "demo.not_a_file": N_("{path} is not a regular file"),
+    "demo.not_a_database": N_("{where} is not a byraa database; the demo leaves it alone"),
+    "demo.not_a_demo": N_("{where} holds a real agency; the demo never touches it"),
+    "demo.rebuild_not_confirmed": N_("the demo was not rebuilt (not confirmed; use --yes in scripts)"),
+}
