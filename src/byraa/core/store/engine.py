@@ -112,6 +112,20 @@ class Store:
                 session.rollback()
                 raise
 
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A session that holds the write lock from its first statement on SQLite.
+
+        SQLite's driver starts a transaction only at the first write, so a read-then-write
+        (is this file imported? is this the chain's head?) could read before another
+        writer commits and write after it. ``BEGIN IMMEDIATE`` takes the lock first, so
+        such sessions run one after the other. PostgreSQL callers lock what they read.
+        """
+        with self.session() as session:
+            if self.dialect == "sqlite":
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            yield session
+
     def dispose(self) -> None:
         self.engine.dispose()
 

@@ -8,4 +8,6 @@ MESSAGES = {
     "demo.not_a_database": N_("{where} is not a byraa database; the demo leaves it alone"),
     "demo.not_a_demo": N_("{where} holds a real agency; the demo never touches it"),
     "demo.rebuild_not_confirmed": N_("the demo was not rebuilt (not confirmed; use --yes in scripts)"),
+    "import.conflict": N_("{file}: other imports of the same client and month kept colliding with this one; "
+                          "nothing was imported, try again"),
 }
