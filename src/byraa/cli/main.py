@@ -19,6 +19,7 @@ SUBCOMMANDS = {
     "a07": "byraa.cli.a07",
     "access": "byraa.cli.access",
     "archive": "byraa.cli.archive",
+    "audit": "byraa.cli.audit",
     "clients": "byraa.cli.clients",
     "dashboard": "byraa.cli.dashboard",
     "db": "byraa.cli.db",

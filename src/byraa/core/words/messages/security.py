@@ -10,4 +10,8 @@ MESSAGES = {
     "demo.rebuild_not_confirmed": N_("the demo was not rebuilt (not confirmed; use --yes in scripts)"),
     "import.conflict": N_("{file}: other imports of the same client and month kept colliding with this one; "
                           "nothing was imported, try again"),
+    "db.bad_role": N_("{role} is not a valid database role name (lower-case letters, digits, _ . -)"),
+    "db.grant_staff_postgres_only": N_("staff roles are a PostgreSQL feature; a SQLite file is protected by its "
+                                      "file mode"),
+    "db.no_such_role": N_("no database role {role}: create it (CREATE ROLE) or add --create"),
 }
