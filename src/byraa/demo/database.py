@@ -129,7 +129,7 @@ def _require_demo_manager(store: Store) -> None:
     """Only a manager of this very demo may rebuild it (an unknown login is refused too)."""
     from byraa.core.agency.access import require_manager
 
-    who = identity.resolve(store, identity.current_login())
+    who = identity.resolve(store)
     require_manager(who, "rebuild the demo")
 
 

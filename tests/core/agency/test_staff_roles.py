@@ -8,47 +8,16 @@ binds: the point is what a staff role can and cannot do.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 
 import psycopg
-import pytest
 from click.testing import CliRunner
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from byraa.cli.main import main
 from byraa.core.agency import audit
 from byraa.core.store import Store
 from tests.builders import small_agency
-
-PASSWORD = "staff-test-pw"
-
-
-@pytest.fixture
-def pg_store(store) -> Store:  # noqa: ANN001
-    if store.dialect != "postgresql":
-        pytest.skip("database roles are PostgreSQL's")
-    return store
-
-
-def _as_role(store: Store, role: str) -> str:
-    url = make_url(store.url).set(username=role, password=PASSWORD)
-    return url.render_as_string(hide_password=False)
-
-
-@pytest.fixture
-def staff_role(pg_store: Store) -> Iterator[str]:
-    role = f"sec_clerk_{os.getpid()}"
-    result = CliRunner().invoke(main, ["db", "grant-staff", role, "--create"],
-                                env={"BYRAA_DATABASE_URL": pg_store.url})
-    assert result.exit_code == 0, result.output
-    with pg_store.engine.begin() as conn:
-        conn.execute(text(f"ALTER ROLE \"{role}\" PASSWORD '{PASSWORD}'"))
-    yield role
-    pg_store.dispose()
-    with pg_store.engine.begin() as conn:
-        conn.execute(text(f'DROP OWNED BY "{role}"'))
-        conn.execute(text(f'DROP ROLE "{role}"'))
+from tests.core.agency.conftest import as_role
 
 
 def _psql(url: str, sql: str) -> str | None:
@@ -62,17 +31,18 @@ def _psql(url: str, sql: str) -> str | None:
     return None
 
 
-def test_a_staff_role_appends_to_the_trail_but_cannot_rewrite_it(pg_store: Store, staff_role: str) -> None:
+def test_a_staff_role_appends_to_the_trail_but_cannot_rewrite_it(pg_store: Store, staff_role) -> None:  # noqa: ANN001
+    role = staff_role("clerk")
     small_agency(pg_store)
     with pg_store.session() as session:
         audit.record(session, actor="tester", action="test.first", entity="agency")
-    staff = Store(_as_role(pg_store, staff_role))
+    staff = Store(as_role(pg_store, role))
     try:
         with staff.session() as session:  # the app's own writes work
             audit.record(session, actor="tester", action="test.second", entity="agency")
     finally:
         staff.dispose()
-    url = _as_role(pg_store, staff_role)
+    url = as_role(pg_store, role)
     for sql in ("UPDATE audit_event SET actor = 'x'", "DELETE FROM audit_event", "TRUNCATE audit_event",
                 "ALTER TABLE audit_event DISABLE TRIGGER ALL", "DELETE FROM audit_chain_head",
                 "TRUNCATE audit_chain_head", "DROP TABLE audit_event"):
