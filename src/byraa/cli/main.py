@@ -58,6 +58,14 @@ class _Group(click.Group):
         except UserError as exc:
             click.echo(f"byraa: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except Exception as exc:  # a value the database refused: one line, never its parameters
+            from sqlalchemy.exc import DataError
+
+            if not isinstance(exc, DataError):
+                raise
+            refused = UserError("db.value_rejected", kind=type(exc.orig).__name__)
+            click.echo(f"byraa: {refused}", err=True)
+            sys.exit(refused.exit_code)
 
 
 @click.group(cls=_Group, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

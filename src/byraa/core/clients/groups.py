@@ -63,6 +63,10 @@ def _clean_name(name: str) -> str:
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise UserError("a group name has 1 to 100 characters")
+    from byraa.core.base.text import has_controls
+
+    if has_controls(name):
+        raise UserError("name.controls", name=repr(name)[:60])
     return name
 
 

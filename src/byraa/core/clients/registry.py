@@ -357,6 +357,10 @@ def add_client(store: Store, who: Identity, org_number: str, name: str, *, pay_d
         raise UserError(f"organisation number {org_number!r}: {reason}")
     if not _NAME.search(name or "") or len(name) > 200:
         raise UserError("a client needs a name of 1 to 200 characters")
+    from byraa.core.base.text import has_controls
+
+    if has_controls(name):
+        raise UserError("name.controls", name=repr(name)[:60])
     if not 1 <= pay_day <= 31:
         raise UserError(f"pay day {pay_day} is not a day of the month (1–31, 31 = last day)")
     with store.session() as session:

@@ -37,6 +37,8 @@ MAX_XML_BYTES = 1024 * 1024 * 1024
 
 _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_ORE = 99_999_999_999_999
+"""999 999 999 999,99 kr: far above any payroll figure, and safe in a BIGINT after sums."""
 _AMOUNT = re.compile(r"^([+-]?)(\d{1,15})(?:[.,](\d{1,2}))?$")
 
 
@@ -111,7 +113,13 @@ def parse_amount(text: str | None, where: Where, place: str, *, required: bool =
         raise where.refuse(place, f"{value[:30]!r} is not an amount (kroner with at most two decimals)")
     sign, whole, frac = match.groups()
     ore = int(whole) * 100 + int((frac or "0").ljust(2, "0"))
-    return -ore if sign == "-" else ore
+    return _in_range(-ore if sign == "-" else ore, value, where, place)
+
+
+def _in_range(ore: int, shown: object, where: Where, place: str) -> int:
+    if abs(ore) > MAX_ORE:
+        raise where.refuse(place, f"{str(shown)[:30]!r} is out of range (at most 999 999 999 999,99 kr)")
+    return ore
 
 
 def amount_from_number(value: Any, where: Where, place: str, *, required: bool = True) -> int | None:
@@ -123,7 +131,7 @@ def amount_from_number(value: Any, where: Where, place: str, *, required: bool =
     if isinstance(value, bool):
         raise where.refuse(place, f"{value!r} is not an amount")
     if isinstance(value, int):
-        return value * 100
+        return _in_range(value * 100, value, where, place)
     if isinstance(value, float | Decimal):
         try:
             dec = Decimal(str(value)) if isinstance(value, float) else value
@@ -135,7 +143,7 @@ def amount_from_number(value: Any, where: Where, place: str, *, required: bool =
         rounded = ore.to_integral_value()
         if abs(ore - rounded) > Decimal("0.000001"):
             raise where.refuse(place, f"{value!r} has more than two decimals")
-        return int(rounded)
+        return _in_range(int(rounded), value, where, place)
     return parse_amount(str(value), where, place, required=required)
 
 
@@ -213,7 +221,11 @@ def check_org_number(value: Any, where: Where, place: str) -> str:
 # --- Archive ----------------------------------------------------------------------------
 
 
-def sha256_file(path: str | os.PathLike[str]) -> str:
+def sha256_file(path: str | os.PathLike[str], kind: str = "amelding") -> str:
+    """The file's checksum; refuses a non-regular file or one over ``kind``'s cap first."""
+    from byraa.core.files.limits import check_file
+
+    check_file(path, kind)
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1024 * 1024), b""):
@@ -288,6 +300,8 @@ def expand_paths(paths: list[str | os.PathLike[str]], suffixes: tuple[str, ...])
             out.extend(sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in suffixes))
         elif p.is_file():
             out.append(p)
+        elif p.exists():  # a device, a FIFO or a link to one: never read
+            raise UserError("file.not_regular", path=p.name)
         else:
             raise UserError(f"{p}: no such file or folder")
     return out

@@ -48,6 +48,7 @@ from byraa.core.agency import access, audit
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock
 from byraa.core.base.errors import NotFound, UserError
+from byraa.core.files.limits import read_capped
 from byraa.core.importers import (
     ImportRefused,
     ImportResult,
@@ -237,7 +238,7 @@ def parse_json(data: bytes, where: Where) -> A07Report:
     """byraa's A07 JSON, every value checked (refusals name the JSON path)."""
     try:
         doc = json.loads(data.decode("utf-8-sig"), parse_float=Decimal)
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # RecursionError: nested absurdly deep
         raise where.refuse("the JSON", f"not valid JSON ({type(exc).__name__})") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise where.refuse("format", f"not byraa's A07 JSON (format must be {FORMAT!r})")
@@ -649,10 +650,7 @@ def import_a07(store: Store, who: Identity, path: str | os.PathLike[str], *, cli
     path = Path(path)
     where = Where(path)
     suffix = path.suffix.lower()
-    try:
-        content = path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read ({exc.strerror})") from None
+    content = read_capped(path, "a07")
     if suffix == ".json":
         report, ctype = parse_json(content, where), "application/json"
     elif suffix in (".ods", ".xlsx"):

@@ -332,7 +332,7 @@ def parse_json(data: bytes | str | Any) -> TaxCardAnswer:
     if isinstance(data, bytes | bytearray | str):
         try:
             doc = json.loads(data)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested absurdly deep
             raise AnswerRejected("the answer is not valid JSON") from None
     else:
         doc = data

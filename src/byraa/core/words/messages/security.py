@@ -14,4 +14,10 @@ MESSAGES = {
     "db.grant_staff_postgres_only": N_("staff roles are a PostgreSQL feature; a SQLite file is protected by its "
                                       "file mode"),
     "db.no_such_role": N_("no database role {role}: create it (CREATE ROLE) or add --create"),
+    "name.controls": N_("the name {name} holds control characters (terminal escape codes); type it without them"),
+    "file.not_regular": N_("{path}: not a regular file (a device, a pipe or a link to one); nothing was read"),
+    "file.too_large": N_("{path}: {size} bytes, over the limit of {limit} MB for this kind of file; nothing was read"),
+    "db.url_unencoded_at": N_("the database URL {url} has an @ in its password: write it as %40"),
+    "db.value_rejected": N_("the database refused a value as out of range or malformed ({kind}); nothing was "
+                            "changed"),
 }
