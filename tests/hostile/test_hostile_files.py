@@ -4,7 +4,6 @@ or line where there is one), no traceback, and not one row changed."""
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
