@@ -197,6 +197,7 @@ def _runs(secret: Secret, groups: list[str], tmp: Path) -> dict[str, list[list[s
         "access staff": [["access", "staff", "--format", "json"]],
         "access review": [["access", "review", "--format", "json"]],
         "archive list": [["archive", "list", "--format", "json"], ["archive", "list", "--client", org]],
+        "audit": [["audit", "--format", "json"], ["audit", "--client", org, "--format", "csv"], ["audit", "verify"]],
         "clients list": [["clients", "list", "--format", "json"], ["clients", "list"]],
         "dashboard": [["dashboard", "--format", "json"], ["dashboard", "--period", "2026-10"]],
         "deadlines": [["deadlines", "--format", "json"]],

@@ -57,18 +57,19 @@ def list_(org_number: str | None, kind: str | None, period: str | None, directio
 
 @command.command("show")
 @click.argument("archive_id", type=int)
-@click.option("--raw", is_flag=True, help="The bytes exactly as exchanged, not pretty-printed.")
-def show(archive_id: int, raw: bool) -> None:
-    """One archived file: its metadata and its content pretty-printed."""
+@click.option("--raw", is_flag=True, help="The bytes as exchanged, not pretty-printed.")
+@click.option("--reveal", is_flag=True, help="Show national ids in full (audited).")
+def show(archive_id: int, raw: bool, reveal: bool) -> None:
+    """One archived file: its metadata and its content pretty-printed (national ids masked)."""
     from byraa.core.clients import archive as core_archive
 
     ws = workspace()
     assert ws.who is not None
     if raw:
-        _entry, content = core_archive.get(ws.store, ws.who, archive_id)
+        _entry, content = core_archive.get(ws.store, ws.who, archive_id, reveal=reveal)
         click.echo(content, nl=False)
         return
-    entry, body = core_archive.show(ws.store, ws.who, archive_id)
+    entry, body = core_archive.show(ws.store, ws.who, archive_id, reveal=reveal)
     meta = [
         (_("Id"), str(entry.id)), (_("Time"), formatting.timestamp(entry.created_at)),
         (_("Client"), f"{entry.org_number} {entry.client_name}" if entry.org_number else _("agency")),

@@ -1,4 +1,4 @@
-"""``byraa db upgrade|current``: the schema, only through Alembic migrations."""
+"""``byraa db upgrade|current|grant-staff``: the schema (only through Alembic migrations) and staff roles."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import click
 
 from byraa.cli.context import state
 from byraa.core.store import Store, migrate
+from byraa.core.words.i18n import _
 
 
 @click.group("db")
@@ -38,3 +39,24 @@ def current() -> None:
         click.echo(f"byraa:    {migrate.head_revision()}")
     finally:
         store.dispose()
+
+
+@command.command("grant-staff")
+@click.argument("roles", nargs=-1, required=True)
+@click.option("--create", is_flag=True, help="Create roles that do not exist yet (LOGIN, no password: peer auth).")
+def grant_staff(roles: tuple[str, ...], create: bool) -> None:
+    """PostgreSQL: let staff database ROLES use byraa (run as the schema owner after each upgrade).
+
+    Each role may read and write the working tables but only INSERT and SELECT the audit
+    trail; never TRUNCATE or ALTER anything. Name each role like the person's staff login.
+    """
+    from byraa.core.agency.db_roles import grant_staff as grant
+
+    store = Store(state().settings().database_url, create=False)
+    try:
+        store.check_reachable()
+        done = grant(store, list(roles), create=create)
+    finally:
+        store.dispose()
+    for role in done:
+        click.echo(_("{role}: staff privileges granted (audit trail: insert and read only)").format(role=role))

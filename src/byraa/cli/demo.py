@@ -1,4 +1,4 @@
-"""``byraa demo``: a fresh synthetic agency, then the TUI on it."""
+"""``byraa demo``: the synthetic demo agency (built on first use, then reopened), and the TUI on it."""
 
 from __future__ import annotations
 
@@ -17,24 +17,34 @@ from byraa.demo import database as demo_db
               help="How many client companies (1000 gives the large agency of the benchmarks).")
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed: the same seed, the same agency.")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="SQLite file to build it in (default: demo.sqlite3 in your data dir).")
-@click.option("--database-url", help="Build it in this PostgreSQL database instead (it must be empty or a demo).")
-@click.option("--no-tui", is_flag=True, help="Only build it; print where it is and the staff logins.")
-def command(clients: int, seed: int, db_path: Path | None, database_url: str | None, no_tui: bool) -> None:
-    """Build a fresh synthetic agency (you are its manager) and open the TUI on it."""
+              help="SQLite file of the demo (default: demo.sqlite3 in your data dir).")
+@click.option("--database-url", help="Use this PostgreSQL database instead (it must be empty or a demo).")
+@click.option("--rebuild", is_flag=True,
+              help="Replace an existing demo with a fresh one (managers of that demo only; asks first).")
+@click.option("--yes", is_flag=True, help="With --rebuild: do not ask (for scripts).")
+@click.option("--no-tui", is_flag=True, help="Only build or open it; print where it is and the staff logins.")
+def command(clients: int, seed: int, db_path: Path | None, database_url: str | None, rebuild: bool, yes: bool,
+            no_tui: bool) -> None:
+    """Open the demo agency (built on first use; you are its manager) in the TUI."""
     from byraa.sandbox.ensure import register as provide_sandbox
 
     provide_sandbox()  # the demo talks to the sandbox environment: say who serves it
     cli = state()
     target = db_path or cli.db_path
-    result = demo_db.rebuild(clients=clients, seed=seed, db_path=target, database_url=database_url)
+    result = demo_db.open_or_build(clients=clients, seed=seed, db_path=target, database_url=database_url,
+                                   rebuild=rebuild, confirm=_confirmed_by(yes))
     summary = result.summary
-    click.echo(_("Demo agency built in {seconds:.1f} s: {clients} clients, {employees} employees, "
-                 "{runs} payroll runs.").format(seconds=summary.seconds, clients=summary.clients,
-                                                employees=summary.employees, runs=summary.payroll_runs))
+    if result.opened:
+        click.echo(_("Opened the existing demo agency ({clients} clients); nothing was rebuilt. "
+                     "To start over: byraa demo --rebuild").format(clients=summary.clients))
+    else:
+        click.echo(_("Demo agency built in {seconds:.1f} s: {clients} clients, {employees} employees, "
+                     "{runs} payroll runs.").format(seconds=summary.seconds, clients=summary.clients,
+                                                    employees=summary.employees, runs=summary.payroll_runs))
     click.echo(_("Database: {where}").format(where=result.display_url))
-    click.echo(_("Altinn: the sandbox at {url} (demo key {key}); commands start it themselves when it is not "
-                 "running.").format(url=result.sandbox_url, key=result.key_path))
+    if result.sandbox_url:
+        click.echo(_("Altinn: the sandbox at {url} (demo key {key}); commands start it themselves when it is not "
+                     "running.").format(url=result.sandbox_url, key=result.key_path))
     if no_tui:
         click.echo(_("Staff logins (run any command as one with BYRAA_USER=<login>):"))
         for login, name, role in summary.staff:
@@ -50,6 +60,23 @@ def command(clients: int, seed: int, db_path: Path | None, database_url: str | N
         os.environ["BYRAA_DATABASE_URL"] = result.url
     with _sandbox(result.url):
         run_tui(cli, mouse=True)
+
+
+def _confirmed_by(yes: bool):  # noqa: ANN202
+    """The rebuild confirmation: says what is lost; ``--yes`` answers for scripts."""
+
+    def confirm(existing: demo_db.ExistingDemo) -> bool:
+        click.echo(_("Rebuilding deletes the demo agency in {where}: {clients} clients, {events} audit events "
+                     "and everything entered in it since it was built.").format(
+            where=existing.where, clients=existing.clients, events=existing.audit_events), err=True)
+        if yes:
+            return True
+        try:
+            return click.confirm(_("Rebuild it?"), default=False, err=True)
+        except click.Abort:  # no terminal to answer on (end of input)
+            return False
+
+    return confirm
 
 
 def _sandbox(url: str):  # noqa: ANN202

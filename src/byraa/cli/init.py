@@ -18,7 +18,7 @@ def command(name: str, org_number: str, user_name: str) -> None:
     """Create the agency and make the current login its first agency manager."""
     store = open_store(state().settings().database_url, upgrade_empty=True)
     try:
-        login = identity.current_login()
+        login = identity.current_login(store)
         info = agency.initialise(store, name=name, org_number=org_number, login=login, user_name=user_name)
     finally:
         store.dispose()

@@ -20,6 +20,7 @@ SUBCOMMANDS = {
     "a07": "byraa.cli.a07",
     "access": "byraa.cli.access",
     "archive": "byraa.cli.archive",
+    "audit": "byraa.cli.audit",
     "clients": "byraa.cli.clients",
     "dashboard": "byraa.cli.dashboard",
     "db": "byraa.cli.db",
@@ -62,6 +63,14 @@ class _Group(click.Group):
             error = _usage_error(exc)
             click.echo(f"byraa: {error}", err=True)
             sys.exit(error.exit_code)
+        except Exception as exc:  # a value the database refused: one line, never its parameters
+            from sqlalchemy.exc import DataError
+
+            if not isinstance(exc, DataError):
+                raise
+            refused = UserError("db.value_rejected", kind=type(exc.orig).__name__)
+            click.echo(f"byraa: {refused}", err=True)
+            sys.exit(refused.exit_code)
 
 
 def _usage_error(exc: click.UsageError) -> UserError:

@@ -16,6 +16,8 @@ from typing import Any
 
 import click
 
+from byraa.core.base.text import printable
+
 
 @dataclass(frozen=True)
 class Column:
@@ -53,12 +55,16 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: str, *,
         out.write("\n")
         return
     if fmt == "csv":
+        from byraa.core.files.spreadsheet import safe_cell
+
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow([c.key for c in columns])
         for row in rows:
-            writer.writerow([_csv(row.get(c.key)) for c in columns])
+            writer.writerow([safe_cell(_csv(row.get(c.key))) for c in columns])
         return
-    cells = [[c.show(row.get(c.key)) if row.get(c.key) is not None else "" for c in columns] for row in rows]
+    # Names may come from imported files: never let their control codes reach the terminal.
+    cells = [[printable(c.show(row.get(c.key))) if row.get(c.key) is not None else "" for c in columns]
+             for row in rows]
     widths = [max([len(c.header), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
 
     def line(values: list[str]) -> str:

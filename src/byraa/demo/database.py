@@ -1,12 +1,18 @@
-"""Building the demo agency into its own database, never over a real agency's data."""
+"""Building the demo agency into its own database, never over a real agency's data.
+
+An existing demo is opened, not rebuilt: people work in it, and a rebuild loses that work.
+Only a manager of that demo may rebuild it, after a confirmation naming what is lost.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 
 from byraa.core.agency import identity
 from byraa.core.base import clock
@@ -14,7 +20,7 @@ from byraa.core.base.errors import UserError
 from byraa.core.settings import locations
 from byraa.core.settings.config import sqlite_url
 from byraa.core.store import Store, migrate, open_store
-from byraa.core.store.models import Agency, AuditEvent, Client
+from byraa.core.store.models import Agency, AuditEvent, Client, StaffUser
 
 if TYPE_CHECKING:
     from byraa.demo import DemoSummary
@@ -29,6 +35,8 @@ class DemoResult:
     key_path: Path | None = None
     """The demo's Maskinporten private key (0600), next to the demo database."""
     sandbox_url: str | None = None
+    opened: bool = False
+    """True when an existing demo was opened as it is (nothing rebuilt)."""
 
 
 DEMO_CLIENT_ID = "byraa-demo"
@@ -72,12 +80,19 @@ def connect_sandbox(store: Store, manager_login: str, key_dir: Path, *, name: st
     return key.private_path, url
 
 
-def _is_demo_or_empty(store: Store) -> bool:
-    if migrate.is_empty(store):
-        return True
-    with store.session() as session:
-        if session.scalars(select(Agency.id)).first() is None:
+def _is_empty(store: Store) -> bool:
+    """No schema yet, or a schema with no agency in it."""
+    try:
+        if migrate.is_empty(store):
             return True
+        with store.session() as session:
+            return session.scalars(select(Agency.id)).first() is None
+    except DBAPIError as exc:  # not a database at all (a text file named like one)
+        raise UserError("demo.not_a_database", where=store.display_url) from exc
+
+
+def _is_demo(store: Store) -> bool:
+    with store.session() as session:
         return session.scalars(select(AuditEvent.id).where(AuditEvent.action == "demo.build")).first() is not None
 
 
@@ -94,35 +109,96 @@ def _wipe_postgres(store: Store) -> None:
         conn.execute(text("DROP FUNCTION IF EXISTS audit_event_append_only() CASCADE"))
 
 
-def rebuild(*, clients: int, seed: int, db_path: Path | None, database_url: str | None) -> DemoResult:
-    """Replace the demo database with a fresh agency of ``clients`` clients."""
-    from byraa.demo import build_demo
+@dataclass(frozen=True)
+class ExistingDemo:
+    """What a rebuild would delete: shown in the confirmation before anything is touched."""
 
+    where: str
+    clients: int
+    audit_events: int
+
+
+def _describe(store: Store) -> ExistingDemo:
+    with store.session() as session:
+        clients = session.scalar(select(func.count()).select_from(Client)) or 0
+        events = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+    return ExistingDemo(store.display_url, clients, events)
+
+
+def _require_demo_manager(store: Store) -> None:
+    """Only a manager of this very demo may rebuild it (an unknown login is refused too)."""
+    from byraa.core.agency.access import require_manager
+
+    who = identity.resolve(store)
+    require_manager(who, "rebuild the demo")
+
+
+def _opened(store: Store, path: Path | None) -> DemoResult:
+    """The existing demo as it is: nothing is written."""
+    from byraa.core.altinn import connection
+
+    with store.session() as session:
+        clients = session.scalar(select(func.count()).select_from(Client)) or 0
+        staff = [(u.login, u.name, u.role) for u in session.scalars(
+            select(StaffUser).order_by(StaffUser.role.desc(), StaffUser.login))]
+    settings = connection.agency_connection(store)
+    key = Path(settings.key_path) if settings is not None and settings.key_path else None
+    summary = OpenedDemo(clients=clients, staff=staff)
+    return DemoResult(summary, store.url, store.display_url, path, key,  # type: ignore[arg-type]
+                      settings.base_url if settings is not None else None, opened=True)
+
+
+@dataclass(frozen=True)
+class OpenedDemo:
+    clients: int
+    staff: list[tuple[str, str, str]]
+
+
+def open_or_build(*, clients: int, seed: int, db_path: Path | None, database_url: str | None,
+                  rebuild: bool = False, confirm: Callable[[ExistingDemo], bool] | None = None) -> DemoResult:
+    """Open the demo database if it holds a demo; build one where there is none.
+
+    An existing demo is replaced only with ``rebuild``, only when the current login is a
+    manager of that demo, and only after ``confirm`` (shown what is lost) says yes. A
+    database that holds anything but a demo is refused and never touched.
+    """
     if database_url:
-        url = database_url
-        store = Store(url)
+        store = Store(database_url)
         store.check_reachable()
         if store.dialect == "sqlite":
             store.dispose()
             raise UserError("demo.url_not_postgres")
-        if not _is_demo_or_empty(store):
-            store.dispose()
-            raise UserError("demo.real_agency", where=store.display_url)
-        _wipe_postgres(store)
-        store.dispose()
         path = None
     else:
         path = (db_path or locations.demo_database_path()).expanduser().resolve()
-        url = sqlite_url(path)
-        if path.exists():
-            existing = Store(url, create=False)
-            try:
-                if not _is_demo_or_empty(existing):
-                    raise UserError("demo.real_agency", where=path)
-            finally:
-                existing.dispose()
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        if path.exists() and not path.is_file():
+            raise UserError("demo.not_a_file", path=path)
+        store = Store(sqlite_url(path), create=False) if path.exists() else None
+    try:
+        if store is not None and not _is_empty(store):
+            if not _is_demo(store):
+                raise UserError("demo.not_a_demo", where=store.display_url)
+            if not rebuild:
+                migrate.upgrade(store)
+                return _opened(store, path)
+            _require_demo_manager(store)
+            if confirm is None or not confirm(_describe(store)):
+                raise UserError("demo.rebuild_not_confirmed")
+        if database_url:
+            assert store is not None
+            _wipe_postgres(store)
+    finally:
+        if store is not None:
+            store.dispose()
+    if path is not None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return _build(clients=clients, seed=seed, url=database_url or sqlite_url(path), path=path)  # type: ignore[arg-type]
+
+
+def _build(*, clients: int, seed: int, url: str, path: Path | None) -> DemoResult:
+    from byraa.demo import build_demo
+
     store = open_store(url, upgrade=True)
     manager = identity.current_login()
     try:
@@ -133,4 +209,3 @@ def rebuild(*, clients: int, seed: int, db_path: Path | None, database_url: str 
     finally:
         store.dispose()
     return DemoResult(summary, url, store.display_url, path, key_path, sandbox_url)
-

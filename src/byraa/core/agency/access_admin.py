@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from byraa.core.agency import access, audit
+from byraa.core.agency import access, audit, audit_chain
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock
 from byraa.core.base.errors import NotFound, UserError
@@ -127,6 +127,7 @@ def grant(store: Store, who: Identity, login: str, role: str, *, org_numbers: li
     if role not in ACCESS_ROLES:
         raise UserError("staff.bad_role", role=role, roles=", ".join(ACCESS_ROLES))
     with store.session() as session:
+        audit_chain.lock(session)  # `before` is read under the lock: the state the last event left
         user = _user(session, login)
         ids = _client_ids(session, org_numbers, client_ids)
         if not ids:
@@ -149,6 +150,7 @@ def revoke(store: Store, who: Identity, login: str, *, org_numbers: list[str] | 
     """End ``login``'s access to the named clients (or all); returns how many grants ended."""
     access.require_manager(who, "change access")
     with store.session() as session:
+        audit_chain.lock(session)  # `before` is read under the lock: the state the last event left
         user = _user(session, login)
         query = select(ClientAccess.client_id, ClientAccess.role).where(ClientAccess.user_id == user.id)
         if not all_clients:
@@ -186,6 +188,7 @@ def set_role(store: Store, who: Identity, login: str, role: str) -> None:
     if role not in ROLES:
         raise UserError("staff.bad_role", role=role, roles=", ".join(ROLES))
     with store.session() as session:
+        audit_chain.lock(session)  # `before` is read under the lock: the state the last event left
         user = _user(session, login)
         if user.login == who.login and role != "manager":
             raise UserError("staff.own_manager_role")
@@ -198,6 +201,7 @@ def set_role(store: Store, who: Identity, login: str, role: str) -> None:
 def set_active(store: Store, who: Identity, login: str, active: bool) -> None:
     access.require_manager(who, "activate or deactivate staff")
     with store.session() as session:
+        audit_chain.lock(session)  # `before` is read under the lock: the state the last event left
         user = _user(session, login)
         if user.login == who.login and not active:
             raise UserError("staff.deactivate_self")

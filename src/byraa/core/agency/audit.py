@@ -1,21 +1,27 @@
 """The append-only audit log: who, when, what, before and after.
 
 Every core function that changes data calls ``record`` inside the same transaction as
-the change, so a change and its audit row commit or roll back together.
+the change, so a change and its audit row commit or roll back together. Each event is a
+link of a hash chain (``audit_chain``), checked by ``byraa audit verify``.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import UTC, date, datetime, time
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from byraa.core.agency import audit_chain
 from byraa.core.base import clock
 from byraa.core.store.models import AuditEvent
+
+if TYPE_CHECKING:
+    from byraa.core.agency.identity import Identity
+    from byraa.core.store import Store
 
 
 def _dump(value: Any) -> str | None:
@@ -35,8 +41,13 @@ def record(
     before: Any = None,
     after: Any = None,
 ) -> None:
-    """Add one audit event to the session (committed with the change it describes)."""
-    session.add(
+    """Add one audit event to the session (committed with the change it describes).
+
+    The event is chained to the one before it (``audit_chain``): the chain's head stays
+    locked until this transaction ends, so concurrent writers append one after the other.
+    """
+    audit_chain.append(
+        session,
         AuditEvent(
             at=clock.now(),
             actor=actor,
@@ -75,3 +86,50 @@ def recent(session: Session, *, limit: int = 100, action: str | None = None) -> 
         )
         for e in session.scalars(query)
     ]
+
+
+@dataclass(frozen=True)
+class TrailRow:
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: str | None
+    client: str | None
+    """The client's org number, if the event concerns one."""
+    before: Any
+    after: Any
+
+
+def trail(store: Store, who: Identity, *, client: str | None = None, user: str | None = None,
+          since: date | None = None, action: str | None = None, limit: int = 10_000) -> list[TrailRow]:
+    """The audit trail, oldest first, filtered (agency managers only)."""
+    from byraa.core.agency.access import require_manager
+    from byraa.core.base.errors import NotFound
+    from byraa.core.store.models import Client
+
+    require_manager(who, "read the audit trail")
+    query = (select(AuditEvent, Client.org_number).outerjoin(Client, Client.id == AuditEvent.client_id)
+             .order_by(AuditEvent.id).limit(limit))
+    with store.session() as session:
+        if client is not None:
+            client_id = session.scalars(select(Client.id).where(Client.org_number == client)).first()
+            if client_id is None:
+                raise NotFound("client.not_found", org=client)
+            query = query.where(AuditEvent.client_id == client_id)
+        if user is not None:
+            query = query.where(AuditEvent.actor == user)
+        if since is not None:
+            query = query.where(AuditEvent.at >= datetime.combine(since, time(), tzinfo=UTC))
+        if action is not None:
+            query = query.where((AuditEvent.action == action) | AuditEvent.action.startswith(f"{action}."))
+        return [TrailRow(e.id or 0, e.at, e.actor, e.action, e.entity, e.entity_id, org,
+                         json.loads(e.before) if e.before else None, json.loads(e.after) if e.after else None)
+                for e, org in session.execute(query)]
+
+
+def verify(store: Store) -> audit_chain.Verdict:
+    """Check the whole chain (see ``audit_chain.verify``)."""
+    with store.session() as session:
+        return audit_chain.verify(session)

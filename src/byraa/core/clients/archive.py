@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from byraa.core.agency import access, audit
 from byraa.core.agency.identity import Identity
-from byraa.core.base import clock
+from byraa.core.base import clock, ids
 from byraa.core.base.errors import AccessDenied, NotFound, UserError
 from byraa.core.clients.lookup import resolve_client
 from byraa.core.store import Store
@@ -262,11 +262,33 @@ def _load(session: Session, who: Identity, archive_id: int) -> tuple[ArchiveFile
     return row, client, exchange
 
 
-def get(store: Store, who: Identity, archive_id: int) -> tuple[ArchiveEntry, bytes]:
-    """One archived file: metadata and the bytes exactly as exchanged."""
+_ELEVEN_DIGITS = re.compile(rb"(?<![0-9])[0-9]{11}(?![0-9])")
+
+
+def mask_national_ids(content: bytes) -> bytes:
+    """Every valid national id in ``content`` masked (``010190*****``), nothing else touched."""
+
+    def mask(match: re.Match[bytes]) -> bytes:
+        value = match.group().decode("ascii")
+        return ids.mask_national_id(value).encode("ascii") if ids.is_valid_national_id(value) else match.group()
+
+    return _ELEVEN_DIGITS.sub(mask, content)
+
+
+def get(store: Store, who: Identity, archive_id: int, *, reveal: bool = False) -> tuple[ArchiveEntry, bytes]:
+    """One archived file: metadata and the bytes as exchanged, national ids masked.
+
+    ``reveal`` gives the bytes exactly as exchanged, and is audited (like every reveal).
+    """
     with store.session() as session:
         row, client, exchange = _load(session, who, archive_id)
-        return _entry(row, client, exchange), bytes(row.content)
+        content = bytes(row.content)
+        if reveal:
+            audit.record(session, actor=who.login, action="national_id.reveal", entity="archive_file",
+                         entity_id=archive_id, client_id=client.id if client else None,
+                         after={"archive_id": archive_id})
+            return _entry(row, client, exchange), content
+        return _entry(row, client, exchange), mask_national_ids(content)
 
 
 def pretty_body(content: bytes, content_type: str | None) -> str:
@@ -293,9 +315,9 @@ def pretty_body(content: bytes, content_type: str | None) -> str:
         return f"[{len(content)} bytes of binary data]"
 
 
-def show(store: Store, who: Identity, archive_id: int) -> tuple[ArchiveEntry, str]:
-    """Metadata and the body pretty-printed for reading."""
-    entry, content = get(store, who, archive_id)
+def show(store: Store, who: Identity, archive_id: int, *, reveal: bool = False) -> tuple[ArchiveEntry, str]:
+    """Metadata and the body pretty-printed for reading (national ids masked unless ``reveal``)."""
+    entry, content = get(store, who, archive_id, reveal=reveal)
     return entry, pretty_body(content, entry.content_type)
 
 

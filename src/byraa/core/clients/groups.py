@@ -1,7 +1,8 @@
 """Client groups (categories for monitoring) and the pay-day board of a group.
 
 A group is a tag, not an access right: any staff user may create one and put clients in
-it ("Utbetaling 20.", "Krever oppfølging"); every change is audited. The board shows,
+it ("Utbetaling 20.", "Krever oppfølging"), but groups are shared, so only an agency
+manager may rename one, take clients out of it or delete it; every change is audited. The board shows,
 per client of the group and month, how far the month has come: payroll run, a-melding,
 reconciliation, tax cards, who is responsible.
 
@@ -19,7 +20,7 @@ from datetime import datetime
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from byraa.core.agency import audit
+from byraa.core.agency import access, audit
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock, periods
 from byraa.core.base.errors import NotFound, UserError
@@ -62,6 +63,10 @@ def _clean_name(name: str) -> str:
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise UserError("group.bad_name")
+    from byraa.core.base.text import has_controls
+
+    if has_controls(name):
+        raise UserError("name.controls", name=repr(name)[:60])
     return name
 
 
@@ -95,6 +100,7 @@ def create_group(store: Store, who: Identity, name: str, description: str | None
 
 def rename_group(store: Store, who: Identity, name: str, new_name: str) -> None:
     new_name = _clean_name(new_name)
+    access.require_manager(who, "rename a client group")  # groups are shared: a clerk must not undo others' work
     with store.session() as session:
         group = _group(session, name)
         if new_name != name and session.scalars(select(ClientGroup.id).where(ClientGroup.name == new_name)).first():
@@ -106,6 +112,7 @@ def rename_group(store: Store, who: Identity, name: str, new_name: str) -> None:
 
 def delete_group(store: Store, who: Identity, name: str) -> int:
     """Delete a group (its clients stay); returns how many memberships went with it."""
+    access.require_manager(who, "delete a client group")  # groups are shared: a clerk must not undo others' work
     with store.session() as session:
         group = _group(session, name)
         members = list(session.scalars(select(GroupMembership.client_id).where(GroupMembership.group_id == group.id)))
@@ -145,6 +152,7 @@ def add_clients(store: Store, who: Identity, name: str, *, client_ids: list[int]
 def remove_clients(store: Store, who: Identity, name: str, *, client_ids: list[int] | None = None,
                    org_numbers: list[str] | None = None) -> int:
     """Take clients out of a group; returns how many were members."""
+    access.require_manager(who, "take clients out of a client group")  # shared: a clerk must not undo others' work
     with store.session() as session:
         group = _group(session, name)
         ids = list(client_ids or []) + _client_ids_by_org(session, list(org_numbers or []))

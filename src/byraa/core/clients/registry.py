@@ -332,6 +332,10 @@ def add_client(store: Store, who: Identity, org_number: str, name: str, *, pay_d
         raise UserError("org.invalid", org=org_number, reason=reason)
     if not _NAME.search(name or "") or len(name) > 200:
         raise UserError("client.bad_name")
+    from byraa.core.base.text import has_controls
+
+    if has_controls(name):
+        raise UserError("name.controls", name=repr(name)[:60])
     if not 1 <= pay_day <= 31:
         raise UserError("client.bad_pay_day", day=pay_day)
     with store.session() as session:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from datetime import date
 from pathlib import Path
 
 from byraa.core.base.errors import UserError
+from byraa.core.base.text import printable
 from byraa.core.clients.reports import Report
 from byraa.core.words.i18n import _
 
@@ -39,6 +41,21 @@ def _file_value(kind: str, value):  # noqa: ANN001, ANN202
     return value
 
 
+_NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
+
+
+def safe_cell(value):  # noqa: ANN001, ANN201
+    """A CSV cell a spreadsheet will not run: text starting with = + - @ (or tab/CR) gets a
+    leading apostrophe, as OWASP advises; numbers (``-1234.50``) stay as they are. Control
+    characters are stripped."""
+    if not isinstance(value, str):
+        return value
+    value = printable(value)
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
 def write_csv(report: Report, path: Path, *, overwrite: bool = False) -> None:
     """CSV with English keys in the header, kroner with a dot, ISO dates."""
     with os.fdopen(_open_private(path, overwrite=overwrite), "w", newline="", encoding="utf-8") as fh:
@@ -54,7 +71,7 @@ def write_csv(report: Report, path: Path, *, overwrite: bool = False) -> None:
                     v = v.isoformat()
                 elif c.kind == "percent" and v is not None:
                     v = f"{v:.2f}"
-                values.append("" if v is None else v)
+                values.append("" if v is None else safe_cell(v))
             writer.writerow(values)
 
 

@@ -17,6 +17,8 @@ may hold national ids, or the contents of a file an XXE tried to pull in).
 from __future__ import annotations
 
 import os
+import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -82,6 +84,28 @@ def _has_doctype(chunk: bytes) -> bool:
     return any(marker in chunk for marker in _DOCTYPE_MARKERS)
 
 
+_ENCODINGS = {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin1", "latin-1", "iso-8859-15",
+              "windows-1252", "cp1252", "utf-16", "utf-16le", "utf-16be"}
+"""Declared encodings byraa reads. Others (UTF-7 above all, where ``<!DOCTYPE`` is
+``+ADw-!DOCTYPE``) would hide markup from the DOCTYPE scan, so they are refused."""
+_DECLARED = re.compile(r"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+
+def _check_encoding(head: bytes) -> None:
+    """Refuse a document that declares an encoding outside ``_ENCODINGS``."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2].count(0):
+        try:
+            text = head.decode("utf-16-le" if head[:2] in (b"\xff\xfe", b"<\x00") else "utf-16-be",
+                               errors="ignore").lstrip("\ufeff")
+        except (LookupError, ValueError):
+            text = ""
+    else:
+        text = head.decode("latin-1").lstrip("\ufeff").lstrip("\xef\xbb\xbf")
+    match = _DECLARED.match(text)
+    if match and match.group(1).strip().lower() not in _ENCODINGS:
+        raise XmlRejected("xml.bad_encoding", encoding=match.group(1)[:20])
+
+
 def _syntax_error(exc: Exception) -> XmlRejected:
     line = getattr(exc, "lineno", None)
     position = getattr(exc, "position", None)
@@ -104,6 +128,7 @@ def parse_bytes(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._El
         raise XmlRejected("xml.empty")
     if _has_doctype(data):
         raise XmlRejected("xml.doctype")
+    _check_encoding(data[:512])
     try:
         root = etree.fromstring(data, make_parser())
     except etree.XMLSyntaxError as exc:
@@ -118,14 +143,21 @@ def parse_bytes(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._El
     return root
 
 
+def _regular_size(path: Path) -> int:
+    """The size of a regular file (a symlink to a device or a FIFO would be read forever)."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise XmlRejected("xml.cannot_read", reason=exc.strerror or type(exc).__name__) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise XmlRejected("xml.not_regular")
+    return info.st_size
+
+
 def read_limited(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """A file's bytes, refused by its size before any of it is read."""
     p = Path(path)
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise XmlRejected("xml.cannot_read", reason=exc.strerror or type(exc).__name__) from None
-    _check_size(size, max_bytes)
+    _check_size(_regular_size(p), max_bytes)
     with p.open("rb") as fh:
         data = fh.read(max_bytes + 1)
     _check_size(len(data), max_bytes)  # the file grew after stat
@@ -149,6 +181,8 @@ class _GuardedReader:
         chunk = self._fh.read(size if size and size > 0 else 64 * 1024)
         self._seen += len(chunk)
         _check_size(self._seen, self._max)
+        if self._seen == len(chunk):  # the first chunk holds the XML declaration
+            _check_encoding(chunk[:512])
         window = self._tail + chunk
         if _has_doctype(window):
             raise XmlRejected("xml.doctype")
@@ -171,11 +205,7 @@ def iterparse(
 
     own = isinstance(source, str | os.PathLike)
     if own:
-        try:
-            size = Path(source).stat().st_size  # type: ignore[arg-type]
-        except OSError as exc:
-            raise XmlRejected("xml.cannot_read", reason=exc.strerror or type(exc).__name__) from None
-        _check_size(size, max_bytes)
+        _check_size(_regular_size(Path(source)), max_bytes)  # type: ignore[arg-type]
         fh: IO[bytes] = open(source, "rb")  # noqa: SIM115
     else:
         fh = source  # type: ignore[assignment]

@@ -38,6 +38,8 @@ MAX_XML_BYTES = 1024 * 1024 * 1024
 
 _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_ORE = 99_999_999_999_999
+"""999 999 999 999,99 kr: far above any payroll figure, and safe in a BIGINT after sums."""
 _AMOUNT = re.compile(r"^([+-]?)(\d{1,15})(?:[.,](\d{1,2}))?$")
 
 
@@ -113,7 +115,13 @@ def parse_amount(text: str | None, where: Where, place: str, *, required: bool =
         raise where.refuse(place, "import.not_amount_decimals", value=value[:30])
     sign, whole, frac = match.groups()
     ore = int(whole) * 100 + int((frac or "0").ljust(2, "0"))
-    return -ore if sign == "-" else ore
+    return _in_range(-ore if sign == "-" else ore, value, where, place)
+
+
+def _in_range(ore: int, shown: object, where: Where, place: str) -> int:
+    if abs(ore) > MAX_ORE:
+        raise where.refuse(place, "import.amount_out_of_range", value=repr(str(shown)[:30]))
+    return ore
 
 
 def amount_from_number(value: Any, where: Where, place: str, *, required: bool = True) -> int | None:
@@ -125,7 +133,7 @@ def amount_from_number(value: Any, where: Where, place: str, *, required: bool =
     if isinstance(value, bool):
         raise where.refuse(place, "import.not_amount", value=value)
     if isinstance(value, int):
-        return value * 100
+        return _in_range(value * 100, value, where, place)
     if isinstance(value, float | Decimal):
         try:
             dec = Decimal(str(value)) if isinstance(value, float) else value
@@ -137,7 +145,7 @@ def amount_from_number(value: Any, where: Where, place: str, *, required: bool =
         rounded = ore.to_integral_value()
         if abs(ore - rounded) > Decimal("0.000001"):
             raise where.refuse(place, "import.too_many_decimals", value=value)
-        return int(rounded)
+        return _in_range(int(rounded), value, where, place)
     return parse_amount(str(value), where, place, required=required)
 
 
@@ -215,7 +223,11 @@ def check_org_number(value: Any, where: Where, place: str) -> str:
 # --- Archive ----------------------------------------------------------------------------
 
 
-def sha256_file(path: str | os.PathLike[str]) -> str:
+def sha256_file(path: str | os.PathLike[str], kind: str = "amelding") -> str:
+    """The file's checksum; refuses a non-regular file or one over ``kind``'s cap first."""
+    from byraa.core.files.limits import check_file
+
+    check_file(path, kind)
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1024 * 1024), b""):
@@ -290,6 +302,8 @@ def expand_paths(paths: list[str | os.PathLike[str]], suffixes: tuple[str, ...])
             out.extend(sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in suffixes))
         elif p.is_file():
             out.append(p)
+        elif p.exists():  # a device, a FIFO or a link to one: never read
+            raise UserError("file.not_regular", path=p.name)
         else:
             raise UserError("file.missing", path=p)
     return out

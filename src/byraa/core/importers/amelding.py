@@ -36,11 +36,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from byraa.core.agency import audit
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock, periods
+from byraa.core.base.errors import UserError
 from byraa.core.clients.lookup import resolve_client
 from byraa.core.importers import (
     ImportResult,
@@ -370,8 +372,32 @@ class _Writer:
             self.s.execute(update(Leave), change)
 
 
+_ATTEMPTS = 3
+"""Tries of an import that lost a race: the second re-reads and finds the winner's copy."""
+
+
 def import_amelding(store: Store, who: Identity, path: str | os.PathLike[str]) -> ImportResult:
-    """Import one a-melding XML file (all or nothing)."""
+    """Import one a-melding XML file (all or nothing).
+
+    The database keeps one active version per client, month and meldingsId (a partial
+    unique index), so importers of the same file at once cannot both store it: the one
+    that loses rolls back, reads again and reports the file ``unchanged`` (or, when the
+    winner was another version of the same a-melding, ``replaced`` it).
+    """
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            result = _import_once(store, who, path)
+        except IntegrityError:  # another importer committed the same version (or sub-unit) first
+            if attempt == _ATTEMPTS:
+                raise UserError("import.conflict", file=Path(path).name) from None
+            continue
+        if attempt > 1 and result.status == "imported" and any(n.startswith("replaces ") for n in result.notes):
+            result.status = "replaced"
+        return result
+    raise AssertionError("unreachable")
+
+
+def _import_once(store: Store, who: Identity, path: str | os.PathLike[str]) -> ImportResult:
     path = Path(path)
     where = Where(path)
     digest = sha256_file(path)
@@ -381,7 +407,7 @@ def import_amelding(store: Store, who: Identity, path: str | os.PathLike[str]) -
     writer: _Writer | None = None
     unit: str | None = None
     skipped = 0
-    with store.session() as session:
+    with store.write_session() as session:
         for event, el in iter_xml(path):
             name = _ln(el)
             if event == "start":

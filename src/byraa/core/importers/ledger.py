@@ -30,6 +30,7 @@ from byraa.core.agency.identity import Identity
 from byraa.core.base import clock
 from byraa.core.base.errors import UserError
 from byraa.core.clients.lookup import resolve_client
+from byraa.core.files.limits import read_capped
 from byraa.core.importers import (
     ImportRefused,
     ImportResult,
@@ -106,7 +107,7 @@ def import_saft(store: Store, who: Identity, path: str | os.PathLike[str], *, cl
     """Import a SAF-T Financial file (all or nothing)."""
     path = Path(path)
     where = Where(path)
-    digest = sha256_file(path)
+    digest = sha256_file(path, "saft")
     stack: list[str] = []
     org: str | None = None
     selection: dict[str, tuple[str, Any]] = {}
@@ -209,12 +210,20 @@ def import_saft(store: Store, who: Identity, path: str | os.PathLike[str], *, cl
                   {"accounts": len(openings), "lines": count})
 
 
+def _csv_rows(reader: csv.DictReader, where: Where):  # noqa: ANN202
+    """(line number, row) pairs; a field over the csv module's limit or broken quoting refuses the file."""
+    try:
+        yield from enumerate(reader, start=2)
+    except csv.Error:
+        raise where.refuse(f"line {reader.line_num + 1}", "import.csv_broken") from None
+
+
 def import_csv(store: Store, who: Identity, path: str | os.PathLike[str], *, client: str) -> ImportResult:
     """Import a ledger CSV (account, period, amount[, kind, date, voucher, text])."""
     path = Path(path)
     where = Where(path)
     try:
-        raw = path.read_bytes()
+        raw = read_capped(path, "ledger_csv")
         text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError("import.not_utf8", file=path.name, reason=type(exc).__name__) from None
@@ -227,7 +236,7 @@ def import_csv(store: Store, who: Identity, path: str | os.PathLike[str], *, cli
         raise where.refuse(_("line {line}").format(line=1), "ledger.header_lacks", columns=", ".join(missing))
     rows = []
     first = last = None
-    for n, raw_row in enumerate(reader, start=2):
+    for n, raw_row in _csv_rows(reader, where):
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw_row.items()}
         if not any(row.values()):
             continue
@@ -244,7 +253,7 @@ def import_csv(store: Store, who: Identity, path: str | os.PathLike[str], *, cli
         last = period if last is None or period > last else last
     if first is None or last is None:
         raise where.refuse(_("the file"), "ledger.no_lines")
-    return _write(store, who, path, where, sha256_file(path), client, first, last, rows, "text/csv",
+    return _write(store, who, path, where, sha256_file(path, "ledger_csv"), client, first, last, rows, "text/csv",
                   {"lines": len(rows)})
 
 

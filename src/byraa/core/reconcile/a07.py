@@ -53,6 +53,7 @@ from byraa.core.agency.identity import Identity
 from byraa.core.base import clock
 from byraa.core.base.errors import NotFound, UserError
 from byraa.core.clients.lookup import resolve_client
+from byraa.core.files.limits import read_capped
 from byraa.core.importers import (
     ImportRefused,
     ImportResult,
@@ -243,7 +244,7 @@ def parse_json(data: bytes, where: Where) -> A07Report:
     """byraa's A07 JSON, every value checked (refusals name the JSON path)."""
     try:
         doc = json.loads(data.decode("utf-8-sig"), parse_float=Decimal)
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # RecursionError: nested absurdly deep
         raise where.refuse("JSON", "a07.not_json", reason=type(exc).__name__) from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise where.refuse("format", "a07.bad_format", format=FORMAT)
@@ -652,10 +653,7 @@ def import_a07(store: Store, who: Identity, path: str | os.PathLike[str], *, cli
     path = Path(path)
     where = Where(path)
     suffix = path.suffix.lower()
-    try:
-        content = path.read_bytes()
-    except OSError as exc:
-        raise UserError("file.unreadable", path=path, reason=exc.strerror) from None
+    content = read_capped(path, "a07")
     if suffix == ".json":
         report, ctype = parse_json(content, where), "application/json"
     elif suffix in (".ods", ".xlsx"):

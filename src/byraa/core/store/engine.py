@@ -20,7 +20,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from byraa.core.base.errors import ConfigError
 
 
+def _credentials(url: str) -> str:
+    """What stands between ``scheme://`` and the last ``@`` (empty without credentials)."""
+    _scheme, sep, rest = url.partition("://")
+    return rest.rpartition("@")[0] if sep else ""
+
+
 def _redact(url: str) -> str:
+    if "@" in _credentials(url):  # an unencoded @ in the password: the parser would split it
+        return url.partition("://")[0] + "://***@" + url.rpartition("@")[2]
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
@@ -56,10 +64,12 @@ class Store:
 
     def __init__(self, url: str, *, create: bool = True) -> None:
         self.url = url
+        if "@" in _credentials(url):  # refused before any part of the password reaches a message
+            raise ConfigError("db.url_unencoded_at", url=_redact(url))
         try:
             parsed = make_url(url)
-        except ArgumentError as exc:
-            raise ConfigError("db.invalid_url", url=url) from exc
+        except ArgumentError:
+            raise ConfigError("db.invalid_url", url=_redact(url)) from None
         self.dialect = parsed.get_backend_name()
         if self.dialect not in ("sqlite", "postgresql"):
             raise ConfigError("db.unsupported_url", url=_redact(url))
@@ -69,12 +79,14 @@ class Store:
                 if not create:
                     raise ConfigError("db.no_database", path=path)
                 _create_private_file(path)
-            self.engine: Engine = create_engine(url, connect_args={"timeout": 10})
+            self.engine: Engine = create_engine(url, connect_args={"timeout": 10}, hide_parameters=True)
             event.listen(self.engine, "connect", _on_sqlite_connect)
         else:
             try:
+                # hide_parameters: a database error never prints the bound values
+                # (national ids, amounts) into a message or a traceback.
                 self.engine = create_engine(
-                    url, pool_pre_ping=True, connect_args={"connect_timeout": 5}
+                    url, pool_pre_ping=True, connect_args={"connect_timeout": 5}, hide_parameters=True
                 )
             except ModuleNotFoundError as exc:  # a driver name the install lacks
                 raise ConfigError("db.missing_driver", url=_redact(url), reason=exc) from exc
@@ -108,6 +120,20 @@ class Store:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A session that holds the write lock from its first statement on SQLite.
+
+        SQLite's driver starts a transaction only at the first write, so a read-then-write
+        (is this file imported? is this the chain's head?) could read before another
+        writer commits and write after it. ``BEGIN IMMEDIATE`` takes the lock first, so
+        such sessions run one after the other. PostgreSQL callers lock what they read.
+        """
+        with self.session() as session:
+            if self.dialect == "sqlite":
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            yield session
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -237,7 +237,9 @@ class ArchiveFile(SQLModel, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
-    """Append-only: database triggers refuse UPDATE and DELETE on this table."""
+    """Append-only: database triggers refuse UPDATE and DELETE on this table, staff
+    database roles may only INSERT and SELECT it (PostgreSQL), and each event carries the
+    hash of the event before it, so a rewrite is found by ``byraa audit verify``."""
 
     __tablename__ = "audit_event"
     __table_args__ = (Index("ix_audit_event_at", "at"),)
@@ -251,3 +253,20 @@ class AuditEvent(SQLModel, table=True):
     client_id: int | None = Field(default=None, index=True)
     before: str | None = Field(default=None, sa_column=Column(Text))
     after: str | None = Field(default=None, sa_column=Column(Text))
+    prev_hash: str | None = Field(default=None, max_length=64)
+    """sha256 of the previous event's canonical form (``core.agency.audit``); "" for the first."""
+
+
+class AuditChainHead(SQLModel, table=True):
+    """The one row naming the newest audit event and its hash.
+
+    Writers lock it (``FOR UPDATE`` / SQLite's write lock) so events chain one after the
+    other, and verification compares it with the last event, so removing the newest
+    events is found too.
+    """
+
+    __tablename__ = "audit_chain_head"
+
+    id: int = Field(default=1, primary_key=True)
+    last_id: int = 0
+    last_hash: str = Field(default="", max_length=64)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from byraa.core.store import models as _base  # noqa: F401  (client, employee…: foreign-key targets)
@@ -42,7 +42,14 @@ def _money_or_none() -> Field:  # type: ignore[valid-type]
 
 class ReconSource(SQLModel, table=True):
     __tablename__ = "recon_source"
-    __table_args__ = (Index("ix_recon_source_client_kind_period", "client_id", "kind", "period"),)
+    __table_args__ = (
+        Index("ix_recon_source_client_kind_period", "client_id", "kind", "period"),
+        # One active version of an a-melding per client, month and meldingsId: concurrent
+        # importers of one file cannot both store it (migration 0006).
+        Index("uq_recon_source_active_amelding", "client_id", "period", text("coalesce(message_id, '')"),
+              unique=True, sqlite_where=text("kind = 'amelding' AND active"),
+              postgresql_where=text("kind = 'amelding' AND active")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     client_id: int = Field(foreign_key="client.id")

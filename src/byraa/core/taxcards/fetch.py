@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from byraa.core.agency import audit
+from byraa.core.agency import access, audit
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock
 from byraa.core.base.errors import UserError
@@ -160,6 +160,20 @@ def _retryable(exc: Exception) -> bool:
         or exc.kind == "auth"
 
 
+def _still_allowed(store: Store, who: Identity, client_ids: dict[str, int]) -> dict[str, int]:
+    """The order's clients ``who`` may still see, by org number (none if the user is gone)."""
+    from byraa.core.agency.identity import resolve
+    from byraa.core.base.errors import AccessDenied
+
+    try:
+        now = resolve(store, who.login)
+    except AccessDenied:
+        return {}
+    with store.session() as session:
+        visible = access.accessible_client_ids(session, now)
+    return {org: cid for org, cid in client_ids.items() if visible is None or cid in visible}
+
+
 def _handler(store: Store, who: Identity, client_for: ClientFactory, options: FetchOptions,
              sleep: Callable[[float], Any]) -> Callable[[ItemContext], Any]:
     from byraa.core import jobs
@@ -170,6 +184,14 @@ def _handler(store: Store, who: Identity, client_for: ClientFactory, options: Fe
         year, mode = int(p["year"]), str(p["mode"])
         employers: dict[str, list[str]] = p["employers"]
         client_ids: dict[str, int] = {k: int(v) for k, v in p["client_ids"].items()}
+        # Access is checked again as each item runs: a grant revoked (or a user deactivated)
+        # since the job began, or before a resume, keeps that client out of the order.
+        allowed = await ctx.db(_still_allowed, store, who, client_ids)
+        if not allowed:
+            return jobs.ItemOutcome("skipped", error="no access to the clients of this order any more")
+        if len(allowed) < len(client_ids):
+            client_ids = allowed
+            employers = {org: persons for org, persons in employers.items() if org in allowed}
         altinn = client_for(p.get("connection", "agency"))
         reference = p.get("reference")
         if not reference:

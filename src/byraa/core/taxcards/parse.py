@@ -349,7 +349,7 @@ def parse_json(data: bytes | str | Any) -> TaxCardAnswer:
     if isinstance(data, bytes | bytearray | str):
         try:
             doc = json.loads(data)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested absurdly deep
             raise AnswerRejected("taxcards.answer_not_json") from None
     else:
         doc = data

@@ -88,17 +88,9 @@ class _Prepared:
 
 
 def _read(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise UserError("file.unreadable", path=path, reason=exc.strerror) from None
-    if size > MAX_FILE_BYTES:
-        raise UserError("file.too_big", path=path, size=f"{size:,}", limit=f"{MAX_FILE_BYTES:,}")
-    try:
-        with path.open("rb") as fh:
-            return fh.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise UserError("file.unreadable", path=path, reason=exc.strerror) from None
+    from byraa.core.files.limits import read_capped
+
+    return read_capped(path, "taxcard")
 
 
 def _prepare(store: Store, who: Identity, path: Path) -> _Prepared:

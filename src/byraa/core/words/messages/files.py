@@ -10,6 +10,8 @@ MESSAGES = {
     "xml.too_big": N_("the document is {size} bytes, over the limit of {limit} bytes"),
     "xml.not_bytes": N_("the document is not bytes"),
     "xml.empty": N_("the document is empty"),
+    "xml.bad_encoding": N_("the document declares the encoding {encoding}, which byraa does not read"),
+    "xml.not_regular": N_("not a regular file (a device, a pipe or a link to one)"),
     "xml.doctype": N_("the document has a DOCTYPE (DTDs and entities are refused)"),
     "xml.not_well_formed": N_("not well-formed XML"),
     "xml.not_well_formed_line": N_("not well-formed XML (line {line})"),

@@ -1,0 +1,194 @@
+"""The audit trail's hash chain: every rewrite is found by `byraa audit verify`.
+
+Each forgery below is what someone with write access to the database file or the
+schema owner's role could do; the chain must name the place. The writers' test runs
+real OS processes granting and revoking at once: the chain stays linear and every
+access event's ``before`` is the previous event's ``after``.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import text
+
+from byraa.cli.main import main
+from byraa.core.agency import access_admin, audit
+from byraa.core.base.errors import AccessDenied
+from byraa.core.store import Store
+from tests.builders import org, small_agency
+
+
+def _events(store: Store, n: int = 5) -> None:
+    small = small_agency(store)
+    boss = small.who()
+    for i in range(n):
+        access_admin.grant(store, boss, "other", "associate" if i % 2 == 0 else "responsible", org_numbers=[org(1)])
+
+
+def _verify(store: Store):  # noqa: ANN202
+    env = {"BYRAA_DATABASE_URL": store.url, "BYRAA_LANG": "en"}
+    return CliRunner().invoke(main, ["audit", "verify"], env=env)
+
+
+@contextmanager
+def _forger(store: Store) -> Iterator:  # noqa: ANN001
+    """A raw connection with the append-only triggers out of the way, as the file's owner
+    (SQLite) or the schema owner (PostgreSQL) could have them; they are put back after."""
+    with store.engine.begin() as conn:
+        if store.dialect == "postgresql":
+            conn.execute(text("ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_change"))
+            try:
+                yield conn
+            finally:
+                conn.execute(text("ALTER TABLE audit_event ENABLE TRIGGER audit_event_no_change"))
+        else:
+            conn.execute(text("DROP TRIGGER audit_event_no_update"))
+            conn.execute(text("DROP TRIGGER audit_event_no_delete"))
+            yield conn
+
+
+def _ids(store: Store) -> list[int]:
+    with store.engine.connect() as conn:
+        return [r[0] for r in conn.execute(text("SELECT id FROM audit_event ORDER BY id"))]
+
+
+def test_an_untouched_trail_verifies(store) -> None:
+    _events(store)
+    result = _verify(store)
+    assert result.exit_code == 0, result.output
+    assert "intact: 5 events" in result.output
+
+
+def test_an_updated_event_is_named(store) -> None:
+    _events(store)
+    ids = _ids(store)
+    with _forger(store) as conn:
+        conn.execute(text("UPDATE audit_event SET actor = 'other' WHERE id = :i"), {"i": ids[1]})
+    result = _verify(store)
+    assert result.exit_code == 1
+    assert f"broken at event {ids[2]} " in result.stderr
+
+
+def test_an_updated_newest_event_is_found(store) -> None:
+    _events(store)
+    with _forger(store) as conn:
+        conn.execute(text("UPDATE audit_event SET after = NULL WHERE id = :i"), {"i": _ids(store)[-1]})
+    result = _verify(store)
+    assert result.exit_code == 1 and "newest events" in result.stderr
+
+
+@pytest.mark.parametrize("which", [0, 2, -1])
+def test_a_deleted_event_is_found(store, which: int) -> None:
+    _events(store)
+    ids = _ids(store)
+    with _forger(store) as conn:
+        conn.execute(text("DELETE FROM audit_event WHERE id = :i"), {"i": ids[which]})
+    result = _verify(store)
+    assert result.exit_code == 1
+    if which != -1:
+        assert f"broken at event {ids[which + 1]} " in result.stderr
+
+
+def test_a_truncated_trail_is_found(store) -> None:
+    _events(store)
+    with _forger(store) as conn:  # TRUNCATE fires no row trigger on PostgreSQL
+        conn.execute(text("DELETE FROM audit_event" if store.dialect == "sqlite" else "TRUNCATE audit_event"))
+    assert _verify(store).exit_code == 1
+
+
+def test_insert_or_replace_on_sqlite_is_found(sqlite_store) -> None:
+    """``INSERT OR REPLACE`` replaces a row with no DELETE trigger firing: the chain still sees it."""
+    _events(sqlite_store)
+    ids = _ids(sqlite_store)
+    with sqlite_store.engine.begin() as conn:
+        row = conn.execute(text("SELECT * FROM audit_event WHERE id = :i"), {"i": ids[2]}).mappings().one()
+        forged = {**row, "after": json.dumps({"login": "other", "role": "manager"})}
+        conn.execute(text(f"INSERT OR REPLACE INTO audit_event ({', '.join(forged)}) "
+                          f"VALUES ({', '.join(':' + k for k in forged)})"), forged)
+    result = _verify(sqlite_store)
+    assert result.exit_code == 1 and f"broken at event {ids[3]} " in result.stderr
+
+
+def test_reordered_events_are_found(store) -> None:
+    _events(store)
+    ids = _ids(store)
+    with _forger(store) as conn:
+        rows = {r["id"]: dict(r) for r in conn.execute(text("SELECT * FROM audit_event")).mappings()}
+        a, b = rows[ids[1]], rows[ids[2]]
+        for target, source in ((ids[1], b), (ids[2], a)):
+            values = {k: v for k, v in source.items() if k != "id"}
+            conn.execute(text(f"UPDATE audit_event SET {', '.join(f'{k} = :{k}' for k in values)} WHERE id = :id"),
+                         {**values, "id": target})
+    result = _verify(store)
+    assert result.exit_code == 1 and f"broken at event {ids[1]} " in result.stderr
+
+
+def test_the_trail_listing_is_for_managers_with_filters(store) -> None:
+    _events(store, 3)
+    from byraa.core.agency.identity import resolve
+
+    boss, clerk = resolve(store, "tester"), resolve(store, "clerk")
+    with pytest.raises(AccessDenied):
+        audit.trail(store, clerk)
+    rows = audit.trail(store, boss, client=org(1), user="tester", action="access")
+    assert [r.action for r in rows] == ["access.grant"] * 3 and {r.client for r in rows} == {org(1)}
+    assert audit.trail(store, boss, user="nobody") == []
+    env = {"BYRAA_DATABASE_URL": store.url}
+    listed = CliRunner().invoke(main, ["audit", "--client", org(1), "--format", "json"], env=env)
+    assert listed.exit_code == 0, listed.output
+    assert [r["after"]["role"] for r in json.loads(listed.stdout)] == ["associate", "responsible", "associate"]
+    refused = CliRunner().invoke(main, ["audit", "--format", "csv"], env={**env, "BYRAA_USER": "clerk"})
+    assert refused.exit_code == 2 and refused.stdout == ""
+
+
+# --- Concurrent writers -------------------------------------------------------------------
+
+WRITERS, ROUNDS = 3, 12
+
+
+def _storm(url: str, n: int, barrier) -> None:  # noqa: ANN001
+    from byraa.core.agency import access_admin
+    from byraa.core.agency.identity import resolve
+    from byraa.core.store import Store
+    from tests.builders import org
+
+    store = Store(url)
+    try:
+        boss = resolve(store, "tester")
+        barrier.wait(timeout=60)
+        for i in range(ROUNDS):
+            if (i + n) % 3 == 2:
+                access_admin.revoke(store, boss, "other", org_numbers=[org(1)])
+            else:
+                access_admin.grant(store, boss, "other", ("associate", "responsible")[(i + n) % 2],
+                                   org_numbers=[org(1)])
+    finally:
+        store.dispose()
+
+
+def test_concurrent_writers_keep_one_linear_chain(store) -> None:
+    small_agency(store)
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(WRITERS)
+    workers = [ctx.Process(target=_storm, args=(store.url, n, barrier)) for n in range(WRITERS)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=300)
+        assert w.exitcode == 0
+    verdict = audit.verify(store)
+    assert verdict.intact, verdict
+    with store.engine.connect() as conn:
+        events = list(conn.execute(text("SELECT action, before, after FROM audit_event ORDER BY id")))
+    assert len(events) > WRITERS  # some grants are no-ops (same role): not every round writes
+    role = None
+    for action, before, after in events:
+        before, after = json.loads(before) if before else None, json.loads(after) if after else None
+        assert (before or {}).get("role") == role, (action, before, role)
+        role = after["role"] if action == "access.grant" else None
