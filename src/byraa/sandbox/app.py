@@ -459,6 +459,12 @@ def create_app(state: SandboxState | None = None) -> Any:
             return _ske_error(400, "FOR_003", "inntektsaar mangler eller er ugyldig")
         if mode not in ("HENT_ALLE_OPPGITTE", "HENT_KUN_ENDRING"):
             return _ske_error(400, "FOR_003", "bestillingstype er ugyldig")
+        # Every example (SKE-DOC docs/api/skattekorttilarbeidsgiver.md) and NAV's client
+        # (navikt/sokos-skattekort BestillSkattekortRequest.kt) send kontaktinformasjon;
+        # the sandbox insists on it (code and status: byraa's own, unpublished).
+        contact = body.get("kontaktinformasjon")
+        if not isinstance(contact, dict) or not str(contact.get("epostadresse") or "").strip():
+            return _ske_error(400, "FOR_003", "kontaktinformasjon med epostadresse mangler")
         employers: dict[str, list[str]] = {}
         if mode == "HENT_ALLE_OPPGITTE":
             try:

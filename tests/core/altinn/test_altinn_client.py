@@ -63,7 +63,7 @@ async def test_what_the_client_sends_matches_the_contracts(tmp_path: Path) -> No
     assert body == {
         "inntektsaar": "2026",
         "bestillingstype": "HENT_ALLE_OPPGITTE",
-        "kontaktinformasjon": {"epostadresse": "lonn@byraa.example"},
+        "kontaktinformasjon": {"epostadresse": "lonn@byraa.example", "mobiltelefonummer": "+4791234567"},
         "varslingstype": "INGEN_VARSEL",
         "forespoerselOmSkattekortTilArbeidsgiver": {"arbeidsgiver": [
             {"arbeidsgiveridentifikator": {"organisasjonsnummer": org(1)}, "arbeidstakeridentifikator": persons(2)},

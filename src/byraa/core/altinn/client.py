@@ -480,9 +480,13 @@ class AltinnClient:
         if persons > MAX_PERSONS_PER_ORDER:
             raise UserError(f"{persons} persons in one order; at most {MAX_PERSONS_PER_ORDER} per order")
         body: dict[str, Any] = {"inntektsaar": str(year), "bestillingstype": ORDER_MODES[mode]}
-        contact = {k: v for k, v in (("epostadresse", contact_email), ("mobiltelefonummer", contact_phone)) if v}
-        if contact:
-            body["kontaktinformasjon"] = contact
+        # Always sent: every example in SKE-DOC docs/api/skattekorttilarbeidsgiver.md and
+        # navikt/sokos-skattekort BestillSkattekortRequest.kt carry kontaktinformasjon.
+        email = contact_email or self.settings.contact_email
+        phone = contact_phone or self.settings.contact_phone
+        if not email:
+            raise UserError("taxcards.no_contact")
+        body["kontaktinformasjon"] = {k: v for k, v in (("epostadresse", email), ("mobiltelefonummer", phone)) if v}
         body["varslingstype"] = "VARSEL_VED_FOERSTE_ENDRING" if notify else "INGEN_VARSEL"
         if mode == "changes":
             if changes_from:

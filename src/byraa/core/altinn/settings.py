@@ -40,6 +40,12 @@ class AltinnSettings:
     """[V]."""
     taxcard_idempotency_param: str | None = "idempotensid"
     """[S] a third-party client sends ``?idempotensid=<uuid>`` on order; NAV does not."""
+    contact_email: str = ""
+    """``kontaktinformasjon.epostadresse``, sent with every order. Source: SKE-DOC
+    ``docs/api/skattekorttilarbeidsgiver.md`` example and navikt/sokos-skattekort
+    ``BestillSkattekortRequest.kt`` (both always send it); from the agency's settings."""
+    contact_phone: str = ""
+    """``kontaktinformasjon.mobiltelefonummer`` (sent when set; NAV: ``+4721070000``)."""
 
     # --- A07 / avstemmingsrapport (§3): paths and fields unverified ---
     a07_base: str = ""

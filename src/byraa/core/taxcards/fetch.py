@@ -703,7 +703,8 @@ def _settings_for_scope(store: Store, scope: str) -> Any:
         row = session.scalars(select(AltinnConnection).where(AltinnConnection.scope == scope)).first()
         if row is None:
             raise UserError(f"a client is set to use its own Altinn settings ({scope}), but none are entered")
-        return connection._row_to_settings(row)
+        own = connection._row_to_settings(row)
+    return connection.with_agency_contact(store, own)
 
 
 def connection_scopes(store: Store, job_id: int) -> list[str]:

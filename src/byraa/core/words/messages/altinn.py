@@ -1,0 +1,11 @@
+"""The Altinn connection and the authorities' contracts (tax cards, a-melding, A07)."""
+
+from byraa.core.words.i18n import N_
+
+MESSAGES = {
+    "taxcards.no_contact": N_("tax-card orders need the agency's contact e-mail (kontaktinformasjon): "
+                              "enter it in the Altinn settings"),
+    "altinn.contact_email_invalid": N_("contact e-mail '{email}' is not an e-mail address"),
+    "altinn.contact_phone_invalid": N_("contact mobile number '{phone}' is not a phone number (e.g. +4791234567)"),
+    "altinn.external_ref_too_long": N_("the system user's externalRef is longer than 100 characters"),
+}

@@ -1,0 +1,62 @@
+"""What byraa sends matches the authorities' published contracts, and the sandbox refuses
+the old, wrong behaviour. One section per contract point; each names its source."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+
+from byraa.core.base.errors import UserError
+from tests.builders import nid, org
+from tests.core.altinn.test_altinn_fixtures import CONTACT_EMAIL, CONTACT_PHONE, make_rig
+
+
+async def _bearer(rig, scope: str) -> str:  # noqa: ANN001
+    async with rig.client() as c:
+        return await c.maskinporten_token(scope)
+
+
+def _order_body(**extra: object) -> dict:
+    body = {"inntektsaar": "2026", "bestillingstype": "HENT_ALLE_OPPGITTE", "varslingstype": "INGEN_VARSEL",
+            "forespoerselOmSkattekortTilArbeidsgiver": {"arbeidsgiver": [
+                {"arbeidsgiveridentifikator": {"organisasjonsnummer": org(1)},
+                 "arbeidstakeridentifikator": [nid(1)]}]}}
+    body.update(extra)
+    return body
+
+
+# --- kontaktinformasjon on every tax-card order ---------------------------------------------
+
+
+async def test_every_order_sends_the_agency_contact(tmp_path: Path) -> None:
+    rig = make_rig(tmp_path)
+    async with rig.client() as c:
+        await c.order_tax_cards({org(1): [nid(1)]}, 2026)
+        await c.order_tax_cards({}, 2026, mode="changes")
+    orders = [r for r in rig.recorder.requests if "bestillSkattekort" in r.url.path]
+    assert [json.loads(r.content)["kontaktinformasjon"] for r in orders] == [
+        {"epostadresse": CONTACT_EMAIL, "mobiltelefonummer": CONTACT_PHONE}] * 2
+
+
+async def test_an_order_without_contact_is_refused_before_sending(tmp_path: Path) -> None:
+    rig = make_rig(tmp_path)
+    async with rig.client(settings=rig.settings.with_(contact_email="", contact_phone="")) as c:
+        with pytest.raises(UserError) as err:
+            await c.order_tax_cards({org(1): [nid(1)]}, 2026)
+    assert err.value.code == "taxcards.no_contact"
+    assert not [r for r in rig.recorder.requests if "bestillSkattekort" in r.url.path]
+
+
+async def test_sandbox_refuses_an_order_without_contact(tmp_path: Path) -> None:
+    rig = make_rig(tmp_path)
+    bearer = await _bearer(rig, "skatteetaten:skattekorttilarbeidsgiver")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=rig.app), base_url="http://sandbox") as h:
+        headers = {"Authorization": f"Bearer {bearer}"}
+        old = await h.post("/api/forskudd/bestillSkattekort/", json=_order_body(), headers=headers)
+        new = await h.post("/api/forskudd/bestillSkattekort/", headers=headers,
+                           json=_order_body(kontaktinformasjon={"epostadresse": CONTACT_EMAIL}))
+    assert old.status_code == 400 and "kontaktinformasjon" in old.json()["melding"]
+    assert new.status_code == 200 and new.json()["bestillingsreferanse"]
