@@ -10,7 +10,8 @@ Served on loopback by ``byraa sandbox`` (uvicorn) or mounted in-process through
   ``{error, error_description}``.
 - Altinn token exchange ``GET /authentication/api/v1/exchange/maskinporten``.
 - Tax cards: ``POST /api/forskudd/bestillSkattekort/`` and ``GET
-  /api/forskudd/skattekortTilArbeidsgiver/svar/{ref}`` (204 until ready).
+  /api/forskudd/skattekortTilArbeidsgiver/svar/{ref}`` (202 until ready, byraa's own
+  choice; 204 for a reference it does not know, as Skatteetaten documents).
 - A07, a-melding submission and feedback, and an address lookup, on the paths of
   ``AltinnSettings`` (where the contracts page marks them unverified, these paths are
   byraa's own choice).
@@ -130,6 +131,10 @@ class SandboxState:
     used_jti: dict[str, float] = field(default_factory=dict)
     tokens: dict[str, IssuedToken] = field(default_factory=dict)
     orders: dict[str, TaxCardOrderState] = field(default_factory=dict)
+    forgotten: set[str] = field(default_factory=set)
+    """Order references the sandbox answers 204 for (as if Skatteetaten lost them)."""
+    forget_next_orders: int = 0
+    """The next this-many orders are forgotten as soon as they are made."""
     ordered_before: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     """client id -> (org, national id) pairs ever ordered (for HENT_KUN_ENDRING)."""
     idempotent: dict[tuple[str, str], tuple[str, int, bytes]] = field(default_factory=dict)
@@ -456,15 +461,15 @@ def create_app(state: SandboxState | None = None) -> Any:
         year = str(body.get("inntektsaar", ""))
         mode = body.get("bestillingstype")
         if not (len(year) == 4 and year.isdigit()):
-            return _ske_error(400, "FOR_003", "inntektsaar mangler eller er ugyldig")
+            return _ske_error(400, "FOR_001", "inntektsaar mangler eller er ugyldig")
         if mode not in ("HENT_ALLE_OPPGITTE", "HENT_KUN_ENDRING"):
-            return _ske_error(400, "FOR_003", "bestillingstype er ugyldig")
+            return _ske_error(400, "FOR_001", "bestillingstype er ugyldig")
         # Every example (SKE-DOC docs/api/skattekorttilarbeidsgiver.md) and NAV's client
         # (navikt/sokos-skattekort BestillSkattekortRequest.kt) send kontaktinformasjon;
         # the sandbox insists on it (code and status: byraa's own, unpublished).
         contact = body.get("kontaktinformasjon")
         if not isinstance(contact, dict) or not str(contact.get("epostadresse") or "").strip():
-            return _ske_error(400, "FOR_003", "kontaktinformasjon med epostadresse mangler")
+            return _ske_error(400, "FOR_001", "kontaktinformasjon med epostadresse mangler")
         employers: dict[str, list[str]] = {}
         if mode == "HENT_ALLE_OPPGITTE":
             try:
@@ -479,6 +484,9 @@ def create_app(state: SandboxState | None = None) -> Any:
         state.orders[reference] = TaxCardOrderState(reference, tok.client_id, int(year), mode, employers,
                                                     state.clock(), since=body.get("endringFraDato"))
         state.orders_created += 1
+        if state.forget_next_orders > 0:
+            state.forget_next_orders -= 1
+            state.forgotten.add(reference)
         response = _json_response({"dialogreferanse": str(uuid.uuid4()), "bestillingsreferanse": reference})
         return _remember("taxcard-order", key, raw, response)
 
@@ -516,12 +524,14 @@ def create_app(state: SandboxState | None = None) -> Any:
         tok = _bearer(request, s.scope_taxcards)
         if not isinstance(tok, IssuedToken):
             return tok
+        # 204 = "Angitt referanse ikke funnet" (SKE-DOC docs/api/skattekorttilarbeidsgiver.md).
+        # Not ready yet: 202, byraa's own choice (Skatteetaten publishes none).
         order = state.orders.get(request.path_params["reference"])
-        if order is None or order.client_id != tok.client_id:
+        if order is None or order.client_id != tok.client_id or order.reference in state.forgotten:
             return Response(status_code=204)
         order.polls += 1
         if order.polls <= state.ready_after_polls or state.clock() - order.created_at < state.ready_after_seconds:
-            return Response(status_code=204)
+            return Response(status_code=202)
         answer = _answer(order)
         if "xml" in request.headers.get("accept", "") and "json" not in request.headers.get("accept", ""):
             return Response(answer.xml(), media_type="application/xml")

@@ -60,3 +60,20 @@ async def test_sandbox_refuses_an_order_without_contact(tmp_path: Path) -> None:
                            json=_order_body(kontaktinformasjon={"epostadresse": CONTACT_EMAIL}))
     assert old.status_code == 400 and "kontaktinformasjon" in old.json()["melding"]
     assert new.status_code == 200 and new.json()["bestillingsreferanse"]
+
+
+# --- 204 on svar: the reference is not found --------------------------------------------------
+
+
+async def test_204_is_reference_not_found_and_202_is_not_ready(tmp_path: Path) -> None:
+    from byraa.core.altinn.client import REFERENCE_NOT_FOUND
+
+    rig = make_rig(tmp_path, ready_after_polls=1)
+    async with rig.client() as c:
+        order = await c.order_tax_cards({org(1): [nid(1)]}, 2026)
+        assert await c.fetch_tax_cards(order.reference) is None  # 202: not ready
+        assert (await c.fetch_tax_cards(order.reference)).status == "FORESPOERSEL_OK"
+        lost = await c.fetch_tax_cards("no-such-reference")
+    assert lost.status == REFERENCE_NOT_FOUND and lost.employers == ()
+    statuses = [s for _m, url, s in c.sent if "svar" in url]
+    assert statuses == [202, 200, 204]

@@ -46,6 +46,8 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_PERSONS_PER_ORDER = 1000
 """NAV's production batch size (§1.7); no official limit is documented."""
 ORDER_MODES = {"all": "HENT_ALLE_OPPGITTE", "changes": "HENT_KUN_ENDRING"}
+REFERENCE_NOT_FOUND = "REFERENCE_NOT_FOUND"
+"""byraa's status for a 204 on ``svar``: Skatteetaten does not know the reference."""
 
 
 # --- The process-wide concurrency limit ---------------------------------------------------
@@ -519,8 +521,12 @@ class AltinnClient:
 
     async def fetch_tax_cards(self, reference: str, *, org_number: str | None = None,
                               year: int | None = None, accept_xml: bool = False) -> TaxCardAnswer | None:
-        """The answer to an order, or ``None`` while it is not ready (204, or 503 to the end).
+        """The answer to an order, or ``None`` while it is not ready (202, or 503 to the end).
 
+        ``204`` is "Angitt referanse ikke funnet" (SKE-DOC docs/api/skattekorttilarbeidsgiver.md,
+        Feilkoder): final, answered as status ``REFERENCE_NOT_FOUND``; NAV re-orders those
+        persons (navikt/sokos-skattekort). How Skatteetaten says "not ready yet" is not
+        published: byraa takes 202 (and a lasting 503) for it, and the sandbox answers 202.
         An unreadable answer is returned with ``error`` set (raw bytes archived).
         """
         from urllib.parse import quote
@@ -531,7 +537,9 @@ class AltinnClient:
             kind="taxcard", scope=self.settings.scope_taxcards, org_number=org_number,
             period=str(year) if year else None, accept="application/xml" if accept_xml else "application/json",
         )
-        if resp.status == 204 or resp.status == 503:
+        if resp.status == 204:
+            return TaxCardAnswer(REFERENCE_NOT_FOUND, (), "none", archive_id=resp.archive_id)
+        if resp.status in (202, 503):
             return None
         if resp.status != 200:
             raise self._fail("fetching tax cards", resp)

@@ -250,8 +250,8 @@ async def test_connection(settings: ConnectionSettings, *, archiver: Any = None,
     """Token → Altinn exchange → one harmless call; each step's result in words.
 
     The harmless call fetches a tax-card answer for a reference that does not exist:
-    Skatteetaten answers 204 (nothing to fetch), which proves the token, the scope and
-    the system user are accepted without ordering anything.
+    Skatteetaten answers 204 ("Angitt referanse ikke funnet"), which proves the token, the
+    scope and the system user are accepted without ordering anything.
     """
     from byraa.core.altinn.errors import AltinnError
 
@@ -279,7 +279,7 @@ async def test_connection(settings: ConnectionSettings, *, archiver: Any = None,
         try:
             answer = await client.fetch_tax_cards(probe_reference)
             detail = "Skatteetaten accepted the token (no answer for the test reference, as expected)" \
-                if answer is None else "Skatteetaten accepted the token"
+                if answer is None or answer.status == "REFERENCE_NOT_FOUND" else "Skatteetaten accepted the token"
             steps.append(StepResult("call", True, detail))
         except AltinnError as exc:
             message = exc.message

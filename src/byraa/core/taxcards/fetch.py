@@ -13,7 +13,8 @@ The flow a screen (from a thread worker) or ``byraa taxcards fetch`` drives:
 3. ``run_fetch(store, who, job_id, …)`` (async) — works the orders: send (or, after a
    crash, re-send with the same idempotency id, which Skatteetaten and the sandbox answer
    with the same order), store the reference the moment it is known, poll with backoff
-   until the answer is ready (204 = not ready), then store every person's result with the
+   until the answer is ready (202 = not ready; 204 = reference not found, after which the
+   order's persons are ordered once more), then store every person's result with the
    raw answer archived, in the same transaction that finishes the order. A crash at any
    point resumes (``interrupted_jobs`` / ``--resume``) without ordering twice.
 4. ``fetch_summary``, ``result_rows`` (filter changed / errors / no card / skipped / all)
@@ -580,6 +581,7 @@ def _error_rows(session: Session, job_id: int, item_id: int, year: int, employer
 def _handler(store: Store, who: Identity, client_for: ClientFactory, options: FetchOptions,
              sleep: Callable[[float], Any]) -> Callable[[ItemContext], Any]:
     from byraa.core import jobs
+    from byraa.core.altinn.client import REFERENCE_NOT_FOUND
     from byraa.core.altinn.errors import AltinnError
 
     async def handle(ctx: ItemContext) -> ItemOutcome:
@@ -588,68 +590,82 @@ def _handler(store: Store, who: Identity, client_for: ClientFactory, options: Fe
         employers: dict[str, list[str]] = p["employers"]
         client_ids: dict[str, int] = {k: int(v) for k, v in p["client_ids"].items()}
         altinn = client_for(p.get("connection", "agency"))
-        reference = p.get("reference")
-        if not reference:
-            _hook("before_order")
-            ctx.note(f"{ctx.item.key}: ordering ({ctx.item.weight} persons)")
-            try:
-                order = await altinn.order_tax_cards(employers if mode == "all" else {}, year, mode,
-                                                     idempotency_id=p["idempotency_id"])
-            except AltinnError as exc:
-                if _retryable(exc):
-                    return jobs.ItemOutcome.retry(exc.message)
-                return jobs.ItemOutcome(
-                    "failed", error=exc.message[:500], result={"error": exc.message},
-                    write=lambda s: _error_rows(s, ctx.job_id, ctx.item.id, year, employers, client_ids,
-                                                f"the order was refused: {exc.message}", exc.archive_id)
-                    if mode == "all" else None)
-            except UserError as exc:  # refused before sending (invalid ids): never retried
-                return jobs.ItemOutcome.failed(str(exc))
-            reference = order.reference
-            p.update(reference=reference, dialog_reference=order.dialog_reference, ordered_at=clock.now().isoformat())
-            await ctx.save_payload(p)
-            _hook("after_order")
-        ctx.note(f"{ctx.item.key}: waiting for the answer")
-        delay = options.poll_initial_seconds
-        waited = 0.0
-        unreadable = 0
         only = next(iter(employers)) if len(employers) == 1 else None
+
+        def errors(reason: str, archive_id: int | None) -> Callable[[Session], Any]:
+            return lambda s: _error_rows(s, ctx.job_id, ctx.item.id, year, employers, client_ids, reason,
+                                         archive_id) if mode == "all" else None
+
         while True:
-            try:
-                answer = await altinn.fetch_tax_cards(reference, org_number=only, year=year)
-            except AltinnError as exc:
-                if _retryable(exc):
-                    return jobs.ItemOutcome.retry(exc.message)
-                return jobs.ItemOutcome.failed(exc.message)
-            if answer is not None and answer.error is None:
+            reference = p.get("reference")
+            if not reference:
+                _hook("before_order")
+                ctx.note(f"{ctx.item.key}: ordering ({ctx.item.weight} persons)")
+                try:
+                    order = await altinn.order_tax_cards(employers if mode == "all" else {}, year, mode,
+                                                         idempotency_id=p["idempotency_id"])
+                except AltinnError as exc:
+                    if _retryable(exc):
+                        return jobs.ItemOutcome.retry(exc.message)
+                    return jobs.ItemOutcome("failed", error=exc.message[:500], result={"error": exc.message},
+                                            write=errors(f"the order was refused: {exc.message}", exc.archive_id))
+                except UserError as exc:  # refused before sending (invalid ids): never retried
+                    return jobs.ItemOutcome.failed(str(exc))
+                reference = order.reference
+                p.update(reference=reference, dialog_reference=order.dialog_reference,
+                         ordered_at=clock.now().isoformat())
+                await ctx.save_payload(p)
+                _hook("after_order")
+            ctx.note(f"{ctx.item.key}: waiting for the answer")
+            delay = options.poll_initial_seconds
+            waited = 0.0
+            unreadable = 0
+            while True:
+                try:
+                    answer = await altinn.fetch_tax_cards(reference, org_number=only, year=year)
+                except AltinnError as exc:
+                    if _retryable(exc):
+                        return jobs.ItemOutcome.retry(exc.message)
+                    return jobs.ItemOutcome.failed(exc.message)
+                if answer is not None and answer.error is None:
+                    break
+                if answer is not None:  # unreadable: fetch again a few times, then per-person errors
+                    unreadable += 1
+                    if unreadable > options.malformed_retries:
+                        return jobs.ItemOutcome(
+                            "done", result={"reference": reference, "error": answer.error,
+                                            "archive_id": answer.archive_id},
+                            write=errors(f"the answer could not be read ({answer.error}); raw answer archived",
+                                         answer.archive_id))
+                if waited >= options.poll_timeout_seconds:
+                    return jobs.ItemOutcome.retry(f"no answer to order {reference} after {waited:.0f} s")
+                if ctx.cancelled and answer is None:
+                    # Leave it for a resume: the order exists, its answer is fetched later.
+                    return jobs.ItemOutcome.retry("cancelled while waiting for the answer")
+                await sleep(delay)
+                waited += delay
+                delay = min(options.poll_max_seconds, delay * options.poll_factor)
+            if answer.status != REFERENCE_NOT_FOUND:
                 break
-            if answer is not None:  # unreadable: fetch again a few times, then per-person errors
-                unreadable += 1
-                if unreadable > options.malformed_retries:
-                    reason = f"the answer could not be read ({answer.error}); raw answer archived"
-                    aid = answer.archive_id
-                    return jobs.ItemOutcome(
-                        "done", result={"reference": reference, "error": answer.error, "archive_id": aid},
-                        write=lambda s: _error_rows(s, ctx.job_id, ctx.item.id, year, employers, client_ids,
-                                                    reason, aid) if mode == "all" else None)
-            if waited >= options.poll_timeout_seconds:
-                return jobs.ItemOutcome.retry(f"no answer to order {reference} after {waited:.0f} s")
-            if ctx.cancelled and answer is None:
-                # Leave it for a resume: the order exists, its answer is fetched later.
-                return jobs.ItemOutcome.retry("cancelled while waiting for the answer")
-            await sleep(delay)
-            waited += delay
-            delay = min(options.poll_max_seconds, delay * options.poll_factor)
+            # 204: Skatteetaten does not know the reference (SKE-DOC skattekorttilarbeidsgiver.md,
+            # Feilkoder). Final for this order; NAV (navikt/sokos-skattekort) orders those
+            # persons again, and so does byraa, once, with a new idempotency id stored first.
+            if p.get("reordered_from"):
+                return jobs.ItemOutcome(
+                    "done", result={"reference": reference, "status": REFERENCE_NOT_FOUND},
+                    write=errors(f"Skatteetaten does not know the order {reference} (204), also after "
+                                 "ordering once more; fetch these persons again later", answer.archive_id))
+            ctx.note(f"{ctx.item.key}: order {reference} not found at Skatteetaten (204); ordering again")
+            p.pop("reference", None)
+            p.update(reordered_from=reference, idempotency_id=str(uuid.uuid4()))
+            await ctx.save_payload(p)
         ctx.note(f"{ctx.item.key}: storing {answer.persons} persons")
         status = answer.status
         if status in ("UGYLDIG_INNTEKTSAAR", "UGYLDIG_FORESPOERSEL"):
             reason = {"UGYLDIG_INNTEKTSAAR": f"Skatteetaten refused the income year {year} (UGYLDIG_INNTEKTSAAR)",
                       "UGYLDIG_FORESPOERSEL": "Skatteetaten refused the order (UGYLDIG_FORESPOERSEL)"}[status]
-            aid = answer.archive_id
-            return jobs.ItemOutcome(
-                "done", result={"reference": reference, "status": status},
-                write=lambda s: _error_rows(s, ctx.job_id, ctx.item.id, year, employers, client_ids, reason, aid)
-                if mode == "all" else None)
+            return jobs.ItemOutcome("done", result={"reference": reference, "status": status},
+                                    write=errors(reason, answer.archive_id))
         if status == "ENDRINGSFORESPOERSEL_UTEN_TIDLIGERE_BESTILLING":
             return jobs.ItemOutcome.failed("changes only needs an earlier order of all listed persons for "
                                            f"{year}: fetch all first (ENDRINGSFORESPOERSEL_UTEN_TIDLIGERE_BESTILLING)")
