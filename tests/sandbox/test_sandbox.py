@@ -150,7 +150,7 @@ async def test_round_trip_over_a_real_loopback_socket(tmp_path: Path) -> None:
         assert sandbox.url.startswith("http://127.0.0.1:") and sandbox.port > 0
         rig = make_rig(tmp_path, base_url=sandbox.url)
         rig.state = state
-        async with rig.client(network=True) as c:
+        async with rig.client(network=True, settings=rig.settings.with_(taxcard_idempotency_param="idempotensid")) as c:
             order = await c.order_tax_cards({org(1): [nid(i) for i in range(5)]}, 2026)
             # Faults through the control endpoint, over the socket.
             async with httpx.AsyncClient(base_url=sandbox.url) as h:

@@ -133,6 +133,9 @@ class SandboxState:
     orders: dict[str, TaxCardOrderState] = field(default_factory=dict)
     forgotten: set[str] = field(default_factory=set)
     """Order references the sandbox answers 204 for (as if Skatteetaten lost them)."""
+    ignore_idempotensid: bool = False
+    """Fault mode: a repeated ``?idempotensid=`` makes a new order, as the real API might
+    (neither Skatteetaten's docs nor NAV's client use the parameter)."""
     forget_next_orders: int = 0
     """The next this-many orders are forgotten as soon as they are made."""
     ordered_before: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
@@ -450,6 +453,8 @@ def create_app(state: SandboxState | None = None) -> Any:
             return tok
         raw = await request.body()
         key = request.query_params.get(s.taxcard_idempotency_param or "idempotensid")
+        if state.ignore_idempotensid:
+            key = None
         if replay := _replay("taxcard-order", key, raw):
             return replay
         try:

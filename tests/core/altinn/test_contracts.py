@@ -77,3 +77,39 @@ async def test_204_is_reference_not_found_and_202_is_not_ready(tmp_path: Path) -
     assert lost.status == REFERENCE_NOT_FOUND and lost.employers == ()
     statuses = [s for _m, url, s in c.sent if "svar" in url]
     assert statuses == [202, 200, 204]
+
+
+# --- idempotensid: off by default; a lost answer is never re-sent blindly ---------------------
+
+
+async def test_the_order_carries_no_idempotensid_unless_switched_on(tmp_path: Path) -> None:
+    rig = make_rig(tmp_path)
+    async with rig.client() as c:
+        await c.order_tax_cards({org(1): [nid(1)]}, 2026)
+    (off,) = [r for r in rig.recorder.requests if "bestillSkattekort" in r.url.path]
+    async with rig.client(settings=rig.settings.with_(taxcard_idempotency_param="idempotensid")) as c:
+        on = await c.order_tax_cards({org(1): [nid(1)]}, 2026)
+    (sent,) = [r for r in rig.recorder.requests if "bestillSkattekort" in r.url.path]
+    assert rig.settings.taxcard_idempotency_param is None and "idempotensid" not in off.url.params
+    assert sent.url.params["idempotensid"] == on.idempotency_id
+
+
+async def test_a_lost_order_answer_is_not_sent_again(tmp_path: Path) -> None:
+    from byraa.core.altinn.errors import AltinnError
+
+    rig = make_rig(tmp_path)
+    rig.state.set_faults(script=["drop"])
+    async with rig.client() as c:
+        with pytest.raises(AltinnError) as err:
+            await c.order_tax_cards({org(1): [nid(1)]}, 2026)
+    assert err.value.kind == "connection"
+    assert len([r for r in rig.recorder.requests if "bestillSkattekort" in r.url.path]) == 1
+    assert rig.state.orders_created == 1  # it exists at "Skatteetaten", and byraa did not order twice
+
+
+async def test_sandbox_fault_mode_shows_why_a_blind_retry_is_wrong(tmp_path: Path) -> None:
+    rig = make_rig(tmp_path, ignore_idempotensid=True)
+    rig.state.set_faults(script=["drop"])
+    async with rig.client(settings=rig.settings.with_(taxcard_idempotency_param="idempotensid")) as c:
+        await c.order_tax_cards({org(1): [nid(1)]}, 2026)  # the old behaviour: retried with the same id
+    assert rig.state.orders_created == 2  # the real API may ignore the parameter: a second order

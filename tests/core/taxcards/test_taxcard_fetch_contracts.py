@@ -10,7 +10,9 @@ from sqlalchemy import select
 from byraa.core.store.models_jobs import JobItem, TaxCardFetchResult
 from byraa.core.taxcards import fetch
 from tests.builders import small_agency
-from tests.taxcard_fetch_support import Sandbox, run
+from tests.taxcard_fetch_support import Sandbox, no_sleep, run
+
+FAST_ONE = fetch.FetchOptions(concurrency=1, poll_initial_seconds=0.0, poll_max_seconds=0.0)
 
 
 def _plan(store, who):  # noqa: ANN001, ANN202
@@ -42,3 +44,28 @@ async def test_a_reference_lost_twice_gives_its_persons_an_error_and_stops(store
         reasons = set(s.scalars(select(TaxCardFetchResult.reason).where(
             TaxCardFetchResult.job_id == summary.job_id, TaxCardFetchResult.outcome == "error")))
     assert len(reasons) == len(plan.orders) and all("(204)" in r for r in reasons)
+
+
+async def test_without_idempotensid_a_lost_answer_is_unknown_and_reordered_only_when_asked(
+        store, tmp_path: Path) -> None:
+    from byraa.sandbox import Faults
+
+    small = small_agency(store)
+    who = small.who()
+    plan = _plan(store, who)
+    sandbox = Sandbox(tmp_path, store, idempotency=False, faults=Faults(script=["drop"]), ignore_idempotensid=True)
+    summary = await run(store, who, sandbox, plan, options=FAST_ONE)
+    assert sandbox.state.orders_created == len(plan.orders)  # the lost one exists; nothing was sent twice
+    unknown = fetch.unknown_orders(store, who, summary.job_id)
+    assert len(unknown) == 1 and summary.orders_failed == 1
+    assert "may exist at Skatteetaten" in summary.item_errors[0]
+    # A resume without the explicit step orders nothing: the item stays unknown.
+    assert fetch.interrupted_fetches(store, who) == []
+    assert fetch.reorder_unknown(store, who, summary.job_id) == 1
+    assert [j.id for j in fetch.interrupted_fetches(store, who)] == [summary.job_id]
+    again = await fetch.run_fetch(store, who, summary.job_id, client_for=sandbox.factory(who), options=FAST_ONE,
+                                  sleep=no_sleep)
+    await sandbox.close()
+    assert again.status == "done" and again.orders_failed == 0 and again.results == plan.persons
+    assert sandbox.state.orders_created == len(plan.orders) + 1
+    assert fetch.unknown_orders(store, who, summary.job_id) == []

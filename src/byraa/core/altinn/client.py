@@ -4,8 +4,9 @@
   per attempt, which also bounds in-process transports).
 - **Retries** with exponential backoff and jitter on 429, 5xx and connection errors,
   honouring ``Retry-After`` (seconds or an HTTP date, capped), at most ``max_attempts``.
-  A POST is retried only when it carries an idempotency key, and every retry reuses the
-  same key, so a retried order never becomes a second order.
+  A POST is retried after a lost answer or a 500/502/504 only when it carries an
+  idempotency key (every retry reuses it), so a retried order never becomes a second
+  order; 429 and 503 (not taken) are retried either way.
 - **One concurrency limit** for the whole process (per event loop: the app has one).
 - **Archive**: each request body (once) and each response, with the correlation id, the
   status and the headers with secrets redacted. Token exchanges are archived with the
@@ -396,7 +397,10 @@ class AltinnClient:
                 self.tokens.forget()
                 attempt -= 1
                 continue
-            if resp.status_code in RETRY_STATUSES and idempotent and attempt < max_attempts:
+            # 429 and 503 say the request was not taken, so even a POST without an
+            # idempotency key is safe to send again; 500/502/504 may hide a created order.
+            if (resp.status_code in RETRY_STATUSES and (idempotent or resp.status_code in (429, 503))
+                    and attempt < max_attempts):
                 delay = retry_after_seconds(resp.headers.get("retry-after"), now=self._clock())
                 if delay is None:
                     delay = self._backoff(attempt)

@@ -204,7 +204,8 @@ def build_client(settings: ConnectionSettings, *, archiver: Any = None,
     from byraa.core.altinn.settings import settings_for
 
     altinn = settings_for(settings.environment, base_url=settings.base_url,
-                          contact_email=settings.contact_email, contact_phone=settings.contact_phone)
+                          contact_email=settings.contact_email, contact_phone=settings.contact_phone,
+                          taxcard_idempotency_param="idempotensid" if settings.taxcard_idempotency else None)
     creds = Credentials(settings.client_id, settings.key_id, settings.key_path, settings.system_user_org)
     return AltinnClient(altinn, creds, transport=transport, archiver=archiver, **client_kwargs)
 

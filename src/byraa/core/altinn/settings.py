@@ -38,8 +38,11 @@ class AltinnSettings:
     """[V] NAV keeps the trailing slash."""
     path_taxcard_fetch: str = "/api/forskudd/skattekortTilArbeidsgiver/svar/{reference}"
     """[V]."""
-    taxcard_idempotency_param: str | None = "idempotensid"
-    """[S] a third-party client sends ``?idempotensid=<uuid>`` on order; NAV does not."""
+    taxcard_idempotency_param: str | None = None
+    """Off by default: neither SKE-DOC (docs/api/skattekorttilarbeidsgiver.md) nor NAV
+    (navikt/sokos-skattekort SkatteetatenClient.kt) uses it; only a third-party client sends
+    ``?idempotensid=<uuid>`` [S]. Without it an order whose answer is lost is never re-sent
+    blindly (the fetch job records it as unknown). Set it to ``"idempotensid"`` to send it."""
     contact_email: str = ""
     """``kontaktinformasjon.epostadresse``, sent with every order. Source: SKE-DOC
     ``docs/api/skattekorttilarbeidsgiver.md`` example and navikt/sokos-skattekort

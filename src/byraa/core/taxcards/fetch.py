@@ -464,6 +464,55 @@ def _retryable(exc: Exception) -> bool:
         or exc.kind == "auth"
 
 
+UNKNOWN = "unknown"
+SENDING = "sending"
+UNKNOWN_ERROR = "the order's answer was lost: it may exist at Skatteetaten"
+
+
+def _maybe_created(exc: Exception) -> bool:
+    """Whether a failed order may still have been created: no answer at all, or a 500/502/504
+    (a 429 or 503 says the request was not taken)."""
+    from byraa.core.altinn.errors import AltinnError
+
+    return isinstance(exc, AltinnError) and (exc.kind in ("timeout", "connection")
+                                             or (exc.status or 0) in (500, 502, 504))
+
+
+def unknown_orders(store: Store, who: Identity, job_id: int) -> list[str]:
+    """The orders of a fetch whose answer was lost (they may exist at Skatteetaten)."""
+    with store.session() as session:
+        _job(session, who, job_id)
+        return [key for key, payload in session.execute(
+            select(JobItem.key, JobItem.payload).where(JobItem.job_id == job_id).order_by(JobItem.id))
+            if json.loads(payload).get("order_state") == UNKNOWN and not json.loads(payload).get("reference")]
+
+
+def reorder_unknown(store: Store, who: Identity, job_id: int) -> int:
+    """Order the unknown orders again (the user said so): each gets a new idempotency id,
+    goes back to pending, and the job becomes resumable. Audited; returns how many."""
+    from sqlalchemy import update
+
+    with store.session() as session:
+        job = _job(session, who, job_id)
+        count = 0
+        for item in session.scalars(select(JobItem).where(JobItem.job_id == job_id)):
+            payload = json.loads(item.payload)
+            if payload.get("order_state") not in (UNKNOWN, SENDING) or payload.get("reference"):
+                continue
+            payload.pop("order_state")
+            payload.update(idempotency_id=str(uuid.uuid4()), reordered_unknown=True)
+            session.execute(update(JobItem).where(JobItem.id == item.id).values(
+                payload=json.dumps(payload, ensure_ascii=False), state="pending", claimed_by=None,
+                claimed_at=None, error=None, attempts=0, updated_at=clock.now()))
+            count += 1
+        if count:
+            job.status, job.finished_at, job.updated_at = "pending", None, clock.now()
+            job.owner, job.heartbeat_at = None, None  # nobody works on it: resumable
+            audit.record(session, actor=who.login, action="taxcards.fetch.reorder_unknown", entity="job",
+                         entity_id=job_id, after={"orders": count})
+        return count
+
+
 def _card_fields(card: TaxCard | None) -> tuple[Any, ...] | None:
     if card is None:
         return None
@@ -598,22 +647,45 @@ def _handler(store: Store, who: Identity, client_for: ClientFactory, options: Fe
 
         while True:
             reference = p.get("reference")
+            keyless = altinn.settings.taxcard_idempotency_param is None
+            if not reference and keyless and p.get("order_state") in (SENDING, UNKNOWN):
+                # Sent before, with no idempotency id, and no reference came back (a lost
+                # answer, or a crash before it was stored): it may exist. Ask, never re-send.
+                if p["order_state"] != UNKNOWN:
+                    p["order_state"] = UNKNOWN
+                    await ctx.save_payload(p)
+                return jobs.ItemOutcome.failed(UNKNOWN_ERROR, result={"order_state": UNKNOWN})
             if not reference:
+                if keyless:
+                    p["order_state"] = SENDING
+                    await ctx.save_payload(p)
                 _hook("before_order")
                 ctx.note(f"{ctx.item.key}: ordering ({ctx.item.weight} persons)")
                 try:
                     order = await altinn.order_tax_cards(employers if mode == "all" else {}, year, mode,
                                                          idempotency_id=p["idempotency_id"])
                 except AltinnError as exc:
+                    if keyless and _maybe_created(exc):
+                        # No idempotency id: the order may exist at Skatteetaten. Never re-sent
+                        # blindly; a resume asks first (``reorder_unknown``).
+                        p["order_state"] = UNKNOWN
+                        await ctx.save_payload(p)
+                        return jobs.ItemOutcome.failed(f"{UNKNOWN_ERROR}: {exc.message}",
+                                                       result={"order_state": UNKNOWN})
+                    if keyless:  # not taken (429, 503, a refusal): safe to send again
+                        p.pop("order_state", None)
+                        await ctx.save_payload(p)
                     if _retryable(exc):
                         return jobs.ItemOutcome.retry(exc.message)
                     return jobs.ItemOutcome("failed", error=exc.message[:500], result={"error": exc.message},
                                             write=errors(f"the order was refused: {exc.message}", exc.archive_id))
                 except UserError as exc:  # refused before sending (invalid ids): never retried
+                    p.pop("order_state", None)
+                    await ctx.save_payload(p)
                     return jobs.ItemOutcome.failed(str(exc))
                 reference = order.reference
                 p.update(reference=reference, dialog_reference=order.dialog_reference,
-                         ordered_at=clock.now().isoformat())
+                         ordered_at=clock.now().isoformat(), order_state="ordered")
                 await ctx.save_payload(p)
                 _hook("after_order")
             ctx.note(f"{ctx.item.key}: waiting for the answer")

@@ -8,4 +8,8 @@ MESSAGES = {
     "altinn.contact_email_invalid": N_("contact e-mail '{email}' is not an e-mail address"),
     "altinn.contact_phone_invalid": N_("contact mobile number '{phone}' is not a phone number (e.g. +4791234567)"),
     "altinn.external_ref_too_long": N_("the system user's externalRef is longer than 100 characters"),
+    "taxcards.unknown_orders": N_("the answer to order(s) {orders} of fetch {job} was lost, so they may exist at "
+                                  "Skatteetaten already; to order them again run `byraa taxcards fetch --resume "
+                                  "--reorder-unknown`"),
+    "taxcards.reorder_needs_resume": N_("--reorder-unknown goes with --resume"),
 }
