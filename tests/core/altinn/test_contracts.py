@@ -113,3 +113,38 @@ async def test_sandbox_fault_mode_shows_why_a_blind_retry_is_wrong(tmp_path: Pat
     async with rig.client(settings=rig.settings.with_(taxcard_idempotency_param="idempotensid")) as c:
         await c.order_tax_cards({org(1): [nid(1)]}, 2026)  # the old behaviour: retried with the same id
     assert rig.state.orders_created == 2  # the real API may ignore the parameter: a second order
+
+
+# --- Hosts: hyphen-free, as Skatteetaten names them; still settings ------------------------------
+
+
+@pytest.mark.parametrize("environment", ["test", "production"])
+def test_skatteetaten_hosts_follow_the_published_pattern(environment: str) -> None:
+    from urllib.parse import urlsplit
+
+    from byraa.core.altinn.settings import settings_for
+
+    s = settings_for(environment)
+    domain = "api.skatteetaten-test.no" if environment == "test" else "api.skatteetaten.no"
+    hosts = {name: urlsplit(getattr(s, name)).hostname for name in ("amelding_base", "a07_base",
+                                                                    "amelding_feedback_base")}
+    assert hosts == {"amelding_base": f"innrapporteringamelding.{domain}",
+                     "a07_base": f"avstemmingsrapportamelding.{domain}",
+                     "amelding_feedback_base": f"ameldingtilbakemelding.{domain}"}
+    assert all("-" not in host.split(".")[0] for host in hosts.values())
+
+
+async def test_a_host_setting_is_where_the_client_goes(tmp_path: Path) -> None:
+    seen: list[str] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        if request.url.path == "/token":
+            return httpx.Response(200, json={"access_token": "t", "expires_in": 120})
+        return httpx.Response(201, json={"forsendelseId": "f1", "dialogId": "d1"})
+
+    rig = make_rig(tmp_path)
+    settings = rig.settings.with_(amelding_base="https://innrapporteringamelding.example")
+    async with rig.client(settings=settings, transport=httpx.MockTransport(handler)) as c:
+        await c.submit_amelding(org(1), "2026-10", {"kalendermaaned": "2026-10"})
+    assert seen[-1].startswith(f"https://innrapporteringamelding.example/v1/innsending/2026-10/{org(1)}?")

@@ -102,6 +102,13 @@ class AltinnSettings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+# Hosts: SKE-DOC docs/om/url.md ("URL-er til Skatteetatens API-er") lists every API as
+# ``https://<name>.api.skatteetaten.no/v<n>`` (test ``…api.skatteetaten-test.no``) where
+# <name> is the API's name without hyphens (aksjonaerivirksomhet, mvameldinghendelser …).
+# The a-melding hosts are not in that list, so they follow the pattern [I]; the feedback
+# host ``ameldingtilbakemelding`` is seen in Dialogporten attachments [S]. All are settings.
+
+
 def settings_for(environment: str, *, base_url: str | None = None, **overrides: object) -> AltinnSettings:
     """Documented defaults for an environment; ``base_url`` points the sandbox elsewhere."""
     if environment == "production":
@@ -111,8 +118,8 @@ def settings_for(environment: str, *, base_url: str | None = None, **overrides: 
             maskinporten_token_url="https://maskinporten.no/token",  # [V]
             altinn_exchange_url="https://platform.altinn.no/authentication/api/v1/exchange/maskinporten",  # [V]
             skatteetaten_base="https://api.skatteetaten.no",  # [V]
-            a07_base="https://avstemmingsrapport-amelding.api.skatteetaten.no",  # [I]
-            amelding_base="https://innrapportering-amelding.api.skatteetaten.no",  # [I]
+            a07_base="https://avstemmingsrapportamelding.api.skatteetaten.no",  # [I] url.md pattern
+            amelding_base="https://innrapporteringamelding.api.skatteetaten.no",  # [I] url.md pattern
             amelding_feedback_base="https://ameldingtilbakemelding.api.skatteetaten.no",  # [S/I]
             register_base="https://folkeregisteret.api.skatteetaten.no",  # [I]
         )
@@ -123,8 +130,8 @@ def settings_for(environment: str, *, base_url: str | None = None, **overrides: 
             maskinporten_token_url="https://test.maskinporten.no/token",  # [V]
             altinn_exchange_url="https://platform.tt02.altinn.no/authentication/api/v1/exchange/maskinporten",  # [V]
             skatteetaten_base="https://api-test.sits.no",  # [V]
-            a07_base="https://avstemmingsrapport-amelding.api.skatteetaten-test.no",  # [I]
-            amelding_base="https://innrapportering-amelding.api.skatteetaten-test.no",  # [I]
+            a07_base="https://avstemmingsrapportamelding.api.skatteetaten-test.no",  # [I] url.md pattern
+            amelding_base="https://innrapporteringamelding.api.skatteetaten-test.no",  # [I] url.md pattern
             amelding_feedback_base="https://ameldingtilbakemelding.api.skatteetaten-test.no",  # [S]
             register_base="https://folkeregisteret.api.skatteetaten-test.no",  # [I]
         )
