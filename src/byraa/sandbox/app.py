@@ -91,6 +91,8 @@ class RegisteredKey:
     """``None``: any scope."""
     system_user_orgs: frozenset[str] | None = None
     """Orgs owning a system user this client may act for; ``None``: any valid org."""
+    external_refs: dict[str, str] = field(default_factory=dict)
+    """Org -> the ``externalRef`` its system user was requested with (then required)."""
 
 
 @dataclass
@@ -156,10 +158,11 @@ class SandboxState:
         self._view = data.StoreView(self.store) if self.store is not None else None
 
     def register_key(self, client_id: str, key_id: str, public_pem: bytes, *, scopes: set[str] | None = None,
-                     system_user_orgs: set[str] | None = None) -> None:
+                     system_user_orgs: set[str] | None = None, external_refs: dict[str, str] | None = None) -> None:
         self.keys[key_id] = RegisteredKey(client_id, key_id, public_pem,
                                           frozenset(scopes) if scopes is not None else None,
-                                          frozenset(system_user_orgs) if system_user_orgs is not None else None)
+                                          frozenset(system_user_orgs) if system_user_orgs is not None else None,
+                                          dict(external_refs or {}))
 
     def set_faults(self, **changes: Any) -> Faults:
         for k, v in changes.items():
@@ -394,6 +397,13 @@ def create_app(state: SandboxState | None = None) -> Any:
             if key.system_user_orgs is not None and system_user not in key.system_user_orgs:
                 return _mp_error("invalid_authorization_details",
                                  f"No system user found for systemuser_org 0192:{system_user} and this client")
+            # A system user requested with an externalRef is only found with it (ALT-DOC
+            # systemuserrequest model); Maskinporten answers MP-303 otherwise.
+            wanted = key.external_refs.get(system_user)
+            if wanted is not None and entry.get("externalRef") != wanted:
+                return _mp_error("invalid_authorization_details",
+                                 f"MP-303: No system user found for systemuser_org 0192:{system_user} and "
+                                 f"externalRef {entry.get('externalRef')!r}")
         if system_user is None and any(sc.startswith("skatteetaten:") for sc in scopes):
             return _mp_error("invalid_authorization_details",
                              "The scope requires a system user: authorization_details with systemuser_org is missing")

@@ -148,3 +148,57 @@ async def test_a_host_setting_is_where_the_client_goes(tmp_path: Path) -> None:
     async with rig.client(settings=settings, transport=httpx.MockTransport(handler)) as c:
         await c.submit_amelding(org(1), "2026-10", {"kalendermaaned": "2026-10"})
     assert seen[-1].startswith(f"https://innrapporteringamelding.example/v1/innsending/2026-10/{org(1)}?")
+
+
+# --- The system user's externalRef in authorization_details ---------------------------------------
+
+
+def _grant_claims(request: httpx.Request) -> dict:
+    from urllib.parse import parse_qs
+
+    import jwt
+
+    return jwt.decode(parse_qs(request.content.decode())["assertion"][0], options={"verify_signature": False})
+
+
+async def test_external_ref_is_sent_in_authorization_details(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from tests.core.altinn.test_altinn_fixtures import AGENCY_ORG
+
+    rig = make_rig(tmp_path)
+    rig.state.keys[next(iter(rig.state.keys))].external_refs[AGENCY_ORG] = "byraa-agent-1"
+    rig.credentials = replace(rig.credentials, external_ref="byraa-agent-1")
+    async with rig.client() as c:
+        await c.maskinporten_token("skatteetaten:skattekorttilarbeidsgiver")
+    (details,) = _grant_claims(rig.recorder.requests[0])["authorization_details"]
+    assert details == {"type": "urn:altinn:systemuser", "externalRef": "byraa-agent-1",
+                       "systemuser_org": {"authority": "iso6523-actorid-upis", "ID": f"0192:{AGENCY_ORG}"}}
+
+
+async def test_sandbox_refuses_a_grant_without_the_system_users_external_ref(tmp_path: Path) -> None:
+    from byraa.core.altinn.errors import MaskinportenError
+    from tests.core.altinn.test_altinn_fixtures import AGENCY_ORG
+
+    rig = make_rig(tmp_path)
+    rig.state.keys[next(iter(rig.state.keys))].external_refs[AGENCY_ORG] = "byraa-agent-1"
+    async with rig.client() as c:  # the old behaviour: no externalRef
+        with pytest.raises(MaskinportenError) as err:
+            await c.maskinporten_token("skatteetaten:skattekorttilarbeidsgiver")
+    assert "MP-303" in err.value.description and "externalRef" in err.value.message
+    assert "externalRef" not in _grant_claims(rig.recorder.requests[0])["authorization_details"][0]
+
+
+def test_external_ref_is_a_per_connection_setting(store, tmp_path: Path) -> None:
+    from byraa.core.altinn import connection
+    from tests.builders import small_agency
+    from tests.core.altinn.test_altinn_connection import _settings
+    from tests.core.altinn.test_altinn_fixtures import write_key
+
+    small = small_agency(store)
+    key = write_key(tmp_path)
+    connection.set_agency_connection(store, small.who(), _settings(key, external_ref="agent-a"))
+    connection.set_client_connection(store, small.who(), org(1), _settings(key, external_ref="agent-b"))
+    assert connection.build_client(connection.agency_connection(store)).credentials.external_ref == "agent-a"
+    own = connection.connection_for_client(store, small.who(), org(1))
+    assert connection.build_client(own).credentials.external_ref == "agent-b"

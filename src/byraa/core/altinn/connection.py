@@ -206,7 +206,8 @@ def build_client(settings: ConnectionSettings, *, archiver: Any = None,
     altinn = settings_for(settings.environment, base_url=settings.base_url,
                           contact_email=settings.contact_email, contact_phone=settings.contact_phone,
                           taxcard_idempotency_param="idempotensid" if settings.taxcard_idempotency else None)
-    creds = Credentials(settings.client_id, settings.key_id, settings.key_path, settings.system_user_org)
+    creds = Credentials(settings.client_id, settings.key_id, settings.key_path, settings.system_user_org,
+                        settings.external_ref or None)
     return AltinnClient(altinn, creds, transport=transport, archiver=archiver, **client_kwargs)
 
 

@@ -34,6 +34,9 @@ def explain_token_error(error: str, description: str) -> str:
     if "signature" in text or "kid" in text or "unknown key" in text or "invalid_client" in text:
         return ("wrong key: Maskinporten could not verify the assertion with the key registered for this key id "
                 f"({description}); check the key file and key id")
+    if "externalref" in text:
+        return (f"no system user with this externalRef: {description}; enter the externalRef the system user "
+                "was requested with in the connection settings")
     if "systemuser" in text or "system user" in text or "authorization_details" in text:
         return (f"no system user: {description}; create the system user for client relationships "
                 "and have it approved in Altinn")

@@ -316,7 +316,7 @@ def _connection_scopes(session: Session, clients: Sequence[Client]) -> dict[int,
 
     def key(row: AltinnConnection) -> tuple[Any, ...]:
         return (row.environment, row.maskinporten_client_id, row.key_id, row.key_path, row.system_user_org,
-                row.base_url)
+                row.base_url, row.external_ref or "")
 
     rows = {r.scope: r for r in session.scalars(select(AltinnConnection))}
     agency = rows.get("agency")
