@@ -218,8 +218,33 @@ def _mp_error(error: str, description: str, status: int = 400):  # noqa: ANN202
     return _json_response({"error": error, "error_description": description}, status)
 
 
-def _ske_error(status: int, code: str, message: str):  # noqa: ANN202
-    return _json_response({"kode": code, "melding": message, "korrelasjonsid": str(uuid.uuid4())}, status)
+def _ske_error(status: int, code: str, message: str, *, detail: str | None = None):  # noqa: ANN202
+    """Skatteetaten's error body (SKE-DOC docs/om/feil.md: kode, melding, korrelasjonsid).
+    The detail code's field name (``feilspesifiseringskode``) is byraa's own: the a-melding
+    pages name the codes but not the field."""
+    body = {"kode": code, "melding": message, "korrelasjonsid": str(uuid.uuid4())}
+    if detail:
+        body["feilspesifiseringskode"] = detail
+    return _json_response(body, status)
+
+
+def _receiver_problem(leveranse: dict) -> str | None:
+    """The v2_3 model: an inntektsmottaker is named by norskIdentifikator, or by
+    identifiserendeInformasjon with navn and foedselsdato together."""
+    try:
+        units = leveranse.get("oppgave", {}).get("virksomhet", []) or []
+        receivers = [r for u in units for r in (u.get("inntektsmottaker") or [])]
+    except AttributeError:
+        return "oppgave/virksomhet/inntektsmottaker er ugyldig"
+    for n, r in enumerate(receivers, start=1):
+        if not isinstance(r, dict):
+            return f"inntektsmottaker {n} er ugyldig"
+        info = r.get("identifiserendeInformasjon")
+        if info is not None and not (isinstance(info, dict) and info.get("navn") and info.get("foedselsdato")):
+            return f"inntektsmottaker {n}: identifiserendeInformasjon krever navn og foedselsdato"
+        if not r.get("norskIdentifikator") and not r.get("internasjonalIdentifikator") and info is None:
+            return f"inntektsmottaker {n}: mangler identifikator"
+    return None
 
 
 # --- The fault layer (pure ASGI, so it can drop and truncate) ------------------------------
@@ -617,6 +642,8 @@ def create_app(state: SandboxState | None = None) -> Any:
         body_org = (leveranse.get("opplysningspliktig") or {}).get("norskIdentifikator")
         if str(body_org) != org:
             return _ske_error(400, "AMLD_1051", "Opplysningspliktig i sti og innhold er ulike")
+        if problem := _receiver_problem(leveranse):
+            return _ske_error(400, "AMLD_010", problem, detail="AMLD_1032")
         forsendelse = str(uuid.uuid4())
         state.submissions[forsendelse] = {"org": org, "period": period, "message_id": leveranse.get("meldingsId"),
                                           "client": tok.client_id, "leveranse": leveranse}

@@ -401,6 +401,19 @@ def _num(value: float | None) -> float | int | None:
     return int(value) if float(value).is_integer() else value
 
 
+def receiver_identity(national_id: str | None, name: str | None = None,
+                      birth_date: date | None = None) -> dict[str, Any]:
+    """How an inntektsmottaker is identified in the a-melding (v2_3 model, SKE-DOC
+    docs/api/innrapportering-amelding.md Informasjonsmodell V2_3): by ``norskIdentifikator``
+    alone when there is one; otherwise ``identifiserendeInformasjon`` with ``navn`` and
+    ``foedselsdato`` together (the model requires both in that block)."""
+    if national_id:
+        return {"norskIdentifikator": national_id}
+    if not (name and birth_date):
+        raise UserError("amelding.receiver_unidentified", name=name or "?")
+    return {"identifiserendeInformasjon": {"navn": name, "foedselsdato": birth_date.isoformat()}}
+
+
 def correction_message(client: Client, period: str, employment: Employment, employee: Employee,
                        unit_org: str, leaves: list[Leave], message_id: str) -> dict:
     """The a-melding (JSON model) reporting one employment as byraa holds it."""
@@ -414,8 +427,7 @@ def correction_message(client: Client, period: str, employment: Employment, empl
         "oppgave": {"virksomhet": [{
             "norskIdentifikator": unit_org,
             "inntektsmottaker": [{
-                "norskIdentifikator": employee.national_id,
-                "identifiserendeInformasjon": {"navn": employee.name},
+                **receiver_identity(employee.national_id, employee.name),
                 "arbeidsforhold": [{k: v for k, v in {
                     "arbeidsforholdId": employment.employment_ref,
                     "typeArbeidsforhold": employment.employment_type,

@@ -11,5 +11,7 @@ MESSAGES = {
     "taxcards.unknown_orders": N_("the answer to order(s) {orders} of fetch {job} was lost, so they may exist at "
                                   "Skatteetaten already; to order them again run `byraa taxcards fetch --resume "
                                   "--reorder-unknown`"),
+    "amelding.receiver_unidentified": N_("{name} has neither a national id nor a birth date: the a-melding "
+                                         "cannot identify the person"),
     "taxcards.reorder_needs_resume": N_("--reorder-unknown goes with --resume"),
 }
