@@ -40,8 +40,10 @@ from byraa.core.taxcards.parse import AnswerBuilder, EmployerResult
 from byraa.sandbox import data
 
 FAULTS = ("429", "500", "503", "drop", "timeout", "malformed", "truncate")
-ALLOWED_CLAIMS = {"aud", "iss", "iat", "exp", "nbf", "jti", "scope", "resource", "consumer_org",
-                  "authorization_details", "client_amr"}
+# The JWT grant's claims (Digdir "JWT grant" page, docs.digdir.no maskinporten_protocol_jwtgrant):
+# nothing else is accepted, so ``nbf`` or ``client_amr`` in a grant is refused.
+ALLOWED_CLAIMS = {"aud", "iss", "iat", "exp", "jti", "scope", "resource", "pid", "consumer_org",
+                  "authorization_details"}
 
 
 class ConnectionDropped(Exception):
@@ -429,25 +431,44 @@ def create_app(state: SandboxState | None = None) -> Any:
                 return _mp_error("invalid_authorization_details",
                                  f"MP-303: No system user found for systemuser_org 0192:{system_user} and "
                                  f"externalRef {entry.get('externalRef')!r}")
-        if system_user is None and any(sc.startswith("skatteetaten:") for sc in scopes):
-            return _mp_error("invalid_authorization_details",
-                             "The scope requires a system user: authorization_details with systemuser_org is missing")
+        # Maskinporten issues a token for skatteetaten:* scopes without a system user too;
+        # the API refuses it (AMLD_1063), as Skatteetaten documents.
         access_token = secrets.token_urlsafe(32)
         state.tokens[access_token] = IssuedToken(key.client_id, scopes, system_user, now + state.token_lifetime)
         state.counts["tokens"] += 1
         return _json_response({"access_token": access_token, "token_type": "Bearer",
                                "expires_in": state.token_lifetime, "scope": " ".join(sorted(scopes))})
 
-    def _bearer(request: Request, scope: str | None) -> IssuedToken | Response:
+    def _bearer(request: Request, scope: str | None, *, amld: bool = False) -> IssuedToken | Response:
+        """The token check. A-melding APIs (``amld``) answer with their documented codes
+        (SKE-DOC docs/api/avstemmingsrapport-amelding.md, Feilkoder): AMLD_004 (401),
+        AMLD_005 (403), AMLD_1008 (invalid token), AMLD_1063 (no system user). The tax-card
+        API documents only "403 Feil i forbindelse med autentisering" and no code."""
         auth = request.headers.get("authorization", "")
         tok = state.tokens.get(auth[7:]) if auth.startswith("Bearer ") else None
         if tok is None or tok.expires_at <= state.clock():
-            return _ske_error(401, "AUTH_001", "Missing, unknown or expired token")
+            if amld:
+                return _ske_error(401, "AMLD_004", "Ugyldig token", detail="AMLD_1008")
+            return Response(status_code=401)
         if scope and scope not in tok.scopes:
-            return _ske_error(403, "AUTH_002", f"The token lacks the scope {scope}")
+            if amld:
+                return _ske_error(403, "AMLD_005", f"Tokenet mangler scope {scope}")
+            return _ske_error(403, "", f"Tokenet mangler scope {scope}")
         if scope and scope.startswith("skatteetaten:") and not tok.system_user_org:
-            return _ske_error(403, "AMLD_1063", "Tokenet mangler informasjon om systembruker i authorization_details")
+            if amld:
+                return _ske_error(403, "AMLD_005", "Tokenet mangler informasjon om systembruker i "
+                                  "authorization_details", detail="AMLD_1063")
+            return _ske_error(403, "", "Tokenet mangler informasjon om systembruker i authorization_details")
         return tok
+
+    def _amld_request(request: Request, *, body: bool) -> Response | None:
+        """Headers the a-melding APIs insist on: JSON only both ways (AMLD_1030, AMLD_1047)."""
+        accept = request.headers.get("accept", "")
+        if accept and "json" not in accept and "*/*" not in accept:
+            return _ske_error(400, "AMLD_006", "Accept-header må være application/json", detail="AMLD_1030")
+        if body and "json" not in request.headers.get("content-type", ""):
+            return _ske_error(400, "AMLD_006", "Content type må være application/json", detail="AMLD_1047")
+        return None
 
     async def exchange(request: Request) -> Response:
         import jwt
@@ -472,7 +493,7 @@ def create_app(state: SandboxState | None = None) -> Any:
             return None
         digest, status, payload = seen
         if digest != hashlib.sha256(body).hexdigest():
-            return _ske_error(409, "GLD_019", "The idempotency key was used for another request")
+            return _ske_error(409, "AMLD_019", "Idempotensnøkkel er benyttet tidligere")
         return Response(payload, status_code=status, media_type="application/json")
 
     def _remember(op: str, key: str | None, body: bytes, response: Response) -> Response:
@@ -582,13 +603,15 @@ def create_app(state: SandboxState | None = None) -> Any:
     # --- A07 (paths and fields: byraa's own choice, see settings) ---
 
     async def order_a07(request: Request) -> Response:
-        tok = _bearer(request, s.scope_a07)
+        tok = _bearer(request, s.scope_a07, amld=True)
         if not isinstance(tok, IssuedToken):
             return tok
+        if refused := _amld_request(request, body=True):
+            return refused
         raw = await request.body()
         key = request.query_params.get("idempotencyKey")
         if not key:
-            return _ske_error(400, "AMLD_005", "idempotencyKey mangler")
+            return _ske_error(400, "AMLD_006", "idempotencyKey mangler", detail="AMLD_1022")
         if replay := _replay("a07-order", key, raw):
             return replay
         try:
@@ -596,22 +619,26 @@ def create_app(state: SandboxState | None = None) -> Any:
             first = str(body["fraOgMedKalendermaaned"])
             last = str(body.get("tilOgMedKalendermaaned") or first)
         except (ValueError, KeyError, TypeError):
-            return _ske_error(400, "AMLD_1030", "Forespørselen må være JSON med fraOgMedKalendermaaned")
+            return _ske_error(400, "AMLD_010", "Forespørselen må være JSON med fraOgMedKalendermaaned",
+                              detail="AMLD_1032")
         org = request.path_params["orgnr"]
         if str(body.get("opplysningspliktig", org)) != org:
-            return _ske_error(400, "AMLD_1051", "Opplysningspliktig i sti og innhold er ulike")
+            return _ske_error(400, "AMLD_006", "Opplysningspliktig i path og i innsending er ulike",
+                              detail="AMLD_1051")
         reference = str(uuid.uuid4())
         state.a07_orders[reference] = {"org": org, "first": first, "last": last, "client": tok.client_id,
                                        "polls": 0, "persons": bool(body.get("inkluderInntektsmottakere"))}
         return _remember("a07-order", key, raw, _json_response({"bestillingsreferanse": reference}, 201))
 
     async def fetch_a07(request: Request) -> Response:
-        tok = _bearer(request, s.scope_a07)
+        tok = _bearer(request, s.scope_a07, amld=True)
         if not isinstance(tok, IssuedToken):
             return tok
+        if refused := _amld_request(request, body=False):
+            return refused
         order = state.a07_orders.get(request.path_params["reference"])
         if order is None or order["org"] != request.path_params["orgnr"]:
-            return _ske_error(404, "AMLD_404", "Ukjent bestilling")
+            return _ske_error(404, "AMLD_021", "Finner ingen ressurs for denne urlen", detail="AMLD_1023")
         order["polls"] += 1
         if order["polls"] <= state.ready_after_polls:
             return Response(status_code=204)
@@ -621,27 +648,31 @@ def create_app(state: SandboxState | None = None) -> Any:
     # --- A-melding ---
 
     async def submit_amelding(request: Request) -> Response:
-        tok = _bearer(request, s.scope_amelding)
+        tok = _bearer(request, s.scope_amelding, amld=True)
         if not isinstance(tok, IssuedToken):
             return tok
+        if refused := _amld_request(request, body=True):
+            return refused
         raw = await request.body()
         key = request.query_params.get("idempotencyKey")
         if not key:
-            return _ske_error(400, "AMLD_005", "idempotencyKey mangler")
+            return _ske_error(400, "AMLD_006", "idempotencyKey mangler", detail="AMLD_1022")
         if replay := _replay("amelding", key, raw):
             return replay
         try:
             leveranse = json.loads(raw)["leveranse"]
         except (ValueError, KeyError, TypeError):
-            return _ske_error(400, "AMLD_1047", "Innholdet må være JSON med leveranse")
+            return _ske_error(400, "AMLD_010", "Innholdet må være JSON med leveranse", detail="AMLD_1032")
         period, org = request.path_params["period"], request.path_params["orgnr"]
         if not isinstance(leveranse, dict):
-            return _ske_error(400, "AMLD_1047", "Innholdet må være JSON med leveranse")
+            return _ske_error(400, "AMLD_010", "Innholdet må være JSON med leveranse", detail="AMLD_1032")
         if str(leveranse.get("kalendermaaned")) != period:
-            return _ske_error(400, "AMLD_1052", "Kalendermåned i sti og innhold er ulike")
+            return _ske_error(400, "AMLD_006", "Periode (kalendermåned) i path og i innsending er ulike",
+                              detail="AMLD_1052")
         body_org = (leveranse.get("opplysningspliktig") or {}).get("norskIdentifikator")
         if str(body_org) != org:
-            return _ske_error(400, "AMLD_1051", "Opplysningspliktig i sti og innhold er ulike")
+            return _ske_error(400, "AMLD_006", "Opplysningspliktig i path og i innsending er ulike",
+                              detail="AMLD_1051")
         if problem := _receiver_problem(leveranse):
             return _ske_error(400, "AMLD_010", problem, detail="AMLD_1032")
         forsendelse = str(uuid.uuid4())
@@ -652,13 +683,14 @@ def create_app(state: SandboxState | None = None) -> Any:
         return _remember("amelding", key, raw, response)
 
     async def amelding_feedback(request: Request) -> Response:
-        tok = _bearer(request, s.scope_amelding)
+        tok = _bearer(request, s.scope_amelding, amld=True)
         if not isinstance(tok, IssuedToken):
             return tok
         fid = request.path_params["forsendelse_id"]
         sub = state.submissions.get(fid)
         if sub is None:
-            return _ske_error(404, "AMLD_404", "Ukjent forsendelse")
+            return _ske_error(404, "AMLD_021", "Det finnes ingen forsendelse med denne IDen for denne ordningen",
+                              detail="AMLD_1061")
         return _json_response(data.feedback(fid, sub["org"], sub["period"], sub["leveranse"]))
 
     # --- Population register ---

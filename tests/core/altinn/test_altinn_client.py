@@ -267,7 +267,7 @@ async def test_a07_amelding_feedback_and_address(tmp_path: Path) -> None:
         receipt = await c.submit_amelding(org(1), "2026-10", leveranse, idempotency_key="k-1")
         again = await c.submit_amelding(org(1), "2026-10", leveranse, idempotency_key="k-1")
         assert again.forsendelse_id == receipt.forsendelse_id and len(rig.state.submissions) == 1
-        with pytest.raises(AltinnError, match="GLD_019"):
+        with pytest.raises(AltinnError, match="AMLD_019"):
             await c.submit_amelding(org(1), "2026-10", {**leveranse, "meldingsId": "m2"}, idempotency_key="k-1")
         with pytest.raises(AltinnError, match="AMLD_1052"):
             await c.submit_amelding(org(1), "2026-11", leveranse)

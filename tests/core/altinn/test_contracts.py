@@ -202,3 +202,71 @@ def test_external_ref_is_a_per_connection_setting(store, tmp_path: Path) -> None
     assert connection.build_client(connection.agency_connection(store)).credentials.external_ref == "agent-a"
     own = connection.connection_for_client(store, small.who(), org(1))
     assert connection.build_client(own).credentials.external_ref == "agent-b"
+
+
+# --- The sandbox is as strict as the authorities ----------------------------------------------------
+
+
+@pytest.mark.parametrize("extra", [{"nbf": 0}, {"client_amr": "private_key_jwt"}, {"sub": "x"}])
+async def test_sandbox_refuses_grant_claims_outside_the_documented_set(tmp_path: Path, extra: dict) -> None:
+    from tests.sandbox.test_sandbox import _claims, _post_token, _sign
+
+    rig = make_rig(tmp_path)
+    refused = await _post_token(rig.app, _sign(_claims(**extra)))
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant"
+    assert next(iter(extra)) in refused.json()["error_description"]
+    documented = await _post_token(rig.app, _sign(_claims(pid=None, resource=None)))
+    assert documented.status_code == 200
+
+
+async def test_client_grant_has_only_documented_claims(tmp_path: Path) -> None:
+    from byraa.sandbox.app import ALLOWED_CLAIMS
+
+    rig = make_rig(tmp_path)
+    async with rig.client() as c:
+        await c.maskinporten_token("skatteetaten:skattekorttilarbeidsgiver")
+    assert set(_grant_claims(rig.recorder.requests[0])) <= ALLOWED_CLAIMS
+
+
+async def test_skatteetaten_token_without_system_user_is_issued_and_the_api_refuses_it(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from byraa.core.altinn.errors import AltinnError
+
+    rig = make_rig(tmp_path)
+    rig.credentials = replace(rig.credentials, system_user_org=None)
+    async with rig.client() as c:
+        assert await c.maskinporten_token("skatteetaten:innrapporteringamelding")  # Maskinporten issues it
+        with pytest.raises(AltinnError) as err:
+            await c.submit_amelding(org(1), "2026-10", {"kalendermaaned": "2026-10"})
+    assert err.value.status == 403 and err.value.code == "AMLD_1063"
+
+
+async def test_sandbox_answers_with_the_documented_amld_codes(tmp_path: Path) -> None:
+    rig = make_rig(tmp_path)
+    async with rig.client() as c:
+        bearer = await c.maskinporten_token("skatteetaten:innrapporteringamelding")
+        tax_bearer = await c.maskinporten_token("skatteetaten:skattekorttilarbeidsgiver")
+    leveranse = {"kalendermaaned": "2026-10", "meldingsId": "m1", "opplysningspliktig": {"norskIdentifikator": org(1)}}
+    path = f"/v1/innsending/2026-10/{org(1)}"
+    auth = {"Authorization": f"Bearer {bearer}"}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=rig.app), base_url="http://sandbox") as h:
+        def code(r: httpx.Response) -> tuple[int, str, str | None]:
+            body = r.json()
+            return r.status_code, body["kode"], body.get("feilspesifiseringskode")
+
+        assert code(await h.post(path, json={"leveranse": leveranse})) == (401, "AMLD_004", "AMLD_1008")
+        assert code(await h.post(path, json={"leveranse": leveranse},
+                                 headers={"Authorization": f"Bearer {tax_bearer}"}))[:2] == (403, "AMLD_005")
+        assert code(await h.post(path, json={"leveranse": leveranse}, headers=auth)) == (400, "AMLD_006", "AMLD_1022")
+        assert code(await h.post(path, params={"idempotencyKey": "k"}, content=b"<x/>",
+                                 headers={**auth, "Content-Type": "application/xml"})) == (400, "AMLD_006", "AMLD_1047")
+        assert code(await h.post(path, params={"idempotencyKey": "k"}, json={"leveranse": leveranse},
+                                 headers={**auth, "Accept": "application/xml"})) == (400, "AMLD_006", "AMLD_1030")
+        assert (await h.post(path, params={"idempotencyKey": "k"}, json={"leveranse": leveranse},
+                             headers=auth)).status_code == 201
+        assert code(await h.post(path, params={"idempotencyKey": "k"}, json={"leveranse": {**leveranse, "x": 1}},
+                                 headers=auth))[:2] == (409, "AMLD_019")
+        assert code(await h.post(f"/v1/innsending/2026-11/{org(1)}", params={"idempotencyKey": "k2"},
+                                 json={"leveranse": leveranse}, headers=auth)) == (400, "AMLD_006", "AMLD_1052")
+        assert code(await h.get("/v1/forsendelser/nope", headers=auth)) == (404, "AMLD_021", "AMLD_1061")

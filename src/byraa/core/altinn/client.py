@@ -443,7 +443,9 @@ class AltinnClient:
         except (ValueError, UnicodeDecodeError):
             data = None
         if isinstance(data, dict):
-            code = str(data.get("kode") or data.get("code") or data.get("error") or "") or None
+            # The detail code (e.g. AMLD_1063) says more than the general one (AMLD_005).
+            code = str(data.get("feilspesifiseringskode") or data.get("kode") or data.get("code")
+                       or data.get("error") or "") or None
             message = data.get("melding") or data.get("message") or data.get("error_description")
             if message:
                 detail = f": {str(message)[:200]}"
