@@ -12,6 +12,8 @@ Served on loopback by ``byraa sandbox`` (uvicorn) or mounted in-process through
 - Tax cards: ``POST /api/forskudd/bestillSkattekort/`` and ``GET
   /api/forskudd/skattekortTilArbeidsgiver/svar/{ref}`` (202 until ready, byraa's own
   choice; 204 for a reference it does not know, as Skatteetaten documents).
+- Dialogporten ``GET /dialogporten/api/v1/enduser/dialogs/{id}``: the submission's dialog,
+  whose transmission attachment (``consumerType`` Api) links to the feedback document.
 - A07, a-melding submission and feedback, and an address lookup, on the paths of
   ``AltinnSettings`` (where the contracts page marks them unverified, these paths are
   byraa's own choice).
@@ -150,6 +152,10 @@ class SandboxState:
     orders_created: int = 0
     a07_orders: dict[str, dict[str, Any]] = field(default_factory=dict)
     submissions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    dialogs: dict[str, str] = field(default_factory=dict)
+    """Dialogporten dialog id -> forsendelse id."""
+    feedback_after_polls: int = 0
+    """A dialog shows no feedback link for this many lookups."""
     counts: Counter = field(default_factory=Counter)
     in_flight: int = 0
     max_in_flight: int = 0
@@ -676,10 +682,13 @@ def create_app(state: SandboxState | None = None) -> Any:
         if problem := _receiver_problem(leveranse):
             return _ske_error(400, "AMLD_010", problem, detail="AMLD_1032")
         forsendelse = str(uuid.uuid4())
+        dialog = str(uuid.uuid4())
         state.submissions[forsendelse] = {"org": org, "period": period, "message_id": leveranse.get("meldingsId"),
-                                          "client": tok.client_id, "leveranse": leveranse}
+                                          "client": tok.client_id, "leveranse": leveranse, "dialog": dialog,
+                                          "dialog_polls": 0}
+        state.dialogs[dialog] = forsendelse
         response = _json_response({"forsendelseId": forsendelse, "meldingsId": leveranse.get("meldingsId"),
-                                   "dialogId": str(uuid.uuid4())}, 201)
+                                   "dialogId": dialog}, 201)
         return _remember("amelding", key, raw, response)
 
     async def amelding_feedback(request: Request) -> Response:
@@ -692,6 +701,27 @@ def create_app(state: SandboxState | None = None) -> Any:
             return _ske_error(404, "AMLD_021", "Det finnes ingen forsendelse med denne IDen for denne ordningen",
                               detail="AMLD_1061")
         return _json_response(data.feedback(fid, sub["org"], sub["period"], sub["leveranse"]))
+
+    # --- Dialogporten: the submission's dialog carries the feedback link ---
+
+    async def dialog(request: Request) -> Response:
+        tok = _bearer(request, s.scope_dialogporten)
+        if not isinstance(tok, IssuedToken):
+            return tok
+        dialog_id = request.path_params["dialog_id"]
+        fid = state.dialogs.get(dialog_id)
+        if fid is None:
+            return _json_response({"title": "Not Found", "status": 404}, 404)
+        sub = state.submissions.get(fid)  # a dialog may outlive its submission: its link still shows
+        if sub is not None:
+            sub["dialog_polls"] += 1
+        transmissions = []
+        if sub is None or sub["dialog_polls"] > state.feedback_after_polls:
+            url = str(request.base_url).rstrip("/") + s.path_amelding_feedback.format(forsendelse_id=fid)
+            transmissions.append({"type": "Information", "attachments": [
+                {"urls": [{"url": url, "mediaType": "application/json", "consumerType": "Api"}]}]})
+        return _json_response({"id": dialog_id, "serviceResource": "urn:altinn:resource:ske-innrapportering-amelding",
+                               "transmissions": transmissions})
 
     # --- Population register ---
 
@@ -738,6 +768,7 @@ def create_app(state: SandboxState | None = None) -> Any:
         Route(s.path_a07_fetch, fetch_a07, methods=["GET"]),
         Route(s.path_amelding_submit, submit_amelding, methods=["POST"]),
         Route(s.path_amelding_feedback, amelding_feedback, methods=["GET"]),
+        Route(s.path_dialog, dialog, methods=["GET"]),
         Route(s.path_register_address, address, methods=["GET"]),
         Route("/_sandbox/faults", faults, methods=["GET", "POST"]),
         Route("/_sandbox/stats", stats, methods=["GET"]),

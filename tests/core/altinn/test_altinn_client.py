@@ -271,7 +271,7 @@ async def test_a07_amelding_feedback_and_address(tmp_path: Path) -> None:
             await c.submit_amelding(org(1), "2026-10", {**leveranse, "meldingsId": "m2"}, idempotency_key="k-1")
         with pytest.raises(AltinnError, match="AMLD_1052"):
             await c.submit_amelding(org(1), "2026-11", leveranse)
-        clean = await c.amelding_feedback(org(1), receipt.forsendelse_id, period="2026-10")
+        clean = await c.amelding_feedback(org(1), receipt.dialog_id, period="2026-10")
         assert (clean.status, clean.deviations) == ("mottatt", ())
         # The sandbox's feedback follows the content: a bad meldingsId is rejected, an
         # employment without position % is flagged at once, a 45-hour week is a guideline.
@@ -280,13 +280,13 @@ async def test_a07_amelding_feedback_and_address(tmp_path: Path) -> None:
         flawed = {**leveranse, "meldingsId": "m 2", "oppgave": {"virksomhet": [{"inntektsmottaker": [
             {"norskIdentifikator": nid(1), "arbeidsforhold": [job]}]}]}}
         r = await c.submit_amelding(org(1), "2026-10", flawed)
-        fb = await c.amelding_feedback(org(1), r.forsendelse_id, period="2026-10")
+        fb = await c.amelding_feedback(org(1), r.dialog_id, period="2026-10")
         assert fb.status == "avvist"
         assert {(d.code, d.severity) for d in fb.deviations} == {
             ("MAGNET_EDAG-181E", "avvisning"), ("MAGNET_EDAG-132", "oeyeblikkelig"),
             ("MAGNET_EDAG-227", "retningslinje")}
         r = await c.submit_amelding(org(1), "2026-10", {**flawed, "meldingsId": "m3"})
-        fb = await c.amelding_feedback(org(1), r.forsendelse_id, period="2026-10")
+        fb = await c.amelding_feedback(org(1), r.dialog_id, period="2026-10")
         assert fb.status == "mottatt" and {d.severity for d in fb.deviations} == {"oeyeblikkelig", "retningslinje"}
         address = await c.lookup_address(nid(0))
         assert address.postal_code and address.city

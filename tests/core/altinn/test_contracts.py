@@ -270,3 +270,39 @@ async def test_sandbox_answers_with_the_documented_amld_codes(tmp_path: Path) ->
         assert code(await h.post(f"/v1/innsending/2026-11/{org(1)}", params={"idempotencyKey": "k2"},
                                  json={"leveranse": leveranse}, headers=auth)) == (400, "AMLD_006", "AMLD_1052")
         assert code(await h.get("/v1/forsendelser/nope", headers=auth)) == (404, "AMLD_021", "AMLD_1061")
+
+
+# --- Feedback through the receipt's dialog; 404 is an error ----------------------------------------
+
+
+async def test_feedback_is_found_through_the_dialog(tmp_path: Path) -> None:
+    rig = make_rig(tmp_path, feedback_after_polls=1)
+    leveranse = {"kalendermaaned": "2026-10", "meldingsId": "m1", "opplysningspliktig": {"norskIdentifikator": org(1)}}
+    async with rig.client() as c:
+        receipt = await c.submit_amelding(org(1), "2026-10", leveranse)
+        assert await c.amelding_feedback(org(1), receipt.dialog_id) is None  # no transmission yet
+        feedback = await c.amelding_feedback(org(1), receipt.dialog_id, forsendelse_id=receipt.forsendelse_id)
+    assert feedback.status == "mottatt" and feedback.forsendelse_id == receipt.forsendelse_id
+    gets = [r for r in rig.recorder.requests if r.method == "GET"]
+    dialog_paths = [r.url.path for r in gets if "dialogporten" in r.url.path]
+    assert dialog_paths == [f"/dialogporten/api/v1/enduser/dialogs/{receipt.dialog_id}"] * 2
+    (document,) = [r for r in gets if "/v1/forsendelser/" in r.url.path]
+    assert str(document.url).startswith("http://sandbox/v1/forsendelser/")  # the link the dialog gave
+    exchange = [r for r in gets if "exchange" in r.url.path]
+    assert exchange, "Dialogporten is called with an Altinn token"
+
+
+async def test_a_404_on_feedback_is_an_error_not_not_ready(tmp_path: Path) -> None:
+    from byraa.core.altinn.errors import AltinnError
+
+    rig = make_rig(tmp_path)
+    async with rig.client() as c:
+        with pytest.raises(AltinnError) as unknown_dialog:
+            await c.amelding_feedback(org(1), "no-such-dialog")
+        receipt = await c.submit_amelding(org(1), "2026-10", {
+            "kalendermaaned": "2026-10", "meldingsId": "m1", "opplysningspliktig": {"norskIdentifikator": org(1)}})
+        rig.state.submissions.clear()  # the document behind the dialog's link is gone
+        with pytest.raises(AltinnError) as gone:
+            await c.amelding_feedback(org(1), receipt.dialog_id)
+    assert unknown_dialog.value.status == 404
+    assert gone.value.status == 404 and gone.value.code == "AMLD_1061"

@@ -143,9 +143,10 @@ class FakeAltinn:
 
         class Receipt:
             forsendelse_id = "F-1"
+            dialog_id = "D-1"
         return Receipt()
 
-    async def amelding_feedback(self, org_number, forsendelse_id, *, period=None):  # noqa: ANN001, ANN201
+    async def amelding_feedback(self, org_number, dialog_id, *, forsendelse_id=None, period=None):  # noqa: ANN001, ANN201
         return None  # not ready: the correction stays submitted
 
 

@@ -638,20 +638,50 @@ class AltinnClient:
                               status=resp.status, archive_id=resp.archive_id) from None
         return AmeldingReceipt(str(forsendelse), data.get("meldingsId"), data.get("dialogId"), key, resp.archive_id)
 
-    async def amelding_feedback(self, org_number: str, forsendelse_id: str, *,
-                                period: str | None = None) -> AmeldingFeedback | None:
-        """The tilbakemelding for a submission; ``None`` while not ready (204/404)."""
+    async def feedback_link(self, dialog_id: str, *, org_number: str | None = None,
+                            period: str | None = None) -> str | None:
+        """The feedback document's URL from the submission's Dialogporten dialog (the
+        receipt's ``dialogId``): a transmission attachment URL for ``consumerType`` Api.
+        ``None`` while the dialog has none yet; an unknown dialog (404) is an error."""
+        from urllib.parse import quote
+
         resp = await self.request(
-            "GET", self.settings.amelding_feedback_base + self.settings.path_amelding_feedback.format(
-                forsendelse_id=forsendelse_id),
-            kind="feedback", scope=self.settings.scope_amelding, org_number=org_number, period=period,
+            "GET", self.settings.dialogporten_base + self.settings.path_dialog.format(
+                dialog_id=quote(dialog_id, safe="")),
+            kind="feedback", bearer=await self.altinn_token(self.settings.scope_dialogporten),
+            org_number=org_number, period=period,
         )
-        if resp.status in (204, 404):
+        if resp.status != 200:
+            raise self._fail("looking up the a-melding dialog", resp)
+        try:
+            data = _json(resp.content)
+            transmissions = data.get("transmissions") or []
+        except (ValueError, AttributeError):
+            raise AltinnError("the dialog is not readable", kind="malformed", archive_id=resp.archive_id) from None
+        for transmission in reversed(transmissions):  # the newest transmission last
+            for attachment in (transmission or {}).get("attachments") or []:
+                for link in (attachment or {}).get("urls") or []:
+                    if str((link or {}).get("consumerType", "")).lower() == "api" and link.get("url"):
+                        return str(link["url"])
+        return None
+
+    async def amelding_feedback(self, org_number: str, dialog_id: str, *, forsendelse_id: str | None = None,
+                                period: str | None = None) -> AmeldingFeedback | None:
+        """The tilbakemelding for a submission, found through its dialog (SKE-DOC
+        innrapportering-amelding.md: feedback is announced in Dialogporten); ``None`` while
+        the dialog has no feedback yet. A 404 on the document is an error: Skatteetaten
+        says the item does not exist (AMLD_021 / AMLD_1061)."""
+        url = await self.feedback_link(dialog_id, org_number=org_number, period=period)
+        if url is None:
+            return None
+        resp = await self.request("GET", url, kind="feedback", scope=self.settings.scope_amelding,
+                                  org_number=org_number, period=period)
+        if resp.status == 204:
             return None
         if resp.status != 200:
             raise self._fail("fetching a-melding feedback", resp)
-        return parse_feedback(resp.content, forsendelse_id, period=period, org_number=org_number,
-                              archive_id=resp.archive_id)
+        return parse_feedback(resp.content, forsendelse_id or url.rstrip("/").rsplit("/", 1)[-1], period=period,
+                              org_number=org_number, archive_id=resp.archive_id)
 
     # --- Population register (address check) --------------------------------------------
 

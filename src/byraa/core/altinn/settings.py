@@ -68,9 +68,17 @@ class AltinnSettings:
     path_amelding_submit: str = "/v1/innsending/{period}/{orgnr}"
     """[S] from third-party code; ``?idempotencyKey=`` [V that the key exists]."""
     amelding_feedback_base: str = ""
-    """[S] e.g. ``https://ameldingtilbakemelding.api.skatteetaten-test.no``."""
+    """[S] e.g. ``https://ameldingtilbakemelding.api.skatteetaten-test.no``. Only the
+    sandbox's dialogs point here; byraa never builds a feedback URL itself."""
     path_amelding_feedback: str = "/v1/forsendelser/{forsendelse_id}"
-    """[S]."""
+    """[S] the sandbox serves it; the real link comes from the dialog."""
+    dialogporten_base: str = ""
+    """[V] Altinn platform host (``platform.altinn.no`` / ``platform.tt02.altinn.no``)."""
+    path_dialog: str = "/dialogporten/api/v1/enduser/dialogs/{dialog_id}"
+    """[I] Dialogporten's end-user dialog; the feedback link is a transmission attachment
+    URL with ``consumerType: "Api"`` (altinn-contracts.md §4.2 [S])."""
+    scope_dialogporten: str = "digdir:dialogporten"
+    """[V] SKE-DOC docs/om/systembruker.md scope list."""
 
     # --- Population register (address check; sandbox) ---
     register_base: str = ""
@@ -121,6 +129,7 @@ def settings_for(environment: str, *, base_url: str | None = None, **overrides: 
             a07_base="https://avstemmingsrapportamelding.api.skatteetaten.no",  # [I] url.md pattern
             amelding_base="https://innrapporteringamelding.api.skatteetaten.no",  # [I] url.md pattern
             amelding_feedback_base="https://ameldingtilbakemelding.api.skatteetaten.no",  # [S/I]
+            dialogporten_base="https://platform.altinn.no",  # [V]
             register_base="https://folkeregisteret.api.skatteetaten.no",  # [I]
         )
     elif environment == "test":
@@ -133,6 +142,7 @@ def settings_for(environment: str, *, base_url: str | None = None, **overrides: 
             a07_base="https://avstemmingsrapportamelding.api.skatteetaten-test.no",  # [I] url.md pattern
             amelding_base="https://innrapporteringamelding.api.skatteetaten-test.no",  # [I] url.md pattern
             amelding_feedback_base="https://ameldingtilbakemelding.api.skatteetaten-test.no",  # [S]
+            dialogporten_base="https://platform.tt02.altinn.no",  # [V]
             register_base="https://folkeregisteret.api.skatteetaten-test.no",  # [I]
         )
     elif environment == "sandbox":
@@ -146,6 +156,7 @@ def settings_for(environment: str, *, base_url: str | None = None, **overrides: 
             a07_base=base,
             amelding_base=base,
             amelding_feedback_base=base,
+            dialogporten_base=base,
             register_base=base,
         )
     else:
