@@ -620,21 +620,24 @@ def create_app(state: SandboxState | None = None) -> Any:
             return _ske_error(400, "AMLD_006", "idempotencyKey mangler", detail="AMLD_1022")
         if replay := _replay("a07-order", key, raw):
             return replay
+        from byraa.core.altinn import a07_contract as A07
+
         try:
             body = json.loads(raw)
-            first = str(body["fraOgMedKalendermaaned"])
-            last = str(body.get("tilOgMedKalendermaaned") or first)
+            first = str(body[A07.ORDER["first_month"]])
+            last = str(body.get(A07.ORDER["last_month"]) or first)
         except (ValueError, KeyError, TypeError):
             return _ske_error(400, "AMLD_010", "Forespørselen må være JSON med fraOgMedKalendermaaned",
                               detail="AMLD_1032")
         org = request.path_params["orgnr"]
-        if str(body.get("opplysningspliktig", org)) != org:
+        if str(body.get(A07.ORDER["org_number"], org)) != org:
             return _ske_error(400, "AMLD_006", "Opplysningspliktig i path og i innsending er ulike",
                               detail="AMLD_1051")
         reference = str(uuid.uuid4())
         state.a07_orders[reference] = {"org": org, "first": first, "last": last, "client": tok.client_id,
-                                       "polls": 0, "persons": bool(body.get("inkluderInntektsmottakere"))}
-        return _remember("a07-order", key, raw, _json_response({"bestillingsreferanse": reference}, 201))
+                                       "polls": 0, "persons": bool(body.get(A07.ORDER["persons"]))}
+        answer = {A07.ORDER_ANSWER["reference"][0]: reference}
+        return _remember("a07-order", key, raw, _json_response(answer, 201))
 
     async def fetch_a07(request: Request) -> Response:
         tok = _bearer(request, s.scope_a07, amld=True)

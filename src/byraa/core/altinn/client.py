@@ -564,14 +564,16 @@ class AltinnClient:
         The field names and paths are byraa's own choice: the information model is "not
         available yet" (§3) and the sandbox implements exactly this.
         """
+        from byraa.core.altinn import a07_contract as A07
+
         if reason := ids.org_number_error(org_number):
             raise UserError(f"organisation number {org_number}: {reason}")
         key = idempotency_key or str(uuid.uuid4())
-        body = {"opplysningspliktig": org_number, "fraOgMedKalendermaaned": period_from,
-                "tilOgMedKalendermaaned": period_to or period_from, "inkluderInntektsmottakere": persons}
+        body = {A07.ORDER["org_number"]: org_number, A07.ORDER["first_month"]: period_from,
+                A07.ORDER["last_month"]: period_to or period_from, A07.ORDER["persons"]: persons}
         resp = await self.request(
             "POST", self.settings.a07_base + self.settings.path_a07_order.format(orgnr=org_number),
-            kind="a07", scope=self.settings.scope_a07, json_body=body, params={"idempotencyKey": key},
+            kind="a07", scope=self.settings.scope_a07, json_body=body, params={A07.IDEMPOTENCY_PARAM: key},
             org_number=org_number, period=period_from if not period_to or period_to == period_from else None,
             idempotent=True,
         )
@@ -579,8 +581,8 @@ class AltinnClient:
             raise self._fail("ordering the A07 report", resp)
         try:
             data = _json(resp.content)
-            reference = data.get("bestillingsreferanse") or data.get("id")
-        except (ValueError, AttributeError):
+            reference = next((data[n] for n in A07.ORDER_ANSWER["reference"] if data.get(n)), None)
+        except (ValueError, AttributeError, TypeError):
             reference = None
         if not reference:
             raise AltinnError("the A07 order answer has no reference", kind="malformed", status=resp.status,
@@ -589,6 +591,9 @@ class AltinnClient:
 
     async def fetch_a07(self, org_number: str, reference: str) -> A07Report | None:
         """The A07 report, ``None`` while not ready; unreadable → ``error`` set."""
+        from byraa.core.altinn import a07_contract as A07
+
+        m_ = A07.MONTH
         resp = await self.request(
             "GET", self.settings.a07_base + self.settings.path_a07_fetch.format(orgnr=org_number, reference=reference),
             kind="a07", scope=self.settings.scope_a07, org_number=org_number,
@@ -603,18 +608,18 @@ class AltinnClient:
                 raise ValueError("the answer is not a JSON object")
             months = tuple(
                 A07Month(
-                    str(m["kalendermaaned"]), _oere(m.get("sumBruttoinntekt", 0)), _oere(m.get("sumForskuddstrekk", 0)),
-                    _oere(m.get("sumArbeidsgiveravgift", 0)), int(m.get("antallArbeidsforhold", 0)),
-                    int(m.get("antallInntektsmottakere", 0)),
-                    {k: m[k] for k in ("inntektsmottakere", "arbeidsgiveravgift") if k in m}
-                    if "inntektsmottakere" in m else None,
+                    str(m[m_["period"]]), _oere(m.get(m_["gross"], 0)), _oere(m.get(m_["withholding"], 0)),
+                    _oere(m.get(m_["employer_contribution"], 0)), int(m.get(m_["employments"], 0)),
+                    int(m.get(m_["income_receivers"], 0)),
+                    {k: m[k] for k in (m_["persons"], m_["contribution_lines"]) if k in m}
+                    if m_["persons"] in m else None,
                 )
-                for m in data.get("kalendermaaneder", [])
+                for m in data.get(A07.REPORT["months"], [])
             )
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             reason = str(exc) if isinstance(exc, ValueError) else "the report lacks expected fields"
             return A07Report(org_number, (), error=reason, archive_id=resp.archive_id)
-        return A07Report(str(data.get("opplysningspliktig") or org_number), months, archive_id=resp.archive_id)
+        return A07Report(str(data.get(A07.REPORT["org_number"]) or org_number), months, archive_id=resp.archive_id)
 
     # --- A-melding ------------------------------------------------------------------------
 

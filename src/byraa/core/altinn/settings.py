@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from byraa.core.altinn import a07_contract
+
 ENVIRONMENTS = ("sandbox", "test", "production")
 
 SANDBOX_ISSUER = "https://maskinporten.sandbox.byraa.invalid/"
@@ -55,10 +57,10 @@ class AltinnSettings:
     """[I] host pattern ``https://<api>.api.skatteetaten.no`` (§4.2 url.md)."""
     scope_a07: str = "skatteetaten:innrapporteringamelding"
     """[V] per the avstemmingsrapport page."""
-    path_a07_order: str = "/v1/avstemmingsrapport/{orgnr}/bestillinger"
-    """byraa's own choice: the real path is only on SwaggerHub (unverified)."""
-    path_a07_fetch: str = "/v1/avstemmingsrapport/{orgnr}/bestillinger/{reference}"
-    """byraa's own choice (unverified)."""
+    path_a07_order: str = a07_contract.PATH_ORDER
+    """byraa's own choice: the real path is only on SwaggerHub (unverified; a07_contract.py)."""
+    path_a07_fetch: str = a07_contract.PATH_FETCH
+    """byraa's own choice (unverified; a07_contract.py)."""
 
     # --- A-melding (§4.2) ---
     amelding_base: str = ""
