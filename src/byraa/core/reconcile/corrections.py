@@ -55,7 +55,9 @@ class CorrectionView:
 
     @property
     def national_id(self) -> str | None:
-        """The person the correction reports (the a-melding holds exactly one)."""
+        """The person the correction is about (the replacement holds the whole month)."""
+        if isinstance(self.payload.get("correction"), dict):
+            return self.payload["correction"].get("national_id")
         try:
             unit = self.payload["leveranse"]["oppgave"]["virksomhet"][0]
             return unit["inntektsmottaker"][0]["norskIdentifikator"]
@@ -64,6 +66,8 @@ class CorrectionView:
 
     @property
     def employment_ref(self) -> str | None:
+        if isinstance(self.payload.get("correction"), dict):
+            return self.payload["correction"].get("employment_ref")
         try:
             unit = self.payload["leveranse"]["oppgave"]["virksomhet"][0]
             return unit["inntektsmottaker"][0]["arbeidsforhold"][0].get("arbeidsforholdId")

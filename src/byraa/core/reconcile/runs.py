@@ -469,8 +469,20 @@ def send_payroll(store: Store, who: Identity, run_id: int, row_id: int) -> corre
             raise UserError("the employment has no sub-unit in byraa: set it before sending")
         leaves = list(session.scalars(select(Leave).where(Leave.employment_id == ours.id)))
         key = str(uuid.uuid4())
-        message = correction_message(client, r.period, ours, person, unit.org_number, leaves,
-                                     f"byraa{key.replace('-', '')[:24]}")
+        from byraa.core.reconcile import replacement
+
+        single = correction_message(client, r.period, ours, person, unit.org_number, leaves,
+                                    f"byraa{key.replace('-', '')[:24]}")["leveranse"]
+        corrected = single["oppgave"]["virksomhet"][0]["inntektsmottaker"][0]
+        # The whole month, replacing what a-ordningen has (erstatterMeldingsId): refused when
+        # byraa never imported the month's a-melding.
+        base = replacement.month_base(session, client.id or 0, client.org_number, r.period)
+        message = {"leveranse": replacement.replacement(
+            base, message_id=single["meldingsId"], unit_org=unit.org_number,
+            receiver={k: v for k, v in corrected.items() if k != "arbeidsforhold"},
+            employment=corrected["arbeidsforhold"][0]),
+            # Which person and employment this correction is about (not sent: only "leveranse" is).
+            "correction": {"national_id": person.national_id, "employment_ref": ours.employment_ref}}
         correction = ReconCorrection(run_id=run_id, row_id=row_id, client_id=client.id or 0, period=r.period,
                                      employment_id=ours.id, payload=json.dumps(message, ensure_ascii=False),
                                      idempotency_key=key, created_at=clock.now(), created_by=who.login)

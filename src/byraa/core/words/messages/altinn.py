@@ -13,5 +13,9 @@ MESSAGES = {
                                   "--reorder-unknown`"),
     "amelding.receiver_unidentified": N_("{name} has neither a national id nor a birth date: the a-melding "
                                          "cannot identify the person"),
+    "correction.no_imported_amelding": N_("client {org}: the a-melding for {period} was never imported, so a "
+                                          "correction cannot replace it; import the month's a-melding first"),
+    "correction.base_unreadable": N_("the month's imported a-melding cannot be read as a replacement base"),
+    "altinn.not_set_up": N_("the agency's Altinn connection is not set up yet (Settings, or `byraa demo`)"),
     "taxcards.reorder_needs_resume": N_("--reorder-unknown goes with --resume"),
 }
