@@ -24,6 +24,7 @@ SUBCOMMANDS = {
     "db": "byraa.cli.db",
     "deadlines": "byraa.cli.deadlines",
     "demo": "byraa.cli.demo",
+    "doctor": "byraa.cli.doctor",
     "employees": "byraa.cli.imports_payroll",
     "feedback": "byraa.cli.feedback",
     "groups": "byraa.cli.groups",

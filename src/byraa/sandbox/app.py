@@ -258,6 +258,22 @@ def _receiver_problem(leveranse: dict) -> str | None:
 # --- The fault layer (pure ASGI, so it can drop and truncate) ------------------------------
 
 
+def _with_date(send: Callable, clock: Callable[[], float]) -> Callable:
+    """Every answer carries a ``Date`` header from the sandbox's clock, as real servers do
+    (``byraa doctor`` measures clock skew with it)."""
+    import email.utils
+
+    async def wrapped(message: dict) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            if not any(k.lower() == b"date" for k, _v in headers):
+                headers.append((b"date", email.utils.formatdate(clock(), usegmt=True).encode()))
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return wrapped
+
+
 class FaultLayer:
     def __init__(self, app: Any, state: SandboxState) -> None:
         self.app = app
@@ -293,7 +309,7 @@ class FaultLayer:
             if fault in ("malformed", "truncate", "drop"):
                 await self._mangle(scope, receive, send, fault)
                 return
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, _with_date(send, state.clock))
         finally:
             state.in_flight -= 1
 
