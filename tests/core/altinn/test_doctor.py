@@ -73,12 +73,13 @@ async def test_an_unreachable_host_fails_its_line(tmp_path: Path) -> None:
 
 def test_byraa_doctor_command_against_the_demo_sandbox(store, store_url: str, tmp_path: Path,
                                                        monkeypatch) -> None:  # noqa: ANN001
+    from datetime import date
+
     from click.testing import CliRunner
 
     from byraa.cli.main import main
     from byraa.demo import build_demo
     from byraa.demo.database import connect_sandbox
-    from datetime import date
 
     build_demo(store, clients=3, seed=3, manager_login="tester", today=date(2026, 11, 22))
     # Nothing listens on the discard port: doctor starts a sandbox in-process, as commands do.

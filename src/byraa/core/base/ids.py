@@ -27,7 +27,7 @@ _ORG = (3, 2, 7, 6, 5, 4, 3, 2)
 _ACCOUNT = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 
 
-class IdKind(str, Enum):
+class IdKind(str, Enum):  # noqa: UP042  (StrEnum would change str() of the members)
     FNR = "fødselsnummer"
     DNR = "D-nummer"
     HNR = "H-nummer"
