@@ -20,6 +20,7 @@ SUBCOMMANDS = {
     "access": "byraa.cli.access",
     "archive": "byraa.cli.archive",
     "clients": "byraa.cli.clients",
+    "connection": "byraa.cli.connection",
     "dashboard": "byraa.cli.dashboard",
     "db": "byraa.cli.db",
     "deadlines": "byraa.cli.deadlines",
