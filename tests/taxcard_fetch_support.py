@@ -28,10 +28,14 @@ async def no_sleep(_seconds: float) -> None:
 class Sandbox:
     """An in-process sandbox (ASGI) consistent with the store, and clients that talk to it."""
 
-    def __init__(self, tmp_path: Path, store: Store, **state: Any) -> None:
+    def __init__(self, tmp_path: Path, store: Store, *, idempotency: bool = True, **state: Any) -> None:
+        """``idempotency``: the client sends ``?idempotensid=`` (a setting, off by default in
+        byraa; on here for the tests of the re-send path)."""
         state.setdefault("ready_after_polls", 1)
         tmp_path.mkdir(parents=True, exist_ok=True)
         self.rig = make_rig(tmp_path, store=store, **state)
+        if idempotency:
+            self.rig.settings = self.rig.settings.with_(taxcard_idempotency_param="idempotensid")
         self.store = store
         self.clients: list[AltinnClient] = []
 

@@ -108,13 +108,16 @@ class _ProgressPrinter:
 @click.option("--year", type=int, help="Income year (required unless --resume).")
 @click.option("--changes-only", is_flag=True, help="Only cards changed since the last fetch (HENT_KUN_ENDRING).")
 @click.option("--resume", is_flag=True, help="Continue the last interrupted fetch instead of starting one.")
+@click.option("--reorder-unknown", is_flag=True,
+              help="With --resume: order again the orders whose answer was lost (they may exist already).")
 @click.option("--persons-per-order", type=click.IntRange(1, 1000), default=1000, show_default=True,
               help="At most this many persons in one order.")
 @click.option("--poll-seconds", type=click.FloatRange(0, 600), default=1.0, hidden=True,
               help="First wait before asking for an answer again (grows with backoff).")
 @format_option(("table", "json"))
 def fetch_(orgs: tuple[str, ...], group: str | None, responsible: str | None, all_: bool, year: int | None,
-           changes_only: bool, resume: bool, persons_per_order: int, poll_seconds: float, fmt: str) -> None:
+           changes_only: bool, resume: bool, reorder_unknown: bool, persons_per_order: int, poll_seconds: float,
+           fmt: str) -> None:
     """Fetch tax cards in bulk: a handful of orders for many clients; resumable."""
     import sys
     from dataclasses import asdict
@@ -125,7 +128,16 @@ def fetch_(orgs: tuple[str, ...], group: str | None, responsible: str | None, al
     ws = workspace()
     assert ws.who is not None
     store, who = ws.store, ws.who
+    if reorder_unknown and not resume:
+        raise UserError("taxcards.reorder_needs_resume")
     if resume:
+        latest = fetch.latest_fetch(store, who)
+        unknown = fetch.unknown_orders(store, who, latest) if latest is not None else []
+        if unknown and not reorder_unknown:
+            # Without an idempotency id a second order may duplicate the first: ask.
+            raise UserError("taxcards.unknown_orders", job=latest, orders=", ".join(unknown))
+        if unknown:
+            fetch.reorder_unknown(store, who, latest)
         waiting = fetch.interrupted_fetches(store, who)
         if not waiting:
             raise UserError("taxcards.no_interrupted_fetch")
@@ -172,6 +184,8 @@ def fetch_(orgs: tuple[str, ...], group: str | None, responsible: str | None, al
             click.echo(f"{label:<{width}}  {data[key]}")
         for error in summary.item_errors:
             click.echo(_("Order failed: {error}").format(error=error))
+        if unknown_now := fetch.unknown_orders(store, who, job_id):
+            click.echo(str(UserError("taxcards.unknown_orders", job=job_id, orders=", ".join(unknown_now))))
         if summary.errors:
             click.echo(_("Per-person errors: byraa taxcards results --job {id} --show errors").format(id=job_id))
     if not summary.ok:

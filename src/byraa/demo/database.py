@@ -69,7 +69,8 @@ def connect_sandbox(store: Store, manager_login: str, key_dir: Path, *, name: st
     url = base_url or SANDBOX_DEFAULT_URL
     who = identity.resolve(store, manager_login)
     settings = connection.ConnectionSettings("sandbox", DEMO_CLIENT_ID, key.key_id, str(key.private_path),
-                                             agency_org, url)
+                                             agency_org, url, contact_email="lonn@byraa.example",
+                                             contact_phone="+4791234567")
     connection.set_agency_connection(store, who, settings)
     # The demo's clients that "use their own settings" get the same system user's settings
     # entered as their own, so every client works out of the box.

@@ -10,7 +10,10 @@ Served on loopback by ``byraa sandbox`` (uvicorn) or mounted in-process through
   ``{error, error_description}``.
 - Altinn token exchange ``GET /authentication/api/v1/exchange/maskinporten``.
 - Tax cards: ``POST /api/forskudd/bestillSkattekort/`` and ``GET
-  /api/forskudd/skattekortTilArbeidsgiver/svar/{ref}`` (204 until ready).
+  /api/forskudd/skattekortTilArbeidsgiver/svar/{ref}`` (202 until ready, byraa's own
+  choice; 204 for a reference it does not know, as Skatteetaten documents).
+- Dialogporten ``GET /dialogporten/api/v1/enduser/dialogs/{id}``: the submission's dialog,
+  whose transmission attachment (``consumerType`` Api) links to the feedback document.
 - A07, a-melding submission and feedback, and an address lookup, on the paths of
   ``AltinnSettings`` (where the contracts page marks them unverified, these paths are
   byraa's own choice).
@@ -40,8 +43,10 @@ from byraa.sandbox import data
 
 FAULTS = ("400", "429", "500", "503", "drop", "timeout", "malformed", "truncate")
 """``400`` refuses the request outright (not worth retrying); the others are transient."""
-ALLOWED_CLAIMS = {"aud", "iss", "iat", "exp", "nbf", "jti", "scope", "resource", "consumer_org",
-                  "authorization_details", "client_amr"}
+# The JWT grant's claims (Digdir "JWT grant" page, docs.digdir.no maskinporten_protocol_jwtgrant):
+# nothing else is accepted, so ``nbf`` or ``client_amr`` in a grant is refused.
+ALLOWED_CLAIMS = {"aud", "iss", "iat", "exp", "jti", "scope", "resource", "pid", "consumer_org",
+                  "authorization_details"}
 
 
 class ConnectionDropped(Exception):
@@ -91,6 +96,8 @@ class RegisteredKey:
     """``None``: any scope."""
     system_user_orgs: frozenset[str] | None = None
     """Orgs owning a system user this client may act for; ``None``: any valid org."""
+    external_refs: dict[str, str] = field(default_factory=dict)
+    """Org -> the ``externalRef`` its system user was requested with (then required)."""
 
 
 @dataclass
@@ -131,6 +138,13 @@ class SandboxState:
     used_jti: dict[str, float] = field(default_factory=dict)
     tokens: dict[str, IssuedToken] = field(default_factory=dict)
     orders: dict[str, TaxCardOrderState] = field(default_factory=dict)
+    forgotten: set[str] = field(default_factory=set)
+    """Order references the sandbox answers 204 for (as if Skatteetaten lost them)."""
+    ignore_idempotensid: bool = False
+    """Fault mode: a repeated ``?idempotensid=`` makes a new order, as the real API might
+    (neither Skatteetaten's docs nor NAV's client use the parameter)."""
+    forget_next_orders: int = 0
+    """The next this-many orders are forgotten as soon as they are made."""
     ordered_before: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     """client id -> (org, national id) pairs ever ordered (for HENT_KUN_ENDRING)."""
     idempotent: dict[tuple[str, str], tuple[str, int, bytes]] = field(default_factory=dict)
@@ -139,6 +153,10 @@ class SandboxState:
     orders_created: int = 0
     a07_orders: dict[str, dict[str, Any]] = field(default_factory=dict)
     submissions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    dialogs: dict[str, str] = field(default_factory=dict)
+    """Dialogporten dialog id -> forsendelse id."""
+    feedback_after_polls: int = 0
+    """A dialog shows no feedback link for this many lookups."""
     counts: Counter = field(default_factory=Counter)
     in_flight: int = 0
     max_in_flight: int = 0
@@ -149,10 +167,11 @@ class SandboxState:
         self._view = data.StoreView(self.store) if self.store is not None else None
 
     def register_key(self, client_id: str, key_id: str, public_pem: bytes, *, scopes: set[str] | None = None,
-                     system_user_orgs: set[str] | None = None) -> None:
+                     system_user_orgs: set[str] | None = None, external_refs: dict[str, str] | None = None) -> None:
         self.keys[key_id] = RegisteredKey(client_id, key_id, public_pem,
                                           frozenset(scopes) if scopes is not None else None,
-                                          frozenset(system_user_orgs) if system_user_orgs is not None else None)
+                                          frozenset(system_user_orgs) if system_user_orgs is not None else None,
+                                          dict(external_refs or {}))
 
     def set_faults(self, **changes: Any) -> Faults:
         for k, v in changes.items():
@@ -208,11 +227,52 @@ def _mp_error(error: str, description: str, status: int = 400):  # noqa: ANN202
     return _json_response({"error": error, "error_description": description}, status)
 
 
-def _ske_error(status: int, code: str, message: str):  # noqa: ANN202
-    return _json_response({"kode": code, "melding": message, "korrelasjonsid": str(uuid.uuid4())}, status)
+def _ske_error(status: int, code: str, message: str, *, detail: str | None = None):  # noqa: ANN202
+    """Skatteetaten's error body (SKE-DOC docs/om/feil.md: kode, melding, korrelasjonsid).
+    The detail code's field name (``feilspesifiseringskode``) is byraa's own: the a-melding
+    pages name the codes but not the field."""
+    body = {"kode": code, "melding": message, "korrelasjonsid": str(uuid.uuid4())}
+    if detail:
+        body["feilspesifiseringskode"] = detail
+    return _json_response(body, status)
+
+
+def _receiver_problem(leveranse: dict) -> str | None:
+    """The v2_3 model: an inntektsmottaker is named by norskIdentifikator, or by
+    identifiserendeInformasjon with navn and foedselsdato together."""
+    try:
+        units = leveranse.get("oppgave", {}).get("virksomhet", []) or []
+        receivers = [r for u in units for r in (u.get("inntektsmottaker") or [])]
+    except AttributeError:
+        return "oppgave/virksomhet/inntektsmottaker er ugyldig"
+    for n, r in enumerate(receivers, start=1):
+        if not isinstance(r, dict):
+            return f"inntektsmottaker {n} er ugyldig"
+        info = r.get("identifiserendeInformasjon")
+        if info is not None and not (isinstance(info, dict) and info.get("navn") and info.get("foedselsdato")):
+            return f"inntektsmottaker {n}: identifiserendeInformasjon krever navn og foedselsdato"
+        if not r.get("norskIdentifikator") and not r.get("internasjonalIdentifikator") and info is None:
+            return f"inntektsmottaker {n}: mangler identifikator"
+    return None
 
 
 # --- The fault layer (pure ASGI, so it can drop and truncate) ------------------------------
+
+
+def _with_date(send: Callable, clock: Callable[[], float]) -> Callable:
+    """Every answer carries a ``Date`` header from the sandbox's clock, as real servers do
+    (``byraa doctor`` measures clock skew with it)."""
+    import email.utils
+
+    async def wrapped(message: dict) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            if not any(k.lower() == b"date" for k, _v in headers):
+                headers.append((b"date", email.utils.formatdate(clock(), usegmt=True).encode()))
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return wrapped
 
 
 class FaultLayer:
@@ -251,7 +311,7 @@ class FaultLayer:
             if fault in ("malformed", "truncate", "drop"):
                 await self._mangle(scope, receive, send, fault)
                 return
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, _with_date(send, state.clock))
         finally:
             state.in_flight -= 1
 
@@ -388,25 +448,51 @@ def create_app(state: SandboxState | None = None) -> Any:
             if key.system_user_orgs is not None and system_user not in key.system_user_orgs:
                 return _mp_error("invalid_authorization_details",
                                  f"No system user found for systemuser_org 0192:{system_user} and this client")
-        if system_user is None and any(sc.startswith("skatteetaten:") for sc in scopes):
-            return _mp_error("invalid_authorization_details",
-                             "The scope requires a system user: authorization_details with systemuser_org is missing")
+            # A system user requested with an externalRef is only found with it (ALT-DOC
+            # systemuserrequest model); Maskinporten answers MP-303 otherwise.
+            wanted = key.external_refs.get(system_user)
+            if wanted is not None and entry.get("externalRef") != wanted:
+                return _mp_error("invalid_authorization_details",
+                                 f"MP-303: No system user found for systemuser_org 0192:{system_user} and "
+                                 f"externalRef {entry.get('externalRef')!r}")
+        # Maskinporten issues a token for skatteetaten:* scopes without a system user too;
+        # the API refuses it (AMLD_1063), as Skatteetaten documents.
         access_token = secrets.token_urlsafe(32)
         state.tokens[access_token] = IssuedToken(key.client_id, scopes, system_user, now + state.token_lifetime)
         state.counts["tokens"] += 1
         return _json_response({"access_token": access_token, "token_type": "Bearer",
                                "expires_in": state.token_lifetime, "scope": " ".join(sorted(scopes))})
 
-    def _bearer(request: Request, scope: str | None) -> IssuedToken | Response:
+    def _bearer(request: Request, scope: str | None, *, amld: bool = False) -> IssuedToken | Response:
+        """The token check. A-melding APIs (``amld``) answer with their documented codes
+        (SKE-DOC docs/api/avstemmingsrapport-amelding.md, Feilkoder): AMLD_004 (401),
+        AMLD_005 (403), AMLD_1008 (invalid token), AMLD_1063 (no system user). The tax-card
+        API documents only "403 Feil i forbindelse med autentisering" and no code."""
         auth = request.headers.get("authorization", "")
         tok = state.tokens.get(auth[7:]) if auth.startswith("Bearer ") else None
         if tok is None or tok.expires_at <= state.clock():
-            return _ske_error(401, "AUTH_001", "Missing, unknown or expired token")
+            if amld:
+                return _ske_error(401, "AMLD_004", "Ugyldig token", detail="AMLD_1008")
+            return Response(status_code=401)
         if scope and scope not in tok.scopes:
-            return _ske_error(403, "AUTH_002", f"The token lacks the scope {scope}")
+            if amld:
+                return _ske_error(403, "AMLD_005", f"Tokenet mangler scope {scope}")
+            return _ske_error(403, "", f"Tokenet mangler scope {scope}")
         if scope and scope.startswith("skatteetaten:") and not tok.system_user_org:
-            return _ske_error(403, "AMLD_1063", "Tokenet mangler informasjon om systembruker i authorization_details")
+            if amld:
+                return _ske_error(403, "AMLD_005", "Tokenet mangler informasjon om systembruker i "
+                                  "authorization_details", detail="AMLD_1063")
+            return _ske_error(403, "", "Tokenet mangler informasjon om systembruker i authorization_details")
         return tok
+
+    def _amld_request(request: Request, *, body: bool) -> Response | None:
+        """Headers the a-melding APIs insist on: JSON only both ways (AMLD_1030, AMLD_1047)."""
+        accept = request.headers.get("accept", "")
+        if accept and "json" not in accept and "*/*" not in accept:
+            return _ske_error(400, "AMLD_006", "Accept-header må være application/json", detail="AMLD_1030")
+        if body and "json" not in request.headers.get("content-type", ""):
+            return _ske_error(400, "AMLD_006", "Content type må være application/json", detail="AMLD_1047")
+        return None
 
     async def exchange(request: Request) -> Response:
         import jwt
@@ -431,7 +517,7 @@ def create_app(state: SandboxState | None = None) -> Any:
             return None
         digest, status, payload = seen
         if digest != hashlib.sha256(body).hexdigest():
-            return _ske_error(409, "GLD_019", "The idempotency key was used for another request")
+            return _ske_error(409, "AMLD_019", "Idempotensnøkkel er benyttet tidligere")
         return Response(payload, status_code=status, media_type="application/json")
 
     def _remember(op: str, key: str | None, body: bytes, response: Response) -> Response:
@@ -447,6 +533,8 @@ def create_app(state: SandboxState | None = None) -> Any:
             return tok
         raw = await request.body()
         key = request.query_params.get(s.taxcard_idempotency_param or "idempotensid")
+        if state.ignore_idempotensid:
+            key = None
         if replay := _replay("taxcard-order", key, raw):
             return replay
         try:
@@ -458,9 +546,15 @@ def create_app(state: SandboxState | None = None) -> Any:
         year = str(body.get("inntektsaar", ""))
         mode = body.get("bestillingstype")
         if not (len(year) == 4 and year.isdigit()):
-            return _ske_error(400, "FOR_003", "inntektsaar mangler eller er ugyldig")
+            return _ske_error(400, "FOR_001", "inntektsaar mangler eller er ugyldig")
         if mode not in ("HENT_ALLE_OPPGITTE", "HENT_KUN_ENDRING"):
-            return _ske_error(400, "FOR_003", "bestillingstype er ugyldig")
+            return _ske_error(400, "FOR_001", "bestillingstype er ugyldig")
+        # Every example (SKE-DOC docs/api/skattekorttilarbeidsgiver.md) and NAV's client
+        # (navikt/sokos-skattekort BestillSkattekortRequest.kt) send kontaktinformasjon;
+        # the sandbox insists on it (code and status: byraa's own, unpublished).
+        contact = body.get("kontaktinformasjon")
+        if not isinstance(contact, dict) or not str(contact.get("epostadresse") or "").strip():
+            return _ske_error(400, "FOR_001", "kontaktinformasjon med epostadresse mangler")
         employers: dict[str, list[str]] = {}
         if mode == "HENT_ALLE_OPPGITTE":
             try:
@@ -475,6 +569,9 @@ def create_app(state: SandboxState | None = None) -> Any:
         state.orders[reference] = TaxCardOrderState(reference, tok.client_id, int(year), mode, employers,
                                                     state.clock(), since=body.get("endringFraDato"))
         state.orders_created += 1
+        if state.forget_next_orders > 0:
+            state.forget_next_orders -= 1
+            state.forgotten.add(reference)
         response = _json_response({"dialogreferanse": str(uuid.uuid4()), "bestillingsreferanse": reference})
         return _remember("taxcard-order", key, raw, response)
 
@@ -512,12 +609,14 @@ def create_app(state: SandboxState | None = None) -> Any:
         tok = _bearer(request, s.scope_taxcards)
         if not isinstance(tok, IssuedToken):
             return tok
+        # 204 = "Angitt referanse ikke funnet" (SKE-DOC docs/api/skattekorttilarbeidsgiver.md).
+        # Not ready yet: 202, byraa's own choice (Skatteetaten publishes none).
         order = state.orders.get(request.path_params["reference"])
-        if order is None or order.client_id != tok.client_id:
+        if order is None or order.client_id != tok.client_id or order.reference in state.forgotten:
             return Response(status_code=204)
         order.polls += 1
         if order.polls <= state.ready_after_polls or state.clock() - order.created_at < state.ready_after_seconds:
-            return Response(status_code=204)
+            return Response(status_code=202)
         answer = _answer(order)
         if "xml" in request.headers.get("accept", "") and "json" not in request.headers.get("accept", ""):
             return Response(answer.xml(), media_type="application/xml")
@@ -528,36 +627,45 @@ def create_app(state: SandboxState | None = None) -> Any:
     # --- A07 (paths and fields: byraa's own choice, see settings) ---
 
     async def order_a07(request: Request) -> Response:
-        tok = _bearer(request, s.scope_a07)
+        tok = _bearer(request, s.scope_a07, amld=True)
         if not isinstance(tok, IssuedToken):
             return tok
+        if refused := _amld_request(request, body=True):
+            return refused
         raw = await request.body()
         key = request.query_params.get("idempotencyKey")
         if not key:
-            return _ske_error(400, "AMLD_005", "idempotencyKey mangler")
+            return _ske_error(400, "AMLD_006", "idempotencyKey mangler", detail="AMLD_1022")
         if replay := _replay("a07-order", key, raw):
             return replay
+        from byraa.core.altinn import a07_contract as A07
+
         try:
             body = json.loads(raw)
-            first = str(body["fraOgMedKalendermaaned"])
-            last = str(body.get("tilOgMedKalendermaaned") or first)
+            first = str(body[A07.ORDER["first_month"]])
+            last = str(body.get(A07.ORDER["last_month"]) or first)
         except (ValueError, KeyError, TypeError):
-            return _ske_error(400, "AMLD_1030", "Forespørselen må være JSON med fraOgMedKalendermaaned")
+            return _ske_error(400, "AMLD_010", "Forespørselen må være JSON med fraOgMedKalendermaaned",
+                              detail="AMLD_1032")
         org = request.path_params["orgnr"]
-        if str(body.get("opplysningspliktig", org)) != org:
-            return _ske_error(400, "AMLD_1051", "Opplysningspliktig i sti og innhold er ulike")
+        if str(body.get(A07.ORDER["org_number"], org)) != org:
+            return _ske_error(400, "AMLD_006", "Opplysningspliktig i path og i innsending er ulike",
+                              detail="AMLD_1051")
         reference = str(uuid.uuid4())
         state.a07_orders[reference] = {"org": org, "first": first, "last": last, "client": tok.client_id,
-                                       "polls": 0, "persons": bool(body.get("inkluderInntektsmottakere"))}
-        return _remember("a07-order", key, raw, _json_response({"bestillingsreferanse": reference}, 201))
+                                       "polls": 0, "persons": bool(body.get(A07.ORDER["persons"]))}
+        answer = {A07.ORDER_ANSWER["reference"][0]: reference}
+        return _remember("a07-order", key, raw, _json_response(answer, 201))
 
     async def fetch_a07(request: Request) -> Response:
-        tok = _bearer(request, s.scope_a07)
+        tok = _bearer(request, s.scope_a07, amld=True)
         if not isinstance(tok, IssuedToken):
             return tok
+        if refused := _amld_request(request, body=False):
+            return refused
         order = state.a07_orders.get(request.path_params["reference"])
         if order is None or order["org"] != request.path_params["orgnr"]:
-            return _ske_error(404, "AMLD_404", "Ukjent bestilling")
+            return _ske_error(404, "AMLD_021", "Finner ingen ressurs for denne urlen", detail="AMLD_1023")
         order["polls"] += 1
         if order["polls"] <= state.ready_after_polls:
             return Response(status_code=204)
@@ -567,43 +675,74 @@ def create_app(state: SandboxState | None = None) -> Any:
     # --- A-melding ---
 
     async def submit_amelding(request: Request) -> Response:
-        tok = _bearer(request, s.scope_amelding)
+        tok = _bearer(request, s.scope_amelding, amld=True)
         if not isinstance(tok, IssuedToken):
             return tok
+        if refused := _amld_request(request, body=True):
+            return refused
         raw = await request.body()
         key = request.query_params.get("idempotencyKey")
         if not key:
-            return _ske_error(400, "AMLD_005", "idempotencyKey mangler")
+            return _ske_error(400, "AMLD_006", "idempotencyKey mangler", detail="AMLD_1022")
         if replay := _replay("amelding", key, raw):
             return replay
         try:
             leveranse = json.loads(raw)["leveranse"]
         except (ValueError, KeyError, TypeError):
-            return _ske_error(400, "AMLD_1047", "Innholdet må være JSON med leveranse")
+            return _ske_error(400, "AMLD_010", "Innholdet må være JSON med leveranse", detail="AMLD_1032")
         period, org = request.path_params["period"], request.path_params["orgnr"]
         if not isinstance(leveranse, dict):
-            return _ske_error(400, "AMLD_1047", "Innholdet må være JSON med leveranse")
+            return _ske_error(400, "AMLD_010", "Innholdet må være JSON med leveranse", detail="AMLD_1032")
         if str(leveranse.get("kalendermaaned")) != period:
-            return _ske_error(400, "AMLD_1052", "Kalendermåned i sti og innhold er ulike")
+            return _ske_error(400, "AMLD_006", "Periode (kalendermåned) i path og i innsending er ulike",
+                              detail="AMLD_1052")
         body_org = (leveranse.get("opplysningspliktig") or {}).get("norskIdentifikator")
         if str(body_org) != org:
-            return _ske_error(400, "AMLD_1051", "Opplysningspliktig i sti og innhold er ulike")
+            return _ske_error(400, "AMLD_006", "Opplysningspliktig i path og i innsending er ulike",
+                              detail="AMLD_1051")
+        if problem := _receiver_problem(leveranse):
+            return _ske_error(400, "AMLD_010", problem, detail="AMLD_1032")
         forsendelse = str(uuid.uuid4())
+        dialog = str(uuid.uuid4())
         state.submissions[forsendelse] = {"org": org, "period": period, "message_id": leveranse.get("meldingsId"),
-                                          "client": tok.client_id, "leveranse": leveranse}
+                                          "client": tok.client_id, "leveranse": leveranse, "dialog": dialog,
+                                          "dialog_polls": 0}
+        state.dialogs[dialog] = forsendelse
         response = _json_response({"forsendelseId": forsendelse, "meldingsId": leveranse.get("meldingsId"),
-                                   "dialogId": str(uuid.uuid4())}, 201)
+                                   "dialogId": dialog}, 201)
         return _remember("amelding", key, raw, response)
 
     async def amelding_feedback(request: Request) -> Response:
-        tok = _bearer(request, s.scope_amelding)
+        tok = _bearer(request, s.scope_amelding, amld=True)
         if not isinstance(tok, IssuedToken):
             return tok
         fid = request.path_params["forsendelse_id"]
         sub = state.submissions.get(fid)
         if sub is None:
-            return _ske_error(404, "AMLD_404", "Ukjent forsendelse")
+            return _ske_error(404, "AMLD_021", "Det finnes ingen forsendelse med denne IDen for denne ordningen",
+                              detail="AMLD_1061")
         return _json_response(data.feedback(fid, sub["org"], sub["period"], sub["leveranse"]))
+
+    # --- Dialogporten: the submission's dialog carries the feedback link ---
+
+    async def dialog(request: Request) -> Response:
+        tok = _bearer(request, s.scope_dialogporten)
+        if not isinstance(tok, IssuedToken):
+            return tok
+        dialog_id = request.path_params["dialog_id"]
+        fid = state.dialogs.get(dialog_id)
+        if fid is None:
+            return _json_response({"title": "Not Found", "status": 404}, 404)
+        sub = state.submissions.get(fid)  # a dialog may outlive its submission: its link still shows
+        if sub is not None:
+            sub["dialog_polls"] += 1
+        transmissions = []
+        if sub is None or sub["dialog_polls"] > state.feedback_after_polls:
+            url = str(request.base_url).rstrip("/") + s.path_amelding_feedback.format(forsendelse_id=fid)
+            transmissions.append({"type": "Information", "attachments": [
+                {"urls": [{"url": url, "mediaType": "application/json", "consumerType": "Api"}]}]})
+        return _json_response({"id": dialog_id, "serviceResource": "urn:altinn:resource:ske-innrapportering-amelding",
+                               "transmissions": transmissions})
 
     # --- Population register ---
 
@@ -650,6 +789,7 @@ def create_app(state: SandboxState | None = None) -> Any:
         Route(s.path_a07_fetch, fetch_a07, methods=["GET"]),
         Route(s.path_amelding_submit, submit_amelding, methods=["POST"]),
         Route(s.path_amelding_feedback, amelding_feedback, methods=["GET"]),
+        Route(s.path_dialog, dialog, methods=["GET"]),
         Route(s.path_register_address, address, methods=["GET"]),
         Route("/_sandbox/faults", faults, methods=["GET", "POST"]),
         Route("/_sandbox/stats", stats, methods=["GET"]),

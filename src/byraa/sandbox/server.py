@@ -26,7 +26,8 @@ def _config(app: Any, port: int, log_level: str) -> Any:
     import uvicorn
 
     return uvicorn.Config(app, host=LOOPBACK, port=port, log_level=log_level, lifespan="off",
-                          timeout_graceful_shutdown=2, access_log=False)
+                          timeout_graceful_shutdown=2, access_log=False,
+                          date_header=False)  # the app sets Date from the sandbox's clock
 
 
 def serve(state: SandboxState, *, port: int = 8787, log_level: str = "info") -> None:

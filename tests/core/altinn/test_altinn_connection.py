@@ -88,3 +88,20 @@ async def test_connection_steps_in_words(tmp_path: Path) -> None:
     steps = await connection.test_connection(_settings(loose), transport=transport)
     assert [(s.step, s.ok, s.code) for s in steps] == [("settings", False, "altinn.key_readable_by_others")]
     assert "chmod 600" in steps[0].detail
+
+
+def test_contact_is_kept_and_a_client_without_one_uses_the_agencys(store, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    small = small_agency(store)
+    key = write_key(tmp_path)
+    connection.set_agency_connection(store, small.who(), _settings(key, contact_email="lonn@byraa.example",
+                                                                   contact_phone="+47 912 34 567"))
+    agency = connection.agency_connection(store)
+    assert (agency.contact_email, agency.contact_phone) == ("lonn@byraa.example", "+4791234567")
+    assert connection.build_client(agency).settings.contact_email == "lonn@byraa.example"
+    with pytest.raises(UserError) as err:
+        connection.validate(replace(agency, contact_email="not an address"), check_key=False)
+    assert err.value.code == "altinn.contact_email_invalid"
+    connection.set_client_connection(store, small.who(), org(1), _settings(key, client_id="own"))
+    assert connection.connection_for_client(store, small.who(), org(1)).contact_email == "lonn@byraa.example"

@@ -20,6 +20,8 @@ from tests.builders import org
 CLIENT_ID = "byraa-test-client"
 KEY_ID = "test-key-1"
 AGENCY_ORG = org(0)
+CONTACT_EMAIL = "lonn@byraa.example"
+CONTACT_PHONE = "+4791234567"
 
 
 @lru_cache(maxsize=2)
@@ -82,7 +84,8 @@ class Rig:
 
 
 def make_rig(tmp_path: Path, *, base_url: str = "http://sandbox", store: Any = None, **state: Any) -> Rig:
-    settings = settings_for("sandbox", base_url=base_url, max_attempts=4)
+    settings = settings_for("sandbox", base_url=base_url, max_attempts=4, contact_email=CONTACT_EMAIL,
+                            contact_phone=CONTACT_PHONE)
     sandbox = SandboxState(settings=settings_for("sandbox", base_url="http://sandbox"), store=store, **state)
     sandbox.register_key(CLIENT_ID, KEY_ID, key_pair(0)[1])
     credentials = Credentials(CLIENT_ID, KEY_ID, str(write_key(tmp_path)), AGENCY_ORG)

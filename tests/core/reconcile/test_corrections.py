@@ -58,7 +58,7 @@ def test_a_correction_is_sent_once_and_its_feedback_recorded(store, queued, tmp_
     who = small.who()
     rig = _rig(store, tmp_path)
     [sent] = _submit(store, who, rig)
-    assert sent.status == "accepted" and sent.forsendelse_id and sent.submitted_at is not None
+    assert sent.status == "accepted" and sent.forsendelse_id and sent.submitted_at is not None, sent.detail
     assert sent.national_id == nid(41)
     assert len(rig.state.submissions) == 1
     body = next(iter(rig.state.submissions.values()))["leveranse"]
@@ -105,7 +105,8 @@ def test_a_failing_server_leaves_the_correction_queued_with_the_reason(store, qu
 def test_a_broken_feedback_answer_is_the_corrections_error_and_asked_again(store, queued, tmp_path: Path) -> None:  # noqa: ANN001, E501
     small, _ = queued
     rig = _rig(store, tmp_path)
-    rig.state.set_faults(script=["ok", "malformed"])  # the submission goes through, its feedback is mangled
+    # The submission, the Altinn token exchange and the dialog go through; the feedback document is mangled.
+    rig.state.set_faults(script=["ok", "ok", "ok", "malformed"])
     [first] = _submit(store, small.who(), rig, feedback_attempts=1)
     assert first.status == "submitted" and first.detail.startswith("feedback unreadable")
     [second] = _submit(store, small.who(), rig)
@@ -127,9 +128,9 @@ def test_feedback_still_being_processed_leaves_it_submitted(store, queued) -> No
 
     class Processing:
         async def submit_amelding(self, org_number, period, leveranse, *, idempotency_key=None):  # noqa: ANN001, ANN202
-            return type("Receipt", (), {"forsendelse_id": "F-9"})()
+            return type("Receipt", (), {"forsendelse_id": "F-9", "dialog_id": "D-9"})()
 
-        async def amelding_feedback(self, org_number, forsendelse_id, *, period=None):  # noqa: ANN001, ANN202
+        async def amelding_feedback(self, org_number, dialog_id, *, forsendelse_id=None, period=None):  # noqa: ANN001, ANN202
             return parse_feedback(b'{"mottak": {"mottakstatus": "underBehandling"}}', forsendelse_id)
 
     small, _ = queued

@@ -143,9 +143,10 @@ class FakeAltinn:
 
         class Receipt:
             forsendelse_id = "F-1"
+            dialog_id = "D-1"
         return Receipt()
 
-    async def amelding_feedback(self, org_number, forsendelse_id, *, period=None):  # noqa: ANN001, ANN201
+    async def amelding_feedback(self, org_number, dialog_id, *, forsendelse_id=None, period=None):  # noqa: ANN001, ANN201
         return None  # not ready: the correction stays submitted
 
 
@@ -158,8 +159,11 @@ def test_send_payroll_queues_a_correction_and_submits_it_once(store, setup) -> N
     assert correction.status == "pending" and len(correction.idempotency_key) == 36
     leveranse = correction.payload["leveranse"]
     assert leveranse["kalendermaaned"] == "2026-10" and leveranse["opplysningspliktig"]["norskIdentifikator"] == org(1)
-    person = leveranse["oppgave"]["virksomhet"][0]["inntektsmottaker"][0]
-    assert person["norskIdentifikator"] == nid(41) and person["arbeidsforhold"][0]["yrke"] == "2512101"
+    # The whole month, replacing the imported a-melding; the corrected person is among them.
+    people = [p for u in leveranse["oppgave"]["virksomhet"] for p in u["inntektsmottaker"]]
+    person = next(p for p in people if p["norskIdentifikator"] == nid(41))
+    assert person["arbeidsforhold"][0]["yrke"] == "2512101" and leveranse["erstatterMeldingsId"]
+    assert correction.national_id == nid(41)
     fake = FakeAltinn()
     def submit():  # noqa: ANN202
         return asyncio.run(corrections.submit(store, who, org(1), fake, feedback_attempts=1))

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from sqlalchemy import func, select
 
 from byraa.core import jobs
 from byraa.core.agency.identity import resolve
-from byraa.core.altinn.connection import agency_connection
+from byraa.core.altinn.connection import agency_connection, set_agency_connection
 from byraa.core.store import Store
 from byraa.core.store.models_altinn import TaxCard
 from byraa.core.store.models_jobs import JobItem, TaxCardFetchResult
@@ -88,6 +89,8 @@ def test_kill_9_then_resume_orders_nothing_twice(store, store_url: str, tmp_path
         connect_sandbox(store, "tester", tmp_path, base_url=sandbox.url)
         settings = agency_connection(store)
         assert settings is not None
+        # The re-send path: with idempotensid switched on (without it, see test_taxcard_fetch_contracts).
+        set_agency_connection(store, resolve(store, "tester"), replace(settings, taxcard_idempotency=True))
         register_configured_key(state, settings)
         hooks = tmp_path / "hooks"
         hooks.mkdir()

@@ -8,8 +8,9 @@ scatter one policy. (Being edited right now; the answer types could move out lat
   per attempt, which also bounds in-process transports).
 - **Retries** with exponential backoff and jitter on 429, 5xx and connection errors,
   honouring ``Retry-After`` (seconds or an HTTP date, capped), at most ``max_attempts``.
-  A POST is retried only when it carries an idempotency key, and every retry reuses the
-  same key, so a retried order never becomes a second order.
+  A POST is retried after a lost answer or a 500/502/504 only when it carries an
+  idempotency key (every retry reuses it), so a retried order never becomes a second
+  order; 429 and 503 (not taken) are retried either way.
 - **One concurrency limit** for the whole process (per event loop: the app has one).
 - **Archive**: each request body (once) and each response, with the correlation id, the
   status and the headers with secrets redacted. Token exchanges are archived with the
@@ -50,6 +51,8 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_PERSONS_PER_ORDER = 1000
 """NAV's production batch size (§1.7); no official limit is documented."""
 ORDER_MODES = {"all": "HENT_ALLE_OPPGITTE", "changes": "HENT_KUN_ENDRING"}
+REFERENCE_NOT_FOUND = "REFERENCE_NOT_FOUND"
+"""byraa's status for a 204 on ``svar``: Skatteetaten does not know the reference."""
 
 
 # --- The process-wide concurrency limit ---------------------------------------------------
@@ -407,7 +410,10 @@ class AltinnClient:
                 self.tokens.forget()
                 attempt -= 1
                 continue
-            if resp.status_code in RETRY_STATUSES and idempotent and attempt < max_attempts:
+            # 429 and 503 say the request was not taken, so even a POST without an
+            # idempotency key is safe to send again; 500/502/504 may hide a created order.
+            if (resp.status_code in RETRY_STATUSES and (idempotent or resp.status_code in (429, 503))
+                    and attempt < max_attempts):
                 delay = retry_after_seconds(resp.headers.get("retry-after"), now=self._clock())
                 if delay is None:
                     delay = self._backoff(attempt)
@@ -450,7 +456,9 @@ class AltinnClient:
         except (ValueError, UnicodeDecodeError):
             data = None
         if isinstance(data, dict):
-            code = str(data.get("kode") or data.get("code") or data.get("error") or "") or None
+            # The detail code (e.g. AMLD_1063) says more than the general one (AMLD_005).
+            code = str(data.get("feilspesifiseringskode") or data.get("kode") or data.get("code")
+                       or data.get("error") or "") or None
             message = data.get("melding") or data.get("message") or data.get("error_description")
             if message:
                 detail = f": {str(message)[:200]}"
@@ -493,9 +501,13 @@ class AltinnClient:
         if persons > MAX_PERSONS_PER_ORDER:
             raise UserError("altinn.order_too_big", persons=persons, limit=MAX_PERSONS_PER_ORDER)
         body: dict[str, Any] = {"inntektsaar": str(year), "bestillingstype": ORDER_MODES[mode]}
-        contact = {k: v for k, v in (("epostadresse", contact_email), ("mobiltelefonummer", contact_phone)) if v}
-        if contact:
-            body["kontaktinformasjon"] = contact
+        # Always sent: every example in SKE-DOC docs/api/skattekorttilarbeidsgiver.md and
+        # navikt/sokos-skattekort BestillSkattekortRequest.kt carry kontaktinformasjon.
+        email = contact_email or self.settings.contact_email
+        phone = contact_phone or self.settings.contact_phone
+        if not email:
+            raise UserError("taxcards.no_contact")
+        body["kontaktinformasjon"] = {k: v for k, v in (("epostadresse", email), ("mobiltelefonummer", phone)) if v}
         body["varslingstype"] = "VARSEL_VED_FOERSTE_ENDRING" if notify else "INGEN_VARSEL"
         if mode == "changes":
             if changes_from:
@@ -528,8 +540,12 @@ class AltinnClient:
 
     async def fetch_tax_cards(self, reference: str, *, org_number: str | None = None,
                               year: int | None = None, accept_xml: bool = False) -> TaxCardAnswer | None:
-        """The answer to an order, or ``None`` while it is not ready (204, or 503 to the end).
+        """The answer to an order, or ``None`` while it is not ready (202, or 503 to the end).
 
+        ``204`` is "Angitt referanse ikke funnet" (SKE-DOC docs/api/skattekorttilarbeidsgiver.md,
+        Feilkoder): final, answered as status ``REFERENCE_NOT_FOUND``; NAV re-orders those
+        persons (navikt/sokos-skattekort). How Skatteetaten says "not ready yet" is not
+        published: byraa takes 202 (and a lasting 503) for it, and the sandbox answers 202.
         An unreadable answer is returned with ``error`` set (raw bytes archived).
         """
         from urllib.parse import quote
@@ -540,7 +556,9 @@ class AltinnClient:
             kind="taxcard", scope=self.settings.scope_taxcards, org_number=org_number,
             period=str(year) if year else None, accept="application/xml" if accept_xml else "application/json",
         )
-        if resp.status == 204 or resp.status == 503:
+        if resp.status == 204:
+            return TaxCardAnswer(REFERENCE_NOT_FOUND, (), "none", archive_id=resp.archive_id)
+        if resp.status in (202, 503):
             return None
         if resp.status != 200:
             raise self._fail("fetching tax cards", resp)
@@ -559,14 +577,16 @@ class AltinnClient:
         The field names and paths are byraa's own choice: the information model is "not
         available yet" (§3) and the sandbox implements exactly this.
         """
+        from byraa.core.altinn import a07_contract as A07
+
         if reason := ids.org_number_error(org_number):
             raise UserError("org.invalid", org=org_number, reason=reason)
         key = idempotency_key or str(uuid.uuid4())
-        body = {"opplysningspliktig": org_number, "fraOgMedKalendermaaned": period_from,
-                "tilOgMedKalendermaaned": period_to or period_from, "inkluderInntektsmottakere": persons}
+        body = {A07.ORDER["org_number"]: org_number, A07.ORDER["first_month"]: period_from,
+                A07.ORDER["last_month"]: period_to or period_from, A07.ORDER["persons"]: persons}
         resp = await self.request(
             "POST", self.settings.a07_base + self.settings.path_a07_order.format(orgnr=org_number),
-            kind="a07", scope=self.settings.scope_a07, json_body=body, params={"idempotencyKey": key},
+            kind="a07", scope=self.settings.scope_a07, json_body=body, params={A07.IDEMPOTENCY_PARAM: key},
             org_number=org_number, period=period_from if not period_to or period_to == period_from else None,
             idempotent=True,
         )
@@ -574,8 +594,8 @@ class AltinnClient:
             raise self._fail("ordering the A07 report", resp)
         try:
             data = _json(resp.content)
-            reference = data.get("bestillingsreferanse") or data.get("id")
-        except (ValueError, AttributeError):
+            reference = next((data[n] for n in A07.ORDER_ANSWER["reference"] if data.get(n)), None)
+        except (ValueError, AttributeError, TypeError):
             reference = None
         if not reference:
             raise AltinnError("the A07 order answer has no reference", kind="malformed", status=resp.status,
@@ -584,6 +604,9 @@ class AltinnClient:
 
     async def fetch_a07(self, org_number: str, reference: str) -> A07Answer | None:
         """The A07 report, ``None`` while not ready; unreadable → ``error`` set."""
+        from byraa.core.altinn import a07_contract as A07
+
+        m_ = A07.MONTH
         resp = await self.request(
             "GET", self.settings.a07_base + self.settings.path_a07_fetch.format(orgnr=org_number, reference=reference),
             kind="a07", scope=self.settings.scope_a07, org_number=org_number,
@@ -598,18 +621,18 @@ class AltinnClient:
                 raise ValueError("the answer is not a JSON object")
             months = tuple(
                 A07Month(
-                    str(m["kalendermaaned"]), _oere(m.get("sumBruttoinntekt", 0)), _oere(m.get("sumForskuddstrekk", 0)),
-                    _oere(m.get("sumArbeidsgiveravgift", 0)), int(m.get("antallArbeidsforhold", 0)),
-                    int(m.get("antallInntektsmottakere", 0)),
-                    {k: m[k] for k in ("inntektsmottakere", "arbeidsgiveravgift") if k in m}
-                    if "inntektsmottakere" in m else None,
+                    str(m[m_["period"]]), _oere(m.get(m_["gross"], 0)), _oere(m.get(m_["withholding"], 0)),
+                    _oere(m.get(m_["employer_contribution"], 0)), int(m.get(m_["employments"], 0)),
+                    int(m.get(m_["income_receivers"], 0)),
+                    {k: m[k] for k in (m_["persons"], m_["contribution_lines"]) if k in m}
+                    if m_["persons"] in m else None,
                 )
-                for m in data.get("kalendermaaneder", [])
+                for m in data.get(A07.REPORT["months"], [])
             )
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             reason = str(exc) if isinstance(exc, ValueError) else "the report lacks expected fields"
             return A07Answer(org_number, (), error=reason, archive_id=resp.archive_id)
-        return A07Answer(str(data.get("opplysningspliktig") or org_number), months, archive_id=resp.archive_id)
+        return A07Answer(str(data.get(A07.REPORT["org_number"]) or org_number), months, archive_id=resp.archive_id)
 
     # --- A-melding ------------------------------------------------------------------------
 
@@ -633,20 +656,50 @@ class AltinnClient:
                               status=resp.status, archive_id=resp.archive_id) from None
         return AmeldingReceipt(str(forsendelse), data.get("meldingsId"), data.get("dialogId"), key, resp.archive_id)
 
-    async def amelding_feedback(self, org_number: str, forsendelse_id: str, *,
-                                period: str | None = None) -> AmeldingFeedback | None:
-        """The tilbakemelding for a submission; ``None`` while not ready (204/404)."""
+    async def feedback_link(self, dialog_id: str, *, org_number: str | None = None,
+                            period: str | None = None) -> str | None:
+        """The feedback document's URL from the submission's Dialogporten dialog (the
+        receipt's ``dialogId``): a transmission attachment URL for ``consumerType`` Api.
+        ``None`` while the dialog has none yet; an unknown dialog (404) is an error."""
+        from urllib.parse import quote
+
         resp = await self.request(
-            "GET", self.settings.amelding_feedback_base + self.settings.path_amelding_feedback.format(
-                forsendelse_id=forsendelse_id),
-            kind="feedback", scope=self.settings.scope_amelding, org_number=org_number, period=period,
+            "GET", self.settings.dialogporten_base + self.settings.path_dialog.format(
+                dialog_id=quote(dialog_id, safe="")),
+            kind="feedback", bearer=await self.altinn_token(self.settings.scope_dialogporten),
+            org_number=org_number, period=period,
         )
-        if resp.status in (204, 404):
+        if resp.status != 200:
+            raise self._fail("looking up the a-melding dialog", resp)
+        try:
+            data = _json(resp.content)
+            transmissions = data.get("transmissions") or []
+        except (ValueError, AttributeError):
+            raise AltinnError("the dialog is not readable", kind="malformed", archive_id=resp.archive_id) from None
+        for transmission in reversed(transmissions):  # the newest transmission last
+            for attachment in (transmission or {}).get("attachments") or []:
+                for link in (attachment or {}).get("urls") or []:
+                    if str((link or {}).get("consumerType", "")).lower() == "api" and link.get("url"):
+                        return str(link["url"])
+        return None
+
+    async def amelding_feedback(self, org_number: str, dialog_id: str, *, forsendelse_id: str | None = None,
+                                period: str | None = None) -> AmeldingFeedback | None:
+        """The tilbakemelding for a submission, found through its dialog (SKE-DOC
+        innrapportering-amelding.md: feedback is announced in Dialogporten); ``None`` while
+        the dialog has no feedback yet. A 404 on the document is an error: Skatteetaten
+        says the item does not exist (AMLD_021 / AMLD_1061)."""
+        url = await self.feedback_link(dialog_id, org_number=org_number, period=period)
+        if url is None:
+            return None
+        resp = await self.request("GET", url, kind="feedback", scope=self.settings.scope_amelding,
+                                  org_number=org_number, period=period)
+        if resp.status == 204:
             return None
         if resp.status != 200:
             raise self._fail("fetching a-melding feedback", resp)
-        return parse_feedback(resp.content, forsendelse_id, period=period, org_number=org_number,
-                              archive_id=resp.archive_id)
+        return parse_feedback(resp.content, forsendelse_id or url.rstrip("/").rsplit("/", 1)[-1], period=period,
+                              org_number=org_number, archive_id=resp.archive_id)
 
     # --- Population register (address check) --------------------------------------------
 

@@ -44,6 +44,8 @@ def token_error_words(error: str, description: str) -> tuple[str, dict[str, obje
     params: dict[str, object] = {"description": description}
     if "signature" in text or "kid" in text or "unknown key" in text or "invalid_client" in text:
         return "altinn.token_wrong_key", params
+    if "externalref" in text:
+        return "altinn.token_no_external_ref", params
     if "systemuser" in text or "system user" in text or "authorization_details" in text:
         return "altinn.token_no_system_user", params
     if "lifetime" in text:

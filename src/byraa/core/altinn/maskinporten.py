@@ -40,6 +40,8 @@ class Credentials:
     key_path: str
     system_user_org: str | None = None
     """The org number of the system user's owner (the agency, for client relationships)."""
+    external_ref: str | None = None
+    """The ``externalRef`` the system user was requested with, if any."""
 
 
 KEY_FILE_CODES = frozenset({"altinn.key_missing", "altinn.key_unreadable", "altinn.key_not_file",
@@ -70,11 +72,19 @@ def load_private_key(path: str | os.PathLike[str]) -> bytes:
     return Path(path).expanduser().read_bytes()
 
 
-def authorization_details(system_user_org: str) -> list[dict[str, Any]]:
-    return [{
+def authorization_details(system_user_org: str, external_ref: str | None = None) -> list[dict[str, Any]]:
+    """The RAR entry naming the system user (ALT-DOC system-user/usetoken). A system user
+    requested with an ``externalRef`` must be named with it in the token request too
+    (ALT-DOC api/authentication/systemuserrequest/external/model: "når du skal ... hente
+    token fra maskinporten, må du inkludere externalRef"); without it Maskinporten finds
+    no system user (MP-303)."""
+    entry: dict[str, Any] = {
         "type": "urn:altinn:systemuser",
         "systemuser_org": {"authority": "iso6523-actorid-upis", "ID": f"0192:{system_user_org}"},
-    }]
+    }
+    if external_ref:
+        entry["externalRef"] = external_ref
+    return [entry]
 
 
 def build_assertion(
@@ -102,7 +112,8 @@ def build_assertion(
         "scope": scope,
     }
     if credentials.system_user_org:
-        claims["authorization_details"] = authorization_details(credentials.system_user_org)
+        claims["authorization_details"] = authorization_details(credentials.system_user_org,
+                                                                credentials.external_ref)
     try:
         return jwt.encode(claims, private_key_pem, algorithm="RS256", headers={"kid": credentials.key_id})
     except (ValueError, TypeError) as exc:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from byraa.core.altinn import a07_contract
+
 ENVIRONMENTS = ("sandbox", "test", "production")
 
 SANDBOX_ISSUER = "https://maskinporten.sandbox.byraa.invalid/"
@@ -38,18 +40,27 @@ class AltinnSettings:
     """[V] NAV keeps the trailing slash."""
     path_taxcard_fetch: str = "/api/forskudd/skattekortTilArbeidsgiver/svar/{reference}"
     """[V]."""
-    taxcard_idempotency_param: str | None = "idempotensid"
-    """[S] a third-party client sends ``?idempotensid=<uuid>`` on order; NAV does not."""
+    taxcard_idempotency_param: str | None = None
+    """Off by default: neither SKE-DOC (docs/api/skattekorttilarbeidsgiver.md) nor NAV
+    (navikt/sokos-skattekort SkatteetatenClient.kt) uses it; only a third-party client sends
+    ``?idempotensid=<uuid>`` [S]. Without it an order whose answer is lost is never re-sent
+    blindly (the fetch job records it as unknown). Set it to ``"idempotensid"`` to send it."""
+    contact_email: str = ""
+    """``kontaktinformasjon.epostadresse``, sent with every order. Source: SKE-DOC
+    ``docs/api/skattekorttilarbeidsgiver.md`` example and navikt/sokos-skattekort
+    ``BestillSkattekortRequest.kt`` (both always send it); from the agency's settings."""
+    contact_phone: str = ""
+    """``kontaktinformasjon.mobiltelefonummer`` (sent when set; NAV: ``+4721070000``)."""
 
     # --- A07 / avstemmingsrapport (§3): paths and fields unverified ---
     a07_base: str = ""
     """[I] host pattern ``https://<api>.api.skatteetaten.no`` (§4.2 url.md)."""
     scope_a07: str = "skatteetaten:innrapporteringamelding"
     """[V] per the avstemmingsrapport page."""
-    path_a07_order: str = "/v1/avstemmingsrapport/{orgnr}/bestillinger"
-    """byraa's own choice: the real path is only on SwaggerHub (unverified)."""
-    path_a07_fetch: str = "/v1/avstemmingsrapport/{orgnr}/bestillinger/{reference}"
-    """byraa's own choice (unverified)."""
+    path_a07_order: str = a07_contract.PATH_ORDER
+    """byraa's own choice: the real path is only on SwaggerHub (unverified; a07_contract.py)."""
+    path_a07_fetch: str = a07_contract.PATH_FETCH
+    """byraa's own choice (unverified; a07_contract.py)."""
 
     # --- A-melding (§4.2) ---
     amelding_base: str = ""
@@ -59,9 +70,17 @@ class AltinnSettings:
     path_amelding_submit: str = "/v1/innsending/{period}/{orgnr}"
     """[S] from third-party code; ``?idempotencyKey=`` [V that the key exists]."""
     amelding_feedback_base: str = ""
-    """[S] e.g. ``https://ameldingtilbakemelding.api.skatteetaten-test.no``."""
+    """[S] e.g. ``https://ameldingtilbakemelding.api.skatteetaten-test.no``. Only the
+    sandbox's dialogs point here; byraa never builds a feedback URL itself."""
     path_amelding_feedback: str = "/v1/forsendelser/{forsendelse_id}"
-    """[S]."""
+    """[S] the sandbox serves it; the real link comes from the dialog."""
+    dialogporten_base: str = ""
+    """[V] Altinn platform host (``platform.altinn.no`` / ``platform.tt02.altinn.no``)."""
+    path_dialog: str = "/dialogporten/api/v1/enduser/dialogs/{dialog_id}"
+    """[I] Dialogporten's end-user dialog; the feedback link is a transmission attachment
+    URL with ``consumerType: "Api"`` (altinn-contracts.md §4.2 [S])."""
+    scope_dialogporten: str = "digdir:dialogporten"
+    """[V] SKE-DOC docs/om/systembruker.md scope list."""
 
     # --- Population register (address check; sandbox) ---
     register_base: str = ""
@@ -93,6 +112,13 @@ class AltinnSettings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+# Hosts: SKE-DOC docs/om/url.md ("URL-er til Skatteetatens API-er") lists every API as
+# ``https://<name>.api.skatteetaten.no/v<n>`` (test ``…api.skatteetaten-test.no``) where
+# <name> is the API's name without hyphens (aksjonaerivirksomhet, mvameldinghendelser …).
+# The a-melding hosts are not in that list, so they follow the pattern [I]; the feedback
+# host ``ameldingtilbakemelding`` is seen in Dialogporten attachments [S]. All are settings.
+
+
 def settings_for(environment: str, *, base_url: str | None = None, **overrides: object) -> AltinnSettings:
     """Documented defaults for an environment; ``base_url`` points the sandbox elsewhere."""
     if environment == "production":
@@ -102,9 +128,10 @@ def settings_for(environment: str, *, base_url: str | None = None, **overrides: 
             maskinporten_token_url="https://maskinporten.no/token",  # [V]
             altinn_exchange_url="https://platform.altinn.no/authentication/api/v1/exchange/maskinporten",  # [V]
             skatteetaten_base="https://api.skatteetaten.no",  # [V]
-            a07_base="https://avstemmingsrapport-amelding.api.skatteetaten.no",  # [I]
-            amelding_base="https://innrapportering-amelding.api.skatteetaten.no",  # [I]
+            a07_base="https://avstemmingsrapportamelding.api.skatteetaten.no",  # [I] url.md pattern
+            amelding_base="https://innrapporteringamelding.api.skatteetaten.no",  # [I] url.md pattern
             amelding_feedback_base="https://ameldingtilbakemelding.api.skatteetaten.no",  # [S/I]
+            dialogporten_base="https://platform.altinn.no",  # [V]
             register_base="https://folkeregisteret.api.skatteetaten.no",  # [I]
         )
     elif environment == "test":
@@ -114,9 +141,10 @@ def settings_for(environment: str, *, base_url: str | None = None, **overrides: 
             maskinporten_token_url="https://test.maskinporten.no/token",  # [V]
             altinn_exchange_url="https://platform.tt02.altinn.no/authentication/api/v1/exchange/maskinporten",  # [V]
             skatteetaten_base="https://api-test.sits.no",  # [V]
-            a07_base="https://avstemmingsrapport-amelding.api.skatteetaten-test.no",  # [I]
-            amelding_base="https://innrapportering-amelding.api.skatteetaten-test.no",  # [I]
+            a07_base="https://avstemmingsrapportamelding.api.skatteetaten-test.no",  # [I] url.md pattern
+            amelding_base="https://innrapporteringamelding.api.skatteetaten-test.no",  # [I] url.md pattern
             amelding_feedback_base="https://ameldingtilbakemelding.api.skatteetaten-test.no",  # [S]
+            dialogporten_base="https://platform.tt02.altinn.no",  # [V]
             register_base="https://folkeregisteret.api.skatteetaten-test.no",  # [I]
         )
     elif environment == "sandbox":
@@ -130,6 +158,7 @@ def settings_for(environment: str, *, base_url: str | None = None, **overrides: 
             a07_base=base,
             amelding_base=base,
             amelding_feedback_base=base,
+            dialogporten_base=base,
             register_base=base,
         )
     else:

@@ -52,10 +52,13 @@ class CorrectionView:
     payload: dict
     forsendelse_id: str | None = None
     submitted_at: datetime | None = None
+    dialog_id: str | None = None
 
     @property
     def national_id(self) -> str | None:
-        """The person the correction reports (the a-melding holds exactly one)."""
+        """The person the correction is about (the replacement holds the whole month)."""
+        if isinstance(self.payload.get("correction"), dict):
+            return self.payload["correction"].get("national_id")
         try:
             unit = self.payload["leveranse"]["oppgave"]["virksomhet"][0]
             return unit["inntektsmottaker"][0]["norskIdentifikator"]
@@ -64,6 +67,8 @@ class CorrectionView:
 
     @property
     def employment_ref(self) -> str | None:
+        if isinstance(self.payload.get("correction"), dict):
+            return self.payload["correction"].get("employment_ref")
         try:
             unit = self.payload["leveranse"]["oppgave"]["virksomhet"][0]
             return unit["inntektsmottaker"][0]["arbeidsforhold"][0].get("arbeidsforholdId")
@@ -74,7 +79,7 @@ class CorrectionView:
 def view(c: ReconCorrection) -> CorrectionView:
     assert c.id is not None
     return CorrectionView(c.id, c.run_id, c.row_id, c.period, c.status, c.idempotency_key, c.detail,
-                          json.loads(c.payload), c.forsendelse_id, c.submitted_at)
+                          json.loads(c.payload), c.forsendelse_id, c.submitted_at, c.dialog_id)
 
 
 def list_corrections(store: Store, who: Identity, org_number: str, *,
@@ -142,14 +147,20 @@ async def submit(store: Store, who: Identity, org_number: str, altinn: Any, *, f
             continue
         touched[c.id] = _update(store, who, c.id, "correction.submit", status="submitted",
                                 forsendelse_id=str(receipt.forsendelse_id)[:64], submitted_at=clock.now(),
+                                dialog_id=(receipt.dialog_id or None) and str(receipt.dialog_id)[:64],
                                 detail=f"forsendelseId {receipt.forsendelse_id}"[:300])
     waiting = [c for c in list_corrections(store, who, org_number, status="submitted") if c.forsendelse_id]
     delay = wait_seconds
     for attempt in range(max(feedback_attempts, 1)):
         still = []
         for c in waiting:
+            if not c.dialog_id:  # feedback is found only through the receipt's dialog
+                touched[c.id] = _update(store, who, c.id, "correction.feedback",
+                                        detail="feedback not fetched: the receipt named no dialogId")
+                continue
             try:
-                feedback = await altinn.amelding_feedback(org_number, c.forsendelse_id, period=c.period)
+                feedback = await altinn.amelding_feedback(org_number, c.dialog_id, forsendelse_id=c.forsendelse_id,
+                                                          period=c.period)
             except Exception as exc:  # noqa: BLE001  (a broken answer is this correction's error, not a crash)
                 touched[c.id] = _update(store, who, c.id, "correction.feedback",
                                         detail=f"feedback not fetched: {exc}"[:300])

@@ -404,6 +404,19 @@ def _num(value: float | None) -> float | int | None:
     return int(value) if float(value).is_integer() else value
 
 
+def receiver_identity(national_id: str | None, name: str | None = None,
+                      birth_date: date | None = None) -> dict[str, Any]:
+    """How an inntektsmottaker is identified in the a-melding (v2_3 model, SKE-DOC
+    docs/api/innrapportering-amelding.md Informasjonsmodell V2_3): by ``norskIdentifikator``
+    alone when there is one; otherwise ``identifiserendeInformasjon`` with ``navn`` and
+    ``foedselsdato`` together (the model requires both in that block)."""
+    if national_id:
+        return {"norskIdentifikator": national_id}
+    if not (name and birth_date):
+        raise UserError("amelding.receiver_unidentified", name=name or "?")
+    return {"identifiserendeInformasjon": {"navn": name, "foedselsdato": birth_date.isoformat()}}
+
+
 def correction_message(client: Client, period: str, employment: Employment, employee: Employee,
                        unit_org: str, leaves: list[Leave], message_id: str) -> dict:
     """The a-melding (JSON model) reporting one employment as byraa holds it."""
@@ -417,8 +430,7 @@ def correction_message(client: Client, period: str, employment: Employment, empl
         "oppgave": {"virksomhet": [{
             "norskIdentifikator": unit_org,
             "inntektsmottaker": [{
-                "norskIdentifikator": employee.national_id,
-                "identifiserendeInformasjon": {"navn": employee.name},
+                **receiver_identity(employee.national_id, employee.name),
                 "arbeidsforhold": [{k: v for k, v in {
                     "arbeidsforholdId": employment.employment_ref,
                     "typeArbeidsforhold": employment.employment_type,
@@ -460,8 +472,20 @@ def send_payroll(store: Store, who: Identity, run_id: int, row_id: int) -> corre
             raise UserError("reconcile.send_no_sub_unit")
         leaves = list(session.scalars(select(Leave).where(Leave.employment_id == ours.id)))
         key = str(uuid.uuid4())
-        message = correction_message(client, r.period, ours, person, unit.org_number, leaves,
-                                     f"byraa{key.replace('-', '')[:24]}")
+        from byraa.core.reconcile import replacement
+
+        single = correction_message(client, r.period, ours, person, unit.org_number, leaves,
+                                    f"byraa{key.replace('-', '')[:24]}")["leveranse"]
+        corrected = single["oppgave"]["virksomhet"][0]["inntektsmottaker"][0]
+        # The whole month, replacing what a-ordningen has (erstatterMeldingsId): refused when
+        # byraa never imported the month's a-melding.
+        base = replacement.month_base(session, client.id or 0, client.org_number, r.period)
+        message = {"leveranse": replacement.replacement(
+            base, message_id=single["meldingsId"], unit_org=unit.org_number,
+            receiver={k: v for k, v in corrected.items() if k != "arbeidsforhold"},
+            employment=corrected["arbeidsforhold"][0]),
+            # Which person and employment this correction is about (not sent: only "leveranse" is).
+            "correction": {"national_id": person.national_id, "employment_ref": ours.employment_ref}}
         correction = ReconCorrection(run_id=run_id, row_id=row_id, client_id=client.id or 0, period=r.period,
                                      employment_id=ours.id, payload=json.dumps(message, ensure_ascii=False),
                                      idempotency_key=key, created_at=clock.now(), created_by=who.login)

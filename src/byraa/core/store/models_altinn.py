@@ -79,6 +79,14 @@ class AltinnConnection(SQLModel, table=True):
     system_user_org: str = Field(default="", max_length=9)
     base_url: str | None = Field(default=None, max_length=300)
     """Only for the sandbox environment: where ``byraa sandbox`` listens."""
+    contact_email: str = Field(default="", max_length=200)
+    """``kontaktinformasjon.epostadresse`` of every tax-card order (agency setting)."""
+    contact_phone: str = Field(default="", max_length=20)
+    """``kontaktinformasjon.mobiltelefonummer`` (NAV sends e.g. ``+4721070000``)."""
+    external_ref: str = Field(default="", max_length=100)
+    """The system user's ``externalRef`` (sent in ``authorization_details``); empty: none."""
+    taxcard_idempotency: bool = False
+    """Whether tax-card orders carry ``?idempotensid=`` (neither Skatteetaten nor NAV does)."""
     updated_at: datetime
     updated_by: str = Field(max_length=64)
 

@@ -251,5 +251,7 @@ class ReconCorrection(SQLModel, table=True):
     created_at: datetime
     created_by: str = Field(max_length=64)
     forsendelse_id: str | None = Field(default=None, max_length=64)
+    dialog_id: str | None = Field(default=None, max_length=64)
+    """The receipt's Dialogporten dialog: where its feedback is found."""
     """a-ordningen's id of the submission (to fetch its feedback)."""
     submitted_at: datetime | None = None

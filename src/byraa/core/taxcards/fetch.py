@@ -16,7 +16,8 @@ The flow a screen (from a thread worker) or ``byraa taxcards fetch`` drives:
 3. ``run_fetch(store, who, job_id, …)`` (async) — works the orders: send (or, after a
    crash, re-send with the same idempotency id, which Skatteetaten and the sandbox answer
    with the same order), store the reference the moment it is known, poll with backoff
-   until the answer is ready (204 = not ready), then store every person's result with the
+   until the answer is ready (202 = not ready; 204 = reference not found, after which the
+   order's persons are ordered once more), then store every person's result with the
    raw answer archived, in the same transaction that finishes the order. A crash at any
    point resumes (``interrupted_jobs`` / ``--resume``) without ordering twice.
 4. ``fetch_summary``, ``result_rows`` (filter changed / errors / no card / skipped / all)
@@ -64,7 +65,7 @@ from byraa.core.taxcards.results import FILTERS as FILTERS
 from byraa.core.taxcards.results import HOOK_ENV as HOOK_ENV
 from byraa.core.taxcards.results import FetchSummary as FetchSummary
 from byraa.core.taxcards.results import ResultRow as ResultRow
-from byraa.core.taxcards.results import _hook, _person_errors, _store_results, _summary_counts
+from byraa.core.taxcards.results import _error_rows, _hook, _job, _store_results, _summary_counts
 from byraa.core.taxcards.results import card_history as card_history
 from byraa.core.taxcards.results import fetch_summary as fetch_summary
 from byraa.core.taxcards.results import result_rows as result_rows
@@ -160,6 +161,55 @@ def _retryable(exc: Exception) -> bool:
         or exc.kind == "auth"
 
 
+UNKNOWN = "unknown"
+SENDING = "sending"
+UNKNOWN_ERROR = "the order's answer was lost: it may exist at Skatteetaten"
+
+
+def _maybe_created(exc: Exception) -> bool:
+    """Whether a failed order may still have been created: no answer at all, or a 500/502/504
+    (a 429 or 503 says the request was not taken)."""
+    from byraa.core.altinn.errors import AltinnError
+
+    return isinstance(exc, AltinnError) and (exc.kind in ("timeout", "connection")
+                                             or (exc.status or 0) in (500, 502, 504))
+
+
+def unknown_orders(store: Store, who: Identity, job_id: int) -> list[str]:
+    """The orders of a fetch whose answer was lost (they may exist at Skatteetaten)."""
+    with store.session() as session:
+        _job(session, who, job_id)
+        return [key for key, payload in session.execute(
+            select(JobItem.key, JobItem.payload).where(JobItem.job_id == job_id).order_by(JobItem.id))
+            if json.loads(payload).get("order_state") == UNKNOWN and not json.loads(payload).get("reference")]
+
+
+def reorder_unknown(store: Store, who: Identity, job_id: int) -> int:
+    """Order the unknown orders again (the user said so): each gets a new idempotency id,
+    goes back to pending, and the job becomes resumable. Audited; returns how many."""
+    from sqlalchemy import update
+
+    with store.session() as session:
+        job = _job(session, who, job_id)
+        count = 0
+        for item in session.scalars(select(JobItem).where(JobItem.job_id == job_id)):
+            payload = json.loads(item.payload)
+            if payload.get("order_state") not in (UNKNOWN, SENDING) or payload.get("reference"):
+                continue
+            payload.pop("order_state")
+            payload.update(idempotency_id=str(uuid.uuid4()), reordered_unknown=True)
+            session.execute(update(JobItem).where(JobItem.id == item.id).values(
+                payload=json.dumps(payload, ensure_ascii=False), state="pending", claimed_by=None,
+                claimed_at=None, error=None, attempts=0, updated_at=clock.now()))
+            count += 1
+        if count:
+            job.status, job.finished_at, job.updated_at = "pending", None, clock.now()
+            job.owner, job.heartbeat_at = None, None  # nobody works on it: resumable
+            audit.record(session, actor=who.login, action="taxcards.fetch.reorder_unknown", entity="job",
+                         entity_id=job_id, after={"orders": count})
+        return count
+
+
 def _still_allowed(store: Store, who: Identity, client_ids: dict[str, int]) -> dict[str, int]:
     """The order's clients ``who`` may still see, by org number (none if the user is gone)."""
     from byraa.core.agency.identity import resolve
@@ -177,6 +227,7 @@ def _still_allowed(store: Store, who: Identity, client_ids: dict[str, int]) -> d
 def _handler(store: Store, who: Identity, client_for: ClientFactory, options: FetchOptions,
              sleep: Callable[[float], Any]) -> Callable[[ItemContext], Any]:
     from byraa.core import jobs
+    from byraa.core.altinn.client import REFERENCE_NOT_FOUND
     from byraa.core.altinn.errors import AltinnError
 
     async def handle(ctx: ItemContext) -> ItemOutcome:
@@ -193,67 +244,105 @@ def _handler(store: Store, who: Identity, client_for: ClientFactory, options: Fe
             client_ids = allowed
             employers = {org: persons for org, persons in employers.items() if org in allowed}
         altinn = client_for(p.get("connection", "agency"))
-        reference = p.get("reference")
-        if not reference:
-            _hook("before_order")
-            ctx.note(f"{ctx.item.key}: ordering ({ctx.item.weight} persons)")
-            try:
-                order = await altinn.order_tax_cards(employers if mode == "all" else {}, year, mode,
-                                                     idempotency_id=p["idempotency_id"])
-            except AltinnError as exc:
-                if _retryable(exc):
-                    return jobs.ItemOutcome.retry(exc.message)
-                # ``exc`` is unbound once the except block ends and the write runs later:
-                # bind what the write needs now.
-                return jobs.ItemOutcome(
-                    "failed", error=exc.message[:500], result={"error": exc.message},
-                    write=_person_errors(ctx, year, employers, client_ids, f"the order was refused: {exc.message}",
-                                         exc.archive_id) if mode == "all" else None)
-            except UserError as exc:  # refused before sending (invalid ids): never retried
-                return jobs.ItemOutcome.failed(str(exc))
-            reference = order.reference
-            p.update(reference=reference, dialog_reference=order.dialog_reference, ordered_at=clock.now().isoformat())
-            await ctx.save_payload(p)
-            _hook("after_order")
-        ctx.note(f"{ctx.item.key}: waiting for the answer")
-        delay = options.poll_initial_seconds
-        waited = 0.0
-        unreadable = 0
         only = next(iter(employers)) if len(employers) == 1 else None
+
+        def errors(reason: str, archive_id: int | None) -> Callable[[Session], Any]:
+            return lambda s: _error_rows(s, ctx.job_id, ctx.item.id, year, employers, client_ids, reason,
+                                         archive_id) if mode == "all" else None
+
         while True:
-            try:
-                answer = await altinn.fetch_tax_cards(reference, org_number=only, year=year)
-            except AltinnError as exc:
-                if _retryable(exc):
-                    return jobs.ItemOutcome.retry(exc.message)
-                return jobs.ItemOutcome.failed(exc.message)
-            if answer is not None and answer.error is None:
+            reference = p.get("reference")
+            keyless = altinn.settings.taxcard_idempotency_param is None
+            if not reference and keyless and p.get("order_state") in (SENDING, UNKNOWN):
+                # Sent before, with no idempotency id, and no reference came back (a lost
+                # answer, or a crash before it was stored): it may exist. Ask, never re-send.
+                if p["order_state"] != UNKNOWN:
+                    p["order_state"] = UNKNOWN
+                    await ctx.save_payload(p)
+                return jobs.ItemOutcome.failed(UNKNOWN_ERROR, result={"order_state": UNKNOWN})
+            if not reference:
+                if keyless:
+                    p["order_state"] = SENDING
+                    await ctx.save_payload(p)
+                _hook("before_order")
+                ctx.note(f"{ctx.item.key}: ordering ({ctx.item.weight} persons)")
+                try:
+                    order = await altinn.order_tax_cards(employers if mode == "all" else {}, year, mode,
+                                                         idempotency_id=p["idempotency_id"])
+                except AltinnError as exc:
+                    if keyless and _maybe_created(exc):
+                        # No idempotency id: the order may exist at Skatteetaten. Never re-sent
+                        # blindly; a resume asks first (``reorder_unknown``).
+                        p["order_state"] = UNKNOWN
+                        await ctx.save_payload(p)
+                        return jobs.ItemOutcome.failed(f"{UNKNOWN_ERROR}: {exc.message}",
+                                                       result={"order_state": UNKNOWN})
+                    if keyless:  # not taken (429, 503, a refusal): safe to send again
+                        p.pop("order_state", None)
+                        await ctx.save_payload(p)
+                    if _retryable(exc):
+                        return jobs.ItemOutcome.retry(exc.message)
+                    return jobs.ItemOutcome("failed", error=exc.message[:500], result={"error": exc.message},
+                                            write=errors(f"the order was refused: {exc.message}", exc.archive_id))
+                except UserError as exc:  # refused before sending (invalid ids): never retried
+                    p.pop("order_state", None)
+                    await ctx.save_payload(p)
+                    return jobs.ItemOutcome.failed(str(exc))
+                reference = order.reference
+                p.update(reference=reference, dialog_reference=order.dialog_reference,
+                         ordered_at=clock.now().isoformat(), order_state="ordered")
+                await ctx.save_payload(p)
+                _hook("after_order")
+            ctx.note(f"{ctx.item.key}: waiting for the answer")
+            delay = options.poll_initial_seconds
+            waited = 0.0
+            unreadable = 0
+            while True:
+                try:
+                    answer = await altinn.fetch_tax_cards(reference, org_number=only, year=year)
+                except AltinnError as exc:
+                    if _retryable(exc):
+                        return jobs.ItemOutcome.retry(exc.message)
+                    return jobs.ItemOutcome.failed(exc.message)
+                if answer is not None and answer.error is None:
+                    break
+                if answer is not None:  # unreadable: fetch again a few times, then per-person errors
+                    unreadable += 1
+                    if unreadable > options.malformed_retries:
+                        return jobs.ItemOutcome(
+                            "done", result={"reference": reference, "error": answer.error,
+                                            "archive_id": answer.archive_id},
+                            write=errors(f"the answer could not be read ({answer.error}); raw answer archived",
+                                         answer.archive_id))
+                if waited >= options.poll_timeout_seconds:
+                    return jobs.ItemOutcome.retry(f"no answer to order {reference} after {waited:.0f} s")
+                if ctx.cancelled and answer is None:
+                    # Leave it for a resume: the order exists, its answer is fetched later.
+                    return jobs.ItemOutcome.retry("cancelled while waiting for the answer")
+                await sleep(delay)
+                waited += delay
+                delay = min(options.poll_max_seconds, delay * options.poll_factor)
+            if answer.status != REFERENCE_NOT_FOUND:
                 break
-            if answer is not None:  # unreadable: fetch again a few times, then per-person errors
-                unreadable += 1
-                if unreadable > options.malformed_retries:
-                    reason = f"the answer could not be read ({answer.error}); raw answer archived"
-                    return jobs.ItemOutcome(
-                        "done", result={"reference": reference, "error": answer.error, "archive_id": answer.archive_id},
-                        write=_person_errors(ctx, year, employers, client_ids, reason, answer.archive_id)
-                        if mode == "all" else None)
-            if waited >= options.poll_timeout_seconds:
-                return jobs.ItemOutcome.retry(f"no answer to order {reference} after {waited:.0f} s")
-            if ctx.cancelled and answer is None:
-                # Leave it for a resume: the order exists, its answer is fetched later.
-                return jobs.ItemOutcome.retry("cancelled while waiting for the answer")
-            await sleep(delay)
-            waited += delay
-            delay = min(options.poll_max_seconds, delay * options.poll_factor)
+            # 204: Skatteetaten does not know the reference (SKE-DOC skattekorttilarbeidsgiver.md,
+            # Feilkoder). Final for this order; NAV (navikt/sokos-skattekort) orders those
+            # persons again, and so does byraa, once, with a new idempotency id stored first.
+            if p.get("reordered_from"):
+                return jobs.ItemOutcome(
+                    "done", result={"reference": reference, "status": REFERENCE_NOT_FOUND},
+                    write=errors(f"Skatteetaten does not know the order {reference} (204), also after "
+                                 "ordering once more; fetch these persons again later", answer.archive_id))
+            ctx.note(f"{ctx.item.key}: order {reference} not found at Skatteetaten (204); ordering again")
+            p.pop("reference", None)
+            p.update(reordered_from=reference, idempotency_id=str(uuid.uuid4()))
+            await ctx.save_payload(p)
         ctx.note(f"{ctx.item.key}: storing {answer.persons} persons")
         status = answer.status
         if status in ("UGYLDIG_INNTEKTSAAR", "UGYLDIG_FORESPOERSEL"):
             reason = {"UGYLDIG_INNTEKTSAAR": f"Skatteetaten refused the income year {year} (UGYLDIG_INNTEKTSAAR)",
                       "UGYLDIG_FORESPOERSEL": "Skatteetaten refused the order (UGYLDIG_FORESPOERSEL)"}[status]
-            return jobs.ItemOutcome(
-                "done", result={"reference": reference, "status": status},
-                write=_person_errors(ctx, year, employers, client_ids, reason, answer.archive_id)
-                if mode == "all" else None)
+            return jobs.ItemOutcome("done", result={"reference": reference, "status": status},
+                                    write=errors(reason, answer.archive_id))
         if status == "ENDRINGSFORESPOERSEL_UTEN_TIDLIGERE_BESTILLING":
             return jobs.ItemOutcome.failed("changes only needs an earlier order of all listed persons for "
                                            f"{year}: fetch all first (ENDRINGSFORESPOERSEL_UTEN_TIDLIGERE_BESTILLING)")

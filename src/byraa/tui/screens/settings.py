@@ -11,7 +11,7 @@ Altinn exchange, one harmless call, each step with the error in words.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.table import Table
@@ -77,6 +77,8 @@ class ConnectionForm(Vertical):
         super().__init__(id=id, classes="connection-form")
         self.touched: set[str] = set()
         """Fields whose message is shown as they change (left once, or a save tried)."""
+        self.loaded: ConnectionSettings | None = None
+        """What was loaded: settings the form does not show (contact, externalRef) are kept."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="field-row"):
@@ -102,6 +104,7 @@ class ConnectionForm(Vertical):
 
     def load(self, settings: ConnectionSettings | None) -> None:
         self.touched.clear()
+        self.loaded = settings
         if settings is not None:
             self.query_one("#f-environment", Select).value = settings.environment
             for name in self.FIELDS:
@@ -121,9 +124,14 @@ class ConnectionForm(Vertical):
     def settings(self) -> ConnectionSettings:
         """What the form holds (not checked)."""
         sandbox = self.environment == "sandbox"
-        return ConnectionSettings(self.environment, self.value("client_id"), self.value("key_id"),
-                                  self.value("key_path"), self.value("system_user_org"),
-                                  (self.value("base_url") or None) if sandbox else None)
+        shown = ConnectionSettings(self.environment, self.value("client_id"), self.value("key_id"),
+                                   self.value("key_path"), self.value("system_user_org"),
+                                   (self.value("base_url") or None) if sandbox else None)
+        if self.loaded is None:
+            return shown
+        return replace(self.loaded, environment=shown.environment, client_id=shown.client_id,
+                       key_id=shown.key_id, key_path=shown.key_path, system_user_org=shown.system_user_org,
+                       base_url=shown.base_url)
 
     def problem(self, name: str) -> str | None:
         value = self.value(name)
