@@ -483,7 +483,11 @@ def _begin(session: Session, who: Identity, path: Path, where: Where, digest: st
     message_id = header.get("meldingsId", (None,))[0]
     replaces = header.get("erstatterMeldingsId", (None,))[0]
     result = ImportResult(path=str(path), kind="amelding", client=org, period=period)
-    existing = already_imported(session, client.id, "amelding", digest)
+    # The same file again is unchanged, also when a newer a-melding has replaced it since
+    # (re-reading a folder must not bring an old version back).
+    existing = already_imported(session, client.id, "amelding", digest) or session.scalar(
+        select(ReconSource.id).where(ReconSource.client_id == client.id, ReconSource.kind == "amelding",
+                                     ReconSource.sha256 == digest).limit(1))
     if existing is not None:
         result.status, result.source_id = "unchanged", existing
         return result, None
