@@ -101,15 +101,34 @@ def plan(store: Store, who: Identity, paths: Iterable[str | os.PathLike[str]]) -
     with store.session() as session:
         clients = {c.org_number: c for c in session.scalars(select(Client))}
         allowed = access.accessible_client_ids(session, who)
+        # Every source's (client, kind, period, checksum, active) in one query, not three per file.
+        known = _Known()
+        for client_id, kind, period, sha, active in session.execute(select(
+                ReconSource.client_id, ReconSource.kind, ReconSource.period, ReconSource.sha256, ReconSource.active)):
+            known.add(client_id, kind, period, sha, active)
+        known.taxcards = set(session.scalars(select(ArchiveFile.sha256).where(ArchiveFile.kind == "taxcard")))
         seen: dict[tuple[int, str, str | None], str] = {}
-        out = []
-        for r in found:
-            out.append(_plan_one(session, r, clients, allowed, seen))
-    return out
+        return [_plan_one(r, clients, allowed, seen, known) for r in found]
 
 
-def _plan_one(session: Any, r: Recognised, clients: dict[str, Client], allowed: set[int] | None,
-              seen: dict[tuple[int, str, str | None], str]) -> PlannedFile:
+class _Known:
+    """What the store holds already, for the plan."""
+
+    def __init__(self) -> None:
+        self.any_sha: set[tuple[int, str, str]] = set()
+        self.active_sha: set[tuple[int, str, str]] = set()
+        self.active_month: set[tuple[int, str, str | None]] = set()
+        self.taxcards: set[str] = set()
+
+    def add(self, client_id: int, kind: str, period: str | None, sha: str, active: bool) -> None:
+        self.any_sha.add((client_id, kind, sha))
+        if active:
+            self.active_sha.add((client_id, kind, sha))
+            self.active_month.add((client_id, kind, period))
+
+
+def _plan_one(r: Recognised, clients: dict[str, Client], allowed: set[int] | None,
+              seen: dict[tuple[int, str, str | None], str], known: _Known) -> PlannedFile:
     def refused(reason: str, name: str | None = None) -> PlannedFile:
         return PlannedFile(str(r.path), r.kind, r.client, name, r.period, "refused", reason, r.size, r.sha256)
 
@@ -130,20 +149,15 @@ def _plan_one(session: Any, r: Recognised, clients: dict[str, Client], allowed: 
     kind = SOURCE_KIND.get(r.kind or "")
     action = "imported"
     if kind is None:  # tax cards: the archive knows the file by its checksum
-        if session.scalar(select(ArchiveFile.id).where(ArchiveFile.kind == "taxcard",
-                                                       ArchiveFile.sha256 == r.sha256).limit(1)) is not None:
+        if r.sha256 in known.taxcards:
             action = "unchanged"
     else:
         key = (client.id or 0, kind, r.period)
-        same_file = [ReconSource.client_id == client.id, ReconSource.kind == kind, ReconSource.sha256 == r.sha256]
-        if kind != "amelding":  # an a-melding replaced since stays unchanged; A07 and ledger come back
-            same_file.append(ReconSource.active.is_(True))
-        same = session.scalar(select(ReconSource.id).where(*same_file).limit(1))
-        if same is not None or seen.get(key) == r.sha256:
+        # An a-melding replaced since stays unchanged (the importer says so); A07 and ledger come back.
+        pool = known.any_sha if kind == "amelding" else known.active_sha
+        if (client.id or 0, kind, r.sha256) in pool or seen.get(key) == r.sha256:
             action = "unchanged"
-        elif key in seen or session.scalar(select(ReconSource.id).where(
-                ReconSource.client_id == client.id, ReconSource.kind == kind, ReconSource.period == r.period,
-                ReconSource.active.is_(True)).limit(1)) is not None:
+        elif key in seen or key in known.active_month:
             action = "replaced"
         seen.setdefault(key, r.sha256)
     return PlannedFile(str(r.path), r.kind, client.org_number, name, r.period, action, None, r.size, r.sha256)
