@@ -11,7 +11,9 @@ from byraa.core.words import formatting, labels
 from byraa.core.words.i18n import _
 
 
-def show_value(unit: str, value: float) -> str:
+def show_value(unit: str, value: float | None) -> str:
+    if value is None:
+        return "–"
     if unit == "nok":
         return formatting.nok(int(value), decimals=False)
     if unit == "percent":
@@ -30,7 +32,8 @@ def command(period: str | None, scope: str | None, fmt: str) -> None:
     board = core_dashboard.build(ws.store, ws.who, period, scope)
     rows = [
         {"key": f.key, "figure": labels.figure(f.key), "unit": f.unit, "value": f.value,
-         "previous": f.previous, "change": f.change, "trend": list(f.trend)}
+         "previous": f.previous, "change": f.change, "trend": list(f.trend),
+         "unknown_reason": f.unknown_reason}
         for f in board.figures
     ]
     if fmt == "json":
@@ -52,6 +55,9 @@ def command(period: str | None, scope: str | None, fmt: str) -> None:
          Column("previous", _("Month before"), right=True), Column("change", _("Change"), right=True)],
         "table",
     )
+    unknown = [f for f in board.figures if f.unknown_reason]
+    for f in unknown:
+        click.echo(f"– {labels.figure(f.key)}: {labels.figure_unknown(f.unknown_reason or '')}")
     if board.attention:
         click.echo("")
         click.echo(_("Needs attention:"))
@@ -60,5 +66,7 @@ def command(period: str | None, scope: str | None, fmt: str) -> None:
 
 
 def _signed(figure: core_dashboard.Figure) -> str:
+    if figure.value is None or figure.previous is None:
+        return "–"
     text = show_value(figure.unit, abs(figure.change))
     return ("+" if figure.change > 0 else "-" if figure.change < 0 else "±") + text

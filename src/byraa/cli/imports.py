@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from byraa.cli.context import workspace
-from byraa.cli.output import Column, emit, format_option
+from byraa.cli.output import Column, emit, existing_paths, format_option
 from byraa.core.words.i18n import _
 
 
@@ -17,7 +17,8 @@ def command() -> None:
 
 
 @command.command("taxcards")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path),
+                callback=existing_paths)
 @format_option()
 def taxcards(files: tuple[Path, ...], fmt: str) -> None:
     """Tax-card answers (XML v3 from Skatteetaten's portal, or the API's JSON).

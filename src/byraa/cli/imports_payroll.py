@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from byraa.cli.context import workspace
-from byraa.cli.output import Column, emit, format_option
+from byraa.cli.output import Column, emit, existing_paths, format_option
 from byraa.core.words import formatting
 from byraa.core.words.i18n import _
 
@@ -28,7 +28,7 @@ def _report(results: list, fmt: str) -> None:  # noqa: ANN001
 
 
 @click.command("amelding")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), callback=existing_paths)
 @format_option()
 def amelding(paths: tuple[Path, ...], fmt: str) -> None:
     """A-melding XML files (v2_0..v2_3), or folders of them: the payroll side.
@@ -43,7 +43,8 @@ def amelding(paths: tuple[Path, ...], fmt: str) -> None:
 
 
 @click.command("a07")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path),
+                callback=existing_paths)
 @click.option("--client", "org_number", metavar="ORGNR", help="Refuse the file unless it is for this client.")
 @click.option("--period", metavar="YYYY-MM", help="Refuse the file unless it is for this month.")
 @format_option()
@@ -57,7 +58,8 @@ def a07(path: Path, org_number: str | None, period: str | None, fmt: str) -> Non
 
 
 @click.command("ledger")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path),
+                callback=existing_paths)
 @click.option("--client", "org_number", metavar="ORGNR", help="The client (required for CSV; checked for SAF-T).")
 @format_option()
 def ledger(path: Path, org_number: str | None, fmt: str) -> None:

@@ -33,6 +33,7 @@ SUBCOMMANDS = {
     "groups": "byraa.cli.groups",
     "import": "byraa.cli.imports",
     "init": "byraa.cli.init",
+    "intake": "byraa.cli.intake",
     "locate": "byraa.cli.locate",
     "reconcile": "byraa.cli.reconcile",
     "reports": "byraa.cli.reports",

@@ -93,3 +93,23 @@ FORMATS = ("table", "json", "csv")
 def format_option(choices: Sequence[str] = FORMATS, default: str = "table"):  # noqa: ANN201
     return click.option("--format", "fmt", type=click.Choice(list(choices)), default=default, show_default=True,
                         help="Output format.")
+
+
+def existing_paths(ctx: click.Context, param: click.Parameter, value):  # noqa: ANN001, ANN201, ARG001
+    """A click callback: every path exists and can be read, or one line and exit 2
+    (``UserError``) before anything runs. Works for one path or ``nargs=-1``."""
+    import os
+    from pathlib import Path
+
+    from byraa.core.base.errors import UserError
+
+    paths = value if isinstance(value, tuple) else (value,)
+    for p in paths:
+        if p is None:
+            continue
+        path = Path(p)
+        if not path.exists():
+            raise UserError("file.missing", path=str(path))
+        if not os.access(path, os.R_OK) or (path.is_dir() and not os.access(path, os.X_OK)):
+            raise UserError("file.unreadable", path=str(path), reason="permission denied")
+    return value

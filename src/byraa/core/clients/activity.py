@@ -1,9 +1,10 @@
 """Per client and month counts kept up to date from the employments.
 
-The dashboard's "active employees" figure sums ``ClientActivity.active_employees``;
-whatever changes employments (the demo, the a-melding importer, corrections) calls
-``refresh_active_employees`` for the clients and months it touched, in the same
-transaction.
+The dashboard's "active employees" figure sums ``ClientActivity.active_employees``.
+For a month with an imported a-melding the row is derived from the file
+(``byraa.core.importers.payroll_side``) and left alone here; for other months whatever
+changes employments (the demo, corrections) calls ``refresh_active_employees`` for the
+clients and months it touched, in the same transaction.
 """
 
 from __future__ import annotations
@@ -64,4 +65,9 @@ def refresh_active_employees(session: Session, months: Iterable[str], client_ids
         counts = dict(session.execute(query).all())
         clients = wanted if wanted is not None else sorted(counts)
         counts_by_key.update({(c, period): int(counts.get(c, 0)) for c in clients})
+    # A month with an imported a-melding counts the file's employees, not the register's.
+    from byraa.core.importers.payroll_side import derived_months
+
+    for key in derived_months(session, wanted) & set(counts_by_key):
+        del counts_by_key[key]
     _store(session, counts_by_key)

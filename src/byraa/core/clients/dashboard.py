@@ -38,19 +38,31 @@ FIGURES = (
 """The figures in display order, with how each is shown."""
 
 
+UNKNOWN_REASONS = {"automation": "no_generated_mark"}
+"""Why a figure may be unknown (``None``): a code that ``labels.figure_unknown`` puts in words."""
+
+
 @dataclass(frozen=True)
 class Figure:
     key: str
     unit: str
     """``count``, ``percent`` or ``nok`` (øre)."""
-    value: float
-    previous: float
-    trend: tuple[float, ...]
+    value: float | None
+    """``None`` when the data cannot give the figure (shown as "–", never as 0)."""
+    previous: float | None
+    trend: tuple[float | None, ...]
     """Oldest first, ending with ``value``."""
 
     @property
     def change(self) -> float:
+        if self.value is None or self.previous is None:
+            return 0.0
         return self.value - self.previous
+
+    @property
+    def unknown_reason(self) -> str | None:
+        """Why ``value`` is ``None`` (a code), or ``None`` when it is known."""
+        return UNKNOWN_REASONS.get(self.key, "no_data") if self.value is None else None
 
 
 @dataclass(frozen=True)
@@ -117,12 +129,15 @@ def build(store: Store, who: Identity, period: str | None = None, scope: str | N
     return Dashboard(period, scope, months, figures, attention, client_count)
 
 
-def _series(session: Session, who: Identity, scope: str, months: tuple[str, ...]) -> dict[str, list[float]]:
+def _series(session: Session, who: Identity, scope: str, months: tuple[str, ...]) -> dict[str, list[float | None]]:
     first, last = months[0], months[-1]
     # int(): PostgreSQL sums BIGINTs into NUMERIC, which arrives as Decimal.
+    # Automation counts only runs that say how many payslips were made by hand: a run
+    # derived from an a-melding has no such mark (payslips_manual NULL).
+    marked = PayrollRun.payslips_manual.is_not(None)
     runs = {
-        p: (int(clients), int(slips), int(manual), int(gross))
-        for p, clients, slips, manual, gross in session.execute(
+        p: (int(clients), int(slips), int(manual), int(gross), int(marked_slips))
+        for p, clients, slips, manual, gross, marked_slips in session.execute(
             _where(
                 select(
                     PayrollRun.period,
@@ -130,6 +145,7 @@ def _series(session: Session, who: Identity, scope: str, months: tuple[str, ...]
                     func.coalesce(func.sum(PayrollRun.payslip_count), 0),
                     func.coalesce(func.sum(PayrollRun.payslips_manual), 0),
                     func.coalesce(func.sum(PayrollRun.gross), 0),
+                    func.coalesce(func.sum(PayrollRun.payslip_count).filter(marked), 0),
                 )
                 .where(PayrollRun.period.between(first, last))
                 .group_by(PayrollRun.period),
@@ -163,16 +179,16 @@ def _series(session: Session, who: Identity, scope: str, months: tuple[str, ...]
             )
         ).all()
     )
-    out: dict[str, list[float]] = {key: [] for key, _ in FIGURES}
+    out: dict[str, list[float | None]] = {key: [] for key, _ in FIGURES}
     for p in months:
-        clients, slips, manual, gross = runs.get(p, (0, 0, 0, 0))
+        clients, slips, manual, gross, marked_slips = runs.get(p, (0, 0, 0, 0, 0))
         travel, absences, heads = activity.get(p, (0, 0, 0))
         out["payroll_clients"].append(clients)
         out["active_employees"].append(heads)
         out["payslips"].append(slips)
         out["travel_expenses"].append(travel or 0)
         out["absences"].append(absences or 0)
-        out["automation"].append(100.0 * (slips - manual) / slips if slips else 0.0)
+        out["automation"].append(100.0 * (marked_slips - manual) / marked_slips if marked_slips else None)
         out["amelding_rejected"].append(rejected.get(p, 0))
         out["total_pay"].append(gross)
     return out

@@ -151,17 +151,25 @@ def automation(store: Store, who: Identity, first: str, last: str) -> Report:
     """Degree of automation per client: share of payslips produced without manual changes."""
     months = _months(first, last)
     visible = _visible_clients(store, who)
-    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    # Only runs that mark hand-made payslips count towards automation; a run derived from
+    # an a-melding has no such mark, so a client with only those shows "–" (None), not 100 %.
+    totals: dict[int, list[int | None]] = defaultdict(lambda: [0, None, 0])
+    marked = PayrollRun.payslips_manual.is_not(None)
     with store.session() as session:
-        for c, n, manual in session.execute(
-            select(PayrollRun.client_id, func.sum(PayrollRun.payslip_count), func.sum(PayrollRun.payslips_manual))
+        for c, n, manual, marked_n in session.execute(
+            select(PayrollRun.client_id, func.sum(PayrollRun.payslip_count), func.sum(PayrollRun.payslips_manual),
+                   func.coalesce(func.sum(PayrollRun.payslip_count).filter(marked), 0))
             .where(PayrollRun.period.between(months[0], months[-1]))
             .group_by(PayrollRun.client_id)
         ):
-            totals[c] = [int(n), int(manual)]
+            totals[c] = [int(n), None if manual is None else int(manual), int(marked_n)]
+
+    def share(n: int, manual: int | None, marked_n: int) -> float | None:
+        return 100.0 * (marked_n - manual) / marked_n if manual is not None and marked_n else None
+
     rows = [
         {"org_number": c.org_number, "client": c.name, "payslips": totals[cid][0], "manual": totals[cid][1],
-         "automation": (100.0 * (totals[cid][0] - totals[cid][1]) / totals[cid][0]) if totals[cid][0] else None}
+         "automation": share(*totals[cid])}  # type: ignore[arg-type]
         for cid, c in visible.items()
         if cid in totals
     ]

@@ -57,7 +57,8 @@ class ImportResult:
     """The client's org number."""
     period: str | None
     status: str = "imported"
-    """``imported``, or ``unchanged`` when the same file was already imported."""
+    """``imported``; ``replaced`` when it replaced an earlier file of the month; ``unchanged``
+    when the same file was already imported; ``superseded`` when a newer version of it is."""
     counts: dict[str, int] = field(default_factory=dict)
     archive_id: int | None = None
     source_id: int | None = None

@@ -58,6 +58,7 @@ from byraa.core.importers import (
     parse_date,
     parse_decimal,
     parse_period,
+    payroll_side,
     sha256_file,
 )
 from byraa.core.store import Store
@@ -232,7 +233,9 @@ class _Writer:
         self.income: list[dict] = []
         self.withholding: list[dict] = []
         self.counts = {"recipients": 0, "employments": 0, "income_lines": 0, "withholding_lines": 0,
-                       "aga_lines": 0, "employees_added": 0, "employments_added": 0, "sub_units_added": 0}
+                       "aga_lines": 0, "employees_added": 0, "employments_added": 0, "sub_units_added": 0,
+                       "employees_active": 0, "leaves_active": 0}
+        self.month = (periods.first_day(period), periods.last_day(period))
         self.employees = dict(session.execute(
             select(Employee.national_id, Employee.id).where(Employee.client_id == self.client_id)).all())
         self.employments = {
@@ -260,6 +263,11 @@ class _Writer:
     def add_recipient(self, r: _Recipient, income: list[dict], withheld: int | None) -> None:
         self.counts["recipients"] += 1
         self.counts["employments"] += len(r.employments)
+        first, last = self.month
+        live = [e for e in r.employments if (e.start is None or e.start <= last) and (e.end is None or e.end >= first)]
+        self.counts["employees_active"] += 1 if live else 0
+        self.counts["leaves_active"] += sum(1 for e in r.employments for lv in e.leaves
+                                            if lv["start"] <= last and (lv["end"] is None or lv["end"] >= first))
         base = {"source_id": self.source_id, "client_id": self.client_id, "period": self.period, "side": "payroll",
                 "national_id": r.national_id, "sub_unit": r.sub_unit}
         for line in income:
@@ -419,7 +427,7 @@ def _import_once(store: Store, who: Identity, path: str | os.PathLike[str]) -> I
                 stack.append(name)
                 if name == "oppgave" and len(stack) == 3:
                     result, writer = _begin(session, who, path, where, digest, header, el)
-                    if result.status == "unchanged":
+                    if writer is None:
                         return result
                 continue
             stack.pop()
@@ -464,6 +472,11 @@ def _import_once(store: Store, who: Identity, path: str | os.PathLike[str]) -> I
         if skipped:
             result.notes.append(f"{skipped} recipients without a Norwegian national id were skipped")
         result.counts = dict(writer.counts)
+        source = session.get(ReconSource, writer.source_id)
+        assert source is not None
+        source.employees_active, source.leaves_active = writer.counts["employees_active"], writer.counts["leaves_active"]
+        session.flush()
+        payroll_side.derive(session, writer.client_id, writer.period)
         audit.record(session, actor=who.login, action="import.amelding", entity="recon_source",
                      entity_id=result.source_id, client_id=writer.client_id,
                      after={"file": path.name, "sha256": digest, "period": result.period,
@@ -495,21 +508,34 @@ def _begin(session: Session, who: Identity, path: Path, where: Where, digest: st
     message_id = header.get("meldingsId", (None,))[0]
     replaces = header.get("erstatterMeldingsId", (None,))[0]
     result = ImportResult(path=str(path), kind="amelding", client=org, period=period)
-    existing = already_imported(session, client.id, "amelding", digest)
+    # The same file again is unchanged, also when a newer a-melding has replaced it since
+    # (re-reading a folder must not bring an old version back).
+    existing = already_imported(session, client.id, "amelding", digest) or session.scalar(
+        select(ReconSource.id).where(ReconSource.client_id == client.id, ReconSource.kind == "amelding",
+                                     ReconSource.sha256 == digest).limit(1))
     if existing is not None:
         result.status, result.source_id = "unchanged", existing
         return result, None
-    archive_id, _ = archive_file(session, path=path, client_id=client.id, kind="amelding", period=period,
-                                 content_type="application/xml", login=who.login)
     newer = session.scalar(select(func.count(ReconSource.id)).where(
         ReconSource.client_id == client.id, ReconSource.kind == "amelding", ReconSource.active.is_(True),
         ReconSource.period > period))
-    replaced = [message_id, replaces] if message_id else [replaces]
+    if message_id and session.scalar(select(ReconSource.id).where(
+        ReconSource.client_id == client.id, ReconSource.kind == "amelding", ReconSource.period == period,
+        ReconSource.replaces_message_id == message_id)) is not None:
+        # An older version of the month, replaced already by a file imported before it.
+        result.status = "superseded"
+        result.notes.append(f"the a-melding {message_id} is replaced already by a newer one")
+        return result, None
+    archive_id, _ = archive_file(session, path=path, client_id=client.id, kind="amelding", period=period,
+                                 content_type="application/xml", login=who.login)
+    # A newer a-melding of the month replaces the active ones: by erstatterMeldingsId, by the
+    # same meldingsId, or (a payroll system that does not fill erstatterMeldingsId) by period.
     for old in session.scalars(select(ReconSource).where(
         ReconSource.client_id == client.id, ReconSource.kind == "amelding", ReconSource.period == period,
-        ReconSource.active.is_(True), ReconSource.message_id.in_([m for m in replaced if m]),
+        ReconSource.active.is_(True),
     )):
         old.active = False
+        result.status = "replaced"
         result.notes.append(f"replaces the a-melding {old.message_id} imported {old.imported_at:%Y-%m-%d}")
     source = ReconSource(client_id=client.id, kind="amelding", period=period, period_to=period,
                          message_id=(message_id or "")[:150] or None, replaces_message_id=(replaces or None),

@@ -648,11 +648,12 @@ def save_report(session: Session, who: Identity, client: Client, report: A07Repo
 
 
 def import_a07(store: Store, who: Identity, path: str | os.PathLike[str], *, client: str | None = None,
-               period: str | None = None) -> ImportResult:
-    """Import an A07 file (byraa's JSON, ODS or XLSX); ``client``/``period`` must match the file's."""
+               period: str | None = None, suffix: str | None = None) -> ImportResult:
+    """Import an A07 file (byraa's JSON, ODS or XLSX); ``client``/``period`` must match the file's.
+    ``suffix`` overrides the file name's (the intake knows the kind from the content)."""
     path = Path(path)
     where = Where(path)
-    suffix = path.suffix.lower()
+    suffix = suffix or path.suffix.lower()
     content = read_capped(path, "a07")
     if suffix == ".json":
         report, ctype = parse_json(content, where), "application/json"

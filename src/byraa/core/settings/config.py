@@ -32,6 +32,14 @@ class Settings:
     config_file: Path | None = None
     """The file these settings came from, if any."""
 
+    inbox: Path | None = None
+    """The agency's inbox folder: where the clients' payroll files are put for the intake
+    (``inbox`` in the config file, ``BYRAA_INBOX``; default ``<data dir>/innboks``)."""
+
+    @property
+    def inbox_folder(self) -> Path:
+        return self.inbox or locations.data_dir() / "innboks"
+
 
 def sqlite_url(path: Path) -> str:
     """The SQLAlchemy URL of a SQLite database file."""
@@ -65,4 +73,8 @@ def load_settings(db_path: Path | None = None, database_url: str | None = None) 
     keymap = data.get("keymap") or {}
     if not isinstance(keymap, dict):
         raise ConfigError("config.bad_keymap", path=path)
-    return Settings(database_url=url, language=language, keymap=keymap, config_file=path)
+    inbox = os.environ.get("BYRAA_INBOX") or data.get("inbox")
+    if inbox is not None and not isinstance(inbox, str):
+        raise ConfigError("config.bad_inbox", path=path)
+    return Settings(database_url=url, language=language, keymap=keymap, config_file=path,
+                    inbox=Path(inbox).expanduser() if inbox else None)

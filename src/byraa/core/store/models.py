@@ -173,11 +173,15 @@ class PayrollRun(SQLModel, table=True):
     kind: str = Field(default="regular", max_length=16)
     status: str = Field(default="open", max_length=16)
     payslip_count: int = 0
-    payslips_manual: int = 0
-    """Payslips a clerk changed by hand: the complement of the degree of automation."""
+    payslips_manual: int | None = 0
+    """Payslips a clerk changed by hand: the complement of the degree of automation.
+    ``None`` when the source has no such mark (a run derived from an a-melding)."""
     gross: int = _money()
     withholding: int = _money()
     employer_contribution: int = _money()
+    source_id: int | None = None
+    """The ``recon_source`` (imported a-melding) this run was derived from; ``None`` for a
+    run written by other means. Derived runs are replaced when the month's a-melding is."""
 
 
 class AmeldingSubmission(SQLModel, table=True):
@@ -196,6 +200,10 @@ class AmeldingSubmission(SQLModel, table=True):
     deviations_rejection: int = 0
     deviations_immediate: int = 0
     deviations_guideline: int = 0
+    source_id: int | None = None
+    """The imported a-melding (``recon_source``) this row stands for, if it came from one."""
+    version: int | None = None
+    """1 for the month's first a-melding, 2 for the one that replaced it, …"""
 
 
 class ClientActivity(SQLModel, table=True):

@@ -69,6 +69,10 @@ class ReconSource(SQLModel, table=True):
     declared_withholding: int | None = _money_or_none()
     """betalingsinformasjon/sumForskuddstrekk of an a-melding (or an A07's total)."""
     declared_aga: int | None = _money_or_none()
+    employees_active: int | None = None
+    """An a-melding's recipients with an employment active some day of the month."""
+    leaves_active: int | None = None
+    """An a-melding's leaves (permisjon) active some day of the month."""
 
 
 class ReconEmployment(SQLModel, table=True):

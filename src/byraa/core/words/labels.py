@@ -89,6 +89,15 @@ def figure(key: str) -> str:
     }[key]
 
 
+def figure_unknown(reason: str) -> str:
+    """Why a dashboard figure shows "–" (see docs/figures.md)."""
+    return {
+        "no_generated_mark": _("Unknown: the imported a-meldinger do not mark which payslips the payroll "
+                               "system generated and which were made by hand"),
+        "no_data": _("Unknown: no data for this month"),
+    }.get(reason, reason)
+
+
 def attention(item: Attention) -> str:
     """One line of the attention list."""
     if item.kind == "amelding_rejected":

@@ -11,12 +11,15 @@ from textual.widgets import Sparkline, Static
 
 from byraa.core.clients.dashboard import Figure
 from byraa.core.words import formatting as fmt
+from byraa.core.words import labels
 
 GOOD_WHEN_UP = frozenset({"payroll_clients", "active_employees", "payslips", "automation", "total_pay"})
 GOOD_WHEN_DOWN = frozenset({"amelding_rejected"})
 
 
-def show_value(unit: str, value: float) -> str:
+def show_value(unit: str, value: float | None) -> str:
+    if value is None:
+        return "–"
     if unit == "nok":
         return fmt.nok_short(int(value))
     if unit == "percent":
@@ -26,6 +29,8 @@ def show_value(unit: str, value: float) -> str:
 
 def show_change(figure: Figure, *, relative: bool = True) -> str:
     """``▲ +2 (+3,6 %)``; the relative part only where it means something."""
+    if figure.value is None or figure.previous is None:
+        return ""
     change = figure.change
     if figure.unit == "percent":
         delta = fmt.percent(abs(change)).replace(" %", " pp")
@@ -85,7 +90,10 @@ class FigureCard(Vertical):
         """Show ``figure``; ``previous_month`` names the month it is compared with."""
         self.figure = figure
         self.previous_month = previous_month
-        self.query_one(Sparkline).data = list(figure.trend)
+        # A month the data cannot give is drawn as 0 in the sparkline; the value says "–".
+        self.query_one(Sparkline).data = [v or 0 for v in figure.trend]
+        reason = figure.unknown_reason
+        self.tooltip = labels.figure_unknown(reason) if reason else None
         self._refresh_text()
 
     def on_resize(self, event: Resize) -> None:

@@ -147,9 +147,11 @@ def load(session: Session, client_id: int, period: str, *, employments: bool = T
         select(ReconLedger.account, ReconLedger.period, ReconLedger.kind, ReconLedger.entry_date,
                ReconLedger.amount, ReconLedger.voucher, ReconLedger.text)
         .where(ReconLedger.client_id == client_id, ReconLedger.period >= year_start, ReconLedger.period <= last))]
+    # Runs derived from the a-melding itself (source_id set) would only compare it with itself.
     runs = [{"period": p, "withholding": w} for p, w in session.execute(
         select(PayrollRun.period, PayrollRun.withholding).where(
-            PayrollRun.client_id == client_id, PayrollRun.period >= year_start, PayrollRun.period <= last))]
+            PayrollRun.client_id == client_id, PayrollRun.period >= year_start, PayrollRun.period <= last,
+            PayrollRun.source_id.is_(None)))]
     return Inputs(
         client_id=client_id, period=period,
         payroll_employments=payroll_employments(session, client_id, period) if employments else emp_check.frame([]),

@@ -1,0 +1,324 @@
+"""The monthly intake: every file the clients' payroll systems hand over, in one durable job.
+
+``plan(paths)`` walks files and folders (recursively), recognises each file from its
+content (``recognise``), finds the client by the organisation number inside it and says
+what importing it will do: ``imported``, ``unchanged`` (the same file, by SHA-256, is in
+already), ``replaced`` (a newer version of a month already imported: by
+``erstatterMeldingsId`` or by period) or ``refused`` with the reason (unknown kind, a
+client the agency does not have, no access, unreadable).
+
+``start`` stores the plan as a job on the durable runner (``core/jobs``), one item per
+file; ``run`` works it. Each file goes through its importer, which is all or nothing in
+its own transaction; a refused or broken file is that file's outcome and never stops the
+others. Killed with ``kill -9``, the job resumes (``run`` again, or ``byraa intake
+--resume``): files finished are not touched again, and the file that was being imported
+at the moment of the kill is recognised by its checksum, so nothing is imported twice.
+Before importing, the item notes ``attempted`` in its payload; a resumed item whose file
+turns out to be in already reports ``imported`` (the killed run did it), not ``unchanged``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from byraa.core import jobs
+from byraa.core.agency import access, audit
+from byraa.core.agency.identity import Identity
+from byraa.core.base.errors import UserError
+from byraa.core.importers.recognise import Recognised, recognise
+from byraa.core.jobs import ItemContext, ItemOutcome, JobInfo, Progress
+from byraa.core.store import Store
+from byraa.core.store.models import ArchiveFile, Client
+from byraa.core.store.models_jobs import Job, JobItem
+from byraa.core.store.models_reconcile import ReconSource
+from byraa.core.words.i18n import _
+
+JOB_KIND = "intake"
+OUTCOMES = ("imported", "unchanged", "replaced", "refused")
+SOURCE_KIND = {"amelding": "amelding", "amelding_json": "amelding", "a07": "a07", "ledger_saft": "ledger",
+               "ledger_csv": "ledger"}
+"""Recognised kind -> the ``recon_source.kind`` it is stored as (tax cards have none)."""
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    path: str
+    kind: str | None
+    client: str | None
+    client_name: str | None
+    period: str | None
+    action: str
+    """What importing will do: imported, unchanged, replaced or refused."""
+    reason: str | None
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    kind: str | None
+    client: str | None
+    client_name: str | None
+    period: str | None
+    state: str
+    """The job item's state: pending, claimed, done, failed, cancelled."""
+    outcome: str | None
+    """imported / unchanged / replaced / refused once the file is finished."""
+    reason: str | None
+    notes: str | None
+
+
+def expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Files as given, and every file under given folders (sorted, hidden ones skipped).
+    A path that does not exist is a bad invocation (``UserError``)."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw).expanduser()
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not any(
+                part.startswith(".") for part in f.relative_to(p).parts)))
+        elif p.exists():
+            out.append(p)
+        else:
+            raise UserError("file.missing", path=str(p))
+    return list(dict.fromkeys(out))
+
+
+def plan(store: Store, who: Identity, paths: Iterable[str | os.PathLike[str]]) -> list[PlannedFile]:
+    """Recognise every file and say what importing it will do (nothing is written)."""
+    found = [recognise(p) for p in expand(paths)]
+    with store.session() as session:
+        clients = {c.org_number: c for c in session.scalars(select(Client))}
+        allowed = access.accessible_client_ids(session, who)
+        # Every source's (client, kind, period, checksum, active) in one query, not three per file.
+        known = _Known()
+        for client_id, kind, period, sha, active in session.execute(select(
+                ReconSource.client_id, ReconSource.kind, ReconSource.period, ReconSource.sha256, ReconSource.active)):
+            known.add(client_id, kind, period, sha, active)
+        known.taxcards = set(session.scalars(select(ArchiveFile.sha256).where(ArchiveFile.kind == "taxcard")))
+        seen: dict[tuple[int, str, str | None], str] = {}
+        return [_plan_one(r, clients, allowed, seen, known) for r in found]
+
+
+class _Known:
+    """What the store holds already, for the plan."""
+
+    def __init__(self) -> None:
+        self.any_sha: set[tuple[int, str, str]] = set()
+        self.active_sha: set[tuple[int, str, str]] = set()
+        self.active_month: set[tuple[int, str, str | None]] = set()
+        self.taxcards: set[str] = set()
+
+    def add(self, client_id: int, kind: str, period: str | None, sha: str, active: bool) -> None:
+        self.any_sha.add((client_id, kind, sha))
+        if active:
+            self.active_sha.add((client_id, kind, sha))
+            self.active_month.add((client_id, kind, period))
+
+
+def _plan_one(r: Recognised, clients: dict[str, Client], allowed: set[int] | None,
+              seen: dict[tuple[int, str, str | None], str], known: _Known) -> PlannedFile:
+    def refused(reason: str, name: str | None = None) -> PlannedFile:
+        return PlannedFile(str(r.path), r.kind, r.client, name, r.period, "refused", reason, r.size, r.sha256)
+
+    if r.refusal:
+        return refused(r.refusal)
+    orgs = (r.client or "").split(",") if r.client else []
+    if not orgs:
+        return refused(_("{file}: the file names no organisation number").format(file=r.path.name))
+    for org in orgs:
+        if org not in clients:
+            return refused(_("{file}: organisation number {org} is not a client of this agency").format(
+                file=r.path.name, org=org))
+        if allowed is not None and clients[org].id not in allowed:
+            return refused(_("{file}: you have no access to the client {org} {name}").format(
+                file=r.path.name, org=org, name=clients[org].name))
+    client = clients[orgs[0]]
+    name = client.name if len(orgs) == 1 else ", ".join(clients[o].name for o in orgs)
+    kind = SOURCE_KIND.get(r.kind or "")
+    action = "imported"
+    if kind is None:  # tax cards: the archive knows the file by its checksum
+        if r.sha256 in known.taxcards:
+            action = "unchanged"
+    else:
+        key = (client.id or 0, kind, r.period)
+        # An a-melding replaced since stays unchanged (the importer says so); A07 and ledger come back.
+        pool = known.any_sha if kind == "amelding" else known.active_sha
+        if (client.id or 0, kind, r.sha256) in pool or seen.get(key) == r.sha256:
+            action = "unchanged"
+        elif key in seen or key in known.active_month:
+            action = "replaced"
+        seen.setdefault(key, r.sha256)
+    return PlannedFile(str(r.path), r.kind, client.org_number, name, r.period, action, None, r.size, r.sha256)
+
+
+def start(store: Store, who: Identity, planned: list[PlannedFile], *, worker: str | None = None) -> int:
+    """Store the plan as an intake job (one item per file, in order); returns the job id."""
+    if not planned:
+        raise UserError("intake.nothing")
+    specs = [jobs.ItemSpec(f"file:{i}", {
+        "path": f.path, "kind": f.kind, "client": f.client, "client_name": f.client_name, "period": f.period,
+        "planned": f.action, "reason": f.reason, "sha256": f.sha256, "size": f.size},
+        weight=1, groups={f.client or "-": 1}) for i, f in enumerate(planned)]
+    params = {"files": len(planned), "bytes": sum(f.size for f in planned)}
+
+    def write(session: Any, job_id: int) -> None:
+        audit.record(session, actor=who.login, action="intake.start", entity="job", entity_id=job_id, after=params)
+
+    return jobs.create_job(store, who, JOB_KIND, title=f"Intake of {len(planned)} file(s)", params=params,
+                           items=specs, worker=worker, write=write)
+
+
+def import_one(store: Store, who: Identity, kind: str, path: Path) -> tuple[str, list[str]]:
+    """Import one recognised file with its importer; returns (status, notes)."""
+    if kind == "amelding":
+        from byraa.core.importers.amelding import import_amelding
+
+        r = import_amelding(store, who, path)
+        return r.status, r.notes
+    if kind == "amelding_json":
+        return _import_amelding_json(store, who, path)
+    if kind == "a07":
+        from byraa.core.reconcile.a07 import import_a07
+
+        head = path.read_bytes()[:4]
+        suffix = ".json" if not head.startswith(b"PK") else (path.suffix.lower() if path.suffix.lower() in (
+            ".ods", ".xlsx") else ".xlsx")
+        r = import_a07(store, who, path, suffix=suffix)
+        return r.status, r.notes
+    if kind == "ledger_saft":
+        from byraa.core.importers.ledger import import_saft
+
+        r = import_saft(store, who, path)
+        return r.status, r.notes
+    if kind == "taxcards":
+        from byraa.core.taxcards import store as taxcards
+
+        summary = taxcards.import_file(store, who, path)
+        notes = [f"{e.national_id}: {e.reason}" for e in summary.errors]
+        return "imported", notes
+    raise UserError("intake.unknown_kind", file=path.name)
+
+
+def _import_amelding_json(store: Store, who: Identity, path: Path) -> tuple[str, list[str]]:
+    """The JSON model is written as the XML it stands for and imported as such (archived as XML)."""
+    from byraa.core.importers.amelding import import_amelding
+    from byraa.core.importers.amelding_xml import to_xml
+
+    try:
+        xml = to_xml(json.loads(path.read_bytes()))
+    except (ValueError, TypeError) as exc:
+        raise UserError("intake.bad_json", file=path.name, reason=str(exc)[:100]) from None
+    with tempfile.TemporaryDirectory(prefix="byraa-intake-") as folder:
+        target = Path(folder) / (path.stem + ".xml")
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(xml)
+        r = import_amelding(store, who, target)
+    return r.status, [*r.notes, "imported from the JSON model"]
+
+
+def _outcome(planned: str, status: str, resumed: bool) -> str:
+    if status == "superseded":
+        return "unchanged"
+    if status == "unchanged":
+        return "imported" if resumed else "unchanged"
+    if status == "replaced" or planned == "replaced":
+        return "replaced"
+    return "imported"
+
+
+def _handler(store: Store, who: Identity) -> Callable[[ItemContext], Any]:
+    async def handle(ctx: ItemContext) -> ItemOutcome:
+        p = ctx.payload
+        name = Path(p["path"]).name
+        if p.get("planned") == "refused":
+            ctx.note(f"{name}: refused")
+            return ItemOutcome.failed(p.get("reason") or "refused", result={"outcome": "refused"})
+        resumed = bool(p.get("attempted"))
+        if not resumed:
+            await ctx.save_payload({**p, "attempted": True})
+        try:
+            status, notes = await ctx.db(import_one, store, who, p["kind"], Path(p["path"]))
+        except UserError as exc:
+            ctx.note(f"{name}: refused")
+            return ItemOutcome.failed(str(exc), result={"outcome": "refused"})
+        except OSError as exc:
+            ctx.note(f"{name}: refused")
+            return ItemOutcome.failed(_("{file}: cannot read the file ({reason})").format(
+                file=name, reason=exc.strerror or exc), result={"outcome": "refused"})
+        outcome = _outcome(p.get("planned", "imported"), status, resumed)
+        ctx.note(f"{name}: {outcome}")
+        return ItemOutcome("done", result={"outcome": outcome, "notes": "; ".join(notes)[:500] or None})
+
+    return handle
+
+
+def _counts(session: Any, job_id: int) -> dict[str, int]:
+    counts: Counter[str] = Counter({o: 0 for o in OUTCOMES})
+    for state, result in session.execute(select(JobItem.state, JobItem.result).where(JobItem.job_id == job_id)):
+        outcome = json.loads(result).get("outcome") if result else None
+        if outcome in counts:
+            counts[outcome] += 1
+        elif state == "failed":
+            counts["refused"] += 1
+    return dict(counts)
+
+
+async def run(store: Store, who: Identity, job_id: int, *, on_progress: Callable[[Progress], None] | None = None,
+              cancel_event: threading.Event | None = None, concurrency: int = 1,
+              worker: str | None = None, pause_on_cancel: bool = False) -> JobInfo:
+    """Work (or resume) an intake job to its end.
+
+    One file at a time by default: two versions of a client's month must be imported in
+    order for the newer to replace the older (on PostgreSQL two could otherwise race)."""
+    info = jobs.get_job(store, who, job_id)
+    if info.kind != JOB_KIND:
+        raise UserError("intake.not_an_intake_job", job=job_id)
+    # One attempt per file: a refusal is the file's outcome; a retry would refuse it again.
+    return await jobs.run_job(store, who, job_id, _handler(store, who), worker=worker, concurrency=concurrency,
+                              on_progress=on_progress, cancel_event=cancel_event, summarize=_counts,
+                              max_item_attempts=1, pause_on_cancel=pause_on_cancel)
+
+
+def results(store: Store, who: Identity, job_id: int) -> tuple[JobInfo, list[FileResult]]:
+    """The job and one row per file, in the order they were planned."""
+    info = jobs.get_job(store, who, job_id)
+    if info.kind != JOB_KIND:
+        raise UserError("intake.not_an_intake_job", job=job_id)
+    out = []
+    with store.session() as session:
+        for state, payload, result, error in session.execute(
+                select(JobItem.state, JobItem.payload, JobItem.result, JobItem.error)
+                .where(JobItem.job_id == job_id).order_by(JobItem.id)):
+            p = json.loads(payload or "{}")
+            r = json.loads(result) if result else {}
+            outcome = r.get("outcome") or ("refused" if state == "failed" else None)
+            out.append(FileResult(p.get("path", ""), p.get("kind"), p.get("client"), p.get("client_name"),
+                                  p.get("period"), state, outcome, error if outcome == "refused" else None,
+                                  r.get("notes")))
+    return info, out
+
+
+def interrupted(store: Store, who: Identity) -> list[JobInfo]:
+    """Intake jobs whose worker is gone (newest first): resume them."""
+    return jobs.interrupted_jobs(store, who, JOB_KIND)
+
+
+def latest_job(store: Store, who: Identity) -> int | None:
+    with store.session() as session:
+        query = select(Job.id).where(Job.kind == JOB_KIND).order_by(Job.id.desc()).limit(1)
+        if not who.is_manager:
+            query = query.where(Job.created_by == who.login)
+        return session.scalar(query)

@@ -1,0 +1,96 @@
+"""The cockpit's rows of a client's month, derived from its imported a-meldinger.
+
+The dashboard, the board, the reports and the feedback view read ``payroll_run``,
+``client_activity`` and ``amelding_submission``. For a month with an imported
+a-melding those rows are derived here, from the active a-meldinger of the month and
+nothing else, in the importer's transaction: importing a replacing a-melding (or
+deactivating one) calls ``derive`` again and the rows follow. docs/figures.md defines
+every figure.
+
+- payroll run: one regular run per client and month. Payslips = persons with at least
+  one income line; gross = sum of all income lines; withholding = sum of forskuddstrekk;
+  employer's contribution = sum of arbeidsgiveravgift over zones and sub-units. Hand-made
+  payslips are unknown (``None``): the a-melding has no such mark.
+- activity: travel and expense = income lines with ``fordel`` ``utgiftsgodtgjoerelse``;
+  absences = leaves (permisjon) active some day of the month; active employees =
+  recipients with an employment active some day of the month.
+- a-melding: one row per active a-melding with its meldingsId and version (1 for the
+  month's first file, 2 for the one that replaced it …), state ``pending`` until
+  a-ordningen's feedback is recorded (a file from the payroll system says nothing of
+  how a-ordningen received it).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from byraa.core.base import periods
+from byraa.core.store.models import AmeldingSubmission, Client, ClientActivity, PayrollRun
+from byraa.core.store.models_reconcile import ReconAga, ReconIncome, ReconSource, ReconWithholding
+
+EXPENSE_BENEFIT = "utgiftsgodtgjoerelse"
+"""The a-melding's ``fordel`` of an expense reimbursement (travel, car, per diem …)."""
+
+
+def pay_date(pay_day: int, period: str) -> date:
+    """The client's pay day in the month (31: the month's last day)."""
+    last = periods.last_day(period)
+    return last if pay_day >= last.day else date(last.year, last.month, max(1, pay_day))
+
+
+def derive(session: Session, client_id: int, period: str) -> None:
+    """Replace the month's derived rows with what the active a-meldinger say."""
+    sources = list(session.scalars(
+        select(ReconSource).where(ReconSource.client_id == client_id, ReconSource.kind == "amelding",
+                                  ReconSource.period == period).order_by(ReconSource.id)))
+    session.execute(delete(PayrollRun).where(PayrollRun.client_id == client_id, PayrollRun.period == period,
+                                             PayrollRun.source_id.is_not(None)))
+    session.execute(delete(AmeldingSubmission).where(
+        AmeldingSubmission.client_id == client_id, AmeldingSubmission.period == period,
+        AmeldingSubmission.source_id.is_not(None)))
+    active = [s for s in sources if s.active]
+    if not active:
+        return
+    ids = [s.id for s in active]
+    # int(): PostgreSQL sums BIGINTs into NUMERIC (Decimal).
+    persons, lines, gross, expenses = session.execute(
+        select(func.count(func.distinct(ReconIncome.national_id)), func.count(ReconIncome.id),
+               func.coalesce(func.sum(ReconIncome.amount), 0),
+               func.count(ReconIncome.id).filter(ReconIncome.benefit == EXPENSE_BENEFIT))
+        .where(ReconIncome.source_id.in_(ids))).one()
+    withheld = session.scalar(select(func.coalesce(func.sum(ReconWithholding.amount), 0))
+                              .where(ReconWithholding.source_id.in_(ids)))
+    aga = session.scalar(select(func.coalesce(func.sum(ReconAga.amount), 0)).where(ReconAga.source_id.in_(ids)))
+    client = session.get(Client, client_id)
+    assert client is not None
+    # Core insert: the ORM bulk insert would put the column default (0) in place of None.
+    session.execute(insert(PayrollRun.__table__), [{
+        "client_id": client_id, "period": period, "pay_date": pay_date(client.pay_day, period), "kind": "regular",
+        "status": "posted", "payslip_count": int(persons), "payslips_manual": None, "gross": int(gross),
+        "withholding": int(withheld), "employer_contribution": int(aga), "source_id": active[-1].id}])
+    for source in active:
+        version = 1 + sum(1 for s in sources if s.id < source.id)
+        session.execute(insert(AmeldingSubmission), [{
+            "client_id": client_id, "period": period, "message_id": (source.message_id or source.sha256[:16])[:150],
+            "submitted_at": source.imported_at, "status": "pending", "source_id": source.id, "version": version}])
+    values = {"travel_expense_claims": int(expenses),
+              "absences": sum(s.leaves_active or 0 for s in active),
+              "active_employees": sum(s.employees_active or 0 for s in active)}
+    row = session.scalar(select(ClientActivity.id).where(ClientActivity.client_id == client_id,
+                                                         ClientActivity.period == period))
+    if row is None:
+        session.execute(insert(ClientActivity), [{"client_id": client_id, "period": period, **values}])
+    else:
+        session.execute(update(ClientActivity).where(ClientActivity.id == row).values(**values))
+
+
+def derived_months(session: Session, client_ids: list[int] | None = None) -> set[tuple[int, str]]:
+    """(client, month) pairs whose activity comes from an active a-melding."""
+    query = select(ReconSource.client_id, ReconSource.period).where(
+        ReconSource.kind == "amelding", ReconSource.active.is_(True)).distinct()
+    if client_ids is not None:
+        query = query.where(ReconSource.client_id.in_(client_ids))
+    return {(c, p) for c, p in session.execute(query) if p}

@@ -1,0 +1,82 @@
+"""The intake screen: inbox folder by default, preview, take in, outcomes, a refusal's reason."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+
+from byraa.tui.app import ByraaApp
+from byraa.tui.screens.intake import IntakeScreen
+from byraa.tui.widgets.dialogs import TextViewer
+from byraa.tui.widgets.markable_table import MarkableTable
+from tests.builders import org, small_agency
+from tests.data.payroll_months import month_message
+from tests.data.reconcile import build as b
+from tests.tui_support import language_restored, screen_text, settle, workspace
+
+INBOX = Path("/tmp/byraa-test-intake-screen/innboks")
+"""A fixed place, so the path in the snapshot is the same on every run."""
+
+
+@pytest.fixture
+def inbox_app(sqlite_store):  # noqa: ANN001, ANN201
+    small_agency(sqlite_store)
+    shutil.rmtree(INBOX.parent, ignore_errors=True)
+    (INBOX / "alfa").mkdir(parents=True)
+    b.write_amelding(INBOX / "alfa" / "2026-09.xml", month_message(org(1), org(11), "2026-09", 4))
+    b.write_amelding(INBOX / "alfa" / "2026-10.xml", month_message(org(1), org(11), "2026-10", 4))
+    b.write_amelding(INBOX / "beta-2026-10.xml", month_message(org(2), org(12), "2026-10", 3))
+    b.write_amelding(INBOX / "ukjent.xml", month_message(org(60), org(61), "2026-10", 2))
+    (INBOX / "notat.txt").write_text("ring Kari\n", encoding="utf-8")
+    ws = workspace(sqlite_store)
+    ws = dataclasses.replace(ws, settings=dataclasses.replace(ws.settings, inbox=INBOX))
+    with language_restored():
+        yield ByraaApp(ws)
+    shutil.rmtree(INBOX.parent, ignore_errors=True)
+
+
+async def test_preview_take_in_filter_and_reason(inbox_app) -> None:  # noqa: ANN001
+    app = inbox_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, IntakeScreen)
+        assert str(INBOX) in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        planned = {Path(line.path).name: line.outcome for line in screen.lines.values()}
+        assert planned == {"2026-09.xml": "imported", "2026-10.xml": "imported", "beta-2026-10.xml": "imported",
+                           "ukjent.xml": "refused", "notat.txt": "refused"}
+        assert "Bakeri Beta AS" in screen_text(app)
+        await pilot.press("x")
+        await settle(pilot)
+        done = {Path(line.path).name: line.outcome for line in screen.lines.values()}
+        assert done == planned
+        assert "Importert 3, uendret 0, erstattet 0, avvist 2" in screen_text(app)
+        table = screen.query_one(MarkableTable)
+        for _ in range(4):  # all -> imported -> unchanged -> replaced -> refused
+            await pilot.press("o")
+        await settle(pilot)
+        assert sorted(Path(screen.lines[k].path).name for k in table.visible_keys) == ["notat.txt", "ukjent.xml"]
+        keys = table.visible_keys
+        table.move_cursor_to(next(k for k in keys if screen.lines[k].path.endswith("ukjent.xml")))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TextViewer)
+        assert org(60) in screen_text(app) and "ikke en klient" in screen_text(app)
+
+
+def test_snapshot_preview(snap_compare, inbox_app) -> None:  # noqa: ANN001
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(inbox_app, terminal_size=(80, 24), run_before=run_before)
