@@ -67,7 +67,7 @@ def test_clients_add_and_its_refusals(cli) -> None:
         (("clients", "add", "123456784", "--name", "X AS"), "tester", "check digit"),
         (("clients", "add", org(1), "--name", "X AS"), "tester", "already exists"),
         (("clients", "add", org(60), "--name", "X AS"), "clerk", "agency manager"),
-        (("clients", "add", org(60), "--name", "X AS"), "stranger", "not a staff user"),
+        (("clients", "add", org(60), "--name", "X AS"), "stranger", "er ikke ansatt i dette byrået"),
     ]:
         result = cli(*args, user=user)
         assert result.exit_code == 2, result.output

@@ -17,6 +17,10 @@ from byraa.core.store import Store
 from byraa.core.store.models import StaffUser
 
 
+class Deactivated(AccessDenied):
+    """The login belongs to a staff user an agency manager has deactivated."""
+
+
 def current_login() -> str:
     return os.environ.get("BYRAA_USER") or os.environ.get("USER") or getpass.getuser()
 
@@ -41,11 +45,8 @@ def resolve(store: Store, login: str | None = None) -> Identity:
     with store.session() as session:
         user = session.scalars(select(StaffUser).where(StaffUser.login == login)).first()
     if user is None:
-        raise AccessDenied(
-            f"the login {login!r} is not a staff user of this agency; "
-            "ask an agency manager to add you (or set BYRAA_USER)"
-        )
+        raise AccessDenied("staff.unknown_login", login=login)
     if not user.active:
-        raise AccessDenied(f"the staff user {login!r} is deactivated; ask an agency manager")
+        raise Deactivated("staff.deactivated", login=login)
     assert user.id is not None
     return Identity(user.id, user.login, user.name, user.role)
