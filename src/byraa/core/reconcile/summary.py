@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from byraa.core.agency import access
 from byraa.core.agency.identity import Identity
@@ -137,6 +138,16 @@ class SignState:
     @property
     def next_version(self) -> int:
         return (self.latest_version or 0) + 1
+
+
+def sign_states_of(session: Session, client_ids: Any, period: str) -> dict[int, SignState]:
+    """Per client id (of ``client_ids``, a list or a subquery) with a run of the month: its
+    sign state. One query, no access check (the board shows it to every staff user)."""
+    query = (select(ReconRun.client_id, func.max(ReconRun.version),
+                    func.max(ReconRun.version).filter(ReconRun.signed_at.is_not(None)))
+             .where(ReconRun.client_id.in_(client_ids), ReconRun.period == period)
+             .group_by(ReconRun.client_id))
+    return {client_id: SignState(latest, signed) for client_id, latest, signed in session.execute(query)}
 
 
 def sign_states(store: Store, who: Identity, period: str,

@@ -5,7 +5,8 @@ again (a new version), ``m`` switches the matching method (and runs again), ``[`
 change the month, ``enter`` drills into a check, ``o`` signs off (dimmed until every
 difference is explained), ``H`` fetches the month's A07 from a-ordningen and runs again,
 ``p`` sends the client's queued a-melding corrections (and fetches their feedback), ``x``
-exports the A07. A signed run is read-only: the keys that would change it are dimmed and
+exports the A07. On a month with a signed version, ``r``, ``m`` and ``H`` ask first (the new
+run is a new version that must be signed again). A signed run is read-only: the keys that would change it are dimmed and
 the header says who signed it when. The fetch and the sending run in a thread worker;
 leaving the screen cancels a fetch that is still waiting for a-ordningen.
 """
