@@ -52,7 +52,7 @@ def test_a_manager_runs_the_staff_commands(cli) -> None:
     csv = cli("staff", "list", "--format", "csv")
     assert csv.output.splitlines()[0] == "login,name,role,active,responsible,associate"
     # Deactivated: refused everywhere with one line, exit 2.
-    for args in (("staff", "list"), ("clients", "list"), ("dashboard",)):
+    for args in ((), ("staff", "list"), ("clients", "list"), ("dashboard",)):  # () is the TUI
         refused = cli(*args, user="kari.n")
         assert refused.exit_code == 2
         assert refused.output == "byraa: den ansatte kari.n er deaktivert; kontakt en byråleder\n"
