@@ -65,9 +65,9 @@ def test_clients_add_and_its_refusals(cli) -> None:
     before = _audit_count(store)
     for args, user, message in [
         (("clients", "add", "123456784", "--name", "X AS"), "tester", "kontrollsifferet"),
-        (("clients", "add", org(1), "--name", "X AS"), "tester", "already exists"),
+        (("clients", "add", org(1), "--name", "X AS"), "tester", "finnes allerede"),
         (("clients", "add", org(60), "--name", "X AS"), "clerk", "bare en byråleder"),
-        (("clients", "add", org(60), "--name", "X AS"), "stranger", "not a staff user"),
+        (("clients", "add", org(60), "--name", "X AS"), "stranger", "er ikke ansatt i dette byrået"),
     ]:
         result = cli(*args, user=user)
         assert result.exit_code == 2, result.output
@@ -105,9 +105,9 @@ def test_unreachable_postgres_and_newer_schema(cli, monkeypatch) -> None:
         conn.execute(text("DELETE FROM alembic_version"))
         conn.execute(text("INSERT INTO alembic_version (version_num) VALUES ('ffff')"))
     result = CliRunner().invoke(main, ["clients", "list"])
-    assert result.exit_code == 2 and "newer byraa" in result.output
+    assert result.exit_code == 2 and "nyere byraa" in result.output
     result = CliRunner().invoke(main, ["db", "upgrade"])
-    assert result.exit_code == 2 and "newer byraa" in result.output
+    assert result.exit_code == 2 and "nyere byraa" in result.output
 
 
 def test_missing_database_is_not_created(tmp_path) -> None:

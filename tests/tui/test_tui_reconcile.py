@@ -100,7 +100,10 @@ async def test_run_shows_each_check_with_marks_and_sums(recon_store) -> None:  #
         lines = screen.lines
         assert lines["employments"].differences == 6 and lines["income"].differences == 1
         assert lines["aga"].differences == 0 and lines["clearing"].differences == 0
-        assert lines["withholding"].payroll == 2_200_000 + 2_200_000 + 4_400_000 + 4_400_000
+        # The month's figures of their own, not a column sum over month, runs, term and payment.
+        withholding = lines["withholding"]
+        assert (withholding.payroll, withholding.a07, withholding.ledger) == (2_200_000, 2_100_000, 2_200_000)
+        assert (lines["aga"].payroll, lines["aga"].a07) == (1_198_500, 1_198_550)  # the amount, not + basis
         text = screen_text(app)
         assert "Arbeidsforhold mot A07" in text and "✓" in text and "✗" in text
         assert "Alfa Rør AS" in text and "versjon 1" in text
@@ -174,7 +177,21 @@ async def test_explain_everything_then_sign_off_then_locked(recon_store) -> None
         assert app.screen is rows  # nothing opens on a signed run
         await pilot.press("escape")
         await settle(pilot)
+        # Run again on a signed month: asks first; "n" leaves the signed version alone.
+        for key in ("r", "m", "H"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog), key
+            assert app.screen.question == ("Måneden er signert (versjon 1). En ny kjøring blir versjon 2 og må "
+                                           "signeres på nytt.")
+            await pilot.press("n")
+            await settle(pilot)
+            assert app.screen is run_screen
+        assert run_screen.summary.version == 1 and run_screen.summary.method == "standard"
+        assert [r.version for r in reconcile.list_runs(recon_store, app.who, org(1), PERIOD)] == [1]
         await pilot.press("r")  # run again: version 2, unsigned
+        await settle(pilot)
+        await pilot.press("y")
         await settle(pilot)
         assert run_screen.summary.version == 2 and not run_screen.summary.signed
         assert "versjon 2" in screen_text(app)

@@ -53,3 +53,10 @@ def test_field_diff(snap_compare, recon_store) -> None:  # noqa: ANN001
 def test_reconcile_list(snap_compare, recon_store) -> None:  # noqa: ANN001
     app = ByraaApp(workspace(recon_store))
     assert snap_compare(app, terminal_size=(80, 24), run_before=press_then_settle("v"))
+
+
+def test_check_overview_with_missing_sources(snap_compare, recon_store) -> None:  # noqa: ANN001
+    """November: no a-melding and no A07 imported, so their figures say "mangler", not 0,00."""
+    app = ByraaApp(workspace(recon_store))
+    assert snap_compare(app, terminal_size=(80, 24),
+                        run_before=press_then_settle("v", "enter", "right_square_bracket"))

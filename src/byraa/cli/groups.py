@@ -10,7 +10,7 @@ from byraa.cli.output import Column, emit, format_option
 from byraa.core.clients import dashboard as core_dashboard
 from byraa.core.clients import groups as core_groups
 from byraa.core.clients import registry as core_clients
-from byraa.core.words import formatting
+from byraa.core.words import formatting, labels
 from byraa.core.words.i18n import _
 
 
@@ -112,17 +112,24 @@ def board(name: str, period: str | None, only_open: bool, fmt: str) -> None:
     rows = [
         {"org_number": r.org_number, "name": r.name, "pay_day": r.pay_day, "run_status": r.run_status,
          "amelding_status": r.amelding_status, "worst_deviation": r.worst_deviation,
-         "reconciliation_signed": r.reconciliation_signed, "tax_cards_current": r.tax_cards_current,
-         "responsible": list(r.responsible), "done": r.done}
+         "reconciliation_signed": r.reconciliation_signed,
+         "reconciliation_version": r.reconciliation.latest_version if r.reconciliation else None,
+         "reconciliation_signed_version": r.reconciliation.signed_version if r.reconciliation else None,
+         "tax_cards_current": r.tax_cards_current, "responsible": list(r.responsible), "done": r.done}
         for r in result.rows
     ]
+    if fmt == "table":  # "signert v1, v2 åpen" rather than a bare "nei" when a signed month was run again
+        for row in rows:
+            row["reconciliation"] = labels.board_signed(row["reconciliation_signed_version"],
+                                                        row["reconciliation_version"]) or "–"
     columns = [
         Column("org_number", _("Org. no.")), Column("name", _("Client")),
         Column("pay_day", _("Pay day"), formatting.pay_day, right=True),
         Column("run_status", _("Payroll run"), lambda s: _(s)),
         Column("amelding_status", _("A-melding"), lambda s: _(s)),
         Column("worst_deviation", _("Deviation"), lambda s: _(s)),
-        Column("reconciliation_signed", _("Reconciled"), _yes_no),
+        Column("reconciliation" if fmt == "table" else "reconciliation_signed", _("Reconciled"),
+               str if fmt == "table" else _yes_no),
         Column("tax_cards_current", _("Tax cards"), _yes_no),
         Column("responsible", _("Responsible"), ", ".join),
     ]

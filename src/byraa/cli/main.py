@@ -38,6 +38,7 @@ SUBCOMMANDS = {
     "reconcile": "byraa.cli.reconcile",
     "reports": "byraa.cli.reports",
     "sandbox": "byraa.cli.sandbox",
+    "staff": "byraa.cli.staff",
     "taxcards": "byraa.cli.taxcards",
 }
 """Subcommand name -> module with a ``command``; imported only when that command runs, so

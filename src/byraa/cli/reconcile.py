@@ -109,12 +109,15 @@ def _tolerances(values: tuple[str, ...]) -> dict[str, int]:
 @click.option("--no-save", is_flag=True, help="Only print; do not store a run.")
 @click.option("--fetch-a07", is_flag=True, help="Fetch each client's A07 from a-ordningen first.")
 @click.option("--job", is_flag=True, help="Run as a durable job (one result per client; resumable).")
+@click.option("--include-signed", is_flag=True,
+              help="With --group or --job: run signed months again too (a new version, to be signed again).")
 @click.option("--resume", "resume_job", type=int, metavar="JOB", help="Resume an interrupted reconcile job.")
 @format_option(("table", "json", "csv"))
 @click.pass_context
 def command(ctx: click.Context, org_number: str | None, group_name: str | None, period: str | None,
             checks: tuple[str, ...], method: str, tolerance: tuple[str, ...], differences: bool, reveal: bool,
-            no_save: bool, fetch_a07: bool, job: bool, resume_job: int | None, fmt: str) -> None:
+            no_save: bool, fetch_a07: bool, job: bool, include_signed: bool, resume_job: int | None,
+            fmt: str) -> None:
     """Reconcile payroll, a-ordningen (A07) and the ledger; exit 1 on differences."""
     if ctx.invoked_subcommand is not None:
         return
@@ -127,7 +130,8 @@ def command(ctx: click.Context, org_number: str | None, group_name: str | None, 
     if resume_job is not None or job:
         if checks or tolerance or no_save or differences or reveal:
             raise UserError("cli.job_flags")
-        _run_job(org_number, group_name, period, method, resume_job, fmt, fetch_a07=fetch_a07)
+        _run_job(org_number, group_name, period, method, resume_job, fmt, fetch_a07=fetch_a07,
+                 include_signed=include_signed)
         return
     if not period or not (org_number or group_name) or (org_number and group_name):
         raise UserError("cli.reconcile_target")
@@ -141,6 +145,8 @@ def command(ctx: click.Context, org_number: str | None, group_name: str | None, 
         for c in members:
             if not c.has_access:
                 click.echo(_("byraa: skipped {org} {name}: no access").format(org=c.org_number, name=c.name), err=True)
+        if not include_signed and not no_save:
+            targets = _skip_signed(ws, targets, period)
     else:
         targets = [org_number.replace(" ", "")]  # type: ignore[union-attr]
     all_rows: list[dict] = []
@@ -177,6 +183,22 @@ def command(ctx: click.Context, org_number: str | None, group_name: str | None, 
     sys.exit(1 if any_difference else 0)
 
 
+def _skip_signed(ws: Any, targets: list[str], period: str) -> list[str]:
+    """A group's clients without a signed version of the month (each skipped one said on stderr)."""
+    from byraa.core.reconcile import summary
+
+    states = summary.sign_states(ws.store, ws.who, period, targets)
+    kept = []
+    for org in targets:
+        state = states.get(org)
+        if state is not None and state.signed:
+            click.echo(_("byraa: skipped {org}: {month} is signed (version {n}); --include-signed runs it again")
+                       .format(org=org, month=period, n=state.signed_version), err=True)
+        else:
+            kept.append(org)
+    return kept
+
+
 def _fetch_a07(ws: Any, targets: list[str], period: str) -> None:
     """Each client's A07 first; a month a-ordningen's answer fails for is said, not fatal."""
     from byraa.core.reconcile import a07_fetch
@@ -188,7 +210,7 @@ def _fetch_a07(ws: Any, targets: list[str], period: str) -> None:
 
 
 def _run_job(org_number: str | None, group_name: str | None, period: str | None, method: str,
-             resume_job: int | None, fmt: str, *, fetch_a07: bool = False) -> None:
+             resume_job: int | None, fmt: str, *, fetch_a07: bool = False, include_signed: bool = False) -> None:
     """``--job`` / ``--resume``: the clients as a durable job, progress on stderr, a row per client.
 
     Exit 0 when every client is equal, 1 when some have differences, 2 when a client
@@ -209,7 +231,8 @@ def _run_job(org_number: str | None, group_name: str | None, period: str | None,
             targets = [c.org_number for c in core_clients.list_clients(ws.store, ws.who, group=group_name)]
         else:
             targets = [org_number.replace(" ", "")]  # type: ignore[union-attr]
-        job_id = reconcile_job.start_reconcile_job(ws.store, ws.who, targets, period, method, fetch_a07=fetch_a07)
+        job_id = reconcile_job.start_reconcile_job(ws.store, ws.who, targets, period, method, fetch_a07=fetch_a07,
+                                                   include_signed=include_signed)
         click.echo(_("byraa: reconcile job {job} started ({n} clients)").format(job=job_id, n=len(targets)),
                    err=True)
     else:

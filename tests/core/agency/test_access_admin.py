@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from byraa.core.agency import access_admin, audit
+from byraa.core.agency import access_admin, audit, staff
 from byraa.core.base.errors import AccessDenied, UserError
 from byraa.core.store import open_store
 from byraa.core.store.models import Client
@@ -24,7 +24,7 @@ def test_only_managers_change_access(store) -> None:
     with pytest.raises(AccessDenied):
         access_admin.revoke(store, small.who("clerk"), "clerk", all_clients=True)
     with pytest.raises(AccessDenied):
-        access_admin.set_role(store, small.who("clerk"), "clerk", "manager")
+        staff.set_role(store, small.who("clerk"), "clerk", "manager")
     with pytest.raises(AccessDenied):
         access_admin.review(store, small.who("clerk"))
     assert _grants(store, "other") == {}
@@ -88,7 +88,7 @@ def test_review_findings(store) -> None:
 
     small = small_agency(store)
     boss = small.who()
-    access_admin.set_active(store, boss, "clerk", False)
+    staff.set_active(store, boss, "clerk", False)
     with store.session() as s:
         s.execute(update(C).where(C.org_number == org(1)).values(status="ended"))
     kinds = {(f.kind, f.login, f.org_number) for f in access_admin.review(store, boss)}
@@ -98,14 +98,14 @@ def test_review_findings(store) -> None:
     assert ("client_without_responsible", None, org(3)) in kinds
     assert ("grant_on_inactive_client", "tester", org(1)) in kinds
     assert ("user_without_grants", "other", None) in kinds
-    with pytest.raises(UserError, match="deg selv"):
-        access_admin.set_active(store, boss, "tester", False)
+    with pytest.raises(UserError, match="siste aktive byrålederen"):
+        staff.set_active(store, boss, "tester", False)
 
 
 def test_staff_list_and_add(store) -> None:
     small = small_agency(store)
-    access_admin.add_staff(store, small.who(), "ny.klerk", "Ny Klerk")
+    staff.add_staff(store, small.who(), "ny.klerk", "Ny Klerk")
     with pytest.raises(UserError, match="finnes allerede"):
-        access_admin.add_staff(store, small.who(), "ny.klerk", "Igjen")
+        staff.add_staff(store, small.who(), "ny.klerk", "Igjen")
     rows = {r.login: r for r in access_admin.list_staff(store)}
     assert rows["ny.klerk"].role == "clerk" and rows["tester"].responsible == 1

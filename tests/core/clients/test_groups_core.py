@@ -109,6 +109,14 @@ def test_board_reconciliation_signed_is_the_newest_versions(store) -> None:
     assert _column(store, small, "reconciliation_signed", "2026-09") == {"A": None, "C": True}
     board = groups.board(store, small.who("other"), "Utbetaling 20.", "2026-10")  # a clerk without access sees it
     assert [r.reconciliation_signed for r in board.rows] == [False, True]
+    # Not a bare "no" for A: version 1 is signed, version 2 open.
+    assert [(r.reconciliation.signed_version, r.reconciliation.open_version) for r in board.rows] == [(1, 2), (2, None)]
+    from byraa.core.words import labels
+
+    assert labels.sign_state(1, 2) == "signert v1, v2 åpen" and labels.sign_state(2, 2) == "signert v2"
+    assert labels.sign_state(None, 1) == "nei" and labels.sign_state(None, None) is None
+    assert [labels.board_signed(1, 2), labels.board_signed(2, 2), labels.board_signed(None, 2)] == [
+        "signert v1, v2 åpen", "ja", "nei"]
 
 
 def _employees(session, client_id: int) -> list[int]:  # noqa: ANN001
@@ -194,3 +202,8 @@ def test_board_columns_in_the_headless_board(store, monkeypatch) -> None:
     assert table.exit_code == 0
     line = next(line for line in table.output.splitlines() if "Alfa Rør AS" in line)
     assert line.count("ja") == 2
+    with store.session() as s:
+        _recon_run(s, small.clients["A"], "2026-10", 2, signed=False)  # run again after signing
+    table = CliRunner().invoke(main, ["groups", "board", "Utbetaling 20.", "--period", "2026-10"])
+    line = next(line for line in table.output.splitlines() if "Alfa Rør AS" in line)
+    assert "signert v1, v2 åpen" in line

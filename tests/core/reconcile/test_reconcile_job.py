@@ -26,7 +26,7 @@ def test_job_reconciles_each_client_once(store, small) -> None:  # noqa: ANN001
     job_id = reconcile_job.start_reconcile_job(store, who, [org(1), org(2), org(3)], scenario.PERIOD, "simple")
     seen = []
     info = asyncio.run(reconcile_job.run_reconcile_job(store, who, job_id, on_progress=seen.append))
-    assert info.status == "done" and info.summary == {"equal": 0, "differences": 3, "error": 0}
+    assert info.status == "done" and info.summary == {"equal": 0, "differences": 3, "skipped": 0, "error": 0}
     assert seen and seen[-1].units_done == 3
     _, rows = reconcile_job.job_results(store, who, job_id)
     assert [r.org_number for r in rows] == [org(1), org(2), org(3)]

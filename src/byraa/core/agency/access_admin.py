@@ -1,4 +1,6 @@
-"""Access administration: staff, roles and per-client grants (agency managers only).
+"""Access administration: the staff list and per-client grants (agency managers only).
+
+Adding staff, roles and deactivation live in ``byraa.core.agency.staff``.
 
 Grants are one row per (user, client), written with an upsert so two sessions granting
 the same user access at the same time both keep their change (no read-modify-write of
@@ -15,11 +17,12 @@ from sqlalchemy.orm import Session
 
 from byraa.core.agency import access, audit, audit_chain
 from byraa.core.agency.identity import Identity
+from byraa.core.agency.staff import find_user
 from byraa.core.base import clock
 from byraa.core.base.errors import NotFound, UserError
 from byraa.core.clients.lookup import find_client
 from byraa.core.store import Store
-from byraa.core.store.models import ACCESS_ROLES, ROLES, Client, ClientAccess, StaffUser
+from byraa.core.store.models import ACCESS_ROLES, Client, ClientAccess, StaffUser
 
 
 @dataclass(frozen=True)
@@ -43,13 +46,6 @@ class GrantRow:
     client_name: str
     client_status: str
     role: str
-
-
-def _user(session: Session, login: str) -> StaffUser:
-    user = session.scalars(select(StaffUser).where(StaffUser.login == login)).first()
-    if user is None:
-        raise NotFound("staff.not_found", login=login)
-    return user
 
 
 def _client_ids(session: Session, org_numbers: list[str] | None, client_ids: list[int] | None) -> list[int]:
@@ -96,7 +92,7 @@ def list_grants(store: Store, *, login: str | None = None, org_number: str | Non
             .order_by(Client.name, StaffUser.login)
         )
         if login is not None:
-            _user(session, login)
+            find_user(session, login)
             query = query.where(StaffUser.login == login)
         if org_number is not None:
             find_client(session, org_number)
@@ -128,7 +124,7 @@ def grant(store: Store, who: Identity, login: str, role: str, *, org_numbers: li
         raise UserError("staff.bad_role", role=role, roles=", ".join(ACCESS_ROLES))
     with store.session() as session:
         audit_chain.lock(session)  # `before` is read under the lock: the state the last event left
-        user = _user(session, login)
+        user = find_user(session, login)
         ids = _client_ids(session, org_numbers, client_ids)
         if not ids:
             raise UserError("access.no_clients")
@@ -151,7 +147,7 @@ def revoke(store: Store, who: Identity, login: str, *, org_numbers: list[str] | 
     access.require_manager(who, "change access")
     with store.session() as session:
         audit_chain.lock(session)  # `before` is read under the lock: the state the last event left
-        user = _user(session, login)
+        user = find_user(session, login)
         query = select(ClientAccess.client_id, ClientAccess.role).where(ClientAccess.user_id == user.id)
         if not all_clients:
             ids = _client_ids(session, org_numbers, client_ids)
@@ -174,56 +170,13 @@ def copy_access(store: Store, who: Identity, source: str, target: str) -> int:
     if source == target:
         raise UserError("access.copy_same_user")
     with store.session() as session:
-        src = _user(session, source)
+        src = find_user(session, source)
         grants = list(session.execute(select(ClientAccess.client_id, ClientAccess.role)
                                       .where(ClientAccess.user_id == src.id)))
     by_role: dict[str, list[int]] = defaultdict(list)
     for client_id, role in grants:
         by_role[role].append(client_id)
     return sum(grant(store, who, target, role, client_ids=ids) for role, ids in sorted(by_role.items()))
-
-
-def set_role(store: Store, who: Identity, login: str, role: str) -> None:
-    access.require_manager(who, "change roles")
-    if role not in ROLES:
-        raise UserError("staff.bad_role", role=role, roles=", ".join(ROLES))
-    with store.session() as session:
-        audit_chain.lock(session)  # `before` is read under the lock: the state the last event left
-        user = _user(session, login)
-        if user.login == who.login and role != "manager":
-            raise UserError("staff.own_manager_role")
-        before = user.role
-        user.role = role
-        audit.record(session, actor=who.login, action="staff.role", entity="staff_user", entity_id=login,
-                     before={"role": before}, after={"role": role})
-
-
-def set_active(store: Store, who: Identity, login: str, active: bool) -> None:
-    access.require_manager(who, "activate or deactivate staff")
-    with store.session() as session:
-        audit_chain.lock(session)  # `before` is read under the lock: the state the last event left
-        user = _user(session, login)
-        if user.login == who.login and not active:
-            raise UserError("staff.deactivate_self")
-        before = user.active
-        user.active = active
-        audit.record(session, actor=who.login, action="staff.active", entity="staff_user", entity_id=login,
-                     before={"active": before}, after={"active": active})
-
-
-def add_staff(store: Store, who: Identity, login: str, name: str, role: str = "clerk") -> None:
-    access.require_manager(who, "add staff")
-    if role not in ROLES:
-        raise UserError("staff.bad_role", role=role, roles=", ".join(ROLES))
-    login = login.strip()
-    if not login or len(login) > 64 or any(ch.isspace() for ch in login):
-        raise UserError("staff.bad_login", login=login)
-    with store.session() as session:
-        if session.scalars(select(StaffUser.id).where(StaffUser.login == login)).first():
-            raise UserError("staff.exists", login=login)
-        session.add(StaffUser(login=login, name=name.strip() or login, role=role, created_at=clock.now()))
-        audit.record(session, actor=who.login, action="staff.add", entity="staff_user", entity_id=login,
-                     after={"login": login, "name": name, "role": role})
 
 
 # --- Access review ---------------------------------------------------------------------

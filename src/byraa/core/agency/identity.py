@@ -25,6 +25,10 @@ from byraa.core.store import Store
 from byraa.core.store.models import AuditEvent, StaffUser
 
 
+class Deactivated(AccessDenied):
+    """The login belongs to a staff user an agency manager has deactivated."""
+
+
 def _claimed_login() -> str:
     return os.environ.get("BYRAA_USER") or os.environ.get("USER") or getpass.getuser()
 
@@ -90,6 +94,6 @@ def resolve(store: Store, login: str | None = None) -> Identity:
     if user is None:
         raise AccessDenied("staff.unknown_login", login=login)
     if not user.active:
-        raise AccessDenied("staff.deactivated", login=login)
+        raise Deactivated("staff.deactivated", login=login)
     assert user.id is not None
     return Identity(user.id, user.login, user.name, user.role)

@@ -25,6 +25,7 @@ from byraa.core.agency.identity import Identity
 from byraa.core.base import clock, periods
 from byraa.core.base.errors import NotFound, UserError
 from byraa.core.clients.latest_amelding import latest_amelding
+from byraa.core.reconcile.summary import SignState, sign_states_of
 from byraa.core.store import Store
 from byraa.core.store.models import (
     Client,
@@ -185,6 +186,8 @@ class BoardRow:
     """The worst deviation severity on that a-melding: rejection / immediate / guideline."""
     reconciliation_signed: bool | None
     """The month's newest reconciliation run is signed off; None when none has been run."""
+    reconciliation: SignState | None
+    """The month's newest version and newest signed one (``signert v1, v2 åpen``); None if never run."""
     tax_cards_current: bool | None
     """Every employee active in the month has a tax card on file, fetched no earlier than
     the agency's newest change-notice run; None with no active employees (the rule:
@@ -242,6 +245,7 @@ def board(store: Store, who: Identity, name: str, period: str, *, only_open: boo
         newest = latest_amelding(periods=(period,), client_ids=ids)
         submissions = {s.client_id: s for s in session.execute(select(newest))}
         signed = reconciliation_signed(session, members, period)
+        sign = sign_states_of(session, members, period)
         cards = tax_cards_current(session, members, period)
     rows, done = [], 0
     for c in clients:
@@ -253,7 +257,7 @@ def board(store: Store, who: Identity, name: str, period: str, *, only_open: boo
             worst = next((sev for sev in SEVERITY_ORDER if counts[sev]), None)
         row = BoardRow(c.id or 0, c.org_number, c.name, c.pay_day, tuple(responsible.get(c.id or 0, [])),
                        runs.get(c.id or 0), s.status if s else None, worst, signed.get(c.id or 0),
-                       cards.get(c.id or 0))
+                       sign.get(c.id or 0), cards.get(c.id or 0))
         done += row.done
         if not (only_open and row.done):
             rows.append(row)

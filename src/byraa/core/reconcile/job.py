@@ -1,7 +1,8 @@
 """Reconcile many clients for one month as a durable job (``core/jobs``).
 
 One job item per client (``client:<org>``); the handler runs ``reconcile.run`` for it and
-stores a new version, after fetching the month's A07 from a-ordningen when the job was
+stores a new version (a month with a signed version is skipped, outcome ``skipped``,
+unless the job was started with ``include_signed``: a new version must be signed again), after fetching the month's A07 from a-ordningen when the job was
 started with ``fetch_a07`` (a client whose A07 cannot be fetched is that client's error). Results per client (equal / differences / error) are the items'
 results, so a job that was interrupted (closed SSH session, crash) resumes where it
 stopped and never reconciles a finished client twice. Used by the TUI's "reconcile marked
@@ -26,6 +27,7 @@ from byraa.core.base import periods
 from byraa.core.base.errors import AccessDenied, NotFound, UserError
 from byraa.core.jobs import ItemContext, ItemOutcome, JobInfo, Progress
 from byraa.core.reconcile import runs as reconcile
+from byraa.core.reconcile import summary as run_summary
 from byraa.core.reconcile.checks import METHODS
 from byraa.core.store import Store
 from byraa.core.store.models import Client
@@ -43,7 +45,7 @@ class ClientResult:
     state: str
     """The item's state: pending, claimed, done, failed, cancelled."""
     outcome: str | None
-    """``equal``, ``differences`` or ``error`` once the client is finished."""
+    """``equal``, ``differences``, ``skipped`` (a signed month) or ``error`` once finished."""
     run_id: int | None
     version: int | None
     rows: int | None
@@ -52,7 +54,8 @@ class ClientResult:
 
 
 def start_reconcile_job(store: Store, who: Identity, org_numbers: Sequence[str], period: str,
-                        method: str = "standard", *, fetch_a07: bool = False, worker: str | None = None) -> int:
+                        method: str = "standard", *, fetch_a07: bool = False, include_signed: bool = False,
+                        worker: str | None = None) -> int:
     """Create the job (one item per client, in the order given); returns the job id."""
     periods.parse_period(period)
     if method not in METHODS:
@@ -66,8 +69,10 @@ def start_reconcile_job(store: Store, who: Identity, org_numbers: Sequence[str],
     if unknown:
         raise NotFound("client.not_found", org=", ".join(unknown))
     specs = [jobs.ItemSpec(f"client:{org}", {"org": org, "name": names[org], "period": period, "method": method,
-                                             "fetch_a07": fetch_a07}, groups={org: 1}) for org in orgs]
-    params = {"period": period, "method": method, "clients": orgs, "fetch_a07": fetch_a07}
+                                             "fetch_a07": fetch_a07, "include_signed": include_signed},
+                           groups={org: 1}) for org in orgs]
+    params = {"period": period, "method": method, "clients": orgs, "fetch_a07": fetch_a07,
+              "include_signed": include_signed}
 
     def write(session: Any, job_id: int) -> None:
         audit.record(session, actor=who.login, action="reconcile.job.start", entity="job", entity_id=job_id,
@@ -85,6 +90,15 @@ def interrupted_reconcile_jobs(store: Store, who: Identity) -> list[JobInfo]:
 def _handler(store: Store, who: Identity) -> Callable[[ItemContext], Any]:
     async def handle(ctx: ItemContext) -> ItemOutcome:
         p = ctx.payload
+        if not p.get("include_signed"):
+            try:
+                sign = await ctx.db(lambda: run_summary.sign_state(store, who, p["org"], p["period"]))
+            except UserError as exc:  # AccessDenied, NotFound
+                return ItemOutcome.failed(str(exc), result={"outcome": "error"})
+            if sign.signed:
+                ctx.note(f"{p['org']}: signed v{sign.signed_version}, skipped")
+                return ItemOutcome("done", result={"outcome": "skipped", "version": sign.latest_version,
+                                                   "signed_version": sign.signed_version})
         if p.get("fetch_a07"):
             from byraa.core.reconcile import a07_fetch
 
@@ -108,7 +122,7 @@ def _handler(store: Store, who: Identity) -> Callable[[ItemContext], Any]:
 
 
 def _counts(session: Any, job_id: int) -> dict[str, int]:
-    counts = {"equal": 0, "differences": 0, "error": 0}
+    counts = {"equal": 0, "differences": 0, "skipped": 0, "error": 0}
     for state, result in session.execute(select(JobItem.state, JobItem.result).where(JobItem.job_id == job_id)):
         if state == "failed":
             counts["error"] += 1

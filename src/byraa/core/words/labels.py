@@ -76,6 +76,26 @@ def access_finding(code: str) -> str:
 
 # --- Dashboard --------------------------------------------------------------------------------
 
+def sign_state(signed_version: int | None, latest_version: int | None) -> str | None:
+    """A month's reconciliation: ``signert v1``, ``signert v1, v2 åpen``, ``nei``; ``None`` if never run."""
+    if latest_version is None:
+        return None
+    if signed_version is None:
+        return _("no")
+    if latest_version > signed_version:
+        return _("signed v{signed}, v{open} open").format(signed=signed_version, open=latest_version)
+    return _("signed v{signed}").format(signed=signed_version)
+
+
+def board_signed(signed_version: int | None, latest_version: int | None) -> str | None:
+    """The board's "signed": ``ja`` / ``nei``, or ``signert v1, v2 åpen`` when a signed month was run again."""
+    if latest_version is None:
+        return None
+    if signed_version is not None and latest_version > signed_version:
+        return sign_state(signed_version, latest_version)
+    return _("yes") if signed_version == latest_version else _("no")
+
+
 def figure(key: str) -> str:
     return {
         "payroll_clients": _("Payroll clients"),

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, TabbedContent, TabPane
 
-from byraa.core.agency import access_admin
+from byraa.core.agency import access_admin, staff
 from byraa.core.agency.access_admin import Finding, GrantRow, StaffRow
 from byraa.core.base import ids
 from byraa.core.base.errors import AccessDenied, UserError
@@ -28,6 +28,7 @@ from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
 from byraa.core.words.labels import access_finding, client_status, role
 from byraa.tui.commands import PaletteCommand
+from byraa.tui.screens.access_dialogs import AddStaffDialog, NewStaff
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.dialogs import ChoiceDialog, ConfirmDialog
 from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
@@ -35,7 +36,7 @@ from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
 TABS = ("staff", "by-user", "by-client", "review")
-CHANGES = ("grant", "revoke", "revoke_all", "copy", "set_role", "toggle_active", "fix")
+CHANGES = ("add_staff", "grant", "revoke", "revoke_all", "copy", "set_role", "toggle_active", "fix")
 """Actions that change access: a manager's only."""
 
 
@@ -72,6 +73,7 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
         Binding("minus", "revoke", N_("End access"), id="access.revoke", key_display="-"),
         Binding("X", "revoke_all", N_("End all access"), id="access.revoke_all"),
         Binding("y", "copy", N_("Copy access"), id="access.copy"),
+        Binding("n", "add_staff", N_("New user"), id="access.add_staff"),
         Binding("o", "set_role", N_("Role"), id="access.set_role"),
         Binding("v", "toggle_active", N_("Active"), id="access.toggle_active"),
         Binding("f", "fix", N_("Fix"), id="access.fix"),
@@ -335,6 +337,7 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
             "revoke": tab in ("by-user", "by-client"),
             "revoke_all": tab in ("staff", "by-user"),
             "copy": tab in ("staff", "by-user"),
+            "add_staff": tab == "staff",
             "set_role": tab == "staff",
             "toggle_active": tab == "staff",
             "fix": tab == "review",
@@ -491,6 +494,14 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
 
         self.app.push_screen(ChoiceDialog(_("Copy {login}'s access to").format(login=source), choices), target_chosen)
 
+    def action_add_staff(self) -> None:
+        def filled(new: NewStaff | None) -> None:
+            if new is not None:
+                self._change(lambda: staff.add_staff(self._store, self.app.who, new.login, new.name, new.role),
+                             _("{login} added as {role}.").format(login=new.login, role=role(new.role)))
+
+        self.app.push_screen(AddStaffDialog(), filled)
+
     def action_set_role(self) -> None:
         user = self._staff(self._target_user())
         if user is None:
@@ -499,7 +510,7 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
 
         def picked(new: str | None) -> None:
             if new and new != user.role:
-                self._change(lambda: access_admin.set_role(self._store, self.app.who, user.login, new),
+                self._change(lambda: staff.set_role(self._store, self.app.who, user.login, new),
                              _("{login} is now {role}.").format(login=user.login, role=role(new)))
 
         self.app.push_screen(ChoiceDialog(_("Role of {login}").format(login=user.login), choices), picked)
@@ -511,10 +522,10 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
         if user.active:
             self._confirm(_("Deactivate"), _("Deactivate {login}? They can no longer use byraa.").format(
                 login=user.login),
-                lambda: access_admin.set_active(self._store, self.app.who, user.login, False),
+                lambda: staff.set_active(self._store, self.app.who, user.login, False),
                 _("{login} deactivated.").format(login=user.login))
         else:
-            self._change(lambda: access_admin.set_active(self._store, self.app.who, user.login, True),
+            self._change(lambda: staff.set_active(self._store, self.app.who, user.login, True),
                          _("{login} active again.").format(login=user.login))
 
     def action_fix(self) -> None:
@@ -550,7 +561,7 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
                 if what == "grant":
                     self._show_user(login)
                 elif what == "deactivate":
-                    self._change(lambda: access_admin.set_active(self._store, self.app.who, login, False),
+                    self._change(lambda: staff.set_active(self._store, self.app.who, login, False),
                                  _("{login} deactivated.").format(login=login))
 
             self.app.push_screen(ChoiceDialog(_("{login} has no clients").format(login=login), choices), chosen)
@@ -612,6 +623,7 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
                 "revoke": _("Access: End access"),
                 "revoke_all": _("Access: End all access"),
                 "copy": _("Access: Copy access to another user"),
+                "add_staff": _("Access: New staff user"),
                 "set_role": _("Access: Change role"),
                 "toggle_active": _("Access: Activate / deactivate"),
                 "fix": _("Access: Fix the finding"),

@@ -23,6 +23,7 @@ from byraa.core.clients import deadlines
 from byraa.core.clients import groups as core_groups
 from byraa.core.clients.groups import Board, BoardRow
 from byraa.core.words import formatting as fmt
+from byraa.core.words import labels
 from byraa.core.words.i18n import _
 from byraa.core.words.labels import amelding_status, run_status, severity
 from byraa.tui.commands import PaletteCommand
@@ -32,6 +33,16 @@ from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, T
 
 UNKNOWN = "–"
 """Shown where the core has no answer yet (``None``)."""
+
+
+def _signed(r: BoardRow) -> Cell:
+    """Yes / no, or "signert v1, v2 åpen" when a signed month was run again (not a bare "no")."""
+    sign = r.reconciliation
+    if sign is None:
+        return UNKNOWN
+    if sign.open_version is not None:
+        return Toned(labels.board_signed(sign.signed_version, sign.latest_version) or "", "warning")
+    return _yes_no(sign.signed_version == sign.latest_version)
 
 
 def _yes_no(value: bool | None) -> Cell:
@@ -80,7 +91,7 @@ class BoardScreen(Screen, LocalizedBindings):
                 Column("run", _("Payroll run"), max_width=11),
                 Column("amelding", _("A-melding"), max_width=10),
                 Column("deviation", _("Deviation"), max_width=13),
-                Column("reconciled", _("Signed"), max_width=7),
+                Column("reconciled", _("Signed"), max_width=19),
                 Column("tax_cards", _("Tax cards"), max_width=10),
                 Column("responsible", _("Responsible"), max_width=16),
                 Column("org_number", _("Org. no."), min_width=11, max_width=11),
@@ -139,7 +150,7 @@ class BoardScreen(Screen, LocalizedBindings):
         responsible = ", ".join(r.responsible)
         return Row(
             key=str(r.client_id),
-            cells=(r.name, run, amelding, deviation, _yes_no(r.reconciliation_signed), _yes_no(r.tax_cards_current),
+            cells=(r.name, run, amelding, deviation, _signed(r), _yes_no(r.tax_cards_current),
                    responsible or Toned(_("none"), "warning"), ids.format_org_number(r.org_number)),
             sort_keys=(r.name.casefold(), r.run_status or "", r.amelding_status or "", r.worst_deviation or "",
                        r.reconciliation_signed is True, r.tax_cards_current is True, responsible, r.org_number),

@@ -147,9 +147,11 @@ def withholding(inputs: Inputs, settings: Settings) -> list[ResultRow]:
         out.append(ResultRow("withholding", p, "withholding", pay, a07, book, diff, status))
     runs = inputs.runs.filter(pl.col("period") == p)
     if runs.height:
+        # The payroll system's own runs are the payroll figure; the a-melding it sent is
+        # what a-ordningen got, so it stands in the A07 column (never the payroll's).
         run_total = int(runs["withholding"].sum() or 0)
-        status, diff = compare_amounts(pay, [run_total], tol)
-        out.append(ResultRow("withholding", p, "payroll runs vs a-melding", pay, run_total, None, diff, status))
+        status, diff = compare_amounts(run_total, [pay], tol, required=True)
+        out.append(ResultRow("withholding", p, "payroll runs vs a-melding", run_total, pay, None, diff, status))
     term, months = term_of(p)
     if p == months[-1]:
         tpay, ta07, tbook = figures(months)

@@ -11,15 +11,8 @@ MESSAGES = {
     "access.copy_same_user": N_("copying access needs two different users"),
     "access.no_clients": N_("name at least one client"),
     "access.no_clients_or_all": N_("name at least one client, or all clients"),
-    "staff.bad_role": N_("role {role} is not one of {roles}"),
-    "staff.bad_login": N_("login {login} must be 1 to 64 characters with no spaces"),
     "staff.own_manager_role": N_("you cannot take your own agency manager role; ask another manager"),
     "staff.deactivate_self": N_("you cannot deactivate yourself"),
-    "staff.exists": N_("a staff user with the login {login} already exists"),
-    "staff.unknown_login": N_(
-        "the login {login} is not a staff user of this agency; ask an agency manager to add you (or set BYRAA_USER)"
-    ),
-    "staff.deactivated": N_("the staff user {login} is deactivated; ask an agency manager"),
 }
 
 MANAGER_ACTIONS = (

@@ -205,8 +205,8 @@ class ExportDialog(_Dialog):
 
 
 class BulkDialog(_Dialog):
-    """Month, matching method and whether to fetch the A07 first, for "reconcile marked clients";
-    dismisses ``(period, method, fetch_a07)``."""
+    """Month, matching method, whether to fetch the A07 first and whether to run signed months
+    again, for "reconcile marked clients"; dismisses ``(period, method, fetch_a07, include_signed)``."""
 
     HELP_TITLE = N_("Reconcile clients")
 
@@ -225,6 +225,8 @@ class BulkDialog(_Dialog):
                 yield RadioButton(_("standard matching"), id="standard", value=True)
                 yield RadioButton(_("simple matching (national id)"), id="simple")
             yield Checkbox(_("Fetch the A07 from a-ordningen first"), id="bulk-fetch-a07", compact=True)
+            yield Checkbox(_("Signed months too (a new version, to be signed again)"), id="bulk-include-signed",
+                           compact=True)
             with Horizontal(classes="buttons"):
                 yield Button(_("Start"), variant="primary", id="start", compact=True)
                 yield Button(_("Cancel"), id="cancel", compact=True)
@@ -239,7 +241,8 @@ class BulkDialog(_Dialog):
             return
         pressed = self.query_one("#bulk-method", RadioSet).pressed_button
         self.dismiss((period, pressed.id if pressed is not None and pressed.id else "standard",
-                      self.query_one("#bulk-fetch-a07", Checkbox).value))
+                      self.query_one("#bulk-fetch-a07", Checkbox).value,
+                      self.query_one("#bulk-include-signed", Checkbox).value))
 
     @on(Input.Submitted)
     def _submitted(self) -> None:

@@ -44,6 +44,8 @@ def outcome_cell(r: ClientResult) -> Cell:
         return Toned(_("✓ equal"), "success")
     if r.outcome == "differences":
         return Toned(_("✗ differences"), "error")
+    if r.outcome == "skipped":
+        return Toned(_("signed, skipped"), "muted")
     if r.outcome == "error" or r.state == "failed":
         return Toned(_("error"), "error")
     if r.state == "cancelled":
@@ -89,13 +91,15 @@ class ReconcileJobScreen(Screen, LocalizedBindings):
         reason: str
 
     def __init__(self, *, job_id: int | None = None, org_numbers: list[str] | None = None,
-                 period: str | None = None, method: str = "standard", fetch_a07: bool = False) -> None:
+                 period: str | None = None, method: str = "standard", fetch_a07: bool = False,
+                 include_signed: bool = False) -> None:
         super().__init__()
         self.job_id = job_id
         self.org_numbers = list(org_numbers or [])
         self.period = period or ""
         self.method = method
         self.fetch_a07 = fetch_a07
+        self.include_signed = include_signed
         self.running = False
         self.finished: JobInfo | None = None
         self.results: dict[str, ClientResult] = {}
@@ -142,7 +146,8 @@ class ReconcileJobScreen(Screen, LocalizedBindings):
     def start(self) -> None:
         try:
             job_id = core_job.start_reconcile_job(self.app.workspace.store, self.app.who, self.org_numbers,
-                                                  self.period, self.method, fetch_a07=self.fetch_a07)
+                                                  self.period, self.method, fetch_a07=self.fetch_a07,
+                                                  include_signed=self.include_signed)
         except UserError as exc:
             self.post_message(self.Failed(str(exc)))
             return
@@ -181,6 +186,8 @@ class ReconcileJobScreen(Screen, LocalizedBindings):
         text = _("{status}: {equal} equal · {diff} with differences · {errors} errors").format(
             status=words.get(message.info.status, message.info.status), equal=counts.get("equal", 0),
             diff=counts.get("differences", 0), errors=counts.get("error", 0))
+        if counts.get("skipped"):
+            text += " · " + _("{n} signed, skipped").format(n=counts["skipped"])
         self.query_one("#job-status", Label).update(text + " · " + _("enter opens a client's run"))
         self.add_class("-finished")
         if self.job_id is not None:

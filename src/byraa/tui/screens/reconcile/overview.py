@@ -26,8 +26,11 @@ from byraa.core.clients.registry import ClientRow
 from byraa.core.jobs import JobInfo
 from byraa.core.reconcile import job as core_job
 from byraa.core.reconcile import runs as core_reconcile
+from byraa.core.reconcile import summary as run_summary
 from byraa.core.reconcile.runs import RunSummary
+from byraa.core.reconcile.summary import SignState
 from byraa.core.words import formatting as fmt
+from byraa.core.words import labels
 from byraa.core.words.i18n import _
 from byraa.core.words.labels import month
 from byraa.tui.commands import PaletteCommand
@@ -66,10 +69,10 @@ def start_bulk(screen: Screen, org_numbers: list[str], period: str | None = None
                       severity="warning")
         return
 
-    def chosen(answer: tuple[str, str, bool] | None) -> None:
+    def chosen(answer: tuple[str, str, bool, bool] | None) -> None:
         if answer is not None:
             screen.app.push_screen(ReconcileJobScreen(org_numbers=org_numbers, period=answer[0], method=answer[1],
-                                                      fetch_a07=answer[2]))
+                                                      fetch_a07=answer[2], include_signed=answer[3]))
 
     screen.app.push_screen(BulkDialog(len(org_numbers), period or default_period()), chosen)
 
@@ -96,6 +99,7 @@ class ReconcileScreen(ListScreen, Screen, LocalizedBindings):
         period: str
         clients: list[ClientRow]
         runs: dict[str, RunSummary]
+        signs: dict[str, SignState]
 
     @dataclass
     class Interrupted(Message):
@@ -106,6 +110,8 @@ class ReconcileScreen(ListScreen, Screen, LocalizedBindings):
         self.period = default_period()
         self.clients: dict[str, ClientRow] = {}
         self.runs: dict[str, RunSummary] = {}
+        self.signs: dict[str, SignState] = {}
+        """Per org number: the month's newest and newest signed version."""
         self.filter_text = ""
         self._offered = False
 
@@ -145,7 +151,8 @@ class ReconcileScreen(ListScreen, Screen, LocalizedBindings):
         store, who = self.app.workspace.store, self.app.who
         period = self.period
         clients = core_clients.list_clients(store, who)
-        self.post_message(self.Loaded(period, clients, core_reconcile.latest_runs(store, who, period)))
+        self.post_message(self.Loaded(period, clients, core_reconcile.latest_runs(store, who, period),
+                                      run_summary.sign_states(store, who, period)))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reconcile-interrupted",
           description="interrupted reconcile jobs")
@@ -159,6 +166,7 @@ class ReconcileScreen(ListScreen, Screen, LocalizedBindings):
             return
         self.clients = {str(c.id): c for c in message.clients}
         self.runs = message.runs
+        self.signs = message.signs
         table = self.query_one(MarkableTable)
         table.set_rows(self._row(c) for c in message.clients)
         table.loading = False
@@ -186,9 +194,12 @@ class ReconcileScreen(ListScreen, Screen, LocalizedBindings):
 
     def _row(self, c: ClientRow) -> Row:
         run = self.runs.get(c.org_number) if c.has_access else None
-        signed = ""
+        signed: Cell = ""
+        sign = self.signs.get(c.org_number) if c.has_access else None
         if run is not None and run.signed:
             signed = f"{fmt.day(run.sign_date)} {run.signed_by or ''}".strip()
+        elif sign is not None and sign.open_version is not None:
+            signed = Toned(labels.sign_state(sign.signed_version, sign.latest_version) or "", "warning")
         responsible = ", ".join(c.responsible_names)
         return Row(
             key=str(c.id),
@@ -199,7 +210,8 @@ class ReconcileScreen(ListScreen, Screen, LocalizedBindings):
             sort_keys=(c.org_number, c.name.casefold(),
                        (0 if run is None else 3 if run.signed else 1 if run.unresolved else 2,
                         -(run.unresolved if run else 0)),
-                       run.version if run else 0, run.differences if run else -1, signed, responsible.casefold()),
+                       run.version if run else 0, run.differences if run else -1,
+                       signed if isinstance(signed, str) else signed.plain, responsible.casefold()),
             muted=not c.has_access,
             flag=" " if c.has_access else LOCK,
         )

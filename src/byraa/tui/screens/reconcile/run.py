@@ -5,7 +5,8 @@ again (a new version), ``m`` switches the matching method (and runs again), ``[`
 change the month, ``enter`` drills into a check, ``o`` signs off (dimmed until every
 difference is explained), ``H`` fetches the month's A07 from a-ordningen and runs again,
 ``p`` sends the client's queued a-melding corrections (and fetches their feedback), ``x``
-exports the A07. A signed run is read-only: the keys that would change it are dimmed and
+exports the A07. On a month with a signed version, ``r``, ``m`` and ``H`` ask first (the new
+run is a new version that must be signed again). A signed run is read-only: the keys that would change it are dimmed and
 the header says who signed it when. The fetch and the sending run in a thread worker;
 leaving the screen cancels a fetch that is still waiting for a-ordningen.
 
@@ -16,7 +17,7 @@ and the facts line) read as one; the modals are in ``dialogs`` and the words in 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -37,8 +38,8 @@ from byraa.core.reconcile import a07 as core_a07
 from byraa.core.reconcile import a07_fetch
 from byraa.core.reconcile import corrections as core_corrections
 from byraa.core.reconcile import runs as core_reconcile
-from byraa.core.reconcile.checks import CHECKS, DIFFERENCE_STATUSES
 from byraa.core.reconcile.runs import RowView, RunSummary
+from byraa.core.reconcile.summary import NOT_APPLICABLE, CheckFigures, Figure, SignState, check_figures, sign_state
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
 from byraa.core.words.labels import check_name, correction_outcome, method_name, month, sign_status
@@ -49,33 +50,18 @@ from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
 
-@dataclass(frozen=True)
-class CheckLine:
-    """One check of a run, summed up."""
-
-    check: str
-    rows: int
-    differences: int
-    unresolved: int
-    payroll: int
-    a07: int
-    ledger: int
+def check_lines(summary: RunSummary, rows: list[RowView]) -> list[CheckFigures]:
+    """Per check of the run: counts and its headline figures (``core.reconcile.summary``)."""
+    return check_figures(summary.checks, rows)
 
 
-def check_lines(summary: RunSummary, rows: list[RowView]) -> list[CheckLine]:
-    """Per check of the run: counts, and the sums of its compared amounts (øre)."""
-    out = []
-    for check in (c for c in CHECKS if c in summary.checks):
-        mine = [r for r in rows if r.check == check]
-        amounts = [r for r in mine if r.unit == "nok" and r.status != "info"]
-        out.append(CheckLine(
-            check, len(mine), sum(1 for r in mine if r.status in DIFFERENCE_STATUSES),
-            sum(1 for r in mine if r.status in DIFFERENCE_STATUSES and r.resolution is None),
-            sum(r.payroll for r in amounts if isinstance(r.payroll, int)),
-            sum(r.a07 for r in amounts if isinstance(r.a07, int)),
-            sum(r.ledger for r in amounts if isinstance(r.ledger, int)),
-        ))
-    return out
+def figure_cell(value: Figure) -> Cell:
+    """An amount; "mangler" for a source not imported; empty where the check has no such side."""
+    if value is NOT_APPLICABLE:
+        return ""
+    if value is None:
+        return Toned(_("missing"), "warning")
+    return fmt.nok(value)
 
 
 def run_facts(summary: RunSummary) -> str:
@@ -120,6 +106,7 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
     class Loaded(Message):
         summary: RunSummary
         rows: list[RowView]
+        sign: SignState | None = None
 
     @dataclass
     class Failed(Message):
@@ -137,9 +124,11 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         self.method = method
         self.summary: RunSummary | None = None
         self.rows: list[RowView] = []
-        self.lines: dict[str, CheckLine] = {}
+        self.lines: dict[str, CheckFigures] = {}
         self.busy = False
         self.cancel = threading.Event()
+        self.sign: SignState | None = None
+        """The month's sign state (any version signed: a new run asks first)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -196,14 +185,17 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
                 if summary is None:
                     summary = core_reconcile.run(store, who, self.org_number, self.period, method=self.method)
             rows = core_reconcile.rows(store, who, summary.id)
+            sign = sign_state(store, who, self.org_number, summary.period)
         except UserError as exc:  # AccessDenied and NotFound are UserErrors too
             self.post_message(self.Failed(str(exc)))
             return
-        self.post_message(self.Loaded(summary, rows))
+        self.post_message(self.Loaded(summary, rows, sign))
 
     def on_reconcile_run_screen_loaded(self, message: Loaded) -> None:
         self.busy = False
         summary = self.summary = message.summary
+        if message.sign is not None:
+            self.sign = message.sign
         self.run_id = summary.id
         self.period = summary.period
         self.method = summary.method
@@ -238,17 +230,16 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         self.refresh_bindings()
 
     @staticmethod
-    def _row(line: CheckLine) -> Row:
+    def _row(line: CheckFigures) -> Row:
         ok = line.differences == 0
         mark: Cell = Toned(EQUAL_MARK, "success") if ok else Toned(DIFF_MARK, "error")
         open_cell: Cell = (Toned(fmt.count(line.unresolved), "error") if line.unresolved
                            else fmt.count(line.unresolved))
-        amounts = line.check != "employments"  # employments compare fields, not amounts
         return Row(
             key=line.check,
             cells=(mark, check_name(line.check), fmt.count(line.differences), open_cell,
-                   fmt.nok(line.payroll) if amounts else "", fmt.nok(line.a07) if amounts else "",
-                   fmt.nok(line.ledger) if amounts else "", fmt.count(line.rows)),
+                   figure_cell(line.payroll), figure_cell(line.a07), figure_cell(line.ledger),
+                   fmt.count(line.rows)),
         )
 
     def _update_subtitle(self) -> None:
@@ -283,17 +274,42 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         self.refresh_bindings()
         self.load(run_id, rerun=rerun)
 
+    def _unless_signed(self, then: Callable[[], None]) -> None:
+        """Run ``then`` now, or after a yes when the month is signed (a new version must be signed again)."""
+        sign = self.sign
+        if sign is None or not sign.signed or self.summary is None or self.summary.period != self.period:
+            then()
+            return
+        from byraa.tui.screens.reconcile.dialogs import ConfirmDialog
+
+        question = _("The month is signed (version {signed}). A new run becomes version {next} and must be "
+                     "signed again.").format(signed=sign.signed_version, next=sign.next_version)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                then()
+
+        self.app.push_screen(ConfirmDialog(question, yes=_("Run again")), answered)
+
     def action_run(self) -> None:
-        self._start(rerun=True)
+        if not self.busy:
+            self._unless_signed(lambda: self._start(rerun=True))
 
     def action_method(self) -> None:
-        self.method = "simple" if self.method == "standard" else "standard"
-        self.notify(_("Matching: {method}").format(method=method_name(self.method)), timeout=3)
-        self._start(rerun=True)
+        if self.busy:
+            return
+
+        def switch() -> None:
+            self.method = "simple" if self.method == "standard" else "standard"
+            self.notify(_("Matching: {method}").format(method=method_name(self.method)), timeout=3)
+            self._start(rerun=True)
+
+        self._unless_signed(switch)
 
     def action_month(self, step: int) -> None:
         self.period = periods.shift(self.period, step)
         self.summary = None
+        self.sign = None
         self._update_subtitle()
         self._start(rerun=False)
 
@@ -325,6 +341,10 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         self.app.call_from_thread(self.load, run_id)
 
     def action_fetch_a07(self) -> None:
+        if not self.busy:
+            self._unless_signed(self._begin_fetch_a07)
+
+    def _begin_fetch_a07(self) -> None:
         if self.busy:
             return
         self.notify(_("Asking a-ordningen for the A07 of {month}…").format(month=month(self.period)), timeout=4)
