@@ -30,6 +30,7 @@ SUBCOMMANDS = {
     "import": "byraa.cli.imports",
     "init": "byraa.cli.init",
     "locate": "byraa.cli.locate",
+    "posting": "byraa.cli.posting",
     "reconcile": "byraa.cli.reconcile",
     "reports": "byraa.cli.reports",
     "sandbox": "byraa.cli.sandbox",

@@ -1,0 +1,27 @@
+"""Posting control: journals, freeze, post once, settings."""
+
+from byraa.core.words.i18n import N_
+
+MESSAGES = {
+    "posting.journal.header": N_("{file}, line 1: the header lacks {columns}"),
+    "posting.journal.bad_value": N_("{file}, line {line}, column {column}: {value} is not {expected}; nothing was imported"),
+    "posting.journal.mixed_runs": N_(
+        "{file}, line {line}: a journal holds one payroll run, but this line is {run} and the first is {first}; "
+        "nothing was imported"),
+    "posting.journal.empty": N_("{file}: the journal has no lines; nothing was imported"),
+    "posting.journal.unreadable": N_("{file}: cannot be read as a journal ({reason}); nothing was imported"),
+    "posting.journal.frozen": N_(
+        "{file}: the run {run} is {status} and can no longer be replaced; nothing was imported"),
+    "posting.run.not_found": N_("no posting journal for {client} {run}"),
+    "posting.run.ambiguous": N_("{client} has several runs in {period} ({runs}): name one with --pay-form"),
+    "posting.run.not_frozen": N_("the run {run} is not frozen: freeze it before posting"),
+    "posting.run.already_posted": N_("the run {run} was already posted (by {login}); a run is posted only once"),
+    "posting.run.already_frozen": N_("the run {run} is already {status}"),
+    "posting.run.blocked": N_("the run {run} cannot be posted: {problems}"),
+    "posting.settings.missing": N_(
+        "set the error account and the error customer of {client} before posting (byraa posting settings)"),
+    "posting.settings.bad_account": N_("{value} is not an account number"),
+    "posting.settings.bad_year": N_("{value} is not a fiscal year"),
+    "posting.checklist.unknown_point": N_("{point} is not a point of the checklist ({points})"),
+    "posting.error_line.not_found": N_("no error-account line {line} of {client}"),
+}
