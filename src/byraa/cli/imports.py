@@ -67,7 +67,7 @@ def journal(files: tuple[Path, ...], org: str, fmt: str) -> None:
         r = import_journal(ws.store, ws.who, path, client=org.replace(" ", ""))
         rows.append({"file": path.name, "run": r.run.label(), "status": r.status, "lines": r.lines,
                      "sum": r.totals.get("sum")})
-    emit(rows, [Column("file", _("File")), Column("run", _("Run")), Column("status", _("Status"), _),
+    emit(rows, [Column("file", _("File")), Column("run", _("Payroll run")), Column("status", _("Status"), _),
                 Column("lines", _("Lines"), right=True),
                 Column("sum", _("Sum"), lambda v: "" if v is None else f"{v / 100:.2f}", right=True)], fmt)
 

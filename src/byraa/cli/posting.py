@@ -19,6 +19,7 @@ from byraa.cli.output import Column, emit, format_option
 from byraa.core.base import periods
 from byraa.core.words import formatting as fmt_
 from byraa.core.words.i18n import _
+from byraa.core.words.posting import problem
 
 
 def _nok(value: object) -> str:
@@ -36,18 +37,6 @@ def _run_options(f):  # noqa: ANN001, ANN202
 @click.group("posting")
 def command() -> None:
     """Payroll posting control: control list, freeze, post once."""
-
-
-def problem_word(code: str) -> str:
-    return {
-        "difference": _("does not sum to zero (DIFFERENCE on the error account)"),
-        "unknown_account": _("account unknown to the ledger (KTO on the error account)"),
-        "id_on_plain_account": _("national id on an account that is not a sub-ledger account"),
-        "subledger_without_id": _("sub-ledger account without a national id (error customer)"),
-        "unknown_id": _("national id unknown to the client (error account)"),
-        "no_open_year": _("no open fiscal year"),
-        "no_chart": _("no chart of accounts: import the client's SAF-T or ledger first"),
-    }.get(code, code)
 
 
 @command.command("settings")
@@ -108,9 +97,9 @@ def check(org: str, period: str, pay_form: str | None, off_cycle: bool, by: str,
                  "department": r.department, "post_account": r.post_account, "customer": nid(r.customer),
                  "fiscal_year": r.fiscal_year, "text": r.text if reveal or not r.national_id
                  else r.text.replace(r.national_id, ids.mask_national_id(r.national_id)),
-                 "problems": [problem_word(p) if fmt == "table" else p for p in r.problems]} for r in result.rows]
+                 "problems": [problem(p) if fmt == "table" else p for p in r.problems]} for r in result.rows]
         rows += [{"line": None, "account": None, "amount": amount, "post_account": "?", "fiscal_year": year,
-                  "text": "DIFFERENCE", "problems": [problem_word("difference") if fmt == "table" else "difference"]}
+                  "text": "DIFFERENCE", "problems": [problem("difference") if fmt == "table" else "difference"]}
                  for year, amount in result.differences.items()]
         columns = [Column("line", _("Line")), Column("account", _("Account")),
                    Column("amount", _("Amount"), _nok, right=True), Column("national_id", _("National id")),
@@ -123,7 +112,7 @@ def check(org: str, period: str, pay_form: str | None, off_cycle: bool, by: str,
         click.echo("")
         click.echo(_("{run}: {count} problem(s){blocking}").format(
             run=info.label, count=result.problem_count,
-            blocking=("; " + "; ".join(problem_word(b) for b in result.blocking)) if result.blocking else ""))
+            blocking=("; " + "; ".join(problem(b) for b in result.blocking)) if result.blocking else ""))
     if not result.clean:
         sys.exit(1)
 
@@ -174,7 +163,7 @@ def status(org: str, fmt: str) -> None:
     rows = [{"run": r.label, "status": r.status, "lines": r.lines, "vouchers": r.vouchers,
              "checklist": [p for p in service.CHECKLIST if p in r.checklist]}
             for r in service.runs(ws.store, ws.who, org)]
-    emit(rows, [Column("run", _("Run")), Column("status", _("Status"), _), Column("lines", _("Lines"), right=True),
+    emit(rows, [Column("run", _("Payroll run")), Column("status", _("Status"), _), Column("lines", _("Lines"), right=True),
                 Column("vouchers", _("Vouchers")),
                 Column("checklist", _("Checklist"), lambda v: f"{len(v)}/{len(service.CHECKLIST)}")], fmt)
 

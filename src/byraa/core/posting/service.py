@@ -194,10 +194,11 @@ def runs(store: Store, who: Identity, org: str) -> list[RunInfo]:
 
 
 def _lines(session: Session, run_id: int) -> list[rules.Line]:
-    return [rules.Line(r.line_no, r.account, r.amount, r.national_id, r.employee_no, r.department, r.project,
-                       r.fiscal_year, r.text)
-            for r in session.scalars(select(PostingLine).where(PostingLine.run_id == run_id)
-                                     .order_by(PostingLine.line_no))]
+    # Plain rows, not ORM objects: a 30,000-line journal must read in well under a second.
+    t = PostingLine.__table__.c  # type: ignore[attr-defined]
+    return [rules.Line(*row) for row in session.execute(
+        select(t.line_no, t.account, t.amount, t.national_id, t.employee_no, t.department, t.project,
+               t.fiscal_year, t.text).where(t.run_id == run_id).order_by(t.line_no)).all()]
 
 
 def check(store: Store, who: Identity, org: str, period: str, *, pay_form: str | None = None,
