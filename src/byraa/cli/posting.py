@@ -132,18 +132,23 @@ def freeze(org: str, period: str, pay_form: str | None, off_cycle: bool) -> None
 
 @command.command("post")
 @_run_options
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the voucher CSV here (0600).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the voucher here (0600): .csv (byraa's voucher CSV) or .xml (SAF-T Financial).")
 @click.option("--overwrite", is_flag=True)
 def post(org: str, period: str, pay_form: str | None, off_cycle: bool, out: Path | None, overwrite: bool) -> None:
     """Post a frozen run once into a voucher (archived; --out writes a copy)."""
+    from byraa.core.base.errors import UserError
     from byraa.core.posting import service
 
     periods.parse_period(period)
+    if out is not None and out.suffix.lower() not in (".csv", ".xml"):
+        raise UserError("posting.out.extension", path=str(out))
     ws = workspace()
     assert ws.who is not None
     result = service.post(ws.store, ws.who, org, period, pay_form=pay_form, off_cycle=off_cycle)
     if out is not None:
-        service.write_private(out, result.voucher_csv, overwrite=overwrite)
+        service.write_private(out, result.saft if out.suffix.lower() == ".xml" else result.voucher_csv,
+                              overwrite=overwrite)
     errors = sum(1 for v in result.lines if v.to_error)
     click.echo(_("{run} of {client} is posted: voucher {vouchers}, {lines} lines, {errors} on the error "
                  "account or error customer.").format(run=result.run.label, client=org,

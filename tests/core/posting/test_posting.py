@@ -263,3 +263,32 @@ def test_cli_check_freeze_post_and_status(agency, store, store_url: str, tmp_pat
     assert status[0]["status"] == "posted" and status[0]["checklist"] == ["frozen", "posted"]
     errors = json.loads(run("posting", "errors", "--client", client, "--format", "json").output)
     assert [e["text"] for e in errors] == ["LØN01,202611 KTO: 4444"]
+
+
+def _xsd() -> Path:
+    root = Path(__file__).resolve().parents[3]
+    for folder in (root.parent / "shared" / "samples", Path("/work/shared/samples")):
+        if (folder / "Norwegian_SAF-T_Financial_Schema_v_1.30.xsd").exists():
+            return folder / "Norwegian_SAF-T_Financial_Schema_v_1.30.xsd"
+    pytest.fail("the SAF-T v1.30 schema is not beside the repository (../shared/samples)")
+
+
+def test_the_saft_journal_validates_against_the_v130_schema(agency, store, tmp_path: Path) -> None:
+    from lxml import etree
+
+    small, who, client = agency
+    lines = good_lines() + [{"account": "4444", "amount": "10,00"}, {"account": "2600", "amount": "-10,00",
+                                                                       "fiscal_year": "2027"}]
+    import_journal(store, who, journal(tmp_path, lines), client=client)
+    service.set_settings(store, who, client, error_account="7999", error_customer="99999",
+                         subledger_accounts=["2930"], open_years=["2026", "2027"])
+    service.freeze(store, who, client, "2026-11")
+    posted = service.post(store, who, client, "2026-11")
+    schema = etree.XMLSchema(etree.parse(str(_xsd())))
+    document = etree.fromstring(posted.saft)
+    assert schema.validate(document), schema.error_log
+    ns = {"s": "urn:StandardAuditFile-Taxation-Financial:NO"}
+    assert document.findtext("s:GeneralLedgerEntries/s:NumberOfEntries", namespaces=ns) == "2"
+    debit = sum(v.amount for v in posted.lines if v.amount > 0)
+    assert document.findtext("s:GeneralLedgerEntries/s:TotalDebit", namespaces=ns) == f"{debit / 100:.2f}"
+    assert document.findall(".//s:Line/s:CustomerID", namespaces=ns)[0].text == nid(2)

@@ -260,6 +260,8 @@ class PostResult:
     run: RunInfo
     lines: list[rules.VoucherLine]
     voucher_csv: bytes
+    saft: bytes
+    """The same posting as a SAF-T Financial ``GeneralLedgerEntries`` journal."""
     archive_id: int
 
 
@@ -304,6 +306,15 @@ def post(store: Store, who: Identity, org: str, period: str, *, pay_form: str | 
                                          kind="posting_voucher", period=run.period, content_type="text/csv",
                                          login=who.login, direction="out",
                                          filename=f"bilag-{org}-{run.period}-{run.pay_form}.csv")
+            from byraa import __version__
+            from byraa.core.posting import saft
+
+            saft_doc = saft.journal(lines, org_number=client.org_number, client_name=client.name,
+                                    period=run.period, head=head, created=clock.today(),
+                                    software_version=__version__)
+            archive_file(session, path=None, content=saft_doc, client_id=client.id, kind="posting_saft",
+                         period=run.period, content_type="application/xml", login=who.login, direction="out",
+                         filename=f"bilag-{org}-{run.period}-{run.pay_form}.xml")
             posting = Posting(run_id=run.id, client_id=client.id, posted_at=clock.now(), posted_by=who.login,
                               voucher_from=first, voucher_to=last, archive_id=archive_id)
             session.add(posting)
@@ -327,7 +338,7 @@ def post(store: Store, who: Identity, org: str, period: str, *, pay_form: str | 
             winner = session.scalars(select(Posting).where(Posting.run_id == run.id)).first()
             raise UserError("posting.run.already_posted", run=_run_label(run),
                             login=winner.posted_by if winner else "?") from None
-    return PostResult(info, lines, content, archive_id)
+    return PostResult(info, lines, content, saft_doc, archive_id)
 
 
 def write_private(path: Path, content: bytes, *, overwrite: bool = False) -> None:

@@ -23,5 +23,6 @@ MESSAGES = {
     "posting.settings.bad_account": N_("{value} is not an account number"),
     "posting.settings.bad_year": N_("{value} is not a fiscal year"),
     "posting.checklist.unknown_point": N_("{point} is not a point of the checklist ({points})"),
+    "posting.out.extension": N_("{path}: the voucher is written as .csv or .xml (SAF-T)"),
     "posting.error_line.not_found": N_("no error-account line {line} of {client}"),
 }
