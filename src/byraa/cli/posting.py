@@ -156,6 +156,25 @@ def post(org: str, period: str, pay_form: str | None, off_cycle: bool, out: Path
                                                       errors=errors))
 
 
+@command.command("journal")
+@_run_options
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="FILE.xlsx (0600)")
+@click.option("--overwrite", is_flag=True)
+def journal_(org: str, period: str, pay_form: str | None, off_cycle: bool, out: Path, overwrite: bool) -> None:
+    """The posted run's journal as XLSX (ticks "journal printed" on the checklist)."""
+    from byraa.core.base.errors import UserError
+    from byraa.core.posting import service
+
+    periods.parse_period(period)
+    if out.suffix.lower() != ".xlsx":
+        raise UserError("posting.journal_out.extension", path=str(out))
+    ws = workspace()
+    assert ws.who is not None
+    content = service.journal_printout(ws.store, ws.who, org, period, pay_form=pay_form, off_cycle=off_cycle)
+    service.write_private(out, content, overwrite=overwrite)
+    click.echo(str(out))
+
+
 @command.command("status")
 @click.option("--client", "org", required=True)
 @format_option()

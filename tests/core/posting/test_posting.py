@@ -263,6 +263,17 @@ def test_cli_check_freeze_post_and_status(agency, store, store_url: str, tmp_pat
     assert status[0]["status"] == "posted" and status[0]["checklist"] == ["frozen", "posted"]
     errors = json.loads(run("posting", "errors", "--client", client, "--format", "json").output)
     assert [e["text"] for e in errors] == ["LØN01,202611 KTO: 4444"]
+    assert run("posting", "journal", "--client", client, "--period", "2026-11", "--out",
+               str(tmp_path / "j.pdf")).exit_code == 2
+    printout = tmp_path / "journal.xlsx"
+    assert run("posting", "journal", "--client", client, "--period", "2026-11", "--out", str(printout)).exit_code == 0
+    import polars as pl
+
+    sheet = pl.read_excel(printout, has_header=False, infer_schema_length=0)
+    values = [list(r) for r in sheet.iter_rows()]
+    assert values[-1][3] == "sum" and float(values[-1][4]) == 10.0 and float(values[-1][5]) == 10.0
+    status = json.loads(run("posting", "status", "--client", client, "--format", "json").output)
+    assert "journal_printed" in status[0]["checklist"]
 
 
 def _xsd() -> Path:

@@ -16,6 +16,7 @@ MESSAGES = {
     "posting.run.ambiguous": N_("{client} has several runs in {period} ({runs}): name one with --pay-form"),
     "posting.run.not_frozen": N_("the run {run} is not frozen: freeze it before posting"),
     "posting.run.already_posted": N_("the run {run} was already posted (by {login}); a run is posted only once"),
+    "posting.run.not_posted": N_("the run {run} is not posted yet"),
     "posting.run.already_frozen": N_("the run {run} is already {status}"),
     "posting.run.blocked": N_("the run {run} cannot be posted: {problems}"),
     "posting.settings.missing": N_(
@@ -24,5 +25,6 @@ MESSAGES = {
     "posting.settings.bad_year": N_("{value} is not a fiscal year"),
     "posting.checklist.unknown_point": N_("{point} is not a point of the checklist ({points})"),
     "posting.out.extension": N_("{path}: the voucher is written as .csv or .xml (SAF-T)"),
+    "posting.journal_out.extension": N_("{path}: the journal is written as .xlsx"),
     "posting.error_line.not_found": N_("no error-account line {line} of {client}"),
 }
