@@ -14,6 +14,7 @@ from byraa.core.reconcile.checks import employments as emp_check
 from byraa.core.reconcile.checks.inputs import (
     AGA_SCHEMA,
     INCOME_SCHEMA,
+    JOURNAL_SCHEMA,
     LEDGER_SCHEMA,
     RUNS_SCHEMA,
     WITHHOLDING_SCHEMA,
@@ -130,3 +131,19 @@ def test_birth_dates_follow_the_individual_number_centuries() -> None:
     assert folder.birth_date(YOUNG) == date(1990, 1, 1)
     assert folder.birth_date("01010550000") == date(2005, 1, 1)  # individual 500, year 05: 2000s
     assert folder.birth_date("41010150000") == date(2001, 1, 1)  # D-number: day + 40
+
+
+def test_garnishment_withheld_booked_and_an_unpaid_term() -> None:
+    journal = [{"period": m, "account": "2610", "national_id": YOUNG, "amount": -a, "text": "Påleggstrekk"}
+               for m, a in (("2026-09", 2_500_00), ("2026-10", 2_500_00))]
+    ledger = [post("2610", "2026-09", -2_500_00), post("2610", "2026-10", -2_000_00),
+              post("2610", "2026-11", 2_500_00)]  # only September's deduction paid on
+    data = inputs("2026-10", ledger=ledger, amelding={"2026-10"},
+                  ledger_periods={"2026-09", "2026-10", "2026-11", "2026-12"})
+    data.journal = frame(journal, JOURNAL_SCHEMA)
+    month, term = folder.garnishment(data, Settings())
+    assert (month.payroll, month.ledger, month.difference, month.status) == (2_500_00, 2_000_00, -500_00, "differs")
+    assert (term.key, term.payroll, term.ledger, term.difference, term.status) == (
+        "2026-T5", 5_000_00, 2_500_00, -2_500_00, "differs")
+    # No garnishment in the journal or the ledger: the check has nothing to say.
+    assert folder.garnishment(inputs("2026-10", amelding=set(), ledger_periods=set()), Settings()) == []

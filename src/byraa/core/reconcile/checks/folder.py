@@ -12,6 +12,10 @@
   a-melding makes the check ``incomplete`` and names the month, never a silent
   difference.
 
+- ``garnishment`` (C02): deductions withheld in the payroll journal (credit lines on the
+  garnishment account, påleggstrekk/utleggstrekk) = booked on that account in the ledger
+  for the month; the term's deductions paid out in full in the next term.
+
 Pure functions of ``Inputs`` and ``Settings``, like the checks in ``amounts``.
 """
 
@@ -173,4 +177,30 @@ def holiday_pay_year(inputs: Inputs, settings: Settings) -> list[ResultRow]:
     status, diff = compare_amounts(expected, [booked], tol, required=True)
     out.insert(0, ResultRow("holiday_pay_year", p, "liability (per employee, over-60 extra included)", expected,
                             None, booked, diff, status))
+    return out
+
+
+# --- Garnishment --------------------------------------------------------------------------------
+
+
+def garnishment(inputs: Inputs, settings: Settings) -> list[ResultRow]:
+    """Journal deductions vs the ledger's garnishment account; the term paid out in the next."""
+    p = inputs.period
+    accounts = settings.accounts.get("garnishment", ("2610",))
+    tol = settings.tolerances.get("garnishment", 0)
+    journal = inputs.journal.filter(pl.col("account").is_in(list(accounts)))
+    ledger = Ledger(inputs)
+    if journal.height == 0 and not (ledger.has(p) and ledger.credit(accounts, [p])):
+        return []
+    withheld_month = -int(journal.filter(pl.col("period") == p)["amount"].sum() or 0)
+    booked = ledger.credit(accounts, [p]) if ledger.has(p) else None
+    status, diff = compare_amounts(withheld_month, [booked], tol, required=True)
+    out = [ResultRow("garnishment", p, "withheld vs booked", withheld_month, None, booked, diff, status)]
+    term, months = term_of(p)
+    if p == months[-1]:
+        withheld_term = -int(journal.filter(pl.col("period").is_in(months))["amount"].sum() or 0)
+        following = periods_after(p, 2)
+        paid = ledger.debit(accounts, following) if ledger.has(*following) else None
+        status, diff = compare_amounts(withheld_term, [paid], tol, required=True)
+        out.append(ResultRow("garnishment", term, "paid in the next term", withheld_term, None, paid, diff, status))
     return out

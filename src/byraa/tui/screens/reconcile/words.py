@@ -25,6 +25,7 @@ def check_name(code: str) -> str:
         "payments": _("Paid by the due date"),
         "benefits": _("Benefits in kind"),
         "holiday_pay_year": _("Holiday pay over the year"),
+        "garnishment": _("Garnishment"),
     }.get(code, code)
 
 
@@ -86,6 +87,8 @@ def field_name(code: str) -> str:
         return _("incomplete: no a-melding for {months}").format(months=code[len("incomplete: no a-melding for "):])
     return {
         "benefits in kind": _("benefits in kind"),
+        "withheld vs booked": _("withheld vs booked"),
+        "paid in the next term": _("paid in the next term"),
         "liability (per employee, over-60 extra included)": _("liability (per employee, over-60 extra included)"),
         "over 60: extra 2.3 % (basis capped at 6 G)": _("over 60: extra 2.3 % (basis capped at 6 G)"),
         "": "",
