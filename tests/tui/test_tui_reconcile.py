@@ -140,7 +140,8 @@ async def test_explain_everything_then_sign_off_then_locked(recon_store) -> None
     async with app.run_test(size=(100, 30)) as pilot:
         run_screen = await open_run(pilot)
         run_id = run_screen.summary.id
-        for check in ("employments", "income", "withholding", "holiday_pay"):
+        for check in ("employments", "income", "withholding", "holiday_pay", "payments", "benefits",
+                      "holiday_pay_year"):
             rows = await drill(pilot, check)
             assert enabled(rows, "explain")
             await pilot.press("f")  # differences only

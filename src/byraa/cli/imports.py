@@ -53,6 +53,26 @@ def taxcards(files: tuple[Path, ...], fmt: str) -> None:
         emit(errors, columns, fmt)
 
 
+@command.command("journal")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--client", "org", required=True, help="The client's org number.")
+@format_option()
+def journal(files: tuple[Path, ...], org: str, fmt: str) -> None:
+    """Payroll posting journals (CSV or XLSX), one payroll run per file, all or nothing per file."""
+    from byraa.core.posting.journal import import_journal
+
+    ws = workspace()
+    assert ws.who is not None
+    rows = []
+    for path in files:
+        r = import_journal(ws.store, ws.who, path, client=org.replace(" ", ""))
+        rows.append({"file": path.name, "run": r.run.label(), "status": r.status, "lines": r.lines,
+                     "sum": r.totals.get("sum")})
+    emit(rows, [Column("file", _("File")), Column("run", _("Payroll run")), Column("status", _("Status"), _),
+                Column("lines", _("Lines"), right=True),
+                Column("sum", _("Sum"), lambda v: "" if v is None else f"{v / 100:.2f}", right=True)], fmt)
+
+
 # ``amelding``, ``a07`` and ``ledger`` (issue 5) live in ``imports_payroll``.
 from byraa.cli import imports_payroll as _payroll  # noqa: E402
 

@@ -35,6 +35,7 @@ SUBCOMMANDS = {
     "init": "byraa.cli.init",
     "intake": "byraa.cli.intake",
     "locate": "byraa.cli.locate",
+    "posting": "byraa.cli.posting",
     "reconcile": "byraa.cli.reconcile",
     "reports": "byraa.cli.reports",
     "sandbox": "byraa.cli.sandbox",

@@ -18,10 +18,11 @@ from byraa.cli.context import workspace
 from byraa.cli.output import Column, emit, format_option
 from byraa.core.base import ids
 from byraa.core.base.bridge import run_sync
+from byraa.core.reconcile.checks import CHECKS
 from byraa.core.words import formatting
 from byraa.core.words.i18n import _
 
-CHECK_CHOICES = ("employments", "income", "withholding", "aga", "holiday_pay", "clearing")
+CHECK_CHOICES = CHECKS
 
 
 def _value(value: Any, unit: str) -> Any:

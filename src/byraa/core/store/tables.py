@@ -5,4 +5,4 @@ from __future__ import annotations
 
 def load_all() -> None:
     """Import every table module so all tables are on ``SQLModel.metadata``."""
-    from byraa.core.store import models, models_altinn, models_jobs, models_reconcile  # noqa: F401
+    from byraa.core.store import models, models_altinn, models_jobs, models_posting, models_reconcile  # noqa: F401

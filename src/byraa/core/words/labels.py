@@ -226,6 +226,10 @@ def check_name(code: str) -> str:
         "aga": _("Employer's contribution"),
         "holiday_pay": _("Holiday pay"),
         "clearing": _("Clearing accounts"),
+        "payments": _("Paid by the due date"),
+        "benefits": _("Benefits in kind"),
+        "holiday_pay_year": _("Holiday pay over the year"),
+        "garnishment": _("Garnishment"),
     }.get(code, code)
 
 
@@ -236,6 +240,7 @@ def row_status(code: str) -> str:
         "only_payroll": _("only in payroll"),
         "only_a07": _("only in a-ordningen"),
         "missing": _("source missing"),
+        "incomplete": _("incomplete"),
         "info": _("for reading"),
     }.get(code, code)
 
@@ -259,7 +264,21 @@ def field_name(code: str) -> str:
         return _("paid in {month}").format(month=month(code[8:]) if len(code) == 15 else code[8:])
     if code.startswith("posting "):
         return _("posting {what}").format(what=value(code[8:], "text"))
+    if match := _PAID_BY.match(code):
+        what = _("withholding") if match["what"] == "withholding" else _("AGA")
+        return _("{what} paid by {due}").format(what=what, due=value(match["due"], "text"))
+    if match := _PAID_LATE.match(code):
+        what = _("withholding") if match["what"] == "withholding" else _("AGA")
+        return _("{what} paid {day}, {days} days late").format(what=what, day=value(match["day"], "text"),
+                                                               days=match["days"])
+    if code.startswith("incomplete: no a-melding for "):
+        return _("incomplete: no a-melding for {months}").format(months=code[len("incomplete: no a-melding for "):])
     return {
+        "benefits in kind": _("benefits in kind"),
+        "withheld vs booked": _("withheld vs booked"),
+        "paid in the next term": _("paid in the next term"),
+        "liability (per employee, over-60 extra included)": _("liability (per employee, over-60 extra included)"),
+        "over 60: extra 2.3 % (basis capped at 6 G)": _("over 60: extra 2.3 % (basis capped at 6 G)"),
         "": "",
         "start_date": _("start date"),
         "end_date": _("end date"),
@@ -285,6 +304,8 @@ def field_name(code: str) -> str:
 
 
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_PAID_BY = re.compile(r"^(?P<what>withholding|aga) paid by (?P<due>\d{4}-\d{2}-\d{2})$")
+_PAID_LATE = re.compile(r"^(?P<what>withholding|aga) paid (?P<day>\d{4}-\d{2}-\d{2}), (?P<days>\d+) days late$")
 _WHOLE_PCT = re.compile(r"\b(\d+)\.0 %")
 
 

@@ -65,6 +65,7 @@ class BoardScreen(Screen, LocalizedBindings):
                 group=Binding.Group(N_("Month"), compact=True)),
         Binding("o", "toggle_open", N_("Not done / all"), id="board.only_open"),
         Binding("e", "reconcile", N_("Reconcile"), id="board.reconcile"),
+        Binding("B", "posting", N_("Posting"), id="board.posting"),
         Binding("r", "reload", N_("Refresh"), id="board.refresh", show=False),
         Binding("escape", "app.back", N_("Back"), id="board.back"),
     ]
@@ -192,6 +193,14 @@ class BoardScreen(Screen, LocalizedBindings):
     def on_markable_table_row_selected(self, event: MarkableTable.RowSelected) -> None:
         if event.key in self.rows:
             self.app.open_client(int(event.key))
+
+    def action_posting(self) -> None:
+        """Posting control of the highlighted client."""
+        from byraa.tui.screens.posting import PostingScreen
+
+        key = self.query_one(MarkableTable).cursor_key
+        if key in self.rows:
+            self.app.push_screen(PostingScreen(self.rows[key].org_number, self.rows[key].name))
 
     def action_reconcile(self) -> None:
         """Reconcile the group's clients shown (all, or the not-done ones) for the month, as a job."""

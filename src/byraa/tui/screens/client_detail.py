@@ -69,6 +69,7 @@ class ClientDetailScreen(Screen, LocalizedBindings):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("i", "reveal", N_("Show national id"), id="client.reveal_national_id"),
         Binding("v", "reconcile", N_("Reconciliation"), id="client.reconcile"),
+        Binding("B", "posting", N_("Posting"), id="client.posting"),
         Binding("1", "tab('employees')", N_("Employees"), show=False, id="client.tab_employees"),
         Binding("2", "tab('runs')", N_("Payroll runs"), show=False, id="client.tab_runs"),
         Binding("3", "tab('submissions')", N_("A-meldinger"), show=False, id="client.tab_submissions"),
@@ -263,6 +264,13 @@ class ClientDetailScreen(Screen, LocalizedBindings):
     def on_screen_resume(self) -> None:
         if self.detail is not None:
             self._load_reconcile_state(self.detail.client.org_number)
+
+    def action_posting(self) -> None:
+        if self.detail is None:
+            return
+        from byraa.tui.screens.posting import PostingScreen
+
+        self.app.push_screen(PostingScreen(self.detail.client.org_number, self.detail.client.name))
 
     def action_reconcile(self) -> None:
         if self.detail is None:

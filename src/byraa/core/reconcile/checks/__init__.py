@@ -11,7 +11,9 @@ Statuses: ``equal``; ``differs``; ``only_payroll`` / ``only_a07`` (employments, 
 for reading, e.g. the postings on a clearing account; never a difference).
 
 Checks: ``employments`` (1), ``income`` (2), ``withholding`` (3), ``aga`` (4),
-``holiday_pay`` (5), ``clearing`` (6). ``inputs.load`` reads what they need from the store;
+``holiday_pay`` (5), ``clearing`` (6), and from the reconciliation folder (``folder``):
+``payments``, ``benefits``, ``holiday_pay_year``, ``garnishment``. ``incomplete`` is the status of a check
+that cannot be computed for the period because a month's source is missing (named). ``inputs.load`` reads what they need from the store;
 the checks themselves are pure functions of ``Inputs`` and ``Settings``.
 """
 
@@ -20,9 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-CHECKS = ("employments", "income", "withholding", "aga", "holiday_pay", "clearing")
+CHECKS = ("employments", "income", "withholding", "aga", "holiday_pay", "clearing", "payments", "benefits",
+          "holiday_pay_year", "garnishment")
 METHODS = ("simple", "standard")
-DIFFERENCE_STATUSES = frozenset({"differs", "only_payroll", "only_a07", "missing"})
+DIFFERENCE_STATUSES = frozenset({"differs", "only_payroll", "only_a07", "missing", "incomplete"})
 
 ACCOUNT_ROLES: dict[str, tuple[str, ...]] = {
     "withholding": ("2600",),
@@ -33,6 +36,8 @@ ACCOUNT_ROLES: dict[str, tuple[str, ...]] = {
     "aga_holiday_liability": ("2781",),
     "aga_holiday_expense": ("5405",),
     "net_pay_clearing": ("2930",),
+    "benefits": ("5200", "5210", "5250", "5290"),
+    "garnishment": ("2610",),
 }
 """Per role the NS 4102 default accounts; a client's own chart may differ (``settings``)."""
 

@@ -38,6 +38,8 @@ AGA_SCHEMA = {"period": pl.Utf8(), "side": pl.Utf8(), "sub_unit": pl.Utf8(), "zo
 LEDGER_SCHEMA = {"account": pl.Utf8(), "period": pl.Utf8(), "kind": pl.Utf8(), "entry_date": pl.Date(),
                  "amount": pl.Int64(), "voucher": pl.Utf8(), "text": pl.Utf8()}
 RUNS_SCHEMA = {"period": pl.Utf8(), "withholding": pl.Int64()}
+JOURNAL_SCHEMA = {"period": pl.Utf8(), "account": pl.Utf8(), "national_id": pl.Utf8(), "amount": pl.Int64(),
+                  "text": pl.Utf8()}
 
 
 @dataclass
@@ -57,6 +59,8 @@ class Inputs:
     ledger_periods: set[str] = field(default_factory=set)
     """Months covered by an active ledger file."""
     sources: list[dict] = field(default_factory=list)
+    journal: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=JOURNAL_SCHEMA))
+    """The payroll system's posting-journal lines of the year (every imported run)."""
 
 
 def _frame(rows: list[dict], schema: dict) -> pl.DataFrame:
@@ -152,8 +156,14 @@ def load(session: Session, client_id: int, period: str, *, employments: bool = T
         select(PayrollRun.period, PayrollRun.withholding).where(
             PayrollRun.client_id == client_id, PayrollRun.period >= year_start, PayrollRun.period <= last,
             PayrollRun.source_id.is_(None)))]
+    from byraa.core.store.models_posting import PostingLine, PostingRun
+
+    journal = [dict(zip(JOURNAL_SCHEMA, r, strict=True)) for r in session.execute(
+        select(PostingRun.period, PostingLine.account, PostingLine.national_id, PostingLine.amount, PostingLine.text)
+        .join(PostingRun, PostingRun.id == PostingLine.run_id)
+        .where(PostingRun.client_id == client_id, PostingRun.period >= year_start, PostingRun.period <= last))]
     return Inputs(
-        client_id=client_id, period=period,
+        client_id=client_id, period=period, journal=_frame(journal, JOURNAL_SCHEMA),
         payroll_employments=payroll_employments(session, client_id, period) if employments else emp_check.frame([]),
         a07_employments=a07_employments(session, client_id, period, current_a07) if employments
         else emp_check.frame([]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from byraa.core.base.errors import UserError
-from byraa.core.reconcile.checks import CHECKS, METHODS, ResultRow, Settings, amounts
+from byraa.core.reconcile.checks import CHECKS, METHODS, ResultRow, Settings, amounts, folder
 from byraa.core.reconcile.checks import employments as employment_check
 from byraa.core.reconcile.checks.inputs import Inputs
 
@@ -27,6 +27,8 @@ def compute(inputs: Inputs, *, checks: Iterable[str] | None = None, method: str 
     for check in validate(checks, method):
         if check == "employments":
             out.extend(employment_check.rows(inputs.payroll_employments, inputs.a07_employments, method))
+        elif hasattr(folder, check):
+            out.extend(getattr(folder, check)(inputs, settings))
         else:
             out.extend(getattr(amounts, check)(inputs, settings))
     return out

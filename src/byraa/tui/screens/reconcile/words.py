@@ -18,9 +18,9 @@ PERSON_CHECKS = ("employments", "income")
 
 def status_cell(code: str) -> Cell:
     tone = {"equal": "success", "differs": "error", "only_payroll": "warning", "only_a07": "warning",
-            "missing": "error", "info": "muted"}.get(code)
+            "missing": "error", "incomplete": "warning", "info": "muted"}.get(code)
     mark = EQUAL_MARK if code == "equal" else DIFF_MARK if code in ("differs", "only_payroll", "only_a07",
-                                                                     "missing") else "·"
+                                                                     "missing", "incomplete") else "·"
     text = f"{mark} {row_status(code)}"
     return Toned(text, tone) if tone else text
 

@@ -1,0 +1,206 @@
+"""Checks of the reconciliation folder beyond the monthly sums (seed 004).
+
+- ``payments`` (C03, C05/C06): the term's withholding and employer's contribution paid
+  in full by the due date (the deadline calendar's date, moved past weekends and
+  holidays). Payments are the debit postings on the liability accounts dated after the
+  term; one paid late or short is a difference that says how many days late.
+- ``benefits`` (A08): reportable benefits in kind (``naturalytelse``) in the
+  a-meldinger vs the benefit accounts (52xx), for the month and the year to date.
+- ``holiday_pay_year`` (E02, S16): holiday pay accrued per employee over the year at the
+  client's rate, plus 2.3 % for employees who turn 60 during the year (that extra on a
+  basis capped at 6 G), against the ledger's liability; a month of the year with no
+  a-melding makes the check ``incomplete`` and names the month, never a silent
+  difference.
+
+- ``garnishment`` (C02): deductions withheld in the payroll journal (credit lines on the
+  garnishment account, påleggstrekk/utleggstrekk) = booked on that account in the ledger
+  for the month; the term's deductions paid out in full in the next term.
+
+Pure functions of ``Inputs`` and ``Settings``, like the checks in ``amounts``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+import polars as pl
+
+from byraa.core.clients import deadlines
+from byraa.core.reconcile.checks import ResultRow, Settings, compare_amounts
+from byraa.core.reconcile.checks.amounts import HOLIDAY_PAY_DESCRIPTIONS, Ledger, _months, _side, _sum, term_of
+from byraa.core.reconcile.checks.inputs import Inputs
+
+OVER_60_RATE = Decimal("2.3")
+"""Extra holiday pay for employees who turn 60 in the year (ferieloven § 10 (3))."""
+
+G_BY_YEAR = {2024: 12_402_800, 2025: 13_016_000, 2026: 13_016_000}
+"""The grunnbeløp in øre in force on 1 January of the accrual year (G from 1 May 2025:
+130 160 kr; 2026 uses it until the new G of 1 May 2026 is entered). The 6 G cap of the
+over-60 extra is computed from it."""
+
+BENEFIT_KINDS = ("naturalytelse",)
+
+
+def _round(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def birth_date(national_id: str) -> date | None:
+    """The birth date a national id (or D-/H-number, Tenor month + 80) encodes, by the
+    individual number's century rules; None where it encodes none."""
+    if len(national_id) != 11 or not national_id.isdigit():
+        return None
+    day, month, yy, individual = (int(national_id[0:2]), int(national_id[2:4]), int(national_id[4:6]),
+                                  int(national_id[6:9]))
+    day = day - 40 if day > 40 else day
+    month = month - 80 if month > 80 else month - 40 if month > 40 else month
+    if individual <= 499:
+        century = 1900
+    elif individual <= 749 and yy >= 54:
+        century = 1800
+    elif yy <= 39:
+        century = 2000
+    elif individual >= 900:
+        century = 1900
+    else:
+        return None
+    try:
+        return date(century + yy, month, day)
+    except ValueError:
+        return None
+
+
+# --- Payments -------------------------------------------------------------------------------
+
+
+def payments(inputs: Inputs, settings: Settings) -> list[ResultRow]:
+    """The term's withholding and contribution paid in full by the due date."""
+    p = inputs.period
+    term, months = term_of(p)
+    if p != months[-1]:
+        return []
+    due = deadlines.term_payment_deadline(p).due
+    ledger = Ledger(inputs)
+    tol = settings.tolerances.get("payments", 0)
+    out: list[ResultRow] = []
+    for name, owed_frame, account_role in (("withholding", inputs.withholding, "withholding"),
+                                           ("aga", inputs.aga, "aga_liability")):
+        if not all(m in inputs.amelding_periods for m in months):
+            out.append(ResultRow("payments", term, f"{name} paid by {due.isoformat()}", None, None, None, None,
+                                 "missing"))
+            continue
+        owed = _sum(_side(owed_frame, "payroll", months))
+        after = periods_after(months[-1], 2)
+        if not ledger.has(after[0]):
+            out.append(ResultRow("payments", term, f"{name} paid by {due.isoformat()}", owed, None, None, None,
+                                 "missing"))
+            continue
+        paid = ledger.postings(settings.accounts[account_role], after).filter(pl.col("amount") > 0)
+        on_time = int(paid.filter(pl.col("entry_date").is_null() | (pl.col("entry_date") <= due))["amount"].sum()
+                      or 0)
+        status, diff = compare_amounts(owed, [on_time], tol, required=True)
+        out.append(ResultRow("payments", term, f"{name} paid by {due.isoformat()}", owed, None, on_time, diff,
+                             status))
+        for r in paid.filter(pl.col("entry_date") > due).sort("entry_date").iter_rows(named=True):
+            days = (r["entry_date"] - due).days
+            out.append(ResultRow("payments", term, f"{name} paid {r['entry_date'].isoformat()}, {days} days late",
+                                 None, None, r["amount"], r["amount"], "differs"))
+    return out
+
+
+def periods_after(period: str, count: int) -> list[str]:
+    from byraa.core.base import periods
+
+    return [periods.shift(period, n) for n in range(1, count + 1)]
+
+
+# --- Benefits vs ledger -----------------------------------------------------------------------
+
+
+def benefits(inputs: Inputs, settings: Settings) -> list[ResultRow]:
+    """Benefits in kind reported in the a-meldinger vs the benefit accounts, month and year to date."""
+    p = inputs.period
+    tol = settings.tolerances.get("benefits", 0)
+    accounts = settings.accounts.get("benefits", ("5200", "5210", "5250", "5290"))
+    ledger = Ledger(inputs)
+    out: list[ResultRow] = []
+    for key, months in ((p, [p]), (f"{p[:4]} hittil", _months(f"{p[:4]}-01", p))):
+        reported = (_sum(_side(inputs.income, "payroll", months), pl.col("benefit").is_in(list(BENEFIT_KINDS)))
+                    if all(m in inputs.amelding_periods for m in months) else None)
+        booked = ledger.movement(accounts, months) if ledger.has(*months) else None
+        if reported is None and booked is None:
+            continue
+        status, diff = compare_amounts(reported, [booked], tol, required=True)
+        out.append(ResultRow("benefits", key, "benefits in kind", reported, None, booked, diff, status))
+    return out
+
+
+# --- Holiday pay over the year ----------------------------------------------------------------
+
+
+def holiday_pay_year(inputs: Inputs, settings: Settings) -> list[ResultRow]:
+    """Accrual per employee over the year vs the ledger's liability (module docstring)."""
+    p = inputs.period
+    year = int(p[:4])
+    months = _months(f"{p[:4]}-01", p)
+    missing = [m for m in months if m not in inputs.amelding_periods]
+    if missing:
+        return [ResultRow("holiday_pay_year", p, "incomplete: no a-melding for " + ", ".join(missing),
+                          None, None, None, None, "incomplete", unit="text")]
+    inc = _side(inputs.income, "payroll", months)
+    basis = (inc.filter(pl.col("category") == "loennsinntekt", pl.col("benefit") == "kontantytelse",
+                        ~pl.col("description").is_in(list(HOLIDAY_PAY_DESCRIPTIONS)))
+             .group_by("national_id").agg(pl.col("amount").sum()).sort("national_id"))
+    paid = _sum(inc, pl.col("description").is_in(list(HOLIDAY_PAY_DESCRIPTIONS)))
+    rate = Decimal(str(settings.holiday_rate)) / 100
+    cap = 6 * G_BY_YEAR.get(year, max(G_BY_YEAR.values()))
+    accrued = 0
+    extra_total = 0
+    out: list[ResultRow] = []
+    for person, amount in basis.iter_rows():
+        base = _round(Decimal(amount) * rate)
+        born = birth_date(person)
+        extra = 0
+        if born is not None and year - born.year >= 60:
+            extra = _round(Decimal(min(amount, cap)) * OVER_60_RATE / 100)
+            out.append(ResultRow("holiday_pay_year", person, "over 60: extra 2.3 % (basis capped at 6 G)",
+                                 extra, None, None, None, "info", national_id=person))
+        accrued += base + extra
+        extra_total += extra
+    ledger = Ledger(inputs)
+    tol = settings.tolerances.get("holiday_pay", 0)
+    has = ledger.has(p)
+    opening = -ledger.opening(settings.accounts["holiday_liability"], p)[0] if has else 0
+    expected = opening + accrued - paid
+    booked = -ledger.balance(settings.accounts["holiday_liability"], p) if has else None
+    status, diff = compare_amounts(expected, [booked], tol, required=True)
+    out.insert(0, ResultRow("holiday_pay_year", p, "liability (per employee, over-60 extra included)", expected,
+                            None, booked, diff, status))
+    return out
+
+
+# --- Garnishment --------------------------------------------------------------------------------
+
+
+def garnishment(inputs: Inputs, settings: Settings) -> list[ResultRow]:
+    """Journal deductions vs the ledger's garnishment account; the term paid out in the next."""
+    p = inputs.period
+    accounts = settings.accounts.get("garnishment", ("2610",))
+    tol = settings.tolerances.get("garnishment", 0)
+    journal = inputs.journal.filter(pl.col("account").is_in(list(accounts)))
+    ledger = Ledger(inputs)
+    if journal.height == 0 and not (ledger.has(p) and ledger.credit(accounts, [p])):
+        return []
+    withheld_month = -int(journal.filter(pl.col("period") == p)["amount"].sum() or 0)
+    booked = ledger.credit(accounts, [p]) if ledger.has(p) else None
+    status, diff = compare_amounts(withheld_month, [booked], tol, required=True)
+    out = [ResultRow("garnishment", p, "withheld vs booked", withheld_month, None, booked, diff, status)]
+    term, months = term_of(p)
+    if p == months[-1]:
+        withheld_term = -int(journal.filter(pl.col("period").is_in(months))["amount"].sum() or 0)
+        following = periods_after(p, 2)
+        paid = ledger.debit(accounts, following) if ledger.has(*following) else None
+        status, diff = compare_amounts(withheld_term, [paid], tol, required=True)
+        out.append(ResultRow("garnishment", term, "paid in the next term", withheld_term, None, paid, diff, status))
+    return out

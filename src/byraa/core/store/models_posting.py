@@ -1,0 +1,117 @@
+"""Tables of payroll posting control: journals, control, freeze, post once.
+
+- ``posting_settings``: per client, the error account and error customer that must be
+  set before posting, the ledger's sub-ledger (employee) accounts and its open fiscal
+  years.
+- ``posting_run``: one payroll run's posting journal (client, pay form, period, off-cycle),
+  pointing at the imported file in ``archive_file``; ``open`` until frozen, ``frozen``
+  (no journal import can replace it), then ``posted``.
+- ``posting_line``: the journal's lines as the payroll system made them.
+- ``posting``: the one posting of a run. ``run_id`` is unique: the store, not a
+  read-then-write, makes "post only once" hold when two sessions race.
+- ``posted_line``: the voucher lines that posting wrote, with what went to the error
+  account or error customer until someone clears it ("tøm feilkonto").
+- ``posting_check``: the receipt checklist, one row per ticked point.
+
+Amounts are whole øre (BIGINT), debit positive.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from byraa.core.store import models as _base  # noqa: F401  (client, archive_file: foreign-key targets)
+
+RUN_STATUSES = ("open", "frozen", "posted")
+
+
+class PostingSettings(SQLModel, table=True):
+    __tablename__ = "posting_settings"
+
+    client_id: int = Field(foreign_key="client.id", primary_key=True)
+    error_account: str | None = Field(default=None, max_length=20)
+    error_customer: str | None = Field(default=None, max_length=20)
+    subledger_accounts: str = Field(default="", max_length=500)
+    """Comma-separated accounts that are sub-ledger (employee) collective accounts."""
+    open_years: str = Field(default="", max_length=100)
+    """Comma-separated fiscal years open in the ledger; empty: the years the ledger holds."""
+    updated_at: datetime
+    updated_by: str = Field(max_length=64)
+
+
+class PostingRun(SQLModel, table=True):
+    __tablename__ = "posting_run"
+    __table_args__ = (UniqueConstraint("client_id", "pay_form", "period", "off_cycle", name="uq_posting_run_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    pay_form: str = Field(max_length=4)
+    period: str = Field(max_length=7)
+    off_cycle: bool = False
+    archive_id: int = Field(foreign_key="archive_file.id")
+    sha256: str = Field(max_length=64)
+    filename: str | None = Field(default=None, max_length=255)
+    imported_at: datetime
+    imported_by: str = Field(max_length=64)
+    status: str = Field(default="open", max_length=8)
+    frozen_at: datetime | None = None
+    frozen_by: str | None = Field(default=None, max_length=64)
+
+
+class PostingLine(SQLModel, table=True):
+    __tablename__ = "posting_line"
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="posting_run.id", index=True)
+    line_no: int
+    account: str = Field(max_length=20)
+    amount: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    national_id: str | None = Field(default=None, max_length=11)
+    employee_no: str | None = Field(default=None, max_length=20)
+    department: str | None = Field(default=None, max_length=20)
+    project: str | None = Field(default=None, max_length=20)
+    fiscal_year: int | None = None
+    text: str | None = Field(default=None, max_length=200)
+
+
+class Posting(SQLModel, table=True):
+    __tablename__ = "posting"
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="posting_run.id", unique=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    posted_at: datetime
+    posted_by: str = Field(max_length=64)
+    voucher_from: int
+    voucher_to: int
+    archive_id: int = Field(foreign_key="archive_file.id")
+
+
+class PostedLine(SQLModel, table=True):
+    __tablename__ = "posted_line"
+
+    id: int | None = Field(default=None, primary_key=True)
+    posting_id: int = Field(foreign_key="posting.id", index=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    voucher: int
+    fiscal_year: int
+    account: str = Field(max_length=20)
+    customer: str | None = Field(default=None, max_length=20)
+    amount: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    text: str = Field(max_length=250)
+    to_error: bool = False
+    """Went to the error account or error customer: listed until cleared."""
+    cleared_at: datetime | None = None
+    cleared_by: str | None = Field(default=None, max_length=64)
+
+
+class PostingCheck(SQLModel, table=True):
+    __tablename__ = "posting_check"
+
+    run_id: int = Field(foreign_key="posting_run.id", primary_key=True)
+    point: str = Field(max_length=24, primary_key=True)
+    done_at: datetime
+    done_by: str = Field(max_length=64)

@@ -1,0 +1,149 @@
+"""The reconciliation-folder checks on hand-made inputs; expected figures computed here."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+import polars as pl
+
+from byraa.core.base import ids
+from byraa.core.clients import deadlines
+from byraa.core.reconcile.checks import Settings, folder
+from byraa.core.reconcile.checks import employments as emp_check
+from byraa.core.reconcile.checks.inputs import (
+    AGA_SCHEMA,
+    INCOME_SCHEMA,
+    JOURNAL_SCHEMA,
+    LEDGER_SCHEMA,
+    RUNS_SCHEMA,
+    WITHHOLDING_SCHEMA,
+    Inputs,
+)
+from tests.builders import nid
+
+YOUNG = nid(2)  # born 1990
+OLD = ids.complete_national_id("018160000")  # Tenor id born 1 January 1960: turns 66 in 2026
+assert OLD is not None
+
+
+def frame(rows: list[dict], schema: dict) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+
+
+def inputs(period: str, *, income=(), withholding=(), aga=(), ledger=(), amelding: set[str],
+           ledger_periods: set[str]) -> Inputs:  # noqa: ANN001
+    return Inputs(client_id=1, period=period, payroll_employments=emp_check.frame([]),
+                  a07_employments=emp_check.frame([]), income=frame(list(income), INCOME_SCHEMA),
+                  withholding=frame(list(withholding), WITHHOLDING_SCHEMA), aga=frame(list(aga), AGA_SCHEMA),
+                  ledger=frame(list(ledger), LEDGER_SCHEMA), runs=frame([], RUNS_SCHEMA),
+                  amelding_periods=amelding, a07_periods=set(), ledger_periods=ledger_periods)
+
+
+def post(account: str, period: str, amount: int, day: date | None = None) -> dict:
+    return {"account": account, "period": period, "kind": "posting", "entry_date": day, "amount": amount,
+            "voucher": None, "text": None}
+
+
+def test_a_late_withholding_payment_is_found_with_its_days_late() -> None:
+    due = deadlines.term_payment_deadline("2026-10").due  # the 15th of November, moved past holidays
+    withheld = [{"period": m, "side": "payroll", "national_id": YOUNG, "amount": a}
+                for m, a in (("2026-09", 10_000_00), ("2026-10", 12_000_00))]
+    aga = [{"period": m, "side": "payroll", "sub_unit": "x", "zone": "1", "basis": 0, "rate": 0.141, "amount": a}
+           for m, a in (("2026-09", 5_000_00), ("2026-10", 5_000_00))]
+    late_day = date(2026, 11, 20)
+    ledger = [post("2600", "2026-11", 15_000_00, due), post("2600", "2026-11", 7_000_00, late_day),
+              post("2770", "2026-11", 10_000_00, date(2026, 11, 10))]
+    rows = folder.payments(inputs("2026-10", withholding=withheld, aga=aga, ledger=ledger,
+                                  amelding={"2026-09", "2026-10"}, ledger_periods={"2026-11", "2026-12"}),
+                           Settings())
+    by_field = {r.field: r for r in rows}
+    owed = 10_000_00 + 12_000_00
+    on_time = by_field[f"withholding paid by {due.isoformat()}"]
+    assert (on_time.payroll, on_time.ledger, on_time.difference, on_time.status) == (
+        owed, 15_000_00, 15_000_00 - owed, "differs")
+    late = by_field[f"withholding paid {late_day.isoformat()}, {(late_day - due).days} days late"]
+    assert late.ledger == 7_000_00 and late.status == "differs"
+    assert by_field[f"aga paid by {due.isoformat()}"].status == "equal"
+    # Only at the term's last month.
+    assert folder.payments(inputs("2026-09", amelding={"2026-09"}, ledger_periods=set()), Settings()) == []
+
+
+def test_payments_say_missing_when_the_term_lacks_an_a_melding() -> None:
+    rows = folder.payments(inputs("2026-10", amelding={"2026-10"}, ledger_periods={"2026-11"}), Settings())
+    assert {r.status for r in rows} == {"missing"}
+
+
+def test_benefits_in_kind_against_the_benefit_accounts_month_and_year() -> None:
+    income = [{"period": m, "side": "payroll", "national_id": YOUNG, "category": "loennsinntekt",
+               "description": d, "benefit": b, "amount": a}
+              for m, d, b, a in (("2026-01", "elektroniskKommunikasjon", "naturalytelse", 350_00),
+                                 ("2026-02", "elektroniskKommunikasjon", "naturalytelse", 350_00),
+                                 ("2026-02", "fastloenn", "kontantytelse", 40_000_00))]
+    ledger = [post("5210", "2026-01", 350_00), post("5210", "2026-02", 300_00)]
+    rows = folder.benefits(inputs("2026-02", income=income, ledger=ledger, amelding={"2026-01", "2026-02"},
+                                  ledger_periods={"2026-01", "2026-02"}), Settings())
+    month, year = rows
+    assert (month.key, month.payroll, month.ledger, month.difference, month.status) == (
+        "2026-02", 350_00, 300_00, -50_00, "differs")
+    assert (year.payroll, year.ledger, year.difference) == (700_00, 650_00, -50_00)
+
+
+def _holiday_inputs(months: list[str], old_basis_per_month: int, young_basis_per_month: int,
+                    ledger_liability: int) -> Inputs:
+    income = []
+    for m in months:
+        for person, amount in ((OLD, old_basis_per_month), (YOUNG, young_basis_per_month)):
+            income.append({"period": m, "side": "payroll", "national_id": person, "category": "loennsinntekt",
+                           "description": "fastloenn", "benefit": "kontantytelse", "amount": amount})
+    ledger = [post("2940", months[-1], -ledger_liability)]
+    return inputs(months[-1], income=income, ledger=ledger, amelding=set(months), ledger_periods=set(months))
+
+
+def test_holiday_pay_over_the_year_with_an_over_60_employee_above_6g() -> None:
+    months = [f"2026-{m:02d}" for m in range(1, 11)]
+    old_month, young_month = 120_000_00, 40_000_00  # the older earns 1.2 mill. by October: above 6 G
+    rate = Decimal("10.2") / 100
+    old_basis, young_basis = old_month * len(months), young_month * len(months)
+    cap = 6 * folder.G_BY_YEAR[2026]
+    assert old_basis > cap
+
+    def r(x: Decimal) -> int:
+        return int(x.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+    extra = r(Decimal(cap) * Decimal("2.3") / 100)
+    expected = r(Decimal(old_basis) * rate) + extra + r(Decimal(young_basis) * rate)
+    rows = folder.holiday_pay_year(_holiday_inputs(months, old_month, young_month, expected), Settings())
+    liability = rows[0]
+    assert (liability.payroll, liability.ledger, liability.status) == (expected, expected, "equal")
+    over_60 = [row for row in rows if row.status == "info"]
+    assert [(row.national_id, row.payroll) for row in over_60] == [(OLD, extra)]
+
+
+def test_holiday_pay_over_the_year_names_a_missing_month_instead_of_a_difference() -> None:
+    months = [f"2026-{m:02d}" for m in range(1, 11) if m != 4]
+    rows = folder.holiday_pay_year(_holiday_inputs(months, 10_000_00, 10_000_00, 1), Settings())
+    assert [(row.status, row.field) for row in rows] == [("incomplete", "incomplete: no a-melding for 2026-04")]
+
+
+def test_birth_dates_follow_the_individual_number_centuries() -> None:
+    assert folder.birth_date(OLD) == date(1960, 1, 1)
+    assert folder.birth_date(YOUNG) == date(1990, 1, 1)
+    assert folder.birth_date("01010550000") == date(2005, 1, 1)  # individual 500, year 05: 2000s
+    assert folder.birth_date("41010150000") == date(2001, 1, 1)  # D-number: day + 40
+
+
+def test_garnishment_withheld_booked_and_an_unpaid_term() -> None:
+    journal = [{"period": m, "account": "2610", "national_id": YOUNG, "amount": -a, "text": "Påleggstrekk"}
+               for m, a in (("2026-09", 2_500_00), ("2026-10", 2_500_00))]
+    ledger = [post("2610", "2026-09", -2_500_00), post("2610", "2026-10", -2_000_00),
+              post("2610", "2026-11", 2_500_00)]  # only September's deduction paid on
+    data = inputs("2026-10", ledger=ledger, amelding={"2026-10"},
+                  ledger_periods={"2026-09", "2026-10", "2026-11", "2026-12"})
+    data.journal = frame(journal, JOURNAL_SCHEMA)
+    month, term = folder.garnishment(data, Settings())
+    assert (month.payroll, month.ledger, month.difference, month.status) == (2_500_00, 2_000_00, -500_00, "differs")
+    assert (term.key, term.payroll, term.ledger, term.difference, term.status) == (
+        "2026-T5", 5_000_00, 2_500_00, -2_500_00, "differs")
+    # No garnishment in the journal or the ledger: the check has nothing to say.
+    assert folder.garnishment(inputs("2026-10", amelding=set(), ledger_periods=set()), Settings()) == []
