@@ -30,6 +30,7 @@ from byraa.core.agency import access, audit
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock
 from byraa.core.base.errors import AccessDenied, NotFound, UserError
+from byraa.core.files.oserrors import cannot_write
 from byraa.core.store import Store
 from byraa.core.store.models import ArchiveFile, Client
 from byraa.core.store.models_altinn import ArchiveExchange
@@ -317,7 +318,7 @@ def export(store: Store, who: Identity, archive_id: int, out: str | os.PathLike[
         except FileExistsError:
             raise ExportExists(f"{path} exists; give another path or ask to overwrite it") from None
         except OSError as exc:
-            raise UserError(f"cannot write {path}: {exc.strerror}") from None
+            raise cannot_write(path, exc) from None
         try:
             os.fchmod(fd, 0o600)
             with os.fdopen(fd, "wb") as fh:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from byraa.core.base.errors import UserError
 from byraa.core.clients.reports import Report
+from byraa.core.files.oserrors import cannot_write
 from byraa.core.words.i18n import _
 
 
@@ -24,7 +25,7 @@ def _open_private(path: Path, *, overwrite: bool) -> int:
     except FileExistsError as exc:
         raise UserError(f"{path} exists; choose another name or pass --overwrite") from exc
     except OSError as exc:
-        raise UserError(f"{path}: cannot write: {exc.strerror}") from exc
+        raise cannot_write(path, exc) from exc
     os.fchmod(fd, 0o600)
     return fd
 

@@ -48,6 +48,7 @@ from byraa.core.agency import access, audit
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock
 from byraa.core.base.errors import NotFound, UserError
+from byraa.core.files.oserrors import cannot_write
 from byraa.core.importers import (
     ImportRefused,
     ImportResult,
@@ -385,7 +386,7 @@ def _open_private(path: Path, overwrite: bool) -> int:
     except FileExistsError:
         raise UserError(f"{path} exists; choose another name or pass --overwrite") from None
     except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror}") from None
+        raise cannot_write(path, exc) from None
     os.fchmod(fd, 0o600)
     return fd
 

@@ -215,7 +215,9 @@ class ExportDialog(_Dialog):
                 yield Button(_("Cancel"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        field = self.query_one(Input)
+        field.focus()
+        field.select_all()  # the suggestion: the first key typed replaces it
 
     def _answer(self) -> None:
         path = self.query_one(Input).value.strip()
