@@ -17,6 +17,14 @@ from byraa.core.clients.reports import Report
 from byraa.core.files.oserrors import cannot_write
 from byraa.core.words.i18n import _
 
+REPORT_SUFFIXES = (".csv", ".xlsx")
+
+
+def check_report_path(path: Path) -> None:
+    """Refuse a file name byraa cannot write a report as (``usage.pdf`` must not get CSV inside)."""
+    if path.suffix.lower() not in REPORT_SUFFIXES:
+        raise UserError("file.report_suffix", path=str(path))
+
 
 def _open_private(path: Path, *, overwrite: bool) -> int:
     flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if overwrite else os.O_EXCL)
