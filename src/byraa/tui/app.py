@@ -134,6 +134,22 @@ class ByraaApp(App[None], LocalizedBindings):
         # many apps, as the tests do).
         gc.unfreeze()
 
+    # --- Keys --------------------------------------------------------------------------
+
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:  # noqa: ANN001
+        # A dimmed key (check_action None) does nothing in Textual; where the screen says
+        # why (a clerk on the access screen), answer the press with that reason.
+        from byraa.tui.widgets.bindings import dimmed_reason
+
+        target, name, params = self._parse_action(  # textual is pinned: its own parser
+            action, self if default_namespace is None else default_namespace, namespaces)
+        if target is not self and target.check_action(name, params) is None:
+            reason = dimmed_reason(target, name)
+            if reason:
+                self.notify(reason, severity="warning", timeout=5)
+                return True
+        return await super().run_action(action, default_namespace, namespaces)
+
     # --- Navigation --------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -352,6 +352,11 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
             return None  # shown dimmed: a clerk may look but not change
         return self.data is not None or None
 
+    def dimmed_reason(self, action: str) -> str | None:
+        if action in CHANGES and not self.app.who.is_manager:
+            return _("Only an agency manager can change access; you can look.")
+        return None
+
     # --- Selections ----------------------------------------------------------------------
 
     def _chosen(self, table: MarkableTable) -> list[str]:
