@@ -55,6 +55,7 @@ from byraa.core.store.models import (
 )
 from byraa.core.store.models_altinn import TaxCard
 from byraa.core.store.models_jobs import Job, JobItem, TaxCardFetchResult
+from byraa.core.taxcards.reasons import RESULT_REASONS
 
 if TYPE_CHECKING:
     import threading
@@ -76,13 +77,8 @@ _RESULT_OUTCOME = {
     "ikkeSkattekort": "no_card",
     "ikkeTrekkplikt": "not_liable",
 }
-_RESULT_REASON = {
-    "ugyldigOrganisasjonsnummer": "Skatteetaten does not accept the employer's org number (ugyldigOrganisasjonsnummer)",
-    "ugyldigFoedselsEllerDnummer": "Skatteetaten does not know this national id (ugyldigFoedselsEllerDnummer)",
-    "utgaattDnummerSkattekortForFoedselsnummerErLevert":
-        "the D number has expired: the card was issued on the person's fødselsnummer",
-    "vurderArbeidstillatelse": "check the work permit (vurderArbeidstillatelse)",
-}
+_RESULT_REASON = RESULT_REASONS
+"""Stored in English (scripts read it); shown through ``reasons.reason_words``."""
 
 
 # --- Selection and the date rules ---------------------------------------------------------
@@ -600,8 +596,9 @@ def _handler(store: Store, who: Identity, client_for: ClientFactory, options: Fe
                     return jobs.ItemOutcome.retry(exc.message)
                 return jobs.ItemOutcome(
                     "failed", error=exc.message[:500], result={"error": exc.message},
-                    write=lambda s: _error_rows(s, ctx.job_id, ctx.item.id, year, employers, client_ids,
-                                                f"the order was refused: {exc.message}", exc.archive_id)
+                    # exc is unbound once the except block ends: the lambda keeps its own copies.
+                    write=lambda s, why=f"the order was refused: {exc.message}", aid=exc.archive_id: _error_rows(
+                        s, ctx.job_id, ctx.item.id, year, employers, client_ids, why, aid)
                     if mode == "all" else None)
             except UserError as exc:  # refused before sending (invalid ids): never retried
                 return jobs.ItemOutcome.failed(str(exc))
@@ -630,8 +627,9 @@ def _handler(store: Store, who: Identity, client_for: ClientFactory, options: Fe
                     aid = answer.archive_id
                     return jobs.ItemOutcome(
                         "done", result={"reference": reference, "error": answer.error, "archive_id": aid},
-                        write=lambda s: _error_rows(s, ctx.job_id, ctx.item.id, year, employers, client_ids,
-                                                    reason, aid) if mode == "all" else None)
+                        write=lambda s, reason=reason, aid=aid: _error_rows(
+                            s, ctx.job_id, ctx.item.id, year, employers, client_ids, reason, aid)
+                        if mode == "all" else None)
             if waited >= options.poll_timeout_seconds:
                 return jobs.ItemOutcome.retry(f"no answer to order {reference} after {waited:.0f} s")
             if ctx.cancelled and answer is None:

@@ -10,7 +10,8 @@ not lost: opening the screen offers to resume it, and the core never orders twic
 
 The result table shows the last finished fetch: masked national ids, kind, table number,
 percentage, free-card amount and "changed since"; ``1``-``5`` filter it, ``enter`` shows
-a person's card history.
+a person's card history (on an error row: the error, whole, in the user's words; the
+highlighted error's reason also shows under the table).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from byraa.core.base.errors import UserError
 from byraa.core.jobs import JobInfo, Progress
 from byraa.core.taxcards import fetch
 from byraa.core.taxcards.fetch import FetchPlan, FetchSummary, ResultRow
+from byraa.core.taxcards.reasons import reason_words
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
 from byraa.tui.commands import PaletteCommand
@@ -198,6 +200,7 @@ class TaxCardsScreen(FilteredScreen, Screen, LocalizedBindings):
         yield FilterBar(_("words to look for: name, client, national id, reason…"), id="tc-filter")
         yield MarkableTable(self._result_columns(), markable=False, fixed_columns=2, id="tc-table",
                             empty_text=_("No tax-card fetch yet: choose clients above and press e."))
+        yield Static("", id="tc-detail", markup=False)
         yield KeyFooter()
 
     @staticmethod
@@ -248,6 +251,7 @@ class TaxCardsScreen(FilteredScreen, Screen, LocalizedBindings):
         self.query_one("#tc-progress").display = False
         self.query_one("#tc-year-problem").display = False
         self.query_one("#tc-status").display = False
+        self.query_one("#tc-detail").display = False
         self.query_one(MarkableTable).loading = True
         self._update_subtitle()
         self._update_shows()
@@ -517,6 +521,8 @@ class TaxCardsScreen(FilteredScreen, Screen, LocalizedBindings):
             self.load_latest()
             return
         self._set_status(self._summary_words(summary))
+        # The arrow keys should move through the results, not the dropdown that started the fetch.
+        self.query_one(MarkableTable).focus()
         if summary.ok:
             self.notify(_("{cards} cards, {changed} changed.").format(cards=fmt.count(summary.cards),
                                                                       changed=fmt.count(summary.changed)),
@@ -559,7 +565,7 @@ class TaxCardsScreen(FilteredScreen, Screen, LocalizedBindings):
     # --- Results -------------------------------------------------------------------------
 
     def _result_row(self, index: int, r: ResultRow) -> Row:
-        details = r.changes if r.changed else (r.reason or "")
+        details = r.changes if r.changed else reason_words(r.result, r.reason)
         return Row(
             key=str(index),
             cells=(r.national_id, r.name, _outcome_cell(r), r.kind if r.kind and r.kind != "none" else "",
@@ -596,7 +602,7 @@ class TaxCardsScreen(FilteredScreen, Screen, LocalizedBindings):
                 continue
             if words:
                 text = " ".join((r.national_id, r.name, r.client_name, r.org_number, outcome_word(r.outcome),
-                                 r.kind or "", r.reason or "", r.changes or "")).casefold()
+                                 r.kind or "", reason_words(r.result, r.reason), r.changes or "")).casefold()
                 if not all(w in text for w in words):
                     continue
             keys.append(str(index))
@@ -658,9 +664,50 @@ class TaxCardsScreen(FilteredScreen, Screen, LocalizedBindings):
     # --- History ---------------------------------------------------------------------------
 
     def on_markable_table_row_selected(self, event: MarkableTable.RowSelected) -> None:
-        if self.running or not event.key.isdigit():
+        row = self._result_at(event.key)
+        if row is None:
             return
-        self.open_history(self.results[int(event.key)])
+        if row.outcome in ("error", "skipped"):
+            self.open_error(row)
+        else:
+            self.open_history(row)
+
+    def _result_at(self, key: str | None) -> ResultRow | None:
+        """The result row behind a table key (None while the table shows per-client progress,
+        whose keys are org numbers)."""
+        if self.running or not key or not key.isdigit() or int(key) >= len(self.results):
+            return None
+        return self.results[int(key)]
+
+    def on_markable_table_row_highlighted(self, event: MarkableTable.RowHighlighted) -> None:
+        """Under the table, the highlighted error's reason whole (the column cuts it)."""
+        pane = self.query_one("#tc-detail", Static)
+        key = event.key
+        row = self._result_at(key)
+        if row is None or row.outcome not in ("error", "skipped"):
+            pane.display = False
+            return
+        pane.update(_("{name} {nid}: {reason} · enter shows it").format(
+            name=row.name or "", nid=row.national_id, reason=reason_words(row.result, row.reason)))
+        pane.display = True
+
+    def open_error(self, row: ResultRow) -> None:
+        """An error or skipped person: what went wrong, whole, in the user's words."""
+        from byraa.tui.widgets.dialogs import TextViewer
+
+        lines = [
+            _("Person: {name} {nid}").format(name=row.name or "–", nid=row.national_id),
+            _("Client: {org} {name}").format(org=ids.format_org_number(row.org_number), name=row.client_name),
+            _("Result: {outcome}").format(outcome=outcome_word(row.outcome)),
+            "",
+            reason_words(row.result, row.reason),
+        ]
+        if row.result:
+            lines += ["", _("Skatteetaten's code: {code}").format(code=row.result)]
+        if row.archive_id is not None:
+            lines += [_("Skatteetaten's answer is in the archive (file {id}).").format(id=row.archive_id)]
+        title = _("Error: {name}") if row.outcome == "error" else _("Skipped: {name}")
+        self.app.push_screen(TextViewer(title.format(name=row.name or row.national_id), "\n".join(lines)))
 
     def open_history(self, row: ResultRow) -> None:
         if row.employee_id is None:
