@@ -94,6 +94,13 @@ class ClientDetailScreen(Screen, LocalizedBindings):
         employee_id: int
         national_id: str
 
+    @dataclass
+    class Feedback(Message):
+        """An a-melding's feedback read for the viewer (``text`` None: none is archived)."""
+
+        title: str
+        text: str | None
+
     def __init__(self, client_id: int) -> None:
         super().__init__()
         self.client_id = client_id
@@ -117,13 +124,15 @@ class ClientDetailScreen(Screen, LocalizedBindings):
             with TabPane(_("2 Payroll runs"), id="runs"):
                 yield self._table(self._run_columns(), "runs-table", _("No payroll runs."))
             with TabPane(_("3 A-meldinger"), id="submissions"):
-                yield self._table(self._submission_columns(), "submissions-table", _("No a-meldinger."))
+                yield self._table(self._submission_columns(), "submissions-table", _("No a-meldinger."),
+                                  openable=True)
         yield KeyFooter()
 
     @staticmethod
-    def _table(columns: list[Column], table_id: str, empty: str, fixed: int = 1) -> MarkableTable:
-        """A read-only table: nothing to mark or open, and the footer keeps room for the screen's keys."""
-        return MarkableTable(columns, markable=False, openable=False, show_sort_keys=False, fixed_columns=fixed,
+    def _table(columns: list[Column], table_id: str, empty: str, fixed: int = 1,
+               openable: bool = False) -> MarkableTable:
+        """A read-only table: nothing to mark (only the a-meldinger open, to their feedback)."""
+        return MarkableTable(columns, markable=False, openable=openable, show_sort_keys=False, fixed_columns=fixed,
                              id=table_id, empty_text=empty)
 
     @staticmethod
@@ -379,6 +388,35 @@ class ClientDetailScreen(Screen, LocalizedBindings):
         self.revealed = message.employee_id
         self.query_one("#employees-table", MarkableTable).update_row(
             self._employee_row(employee, national_id=message.national_id))
+
+    # --- An a-melding's feedback -----------------------------------------------------------
+
+    @on(MarkableTable.RowSelected, "#submissions-table")
+    def _submission_selected(self, event: MarkableTable.RowSelected) -> None:
+        if self.detail is None:
+            return
+        index = int(event.key.rsplit("-", 1)[1])
+        self._open_feedback(self.detail.submissions[index].period)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="client-feedback", description="feedback")
+    def _open_feedback(self, period: str) -> None:
+        from byraa.core.clients import feedback as core_feedback
+        from byraa.core.words.labels import feedback_text
+
+        assert self.detail is not None
+        client = self.detail.client
+        doc = core_feedback.for_client(self.app.workspace.store, self.app.who, client.org_number, period)
+        title = _("A-melding feedback · {client} · {period}").format(client=client.name,
+                                                                     period=fmt.month_name(period))
+        self.post_message(self.Feedback(title, None if doc is None else feedback_text(doc)))
+
+    def on_client_detail_screen_feedback(self, message: Feedback) -> None:
+        if message.text is None:
+            self.notify(_("No feedback from a-ordningen is archived for this month."), title=_("No feedback"))
+            return
+        from byraa.tui.widgets.dialogs import TextViewer
+
+        self.app.push_screen(TextViewer(message.title, message.text))
 
     def palette_commands(self) -> Iterator[PaletteCommand]:
         if self.detail is None:
