@@ -33,6 +33,7 @@ from byraa.core.words.i18n import _
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.screens.reconcile.words import (
     check_name,
+    comparison,
     correction_outcome,
     employment_cell,
     field_name,
@@ -279,7 +280,7 @@ class CheckRowsScreen(FilteredScreen, Screen, LocalizedBindings):
         if len(rows) == 1:
             r = rows[0]
             what = " · ".join(p for p in (row_status(r.status), masked(r.national_id), r.key, field_name(r.field),
-                                          f"{value(r.payroll, r.unit) or '–'} ≠ {value(r.a07, r.unit) or '–'}") if p)
+                                          comparison(r)) if p)
         else:
             what = _("{n} marked differences get the same explanation.").format(n=len(rows))
         current = rows[0].explanation if len(rows) == 1 and rows[0].resolution == "explained" else ""

@@ -119,6 +119,21 @@ def value(v: Any, unit: str) -> str:
     return str(v)
 
 
+def comparison(r: Any) -> str:
+    """What differs, with the figures that exist: ``Lønn 0,00 ≠ Regnskap 17 140,00 · differanse −17 140,00``.
+
+    A row compares two of payroll, a-ordningen and the ledger; the one it does not
+    compare is ``None`` and is left out (it used to show as ``–`` in a07's place).
+    """
+    sides = [f"{label} {value(v, r.unit)}" for label, v in
+             ((_("Payroll"), r.payroll), (_("A-ordningen"), r.a07), (_("Ledger"), r.ledger))
+             if v is not None and v != ""]
+    text = " ≠ ".join(sides) if len(sides) > 1 else (sides[0] if sides else "–")
+    if r.difference:
+        text += " · " + _("difference {amount}").format(amount=fmt.nok(r.difference))
+    return text
+
+
 def masked(national_id: str | None) -> str:
     return ids.mask_national_id(national_id) if national_id else ""
 
