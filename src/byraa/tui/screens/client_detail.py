@@ -223,7 +223,7 @@ class ClientDetailScreen(Screen, LocalizedBindings):
         self.query_one("#runs-table", MarkableTable).set_rows(
             Row(
                 key=f"{r.period}-{i}",
-                cells=(r.period, fmt.day(r.pay_date), run_kind(r.kind), run_status(r.status),
+                cells=(fmt.month_column(r.period), fmt.day(r.pay_date), run_kind(r.kind), run_status(r.status),
                        fmt.count(r.payslip_count), fmt.nok(r.gross), fmt.nok(r.withholding),
                        fmt.nok(r.employer_contribution)),
                 sort_keys=(r.period, r.pay_date, r.kind, r.status, r.payslip_count, r.gross, r.withholding,
@@ -234,7 +234,7 @@ class ClientDetailScreen(Screen, LocalizedBindings):
         self.query_one("#submissions-table", MarkableTable).set_rows(
             Row(
                 key=f"{s.message_id}-{i}",
-                cells=(s.period, self._status_cell(s.status), fmt.timestamp(s.submitted_at),
+                cells=(fmt.month_column(s.period), self._status_cell(s.status), fmt.timestamp(s.submitted_at),
                        fmt.count(s.deviations_rejection), fmt.count(s.deviations_immediate),
                        fmt.count(s.deviations_guideline), s.message_id),
                 sort_keys=(s.period, s.status, str(s.submitted_at), s.deviations_rejection,
@@ -257,13 +257,12 @@ class ClientDetailScreen(Screen, LocalizedBindings):
     def _load_reconcile_state(self, org_number: str) -> None:
         from byraa.core.reconcile import runs as core_reconcile
         from byraa.tui.screens.reconcile.run import run_facts
-        from byraa.tui.screens.reconcile.words import month
 
         runs = core_reconcile.list_runs(self.app.workspace.store, self.app.who, org_number)
         if not runs:
             text = _("Reconciliation: not run yet (v opens it)")
         else:
-            text = _("Reconciliation {month}: {facts}").format(month=month(runs[0].period), facts=run_facts(runs[0]))
+            text = _("Reconciliation {month}: {facts}").format(month=fmt.month_name(runs[0].period), facts=run_facts(runs[0]))
         self.post_message(self.ReconcileState(text))
 
     def on_client_detail_screen_reconcile_state(self, message: ReconcileState) -> None:

@@ -21,7 +21,6 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 from byraa.core.base import clock, periods
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
-from byraa.tui.screens.reconcile.words import month
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 
 
@@ -256,7 +255,7 @@ class BulkDialog(_Dialog):
             yield Label(_("Reconcile {n} client(s)").format(n=self.clients), classes="title")
             with Horizontal(classes="field"):
                 yield Label(_("Month"))
-                yield Input(month(self.period), id="bulk-month", compact=True)
+                yield Input(fmt.month_column(self.period), id="bulk-month", compact=True)
             with RadioSet(id="bulk-method"):
                 yield RadioButton(_("standard matching"), id="standard", value=True)
                 yield RadioButton(_("simple matching (national id)"), id="simple")

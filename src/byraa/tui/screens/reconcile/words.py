@@ -139,8 +139,8 @@ def masked(national_id: str | None) -> str:
 
 
 def month(period: str) -> str:
-    """``2026-10`` -> ``10.2026``."""
-    return f"{period[5:7]}.{period[:4]}"
+    """``2026-10`` -> ``oktober 2026``: a month in a title or a sentence (docs/formats.md)."""
+    return fmt.month_name(period) if period and len(period) == 7 else period
 
 
 def correction_outcome(done: list[Any]) -> tuple[str, str, str]:
