@@ -30,7 +30,7 @@ def command(period: str | None, scope: str | None, fmt: str) -> None:
     board = core_dashboard.build(ws.store, ws.who, period, scope)
     rows = [
         {"key": f.key, "figure": labels.figure(f.key), "unit": f.unit, "value": f.value,
-         "previous": f.previous, "change": f.change, "trend": list(f.trend)}
+         "previous": f.previous, "change": f.change, "so_far": f.so_far, "trend": list(f.trend)}
         for f in board.figures
     ]
     if fmt == "json":
@@ -61,4 +61,6 @@ def command(period: str | None, scope: str | None, fmt: str) -> None:
 
 def _signed(figure: core_dashboard.Figure) -> str:
     text = show_value(figure.unit, abs(figure.change))
+    if figure.so_far:
+        return _("so far")
     return ("+" if figure.change > 0 else "-" if figure.change < 0 else "±") + text

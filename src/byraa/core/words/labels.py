@@ -6,7 +6,7 @@ from byraa.core.base import ids
 from byraa.core.clients.dashboard import Attention
 from byraa.core.clients.feedback import SEVERITIES, FeedbackDocument
 from byraa.core.words import formatting as fmt
-from byraa.core.words.i18n import _
+from byraa.core.words.i18n import _, ngettext
 
 
 def figure(key: str) -> str:
@@ -29,6 +29,16 @@ def attention(item: Attention) -> str:
             client=item.client_name, month=fmt.month_name(item.period or "2000-01"))
     if item.kind == "no_responsible":
         return _("No responsible: {client}").format(client=item.client_name)
+    if item.kind == "responsible_left":
+        return _("Responsible has left: {client}").format(client=item.client_name)
+    if item.kind == "reconciliation_unsigned":
+        return ngettext("Reconciliation {month} not signed: {client}, {count} difference open",
+                        "Reconciliation {month} not signed: {client}, {count} differences open", item.count).format(
+            month=fmt.month_name(item.period or "2000-01"), client=item.client_name, count=item.count)
+    if item.kind == "taxcards_missing":
+        return ngettext("Tax card missing for {year}: {client}, {count} employee",
+                        "Tax cards missing for {year}: {client}, {count} employees", item.count).format(
+            year=(item.period or "2000")[:4], client=item.client_name, count=item.count)
     if item.kind == "amelding_deadline":
         return _("A-melding for {month} due {due}: {count} clients not yet accepted").format(
             month=fmt.month_name(item.period or "2000-01"), due=fmt.day(item.due), count=item.count)
