@@ -21,7 +21,7 @@ from textual.screen import Screen
 from byraa.core.settings.workspace import Workspace
 from byraa.core.words import i18n
 from byraa.core.words.i18n import _
-from byraa.tui.commands import ByraaCommands, PaletteCommand
+from byraa.tui.commands import ByraaCommands, DirectoryCommands, PaletteCommand
 from byraa.tui.navigation import SECTIONS, Section
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 
@@ -70,7 +70,7 @@ class ByraaApp(App[None], LocalizedBindings):
 
     CSS_PATH = "app.tcss"
     TITLE = "byraa"
-    COMMANDS: ClassVar = {ByraaCommands}
+    COMMANDS: ClassVar = {ByraaCommands, DirectoryCommands}
     MODES: ClassVar = {**{s.mode: _factory(s) for s in SECTIONS}, "welcome": _welcome}
     BINDINGS: ClassVar[list[BindingType]] = [
         # The screen keys stay out of the footer (nine of them would push the screen's own

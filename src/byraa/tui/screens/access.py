@@ -95,6 +95,8 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
         self.client_id: int | None = None
         """The client shown on "users by client"."""
         self.filter_text = ""
+        self._start_tab: str | None = None
+        """The tab to show once the data is read (opened from the palette on a user)."""
         self._haystacks: dict[str, dict[str, str]] = {}
         """Per table, each row's text (what the filter searches)."""
 
@@ -182,6 +184,9 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
         self._fill_by_client()
         self._fill_review()
         self._apply_filter()
+        if self._start_tab:
+            self.action_tab(self._start_tab)
+            self._start_tab = None
         self.refresh_bindings()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -392,6 +397,14 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
                     self._show_client(int(key))
 
             self.app.push_screen(ChoiceDialog(_("Users by client: choose a client"), choices), chosen_client)
+
+    def show_user(self, login: str) -> None:
+        """Open "clients by user" on ``login`` (from the palette), now or once the staff is read."""
+        if self.data is None:
+            self.user = login  # kept by the first load, which then shows the tab
+            self._start_tab = "by-user"
+            return
+        self._show_user(login)
 
     def _show_user(self, login: str) -> None:
         self.user = login
