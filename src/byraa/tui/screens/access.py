@@ -298,6 +298,11 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        # A filter typed for one tab's rows would empty the next ("nothing to tidy up" with
+        # findings there): each tab starts unfiltered.
+        if self.filter_text:
+            self.filter_text = ""
+            self.query_one(FilterBar).value = ""
         self._apply_filter()
         self.refresh_bindings()
 
