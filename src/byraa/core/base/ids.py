@@ -27,7 +27,7 @@ _ORG = (3, 2, 7, 6, 5, 4, 3, 2)
 _ACCOUNT = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 
 
-class IdKind(str, Enum):
+class IdKind(str, Enum):  # noqa: UP042  (str() of a member must stay as it is)
     FNR = "fødselsnummer"
     DNR = "D-nummer"
     HNR = "H-nummer"

@@ -545,7 +545,7 @@ def parse_sheets(path: Path, where: Where) -> A07Report:
                                           at(s, line, "antallTimerPerUkeSomEnFullStillingTilsvarer")))
         report.employments.append(e)
         by_employment[(nid, e.sub_unit, e.employment_ref)] = e
-    for s, target in (("Permisjoner", "leaves"), ("Permitteringer", "layoffs")):
+    for s, _target in (("Permisjoner", "leaves"), ("Permitteringer", "layoffs")):
         for line, r in sheets[s]:
             nid = check_national_id(r["norskIdentifikator"], where, at(s, line, "norskIdentifikator"))
             unit = check_org_number(r["virksomhet"], where, at(s, line, "virksomhet"))
