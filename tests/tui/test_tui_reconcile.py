@@ -281,7 +281,7 @@ async def test_client_detail_opens_reconciliation_and_shows_state(recon_store) -
         assert isinstance(app.screen, ReconcileRunScreen) and app.screen.summary.version == 1
         await pilot.press("escape")
         await settle(pilot)
-        assert "Avstemming 10.2026: versjon 1" in screen_text(app)
+        assert "Avstemming oktober 2026: versjon 1" in screen_text(app)
 
 
 async def test_board_reconciles_the_group(recon_store) -> None:  # noqa: ANN001

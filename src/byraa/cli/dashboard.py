@@ -32,7 +32,7 @@ def command(period: str | None, scope: str | None, fmt: str) -> None:
     board = core_dashboard.build(ws.store, ws.who, period, scope)
     rows = [
         {"key": f.key, "figure": labels.figure(f.key), "unit": f.unit, "value": f.value,
-         "previous": f.previous, "change": f.change, "trend": list(f.trend),
+         "previous": f.previous, "change": f.change, "so_far": f.so_far, "trend": list(f.trend),
          "unknown_reason": f.unknown_reason}
         for f in board.figures
     ]
@@ -69,4 +69,6 @@ def _signed(figure: core_dashboard.Figure) -> str:
     if figure.value is None or figure.previous is None:
         return "–"
     text = show_value(figure.unit, abs(figure.change))
+    if figure.so_far:
+        return _("so far")
     return ("+" if figure.change > 0 else "-" if figure.change < 0 else "±") + text

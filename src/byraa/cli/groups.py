@@ -65,11 +65,12 @@ def rename(name: str, new_name: str) -> None:
 
 @command.command("delete")
 @click.argument("name")
-def delete(name: str) -> None:
-    """Delete a group (its clients are kept)."""
+@click.option("--yes", is_flag=True, help="Delete it even though it holds clients (the clients are kept).")
+def delete(name: str, yes: bool) -> None:
+    """Delete a group (its clients are kept); one holding clients needs --yes."""
     ws = workspace()
     assert ws.who is not None
-    n = core_groups.delete_group(ws.store, ws.who, name)
+    n = core_groups.delete_group(ws.store, ws.who, name, holding_clients=yes)
     click.echo(_("Deleted group {name} ({n} clients were in it).").format(name=name, n=n))
 
 

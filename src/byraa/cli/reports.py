@@ -25,6 +25,8 @@ _SHOW = {
 
 
 def _deliver(report: core_reports.Report, fmt: str, out: Path | None, overwrite: bool) -> None:
+    if out is not None:
+        spreadsheet.check_report_path(out)
     if fmt == "xlsx" or (out is not None and out.suffix.lower() == ".xlsx"):
         if out is None:
             raise UserError("cli.xlsx_needs_out")

@@ -22,7 +22,7 @@ from textual.worker import Worker
 from byraa.core.settings.workspace import Workspace
 from byraa.core.words import i18n
 from byraa.core.words.i18n import _
-from byraa.tui.commands import ByraaCommands, PaletteCommand
+from byraa.tui.commands import ByraaCommands, DirectoryCommands, PaletteCommand
 from byraa.tui.navigation import SECTIONS, Section
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.worker_errors import ReportingWorkerManager, report_failed_worker
@@ -72,7 +72,7 @@ class ByraaApp(App[None], LocalizedBindings):
 
     CSS_PATH = "app.tcss"
     TITLE = "byraa"
-    COMMANDS: ClassVar = {ByraaCommands}
+    COMMANDS: ClassVar = {ByraaCommands, DirectoryCommands}
     MODES: ClassVar = {**{s.mode: _factory(s) for s in SECTIONS}, "welcome": _welcome}
     BINDINGS: ClassVar[list[BindingType]] = [
         # The screen keys stay out of the footer (nine of them would push the screen's own
@@ -140,6 +140,22 @@ class ByraaApp(App[None], LocalizedBindings):
     def _worker_done(self, worker: Worker) -> None:
         # Every worker of every screen ends here: a failure is reported once, the same way.
         report_failed_worker(self, worker)
+
+    # --- Keys --------------------------------------------------------------------------
+
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:  # noqa: ANN001
+        # A dimmed key (check_action None) does nothing in Textual; where the screen says
+        # why (a clerk on the access screen), answer the press with that reason.
+        from byraa.tui.widgets.bindings import dimmed_reason
+
+        target, name, params = self._parse_action(  # textual is pinned: its own parser
+            action, self if default_namespace is None else default_namespace, namespaces)
+        if target is not self and target.check_action(name, params) is None:
+            reason = dimmed_reason(target, name)
+            if reason:
+                self.notify(reason, severity="warning", timeout=5)
+                return True
+        return await super().run_action(action, default_namespace, namespaces)
 
     # --- Navigation --------------------------------------------------------------------
 

@@ -2,6 +2,10 @@
 
 The app yields navigation and app commands, the screen it was opened from yields its
 own (``palette_commands()``), named "Noun: Verb" ("Vis: Klienter", "Klienter: Merk alle").
+
+Typing also finds clients (name or org. no.), groups and staff by name (``DirectoryCommands``)
+and opens them: a client's detail, a group's board, a staff user's clients on the access
+screen. They are searched only, never listed before typing (an agency has 1,000 clients).
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from dataclasses import dataclass
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from byraa.core.words.i18n import _
 
 
 @dataclass(frozen=True)
@@ -37,3 +43,60 @@ class ByraaCommands(Provider):
             score = matcher.match(command.name)
             if score > 0:
                 yield Hit(score, matcher.highlight(command.name), partial(command.callback), help=command.help)
+
+
+class DirectoryCommands(Provider):
+    """Clients, groups and staff by name: what the user may see, read once per palette."""
+
+    async def startup(self) -> None:
+        import asyncio
+
+        self._entries: list[PaletteCommand] = []
+        app = self.app
+        workspace, who = getattr(app, "workspace", None), getattr(app, "who", None)
+        if workspace is None or who is None:
+            return
+        self._entries = await asyncio.to_thread(self._read, workspace.store, who)
+
+    def _read(self, store, who) -> list[PaletteCommand]:  # noqa: ANN001
+        from byraa.core.agency import access_admin
+        from byraa.core.base import ids
+        from byraa.core.clients import groups, registry
+
+        app = self.app
+        entries = [
+            PaletteCommand(_("Client: {name} {org}").format(name=c.name, org=ids.format_org_number(c.org_number)),
+                           _("Open the client"), partial(app.open_client, c.id))
+            for c in registry.list_clients(store, who) if c.has_access
+        ]
+        entries += [PaletteCommand(_("Group: {name}").format(name=g.name), _("Open the group's board"),
+                                   partial(open_group, app, g.name))
+                    for g in groups.list_groups(store)]
+        entries += [PaletteCommand(_("Staff: {name} ({login})").format(name=s.name, login=s.login),
+                                   _("The user's clients on the access screen"), partial(open_staff, app, s.login))
+                    for s in access_admin.list_staff(store)]
+        return entries
+
+    async def search(self, query: str) -> Hits:
+        if len(query.strip()) < 2:
+            return
+        matcher = self.matcher(query)
+        for command in getattr(self, "_entries", []):
+            score = matcher.match(command.name)
+            if score > 0:
+                yield Hit(score * 0.9, matcher.highlight(command.name), command.callback, help=command.help)
+
+
+def open_group(app, name: str) -> None:  # noqa: ANN001
+    from byraa.tui.screens.board import BoardScreen
+
+    app.push_screen(BoardScreen(name))
+
+
+def open_staff(app, login: str) -> None:  # noqa: ANN001
+    """The access screen's "clients by user" for ``login`` (once the screen has read the staff)."""
+    app.action_show("access")
+    screen = app.screen
+    if not hasattr(screen, "show_user"):
+        return
+    screen.show_user(login)

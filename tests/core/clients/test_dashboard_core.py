@@ -83,3 +83,55 @@ def test_term_deadline_joins_the_attention_list_ten_days_ahead(store, monkeypatc
     from byraa.core.words import labels
 
     assert "15.01.2027" in labels.attention(term)
+
+
+def test_a_month_in_progress_marks_the_growing_figures_so_far(store, monkeypatch) -> None:  # noqa: ANN001
+    from datetime import date
+
+    from byraa.core.agency import identity
+    from byraa.core.base import clock
+    from byraa.core.clients import dashboard
+    from tests.builders import small_agency
+
+    small_agency(store)
+    who = identity.resolve(store, "tester")
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 4))
+    board = dashboard.build(store, who, "2026-11", "all")
+    so_far = {f.key for f in board.figures if f.so_far}
+    assert so_far == set(dashboard.GROWING)  # payslips, travel, absences, rejections, pay
+    assert not any(f.so_far for f in dashboard.build(store, who, "2026-10", "all").figures)  # a whole month
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 30))
+    assert not any(f.so_far for f in dashboard.build(store, who, "2026-11", "all").figures)  # its last day
+
+
+def test_attention_lists_unsigned_reconciliations_missing_cards_and_leavers(store, tmp_path) -> None:  # noqa: ANN001
+    from byraa.core.agency import access_admin
+    from byraa.core.reconcile import runs
+    from tests.builders import org
+    from tests.data.reconcile import scenario
+
+    small = scenario.build(store, tmp_path)
+    who = small.who()
+    run = runs.run(store, who, org(1), "2026-10")
+    assert run.unresolved > 0
+    access_admin.set_active(store, who, "clerk", False)  # B's responsible leaves
+
+    def items(kind: str) -> dict[str, int]:
+        board = dashboard.build(store, who, "2026-11", "all")
+        return {a.client_name: a.count for a in board.attention if a.kind == kind}
+
+    assert items("reconciliation_unsigned") == {"Alfa Rør AS": run.unresolved}
+    # Every client has employees active in November and no tax card for 2026 (B and C one each).
+    missing = items("taxcards_missing")
+    assert set(missing) == {"Alfa Rør AS", "Bakeri Beta AS", "Cafe Gamma AS"}
+    assert missing["Bakeri Beta AS"] == missing["Cafe Gamma AS"] == 1 <= missing["Alfa Rør AS"]
+    assert set(items("no_responsible")) == {"Cafe Gamma AS"}
+    assert set(items("responsible_left")) == {"Bakeri Beta AS"}
+    # The same clients the access review finds without a responsible.
+    review = {f.client_name for f in access_admin.review(store, who) if f.kind == "client_without_responsible"}
+    assert review == set(items("no_responsible")) | set(items("responsible_left"))
+    # Resolving every difference takes the reconciliation off the list.
+    for row in runs.rows(store, who, run.id):
+        if row.is_difference and not row.resolved:
+            runs.explain(store, who, run.id, row.id, "Kjent avvik")
+    assert items("reconciliation_unsigned") == {}

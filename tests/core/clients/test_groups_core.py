@@ -38,7 +38,7 @@ def test_create_rename_add_remove_delete(store) -> None:
     counts = {g.name: g.clients for g in groups.list_groups(store)}
     assert counts == {"Oppfølging": 2, "Utbetaling 20.": 2}
     assert groups.remove_clients(store, boss, "Oppfølging", org_numbers=[org(2), org(3)]) == 1
-    assert groups.delete_group(store, boss, "Oppfølging") == 1
+    assert groups.delete_group(store, boss, "Oppfølging", holding_clients=True) == 1
     assert [g.name for g in groups.list_groups(store)] == ["Utbetaling 20."]
     with store.session() as s:
         actions = [e.action for e in audit.recent(s)]

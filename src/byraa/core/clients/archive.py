@@ -31,6 +31,7 @@ from byraa.core.agency.identity import Identity
 from byraa.core.base import clock, ids
 from byraa.core.base.errors import AccessDenied, NotFound, UserError
 from byraa.core.clients.lookup import resolve_client
+from byraa.core.files.oserrors import cannot_write
 from byraa.core.store import Store
 from byraa.core.store.models import ArchiveFile, Client
 from byraa.core.store.models_altinn import ArchiveExchange
@@ -339,7 +340,7 @@ def export(store: Store, who: Identity, archive_id: int, out: str | os.PathLike[
         except FileExistsError:
             raise ExportExists("archive.export_exists", path=path) from None
         except OSError as exc:
-            raise UserError("file.unwritable", path=path, reason=exc.strerror) from None
+            raise cannot_write(path, exc) from None
         try:
             os.fchmod(fd, 0o600)
             with os.fdopen(fd, "wb") as fh:

@@ -11,15 +11,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock, periods
 from byraa.core.clients import deadlines
 from byraa.core.clients.latest_amelding import latest_amelding
+from byraa.core.reconcile.checks import DIFFERENCE_STATUSES
 from byraa.core.store import Store
-from byraa.core.store.models import AmeldingSubmission, Client, ClientAccess, ClientActivity, PayrollRun
+from byraa.core.store.models import (
+    AmeldingSubmission,
+    Client,
+    ClientAccess,
+    ClientActivity,
+    Employment,
+    PayrollRun,
+    StaffUser,
+)
+from byraa.core.store.models_altinn import TaxCard
+from byraa.core.store.models_reconcile import ReconRow, ReconRun
 
 TREND_MONTHS = 12
 TERM_DEADLINE_DAYS = 10
@@ -37,6 +48,10 @@ FIGURES = (
 )
 """The figures in display order, with how each is shown."""
 
+GROWING = frozenset({"payslips", "travel_expenses", "absences", "amelding_rejected", "total_pay"})
+"""Figures that count what happens during the month: a month in progress has only part of
+them, so they are not compared with a whole month before (they read "so far")."""
+
 
 UNKNOWN_REASONS = {"automation": "no_generated_mark"}
 """Why a figure may be unknown (``None``): a code that ``labels.figure_unknown`` puts in words."""
@@ -52,6 +67,10 @@ class Figure:
     previous: float | None
     trend: tuple[float | None, ...]
     """Oldest first, ending with ``value``."""
+
+    so_far: bool = False
+    """The month is still in progress and this figure grows with it (``GROWING``): a change
+    against the whole month before would mislead, so none is shown."""
 
     @property
     def change(self) -> float:
@@ -70,7 +89,8 @@ class Attention:
     """Something a clerk should act on; screens turn it into words."""
 
     kind: str
-    """``amelding_rejected``, ``no_responsible``, ``amelding_deadline``, ``term_deadline``."""
+    """``amelding_rejected``, ``no_responsible``, ``responsible_left``, ``reconciliation_unsigned``,
+    ``taxcards_missing``, ``amelding_deadline``, ``term_deadline``."""
     severity: str
     """``error``, ``warning`` or ``info``."""
     client_id: int | None = None
@@ -93,6 +113,12 @@ class Dashboard:
 
 def default_period() -> str:
     return periods.period_of(clock.today())
+
+
+def in_progress_month(period: str) -> bool:
+    """Whether ``period`` is this month and it has days left (its figures are partial)."""
+    today = clock.today()
+    return period == periods.period_of(today) and today < periods.last_day(period)
 
 
 def _scope_filter(column, who: Identity, scope: str):  # noqa: ANN001, ANN202
@@ -118,8 +144,10 @@ def build(store: Store, who: Identity, period: str | None = None, scope: str | N
     months = tuple(periods.last_months(period, TREND_MONTHS))
     with store.session() as session:
         series = _series(session, who, scope, months)
+        in_progress = in_progress_month(period)
         figures = tuple(
-            Figure(key, unit, series[key][-1], series[key][-2], tuple(series[key]))
+            Figure(key, unit, series[key][-1], series[key][-2], tuple(series[key]),
+                   so_far=in_progress and key in GROWING)
             for key, unit in FIGURES
         )
         attention = tuple(_attention(session, who, scope, period))
@@ -209,15 +237,20 @@ def _attention(session: Session, who: Identity, scope: str, period: str) -> list
     )
     for client_id, name, p in session.execute(rejected):
         items.append(Attention("amelding_rejected", "error", client_id, name, p))
+    # Without a responsible, as the access review counts it: no responsible grant at all,
+    # or only ones held by staff who have left (said apart: the fix differs).
+    held = select(ClientAccess.client_id).where(ClientAccess.role == "responsible")
+    held_by_active = held.join(StaffUser, StaffUser.id == ClientAccess.user_id).where(StaffUser.active.is_(True))
     orphan = _where(
-        select(Client.id, Client.name)
-        .where(Client.status != "ended")
-        .where(~Client.id.in_(select(ClientAccess.client_id).where(ClientAccess.role == "responsible")))
+        select(Client.id, Client.name, Client.id.in_(held))
+        .where(Client.status != "ended", ~Client.id.in_(held_by_active))
         .order_by(Client.name),
         Client.id, who, scope,
     )
-    for client_id, name in session.execute(orphan):
-        items.append(Attention("no_responsible", "warning", client_id, name))
+    for client_id, name, had_one in session.execute(orphan):
+        items.append(Attention("responsible_left" if had_one else "no_responsible", "warning", client_id, name))
+    items += _unsigned_reconciliations(session, who, scope, previous)
+    items += _missing_tax_cards(session, who, scope, period)
     # The a-melding deadline for the month shown, while it is still ahead or today.
     due = deadlines.amelding_deadline(period).due
     if due >= clock.today():
@@ -240,3 +273,50 @@ def _attention(session: Session, who: Identity, scope: str, period: str) -> list
             severity = "warning" if (deadline.due - today).days <= 5 else "info"
             items.append(Attention("term_deadline", severity, period=deadline.period, due=deadline.due))
     return items
+
+
+def _unsigned_reconciliations(session: Session, who: Identity, scope: str, period: str) -> list[Attention]:
+    """Clients whose newest reconciliation of ``period`` (the month before the one shown,
+    the month being reconciled) is unsigned and has differences nobody has resolved."""
+    newest = (
+        select(ReconRun.client_id, func.max(ReconRun.version).label("version"))
+        .where(ReconRun.period == period).group_by(ReconRun.client_id)
+    ).subquery()
+    query = _where(
+        select(Client.id, Client.name, func.count(ReconRow.id))
+        .join(newest, newest.c.client_id == Client.id)
+        .join(ReconRun, and_(ReconRun.client_id == newest.c.client_id, ReconRun.period == period,
+                             ReconRun.version == newest.c.version))
+        .join(ReconRow, ReconRow.run_id == ReconRun.id)
+        .where(ReconRun.signed_at.is_(None), ReconRow.status.in_(DIFFERENCE_STATUSES),
+               ReconRow.resolution.is_(None))
+        .group_by(Client.id, Client.name)
+        .order_by(Client.name),
+        Client.id, who, scope,
+    )
+    return [Attention("reconciliation_unsigned", "warning", client_id, name, period, count=int(n))
+            for client_id, name, n in session.execute(query)]
+
+
+def _missing_tax_cards(session: Session, who: Identity, scope: str, period: str) -> list[Attention]:
+    """Clients with employees active in ``period`` who have no tax card for its year on
+    file (never asked, or Skatteetaten could not answer): payroll would withhold 50 %."""
+    year = int(period[:4])
+    first, last = periods.first_day(period), periods.last_day(period)
+    active = (
+        select(Employment.client_id, Employment.employee_id).distinct()
+        .where(Employment.start_date <= last, or_(Employment.end_date.is_(None), Employment.end_date >= first))
+    ).subquery()
+    query = _where(
+        select(Client.id, Client.name, func.count())
+        .select_from(active)
+        .join(Client, Client.id == active.c.client_id)
+        .outerjoin(TaxCard, and_(TaxCard.client_id == active.c.client_id, TaxCard.employee_id == active.c.employee_id,
+                                 TaxCard.income_year == year, TaxCard.is_current.is_(True)))
+        .where(TaxCard.id.is_(None), Client.status != "ended")
+        .group_by(Client.id, Client.name)
+        .order_by(Client.name),
+        Client.id, who, scope,
+    )
+    return [Attention("taxcards_missing", "warning", client_id, name, period, count=int(n))
+            for client_id, name, n in session.execute(query)]

@@ -111,12 +111,18 @@ def rename_group(store: Store, who: Identity, name: str, new_name: str) -> None:
                      entity_id=group.id, before={"name": name}, after={"name": new_name})
 
 
-def delete_group(store: Store, who: Identity, name: str) -> int:
-    """Delete a group (its clients stay); returns how many memberships went with it."""
+def delete_group(store: Store, who: Identity, name: str, *, holding_clients: bool = False) -> int:
+    """Delete a group (its clients stay); returns how many memberships went with it.
+
+    A group that holds clients is someone's work list: it goes only when the caller says it
+    knows (``holding_clients=True``: the CLI's ``--yes``, the TUI's confirmation naming the count).
+    """
     access.require_manager(who, "delete a client group")  # groups are shared: a clerk must not undo others' work
     with store.session() as session:
         group = _group(session, name)
         members = list(session.scalars(select(GroupMembership.client_id).where(GroupMembership.group_id == group.id)))
+        if members and not holding_clients:
+            raise UserError("group.holds_clients", name=name, n=len(members))
         session.execute(delete(GroupMembership).where(GroupMembership.group_id == group.id))
         session.delete(group)
         audit.record(session, actor=who.login, action="group.delete", entity="client_group",

@@ -16,7 +16,16 @@ from pathlib import Path
 from byraa.core.base.errors import UserError
 from byraa.core.base.text import printable
 from byraa.core.clients.reports import Report
+from byraa.core.files.oserrors import cannot_write
 from byraa.core.words.i18n import _
+
+REPORT_SUFFIXES = (".csv", ".xlsx")
+
+
+def check_report_path(path: Path) -> None:
+    """Refuse a file name byraa cannot write a report as (``usage.pdf`` must not get CSV inside)."""
+    if path.suffix.lower() not in REPORT_SUFFIXES:
+        raise UserError("file.report_suffix", path=str(path))
 
 
 def _open_private(path: Path, *, overwrite: bool) -> int:
@@ -26,7 +35,7 @@ def _open_private(path: Path, *, overwrite: bool) -> int:
     except FileExistsError as exc:
         raise UserError("file.exists", path=path) from exc
     except OSError as exc:
-        raise UserError("file.unwritable", path=path, reason=exc.strerror) from exc
+        raise cannot_write(path, exc) from exc
     os.fchmod(fd, 0o600)
     return fd
 

@@ -54,6 +54,7 @@ from byraa.core.base import clock
 from byraa.core.base.errors import NotFound, UserError
 from byraa.core.clients.lookup import resolve_client
 from byraa.core.files.limits import read_capped
+from byraa.core.files.oserrors import cannot_write
 from byraa.core.importers import (
     ImportRefused,
     ImportResult,
@@ -392,7 +393,7 @@ def _open_private(path: Path, overwrite: bool) -> int:
     except FileExistsError:
         raise UserError("file.exists", path=path) from None
     except OSError as exc:
-        raise UserError("file.unwritable", path=path, reason=exc.strerror) from None
+        raise cannot_write(path, exc) from None
     os.fchmod(fd, 0o600)
     return fd
 

@@ -29,6 +29,7 @@ from byraa.core.store.models import (
 )
 from byraa.core.store.models_altinn import TaxCard
 from byraa.core.store.models_jobs import Job, JobItem, TaxCardFetchResult
+from byraa.core.taxcards.reasons import RESULT_REASONS
 
 if TYPE_CHECKING:
 
@@ -52,13 +53,8 @@ _RESULT_OUTCOME = {
     "ikkeSkattekort": "no_card",
     "ikkeTrekkplikt": "not_liable",
 }
-_RESULT_REASON = {
-    "ugyldigOrganisasjonsnummer": "Skatteetaten does not accept the employer's org number (ugyldigOrganisasjonsnummer)",
-    "ugyldigFoedselsEllerDnummer": "Skatteetaten does not know this national id (ugyldigFoedselsEllerDnummer)",
-    "utgaattDnummerSkattekortForFoedselsnummerErLevert":
-        "the D number has expired: the card was issued on the person's fødselsnummer",
-    "vurderArbeidstillatelse": "check the work permit (vurderArbeidstillatelse)",
-}
+_RESULT_REASON = RESULT_REASONS
+"""Stored in English (scripts read it); shown through ``reasons.reason_words``."""
 
 
 def _hook(point: str) -> None:

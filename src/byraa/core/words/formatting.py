@@ -62,5 +62,10 @@ def month_name(period: str) -> str:
     return f"{names[int(period[5:7]) - 1]} {period[:4]}"
 
 
+def month_column(period: str | None) -> str:
+    """``2026-11`` -> ``11.2026``: a month in a table column or an input field (docs/formats.md)."""
+    return f"{period[5:7]}.{period[:4]}" if period and len(period) == 7 else (period or "")
+
+
 def pay_day(value: int) -> str:
     return i18n._("last") if value >= 31 else f"{value}."

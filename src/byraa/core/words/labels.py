@@ -15,7 +15,7 @@ from byraa.core.base import ids
 from byraa.core.clients.dashboard import Attention
 from byraa.core.clients.feedback import SEVERITIES, FeedbackDocument
 from byraa.core.words import formatting as fmt
-from byraa.core.words.i18n import _
+from byraa.core.words.i18n import _, ngettext
 
 # --- Store codes: statuses, roles, kinds ----------------------------------------------------
 
@@ -125,6 +125,16 @@ def attention(item: Attention) -> str:
             client=item.client_name, month=fmt.month_name(item.period or "2000-01"))
     if item.kind == "no_responsible":
         return _("No responsible: {client}").format(client=item.client_name)
+    if item.kind == "responsible_left":
+        return _("Responsible has left: {client}").format(client=item.client_name)
+    if item.kind == "reconciliation_unsigned":
+        return ngettext("Reconciliation {month} not signed: {client}, {count} difference open",
+                        "Reconciliation {month} not signed: {client}, {count} differences open", item.count).format(
+            month=fmt.month_name(item.period or "2000-01"), client=item.client_name, count=item.count)
+    if item.kind == "taxcards_missing":
+        return ngettext("Tax card missing for {year}: {client}, {count} employee",
+                        "Tax cards missing for {year}: {client}, {count} employees", item.count).format(
+            year=(item.period or "2000")[:4], client=item.client_name, count=item.count)
     if item.kind == "amelding_deadline":
         return _("A-melding for {month} due {due}: {count} clients not yet accepted").format(
             month=fmt.month_name(item.period or "2000-01"), due=fmt.day(item.due), count=item.count)
@@ -362,3 +372,18 @@ def outcome_word(outcome: str) -> str:
         "error": _("error"),
         "skipped": _("skipped"),
     }.get(outcome, outcome)
+
+
+def comparison(r: Any) -> str:
+    """What differs, with the figures that exist: ``Lønn 0,00 ≠ Regnskap 17 140,00 · differanse −17 140,00``.
+
+    A row compares two of payroll, a-ordningen and the ledger; the one it does not
+    compare is ``None`` and is left out (it used to show as ``–`` in a07's place).
+    """
+    sides = [f"{label} {value(v, r.unit)}" for label, v in
+             ((_("Payroll"), r.payroll), (_("A-ordningen"), r.a07), (_("Ledger"), r.ledger))
+             if v is not None and v != ""]
+    text = " ≠ ".join(sides) if len(sides) > 1 else (sides[0] if sides else "–")
+    if r.difference:
+        text += " · " + _("difference {amount}").format(amount=fmt.nok(r.difference))
+    return text

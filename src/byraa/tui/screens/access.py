@@ -97,6 +97,8 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
         self.client_id: int | None = None
         """The client shown on "users by client"."""
         self.filter_text = ""
+        self._start_tab: str | None = None
+        """The tab to show once the data is read (opened from the palette on a user)."""
         self._haystacks: dict[str, dict[str, str]] = {}
         """Per table, each row's text (what the filter searches)."""
 
@@ -184,6 +186,9 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
         self._fill_by_client()
         self._fill_review()
         self._apply_filter()
+        if self._start_tab:
+            self.action_tab(self._start_tab)
+            self._start_tab = None
         self.refresh_bindings()
 
     @staticmethod
@@ -290,6 +295,11 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        # A filter typed for one tab's rows would empty the next ("nothing to tidy up" with
+        # findings there): each tab starts unfiltered.
+        if self.filter_text:
+            self.filter_text = ""
+            self.query_one(FilterBar).value = ""
         self._apply_filter()
         self.refresh_bindings()
 
@@ -350,6 +360,11 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
             return None  # shown dimmed: a clerk may look but not change
         return self.data is not None or None
 
+    def dimmed_reason(self, action: str) -> str | None:
+        if action in CHANGES and not self.app.who.is_manager:
+            return _("Only an agency manager can change access; you can look.")
+        return None
+
     # --- Selections ----------------------------------------------------------------------
 
     def _chosen(self, table: MarkableTable) -> list[str]:
@@ -385,6 +400,14 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
                     self._show_client(int(key))
 
             self.app.push_screen(ChoiceDialog(_("Users by client: choose a client"), choices), chosen_client)
+
+    def show_user(self, login: str) -> None:
+        """Open "clients by user" on ``login`` (from the palette), now or once the staff is read."""
+        if self.data is None:
+            self.user = login  # kept by the first load, which then shows the tab
+            self._start_tab = "by-user"
+            return
+        self._show_user(login)
 
     def _show_user(self, login: str) -> None:
         self.user = login

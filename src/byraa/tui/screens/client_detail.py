@@ -95,6 +95,13 @@ class ClientDetailScreen(Screen, LocalizedBindings):
         employee_id: int
         national_id: str
 
+    @dataclass
+    class Feedback(Message):
+        """An a-melding's feedback read for the viewer (``text`` None: none is archived)."""
+
+        title: str
+        text: str | None
+
     def __init__(self, client_id: int) -> None:
         super().__init__()
         self.client_id = client_id
@@ -118,13 +125,15 @@ class ClientDetailScreen(Screen, LocalizedBindings):
             with TabPane(_("2 Payroll runs"), id="runs"):
                 yield self._table(self._run_columns(), "runs-table", _("No payroll runs."))
             with TabPane(_("3 A-meldinger"), id="submissions"):
-                yield self._table(self._submission_columns(), "submissions-table", _("No a-meldinger."))
+                yield self._table(self._submission_columns(), "submissions-table", _("No a-meldinger."),
+                                  openable=True)
         yield KeyFooter()
 
     @staticmethod
-    def _table(columns: list[Column], table_id: str, empty: str, fixed: int = 1) -> MarkableTable:
-        """A read-only table: nothing to mark or open, and the footer keeps room for the screen's keys."""
-        return MarkableTable(columns, markable=False, openable=False, show_sort_keys=False, fixed_columns=fixed,
+    def _table(columns: list[Column], table_id: str, empty: str, fixed: int = 1,
+               openable: bool = False) -> MarkableTable:
+        """A read-only table: nothing to mark (only the a-meldinger open, to their feedback)."""
+        return MarkableTable(columns, markable=False, openable=openable, show_sort_keys=False, fixed_columns=fixed,
                              id=table_id, empty_text=empty)
 
     @staticmethod
@@ -215,7 +224,7 @@ class ClientDetailScreen(Screen, LocalizedBindings):
         self.query_one("#runs-table", MarkableTable).set_rows(
             Row(
                 key=f"{r.period}-{i}",
-                cells=(r.period, fmt.day(r.pay_date), run_kind(r.kind), run_status(r.status),
+                cells=(fmt.month_column(r.period), fmt.day(r.pay_date), run_kind(r.kind), run_status(r.status),
                        fmt.count(r.payslip_count), fmt.nok(r.gross), fmt.nok(r.withholding),
                        fmt.nok(r.employer_contribution)),
                 sort_keys=(r.period, r.pay_date, r.kind, r.status, r.payslip_count, r.gross, r.withholding,
@@ -226,7 +235,7 @@ class ClientDetailScreen(Screen, LocalizedBindings):
         self.query_one("#submissions-table", MarkableTable).set_rows(
             Row(
                 key=f"{s.message_id}-{i}",
-                cells=(s.period, self._status_cell(s.status), fmt.timestamp(s.submitted_at),
+                cells=(fmt.month_column(s.period), self._status_cell(s.status), fmt.timestamp(s.submitted_at),
                        fmt.count(s.deviations_rejection), fmt.count(s.deviations_immediate),
                        fmt.count(s.deviations_guideline), s.message_id),
                 sort_keys=(s.period, s.status, str(s.submitted_at), s.deviations_rejection,
@@ -248,14 +257,13 @@ class ClientDetailScreen(Screen, LocalizedBindings):
     @work(thread=True, exclusive=True, exit_on_error=False, group="client-reconcile", description="reconcile state")
     def _load_reconcile_state(self, org_number: str) -> None:
         from byraa.core.reconcile import runs as core_reconcile
-        from byraa.core.words.labels import month
         from byraa.tui.screens.reconcile.run import run_facts
 
         runs = core_reconcile.list_runs(self.app.workspace.store, self.app.who, org_number)
         if not runs:
             text = _("Reconciliation: not run yet (v opens it)")
         else:
-            text = _("Reconciliation {month}: {facts}").format(month=month(runs[0].period), facts=run_facts(runs[0]))
+            text = _("Reconciliation {month}: {facts}").format(month=fmt.month_name(runs[0].period), facts=run_facts(runs[0]))
         self.post_message(self.ReconcileState(text))
 
     def on_client_detail_screen_reconcile_state(self, message: ReconcileState) -> None:
@@ -382,6 +390,35 @@ class ClientDetailScreen(Screen, LocalizedBindings):
         self.revealed = message.employee_id
         self.query_one("#employees-table", MarkableTable).update_row(
             self._employee_row(employee, national_id=message.national_id))
+
+    # --- An a-melding's feedback -----------------------------------------------------------
+
+    @on(MarkableTable.RowSelected, "#submissions-table")
+    def _submission_selected(self, event: MarkableTable.RowSelected) -> None:
+        if self.detail is None:
+            return
+        index = int(event.key.rsplit("-", 1)[1])
+        self._open_feedback(self.detail.submissions[index].period)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="client-feedback", description="feedback")
+    def _open_feedback(self, period: str) -> None:
+        from byraa.core.clients import feedback as core_feedback
+        from byraa.core.words.labels import feedback_text
+
+        assert self.detail is not None
+        client = self.detail.client
+        doc = core_feedback.for_client(self.app.workspace.store, self.app.who, client.org_number, period)
+        title = _("A-melding feedback · {client} · {period}").format(client=client.name,
+                                                                     period=fmt.month_name(period))
+        self.post_message(self.Feedback(title, None if doc is None else feedback_text(doc)))
+
+    def on_client_detail_screen_feedback(self, message: Feedback) -> None:
+        if message.text is None:
+            self.notify(_("No feedback from a-ordningen is archived for this month."), title=_("No feedback"))
+            return
+        from byraa.tui.widgets.dialogs import TextViewer
+
+        self.app.push_screen(TextViewer(message.title, message.text))
 
     def palette_commands(self) -> Iterator[PaletteCommand]:
         if self.detail is None:

@@ -36,8 +36,8 @@ LOCK = "⊘"
 
 
 def amelding_period(period: str | None) -> str:
-    """``2026-10`` -> ``10.2026`` (months the Norwegian way)."""
-    return f"{period[5:7]}.{period[:4]}" if period else ""
+    """``2026-10`` -> ``10.2026`` (a month in a column)."""
+    return fmt.month_column(period)
 
 
 class ClientsScreen(ListScreen, Screen, LocalizedBindings):
@@ -94,10 +94,12 @@ class ClientsScreen(ListScreen, Screen, LocalizedBindings):
             Column("org_number", _("Org. no."), min_width=11, max_width=11),
             Column("name", _("Client"), max_width=25),
             Column("status", _("Status"), max_width=10),
-            Column("pay_day", _("Pay day"), justify="right", max_width=8),
-            # Sized so that every column fits 120 columns (with a scrollbar); 80 scrolls.
+            # Sized so that every column fits 120 columns (with a scrollbar); 80 scrolls, but
+            # shows the a-melding and the responsible's login whole (full names are in the
+            # client's detail and the filter finds them).
             Column("amelding", _("A-melding"), max_width=16),
-            Column("responsible", _("Responsible"), max_width=16),
+            Column("responsible", _("Responsible"), max_width=12),
+            Column("pay_day", _("Pay day"), justify="right", max_width=8),
             Column("groups", _("Groups"), max_width=15),
             Column("employees", _("Employees"), justify="right", max_width=9),
         ]
@@ -138,7 +140,7 @@ class ClientsScreen(ListScreen, Screen, LocalizedBindings):
             else Toned(amelding_text, "warning") if row.last_amelding_status == "pending"
             else amelding_text
         )
-        responsible = ", ".join(row.responsible_names)
+        responsible = ", ".join(row.responsible)
         responsible_cell: Cell = responsible or Toned(_("none"), "warning")
         return Row(
             key=str(row.id),
@@ -146,9 +148,9 @@ class ClientsScreen(ListScreen, Screen, LocalizedBindings):
                 ids.format_org_number(row.org_number),
                 row.name,
                 status_cell,
-                fmt.pay_day(row.pay_day),
                 amelding_cell,
                 responsible_cell,
+                fmt.pay_day(row.pay_day),
                 ", ".join(row.groups),
                 fmt.count(row.employees),
             ),
@@ -156,9 +158,9 @@ class ClientsScreen(ListScreen, Screen, LocalizedBindings):
                 row.org_number,
                 row.name.casefold(),
                 status,
-                row.pay_day,
                 (row.last_amelding_period or "", row.last_amelding_status or ""),
                 responsible.casefold() or "\uffff",
+                row.pay_day,
                 ", ".join(row.groups).casefold() or "\uffff",
                 row.employees,
             ),

@@ -21,7 +21,7 @@ from byraa.core.base.errors import UserError
 from byraa.core.clients import groups as core_groups
 from byraa.core.clients.groups import GroupRow
 from byraa.core.words import formatting as fmt
-from byraa.core.words.i18n import _
+from byraa.core.words.i18n import _, ngettext
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.dialogs import ConfirmDialog, TextDialog
@@ -150,14 +150,19 @@ class GroupsScreen(ListScreen, Screen, LocalizedBindings):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self._change(lambda: core_groups.delete_group(self._store, self.app.who, group.name),
+                self._change(lambda: core_groups.delete_group(self._store, self.app.who, group.name,
+                                                              holding_clients=True),
                              _("Group “{name}” deleted.").format(name=group.name))
 
+        if group.clients:
+            text = ngettext("Delete the group “{name}”? It holds {count} client; the client stays, only the group goes.",
+                            "Delete the group “{name}”? It holds {count} clients; they stay, only the group goes.",
+                            group.clients)
+        else:
+            text = _("Delete the group “{name}”? It holds no clients.")
         self.app.push_screen(ConfirmDialog(
-            _("Delete group"),
-            _("Delete the group “{name}”? Its {count} clients stay; only the group goes.").format(
-                name=group.name, count=group.clients),
-            yes=_("Delete"), dangerous=True), confirmed)
+            _("Delete group"), text.format(name=group.name, count=group.clients), yes=_("Delete"),
+            dangerous=True), confirmed)
 
     @property
     def _store(self):  # noqa: ANN202

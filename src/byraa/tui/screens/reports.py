@@ -354,7 +354,7 @@ class ReportsScreen(ListScreen, Screen, LocalizedBindings):
 
         self.app.push_screen(TextDialog(
             _("Export {report}").format(report=report.title), _("File (.xlsx or .csv)"), self._default_path(),
-            hint=_("Readable by you only. Enter writes, Esc cancels.")), chosen)
+            hint=_("Readable by you only. Enter writes, Esc cancels."), select=True), chosen)
 
     @work(thread=True, exit_on_error=False, group="report-export", description="export report")
     def _export(self, report: Report, path: Path, overwrite: bool) -> None:

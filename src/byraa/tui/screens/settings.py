@@ -377,6 +377,12 @@ class SettingsScreen(Screen, LocalizedBindings):
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
         self.refresh_bindings()
 
+    def on_screen_resume(self) -> None:
+        # Back with F2: start from the tabs, not the field left last time, so 1-3 switch
+        # tabs (in a field they are digits) and nothing is typed by accident.
+        if isinstance(self.focused, Input):
+            self.set_focus(self.query_one(TabbedContent).query_one("ContentTabs"))
+
     @property
     def active_tab(self) -> str:
         return self.query_one(TabbedContent).active

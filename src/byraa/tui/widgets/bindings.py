@@ -41,6 +41,23 @@ def _translate(binding: Binding) -> Binding:
     )
 
 
+def action_name(action: str) -> str:
+    """``"tab('staff')"`` -> ``"tab"``; ``"app.help"`` -> ``"help"``."""
+    return action.split("(", 1)[0].rsplit(".", 1)[-1]
+
+
+def dimmed_reason(node: object, action: str) -> str | None:
+    """Why the key for ``action`` is dimmed on ``node`` (its ``check_action`` said ``None``), if it says.
+
+    A screen that dims keys for a reason the user can act on (a role, an unsigned run)
+    defines ``dimmed_reason(action_name) -> str | None``; the help screen shows the reason
+    beside the dimmed key, and the app answers a press of that key with it (one line)
+    instead of doing nothing.
+    """
+    explain = getattr(node, "dimmed_reason", None)
+    return explain(action_name(action)) if callable(explain) else None
+
+
 class LocalizedBindings(DOMNode):
     """Mixin: translate this node's bindings when it is created."""
 

@@ -98,8 +98,11 @@ class TextDialog(ModalScreen[str | None], LocalizedBindings):
         Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel"),
     ]
 
-    def __init__(self, title: str, label: str, value: str = "", *, placeholder: str = "", hint: str = "") -> None:
+    def __init__(self, title: str, label: str, value: str = "", *, placeholder: str = "", hint: str = "",
+                 select: bool = False) -> None:
+        """``select``: the value is a suggestion (a path) that the first key typed replaces."""
         super().__init__()
+        self._select = select
         self._title = title
         self._label = label
         self._value = value
@@ -118,6 +121,8 @@ class TextDialog(ModalScreen[str | None], LocalizedBindings):
         field = self.query_one(Input)
         field.cursor_position = len(field.value)
         field.focus()
+        if self._select:
+            field.select_all()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -12,6 +12,7 @@ from textual.widgets import Sparkline, Static
 from byraa.core.clients.dashboard import Figure
 from byraa.core.words import formatting as fmt
 from byraa.core.words import labels
+from byraa.core.words.i18n import _
 
 GOOD_WHEN_UP = frozenset({"payroll_clients", "active_employees", "payslips", "automation", "total_pay"})
 GOOD_WHEN_DOWN = frozenset({"amelding_rejected"})
@@ -111,16 +112,24 @@ class FigureCard(Vertical):
         figure = self.figure
         if figure is None:
             return Content("\n").join([label, Content("–"), Content("")])
-        change = show_change(figure)
-        if len(change) > self.content_size.width > 0:
-            change = show_change(figure, relative=False)
+        if figure.so_far:
+            # A month in progress against a whole month is no comparison: say "so far".
+            change, style = _("so far this month"), "$foreground-muted"
+        else:
+            change = show_change(figure)
+            if len(change) > self.content_size.width > 0:
+                change = show_change(figure, relative=False)
+            style = TONE_STYLE[tone(figure)]
         lines = [
             label,
             Content.styled(show_value(figure.unit, figure.value), "bold $foreground"),
-            Content.styled(change, TONE_STYLE[tone(figure)]),
+            Content.styled(change, style),
         ]
         if self.show_previous:
             previous = show_value(figure.unit, figure.previous)
-            text = f"{self.previous_month}: {previous}" if self.previous_month else previous
+            if figure.so_far and self.previous_month:
+                text = _("all of {month}: {value}").format(month=self.previous_month, value=previous)
+            else:
+                text = f"{self.previous_month}: {previous}" if self.previous_month else previous
             lines.append(Content.styled(text, "$foreground-muted"))
         return Content("\n").join(lines)

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
 from byraa.core.words.i18n import _
-from byraa.tui.widgets.bindings import N_, LocalizedBindings
+from byraa.tui.widgets.bindings import N_, LocalizedBindings, dimmed_reason
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,11 @@ def sections_from(screen: Screen) -> list[HelpSection]:
         for bindings in actions.values():
             keys = " ".join(dict.fromkeys(app.get_key_display(b) for b, _ in bindings))
             first = bindings[0][0]
-            lines.append(HelpLine(keys, first.tooltip or first.description, all(e for _, e in bindings)))
+            enabled = all(e for _, e in bindings)
+            description = first.tooltip or first.description
+            if not enabled and (reason := dimmed_reason(node, first.action)):
+                description = f"{description} — {reason}"
+            lines.append(HelpLine(keys, description, enabled))
         sections.append(HelpSection(_section_title(node, screen), tuple(lines)))
     return sections
 

@@ -4,6 +4,10 @@ Textual's footer shows bindings in one line and cuts what does not fit; at 80 co
 a screen with many keys pushed ``? Hjelp`` and ``: Kommandoer`` (the two ways to every
 other key) off the edge. Here they are drawn apart from the scrolling part and always
 stay visible; the app's own bindings for them are hidden from the Textual footer.
+
+The screen's keys are never cut mid-label ("+ Til grup"): a key that does not fit whole
+is left out of the line (it is in help, ``?``, and the palette, ``:``), and so is every
+key after it, so the line reads in the screen's order.
 """
 
 from __future__ import annotations
@@ -15,6 +19,27 @@ from textual.widgets import Footer, Static
 from byraa.core.words.i18n import _
 
 
+class FittingFooter(Footer):
+    """Textual's footer, showing only the keys that fit whole."""
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self.call_after_refresh(self._fit)
+
+    def on_resize(self) -> None:
+        for child in self.children:
+            child.display = True
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        right = self.region.right
+        cut = False
+        for child in self.children:
+            cut = cut or child.region.right > right
+            if cut:
+                child.display = False
+
+
 class KeyFooter(Horizontal):
     DEFAULT_CSS = """
     KeyFooter {
@@ -22,7 +47,7 @@ class KeyFooter(Horizontal):
         height: 1;
         background: $footer-background;
     }
-    KeyFooter > Footer {
+    KeyFooter > FittingFooter {
         dock: none;
         width: 1fr;
     }
@@ -35,7 +60,7 @@ class KeyFooter(Horizontal):
     """
 
     def compose(self) -> ComposeResult:
-        yield Footer(show_command_palette=False)
+        yield FittingFooter(show_command_palette=False)
         yield Static(self._pinned(), classes="pinned", markup=True)
 
     def _pinned(self) -> str:

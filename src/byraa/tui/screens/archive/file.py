@@ -89,11 +89,17 @@ class SavePathDialog(ModalScreen[str | None], LocalizedBindings):
         self.entry = entry
         self.default = default
 
+    def on_mount(self) -> None:
+        field = self.query_one("#save-path", Input)
+        field.focus()
+        field.select_all()
+
     def compose(self) -> ComposeResult:
         with Vertical(id="save-dialog", classes="dialog"):
             yield Label(_("Save a copy of {file}").format(file=default_filename(self.entry)), classes="dialog-title")
             yield Label(_("Path (the file is created readable by you only):"))
-            yield Input(self.default, id="save-path", select_on_focus=False)
+            # The suggestion is selected: the first key typed replaces it rather than gluing on.
+            yield Input(self.default, id="save-path")
             yield Label("", id="save-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Save"), id="save-ok", variant="primary")

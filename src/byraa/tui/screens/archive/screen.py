@@ -127,7 +127,7 @@ class ArchiveScreen(ListScreen, Screen, LocalizedBindings):
                 client_text(e) if e.org_number else Toned(client_text(e), "muted"),
                 kind_word(e.kind),
                 ("↓ " if e.direction == "in" else "↑ ") + direction,
-                e.period or "",
+                fmt.month_column(e.period),
                 size_text(e.size),
                 e.sha256[:12],
                 e.correlation_id or "",

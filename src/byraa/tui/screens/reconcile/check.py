@@ -31,6 +31,7 @@ from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
 from byraa.core.words.labels import (
     check_name,
+    comparison,
     correction_outcome,
     field_name,
     masked,
@@ -260,7 +261,7 @@ class CheckRowsScreen(ListScreen, Screen, LocalizedBindings):
         if len(rows) == 1:
             r = rows[0]
             what = " · ".join(p for p in (row_status(r.status), masked(r.national_id), r.key, field_name(r.field),
-                                          f"{value(r.payroll, r.unit) or '–'} ≠ {value(r.a07, r.unit) or '–'}") if p)
+                                          comparison(r)) if p)
         else:
             what = _("{n} marked differences get the same explanation.").format(n=len(rows))
         current = rows[0].explanation if len(rows) == 1 and rows[0].resolution == "explained" else ""

@@ -22,7 +22,6 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 from byraa.core.base import clock, periods
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
-from byraa.core.words.labels import month
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 
 
@@ -181,7 +180,9 @@ class ExportDialog(_Dialog):
                 yield Button(_("Cancel"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        field = self.query_one(Input)
+        field.focus()
+        field.select_all()  # the suggestion: the first key typed replaces it
 
     def _answer(self) -> None:
         path = self.query_one(Input).value.strip()
@@ -220,7 +221,7 @@ class BulkDialog(_Dialog):
             yield Label(_("Reconcile {n} client(s)").format(n=self.clients), classes="title")
             with Horizontal(classes="field"):
                 yield Label(_("Month"))
-                yield Input(month(self.period), id="bulk-month", compact=True)
+                yield Input(fmt.month_column(self.period), id="bulk-month", compact=True)
             with RadioSet(id="bulk-method"):
                 yield RadioButton(_("standard matching"), id="standard", value=True)
                 yield RadioButton(_("simple matching (national id)"), id="simple")

@@ -34,6 +34,7 @@ from textual.worker import Worker
 
 from byraa.core.base import ids, periods
 from byraa.core.base.errors import UserError
+from byraa.core.files.oserrors import cannot_write
 from byraa.core.reconcile import a07 as core_a07
 from byraa.core.reconcile import a07_fetch
 from byraa.core.reconcile import corrections as core_corrections
@@ -415,7 +416,11 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         try:
             written = core_a07.export(self.app.workspace.store, self.app.who, self.org_number, self.period, path,
                                       overwrite=overwrite)
-        except (UserError, OSError) as exc:
+        except OSError as exc:  # strerror is English: say it in the user's words
+            self.app.call_from_thread(self.notify, str(cannot_write(path, exc)), title=_("Not exported"),
+                                      severity="error", timeout=10)
+            return
+        except UserError as exc:
             self.app.call_from_thread(self.notify, str(exc), title=_("Not exported"), severity="error", timeout=10)
             return
         self.post_message(self.Exported(written))

@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from byraa.core.taxcards import fetch
 from byraa.core.taxcards.fetch import FetchSummary, ResultRow
+from byraa.core.taxcards.reasons import reason_words
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
 from byraa.tui.screens.taxcards.cells import SHOWS, amount_cell, outcome_cell, outcome_word, pct_cell
@@ -20,7 +21,7 @@ class ResultsView:
     """The last fetch's results: rows, the 1-5 filters, the word filter, card history (mixed into the screen)."""
 
     def _result_row(self, index: int, r: ResultRow) -> Row:
-        details = r.changes if r.changed else (r.reason or "")
+        details = r.changes if r.changed else reason_words(r.result, r.reason)
         return Row(
             key=str(index),
             cells=(r.national_id, r.name, outcome_cell(r), r.kind if r.kind and r.kind != "none" else "",
@@ -57,7 +58,7 @@ class ResultsView:
                 continue
             if words:
                 text = " ".join((r.national_id, r.name, r.client_name, r.org_number, outcome_word(r.outcome),
-                                 r.kind or "", r.reason or "", r.changes or "")).casefold()
+                                 r.kind or "", reason_words(r.result, r.reason), r.changes or "")).casefold()
                 if not all(w in text for w in words):
                     continue
             keys.append(str(index))
@@ -112,9 +113,50 @@ class ResultsView:
     # --- History ---------------------------------------------------------------------------
 
     def on_markable_table_row_selected(self, event: MarkableTable.RowSelected) -> None:
-        if self.running or not event.key.isdigit():
+        row = self._result_at(event.key)
+        if row is None:
             return
-        self.open_history(self.results[int(event.key)])
+        if row.outcome in ("error", "skipped"):
+            self.open_error(row)
+        else:
+            self.open_history(row)
+
+    def _result_at(self, key: str | None) -> ResultRow | None:
+        """The result row behind a table key (None while the table shows per-client progress,
+        whose keys are org numbers)."""
+        if self.running or not key or not key.isdigit() or int(key) >= len(self.results):
+            return None
+        return self.results[int(key)]
+
+    def on_markable_table_row_highlighted(self, event: MarkableTable.RowHighlighted) -> None:
+        """Under the table, the highlighted error's reason whole (the column cuts it)."""
+        pane = self.query_one("#tc-detail", Static)
+        row = self._result_at(event.key)
+        if row is None or row.outcome not in ("error", "skipped"):
+            pane.display = False
+            return
+        pane.update(_("{name} {nid}: {reason} · enter shows it").format(
+            name=row.name or "", nid=row.national_id, reason=reason_words(row.result, row.reason)))
+        pane.display = True
+
+    def open_error(self, row: ResultRow) -> None:
+        """An error or skipped person: what went wrong, whole, in the user's words."""
+        from byraa.core.base import ids
+        from byraa.tui.widgets.dialogs import TextViewer
+
+        lines = [
+            _("Person: {name} {nid}").format(name=row.name or "–", nid=row.national_id),
+            _("Client: {org} {name}").format(org=ids.format_org_number(row.org_number), name=row.client_name),
+            _("Result: {outcome}").format(outcome=outcome_word(row.outcome)),
+            "",
+            reason_words(row.result, row.reason),
+        ]
+        if row.result:
+            lines += ["", _("Skatteetaten's code: {code}").format(code=row.result)]
+        if row.archive_id is not None:
+            lines += [_("Skatteetaten's answer is in the archive (file {id}).").format(id=row.archive_id)]
+        title = _("Error: {name}") if row.outcome == "error" else _("Skipped: {name}")
+        self.app.push_screen(TextViewer(title.format(name=row.name or row.national_id), "\n".join(lines)))
 
     def open_history(self, row: ResultRow) -> None:
         if row.employee_id is None:

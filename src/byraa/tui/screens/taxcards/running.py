@@ -106,6 +106,8 @@ class FetchView:
             self.load_latest()
             return
         self._set_status(self._summary_words(summary))
+        # The arrow keys should move through the results, not the dropdown that started the fetch.
+        self.query_one(MarkableTable).focus()
         if summary.ok:
             self.notify(_("{cards} cards, {changed} changed.").format(cards=fmt.count(summary.cards),
                                                                       changed=fmt.count(summary.changed)),

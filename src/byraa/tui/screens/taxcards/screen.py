@@ -143,6 +143,7 @@ class TaxCardsScreen(FetchView, ResultsView, FilteredScreen, Screen, LocalizedBi
         yield FilterBar(_("words to look for: name, client, national id, reason…"), id="tc-filter")
         yield MarkableTable(self._result_columns(), markable=False, fixed_columns=2, id="tc-table",
                             empty_text=_("No tax-card fetch yet: choose clients above and press e."))
+        yield Static("", id="tc-detail", markup=False)
         yield KeyFooter()
 
     @staticmethod
@@ -193,6 +194,7 @@ class TaxCardsScreen(FetchView, ResultsView, FilteredScreen, Screen, LocalizedBi
         self.query_one("#tc-progress").display = False
         self.query_one("#tc-year-problem").display = False
         self.query_one("#tc-status").display = False
+        self.query_one("#tc-detail").display = False
         self.query_one(MarkableTable).loading = True
         self._update_subtitle()
         self._update_shows()

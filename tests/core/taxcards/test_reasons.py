@@ -1,0 +1,29 @@
+"""A tax-card result's reason in the user's words (the fetch stores English for scripts)."""
+
+from __future__ import annotations
+
+from byraa.core.taxcards import fetch
+from byraa.core.taxcards.reasons import RESULT_REASONS, reason_words
+from byraa.core.words import i18n
+
+
+def test_skatteetaten_codes_and_stored_sentences_read_in_bokmal() -> None:
+    previous = i18n.language()
+    i18n.set_language("nb")
+    try:
+        stored = fetch._RESULT_REASON["ugyldigFoedselsEllerDnummer"]
+        assert stored.startswith("Skatteetaten does not know")  # what JSON/CSV keep
+        words = reason_words("ugyldigFoedselsEllerDnummer", stored)
+        assert words == "Skatteetaten kjenner ikke dette fødselsnummeret eller D-nummeret (ugyldigFoedselsEllerDnummer)"
+        assert all(reason_words(code, None) != template for code, template in RESULT_REASONS.items())
+        assert reason_words(None, "no employment in 2026 (left 31.03.2026)") == "ikke ansatt i 2026 (sluttet 31.03.2026)"
+        assert reason_words(None, "invalid national id: the second check digit of the national id is wrong") == \
+            "ugyldig fødselsnummer: det andre kontrollsifferet i fødselsnummeret er feil"
+        assert reason_words(None, "Skatteetaten refused the income year 2027 (UGYLDIG_INNTEKTSAAR)") == \
+            "Skatteetaten avviste inntektsåret 2027 (UGYLDIG_INNTEKTSAAR)"
+        assert reason_words(None, "something new") == "something new"  # unknown: as stored, not lost
+        assert reason_words(None, None) == ""
+        i18n.set_language("en")
+        assert reason_words("vurderArbeidstillatelse", None) == "check the work permit (vurderArbeidstillatelse)"
+    finally:
+        i18n.set_language(previous)

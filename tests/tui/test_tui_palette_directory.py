@@ -1,0 +1,49 @@
+"""The command palette finds clients, groups and staff by name and opens them."""
+
+from __future__ import annotations
+
+from byraa.core.agency import access_admin, identity
+from byraa.core.clients import groups as core_groups
+from byraa.core.clients import registry
+from byraa.tui.app import ByraaApp
+from byraa.tui.screens.access import AccessScreen
+from byraa.tui.screens.board import BoardScreen
+from byraa.tui.screens.client_detail import ClientDetailScreen
+from tests.tui.test_tui_groups import agency_store  # noqa: F401  (fixture)
+from tests.tui_support import screen_text, settle, workspace
+
+
+async def find(pilot, words: str) -> str:  # noqa: ANN001
+    await pilot.press("colon", *words)
+    await settle(pilot)
+    return screen_text(pilot.app)
+
+
+async def test_palette_opens_a_client_a_group_and_a_staff_user(agency_store) -> None:  # noqa: ANN001, F811
+    who = identity.resolve(agency_store, "tester")
+    client = registry.list_clients(agency_store, who)[1]
+    group = next(g for g in core_groups.list_groups(agency_store) if g.clients)
+    staff = next(s for s in access_admin.list_staff(agency_store) if s.login != "tester")
+    app = ByraaApp(workspace(agency_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert f"Klient: {client.name}" in await find(pilot, client.name)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientDetailScreen) and app.screen.client_id == client.id
+        await pilot.press("escape")
+        await settle(pilot)
+        assert f"Gruppe: {group.name}" in await find(pilot, group.name)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen) and app.screen.group == group.name
+        await pilot.press("escape")
+        await settle(pilot)
+        assert f"Ansatt: {staff.name}" in await find(pilot, staff.name)
+        await pilot.press("enter")
+        await settle(pilot)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AccessScreen)
+        assert screen.tab == "by-user" and screen.user == staff.login
+        assert staff.login in screen.sub_title
