@@ -182,6 +182,13 @@ SKIP = {
     "reconcile send-payroll": "changes a run", "reconcile sign-off": "changes a run",
     "reconcile mapping": "run below with --client",
     "taxcards fetch": "orders tax cards from Altinn",
+    "connection set": "changes the Altinn settings (no client data)",
+    "doctor": "checks the connection settings and hosts (no client data)",
+    "intake": "reads files into the store (refusals tested with the intake)",
+    "posting checklist": "changes a run", "posting freeze": "changes a run", "posting post": "changes a run",
+    "posting settings": "changes a client's posting settings",
+    "staff activate": "changes staff", "staff add": "changes staff", "staff deactivate": "changes staff",
+    "staff role": "changes staff",
 }
 
 
@@ -228,6 +235,12 @@ def _runs(secret: Secret, groups: list[str], tmp: Path) -> dict[str, list[list[s
                                ["reports", "automation", "--out", str(tmp / "auto.xlsx")]],
         "taxcards list": [["taxcards", "list", "--client", org, "--format", "json"],
                           ["taxcards", "list", "--client", org, "--reveal", "--history"]],
+        "posting check": [["posting", "check", "--client", org, "--period", "2026-10", "--format", "json"]],
+        "posting status": [["posting", "status", "--client", org, "--format", "json"]],
+        "posting errors": [["posting", "errors", "--client", org, "--format", "json"]],
+        "posting journal": [["posting", "journal", "--client", org, "--period", "2026-10", "--out",
+                             str(tmp / "journal.xlsx")]],
+        "staff list": [["staff", "list", "--format", "json"]],
         "taxcards results": [["taxcards", "results", "--format", "json"],
                              ["taxcards", "results", "--client", org, "--format", "json"]],
     }

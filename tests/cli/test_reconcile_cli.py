@@ -41,7 +41,7 @@ def test_reconcile_exit_codes_and_json(cli) -> None:  # noqa: ANN001
     bad = cli("reconcile", "--client", org(1), "--period", "2026-13")
     assert bad.exit_code == 2 and "ÅÅÅÅ-MM" in bad.output
     refused = cli("reconcile", "--client", org(1), "--period", "2026-10", user="clerk")
-    assert refused.exit_code == 2 and "no access" in refused.output
+    assert refused.exit_code == 2 and "ikke tilgang" in refused.output
     group = cli("reconcile", "--group", "Utbetaling 20.", "--period", "2026-10", "--check", "income", "--format", "json",
                 user="tester")
     assert group.exit_code == 1 and {r["client"] for r in json.loads(group.output)["rows"]} == {org(1)}

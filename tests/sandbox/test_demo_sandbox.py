@@ -169,6 +169,7 @@ def test_reconcile_job_fetches_the_a07_first(tmp_path: Path) -> None:
     _point_at(db, UNUSED)
     orgs = [c["org_number"] for c in json.loads(_cli(db, "clients", "list", "--format", "json")[1])]
     code, out = _cli(db, "reconcile", "--client", orgs[0], "--period", "2026-10", "--job", "--fetch-a07",
+                     "--include-signed",
                      "--format", "json")
     assert code in (0, 1), out
     [row] = json.loads(out)["rows"]

@@ -91,7 +91,7 @@ async def test_a_duplicate_name_is_refused_with_a_notification(agency_store) -> 
         await settle(pilot)
         await pilot.press(*existing, "enter")
         await settle(pilot)
-        assert any("already exists" in n.message for n in app._notifications)
+        assert any("finnes allerede" in n.message for n in app._notifications)
         assert names(agency_store).count(existing) == 1
 
 

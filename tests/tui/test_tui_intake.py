@@ -42,7 +42,7 @@ async def test_preview_take_in_filter_and_reason(inbox_app) -> None:  # noqa: AN
     app = inbox_app
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("i")
+        await pilot.press("I")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, IntakeScreen)
@@ -74,7 +74,7 @@ async def test_preview_take_in_filter_and_reason(inbox_app) -> None:  # noqa: AN
 def test_snapshot_preview(snap_compare, inbox_app) -> None:  # noqa: ANN001
     async def run_before(pilot) -> None:  # noqa: ANN001
         await settle(pilot)
-        await pilot.press("i")
+        await pilot.press("I")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)

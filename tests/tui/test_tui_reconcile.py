@@ -183,7 +183,7 @@ async def test_explain_everything_then_sign_off_then_locked(recon_store) -> None
             await pilot.press(key)
             await settle(pilot)
             assert isinstance(app.screen, ConfirmDialog), key
-            assert app.screen.question == ("Måneden er signert (versjon 1). En ny kjøring blir versjon 2 og må "
+            assert app.screen._text == ("Måneden er signert (versjon 1). En ny kjøring blir versjon 2 og må "
                                            "signeres på nytt.")
             await pilot.press("n")
             await settle(pilot)

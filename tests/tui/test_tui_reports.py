@@ -147,7 +147,7 @@ async def test_feedback_without_a_document_or_access_says_so(agency_store) -> No
         screen._open_document(other, "x")
         await settle(pilot)
         assert app.screen is screen
-        assert any(n.severity == "error" and "no access" in n.message for n in app._notifications)
+        assert any(n.severity == "error" and "ikke tilgang" in n.message for n in app._notifications)
 
 
 async def test_my_clients_has_no_period(agency_store) -> None:  # noqa: ANN001

@@ -92,7 +92,7 @@ async def test_clerk_sees_save_dimmed_and_is_refused(agency_store, tmp_path) -> 
         assert connection.agency_connection(agency_store) is None
         assert audit_events(agency_store) == []
         notes = [n.message for n in app._notifications]
-        assert any("agency manager" in n for n in notes)
+        assert any("byråleder" in n for n in notes)
         assert "Ikke lagret" in screen_text(app)
 
 
@@ -149,7 +149,7 @@ async def test_test_connection_against_a_sandbox(agency_store, tmp_path) -> None
             await settle(pilot)
             assert screen.steps[0].step == "token" and not screen.steps[0].ok
             text = screen_text(app)
-            assert "✗ Maskinporten-token — Feil nøkkel" in text and "wrong key" in text
+            assert "✗ Maskinporten-token — Feil nøkkel" in text and "Maskinporten kunne ikke verifisere" in text
 
 
 async def test_clients_tab_switches_a_client_to_its_own_settings(agency_store, tmp_path) -> None:  # noqa: ANN001

@@ -155,11 +155,11 @@ async def test_next_year_is_refused_up_front_with_the_core_message(sandbox, sqli
         screen = await open_taxcards(pilot)
         choose(screen, "#tc-year", 2027)
         await settle(pilot)
-        assert "before 15 December" in screen_text(app)  # the hint under the year
+        assert "15. desember" in screen_text(app)  # the hint under the year
         await pilot.press("e")
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmDialog)
-        assert any("before 15 December 2026" in n.message for n in app._notifications)
+        assert any("15. desember 2026" in n.message for n in app._notifications)
         with sqlite_store.session() as s:
             assert s.query(Job).count() == 0
         assert sandbox.orders_created == 0

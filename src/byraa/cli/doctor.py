@@ -7,6 +7,7 @@ import sys
 import click
 
 from byraa.cli.context import workspace
+from byraa.core.base.bridge import run_sync
 from byraa.core.words.i18n import _
 
 
@@ -14,7 +15,6 @@ from byraa.core.words.i18n import _
 @click.option("--client", "org_number", metavar="ORGNR", help="Check the connection this client uses.")
 def command(org_number: str | None) -> None:
     """Connection settings, clock skew, key file, scopes and each host's reachability."""
-    import asyncio
 
     from byraa.core.altinn import connection, doctor
     from byraa.core.base.errors import UserError
@@ -29,7 +29,7 @@ def command(org_number: str | None) -> None:
         if settings is None:
             raise UserError("altinn.not_set_up")
     with sandbox_for(ws.store, settings) as effective:
-        checks = asyncio.run(doctor.run_checks(effective))
+        checks = run_sync(doctor.run_checks(effective))
     width = max(len(c.name) for c in checks)
     passed, failed = _("ok"), _("FAIL")
     for c in checks:

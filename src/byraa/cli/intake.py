@@ -8,13 +8,13 @@ was imported, unchanged or replaced; 1 when some were refused; 2 for a bad invoc
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import click
 
 from byraa.cli.context import workspace
 from byraa.cli.output import Column, emit, existing_paths, format_option
+from byraa.core.base.bridge import run_sync
 from byraa.core.base.errors import UserError
 from byraa.core.words.i18n import _
 
@@ -64,7 +64,7 @@ def command(paths: tuple[Path, ...], dry_run: bool, resume: bool, fmt: str) -> N
         if p.message:
             click.echo(f"byraa: {p.items_finished}/{p.items_total} {p.message}", err=True)
 
-    info = asyncio.run(intake.run(ws.store, ws.who, job_id, on_progress=progress))
+    info = run_sync(intake.run(ws.store, ws.who, job_id, on_progress=progress))
     info, results = intake.results(ws.store, ws.who, job_id)
     rows = [{"file": r.path, "client": r.client, "client_name": r.client_name, "kind": r.kind, "period": r.period,
              "outcome": r.outcome, "reason": r.reason, "notes": r.notes} for r in results]

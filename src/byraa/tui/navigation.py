@@ -2,8 +2,8 @@
 
 The app builds its Textual modes, its switch keys and the palette's "Show: …" commands
 from this table, so adding a screen is one line here plus its module in ``screens/``.
-Keys avoid the ones tables and screens use themselves (j k g G h l s S a u r m q / [ ]); ``i``
-(intake) is also the client detail's "show national id", which wins on that screen.
+Keys avoid the ones tables and screens use themselves (j k g G h l s S a u r m q / [ ]); ``I``
+(intake) is upper-case so it never takes the client detail's lower-case "show national id".
 """
 
 from __future__ import annotations
@@ -35,6 +35,6 @@ SECTIONS: tuple[Section, ...] = (
     Section("access", "A", N_("Access"), "byraa.tui.screens.access", "AccessScreen"),
     Section("reports", "R", N_("Reports"), "byraa.tui.screens.reports", "ReportsScreen"),
     Section("archive", "f", N_("Archive"), "byraa.tui.screens.archive", "ArchiveScreen"),
-    Section("intake", "i", N_("Intake"), "byraa.tui.screens.intake", "IntakeScreen"),
+    Section("intake", "I", N_("Intake"), "byraa.tui.screens.intake", "IntakeScreen"),
     Section("settings", "f2", N_("Settings"), "byraa.tui.screens.settings", "SettingsScreen", key_display="F2"),
 )

@@ -37,7 +37,8 @@ def test_groups_commands(cli) -> None:
     assert cli("groups", "remove", "Nye", org(1)).exit_code == 0
     assert cli("groups", "add", "Nye", "123456785").exit_code == 2
     assert cli("groups", "board", "Ingen", "--period", "2026-10").exit_code == 2
-    assert cli("groups", "delete", "Nye").exit_code == 0
+    assert cli("groups", "delete", "Nye").exit_code == 2  # it holds a client: --yes says the caller knows
+    assert cli("groups", "delete", "Nye", "--yes").exit_code == 0
 
 
 def test_access_commands(cli) -> None:

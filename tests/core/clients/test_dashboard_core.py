@@ -105,7 +105,7 @@ def test_a_month_in_progress_marks_the_growing_figures_so_far(store, monkeypatch
 
 
 def test_attention_lists_unsigned_reconciliations_missing_cards_and_leavers(store, tmp_path) -> None:  # noqa: ANN001
-    from byraa.core.agency import access_admin
+    from byraa.core.agency import access_admin, staff
     from byraa.core.reconcile import runs
     from tests.builders import org
     from tests.data.reconcile import scenario
@@ -114,7 +114,7 @@ def test_attention_lists_unsigned_reconciliations_missing_cards_and_leavers(stor
     who = small.who()
     run = runs.run(store, who, org(1), "2026-10")
     assert run.unresolved > 0
-    access_admin.set_active(store, who, "clerk", False)  # B's responsible leaves
+    staff.set_active(store, who, "clerk", False)  # B's responsible leaves
 
     def items(kind: str) -> dict[str, int]:
         board = dashboard.build(store, who, "2026-11", "all")

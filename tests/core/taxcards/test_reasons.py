@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from byraa.core.taxcards import fetch
+from byraa.core.taxcards import results
 from byraa.core.taxcards.reasons import RESULT_REASONS, reason_words
 from byraa.core.words import i18n
 
@@ -11,7 +11,7 @@ def test_skatteetaten_codes_and_stored_sentences_read_in_bokmal() -> None:
     previous = i18n.language()
     i18n.set_language("nb")
     try:
-        stored = fetch._RESULT_REASON["ugyldigFoedselsEllerDnummer"]
+        stored = results._RESULT_REASON["ugyldigFoedselsEllerDnummer"]
         assert stored.startswith("Skatteetaten does not know")  # what JSON/CSV keep
         words = reason_words("ugyldigFoedselsEllerDnummer", stored)
         assert words == "Skatteetaten kjenner ikke dette fødselsnummeret eller D-nummeret (ugyldigFoedselsEllerDnummer)"

@@ -12,7 +12,6 @@ All the work is the core's (``byraa.core.importers.intake``).
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from textual.suggester import Suggester
 from textual.widgets import Header, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
+from byraa.core.base.bridge import run_sync
 from byraa.core.importers import intake as core_intake
 from byraa.core.jobs import Progress
 from byraa.core.words import formatting as fmt
@@ -179,7 +179,7 @@ class IntakeScreen(Screen, LocalizedBindings):
     def take_in(self) -> None:
         store, who = self.app.workspace.store, self.app.who
         job = core_intake.start(store, who, self.planned)
-        info = asyncio.run(core_intake.run(store, who, job, cancel_event=self.cancel_event, pause_on_cancel=True,
+        info = run_sync(core_intake.run(store, who, job, cancel_event=self.cancel_event, pause_on_cancel=True,
                                            on_progress=lambda p: self.post_message(self.Step(p))))
         _, results = core_intake.results(store, who, job)
         self.post_message(self.Ran([

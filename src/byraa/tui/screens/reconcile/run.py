@@ -281,7 +281,7 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         if sign is None or not sign.signed or self.summary is None or self.summary.period != self.period:
             then()
             return
-        from byraa.tui.screens.reconcile.dialogs import ConfirmDialog
+        from byraa.tui.widgets.dialogs import ConfirmDialog
 
         question = _("The month is signed (version {signed}). A new run becomes version {next} and must be "
                      "signed again.").format(signed=sign.signed_version, next=sign.next_version)
@@ -290,7 +290,7 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
             if yes:
                 then()
 
-        self.app.push_screen(ConfirmDialog(question, yes=_("Run again")), answered)
+        self.app.push_screen(ConfirmDialog(_("Signed month"), question, yes=_("Run again")), answered)
 
     def action_run(self) -> None:
         if not self.busy:
