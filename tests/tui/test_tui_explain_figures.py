@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from byraa.core.words import formatting as fmt
+from byraa.core.words.labels import comparison, value
 from byraa.tui.app import ByraaApp
 from byraa.tui.screens.reconcile.dialogs import ExplainDialog
-from byraa.tui.screens.reconcile.words import comparison, value
 from byraa.tui.widgets.markable_table import MarkableTable
 from tests.tui.test_tui_reconcile import drill, open_run, recon_store  # noqa: F401  (fixture)
 from tests.tui_support import settle, workspace
