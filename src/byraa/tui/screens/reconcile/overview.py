@@ -170,6 +170,8 @@ class ReconcileScreen(ListScreen, Screen, LocalizedBindings):
         table = self.query_one(MarkableTable)
         table.set_rows(self._row(c) for c in message.clients)
         table.loading = False
+        if self.focused is None:  # the loading indicator took the focus away: the list keys work at once
+            table.focus()
         self._apply_filter()
 
     def on_reconcile_screen_interrupted(self, message: Interrupted) -> None:
