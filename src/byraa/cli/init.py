@@ -8,6 +8,7 @@ from byraa.cli.context import state
 from byraa.core.agency import identity
 from byraa.core.agency import setup as agency
 from byraa.core.store import open_store
+from byraa.core.words.i18n import _
 
 
 @click.command("init")
@@ -22,4 +23,5 @@ def command(name: str, org_number: str, user_name: str) -> None:
         info = agency.initialise(store, name=name, org_number=org_number, login=login, user_name=user_name)
     finally:
         store.dispose()
-    click.echo(f"{info.name} ({info.org_number}) is ready in {store.display_url}; {login} is agency manager.")
+    click.echo(_("{name} ({org}) is ready in {where}; {login} is agency manager.").format(
+        name=info.name, org=info.org_number, where=store.display_url, login=login))

@@ -60,6 +60,13 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context):  # noqa: ANN201
         try:
+            # The language first: click imports the subcommand's module (whose column
+            # headings are translated at import) before the group's callback runs.
+            from byraa.cli.context import CliState
+            from byraa.core.words import i18n
+
+            i18n.set_language(CliState(db_path=ctx.params.get("db_path"),
+                                       language=ctx.params.get("lang")).settings().language)
             return super().invoke(ctx)
         except UserError as exc:
             click.echo(f"byraa: {exc}", err=True)
