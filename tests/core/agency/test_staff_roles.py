@@ -38,8 +38,8 @@ def test_a_staff_role_appends_to_the_trail_but_cannot_rewrite_it(pg_store: Store
         audit.record(session, actor="tester", action="test.first", entity="agency")
     staff = Store(as_role(pg_store, role))
     try:
-        with staff.session() as session:  # the app's own writes work
-            audit.record(session, actor="tester", action="test.second", entity="agency")
+        with staff.session() as session:  # the app's own writes work (as the login it is)
+            audit.record(session, actor=role, action="test.second", entity="agency")
     finally:
         staff.dispose()
     url = as_role(pg_store, role)

@@ -5,7 +5,8 @@ Unix socket maps the OS login to the role of the same name), and byraa reads who
 are from ``current_user``. The schema owner (who runs ``byraa db upgrade``) grants
 staff roles what the app needs and nothing more: read and write the working tables,
 but only INSERT and SELECT the audit trail. Without ownership a staff role can neither
-TRUNCATE nor ALTER (``DISABLE TRIGGER``) any table.
+TRUNCATE nor ALTER (``DISABLE TRIGGER``) any table, and row-level security
+(``row_security``) answers it only with the rows of its own clients.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 
 from sqlalchemy import text
 
+from byraa.core.agency import row_security
 from byraa.core.base.errors import UserError
 from byraa.core.store import Store
 
@@ -44,4 +46,5 @@ def grant_staff(store: Store, roles: list[str], *, create: bool = False) -> list
             conn.execute(text(f"REVOKE UPDATE, DELETE, TRUNCATE ON audit_event FROM {q}"))
             conn.execute(text(f"REVOKE DELETE, TRUNCATE ON audit_chain_head FROM {q}"))
             conn.execute(text(f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version FROM {q}"))
+        row_security.apply(conn)
     return [role for role, _ in quoted]
