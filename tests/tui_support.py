@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import sqlite3
+import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -20,11 +25,40 @@ DEMO_TODAY = date(2026, 11, 22)
 DEMO_CLIENTS = 12
 
 
+_TEMPLATES: dict[int, Path] = {}
+"""Demo agencies built in this process (an xdist worker), by size: built once, copied after."""
+
+
 def build_agency(store: Store, clients: int = DEMO_CLIENTS) -> None:
-    """The demo agency (seed 1) with ``tester`` as one of its managers."""
+    """The demo agency (seed 1) with ``tester`` as one of its managers.
+
+    On SQLite the demo is built once per process and copied into ``store`` with SQLite's
+    backup API: the demo is the same for the same seed, size and day, and building it
+    for every UI test was most of the suite's time. PostgreSQL stores build it anew.
+    """
     from byraa.demo import build_demo
 
-    build_demo(store, clients=clients, seed=1, manager_login="tester", today=DEMO_TODAY)
+    if store.sqlite_path is None:
+        build_demo(store, clients=clients, seed=1, manager_login="tester", today=DEMO_TODAY)
+        return
+    template = _TEMPLATES.get(clients)
+    if template is None:
+        from byraa.core.settings.config import sqlite_url
+        from byraa.core.store import open_store
+
+        folder = Path(tempfile.mkdtemp(prefix="byraa-demo-template-"))
+        atexit.register(shutil.rmtree, folder, True)
+        template = folder / f"demo-{clients}.sqlite3"
+        built = open_store(sqlite_url(template), upgrade=True)
+        try:
+            build_demo(built, clients=clients, seed=1, manager_login="tester", today=DEMO_TODAY)
+        finally:
+            built.dispose()
+        _TEMPLATES[clients] = template
+    store.dispose()  # no pooled connection may hold the old contents
+    with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(store.sqlite_path)) as target:
+        source.backup(target)
+    store.dispose()
 
 
 def workspace(store: Store, login: str | None = None, *, language: str = "nb") -> Workspace:
