@@ -19,9 +19,11 @@ from textual.widgets.option_list import Option
 from byraa.core.base import periods
 from byraa.core.clients import dashboard as core_dashboard
 from byraa.core.clients.dashboard import Dashboard
+from byraa.core.importers import inbox
+from byraa.core.importers.inbox import InboxState
 from byraa.core.words import formatting as fmt
 from byraa.core.words import labels
-from byraa.core.words.i18n import _
+from byraa.core.words.i18n import _, ngettext
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.figure_card import FigureCard
@@ -53,6 +55,7 @@ class DashboardScreen(Screen, LocalizedBindings):
         """The worker built the dashboard."""
 
         board: Dashboard
+        inbox: InboxState | None = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -96,7 +99,15 @@ class DashboardScreen(Screen, LocalizedBindings):
                 board = None
         if board is None:
             board = core_dashboard.build(self.app.workspace.store, self.app.who, period, scope)
-        self.post_message(self.Loaded(board))
+        self.post_message(self.Loaded(board, self._inbox()))
+
+    def _inbox(self) -> InboxState | None:
+        """The inbox folder's new files; a folder the process cannot read is no news, not an error."""
+        workspace = self.app.workspace
+        try:
+            return inbox.state(workspace.store, workspace.settings.inbox_folder)
+        except OSError:
+            return None
 
     def on_dashboard_screen_loaded(self, message: Loaded) -> None:
         board = message.board
@@ -106,13 +117,19 @@ class DashboardScreen(Screen, LocalizedBindings):
         previous_month = fmt.month_name(periods.shift(board.period, -1))
         for figure in board.figures:
             self.query_one(f"#figure-{figure.key}", FigureCard).update(figure, previous_month)
-        self._show_attention(board)
+        self._show_attention(board, message.inbox)
         self._update_subtitle()
 
-    def _show_attention(self, board: Dashboard) -> None:
+    def _show_attention(self, board: Dashboard, waiting: InboxState | None = None) -> None:
         options = self.query_one("#attention-list", OptionList)
         highlighted = options.highlighted
         options.clear_options()
+        if waiting is not None and waiting.new:
+            text = ngettext("{n} new file in the inbox", "{n} new files in the inbox", waiting.new).format(
+                n=fmt.count(waiting.new))
+            options.add_option(Option(Content.assemble(("! ", "$text-warning"), text), id="inbox"))
+        if not board.attention and options.option_count:
+            return
         if not board.attention:
             options.add_option(Option(Content(_("Nothing needs attention this month.")), disabled=True))
             return
@@ -127,7 +144,9 @@ class DashboardScreen(Screen, LocalizedBindings):
     @on(OptionList.OptionSelected, "#attention-list")
     def _open_attention(self, event: OptionList.OptionSelected) -> None:
         option_id = event.option.id or ""
-        if option_id.startswith("client-"):
+        if option_id == "inbox":
+            self.app.action_show("intake")
+        elif option_id.startswith("client-"):
             self.app.open_client(int(option_id.split("-")[1]))
 
     def _update_subtitle(self) -> None:

@@ -1,0 +1,56 @@
+"""The dashboard names new files waiting in the agency's inbox and opens the intake on them."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from datetime import UTC, datetime
+
+from byraa.core.importers import inbox
+from byraa.core.store.models import ArchiveFile, Client
+from byraa.tui.app import ByraaApp
+from byraa.tui.screens.intake import IntakeScreen
+from tests.tui_support import build_agency, language_restored, screen_text, settle, workspace
+
+
+def _drop(folder, name: str, content: bytes):  # noqa: ANN001, ANN202
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(content)
+    return hashlib.sha256(content).hexdigest()
+
+
+def test_a_file_the_store_holds_is_not_news(sqlite_store, tmp_path) -> None:  # noqa: ANN001
+    folder = tmp_path / "innboks"
+    assert inbox.state(sqlite_store, folder) == inbox.InboxState(folder, 0, 0)  # no folder: nothing waits
+    build_agency(sqlite_store)
+    known = _drop(folder, "svar.json", b'{"answered": true}')
+    _drop(folder, "a.xml", b"<melding/>")
+    _drop(folder / "sub", "b.csv", b"konto;belop\n")
+    _drop(folder, ".hidden", b"ignored")
+    assert inbox.state(sqlite_store, folder).new == 3
+    with sqlite_store.session() as session:
+        client_id = session.query(Client.id).first()[0]
+        session.add(ArchiveFile(client_id=client_id, kind="taxcard", direction="in", filename="svar.json",
+                                content_type="application/json", size=18, sha256=known, content=b"",
+                                created_at=datetime(2026, 11, 1, tzinfo=UTC), user_login="tester"))
+    assert inbox.state(sqlite_store, folder) == inbox.InboxState(folder, 3, 2)
+
+
+async def test_the_dashboard_says_how_many_files_wait_and_enter_opens_the_intake(sqlite_store, tmp_path) -> None:  # noqa: ANN001
+    build_agency(sqlite_store)
+    folder = tmp_path / "innboks"
+    _drop(folder, "a.xml", b"<melding/>")
+    _drop(folder, "b.xml", b"<melding>2</melding>")
+    ws = workspace(sqlite_store)
+    ws = dataclasses.replace(ws, settings=dataclasses.replace(ws.settings, inbox=folder))
+    with language_restored():
+        app = ByraaApp(ws)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert "2 nye filer i innboksen" in screen_text(app)
+            options = app.screen.query_one("#attention-list")
+            assert options.get_option_at_index(0).id == "inbox"
+            options.highlighted = 0
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, IntakeScreen)
