@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from byraa.core.agency.identity import Identity
 from byraa.core.base.errors import AccessDenied, Phrase
@@ -24,12 +25,12 @@ def accessible_client_ids(session: Session, who: Identity) -> set[int] | None:
     """The clients whose payroll data ``who`` may see; ``None`` means all (a manager)."""
     if who.is_manager:
         return None
-    return set(session.scalars(select(ClientAccess.client_id).where(ClientAccess.user_id == who.user_id)))
+    return set(session.scalars(select(col(ClientAccess.client_id)).where(col(ClientAccess.user_id) == who.user_id)))
 
 
 def granted_client_ids(session: Session, who: Identity) -> set[int]:
     """The clients ``who`` holds a grant on, manager or not ("my clients")."""
-    return set(session.scalars(select(ClientAccess.client_id).where(ClientAccess.user_id == who.user_id)))
+    return set(session.scalars(select(col(ClientAccess.client_id)).where(col(ClientAccess.user_id) == who.user_id)))
 
 
 def can_see_client(session: Session, who: Identity, client_id: int) -> bool:
@@ -37,8 +38,8 @@ def can_see_client(session: Session, who: Identity, client_id: int) -> bool:
         return True
     return (
         session.scalars(
-            select(ClientAccess.id).where(
-                ClientAccess.user_id == who.user_id, ClientAccess.client_id == client_id
+            select(col(ClientAccess.id)).where(
+                col(ClientAccess.user_id) == who.user_id, col(ClientAccess.client_id) == client_id
             )
         ).first()
         is not None

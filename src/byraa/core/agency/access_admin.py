@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from byraa.core.agency import access, audit, audit_chain
 from byraa.core.agency.identity import Identity
@@ -51,13 +52,15 @@ class GrantRow:
 def _client_ids(session: Session, org_numbers: list[str] | None, client_ids: list[int] | None) -> list[int]:
     ids = list(client_ids or [])
     if org_numbers:
-        found = dict(session.execute(select(Client.org_number, Client.id).where(Client.org_number.in_(org_numbers))).all())
+        found = {org: cid for org, cid in session.execute(
+            select(col(Client.org_number), col(Client.id)).where(col(Client.org_number).in_(org_numbers)))
+                 if cid is not None}  # stored rows: always a key (narrows the model's int | None)
         missing = [o for o in org_numbers if o not in found]
         if missing:
             raise NotFound("client.not_found", org=", ".join(missing))
         ids += [found[o] for o in org_numbers]
     if ids:
-        known = set(session.scalars(select(Client.id).where(Client.id.in_(ids))))
+        known = set(session.scalars(select(col(Client.id)).where(col(Client.id).in_(ids))))
         if unknown := sorted(set(ids) - known):
             raise NotFound("client.id_not_found", id=", ".join(map(str, unknown)))
     return sorted(set(ids))
@@ -69,15 +72,15 @@ def list_staff(store: Store) -> list[StaffRow]:
         counts: dict[tuple[int, str], int] = {
             (user_id, role): n
             for user_id, role, n in session.execute(
-                select(ClientAccess.user_id, ClientAccess.role, func.count(ClientAccess.id)).group_by(
-                    ClientAccess.user_id, ClientAccess.role
+                select(col(ClientAccess.user_id), col(ClientAccess.role), func.count(col(ClientAccess.id))).group_by(
+                    col(ClientAccess.user_id), col(ClientAccess.role)
                 )
             )
         }
         return [
             StaffRow(u.id or 0, u.login, u.name, u.role, u.active, counts.get((u.id or 0, "responsible"), 0),
                      counts.get((u.id or 0, "associate"), 0))
-            for u in session.scalars(select(StaffUser).order_by(StaffUser.role, StaffUser.name))
+            for u in session.scalars(select(StaffUser).order_by(col(StaffUser.role), col(StaffUser.name)))
         ]
 
 
@@ -85,29 +88,31 @@ def list_grants(store: Store, *, login: str | None = None, org_number: str | Non
     """Grants, filtered by user and/or client ("clients by user", "users by client")."""
     with store.session() as session:
         query = (
-            select(StaffUser.login, StaffUser.name, StaffUser.active, Client.id, Client.org_number, Client.name,
-                   Client.status, ClientAccess.role)
-            .join(StaffUser, StaffUser.id == ClientAccess.user_id)
-            .join(Client, Client.id == ClientAccess.client_id)
-            .order_by(Client.name, StaffUser.login)
+            # ClientAccess.client_id (joined to Client.id): the same number, typed int.
+            select(col(StaffUser.login), col(StaffUser.name), col(StaffUser.active), col(ClientAccess.client_id),
+                   col(Client.org_number), col(Client.name), col(Client.status), col(ClientAccess.role))
+            .join(StaffUser, col(StaffUser.id) == col(ClientAccess.user_id))
+            .join(Client, col(Client.id) == col(ClientAccess.client_id))
+            .order_by(col(Client.name), col(StaffUser.login))
         )
         if login is not None:
             find_user(session, login)
-            query = query.where(StaffUser.login == login)
+            query = query.where(col(StaffUser.login) == login)
         if org_number is not None:
             find_client(session, org_number)
-            query = query.where(Client.org_number == org_number)
+            query = query.where(col(Client.org_number) == org_number)
         return [GrantRow(*row) for row in session.execute(query)]
 
 
 def _upsert_grant(session: Session, user_id: int, client_id: int, role: str, by: str) -> None:
     """Insert or update one grant atomically (ON CONFLICT), so concurrent grants never clash."""
     values = {"user_id": user_id, "client_id": client_id, "role": role, "granted_at": clock.now(), "granted_by": by}
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(ClientAccess).values(**values)
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    # Both dialects' insert() build the same ON CONFLICT statement; picked as a module so one
+    # name does not carry two different types.
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(ClientAccess).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=["user_id", "client_id"],
         set_={"role": statement.excluded.role, "granted_at": statement.excluded.granted_at,
@@ -129,8 +134,8 @@ def grant(store: Store, who: Identity, login: str, role: str, *, org_numbers: li
         if not ids:
             raise UserError("access.no_clients")
         before = dict(session.execute(
-            select(ClientAccess.client_id, ClientAccess.role).where(
-                ClientAccess.user_id == user.id, ClientAccess.client_id.in_(ids))
+            select(col(ClientAccess.client_id), col(ClientAccess.role)).where(
+                col(ClientAccess.user_id) == user.id, col(ClientAccess.client_id).in_(ids))
         ).all())
         changed = [c for c in ids if before.get(c) != role]
         for client_id in changed:
@@ -148,16 +153,16 @@ def revoke(store: Store, who: Identity, login: str, *, org_numbers: list[str] | 
     with store.session() as session:
         audit_chain.lock(session)  # `before` is read under the lock: the state the last event left
         user = find_user(session, login)
-        query = select(ClientAccess.client_id, ClientAccess.role).where(ClientAccess.user_id == user.id)
+        query = select(col(ClientAccess.client_id), col(ClientAccess.role)).where(col(ClientAccess.user_id) == user.id)
         if not all_clients:
             ids = _client_ids(session, org_numbers, client_ids)
             if not ids:
                 raise UserError("access.no_clients_or_all")
-            query = query.where(ClientAccess.client_id.in_(ids))
+            query = query.where(col(ClientAccess.client_id).in_(ids))
         ended = list(session.execute(query))
         for client_id, role in ended:
-            session.execute(delete(ClientAccess).where(ClientAccess.user_id == user.id,
-                                                       ClientAccess.client_id == client_id))
+            session.execute(delete(ClientAccess).where(col(ClientAccess.user_id) == user.id,
+                                                       col(ClientAccess.client_id) == client_id))
             audit.record(session, actor=who.login, action="access.revoke", entity="client_access",
                          entity_id=f"{login}:{client_id}", client_id=client_id,
                          before={"login": login, "role": role}, after=None)
@@ -171,8 +176,8 @@ def copy_access(store: Store, who: Identity, source: str, target: str) -> int:
         raise UserError("access.copy_same_user")
     with store.session() as session:
         src = find_user(session, source)
-        grants = list(session.execute(select(ClientAccess.client_id, ClientAccess.role)
-                                      .where(ClientAccess.user_id == src.id)))
+        grants = list(session.execute(select(col(ClientAccess.client_id), col(ClientAccess.role))
+                                      .where(col(ClientAccess.user_id) == src.id)))
     by_role: dict[str, list[int]] = defaultdict(list)
     for client_id, role in grants:
         by_role[role].append(client_id)
@@ -200,34 +205,37 @@ def review(store: Store, who: Identity) -> list[Finding]:
     findings: list[Finding] = []
     with store.session() as session:
         for login, client_id, org, name, role in session.execute(
-            select(StaffUser.login, Client.id, Client.org_number, Client.name, ClientAccess.role)
-            .join(ClientAccess, ClientAccess.user_id == StaffUser.id)
-            .join(Client, Client.id == ClientAccess.client_id)
-            .where(StaffUser.active.is_(False))
-            .order_by(StaffUser.login, Client.name)
+            select(col(StaffUser.login), col(Client.id), col(Client.org_number), col(Client.name),
+                   col(ClientAccess.role))
+            .join(ClientAccess, col(ClientAccess.user_id) == col(StaffUser.id))
+            .join(Client, col(Client.id) == col(ClientAccess.client_id))
+            .where(col(StaffUser.active).is_(False))
+            .order_by(col(StaffUser.login), col(Client.name))
         ):
             findings.append(Finding("leaver_with_access", login, client_id, org, name, role))
-        responsible = select(ClientAccess.client_id).join(StaffUser, StaffUser.id == ClientAccess.user_id).where(
-            ClientAccess.role == "responsible", StaffUser.active.is_(True))
+        responsible = (select(col(ClientAccess.client_id))
+                       .join(StaffUser, col(StaffUser.id) == col(ClientAccess.user_id))
+                       .where(col(ClientAccess.role) == "responsible", col(StaffUser.active).is_(True)))
         for client_id, org, name in session.execute(
-            select(Client.id, Client.org_number, Client.name)
-            .where(Client.status != "ended", ~Client.id.in_(responsible))
-            .order_by(Client.name)
+            select(col(Client.id), col(Client.org_number), col(Client.name))
+            .where(col(Client.status) != "ended", ~col(Client.id).in_(responsible))
+            .order_by(col(Client.name))
         ):
             findings.append(Finding("client_without_responsible", None, client_id, org, name))
         for login, client_id, org, name, role in session.execute(
-            select(StaffUser.login, Client.id, Client.org_number, Client.name, ClientAccess.role)
-            .join(ClientAccess, ClientAccess.user_id == StaffUser.id)
-            .join(Client, Client.id == ClientAccess.client_id)
-            .where(Client.status == "ended")
-            .order_by(Client.name, StaffUser.login)
+            select(col(StaffUser.login), col(Client.id), col(Client.org_number), col(Client.name),
+                   col(ClientAccess.role))
+            .join(ClientAccess, col(ClientAccess.user_id) == col(StaffUser.id))
+            .join(Client, col(Client.id) == col(ClientAccess.client_id))
+            .where(col(Client.status) == "ended")
+            .order_by(col(Client.name), col(StaffUser.login))
         ):
             findings.append(Finding("grant_on_inactive_client", login, client_id, org, name, role))
         for (login,) in session.execute(
-            select(StaffUser.login)
-            .where(StaffUser.active.is_(True), StaffUser.role == "clerk",
-                   ~StaffUser.id.in_(select(ClientAccess.user_id)))
-            .order_by(StaffUser.login)
+            select(col(StaffUser.login))
+            .where(col(StaffUser.active).is_(True), col(StaffUser.role) == "clerk",
+                   ~col(StaffUser.id).in_(select(col(ClientAccess.user_id))))
+            .order_by(col(StaffUser.login))
         ):
             findings.append(Finding("user_without_grants", login, None, None, None))
     return findings

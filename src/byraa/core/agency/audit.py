@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from byraa.core.agency import audit_chain
 from byraa.core.base import clock
@@ -75,9 +76,9 @@ class AuditRow:
 
 def recent(session: Session, *, limit: int = 100, action: str | None = None) -> list[AuditRow]:
     """The newest audit events first."""
-    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+    query = select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(limit)
     if action:
-        query = query.where(AuditEvent.action == action)
+        query = query.where(col(AuditEvent.action) == action)
     return [
         AuditRow(
             e.at, e.actor, e.action, e.entity, e.entity_id, e.client_id,
@@ -110,20 +111,20 @@ def trail(store: Store, who: Identity, *, client: str | None = None, user: str |
     from byraa.core.store.models import Client
 
     require_manager(who, "read the audit trail")
-    query = (select(AuditEvent, Client.org_number).outerjoin(Client, Client.id == AuditEvent.client_id)
-             .order_by(AuditEvent.id).limit(limit))
+    query = (select(AuditEvent, col(Client.org_number)).outerjoin(Client, col(Client.id) == col(AuditEvent.client_id))
+             .order_by(col(AuditEvent.id)).limit(limit))
     with store.session() as session:
         if client is not None:
-            client_id = session.scalars(select(Client.id).where(Client.org_number == client)).first()
+            client_id = session.scalars(select(col(Client.id)).where(col(Client.org_number) == client)).first()
             if client_id is None:
                 raise NotFound("client.not_found", org=client)
-            query = query.where(AuditEvent.client_id == client_id)
+            query = query.where(col(AuditEvent.client_id) == client_id)
         if user is not None:
-            query = query.where(AuditEvent.actor == user)
+            query = query.where(col(AuditEvent.actor) == user)
         if since is not None:
-            query = query.where(AuditEvent.at >= datetime.combine(since, time(), tzinfo=UTC))
+            query = query.where(col(AuditEvent.at) >= datetime.combine(since, time(), tzinfo=UTC))
         if action is not None:
-            query = query.where((AuditEvent.action == action) | AuditEvent.action.startswith(f"{action}."))
+            query = query.where((col(AuditEvent.action) == action) | col(AuditEvent.action).startswith(f"{action}."))
         return [TrailRow(e.id or 0, e.at, e.actor, e.action, e.entity, e.entity_id, org,
                          json.loads(e.before) if e.before else None, json.loads(e.after) if e.after else None)
                 for e, org in session.execute(query)]

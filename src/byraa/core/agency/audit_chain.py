@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from byraa.core.store.models import AuditEvent
 
@@ -43,7 +44,7 @@ def _at(value: Any) -> str:
     return str(value)
 
 
-def canonical_hash(row: Mapping[str, Any] | AuditEvent) -> str:
+def canonical_hash(row: Mapping[Any, Any] | AuditEvent) -> str:
     """sha256 (hex) of one event's canonical form (every column, ``prev_hash`` included)."""
     get = row.get if isinstance(row, Mapping) else lambda name: getattr(row, name)
     values = [_at(get(name)) if name == "at" else get(name) for name in FIELDS]
@@ -92,7 +93,7 @@ def verify(session: Session) -> Verdict:
     """Walk the chain in id order; the first event whose link does not hold is named."""
     expected, count, last = GENESIS, 0, None
     columns = [getattr(AuditEvent, name) for name in FIELDS]
-    for row in session.execute(select(*columns).order_by(AuditEvent.id)).mappings().yield_per(2000):
+    for row in session.execute(select(*columns).order_by(col(AuditEvent.id))).mappings().yield_per(2000):
         if row["prev_hash"] != expected:
             return Verdict(count, row["id"], "link", row["at"], row["action"])
         expected, last, count = canonical_hash(row), row, count + 1

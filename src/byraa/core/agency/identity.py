@@ -19,6 +19,7 @@ import os
 from dataclasses import dataclass
 
 from sqlalchemy import select, text
+from sqlmodel import col
 
 from byraa.core.base.errors import AccessDenied
 from byraa.core.store import Store
@@ -54,8 +55,8 @@ SELECT current_user,
 
 def _is_demo(store: Store) -> bool:
     with store.session() as session:
-        return session.scalars(select(AuditEvent.id).where(AuditEvent.action == "demo.build").limit(1)).first() \
-            is not None
+        return session.scalars(
+            select(col(AuditEvent.id)).where(col(AuditEvent.action) == "demo.build").limit(1)).first() is not None
 
 
 def current_login(store: Store | None = None) -> str:
@@ -90,7 +91,7 @@ def resolve(store: Store, login: str | None = None) -> Identity:
     """The active staff user for ``login`` (default: who this process is on ``store``), or a refusal."""
     login = login or current_login(store)
     with store.session() as session:
-        user = session.scalars(select(StaffUser).where(StaffUser.login == login)).first()
+        user = session.scalars(select(StaffUser).where(col(StaffUser.login) == login)).first()
     if user is None:
         raise AccessDenied("staff.unknown_login", login=login)
     if not user.active:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from byraa.core.agency import audit
 from byraa.core.base import clock, ids
@@ -24,7 +25,7 @@ def info(store: Store) -> AgencyInfo | None:
     """The agency in this database, or ``None`` for an empty one (show how to start)."""
     with store.session() as session:
         agency = session.scalars(select(Agency)).first()
-        staff = session.scalar(select(func.count(StaffUser.id))) or 0
+        staff = session.scalar(select(func.count(col(StaffUser.id)))) or 0
     if agency is None:
         return None
     return AgencyInfo(agency.name, agency.org_number, staff)

@@ -14,6 +14,7 @@ import re
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from byraa.core.agency import audit, audit_chain
 from byraa.core.agency.identity import Identity
@@ -27,7 +28,7 @@ _LOGIN = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 def find_user(session: Session, login: str) -> StaffUser:
-    user = session.scalars(select(StaffUser).where(StaffUser.login == login)).first()
+    user = session.scalars(select(StaffUser).where(col(StaffUser.login) == login)).first()
     if user is None:
         raise NotFound("staff.not_found", login=login)
     return user
@@ -45,13 +46,13 @@ def _acting_manager(session: Session, who: Identity) -> list[str]:
     if session.get_bind().dialect.name == "sqlite":
         # pysqlite begins a transaction only at the first write, so reads would not be
         # serialised: a no-op write takes SQLite's single write lock before we read.
-        session.execute(update(StaffUser).where(StaffUser.login == who.login).values(active=StaffUser.active))
+        session.execute(update(StaffUser).where(col(StaffUser.login) == who.login).values(active=col(StaffUser.active)))
     managers = list(session.scalars(
-        select(StaffUser.login).where(StaffUser.role == "manager", StaffUser.active.is_(True))
-        .order_by(StaffUser.id).with_for_update()
+        select(col(StaffUser.login)).where(col(StaffUser.role) == "manager", col(StaffUser.active).is_(True))
+        .order_by(col(StaffUser.id)).with_for_update()
     ))
     if who.login not in managers:
-        active = session.scalar(select(StaffUser.active).where(StaffUser.login == who.login))
+        active = session.scalar(select(col(StaffUser.active)).where(col(StaffUser.login) == who.login))
         if active:
             raise AccessDenied("staff.managers_only", login=who.login)
         raise AccessDenied("staff.deactivated", login=who.login)
@@ -79,7 +80,7 @@ def add_staff(store: Store, who: Identity, login: str, name: str, role: str = "c
         raise UserError("staff.bad_name", login=login)
     with store.session() as session:
         _acting_manager(session, who)
-        if session.scalars(select(StaffUser.id).where(StaffUser.login == login)).first():
+        if session.scalars(select(col(StaffUser.id)).where(col(StaffUser.login) == login)).first():
             raise UserError("staff.exists", login=login)
         session.add(StaffUser(login=login, name=name, role=role, created_at=clock.now()))
         audit.record(session, actor=who.login, action="staff.add", entity="staff_user", entity_id=login,

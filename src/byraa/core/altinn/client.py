@@ -243,7 +243,9 @@ def parse_feedback(content: bytes, forsendelse_id: str, *, period: str | None = 
         data = _json(content)
         if not isinstance(data, dict):
             raise ValueError(NOT_OBJECT)
-        mottak = data.get("mottak") if isinstance(data.get("mottak"), dict) else {}
+        mottak = data.get("mottak")
+        if not isinstance(mottak, dict):
+            mottak = {}
         deviations = tuple(
             Deviation(str(a.get("kode", "")), _severity(a.get("alvorlighetsgrad")), str(a.get("beskrivelse", "")))
             for a in data.get("avvik") or [] if isinstance(a, dict)

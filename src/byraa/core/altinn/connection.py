@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from byraa.core.agency import access, audit
 from byraa.core.agency.identity import Identity
@@ -109,13 +110,13 @@ def validate(settings: ConnectionSettings, *, check_key: bool = True) -> None:
 def agency_connection(store: Store) -> ConnectionSettings | None:
     """The agency's settings, or ``None`` before they are entered."""
     with store.session() as session:
-        row = session.scalars(select(AltinnConnection).where(AltinnConnection.scope == "agency")).first()
+        row = session.scalars(select(AltinnConnection).where(col(AltinnConnection.scope) == "agency")).first()
         return _row_to_settings(row) if row else None
 
 
 def _save(store: Store, who: Identity, scope: str, client_id: int | None, settings: ConnectionSettings) -> None:
     with store.session() as session:
-        row = session.scalars(select(AltinnConnection).where(AltinnConnection.scope == scope)).first()
+        row = session.scalars(select(AltinnConnection).where(col(AltinnConnection.scope) == scope)).first()
         before = _public(_row_to_settings(row)) if row else None
         if row is None:
             row = AltinnConnection(scope=scope, client_id=client_id, updated_at=clock.now(), updated_by=who.login)
@@ -178,7 +179,7 @@ def settings_for_scope(store: Store, scope: str) -> ConnectionSettings:
     turns them into the environment's endpoints (``settings.settings_for``).
     """
     with store.session() as session:
-        row = session.scalars(select(AltinnConnection).where(AltinnConnection.scope == scope)).first()
+        row = session.scalars(select(AltinnConnection).where(col(AltinnConnection.scope) == scope)).first()
         if row is not None:
             return _row_to_settings(row)
         if scope == "agency":
@@ -332,10 +333,10 @@ def client_connections(store: Store) -> list[ClientConnectionRow]:
     """
     with store.session() as session:
         own = {row.client_id: _row_to_settings(row)
-               for row in session.scalars(select(AltinnConnection).where(AltinnConnection.client_id.is_not(None)))}
+               for row in session.scalars(select(AltinnConnection).where(col(AltinnConnection.client_id).is_not(None)))}
         return [
             ClientConnectionRow(c.id or 0, c.org_number, c.name, bool(c.uses_agency_altinn), own.get(c.id))
-            for c in session.scalars(select(Client).order_by(Client.name, Client.org_number))
+            for c in session.scalars(select(Client).order_by(col(Client.name), col(Client.org_number)))
         ]
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from byraa.core.base import periods
 from byraa.core.store.models import ClientActivity, Employment
@@ -29,23 +30,25 @@ def _store(session: Session, counts: dict[tuple[int, str], int]) -> None:
         for chunk in range(0, len(clients), 900):
             existing.update(
                 (c, period) for c in session.scalars(
-                    select(ClientActivity.client_id).where(
-                        ClientActivity.period == period, ClientActivity.client_id.in_(clients[chunk: chunk + 900]))
+                    select(col(ClientActivity.client_id)).where(
+                        col(ClientActivity.period) == period,
+                        col(ClientActivity.client_id).in_(clients[chunk: chunk + 900]))
                 )
             )
     updates = [{"c": c, "p": p, "n": n} for (c, p), n in sorted(counts.items()) if (c, p) in existing]
     inserts = [{"client_id": c, "period": p, "active_employees": n, "travel_expense_claims": 0, "absences": 0}
                for (c, p), n in sorted(counts.items()) if (c, p) not in existing]
+    # __table__ exists on table=True models at runtime; SQLModel's types do not declare it.
+    t = ClientActivity.__table__  # type: ignore[attr-defined]
     if updates:
         session.execute(
-            update(ClientActivity.__table__)
-            .where(ClientActivity.__table__.c.client_id == bindparam("c"),
-                   ClientActivity.__table__.c.period == bindparam("p"))
+            update(t)
+            .where(t.c.client_id == bindparam("c"), t.c.period == bindparam("p"))
             .values(active_employees=bindparam("n")),
             updates,
         )
     if inserts:
-        session.execute(insert(ClientActivity.__table__), inserts)
+        session.execute(insert(t), inserts)
 
 
 def refresh_active_employees(session: Session, months: Iterable[str], client_ids: Iterable[int] | None = None) -> None:
@@ -56,12 +59,13 @@ def refresh_active_employees(session: Session, months: Iterable[str], client_ids
     for period in sorted(set(months)):
         start, end = periods.first_day(period), periods.last_day(period)
         query = (
-            select(Employment.client_id, func.count(func.distinct(Employment.employee_id)))
-            .where(and_(Employment.start_date <= end, or_(Employment.end_date.is_(None), Employment.end_date >= start)))
-            .group_by(Employment.client_id)
+            select(col(Employment.client_id), func.count(func.distinct(col(Employment.employee_id))))
+            .where(and_(col(Employment.start_date) <= end,
+                        or_(col(Employment.end_date).is_(None), col(Employment.end_date) >= start)))
+            .group_by(col(Employment.client_id))
         )
         if wanted is not None:
-            query = query.where(Employment.client_id.in_(wanted))
+            query = query.where(col(Employment.client_id).in_(wanted))
         counts = dict(session.execute(query).all())
         clients = wanted if wanted is not None else sorted(counts)
         counts_by_key.update({(c, period): int(counts.get(c, 0)) for c in clients})

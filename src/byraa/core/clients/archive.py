@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from byraa.core.agency import access, audit
 from byraa.core.agency.identity import Identity
@@ -137,7 +138,7 @@ def add(session: Session, record: ArchiveRecord, *, user_login: str | None) -> i
     content = bytes(record.content)
     client_id = record.client_id
     if client_id is None and record.org_number:
-        client_id = session.scalars(select(Client.id).where(Client.org_number == record.org_number)).first()
+        client_id = session.scalars(select(col(Client.id)).where(col(Client.org_number) == record.org_number)).first()
     row = ArchiveFile(
         client_id=client_id,
         kind=record.kind,
@@ -226,24 +227,24 @@ def list_files(
     with store.session() as session:
         query = (
             select(ArchiveFile, Client, ArchiveExchange)
-            .outerjoin(Client, Client.id == ArchiveFile.client_id)
-            .outerjoin(ArchiveExchange, ArchiveExchange.archive_id == ArchiveFile.id)
-            .order_by(ArchiveFile.id.desc())
+            .outerjoin(Client, col(Client.id) == col(ArchiveFile.client_id))
+            .outerjoin(ArchiveExchange, col(ArchiveExchange.archive_id) == col(ArchiveFile.id))
+            .order_by(col(ArchiveFile.id).desc())
             .limit(limit)
         )
         if client is not None:
             client_row = resolve_client(session, who, client)
-            query = query.where(ArchiveFile.client_id == client_row.id)
+            query = query.where(col(ArchiveFile.client_id) == client_row.id)
         else:
             allowed = access.accessible_client_ids(session, who)
             if allowed is not None:  # a clerk: only their clients, never agency-level files
-                query = query.where(ArchiveFile.client_id.in_(allowed or {-1}))
+                query = query.where(col(ArchiveFile.client_id).in_(allowed or {-1}))
         if kind:
-            query = query.where(ArchiveFile.kind == kind)
+            query = query.where(col(ArchiveFile.kind) == kind)
         if period:
-            query = query.where(ArchiveFile.period == period)
+            query = query.where(col(ArchiveFile.period) == period)
         if direction:
-            query = query.where(ArchiveFile.direction == direction)
+            query = query.where(col(ArchiveFile.direction) == direction)
         # Only metadata columns are needed, but ``content`` is deferred cheaply by the
         # database driver for the row count of a screen; keep it simple and exact.
         return [_entry(f, c, x) for f, c, x in session.execute(query)]
@@ -259,7 +260,7 @@ def _load(session: Session, who: Identity, archive_id: int) -> tuple[ArchiveFile
             raise AccessDenied("archive.agency_level", id=archive_id)
     else:
         access.require_client(session, who, client.id or 0, f"{client.org_number} {client.name}")
-    exchange = session.scalars(select(ArchiveExchange).where(ArchiveExchange.archive_id == archive_id)).first()
+    exchange = session.scalars(select(ArchiveExchange).where(col(ArchiveExchange.archive_id) == archive_id)).first()
     return row, client, exchange
 
 

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock, periods
@@ -125,7 +126,7 @@ def _scope_filter(column, who: Identity, scope: str):  # noqa: ANN001, ANN202
     """Restrict ``column`` (a client id) to the clients in scope; ``None`` for all."""
     if scope == "all" and who.is_manager:
         return None
-    return column.in_(select(ClientAccess.client_id).where(ClientAccess.user_id == who.user_id))
+    return column.in_(select(col(ClientAccess.client_id)).where(col(ClientAccess.user_id) == who.user_id))
 
 
 def _where(query, column, who: Identity, scope: str):  # noqa: ANN001, ANN202
@@ -152,7 +153,7 @@ def build(store: Store, who: Identity, period: str | None = None, scope: str | N
         )
         attention = tuple(_attention(session, who, scope, period))
         client_count = session.scalar(
-            _where(select(func.count(Client.id)).where(Client.status != "ended"), Client.id, who, scope)
+            _where(select(func.count(col(Client.id))).where(col(Client.status) != "ended"), col(Client.id), who, scope)
         ) or 0
     return Dashboard(period, scope, months, figures, attention, client_count)
 
@@ -162,22 +163,22 @@ def _series(session: Session, who: Identity, scope: str, months: tuple[str, ...]
     # int(): PostgreSQL sums BIGINTs into NUMERIC, which arrives as Decimal.
     # Automation counts only runs that say how many payslips were made by hand: a run
     # derived from an a-melding has no such mark (payslips_manual NULL).
-    marked = PayrollRun.payslips_manual.is_not(None)
+    marked = col(PayrollRun.payslips_manual).is_not(None)
     runs = {
         p: (int(clients), int(slips), int(manual), int(gross), int(marked_slips))
         for p, clients, slips, manual, gross, marked_slips in session.execute(
             _where(
                 select(
-                    PayrollRun.period,
-                    func.count(func.distinct(PayrollRun.client_id)),
-                    func.coalesce(func.sum(PayrollRun.payslip_count), 0),
-                    func.coalesce(func.sum(PayrollRun.payslips_manual), 0),
-                    func.coalesce(func.sum(PayrollRun.gross), 0),
-                    func.coalesce(func.sum(PayrollRun.payslip_count).filter(marked), 0),
+                    col(PayrollRun.period),
+                    func.count(func.distinct(col(PayrollRun.client_id))),
+                    func.coalesce(func.sum(col(PayrollRun.payslip_count)), 0),
+                    func.coalesce(func.sum(col(PayrollRun.payslips_manual)), 0),
+                    func.coalesce(func.sum(col(PayrollRun.gross)), 0),
+                    func.coalesce(func.sum(col(PayrollRun.payslip_count)).filter(marked), 0),
                 )
-                .where(PayrollRun.period.between(first, last))
-                .group_by(PayrollRun.period),
-                PayrollRun.client_id, who, scope,
+                .where(col(PayrollRun.period).between(first, last))
+                .group_by(col(PayrollRun.period)),
+                col(PayrollRun.client_id), who, scope,
             )
         )
     }
@@ -186,24 +187,25 @@ def _series(session: Session, who: Identity, scope: str, months: tuple[str, ...]
         for p, travel, absences, heads in session.execute(
             _where(
                 select(
-                    ClientActivity.period,
-                    func.sum(ClientActivity.travel_expense_claims),
-                    func.sum(ClientActivity.absences),
-                    func.sum(ClientActivity.active_employees),
+                    col(ClientActivity.period),
+                    func.sum(col(ClientActivity.travel_expense_claims)),
+                    func.sum(col(ClientActivity.absences)),
+                    func.sum(col(ClientActivity.active_employees)),
                 )
-                .where(ClientActivity.period.between(first, last))
-                .group_by(ClientActivity.period),
-                ClientActivity.client_id, who, scope,
+                .where(col(ClientActivity.period).between(first, last))
+                .group_by(col(ClientActivity.period)),
+                col(ClientActivity.client_id), who, scope,
             )
         )
     }
     rejected = dict(
         session.execute(
             _where(
-                select(AmeldingSubmission.period, func.count(AmeldingSubmission.id))
-                .where(AmeldingSubmission.period.between(first, last), AmeldingSubmission.status == "rejected")
-                .group_by(AmeldingSubmission.period),
-                AmeldingSubmission.client_id, who, scope,
+                select(col(AmeldingSubmission.period), func.count(col(AmeldingSubmission.id)))
+                .where(col(AmeldingSubmission.period).between(first, last),
+                       col(AmeldingSubmission.status) == "rejected")
+                .group_by(col(AmeldingSubmission.period)),
+                col(AmeldingSubmission.client_id), who, scope,
             )
         ).all()
     )
@@ -229,23 +231,24 @@ def _attention(session: Session, who: Identity, scope: str, period: str) -> list
     # still the rejected one (a resubmission that was accepted clears it).
     newest = latest_amelding(periods=(previous, period), per_period=True)
     rejected = _where(
-        select(newest.c.client_id, Client.name, newest.c.period)
-        .join(Client, Client.id == newest.c.client_id)
+        select(newest.c.client_id, col(Client.name), newest.c.period)
+        .join(Client, col(Client.id) == newest.c.client_id)
         .where(newest.c.status == "rejected")
-        .order_by(newest.c.period.desc(), Client.name),
+        .order_by(newest.c.period.desc(), col(Client.name)),
         newest.c.client_id, who, scope,
     )
     for client_id, name, p in session.execute(rejected):
         items.append(Attention("amelding_rejected", "error", client_id, name, p))
     # Without a responsible, as the access review counts it: no responsible grant at all,
     # or only ones held by staff who have left (said apart: the fix differs).
-    held = select(ClientAccess.client_id).where(ClientAccess.role == "responsible")
-    held_by_active = held.join(StaffUser, StaffUser.id == ClientAccess.user_id).where(StaffUser.active.is_(True))
+    held = select(col(ClientAccess.client_id)).where(col(ClientAccess.role) == "responsible")
+    held_by_active = (held.join(StaffUser, col(StaffUser.id) == col(ClientAccess.user_id))
+                      .where(col(StaffUser.active).is_(True)))
     orphan = _where(
-        select(Client.id, Client.name, Client.id.in_(held))
-        .where(Client.status != "ended", ~Client.id.in_(held_by_active))
-        .order_by(Client.name),
-        Client.id, who, scope,
+        select(col(Client.id), col(Client.name), col(Client.id).in_(held))
+        .where(col(Client.status) != "ended", ~col(Client.id).in_(held_by_active))
+        .order_by(col(Client.name)),
+        col(Client.id), who, scope,
     )
     for client_id, name, had_one in session.execute(orphan):
         items.append(Attention("responsible_left" if had_one else "no_responsible", "warning", client_id, name))
@@ -260,8 +263,8 @@ def _attention(session: Session, who: Identity, scope: str, period: str) -> list
         sent = select(month.c.client_id).where(month.c.status == "accepted")
         outstanding = session.scalar(
             _where(
-                select(func.count(Client.id)).where(Client.status == "active", ~Client.id.in_(sent)),
-                Client.id, who, scope,
+                select(func.count(col(Client.id))).where(col(Client.status) == "active", ~col(Client.id).in_(sent)),
+                col(Client.id), who, scope,
             )
         ) or 0
         severity = "warning" if (due - clock.today()).days <= 5 and outstanding else "info"
@@ -279,20 +282,20 @@ def _unsigned_reconciliations(session: Session, who: Identity, scope: str, perio
     """Clients whose newest reconciliation of ``period`` (the month before the one shown,
     the month being reconciled) is unsigned and has differences nobody has resolved."""
     newest = (
-        select(ReconRun.client_id, func.max(ReconRun.version).label("version"))
-        .where(ReconRun.period == period).group_by(ReconRun.client_id)
+        select(col(ReconRun.client_id), func.max(col(ReconRun.version)).label("version"))
+        .where(col(ReconRun.period) == period).group_by(col(ReconRun.client_id))
     ).subquery()
     query = _where(
-        select(Client.id, Client.name, func.count(ReconRow.id))
-        .join(newest, newest.c.client_id == Client.id)
-        .join(ReconRun, and_(ReconRun.client_id == newest.c.client_id, ReconRun.period == period,
-                             ReconRun.version == newest.c.version))
-        .join(ReconRow, ReconRow.run_id == ReconRun.id)
-        .where(ReconRun.signed_at.is_(None), ReconRow.status.in_(DIFFERENCE_STATUSES),
-               ReconRow.resolution.is_(None))
-        .group_by(Client.id, Client.name)
-        .order_by(Client.name),
-        Client.id, who, scope,
+        select(col(Client.id), col(Client.name), func.count(col(ReconRow.id)))
+        .join(newest, newest.c.client_id == col(Client.id))
+        .join(ReconRun, and_(col(ReconRun.client_id) == newest.c.client_id, col(ReconRun.period) == period,
+                             col(ReconRun.version) == newest.c.version))
+        .join(ReconRow, col(ReconRow.run_id) == col(ReconRun.id))
+        .where(col(ReconRun.signed_at).is_(None), col(ReconRow.status).in_(DIFFERENCE_STATUSES),
+               col(ReconRow.resolution).is_(None))
+        .group_by(col(Client.id), col(Client.name))
+        .order_by(col(Client.name)),
+        col(Client.id), who, scope,
     )
     return [Attention("reconciliation_unsigned", "warning", client_id, name, period, count=int(n))
             for client_id, name, n in session.execute(query)]
@@ -304,19 +307,21 @@ def _missing_tax_cards(session: Session, who: Identity, scope: str, period: str)
     year = int(period[:4])
     first, last = periods.first_day(period), periods.last_day(period)
     active = (
-        select(Employment.client_id, Employment.employee_id).distinct()
-        .where(Employment.start_date <= last, or_(Employment.end_date.is_(None), Employment.end_date >= first))
+        select(col(Employment.client_id), col(Employment.employee_id)).distinct()
+        .where(col(Employment.start_date) <= last, or_(col(Employment.end_date).is_(None),
+                                                       col(Employment.end_date) >= first))
     ).subquery()
     query = _where(
-        select(Client.id, Client.name, func.count())
+        select(col(Client.id), col(Client.name), func.count())
         .select_from(active)
-        .join(Client, Client.id == active.c.client_id)
-        .outerjoin(TaxCard, and_(TaxCard.client_id == active.c.client_id, TaxCard.employee_id == active.c.employee_id,
-                                 TaxCard.income_year == year, TaxCard.is_current.is_(True)))
-        .where(TaxCard.id.is_(None), Client.status != "ended")
-        .group_by(Client.id, Client.name)
-        .order_by(Client.name),
-        Client.id, who, scope,
+        .join(Client, col(Client.id) == active.c.client_id)
+        .outerjoin(TaxCard, and_(col(TaxCard.client_id) == active.c.client_id,
+                                 col(TaxCard.employee_id) == active.c.employee_id,
+                                 col(TaxCard.income_year) == year, col(TaxCard.is_current).is_(True)))
+        .where(col(TaxCard.id).is_(None), col(Client.status) != "ended")
+        .group_by(col(Client.id), col(Client.name))
+        .order_by(col(Client.name)),
+        col(Client.id), who, scope,
     )
     return [Attention("taxcards_missing", "warning", client_id, name, period, count=int(n))
             for client_id, name, n in session.execute(query)]

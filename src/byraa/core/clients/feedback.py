@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from byraa.core.agency import access
 from byraa.core.agency.identity import Identity
@@ -66,14 +67,14 @@ def across_clients(store: Store, who: Identity, period: str, *, status: str | No
     with store.session() as session:
         allowed = access.accessible_client_ids(session, who)
         ranked = latest_amelding(periods=(period,))
-        newest = select(ranked, Client.org_number, Client.name).join(Client, Client.id == ranked.c.client_id).order_by(
-            Client.name)
+        newest = (select(ranked, col(Client.org_number), col(Client.name))
+                  .join(Client, col(Client.id) == ranked.c.client_id).order_by(col(Client.name)))
         if allowed is not None:
             newest = newest.where(ranked.c.client_id.in_(allowed))
         archived = dict(session.execute(
-            select(ArchiveFile.client_id, func.max(ArchiveFile.id))
-            .where(ArchiveFile.kind == "feedback", ArchiveFile.period == period, ArchiveFile.size > 0)
-            .group_by(ArchiveFile.client_id)
+            select(col(ArchiveFile.client_id), func.max(col(ArchiveFile.id)))
+            .where(col(ArchiveFile.kind) == "feedback", col(ArchiveFile.period) == period, col(ArchiveFile.size) > 0)
+            .group_by(col(ArchiveFile.client_id))
         ).all())
         rows = [
             FeedbackRow(r.client_id, r.org_number, r.name, r.period, r.message_id, r.submitted_at, r.status,
@@ -159,6 +160,7 @@ def for_client(store: Store, who: Identity, org_number: str, period: str) -> Fee
     with store.session() as session:
         client = resolve_client(session, who, org_number)
         archive_id = session.scalar(
-            select(func.max(ArchiveFile.id)).where(ArchiveFile.client_id == client.id, ArchiveFile.kind == "feedback",
-                                                   ArchiveFile.period == period, ArchiveFile.size > 0))
+            select(func.max(col(ArchiveFile.id))).where(col(ArchiveFile.client_id) == client.id,
+                                                        col(ArchiveFile.kind) == "feedback",
+                                                        col(ArchiveFile.period) == period, col(ArchiveFile.size) > 0))
     return None if archive_id is None else document(store, who, archive_id)

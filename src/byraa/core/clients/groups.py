@@ -19,6 +19,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from byraa.core.agency import access, audit
 from byraa.core.agency.identity import Identity
@@ -54,7 +55,7 @@ class GroupRow:
 
 
 def _group(session: Session, name: str) -> ClientGroup:
-    group = session.scalars(select(ClientGroup).where(ClientGroup.name == name)).first()
+    group = session.scalars(select(ClientGroup).where(col(ClientGroup.name) == name)).first()
     if group is None:
         raise NotFound("group.not_found", name=name)
     return group
@@ -75,21 +76,22 @@ def list_groups(store: Store) -> list[GroupRow]:
     with store.session() as session:
         counts = dict(
             session.execute(
-                select(GroupMembership.group_id, func.count(GroupMembership.client_id)).group_by(
-                    GroupMembership.group_id
+                select(col(GroupMembership.group_id), func.count(col(GroupMembership.client_id))).group_by(
+                    col(GroupMembership.group_id)
                 )
             ).all()
         )
         return [
-            GroupRow(g.id or 0, g.name, g.description, counts.get(g.id, 0))
-            for g in session.scalars(select(ClientGroup).order_by(ClientGroup.name))
+            GroupRow(gid, g.name, g.description, counts.get(gid, 0))
+            for g in session.scalars(select(ClientGroup).order_by(col(ClientGroup.name)))
+            if (gid := g.id) is not None  # stored rows: always a key (narrows the model's int | None)
         ]
 
 
 def create_group(store: Store, who: Identity, name: str, description: str | None = None) -> GroupRow:
     name = _clean_name(name)
     with store.session() as session:
-        if session.scalars(select(ClientGroup.id).where(ClientGroup.name == name)).first():
+        if session.scalars(select(col(ClientGroup.id)).where(col(ClientGroup.name) == name)).first():
             raise UserError("group.exists", name=name)
         group = ClientGroup(name=name, description=description, created_at=clock.now())
         session.add(group)
@@ -104,7 +106,8 @@ def rename_group(store: Store, who: Identity, name: str, new_name: str) -> None:
     access.require_manager(who, "rename a client group")  # groups are shared: a clerk must not undo others' work
     with store.session() as session:
         group = _group(session, name)
-        if new_name != name and session.scalars(select(ClientGroup.id).where(ClientGroup.name == new_name)).first():
+        if new_name != name and session.scalars(
+                select(col(ClientGroup.id)).where(col(ClientGroup.name) == new_name)).first():
             raise UserError("group.exists", name=new_name)
         group.name = new_name
         audit.record(session, actor=who.login, action="group.rename", entity="client_group",
@@ -120,10 +123,11 @@ def delete_group(store: Store, who: Identity, name: str, *, holding_clients: boo
     access.require_manager(who, "delete a client group")  # groups are shared: a clerk must not undo others' work
     with store.session() as session:
         group = _group(session, name)
-        members = list(session.scalars(select(GroupMembership.client_id).where(GroupMembership.group_id == group.id)))
+        members = list(session.scalars(
+            select(col(GroupMembership.client_id)).where(col(GroupMembership.group_id) == group.id)))
         if members and not holding_clients:
             raise UserError("group.holds_clients", name=name, n=len(members))
-        session.execute(delete(GroupMembership).where(GroupMembership.group_id == group.id))
+        session.execute(delete(GroupMembership).where(col(GroupMembership.group_id) == group.id))
         session.delete(group)
         audit.record(session, actor=who.login, action="group.delete", entity="client_group",
                      entity_id=group.id, before={"name": name, "clients": sorted(members)})
@@ -131,7 +135,9 @@ def delete_group(store: Store, who: Identity, name: str, *, holding_clients: boo
 
 
 def _client_ids_by_org(session: Session, org_numbers: list[str]) -> list[int]:
-    found = dict(session.execute(select(Client.org_number, Client.id).where(Client.org_number.in_(org_numbers))).all())
+    found = {org: cid for org, cid in session.execute(
+        select(col(Client.org_number), col(Client.id)).where(col(Client.org_number).in_(org_numbers)))
+             if cid is not None}  # stored rows: always a key (narrows the model's int | None)
     missing = [o for o in org_numbers if o not in found]
     if missing:
         raise NotFound("client.not_found", org=", ".join(missing))
@@ -144,8 +150,9 @@ def add_clients(store: Store, who: Identity, name: str, *, client_ids: list[int]
     with store.session() as session:
         group = _group(session, name)
         ids = list(client_ids or []) + _client_ids_by_org(session, list(org_numbers or []))
-        present = set(session.scalars(select(GroupMembership.client_id).where(GroupMembership.group_id == group.id)))
-        known = set(session.scalars(select(Client.id).where(Client.id.in_(ids))))
+        present = set(session.scalars(
+            select(col(GroupMembership.client_id)).where(col(GroupMembership.group_id) == group.id)))
+        known = set(session.scalars(select(col(Client.id)).where(col(Client.id).in_(ids))))
         if unknown := sorted(set(ids) - known):
             raise NotFound("client.id_not_found", id=", ".join(map(str, unknown)))
         new = sorted(set(ids) - present)
@@ -163,11 +170,13 @@ def remove_clients(store: Store, who: Identity, name: str, *, client_ids: list[i
     with store.session() as session:
         group = _group(session, name)
         ids = list(client_ids or []) + _client_ids_by_org(session, list(org_numbers or []))
-        present = set(session.scalars(select(GroupMembership.client_id).where(GroupMembership.group_id == group.id)))
+        present = set(session.scalars(
+            select(col(GroupMembership.client_id)).where(col(GroupMembership.group_id) == group.id)))
         gone = sorted(set(ids) & present)
         if gone:
             session.execute(
-                delete(GroupMembership).where(GroupMembership.group_id == group.id, GroupMembership.client_id.in_(gone))
+                delete(GroupMembership).where(col(GroupMembership.group_id) == group.id,
+                                              col(GroupMembership.client_id).in_(gone))
             )
             audit.record(session, actor=who.login, action="group.remove_clients", entity="client_group",
                          entity_id=group.id, before={"name": name, "clients": gone})
@@ -222,30 +231,31 @@ def board(store: Store, who: Identity, name: str, period: str, *, only_open: boo
     period = periods.parse_period(period)
     with store.session() as session:
         group = _group(session, name)
-        members = select(GroupMembership.client_id).where(GroupMembership.group_id == group.id)
+        members = select(col(GroupMembership.client_id)).where(col(GroupMembership.group_id) == group.id)
         clients = list(
             session.scalars(
                 select(Client)
-                .join(GroupMembership, GroupMembership.client_id == Client.id)
-                .where(GroupMembership.group_id == group.id)
-                .order_by(Client.name)
+                .join(GroupMembership, col(GroupMembership.client_id) == col(Client.id))
+                .where(col(GroupMembership.group_id) == group.id)
+                .order_by(col(Client.name))
             )
         )
         ids = [c.id for c in clients]
         responsible: dict[int, list[str]] = defaultdict(list)
         for client_id, login in session.execute(
-            select(ClientAccess.client_id, StaffUser.login)
-            .join(StaffUser, StaffUser.id == ClientAccess.user_id)
-            .where(ClientAccess.client_id.in_(ids), ClientAccess.role == "responsible")
-            .order_by(StaffUser.login)
+            select(col(ClientAccess.client_id), col(StaffUser.login))
+            .join(StaffUser, col(StaffUser.id) == col(ClientAccess.user_id))
+            .where(col(ClientAccess.client_id).in_(ids), col(ClientAccess.role) == "responsible")
+            .order_by(col(StaffUser.login))
         ):
             responsible[client_id].append(login)
         runs = {
             client_id: status
             for client_id, status in session.execute(
-                select(PayrollRun.client_id, PayrollRun.status)
-                .where(PayrollRun.client_id.in_(ids), PayrollRun.period == period, PayrollRun.kind == "regular")
-                .order_by(PayrollRun.pay_date)
+                select(col(PayrollRun.client_id), col(PayrollRun.status))
+                .where(col(PayrollRun.client_id).in_(ids), col(PayrollRun.period) == period,
+                       col(PayrollRun.kind) == "regular")
+                .order_by(col(PayrollRun.pay_date))
             )
         }
         newest = latest_amelding(periods=(period,), client_ids=ids)
@@ -277,15 +287,16 @@ def reconciliation_signed(session: Session, client_ids, period: str) -> dict[int
     Only the newest version counts: a run signed off and then run again (a new version,
     not yet signed) is not signed. One query; no access check (the answer is a yes/no).
     """
-    newest = (select(ReconRun.client_id, func.max(ReconRun.version).label("version"))
-              .where(ReconRun.client_id.in_(client_ids), ReconRun.period == period)
-              .group_by(ReconRun.client_id).subquery())
+    newest = (select(col(ReconRun.client_id), func.max(col(ReconRun.version)).label("version"))
+              .where(col(ReconRun.client_id).in_(client_ids), col(ReconRun.period) == period)
+              .group_by(col(ReconRun.client_id)).subquery())
     return {
         client_id: signed_at is not None
         for client_id, signed_at in session.execute(
-            select(ReconRun.client_id, ReconRun.signed_at)
-            .join(newest, and_(newest.c.client_id == ReconRun.client_id, newest.c.version == ReconRun.version))
-            .where(ReconRun.period == period))
+            select(col(ReconRun.client_id), col(ReconRun.signed_at))
+            .join(newest, and_(newest.c.client_id == col(ReconRun.client_id),
+                               newest.c.version == col(ReconRun.version)))
+            .where(col(ReconRun.period) == period))
     }
 
 
@@ -311,16 +322,17 @@ def tax_cards_current(session: Session, client_ids, period: str) -> dict[int, bo
     year = int(period[:4])
     first, last = periods.first_day(period), periods.last_day(period)
     active = (
-        select(Employment.client_id, Employment.employee_id).distinct()
-        .where(Employment.client_id.in_(client_ids), Employment.start_date <= last,
-               or_(Employment.end_date.is_(None), Employment.end_date >= first))
+        select(col(Employment.client_id), col(Employment.employee_id)).distinct()
+        .where(col(Employment.client_id).in_(client_ids), col(Employment.start_date) <= last,
+               or_(col(Employment.end_date).is_(None), col(Employment.end_date) >= first))
     ).subquery()
     # At most one current card per (client, employee, year): a partial unique index.
     counts = session.execute(
-        select(active.c.client_id, func.count(), func.count(TaxCard.id))
+        select(active.c.client_id, func.count(), func.count(col(TaxCard.id)))
         .select_from(active)
-        .outerjoin(TaxCard, and_(TaxCard.client_id == active.c.client_id, TaxCard.employee_id == active.c.employee_id,
-                                 TaxCard.income_year == year, TaxCard.is_current.is_(True)))
+        .outerjoin(TaxCard, and_(col(TaxCard.client_id) == active.c.client_id,
+                                 col(TaxCard.employee_id) == active.c.employee_id,
+                                 col(TaxCard.income_year) == year, col(TaxCard.is_current).is_(True)))
         .group_by(active.c.client_id)
     ).all()
     if not counts:
@@ -340,8 +352,9 @@ def _fetches(session: Session, year: int) -> tuple[dict[int, datetime], datetime
     parameters name year, mode and clients) and the orders of theirs that were not answered."""
     jobs: dict[int, tuple[datetime, str, list[int]]] = {}
     for job_id, finished_at, params in session.execute(
-            select(Job.id, Job.finished_at, Job.params)
-            .where(Job.kind == TAXCARD_FETCH, Job.status == "done", Job.finished_at.is_not(None))):
+            select(col(Job.id), col(Job.finished_at), col(Job.params))
+            .where(col(Job.kind) == TAXCARD_FETCH, col(Job.status) == "done", col(Job.finished_at).is_not(None))):
+        assert job_id is not None and finished_at is not None  # a stored job, and the query keeps finished ones
         p = json.loads(params or "{}")
         if p.get("year") == year:
             jobs[job_id] = (finished_at, str(p.get("mode", "all")), [int(c) for c in p.get("clients", [])])
@@ -350,8 +363,8 @@ def _fetches(session: Session, year: int) -> tuple[dict[int, datetime], datetime
     # An order that failed (or was cancelled) inside a finished job leaves its clients unfetched.
     unanswered: dict[int, set[int]] = defaultdict(set)
     for job_id, payload in session.execute(
-            select(JobItem.job_id, JobItem.payload)
-            .where(JobItem.job_id.in_(list(jobs)), JobItem.state != "done")):
+            select(col(JobItem.job_id), col(JobItem.payload))
+            .where(col(JobItem.job_id).in_(list(jobs)), col(JobItem.state) != "done")):
         unanswered[job_id].update(int(c) for c in (json.loads(payload or "{}").get("client_ids") or {}).values())
     last: dict[int, datetime] = {}
     change_run: datetime | None = None

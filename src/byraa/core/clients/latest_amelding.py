@@ -14,10 +14,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Subquery, func, select
+from sqlmodel import col
 
 from byraa.core.store.models import AmeldingSubmission
 
-NEWEST_FIRST = (AmeldingSubmission.submitted_at.desc(), AmeldingSubmission.id.desc())
+NEWEST_FIRST = (col(AmeldingSubmission.submitted_at).desc(), col(AmeldingSubmission.id).desc())
 """Within one month: which submission is the newest."""
 
 
@@ -31,13 +32,13 @@ def latest_amelding(*, periods: Iterable[str] | None = None, per_period: bool = 
     the latest of those months); ``client_ids`` (a list or a subquery) to those clients.
     """
     a = AmeldingSubmission
-    order = NEWEST_FIRST if per_period else (a.period.desc(), *NEWEST_FIRST)
-    partition = (a.client_id, a.period) if per_period else (a.client_id,)
+    order = NEWEST_FIRST if per_period else (col(a.period).desc(), *NEWEST_FIRST)
+    partition = (col(a.client_id), col(a.period)) if per_period else (col(a.client_id),)
     ranked = select(a, func.row_number().over(partition_by=partition, order_by=order).label("rank"))
     if periods is not None:
-        ranked = ranked.where(a.period.in_(list(periods)))
+        ranked = ranked.where(col(a.period).in_(list(periods)))
     if client_ids is not None:
-        ranked = ranked.where(a.client_id.in_(client_ids))
+        ranked = ranked.where(col(a.client_id).in_(client_ids))
     inner = ranked.subquery()
     columns = [c for c in inner.c if c.name != "rank"]
     return select(*columns).where(inner.c.rank == 1).subquery("latest_amelding")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from byraa.core.agency import access
 from byraa.core.agency.identity import Identity
@@ -22,7 +23,7 @@ def find_client(session: Session, org: str, *, file: str | None = None) -> Clien
     """The client with this org number, without an access check (a manager's own
     administration, or a caller that checks access itself); ``NotFound`` when none."""
     org = org.replace(" ", "")
-    client = session.scalars(select(Client).where(Client.org_number == org)).first()
+    client = session.scalars(select(Client).where(col(Client.org_number) == org)).first()
     if client is None:
         if file is not None:
             raise NotFound("client.not_found_in_file", file=file, org=org)

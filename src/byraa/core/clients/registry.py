@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from byraa.core.agency import access, audit
 from byraa.core.agency.identity import Identity
@@ -80,7 +81,8 @@ def filter_rows(rows: list[ClientRow], needle: str) -> list[ClientRow]:
 
 
 def _active_on(day: date):  # noqa: ANN202
-    return and_(Employment.start_date <= day, or_(Employment.end_date.is_(None), Employment.end_date >= day))
+    return and_(col(Employment.start_date) <= day,
+                or_(col(Employment.end_date).is_(None), col(Employment.end_date) >= day))
 
 
 def list_clients(
@@ -93,28 +95,28 @@ def list_clients(
 ) -> list[ClientRow]:
     """Every client of the agency (or of one group / responsible login), sorted by name."""
     with store.session() as session:
-        query = select(Client).order_by(Client.name, Client.id)
+        query = select(Client).order_by(col(Client.name), col(Client.id))
         if group is not None:
-            group_id = session.scalars(select(ClientGroup.id).where(ClientGroup.name == group)).first()
+            group_id = session.scalars(select(col(ClientGroup.id)).where(col(ClientGroup.name) == group)).first()
             if group_id is None:
                 raise NotFound("group.not_found", name=group)
-            query = query.join(GroupMembership, GroupMembership.client_id == Client.id).where(
-                GroupMembership.group_id == group_id
+            query = query.join(GroupMembership, col(GroupMembership.client_id) == col(Client.id)).where(
+                col(GroupMembership.group_id) == group_id
             )
         if responsible is not None:
-            user_id = session.scalars(select(StaffUser.id).where(StaffUser.login == responsible)).first()
+            user_id = session.scalars(select(col(StaffUser.id)).where(col(StaffUser.login) == responsible)).first()
             if user_id is None:
                 raise NotFound("staff.not_found", login=responsible)
             query = query.where(
-                Client.id.in_(
-                    select(ClientAccess.client_id).where(
-                        ClientAccess.user_id == user_id, ClientAccess.role == "responsible"
+                col(Client.id).in_(
+                    select(col(ClientAccess.client_id)).where(
+                        col(ClientAccess.user_id) == user_id, col(ClientAccess.role) == "responsible"
                     )
                 )
             )
         if only_mine:
             query = query.where(
-                Client.id.in_(select(ClientAccess.client_id).where(ClientAccess.user_id == who.user_id))
+                col(Client.id).in_(select(col(ClientAccess.client_id)).where(col(ClientAccess.user_id) == who.user_id))
             )
         clients = list(session.scalars(query))
         return _rows(session, who, clients)
@@ -123,25 +125,25 @@ def list_clients(
 def _rows(session: Session, who: Identity, clients: list[Client]) -> list[ClientRow]:
     grants: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
     for client_id, role, login, name in session.execute(
-        select(ClientAccess.client_id, ClientAccess.role, StaffUser.login, StaffUser.name)
-        .join(StaffUser, StaffUser.id == ClientAccess.user_id)
-        .order_by(StaffUser.login)
+        select(col(ClientAccess.client_id), col(ClientAccess.role), col(StaffUser.login), col(StaffUser.name))
+        .join(StaffUser, col(StaffUser.id) == col(ClientAccess.user_id))
+        .order_by(col(StaffUser.login))
     ):
         grants[client_id].append((role, login, name))
     groups: dict[int, list[str]] = defaultdict(list)
     for client_id, name in session.execute(
-        select(GroupMembership.client_id, ClientGroup.name)
-        .join(ClientGroup, ClientGroup.id == GroupMembership.group_id)
-        .order_by(ClientGroup.name)
+        select(col(GroupMembership.client_id), col(ClientGroup.name))
+        .join(ClientGroup, col(ClientGroup.id) == col(GroupMembership.group_id))
+        .order_by(col(ClientGroup.name))
     ):
         groups[client_id].append(name)
     latest = _latest_amelding(session)
     today = clock.today()
     heads = dict(
         session.execute(
-            select(Employment.client_id, func.count(func.distinct(Employment.employee_id)))
+            select(col(Employment.client_id), func.count(func.distinct(col(Employment.employee_id))))
             .where(_active_on(today))
-            .group_by(Employment.client_id)
+            .group_by(col(Employment.client_id))
         ).all()
     )
     visible = access.accessible_client_ids(session, who)
@@ -248,21 +250,22 @@ def client_detail(store: Store, who: Identity, client_id: int) -> ClientDetail:
             raise NotFound("client.id_not_found", id=client_id)
         access.require_client(session, who, client_id, f"{client.org_number} {client.name}")
         row = _rows(session, who, [client])[0]
-        units = list(session.scalars(select(SubUnit).where(SubUnit.client_id == client_id).order_by(SubUnit.name)))
+        units = list(session.scalars(
+            select(SubUnit).where(col(SubUnit.client_id) == client_id).order_by(col(SubUnit.name))))
         unit_names = {u.id: u.name for u in units}
         today = clock.today()
         leaves: dict[int, list[str]] = defaultdict(list)
         for employment_id, description, pct in session.execute(
-            select(Leave.employment_id, Leave.description, Leave.leave_pct)
-            .join(Employment, Employment.id == Leave.employment_id)
-            .where(Employment.client_id == client_id)
-            .order_by(Leave.start_date)
+            select(col(Leave.employment_id), col(Leave.description), col(Leave.leave_pct))
+            .join(Employment, col(Employment.id) == col(Leave.employment_id))
+            .where(col(Employment.client_id) == client_id)
+            .order_by(col(Leave.start_date))
         ):
             leaves[employment_id].append(f"{description} {pct:g} %")
         employments: dict[int, list[EmploymentRow]] = defaultdict(list)
         active: set[int] = set()
         for e in session.scalars(
-            select(Employment).where(Employment.client_id == client_id).order_by(Employment.start_date)
+            select(Employment).where(col(Employment.client_id) == client_id).order_by(col(Employment.start_date))
         ):
             employments[e.employee_id].append(
                 EmploymentRow(
@@ -283,22 +286,23 @@ def client_detail(store: Store, who: Identity, client_id: int) -> ClientDetail:
                 p.id in active,
                 tuple(employments.get(p.id or 0, [])),
             )
-            for p in session.scalars(select(Employee).where(Employee.client_id == client_id).order_by(Employee.name))
+            for p in session.scalars(
+                select(Employee).where(col(Employee.client_id) == client_id).order_by(col(Employee.name)))
         )
         runs = tuple(
             RunRow(r.period, r.pay_date, r.kind, r.status, r.payslip_count, r.gross, r.withholding,
                    r.employer_contribution)
             for r in session.scalars(
-                select(PayrollRun).where(PayrollRun.client_id == client_id)
-                .order_by(PayrollRun.period.desc(), PayrollRun.pay_date.desc())
+                select(PayrollRun).where(col(PayrollRun.client_id) == client_id)
+                .order_by(col(PayrollRun.period).desc(), col(PayrollRun.pay_date).desc())
             )
         )
         submissions = tuple(
             SubmissionRow(s.period, s.message_id, s.submitted_at, s.status, s.deviations_rejection,
                           s.deviations_immediate, s.deviations_guideline)
             for s in session.scalars(
-                select(AmeldingSubmission).where(AmeldingSubmission.client_id == client_id)
-                .order_by(AmeldingSubmission.period.desc(), AmeldingSubmission.submitted_at.desc())
+                select(AmeldingSubmission).where(col(AmeldingSubmission.client_id) == client_id)
+                .order_by(col(AmeldingSubmission.period).desc(), col(AmeldingSubmission.submitted_at).desc())
             )
         )
         return ClientDetail(row, tuple((u.org_number, u.name, u.aga_zone) for u in units), employees, runs,
@@ -339,7 +343,7 @@ def add_client(store: Store, who: Identity, org_number: str, name: str, *, pay_d
     if not 1 <= pay_day <= 31:
         raise UserError("client.bad_pay_day", day=pay_day)
     with store.session() as session:
-        if session.scalars(select(Client.id).where(Client.org_number == org_number)).first():
+        if session.scalars(select(col(Client.id)).where(col(Client.org_number) == org_number)).first():
             raise UserError("client.exists", org=org_number)
         client = Client(org_number=org_number, name=name.strip(), pay_day=pay_day, created_at=clock.now())
         session.add(client)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from byraa.core.agency import access
 from byraa.core.agency.identity import Identity
@@ -44,9 +45,9 @@ class Report:
 def _visible_clients(store: Store, who: Identity) -> dict[int, Client]:
     with store.session() as session:
         allowed = access.accessible_client_ids(session, who)
-        query = select(Client).order_by(Client.name)
+        query = select(Client).order_by(col(Client.name))
         if allowed is not None:
-            query = query.where(Client.id.in_(allowed))
+            query = query.where(col(Client.id).in_(allowed))
         return {c.id or 0: c for c in session.scalars(query)}
 
 
@@ -68,16 +69,17 @@ def usage_log(store: Store, who: Identity, first: str, last: str) -> Report:
         slips = {
             (c, p): int(n)
             for c, p, n in session.execute(
-                select(PayrollRun.client_id, PayrollRun.period, func.sum(PayrollRun.payslip_count))
-                .where(PayrollRun.period.between(months[0], months[-1]))
-                .group_by(PayrollRun.client_id, PayrollRun.period)
+                select(col(PayrollRun.client_id), col(PayrollRun.period), func.sum(col(PayrollRun.payslip_count)))
+                .where(col(PayrollRun.period).between(months[0], months[-1]))
+                .group_by(col(PayrollRun.client_id), col(PayrollRun.period))
             )
         }
         claims = {
             (c, p): n
             for c, p, n in session.execute(
-                select(ClientActivity.client_id, ClientActivity.period, ClientActivity.travel_expense_claims)
-                .where(ClientActivity.period.between(months[0], months[-1]))
+                select(col(ClientActivity.client_id), col(ClientActivity.period),
+                       col(ClientActivity.travel_expense_claims))
+                .where(col(ClientActivity.period).between(months[0], months[-1]))
             )
         }
     rows = [
@@ -126,9 +128,10 @@ def term_report(store: Store, who: Identity, year: int, term: int) -> Report:
         sums = {
             c: (int(w), int(a))
             for c, w, a in session.execute(
-                select(PayrollRun.client_id, func.sum(PayrollRun.withholding), func.sum(PayrollRun.employer_contribution))
-                .where(PayrollRun.period.between(first, last))
-                .group_by(PayrollRun.client_id)
+                select(col(PayrollRun.client_id), func.sum(col(PayrollRun.withholding)),
+                       func.sum(col(PayrollRun.employer_contribution)))
+                .where(col(PayrollRun.period).between(first, last))
+                .group_by(col(PayrollRun.client_id))
             )
         }
     rows = [
@@ -154,13 +157,14 @@ def automation(store: Store, who: Identity, first: str, last: str) -> Report:
     # Only runs that mark hand-made payslips count towards automation; a run derived from
     # an a-melding has no such mark, so a client with only those shows "–" (None), not 100 %.
     totals: dict[int, list[int | None]] = defaultdict(lambda: [0, None, 0])
-    marked = PayrollRun.payslips_manual.is_not(None)
+    marked = col(PayrollRun.payslips_manual).is_not(None)
     with store.session() as session:
         for c, n, manual, marked_n in session.execute(
-            select(PayrollRun.client_id, func.sum(PayrollRun.payslip_count), func.sum(PayrollRun.payslips_manual),
-                   func.coalesce(func.sum(PayrollRun.payslip_count).filter(marked), 0))
-            .where(PayrollRun.period.between(months[0], months[-1]))
-            .group_by(PayrollRun.client_id)
+            select(col(PayrollRun.client_id), func.sum(col(PayrollRun.payslip_count)),
+                   func.sum(col(PayrollRun.payslips_manual)),
+                   func.coalesce(func.sum(col(PayrollRun.payslip_count)).filter(marked), 0))
+            .where(col(PayrollRun.period).between(months[0], months[-1]))
+            .group_by(col(PayrollRun.client_id))
         ):
             totals[c] = [int(n), None if manual is None else int(manual), int(marked_n)]
 

@@ -204,11 +204,11 @@ def iterparse(
     from lxml import etree
 
     own = isinstance(source, str | os.PathLike)
-    if own:
-        _check_size(_regular_size(Path(source)), max_bytes)  # type: ignore[arg-type]
+    if isinstance(source, str | os.PathLike):
+        _check_size(_regular_size(Path(source)), max_bytes)
         fh: IO[bytes] = open(source, "rb")  # noqa: SIM115
     else:
-        fh = source  # type: ignore[assignment]
+        fh = source
     try:
         reader = _GuardedReader(fh, max_bytes)
         parser = etree.iterparse(

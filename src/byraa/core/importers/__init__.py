@@ -27,6 +27,7 @@ from typing import IO, Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from byraa.core.base import clock, ids
 from byraa.core.base.errors import UserError
@@ -257,17 +258,19 @@ def archive_file(session: Session, *, path: str | os.PathLike[str] | None, conte
         assert path is not None
         content = Path(path).read_bytes()
     digest = hashlib.sha256(content).hexdigest()
-    archive_id = session.execute(insert(ArchiveFile).returning(ArchiveFile.id), [
+    archive_id = session.execute(insert(ArchiveFile).returning(col(ArchiveFile.id)), [
         {**values, "size": len(content), "sha256": digest, "content": content}]).scalar_one()
+    assert archive_id is not None  # a primary key, just stored
     return archive_id, digest
 
 
 def _archive_streamed(session: Session, path: Path, size: int, values: dict) -> tuple[int, str]:
     from sqlalchemy import func, update
 
-    archive_id = session.execute(insert(ArchiveFile).returning(ArchiveFile.id), [
+    archive_id = session.execute(insert(ArchiveFile).returning(col(ArchiveFile.id)), [
         {**values, "size": size, "sha256": "", "content": b""}]).scalar_one()
-    session.execute(update(ArchiveFile).where(ArchiveFile.id == archive_id).values(content=func.zeroblob(size)))
+    assert archive_id is not None  # a primary key, just stored
+    session.execute(update(ArchiveFile).where(col(ArchiveFile.id) == archive_id).values(content=func.zeroblob(size)))
     raw = session.connection().connection.dbapi_connection
     digest = hashlib.sha256()
     written = 0
@@ -280,7 +283,7 @@ def _archive_streamed(session: Session, path: Path, size: int, values: dict) -> 
             written += len(chunk)
     if written != size:
         raise UserError("import.changed_while_read", file=path.name)
-    session.execute(update(ArchiveFile).where(ArchiveFile.id == archive_id).values(sha256=digest.hexdigest()))
+    session.execute(update(ArchiveFile).where(col(ArchiveFile.id) == archive_id).values(sha256=digest.hexdigest()))
     return archive_id, digest.hexdigest()
 
 
@@ -289,8 +292,8 @@ def already_imported(session: Session, client_id: int, kind: str, sha256: str) -
     from byraa.core.store.models_reconcile import ReconSource
 
     return session.scalars(
-        select(ReconSource.id).where(ReconSource.client_id == client_id, ReconSource.kind == kind,
-                                     ReconSource.sha256 == sha256, ReconSource.active.is_(True))
+        select(col(ReconSource.id)).where(col(ReconSource.client_id) == client_id, col(ReconSource.kind) == kind,
+                                          col(ReconSource.sha256) == sha256, col(ReconSource.active).is_(True))
     ).first()
 
 

@@ -38,6 +38,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from byraa.core.agency import audit
 from byraa.core.agency.identity import Identity
@@ -62,6 +63,7 @@ from byraa.core.importers import (
     sha256_file,
 )
 from byraa.core.store import Store
+from byraa.core.store.columns import pk
 from byraa.core.store.models import Client, Employee, Employment, Leave, SubUnit
 from byraa.core.store.models_reconcile import ReconAga, ReconIncome, ReconSource, ReconWithholding
 
@@ -237,19 +239,19 @@ class _Writer:
                        "employees_active": 0, "leaves_active": 0}
         self.month = (periods.first_day(period), periods.last_day(period))
         self.employees = dict(session.execute(
-            select(Employee.national_id, Employee.id).where(Employee.client_id == self.client_id)).all())
+            select(col(Employee.national_id), pk(Employee.id)).where(col(Employee.client_id) == self.client_id)).all())
         self.employments = {
             (emp, ref): eid for eid, emp, ref in session.execute(
-                select(Employment.id, Employment.employee_id, Employment.employment_ref)
-                .where(Employment.client_id == self.client_id))
+                select(pk(Employment.id), col(Employment.employee_id), col(Employment.employment_ref))
+                .where(col(Employment.client_id) == self.client_id))
         }
         self.units: dict[str, int] = dict(session.execute(
-            select(SubUnit.org_number, SubUnit.id).where(SubUnit.client_id == self.client_id)).all())
+            select(col(SubUnit.org_number), pk(SubUnit.id)).where(col(SubUnit.client_id) == self.client_id)).all())
 
     def unit(self, org: str, place: str, zone: str | None = None) -> int:
         if org in self.units:
             return self.units[org]
-        other = self.s.scalars(select(SubUnit.client_id).where(SubUnit.org_number == org)).first()
+        other = self.s.scalars(select(col(SubUnit.client_id)).where(col(SubUnit.org_number) == org)).first()
         if other is not None:
             raise self.where.refuse(place, "import.foreign_sub_unit", org=org)
         unit = SubUnit(client_id=self.client_id, org_number=org, name=f"Virksomhet {org}", aga_zone=zone or "1")
@@ -302,7 +304,7 @@ class _Writer:
         new: dict[str, dict] = {}
         changed: dict[int, dict] = {}
         for r in recipients:
-            values = {"name": (r.name or "")[:200], "employee_number": (r.employee_number or None)}
+            values: dict[str, Any] = {"name": (r.name or "")[:200], "employee_number": (r.employee_number or None)}
             emp_id = self.employees.get(r.national_id)
             if emp_id is None:
                 new.setdefault(r.national_id, {"client_id": self.client_id, "national_id": r.national_id,
@@ -312,7 +314,7 @@ class _Writer:
                 changed[emp_id] = {"id": emp_id, **{k: v for k, v in values.items() if v}}
         if new:
             for emp_id, nid in self.s.execute(
-                insert(Employee).returning(Employee.id, Employee.national_id, sort_by_parameter_order=True),
+                insert(Employee).returning(pk(Employee.id), col(Employee.national_id), sort_by_parameter_order=True),
                 list(new.values()),
             ):
                 self.employees[nid] = emp_id
@@ -347,7 +349,7 @@ class _Writer:
         if inserts:
             keys = list(inserts)
             for (eid,), key in zip(self.s.execute(
-                insert(Employment).returning(Employment.id, sort_by_parameter_order=True), list(inserts.values())
+                insert(Employment).returning(pk(Employment.id), sort_by_parameter_order=True), list(inserts.values())
             ), keys, strict=True):
                 self.employments[key] = eid
             self.counts["employments_added"] += len(inserts)
@@ -360,7 +362,8 @@ class _Writer:
         ids_ = [self.employments[key] for key, _ in leaves]
         existing = {
             (eid, start): lid for lid, eid, start in self.s.execute(
-                select(Leave.id, Leave.employment_id, Leave.start_date).where(Leave.employment_id.in_(ids_)))
+                select(pk(Leave.id), col(Leave.employment_id),
+                       col(Leave.start_date)).where(col(Leave.employment_id).in_(ids_)))
         }
         add, change = [], []
         for key, items in leaves:
@@ -511,17 +514,17 @@ def _begin(session: Session, who: Identity, path: Path, where: Where, digest: st
     # The same file again is unchanged, also when a newer a-melding has replaced it since
     # (re-reading a folder must not bring an old version back).
     existing = already_imported(session, client.id, "amelding", digest) or session.scalar(
-        select(ReconSource.id).where(ReconSource.client_id == client.id, ReconSource.kind == "amelding",
-                                     ReconSource.sha256 == digest).limit(1))
+        select(col(ReconSource.id)).where(col(ReconSource.client_id) == client.id, col(ReconSource.kind) == "amelding",
+                                          col(ReconSource.sha256) == digest).limit(1))
     if existing is not None:
         result.status, result.source_id = "unchanged", existing
         return result, None
-    newer = session.scalar(select(func.count(ReconSource.id)).where(
-        ReconSource.client_id == client.id, ReconSource.kind == "amelding", ReconSource.active.is_(True),
-        ReconSource.period > period))
-    if message_id and session.scalar(select(ReconSource.id).where(
-        ReconSource.client_id == client.id, ReconSource.kind == "amelding", ReconSource.period == period,
-        ReconSource.replaces_message_id == message_id)) is not None:
+    newer = session.scalar(select(func.count(col(ReconSource.id))).where(
+        col(ReconSource.client_id) == client.id, col(ReconSource.kind) == "amelding", col(ReconSource.active).is_(True),
+        col(ReconSource.period) > period))
+    if message_id and session.scalar(select(col(ReconSource.id)).where(
+        col(ReconSource.client_id) == client.id, col(ReconSource.kind) == "amelding", col(ReconSource.period) == period,
+        col(ReconSource.replaces_message_id) == message_id)) is not None:
         # An older version of the month, replaced already by a file imported before it.
         result.status = "superseded"
         result.notes.append(f"the a-melding {message_id} is replaced already by a newer one")
@@ -531,8 +534,8 @@ def _begin(session: Session, who: Identity, path: Path, where: Where, digest: st
     # A newer a-melding of the month replaces the active ones: by erstatterMeldingsId, by the
     # same meldingsId, or (a payroll system that does not fill erstatterMeldingsId) by period.
     for old in session.scalars(select(ReconSource).where(
-        ReconSource.client_id == client.id, ReconSource.kind == "amelding", ReconSource.period == period,
-        ReconSource.active.is_(True),
+        col(ReconSource.client_id) == client.id, col(ReconSource.kind) == "amelding", col(ReconSource.period) == period,
+        col(ReconSource.active).is_(True),
     )):
         old.active = False
         result.status = "replaced"
@@ -619,31 +622,37 @@ def list_employees(store: Store, who: Identity, org_number: str, *, period: str 
     with store.session() as session:
         client = resolve_client(session, who, org_number)
         assert client.id is not None
-        query = (select(Employee, Employment, SubUnit.org_number)
-                 .outerjoin(Employment, Employment.employee_id == Employee.id)
-                 .outerjoin(SubUnit, SubUnit.id == Employment.sub_unit_id)
-                 .where(Employee.client_id == client.id).order_by(Employee.name, Employee.id, Employment.start_date))
+        query = (select(Employee, Employment, col(SubUnit.org_number))
+                 .outerjoin(Employment, col(Employment.employee_id) == col(Employee.id))
+                 .outerjoin(SubUnit, col(SubUnit.id) == col(Employment.sub_unit_id))
+                 .where(col(Employee.client_id) == client.id).order_by(col(Employee.name), col(Employee.id),
+                                                                       col(Employment.start_date)))
         first = periods.first_day(period) if period else None
         last = periods.last_day(period) if period else None
         rows = session.execute(query).all()
         leaves: dict[int, list[tuple]] = {}
-        for lv in session.scalars(select(Leave).join(Employment, Employment.id == Leave.employment_id)
-                                  .where(Employment.client_id == client.id)):
-            leaves.setdefault(lv.employment_id, []).append((lv.start_date, lv.end_date, lv.leave_pct, lv.description))
+        for leave in session.scalars(select(Leave).join(Employment, col(Employment.id) == col(Leave.employment_id))
+                                     .where(col(Employment.client_id) == client.id)):
+            leaves.setdefault(leave.employment_id, []).append(
+                (leave.start_date, leave.end_date, leave.leave_pct, leave.description))
         income: dict[str, int] = {}
         withheld: dict[str, int] = {}
         if period:
-            active = select(ReconSource.id).where(ReconSource.client_id == client.id, ReconSource.kind == "amelding",
-                                                  ReconSource.period == period, ReconSource.active.is_(True))
-            income = dict(session.execute(select(ReconIncome.national_id, func.sum(ReconIncome.amount)).where(
-                ReconIncome.source_id.in_(active)).group_by(ReconIncome.national_id)).all())
-            withheld = dict(session.execute(select(ReconWithholding.national_id, func.sum(ReconWithholding.amount))
-                                            .where(ReconWithholding.source_id.in_(active))
-                                            .group_by(ReconWithholding.national_id)).all())
+            active = select(col(ReconSource.id)).where(
+                col(ReconSource.client_id) == client.id, col(ReconSource.kind) == "amelding",
+                col(ReconSource.period) == period, col(ReconSource.active).is_(True))
+            income = dict(session.execute(
+                select(col(ReconIncome.national_id), func.sum(col(ReconIncome.amount)))
+                .where(col(ReconIncome.source_id).in_(active)).group_by(col(ReconIncome.national_id))).all())
+            withheld = dict(session.execute(select(col(ReconWithholding.national_id),
+                                                   func.sum(col(ReconWithholding.amount)))
+                                            .where(col(ReconWithholding.source_id).in_(active))
+                                            .group_by(col(ReconWithholding.national_id))).all())
         out: list[EmployeeListRow] = []
         seen: set[int] = set()
         for person, e, unit in rows:
-            if period and (e is None or e.start_date > last or (e.end_date is not None and e.end_date < first)):
+            if first is not None and last is not None and (  # a month asked for
+                    e is None or e.start_date > last or (e.end_date is not None and e.end_date < first)):
                 continue
             shown = person.national_id if reveal else ids.mask_national_id(person.national_id)
             first_row = person.id not in seen

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from byraa.core import jobs
 from byraa.core.agency import access, audit
@@ -104,9 +105,10 @@ def plan(store: Store, who: Identity, paths: Iterable[str | os.PathLike[str]]) -
         # Every source's (client, kind, period, checksum, active) in one query, not three per file.
         known = _Known()
         for client_id, kind, period, sha, active in session.execute(select(
-                ReconSource.client_id, ReconSource.kind, ReconSource.period, ReconSource.sha256, ReconSource.active)):
+                col(ReconSource.client_id), col(ReconSource.kind), col(ReconSource.period), col(ReconSource.sha256),
+                col(ReconSource.active))):
             known.add(client_id, kind, period, sha, active)
-        known.taxcards = set(session.scalars(select(ArchiveFile.sha256).where(ArchiveFile.kind == "taxcard")))
+        known.taxcards = set(session.scalars(select(col(ArchiveFile.sha256)).where(col(ArchiveFile.kind) == "taxcard")))
         seen: dict[tuple[int, str, str | None], str] = {}
         return [_plan_one(r, clients, allowed, seen, known) for r in found]
 
@@ -267,9 +269,10 @@ def _handler(store: Store, who: Identity) -> Callable[[ItemContext], Any]:
 
 def _counts(session: Any, job_id: int) -> dict[str, int]:
     counts: Counter[str] = Counter({o: 0 for o in OUTCOMES})
-    for state, result in session.execute(select(JobItem.state, JobItem.result).where(JobItem.job_id == job_id)):
+    for state, result in session.execute(
+            select(col(JobItem.state), col(JobItem.result)).where(col(JobItem.job_id) == job_id)):
         outcome = json.loads(result).get("outcome") if result else None
-        if outcome in counts:
+        if outcome is not None and outcome in counts:
             counts[outcome] += 1
         elif state == "failed":
             counts["refused"] += 1
@@ -300,8 +303,8 @@ def results(store: Store, who: Identity, job_id: int) -> tuple[JobInfo, list[Fil
     out = []
     with store.session() as session:
         for state, payload, result, error in session.execute(
-                select(JobItem.state, JobItem.payload, JobItem.result, JobItem.error)
-                .where(JobItem.job_id == job_id).order_by(JobItem.id)):
+                select(col(JobItem.state), col(JobItem.payload), col(JobItem.result), col(JobItem.error))
+                .where(col(JobItem.job_id) == job_id).order_by(col(JobItem.id))):
             p = json.loads(payload or "{}")
             r = json.loads(result) if result else {}
             outcome = r.get("outcome") or ("refused" if state == "failed" else None)
@@ -318,7 +321,7 @@ def interrupted(store: Store, who: Identity) -> list[JobInfo]:
 
 def latest_job(store: Store, who: Identity) -> int | None:
     with store.session() as session:
-        query = select(Job.id).where(Job.kind == JOB_KIND).order_by(Job.id.desc()).limit(1)
+        query = select(col(Job.id)).where(col(Job.kind) == JOB_KIND).order_by(col(Job.id).desc()).limit(1)
         if not who.is_manager:
-            query = query.where(Job.created_by == who.login)
+            query = query.where(col(Job.created_by) == who.login)
         return session.scalar(query)

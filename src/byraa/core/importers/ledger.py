@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert, select
+from sqlmodel import col
 
 from byraa.core.agency import audit
 from byraa.core.agency.identity import Identity
@@ -94,11 +95,11 @@ def _client(session: Any, who: Identity, org: str, name: str) -> Client:
 
 
 def _replace(session: Any, client_id: int, first: str, last: str) -> None:
-    session.execute(delete(ReconLedger).where(ReconLedger.client_id == client_id, ReconLedger.period >= first,
-                                              ReconLedger.period <= last))
+    session.execute(delete(ReconLedger).where(col(ReconLedger.client_id) == client_id, col(ReconLedger.period) >= first,
+                                              col(ReconLedger.period) <= last))
     for old in session.scalars(select(ReconSource).where(
-        ReconSource.client_id == client_id, ReconSource.kind == "ledger", ReconSource.active.is_(True),
-        ReconSource.period >= first, ReconSource.period_to <= last,
+        col(ReconSource.client_id) == client_id, col(ReconSource.kind) == "ledger", col(ReconSource.active).is_(True),
+        col(ReconSource.period) >= first, col(ReconSource.period_to) <= last,
     )):
         old.active = False
 

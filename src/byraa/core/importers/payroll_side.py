@@ -26,6 +26,7 @@ from datetime import date
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from byraa.core.base import periods
 from byraa.core.store.models import AmeldingSubmission, Client, ClientActivity, PayrollRun
@@ -44,53 +45,55 @@ def pay_date(pay_day: int, period: str) -> date:
 def derive(session: Session, client_id: int, period: str) -> None:
     """Replace the month's derived rows with what the active a-meldinger say."""
     sources = list(session.scalars(
-        select(ReconSource).where(ReconSource.client_id == client_id, ReconSource.kind == "amelding",
-                                  ReconSource.period == period).order_by(ReconSource.id)))
-    session.execute(delete(PayrollRun).where(PayrollRun.client_id == client_id, PayrollRun.period == period,
-                                             PayrollRun.source_id.is_not(None)))
+        select(ReconSource).where(col(ReconSource.client_id) == client_id, col(ReconSource.kind) == "amelding",
+                                  col(ReconSource.period) == period).order_by(col(ReconSource.id))))
+    session.execute(delete(PayrollRun).where(col(PayrollRun.client_id) == client_id, col(PayrollRun.period) == period,
+                                             col(PayrollRun.source_id).is_not(None)))
     session.execute(delete(AmeldingSubmission).where(
-        AmeldingSubmission.client_id == client_id, AmeldingSubmission.period == period,
-        AmeldingSubmission.source_id.is_not(None)))
+        col(AmeldingSubmission.client_id) == client_id, col(AmeldingSubmission.period) == period,
+        col(AmeldingSubmission.source_id).is_not(None)))
     active = [s for s in sources if s.active]
     if not active:
         return
     ids = [s.id for s in active]
     # int(): PostgreSQL sums BIGINTs into NUMERIC (Decimal).
     persons, lines, gross, expenses = session.execute(
-        select(func.count(func.distinct(ReconIncome.national_id)), func.count(ReconIncome.id),
-               func.coalesce(func.sum(ReconIncome.amount), 0),
-               func.count(ReconIncome.id).filter(ReconIncome.benefit == EXPENSE_BENEFIT))
-        .where(ReconIncome.source_id.in_(ids))).one()
-    withheld = session.scalar(select(func.coalesce(func.sum(ReconWithholding.amount), 0))
-                              .where(ReconWithholding.source_id.in_(ids)))
-    aga = session.scalar(select(func.coalesce(func.sum(ReconAga.amount), 0)).where(ReconAga.source_id.in_(ids)))
+        select(func.count(func.distinct(col(ReconIncome.national_id))), func.count(col(ReconIncome.id)),
+               func.coalesce(func.sum(col(ReconIncome.amount)), 0),
+               func.count(col(ReconIncome.id)).filter(col(ReconIncome.benefit) == EXPENSE_BENEFIT))
+        .where(col(ReconIncome.source_id).in_(ids))).one()
+    withheld = session.execute(select(func.coalesce(func.sum(col(ReconWithholding.amount)), 0))
+                               .where(col(ReconWithholding.source_id).in_(ids))).scalar_one()
+    aga = session.execute(select(func.coalesce(func.sum(col(ReconAga.amount)), 0))
+                          .where(col(ReconAga.source_id).in_(ids))).scalar_one()
     client = session.get(Client, client_id)
     assert client is not None
     # Core insert: the ORM bulk insert would put the column default (0) in place of None.
-    session.execute(insert(PayrollRun.__table__), [{
+    # __table__ exists on table=True models at runtime; SQLModel's types do not declare it.
+    session.execute(insert(PayrollRun.__table__), [{  # type: ignore[attr-defined]
         "client_id": client_id, "period": period, "pay_date": pay_date(client.pay_day, period), "kind": "regular",
         "status": "posted", "payslip_count": int(persons), "payslips_manual": None, "gross": int(gross),
         "withholding": int(withheld), "employer_contribution": int(aga), "source_id": active[-1].id}])
     for source in active:
-        version = 1 + sum(1 for s in sources if s.id < source.id)
+        version = 1 + sources.index(source)  # sources are in id order
         session.execute(insert(AmeldingSubmission), [{
             "client_id": client_id, "period": period, "message_id": (source.message_id or source.sha256[:16])[:150],
             "submitted_at": source.imported_at, "status": "pending", "source_id": source.id, "version": version}])
     values = {"travel_expense_claims": int(expenses),
               "absences": sum(s.leaves_active or 0 for s in active),
               "active_employees": sum(s.employees_active or 0 for s in active)}
-    row = session.scalar(select(ClientActivity.id).where(ClientActivity.client_id == client_id,
-                                                         ClientActivity.period == period))
+    row = session.scalar(select(col(ClientActivity.id)).where(col(ClientActivity.client_id) == client_id,
+                                                              col(ClientActivity.period) == period))
     if row is None:
         session.execute(insert(ClientActivity), [{"client_id": client_id, "period": period, **values}])
     else:
-        session.execute(update(ClientActivity).where(ClientActivity.id == row).values(**values))
+        session.execute(update(ClientActivity).where(col(ClientActivity.id) == row).values(**values))
 
 
 def derived_months(session: Session, client_ids: list[int] | None = None) -> set[tuple[int, str]]:
     """(client, month) pairs whose activity comes from an active a-melding."""
-    query = select(ReconSource.client_id, ReconSource.period).where(
-        ReconSource.kind == "amelding", ReconSource.active.is_(True)).distinct()
+    query = select(col(ReconSource.client_id), col(ReconSource.period)).where(
+        col(ReconSource.kind) == "amelding", col(ReconSource.active).is_(True)).distinct()
     if client_ids is not None:
-        query = query.where(ReconSource.client_id.in_(client_ids))
+        query = query.where(col(ReconSource.client_id).in_(client_ids))
     return {(c, p) for c, p in session.execute(query) if p}

@@ -67,7 +67,7 @@ def recognise(path: str | os.PathLike[str]) -> Recognised:
     except OSError as exc:
         return Recognised(p, 0, "", None, refusal=_("{file}: cannot read the file ({reason})").format(
             file=p.name, reason=exc.strerror or exc))
-    base = {"path": p, "size": size, "sha256": sha}
+    base: dict[str, Any] = {"path": p, "size": size, "sha256": sha}
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     try:
         if start == b"<":

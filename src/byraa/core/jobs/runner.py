@@ -18,10 +18,11 @@ import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock
@@ -216,15 +217,17 @@ def _may_see(who: Identity, job: Job) -> bool:
 
 def _info(session: Session, job: Job, now: datetime) -> JobInfo:
     counts = dict(session.execute(
-        select(JobItem.state, func.count()).where(JobItem.job_id == job.id).group_by(JobItem.state)).all())
-    units_done = session.scalar(select(func.coalesce(func.sum(JobItem.weight), 0)).where(
-        JobItem.job_id == job.id, JobItem.state.in_(FINISHED))) or 0
+        select(col(JobItem.state), func.count())
+        .where(col(JobItem.job_id) == job.id).group_by(col(JobItem.state))).all())
+    units_done = session.scalar(select(func.coalesce(func.sum(col(JobItem.weight)), 0)).where(
+        col(JobItem.job_id) == job.id, col(JobItem.state).in_(FINISHED))) or 0
     live = worker_alive(job.owner, job.heartbeat_at, now=now)
     if job.status in ("pending", "running") and not live:
         # Another worker may still hold claims (two processes on one job).
         claimers = session.execute(
-            select(JobItem.claimed_by, func.max(JobItem.claimed_at))
-            .where(JobItem.job_id == job.id, JobItem.state == "claimed").group_by(JobItem.claimed_by)).all()
+            select(col(JobItem.claimed_by), func.max(col(JobItem.claimed_at)))
+            .where(col(JobItem.job_id) == job.id,
+                   col(JobItem.state) == "claimed").group_by(col(JobItem.claimed_by))).all()
         live = any(worker_alive(w, at, now=now) for w, at in claimers)
     assert job.id is not None
     return JobInfo(
@@ -253,9 +256,10 @@ def interrupted_jobs(store: Store, who: Identity, kind: str) -> list[JobInfo]:
     """
     now = clock.now()
     with store.session() as session:
-        query = select(Job).where(Job.kind == kind, Job.status.in_(("pending", "running"))).order_by(Job.id.desc())
+        query = (select(Job).where(col(Job.kind) == kind, col(Job.status).in_(("pending", "running")))
+                 .order_by(col(Job.id).desc()))
         if not who.is_manager:
-            query = query.where(Job.created_by == who.login)
+            query = query.where(col(Job.created_by) == who.login)
         return [info for job in session.scalars(query) if (info := _info(session, job, now)).interrupted]
 
 
@@ -263,8 +267,8 @@ def job_items(store: Store, job_id: int) -> list[tuple[int, str, str, int, str |
     """(id, key, state, attempts, error) of every item (diagnostics and tests)."""
     with store.session() as session:
         return [tuple(r) for r in session.execute(  # type: ignore[misc]
-            select(JobItem.id, JobItem.key, JobItem.state, JobItem.attempts, JobItem.error)
-            .where(JobItem.job_id == job_id).order_by(JobItem.id))]
+            select(col(JobItem.id), col(JobItem.key), col(JobItem.state), col(JobItem.attempts), col(JobItem.error))
+            .where(col(JobItem.job_id) == job_id).order_by(col(JobItem.id)))]
 
 
 def request_cancel(store: Store, who: Identity, job_id: int) -> None:
@@ -286,8 +290,8 @@ def request_cancel(store: Store, who: Identity, job_id: int) -> None:
 
 def _dead_claimers(session: Session, job_id: int, me: str, now: datetime, stale_seconds: float) -> list[str]:
     rows = session.execute(
-        select(JobItem.claimed_by, func.max(JobItem.claimed_at))
-        .where(JobItem.job_id == job_id, JobItem.state == "claimed").group_by(JobItem.claimed_by)).all()
+        select(col(JobItem.claimed_by), func.max(col(JobItem.claimed_at)))
+        .where(col(JobItem.job_id) == job_id, col(JobItem.state) == "claimed").group_by(col(JobItem.claimed_by))).all()
     return [w for w, at in rows if w and w != me and not worker_alive(w, at, now=now, stale_seconds=stale_seconds)]
 
 
@@ -327,16 +331,17 @@ def _claim_next(store: Store, job_id: int, worker: str, stale_seconds: float) ->
     the run before the next item however late the heartbeat task gets its turn.
     """
     with store.session() as session:
-        if session.scalar(select(Job.cancel_requested).where(Job.id == job_id)):
+        if session.scalar(select(col(Job.cancel_requested)).where(col(Job.id) == job_id)):
             return None
     return claim_items(store, job_id, worker, 1, stale_seconds=stale_seconds)
 
 
 def _guard(session: Session, item_id: int, worker: str, **values: Any) -> bool:
     t = JobItem.__table__  # type: ignore[attr-defined]
-    result = session.execute(
+    # An UPDATE gives a CursorResult (it has rowcount); Session.execute is typed as the general Result.
+    result = cast(CursorResult[Any], session.execute(
         update(t).where(t.c.id == item_id, t.c.claimed_by == worker, t.c.state == "claimed")
-        .values(updated_at=clock.now(), **values))
+        .values(updated_at=clock.now(), **values)))
     return result.rowcount == 1
 
 
@@ -411,7 +416,8 @@ def _start(store: Store, who: Identity, job_id: int, worker: str) -> tuple[JobIn
         session.add(job)
         session.flush()
         items = [(r.id, r.state, r.weight, r.payload) for r in session.execute(
-            select(JobItem.id, JobItem.state, JobItem.weight, JobItem.payload).where(JobItem.job_id == job_id))]
+            select(col(JobItem.id), col(JobItem.state), col(JobItem.weight),
+                   col(JobItem.payload)).where(col(JobItem.job_id) == job_id))]
         return _info(session, job, now), items
 
 
@@ -423,7 +429,7 @@ def _end(store: Store, job_id: int, worker: str, cancelled: bool,
         job = session.get(Job, job_id, with_for_update=True)
         assert job is not None
         if paused and not job.cancel_requested and (session.scalar(select(func.count()).where(
-                JobItem.job_id == job_id, JobItem.state.in_(("pending", "claimed")))) or 0):
+                col(JobItem.job_id) == job_id, col(JobItem.state).in_(("pending", "claimed")))) or 0):
             # Stopped for now: the items left stay pending and the job shows as interrupted
             # (no owner), to be resumed later without redoing what is done.
             if job.owner == worker:
@@ -439,15 +445,15 @@ def _end(store: Store, job_id: int, worker: str, cancelled: bool,
             session.execute(update(t).where(t.c.job_id == job_id, t.c.state == "pending")
                             .values(state="cancelled", updated_at=now))
         open_items = session.scalar(select(func.count()).where(
-            JobItem.job_id == job_id, JobItem.state.in_(("pending", "claimed")))) or 0
+            col(JobItem.job_id) == job_id, col(JobItem.state).in_(("pending", "claimed")))) or 0
         if not open_items and job.status in ("pending", "running"):
             if job.cancel_requested or cancelled:
                 job.status = "cancelled"
             else:
                 failed = session.scalar(select(func.count()).where(
-                    JobItem.job_id == job_id, JobItem.state == "failed")) or 0
+                    col(JobItem.job_id) == job_id, col(JobItem.state) == "failed")) or 0
                 done = session.scalar(select(func.count()).where(
-                    JobItem.job_id == job_id, JobItem.state == "done")) or 0
+                    col(JobItem.job_id) == job_id, col(JobItem.state) == "done")) or 0
                 job.status = "failed" if failed and not done else "done"
             job.finished_at = now
             if summarize is not None:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert, select
+from sqlmodel import col
 
 from byraa.core.agency import audit
 from byraa.core.agency.identity import Identity
@@ -206,8 +207,8 @@ def import_journal(store: Store, who: Identity, path: str | os.PathLike[str], *,
         target = resolve_client(session, who, client)
         assert target.id is not None
         existing = session.scalars(select(PostingRun).where(
-            PostingRun.client_id == target.id, PostingRun.pay_form == run.pay_form,
-            PostingRun.period == run.period, PostingRun.off_cycle == run.off_cycle).with_for_update()).first()
+            col(PostingRun.client_id) == target.id, col(PostingRun.pay_form) == run.pay_form,
+            col(PostingRun.period) == run.period, col(PostingRun.off_cycle) == run.off_cycle).with_for_update()).first()
         if existing is not None and existing.sha256 == digest:
             return JournalResult(str(path), client, run, "unchanged", len(lines), existing.id or 0)
         if existing is not None and existing.status != "open":
@@ -224,7 +225,7 @@ def import_journal(store: Store, who: Identity, path: str | os.PathLike[str], *,
             status = "imported"
         else:
             row = existing
-            session.execute(delete(PostingLine).where(PostingLine.run_id == row.id))
+            session.execute(delete(PostingLine).where(col(PostingLine.run_id) == row.id))
             row.archive_id, row.sha256, row.filename = archive_id, digest, path.name[:255]
             row.imported_at, row.imported_by = now, who.login
             session.add(row)

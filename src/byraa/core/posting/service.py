@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from byraa.core.agency import audit
 from byraa.core.agency.identity import Identity
@@ -62,13 +63,13 @@ class Settings:
 def _ledger(session: Session, client_id: int) -> rules.Ledger:
     row = session.get(PostingSettings, client_id)
     accounts = frozenset(session.scalars(
-        select(ReconLedger.account).join(ReconSource, ReconSource.id == ReconLedger.source_id)
-        .where(ReconLedger.client_id == client_id, ReconSource.active.is_(True)).distinct()))
+        select(col(ReconLedger.account)).join(ReconSource, col(ReconSource.id) == col(ReconLedger.source_id))
+        .where(col(ReconLedger.client_id) == client_id, col(ReconSource.active).is_(True)).distinct()))
     years = [int(y) for y in _csv_list(row.open_years)] if row and row.open_years else []
     if not years:
         years = sorted({int(p[:4]) for p in session.scalars(
-            select(ReconLedger.period).where(ReconLedger.client_id == client_id).distinct())})
-    known = frozenset(session.scalars(select(Employee.national_id).where(Employee.client_id == client_id)))
+            select(col(ReconLedger.period)).where(col(ReconLedger.client_id) == client_id).distinct())})
+    known = frozenset(session.scalars(select(col(Employee.national_id)).where(col(Employee.client_id) == client_id)))
     subledger = frozenset(_csv_list(row.subledger_accounts)) if row else frozenset()
     error_account = row.error_account if row else None
     return rules.Ledger(accounts | ({error_account} if error_account else set()), subledger, known,
@@ -152,13 +153,13 @@ class RunInfo:
 def _find_run(session: Session, who: Identity, org: str, period: str, pay_form: str | None,
               off_cycle: bool, *, lock: bool = False) -> tuple[Client, PostingRun]:
     client = resolve_client(session, who, org)
-    query = select(PostingRun).where(PostingRun.client_id == client.id, PostingRun.period == period,
-                                     PostingRun.off_cycle == off_cycle)
+    query = select(PostingRun).where(col(PostingRun.client_id) == client.id, col(PostingRun.period) == period,
+                                     col(PostingRun.off_cycle) == off_cycle)
     if pay_form:
-        query = query.where(PostingRun.pay_form == pay_form)
+        query = query.where(col(PostingRun.pay_form) == pay_form)
     if lock:
         query = query.with_for_update()
-    runs = list(session.scalars(query.order_by(PostingRun.pay_form)))
+    runs = list(session.scalars(query.order_by(col(PostingRun.pay_form))))
     label = f"{pay_form or ''} {period}".strip() + (" (ekstra)" if off_cycle else "")
     if not runs:
         raise NotFound("posting.run_not_found", client=org, run=label)
@@ -172,9 +173,10 @@ def _run_label(run: PostingRun) -> str:
 
 
 def _info(session: Session, client: Client, run: PostingRun) -> RunInfo:
-    lines = session.scalar(select(func.count()).select_from(PostingLine).where(PostingLine.run_id == run.id)) or 0
-    posting = session.scalars(select(Posting).where(Posting.run_id == run.id)).first()
-    checks = {c.point: c.done_by for c in session.scalars(select(PostingCheck).where(PostingCheck.run_id == run.id))}
+    lines = session.scalar(select(func.count()).select_from(PostingLine).where(col(PostingLine.run_id) == run.id)) or 0
+    posting = session.scalars(select(Posting).where(col(Posting.run_id) == run.id)).first()
+    checks = {c.point: c.done_by
+              for c in session.scalars(select(PostingCheck).where(col(PostingCheck.run_id) == run.id))}
     vouchers = None
     if posting is not None:
         vouchers = str(posting.voucher_from) if posting.voucher_from == posting.voucher_to \
@@ -190,8 +192,8 @@ def runs(store: Store, who: Identity, org: str) -> list[RunInfo]:
     with store.session() as session:
         client = resolve_client(session, who, org)
         return [_info(session, client, r) for r in session.scalars(
-            select(PostingRun).where(PostingRun.client_id == client.id)
-            .order_by(PostingRun.period.desc(), PostingRun.pay_form, PostingRun.off_cycle))]
+            select(PostingRun).where(col(PostingRun.client_id) == client.id)
+            .order_by(col(PostingRun.period).desc(), col(PostingRun.pay_form), col(PostingRun.off_cycle)))]
 
 
 def _lines(session: Session, run_id: int) -> list[rules.Line]:
@@ -285,7 +287,7 @@ def post(store: Store, who: Identity, org: str, period: str, *, pay_form: str | 
             client, run = _find_run(session, who, org, period, pay_form, off_cycle, lock=True)
             assert client.id is not None and run.id is not None
             label = _run_label(run)
-            existing = session.scalars(select(Posting).where(Posting.run_id == run.id)).first()
+            existing = session.scalars(select(Posting).where(col(Posting.run_id) == run.id)).first()
             if existing is not None:
                 raise UserError("posting.run_already_posted", run=label, login=existing.posted_by)
             if run.status != "frozen":
@@ -297,8 +299,8 @@ def post(store: Store, who: Identity, org: str, period: str, *, pay_form: str | 
                                    off_cycle=run.off_cycle)
             if result.blocking:
                 raise UserError("posting.run_blocked", run=label, problems=", ".join(result.blocking))
-            first = (session.scalar(select(func.max(Posting.voucher_to)).where(Posting.client_id == client.id))
-                     or 0) + 1
+            first = (session.scalar(
+                select(func.max(col(Posting.voucher_to))).where(col(Posting.client_id) == client.id)) or 0) + 1
             head = rules.posting_text(run.pay_form, run.period, run.off_cycle)
             lines = rules.voucher_lines(result, ledger, first_voucher=first, head=head)
             last = max((v.voucher for v in lines), default=first)
@@ -336,7 +338,7 @@ def post(store: Store, who: Identity, org: str, period: str, *, pay_form: str | 
     except IntegrityError:
         with store.session() as session:
             client, run = _find_run(session, who, org, period, pay_form, off_cycle)
-            winner = session.scalars(select(Posting).where(Posting.run_id == run.id)).first()
+            winner = session.scalars(select(Posting).where(col(Posting.run_id) == run.id)).first()
             raise UserError("posting.run_already_posted", run=_run_label(run),
                             login=winner.posted_by if winner else "?") from None
     return PostResult(info, lines, content, saft_doc, archive_id)
@@ -349,11 +351,11 @@ def journal_printout(store: Store, who: Identity, org: str, period: str, *, pay_
 
     with store.session() as session:
         client, run = _find_run(session, who, org, period, pay_form, off_cycle)
-        posting = session.scalars(select(Posting).where(Posting.run_id == run.id)).first()
+        posting = session.scalars(select(Posting).where(col(Posting.run_id) == run.id)).first()
         if posting is None:
             raise UserError("posting.run_not_posted", run=_run_label(run))
-        lines = list(session.scalars(select(PostedLine).where(PostedLine.posting_id == posting.id)
-                                     .order_by(PostedLine.voucher, PostedLine.id)))
+        lines = list(session.scalars(select(PostedLine).where(col(PostedLine.posting_id) == posting.id)
+                                     .order_by(col(PostedLine.voucher), col(PostedLine.id))))
         out = io.BytesIO()
         book = xlsxwriter.Workbook(out, {"in_memory": True})
         sheet = book.add_worksheet("Journal")
@@ -419,9 +421,10 @@ def error_lines(store: Store, who: Identity, org: str) -> list[ErrorLine]:
     with store.session() as session:
         client = resolve_client(session, who, org)
         rows = session.execute(
-            select(PostedLine, Posting.posted_at).join(Posting, Posting.id == PostedLine.posting_id)
-            .where(PostedLine.client_id == client.id, PostedLine.to_error.is_(True), PostedLine.cleared_at.is_(None))
-            .order_by(PostedLine.voucher, PostedLine.id)).all()
+            select(PostedLine, col(Posting.posted_at)).join(Posting, col(Posting.id) == col(PostedLine.posting_id))
+            .where(col(PostedLine.client_id) == client.id, col(PostedLine.to_error).is_(True),
+                   col(PostedLine.cleared_at).is_(None))
+            .order_by(col(PostedLine.voucher), col(PostedLine.id))).all()
         return [ErrorLine(line.id or 0, line.voucher, line.fiscal_year, line.account, line.customer, line.amount,
                           line.text, at) for line, at in rows]
 

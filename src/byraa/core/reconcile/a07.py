@@ -47,6 +47,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from byraa.core.agency import audit
 from byraa.core.agency.identity import Identity
@@ -416,9 +417,9 @@ def write_xlsx(report: A07Report, path: Path, *, overwrite: bool = False) -> Non
     for name, rows in sheet_rows(report).items():
         ws = book.add_worksheet(name)
         cols = SHEETS[name]
-        for c, (col, _kind) in enumerate(cols):
-            ws.write_string(0, c, col, bold)
-            ws.set_column(c, c, max(12, min(len(col) + 2, 30)))
+        for c, (heading, _kind) in enumerate(cols):
+            ws.write_string(0, c, heading, bold)
+            ws.set_column(c, c, max(12, min(len(heading) + 2, 30)))
         ws.freeze_panes(1, 0)
         for r, row in enumerate(rows, start=1):
             for c, ((_col, kind), value) in enumerate(zip(cols, row, strict=True)):
@@ -477,8 +478,8 @@ def write_ods(report: A07Report, path: Path, *, overwrite: bool = False) -> None
         table = Table(name=name)
         cols = SHEETS[name]
         tr = TableRow()
-        for col, _kind in cols:
-            tr.addElement(cell(col, "text"))
+        for heading, _kind in cols:
+            tr.addElement(cell(heading, "text"))
         table.addElement(tr)
         for row in rows:
             tr = TableRow()
@@ -541,7 +542,7 @@ def parse_sheets(path: Path, where: Where) -> A07Report:
         typ = r["typeArbeidsforhold"]
         if not typ:
             raise where.refuse(at(s, line, "typeArbeidsforhold"), "a07.is_missing")
-        e = A07Employment(
+        emp = A07Employment(
             national_id=nid, name=report.names.get(nid),
             sub_unit=check_org_number(r["virksomhet"], where, at(s, line, "virksomhet")),
             employment_ref=_ref(r["arbeidsforholdId"]), employment_type=str(typ)[:60],
@@ -551,8 +552,8 @@ def parse_sheets(path: Path, where: Where) -> A07Report:
             position_pct=parse_decimal(r["stillingsprosent"], where, at(s, line, "stillingsprosent")),
             hours_full_week=parse_decimal(r["antallTimerPerUkeSomEnFullStillingTilsvarer"], where,
                                           at(s, line, "antallTimerPerUkeSomEnFullStillingTilsvarer")))
-        report.employments.append(e)
-        by_employment[(nid, e.sub_unit, e.employment_ref)] = e
+        report.employments.append(emp)
+        by_employment[(nid, emp.sub_unit, emp.employment_ref)] = emp
     for s in ("Permisjoner", "Permitteringer"):
         for line, r in sheets[s]:
             nid = check_national_id(r["norskIdentifikator"], where, at(s, line, "norskIdentifikator"))
@@ -617,8 +618,8 @@ def save_report(session: Session, who: Identity, client: Client, report: A07Repo
     """Store an A07 as the current one for its client and month (the older one stays inactive)."""
     assert client.id is not None
     for old in session.scalars(select(ReconSource).where(
-        ReconSource.client_id == client.id, ReconSource.kind == "a07", ReconSource.period == report.period,
-        ReconSource.active.is_(True),
+        col(ReconSource.client_id) == client.id, col(ReconSource.kind) == "a07",
+        col(ReconSource.period) == report.period, col(ReconSource.active).is_(True),
     )):
         old.active = False
     source = ReconSource(client_id=client.id, kind="a07", period=report.period, period_to=report.period,
@@ -693,9 +694,9 @@ def import_a07(store: Store, who: Identity, path: str | os.PathLike[str], *, cli
 
 def load_report(session: Session, client_id: int, org: str, period: str) -> A07Report | None:
     """The current A07 of a client and month as stored, or ``None``."""
-    source_id = session.scalars(select(ReconSource.id).where(
-        ReconSource.client_id == client_id, ReconSource.kind == "a07", ReconSource.period == period,
-        ReconSource.active.is_(True)).order_by(ReconSource.id.desc())).first()
+    source_id = session.scalars(select(col(ReconSource.id)).where(
+        col(ReconSource.client_id) == client_id, col(ReconSource.kind) == "a07", col(ReconSource.period) == period,
+        col(ReconSource.active).is_(True)).order_by(col(ReconSource.id).desc())).first()
     if source_id is None:
         return None
     report = A07Report(client=org, period=period)
@@ -707,8 +708,8 @@ def load_report(session: Session, client_id: int, org: str, period: str) -> A07R
                     item[k] = date.fromisoformat(item[k])
         return items
 
-    for e in session.scalars(select(ReconEmployment).where(ReconEmployment.source_id == source_id)
-                             .order_by(ReconEmployment.id)):
+    for e in session.scalars(select(ReconEmployment).where(col(ReconEmployment.source_id) == source_id)
+                             .order_by(col(ReconEmployment.id))):
         if e.name:
             report.names[e.national_id] = e.name
         report.employments.append(A07Employment(
@@ -716,13 +717,14 @@ def load_report(session: Session, client_id: int, org: str, period: str) -> A07R
             e.occupation_code, e.position_pct, e.hours_full_week,
             dates(json.loads(e.leaves), ("start", "end")) if e.leaves else [],
             dates(json.loads(e.layoffs), ("start", "end", "notified")) if e.layoffs else []))
-    for i in session.scalars(select(ReconIncome).where(ReconIncome.source_id == source_id).order_by(ReconIncome.id)):
+    for i in session.scalars(
+            select(ReconIncome).where(col(ReconIncome.source_id) == source_id).order_by(col(ReconIncome.id))):
         report.income.append(A07Income(i.national_id, i.sub_unit, i.employment_ref, i.category, i.description,
                                        i.benefit, i.triggers_aga, i.withholding_basis, i.amount))
-    for w in session.scalars(select(ReconWithholding).where(ReconWithholding.source_id == source_id)
-                             .order_by(ReconWithholding.id)):
+    for w in session.scalars(select(ReconWithholding).where(col(ReconWithholding.source_id) == source_id)
+                             .order_by(col(ReconWithholding.id))):
         report.withholding.append(A07Withholding(w.national_id, w.sub_unit, w.amount))
-    for a in session.scalars(select(ReconAga).where(ReconAga.source_id == source_id).order_by(ReconAga.id)):
+    for a in session.scalars(select(ReconAga).where(col(ReconAga.source_id) == source_id).order_by(col(ReconAga.id))):
         report.aga.append(A07Aga(a.sub_unit, a.zone, a.calc_code, a.basis_kind, a.basis, a.rate, a.amount))
     return report
 

@@ -26,6 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from byraa.core.agency import audit
 from byraa.core.agency.identity import Identity
@@ -90,10 +91,10 @@ def list_corrections(store: Store, who: Identity, org_number: str, *,
         raise UserError("reconcile.bad_correction_status", status=bad[0], statuses=", ".join(STATUSES))
     with store.session() as session:
         client = resolve_client(session, who, org_number)
-        query = select(ReconCorrection).where(ReconCorrection.client_id == client.id)
+        query = select(ReconCorrection).where(col(ReconCorrection.client_id) == client.id)
         if wanted:
-            query = query.where(ReconCorrection.status.in_(wanted))
-        return [view(c) for c in session.scalars(query.order_by(ReconCorrection.id))]
+            query = query.where(col(ReconCorrection.status).in_(wanted))
+        return [view(c) for c in session.scalars(query.order_by(col(ReconCorrection.id)))]
 
 
 def _update(store: Store, who: Identity, correction_id: int, action: str, **changes: Any) -> CorrectionView:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from byraa.core import jobs
 from byraa.core.agency import audit
@@ -64,7 +65,8 @@ def start_reconcile_job(store: Store, who: Identity, org_numbers: Sequence[str],
     if not orgs:
         raise UserError("reconcile.no_clients")
     with store.session() as session:
-        names = dict(session.execute(select(Client.org_number, Client.name).where(Client.org_number.in_(orgs))).all())
+        names = dict(session.execute(
+            select(col(Client.org_number), col(Client.name)).where(col(Client.org_number).in_(orgs))).all())
     unknown = [o for o in orgs if o not in names]
     if unknown:
         raise NotFound("client.not_found", org=", ".join(unknown))
@@ -123,7 +125,8 @@ def _handler(store: Store, who: Identity) -> Callable[[ItemContext], Any]:
 
 def _counts(session: Any, job_id: int) -> dict[str, int]:
     counts = {"equal": 0, "differences": 0, "skipped": 0, "error": 0}
-    for state, result in session.execute(select(JobItem.state, JobItem.result).where(JobItem.job_id == job_id)):
+    for state, result in session.execute(
+            select(col(JobItem.state), col(JobItem.result)).where(col(JobItem.job_id) == job_id)):
         if state == "failed":
             counts["error"] += 1
         elif state == "done" and result:
@@ -154,8 +157,8 @@ def job_results(store: Store, who: Identity, job_id: int) -> tuple[JobInfo, list
     out = []
     with store.session() as session:
         for state, payload, result, error in session.execute(
-                select(JobItem.state, JobItem.payload, JobItem.result, JobItem.error)
-                .where(JobItem.job_id == job_id).order_by(JobItem.id)):
+                select(col(JobItem.state), col(JobItem.payload), col(JobItem.result), col(JobItem.error))
+                .where(col(JobItem.job_id) == job_id).order_by(col(JobItem.id))):
             p = json.loads(payload or "{}")
             r = json.loads(result) if result else {}
             outcome = r.get("outcome") or ("error" if state == "failed" else None)
@@ -167,8 +170,8 @@ def job_results(store: Store, who: Identity, job_id: int) -> tuple[JobInfo, list
 def latest_job(store: Store, who: Identity) -> JobInfo | None:
     """The user's newest reconcile job (an agency manager: anyone's)."""
     with store.session() as session:
-        query = select(Job.id).where(Job.kind == JOB_KIND).order_by(Job.id.desc()).limit(1)
+        query = select(col(Job.id)).where(col(Job.kind) == JOB_KIND).order_by(col(Job.id).desc()).limit(1)
         if not who.is_manager:
-            query = query.where(Job.created_by == who.login)
+            query = query.where(col(Job.created_by) == who.login)
         job_id = session.scalar(query)
     return jobs.get_job(store, who, job_id) if job_id is not None else None

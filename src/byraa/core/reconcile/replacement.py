@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from byraa.core.base import clock
 from byraa.core.base.errors import UserError
@@ -85,13 +86,14 @@ def month_base(session: Session, client_id: int, org_number: str, period: str) -
     from byraa.core.store.models_reconcile import ReconCorrection, ReconSource
 
     earlier = session.scalars(select(ReconCorrection).where(
-        ReconCorrection.client_id == client_id, ReconCorrection.period == period,
-        ReconCorrection.status != "rejected").order_by(ReconCorrection.id.desc())).first()
+        col(ReconCorrection.client_id) == client_id, col(ReconCorrection.period) == period,
+        col(ReconCorrection.status) != "rejected").order_by(col(ReconCorrection.id).desc())).first()
     if earlier is not None:
         return json.loads(earlier.payload)["leveranse"]
     source = session.scalars(select(ReconSource).where(
-        ReconSource.client_id == client_id, ReconSource.kind == "amelding", ReconSource.period == period,
-        ReconSource.active.is_(True)).order_by(ReconSource.imported_at.desc(), ReconSource.id.desc())).first()
+        col(ReconSource.client_id) == client_id, col(ReconSource.kind) == "amelding", col(ReconSource.period) == period,
+        col(ReconSource.active).is_(True)).order_by(col(ReconSource.imported_at).desc(),
+                                                    col(ReconSource.id).desc())).first()
     if source is None or not source.message_id:
         raise UserError("correction.no_imported_amelding", org=org_number, period=period)
     archived = session.get(ArchiveFile, source.archive_id)

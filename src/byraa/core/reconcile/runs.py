@@ -34,6 +34,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from byraa.core.agency import access, audit
 from byraa.core.agency.identity import Identity
@@ -116,7 +117,7 @@ def _client(session: Session, who: Identity, org_number: str) -> Client:
 
 
 def _run(session: Session, who: Identity, run_id: int, *, for_update: bool = False) -> tuple[ReconRun, Client]:
-    query = select(ReconRun).where(ReconRun.id == run_id)
+    query = select(ReconRun).where(col(ReconRun.id) == run_id)
     if for_update and session.bind is not None and session.bind.dialect.name == "postgresql":
         query = query.with_for_update()
     run = session.scalars(query).first()
@@ -134,10 +135,11 @@ def _run(session: Session, who: Identity, run_id: int, *, for_update: bool = Fal
 def _summary(session: Session, run: ReconRun, client: Client) -> RunSummary:
     assert run.id is not None
     counts = session.execute(
-        select(func.count(ReconRow.id),
-               func.count(ReconRow.id).filter(ReconRow.status.in_(DIFFERENCE_STATUSES)),
-               func.count(ReconRow.id).filter(ReconRow.status.in_(DIFFERENCE_STATUSES), ReconRow.resolution.is_(None)))
-        .where(ReconRow.run_id == run.id)).one()
+        select(func.count(col(ReconRow.id)),
+               func.count(col(ReconRow.id)).filter(col(ReconRow.status).in_(DIFFERENCE_STATUSES)),
+               func.count(col(ReconRow.id)).filter(col(ReconRow.status).in_(DIFFERENCE_STATUSES),
+                                                   col(ReconRow.resolution).is_(None)))
+        .where(col(ReconRow.run_id) == run.id)).one()
     return RunSummary(run.id, client.org_number, client.name, run.period, run.version, run.method,
                       tuple(run.checks.split(",")), run.created_at, run.created_by, counts[0], counts[1], counts[2],
                       run.signed_at, run.signed_by, run.sign_date, run.sign_status, tuple(json.loads(run.inputs)))
@@ -180,8 +182,8 @@ def run(store: Store, who: Identity, org_number: str, period: str, *, checks: It
         settings = _settings(session, client.id, tolerances)
         inputs = check_inputs.load(session, client.id, period, employments="employments" in chosen)
         result = compute_rows(inputs, checks=chosen, method=method, settings=settings)
-        version = (session.scalar(select(func.max(ReconRun.version)).where(
-            ReconRun.client_id == client.id, ReconRun.period == period)) or 0) + 1
+        version = (session.scalar(select(func.max(col(ReconRun.version))).where(
+            col(ReconRun.client_id) == client.id, col(ReconRun.period) == period)) or 0) + 1
         row = ReconRun(client_id=client.id, period=period, version=version, method=method, checks=",".join(chosen),
                        inputs=json.dumps(inputs.sources, sort_keys=True), settings=json.dumps(settings.as_dict()),
                        created_at=clock.now(), created_by=who.login)
@@ -213,11 +215,11 @@ def list_runs(store: Store, who: Identity, org_number: str, period: str | None =
     """The runs of a client (of one period), newest first."""
     with store.session() as session:
         client = _client(session, who, org_number)
-        query = select(ReconRun).where(ReconRun.client_id == client.id)
+        query = select(ReconRun).where(col(ReconRun.client_id) == client.id)
         if period:
-            query = query.where(ReconRun.period == period)
+            query = query.where(col(ReconRun.period) == period)
         return [_summary(session, r, client)
-                for r in session.scalars(query.order_by(ReconRun.period.desc(), ReconRun.version.desc()))]
+                for r in session.scalars(query.order_by(col(ReconRun.period).desc(), col(ReconRun.version).desc()))]
 
 
 def latest_run(store: Store, who: Identity, org_number: str, period: str) -> RunSummary | None:
@@ -237,12 +239,12 @@ def rows(store: Store, who: Identity, run_id: int, *, check: str | None = None,
     """A run's result rows in order."""
     with store.session() as session:
         _run(session, who, run_id)
-        query = select(ReconRow).where(ReconRow.run_id == run_id)
+        query = select(ReconRow).where(col(ReconRow.run_id) == run_id)
         if check:
-            query = query.where(ReconRow.check == check)
+            query = query.where(col(ReconRow.check) == check)
         if differences_only:
-            query = query.where(ReconRow.status.in_(DIFFERENCE_STATUSES))
-        return [_view(r) for r in session.scalars(query.order_by(ReconRow.seq))]
+            query = query.where(col(ReconRow.status).in_(DIFFERENCE_STATUSES))
+        return [_view(r) for r in session.scalars(query.order_by(col(ReconRow.seq)))]
 
 
 def _row(session: Session, run: ReconRun, row_id: int) -> ReconRow:
@@ -312,17 +314,17 @@ def _employment_dict(e: Employment) -> dict:
 
 def _pair_rows(session: Session, row: ReconRow) -> list[ReconRow]:
     """Every unresolved difference row of the same employment pair in the run."""
-    query = select(ReconRow).where(ReconRow.run_id == row.run_id, ReconRow.check == "employments",
-                                   ReconRow.status.in_(DIFFERENCE_STATUSES), ReconRow.resolution.is_(None))
-    query = query.where(ReconRow.payroll_ref == row.payroll_ref) if row.payroll_ref is not None else query.where(
-        ReconRow.payroll_ref.is_(None))
-    query = query.where(ReconRow.a07_ref == row.a07_ref) if row.a07_ref is not None else query.where(
-        ReconRow.a07_ref.is_(None))
+    query = select(ReconRow).where(col(ReconRow.run_id) == row.run_id, col(ReconRow.check) == "employments",
+                                   col(ReconRow.status).in_(DIFFERENCE_STATUSES), col(ReconRow.resolution).is_(None))
+    query = query.where(col(ReconRow.payroll_ref) == row.payroll_ref) if row.payroll_ref is not None else query.where(
+        col(ReconRow.payroll_ref).is_(None))
+    query = query.where(col(ReconRow.a07_ref) == row.a07_ref) if row.a07_ref is not None else query.where(
+        col(ReconRow.a07_ref).is_(None))
     return list(session.scalars(query))
 
 
 def _unit_id(session: Session, client: Client, org: str) -> int:
-    unit = session.scalars(select(SubUnit).where(SubUnit.org_number == org)).first()
+    unit = session.scalars(select(SubUnit).where(col(SubUnit.org_number) == org)).first()
     if unit is None:
         unit = SubUnit(client_id=client.id or 0, org_number=org, name=f"Virksomhet {org}")
         session.add(unit)
@@ -349,8 +351,8 @@ def take_a07(store: Store, who: Identity, run_id: int, row_id: int) -> list[RowV
         assert theirs is not None
         first, last = periods.first_day(r.period), periods.last_day(r.period)
         if row.payroll_ref is None:  # only in a-ordningen: create it in byraa
-            person = session.scalars(select(Employee).where(Employee.client_id == client.id,
-                                                            Employee.national_id == theirs.national_id)).first()
+            person = session.scalars(select(Employee).where(col(Employee.client_id) == client.id,
+                                                            col(Employee.national_id) == theirs.national_id)).first()
             if person is None:
                 person = Employee(client_id=client.id or 0, national_id=theirs.national_id,
                                   name=theirs.name or theirs.national_id[:6] + "*****")
@@ -362,8 +364,9 @@ def take_a07(store: Store, who: Identity, run_id: int, row_id: int) -> list[RowV
             session.add(ours)
             before: dict | None = None
         else:
-            ours = session.get(Employment, row.payroll_ref)
-            assert ours is not None
+            stored = session.get(Employment, row.payroll_ref)
+            assert stored is not None
+            ours = stored
             before = _employment_dict(ours)
         ours.sub_unit_id = _unit_id(session, client, theirs.sub_unit)
         ours.employment_type = theirs.employment_type
@@ -375,7 +378,7 @@ def take_a07(store: Store, who: Identity, run_id: int, row_id: int) -> list[RowV
         session.flush()
         leaves_before = None
         their_leaves = json.loads(theirs.leaves) if theirs.leaves else []
-        current = list(session.scalars(select(Leave).where(Leave.employment_id == ours.id)))
+        current = list(session.scalars(select(Leave).where(col(Leave.employment_id) == ours.id)))
         in_month = [lv for lv in current if lv.start_date <= last and (lv.end_date is None or lv.end_date >= first)]
         if in_month or their_leaves:
             leaves_before = [{"start": lv.start_date, "end": lv.end_date, "pct": lv.leave_pct,
@@ -470,7 +473,7 @@ def send_payroll(store: Store, who: Identity, run_id: int, row_id: int) -> corre
         unit = session.get(SubUnit, ours.sub_unit_id) if ours.sub_unit_id else None
         if person is None or unit is None:
             raise UserError("reconcile.send_no_sub_unit")
-        leaves = list(session.scalars(select(Leave).where(Leave.employment_id == ours.id)))
+        leaves = list(session.scalars(select(Leave).where(col(Leave.employment_id) == ours.id)))
         key = str(uuid.uuid4())
         from byraa.core.reconcile import replacement
 
@@ -512,11 +515,11 @@ def latest_runs(store: Store, who: Identity, period: str) -> dict[str, RunSummar
     periods.parse_period(period)
     with store.session() as session:
         allowed = access.accessible_client_ids(session, who)
-        newest = (select(ReconRun.client_id, func.max(ReconRun.version).label("version"))
-                  .where(ReconRun.period == period).group_by(ReconRun.client_id).subquery())
+        newest = (select(col(ReconRun.client_id), func.max(col(ReconRun.version)).label("version"))
+                  .where(col(ReconRun.period) == period).group_by(col(ReconRun.client_id)).subquery())
         query = select(ReconRun, Client).join(
-            newest, (newest.c.client_id == ReconRun.client_id) & (newest.c.version == ReconRun.version)).join(
-            Client, Client.id == ReconRun.client_id).where(ReconRun.period == period)
+            newest, (newest.c.client_id == col(ReconRun.client_id)) & (newest.c.version == col(ReconRun.version))).join(
+            Client, col(Client.id) == col(ReconRun.client_id)).where(col(ReconRun.period) == period)
         out = {}
         for run_row, client in session.execute(query).all():
             if allowed is not None and client.id not in allowed:
@@ -562,7 +565,7 @@ def employment_pair(store: Store, who: Identity, run_id: int, row_id: int) -> Em
             person = session.get(Employee, e.employee_id)
             unit = session.get(SubUnit, e.sub_unit_id) if e.sub_unit_id else None
             leaves = [(lv.start_date, lv.end_date, lv.leave_pct, lv.description)
-                      for lv in session.scalars(select(Leave).where(Leave.employment_id == e.id))]
+                      for lv in session.scalars(select(Leave).where(col(Leave.employment_id) == e.id))]
             name = person.name if person else None
             ours = {"sub_unit": unit.org_number if unit else None, "employment_ref": e.employment_ref,
                     "employment_type": e.employment_type, "start_date": e.start_date, "end_date": e.end_date,

@@ -24,6 +24,7 @@ from typing import Any, Final
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from byraa.core.agency import access
 from byraa.core.agency.identity import Identity
@@ -144,10 +145,10 @@ class SignState:
 def sign_states_of(session: Session, client_ids: Any, period: str) -> dict[int, SignState]:
     """Per client id (of ``client_ids``, a list or a subquery) with a run of the month: its
     sign state. One query, no access check (the board shows it to every staff user)."""
-    query = (select(ReconRun.client_id, func.max(ReconRun.version),
-                    func.max(ReconRun.version).filter(ReconRun.signed_at.is_not(None)))
-             .where(ReconRun.client_id.in_(client_ids), ReconRun.period == period)
-             .group_by(ReconRun.client_id))
+    query = (select(col(ReconRun.client_id), func.max(col(ReconRun.version)),
+                    func.max(col(ReconRun.version)).filter(col(ReconRun.signed_at).is_not(None)))
+             .where(col(ReconRun.client_id).in_(client_ids), col(ReconRun.period) == period)
+             .group_by(col(ReconRun.client_id)))
     return {client_id: SignState(latest, signed) for client_id, latest, signed in session.execute(query)}
 
 
@@ -157,12 +158,12 @@ def sign_states(store: Store, who: Identity, period: str,
     periods.parse_period(period)
     with store.session() as session:
         allowed = access.accessible_client_ids(session, who)
-        query = (select(Client.id, Client.org_number, func.max(ReconRun.version),
-                        func.max(ReconRun.version).filter(ReconRun.signed_at.is_not(None)))
-                 .join(ReconRun, ReconRun.client_id == Client.id)
-                 .where(ReconRun.period == period).group_by(Client.id, Client.org_number))
+        query = (select(col(Client.id), col(Client.org_number), func.max(col(ReconRun.version)),
+                        func.max(col(ReconRun.version)).filter(col(ReconRun.signed_at).is_not(None)))
+                 .join(ReconRun, col(ReconRun.client_id) == col(Client.id))
+                 .where(col(ReconRun.period) == period).group_by(col(Client.id), col(Client.org_number)))
         if org_numbers is not None:
-            query = query.where(Client.org_number.in_(list(org_numbers)))
+            query = query.where(col(Client.org_number).in_(list(org_numbers)))
         return {org: SignState(latest, signed) for client_id, org, latest, signed in session.execute(query)
                 if allowed is None or client_id in allowed}
 

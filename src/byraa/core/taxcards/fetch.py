@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from byraa.core.agency import access, audit
 from byraa.core.agency.identity import Identity
@@ -180,7 +181,8 @@ def unknown_orders(store: Store, who: Identity, job_id: int) -> list[str]:
     with store.session() as session:
         _job(session, who, job_id)
         return [key for key, payload in session.execute(
-            select(JobItem.key, JobItem.payload).where(JobItem.job_id == job_id).order_by(JobItem.id))
+            select(col(JobItem.key),
+                   col(JobItem.payload)).where(col(JobItem.job_id) == job_id).order_by(col(JobItem.id)))
             if json.loads(payload).get("order_state") == UNKNOWN and not json.loads(payload).get("reference")]
 
 
@@ -192,13 +194,13 @@ def reorder_unknown(store: Store, who: Identity, job_id: int) -> int:
     with store.session() as session:
         job = _job(session, who, job_id)
         count = 0
-        for item in session.scalars(select(JobItem).where(JobItem.job_id == job_id)):
+        for item in session.scalars(select(JobItem).where(col(JobItem.job_id) == job_id)):
             payload = json.loads(item.payload)
             if payload.get("order_state") not in (UNKNOWN, SENDING) or payload.get("reference"):
                 continue
             payload.pop("order_state")
             payload.update(idempotency_id=str(uuid.uuid4()), reordered_unknown=True)
-            session.execute(update(JobItem).where(JobItem.id == item.id).values(
+            session.execute(update(JobItem).where(col(JobItem.id) == item.id).values(
                 payload=json.dumps(payload, ensure_ascii=False), state="pending", claimed_by=None,
                 claimed_at=None, error=None, attempts=0, updated_at=clock.now()))
             count += 1
@@ -387,7 +389,7 @@ def connection_scopes(store: Store, job_id: int) -> list[str]:
     """The connection scopes a job's orders use (to set up sandboxes or clients first)."""
     with store.session() as session:
         return sorted({json.loads(p).get("connection", "agency") for p in session.scalars(
-            select(JobItem.payload).where(JobItem.job_id == job_id))})
+            select(col(JobItem.payload)).where(col(JobItem.job_id) == job_id))})
 
 
 async def run_fetch(
@@ -482,9 +484,9 @@ def run_fetch_blocking(
 def latest_fetch(store: Store, who: Identity) -> int | None:
     """The newest finished fetch the user may see (their own; a manager: anyone's)."""
     with store.session() as session:
-        query = (select(Job.id).where(Job.kind == JOB_KIND, Job.finished_at.is_not(None))
-                 .order_by(Job.id.desc()).limit(1))
+        query = (select(col(Job.id)).where(col(Job.kind) == JOB_KIND, col(Job.finished_at).is_not(None))
+                 .order_by(col(Job.id).desc()).limit(1))
         if not who.is_manager:
-            query = query.where(Job.created_by == who.login)
+            query = query.where(col(Job.created_by) == who.login)
         return session.scalars(query).first()
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from byraa.core.agency import access
 from byraa.core.agency.identity import Identity
@@ -129,19 +130,19 @@ def _selected_clients(session: Session, who: Identity, selection: Selection) -> 
             access.require_client(session, who, client.id or 0, f"{client.org_number} {client.name}")
         unique = {c.id: c for c in rows}
         return sorted(unique.values(), key=lambda c: c.name), 0
-    query = select(Client).where(Client.status != "ended").order_by(Client.name)
+    query = select(Client).where(col(Client.status) != "ended").order_by(col(Client.name))
     if selection.group:
-        group = session.scalars(select(ClientGroup).where(ClientGroup.name == selection.group)).first()
+        group = session.scalars(select(ClientGroup).where(col(ClientGroup.name) == selection.group)).first()
         if group is None:
             raise NotFound("group.not_found", name=selection.group)
-        query = query.where(Client.id.in_(select(GroupMembership.client_id).where(
-            GroupMembership.group_id == group.id)))
+        query = query.where(col(Client.id).in_(select(col(GroupMembership.client_id)).where(
+            col(GroupMembership.group_id) == group.id)))
     elif selection.responsible:
-        user = session.scalars(select(StaffUser).where(StaffUser.login == selection.responsible)).first()
+        user = session.scalars(select(StaffUser).where(col(StaffUser.login) == selection.responsible)).first()
         if user is None:
             raise NotFound("staff.not_found", login=selection.responsible)
-        query = query.where(Client.id.in_(select(ClientAccess.client_id).where(
-            ClientAccess.user_id == user.id, ClientAccess.role == "responsible")))
+        query = query.where(col(Client.id).in_(select(col(ClientAccess.client_id)).where(
+            col(ClientAccess.user_id) == user.id, col(ClientAccess.role) == "responsible")))
     clients = list(session.scalars(query))
     if allowed is None:
         return clients, 0
@@ -211,7 +212,8 @@ class FetchPlan:
 
 def _active_in_year(year: int):  # noqa: ANN202
     first, last = date(year, 1, 1), date(year, 12, 31)
-    return and_(Employment.start_date <= last, or_(Employment.end_date.is_(None), Employment.end_date >= first))
+    return and_(col(Employment.start_date) <= last,
+                or_(col(Employment.end_date).is_(None), col(Employment.end_date) >= first))
 
 
 def plan_fetch(store: Store, who: Identity, selection: Selection, year: int, *, mode: str = "all",
@@ -235,17 +237,18 @@ def plan_fetch(store: Store, who: Identity, selection: Selection, year: int, *, 
         employees: dict[int, list[tuple[int, str]]] = {}
         for chunk in _chunks(client_ids, 500):
             for emp_id, client_id, nid in session.execute(
-                    select(Employee.id, Employee.client_id, Employee.national_id)
-                    .where(Employee.client_id.in_(chunk)).order_by(Employee.client_id, Employee.id)):
+                    select(col(Employee.id), col(Employee.client_id), col(Employee.national_id))
+                    .where(col(Employee.client_id).in_(chunk)).order_by(col(Employee.client_id), col(Employee.id))):
+                assert emp_id is not None  # a stored row's key
                 employees.setdefault(client_id, []).append((emp_id, nid))
         active: set[int] = set()
         last_end: dict[int, date | None] = {}
         for chunk in _chunks(client_ids, 500):
-            active.update(session.scalars(select(Employment.employee_id).distinct().where(
-                Employment.client_id.in_(chunk), _active_in_year(year))))
+            active.update(session.scalars(select(col(Employment.employee_id)).distinct().where(
+                col(Employment.client_id).in_(chunk), _active_in_year(year))))
             for emp_id, end in session.execute(
-                    select(Employment.employee_id, func.max(Employment.end_date))
-                    .where(Employment.client_id.in_(chunk)).group_by(Employment.employee_id)):
+                    select(col(Employment.employee_id), func.max(col(Employment.end_date)))
+                    .where(col(Employment.client_id).in_(chunk)).group_by(col(Employment.employee_id))):
                 last_end[emp_id] = end
         scopes = _connection_scopes(session, clients)
     planned: list[PlannedClient] = []
@@ -263,8 +266,8 @@ def plan_fetch(store: Store, who: Identity, selection: Selection, year: int, *, 
                 reason = (f"no employment in {year} (left {end.strftime('%d.%m.%Y')})" if end is not None
                           else f"no employment in {year}")
                 skipped.append(SkippedPerson(client.id, emp_id, nid, reason))
-            elif reason := ids.national_id_error(nid):
-                skipped.append(SkippedPerson(client.id, emp_id, nid, f"invalid national id: {reason}", "error"))
+            elif nid_problem := ids.national_id_error(nid):
+                skipped.append(SkippedPerson(client.id, emp_id, nid, f"invalid national id: {nid_problem}", "error"))
             elif org_problem:
                 reason = org_problem if org_problem.startswith("the client") else f"invalid org number: {org_problem}"
                 skipped.append(SkippedPerson(client.id, emp_id, nid, reason, "error"))

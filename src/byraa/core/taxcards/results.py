@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from byraa.core.jobs import ItemContext
     from byraa.core.taxcards.parse import TaxCardAnswer
 
+from sqlmodel import col
+
 from byraa.core.taxcards.plan import JOB_KIND, _chunks
 
 FILTERS = ("all", "changed", "errors", "no_card", "skipped", "cards")
@@ -70,9 +72,7 @@ def _hook(point: str) -> None:
         time.sleep(3600)
 
 
-def _card_fields(card: TaxCard | None) -> tuple[Any, ...] | None:
-    if card is None:
-        return None
+def _card_fields(card: TaxCard) -> tuple[Any, ...]:
     return (card.result, card.kind, card.table_number, card.percentage, card.free_card_amount, card.months)
 
 
@@ -93,26 +93,28 @@ def _describe_change(before: tuple[Any, ...], after: tuple[Any, ...]) -> str:
 def _store_results(session: Session, who: Identity, job_id: int, item_id: int, year: int,
                    answer: TaxCardAnswer, client_ids: dict[str, int], reference: str) -> dict[str, int]:
     """Store one answer's persons (``store_answer``) and a result row per person."""
-    from byraa.core.taxcards.parse import EmployerResult
+    from byraa.core.taxcards.parse import EmployerResult, PersonResult
     from byraa.core.taxcards.parse import TaxCardAnswer as Answer
     from byraa.core.taxcards.store import store_answer
 
     wanted = [e for e in answer.employers if e.org_number in client_ids]
     outside = sum(len(e.persons) for e in answer.employers if e.org_number not in client_ids)
-    clients = {c.org_number: c for c in session.scalars(select(Client).where(Client.id.in_(
+    clients = {c.org_number: c for c in session.scalars(select(Client).where(col(Client.id).in_(
         [client_ids[e.org_number] for e in wanted] or [-1])))}
     ids_ = [c.id for c in clients.values()]
     # Drop a person listed twice for one employer (the answer's first entry counts).
     employers = []
     for e in wanted:
-        seen: set[str] = set()
-        persons = tuple(p for p in e.persons if not (p.national_id in seen or seen.add(p.national_id)))
-        employers.append(EmployerResult(e.org_number, persons))
+        first: dict[str, PersonResult] = {}
+        for p in e.persons:
+            first.setdefault(p.national_id, p)
+        employers.append(EmployerResult(e.org_number, tuple(first.values())))
     answer = Answer(answer.status, tuple(employers), answer.format, archive_id=answer.archive_id)
 
     def currents() -> dict[tuple[int, int], TaxCard]:
         return {(c.client_id, c.employee_id): c for c in session.scalars(select(TaxCard).where(
-            TaxCard.client_id.in_(ids_ or [-1]), TaxCard.income_year == year, TaxCard.is_current.is_(True)))}
+            col(TaxCard.client_id).in_(ids_ or [-1]), col(TaxCard.income_year) == year,
+            col(TaxCard.is_current).is_(True)))}
 
     before = {k: (c.id, _card_fields(c), c.fetched_at) for k, c in currents().items()}
     store_answer(session, who, answer, clients, source_archive_id=answer.archive_id,
@@ -120,7 +122,8 @@ def _store_results(session: Session, who: Identity, job_id: int, item_id: int, y
     _hook("mid_storage")
     after = currents()
     employees = {(cid, nid): eid for eid, cid, nid in session.execute(
-        select(Employee.id, Employee.client_id, Employee.national_id).where(Employee.client_id.in_(ids_ or [-1])))}
+        select(col(Employee.id), col(Employee.client_id),
+               col(Employee.national_id)).where(col(Employee.client_id).in_(ids_ or [-1])))}
     now = clock.now()
     rows = []
     counts = {"persons": 0, "card": 0, "no_card": 0, "not_liable": 0, "error": 0, "changed": 0,
@@ -142,7 +145,6 @@ def _store_results(session: Session, who: Identity, job_id: int, item_id: int, y
             prev = before.get((client.id, emp_id)) if emp_id is not None else None
             if card is not None and prev is not None and prev[0] != card.id:
                 fields = _card_fields(card)
-                assert fields is not None
                 if prev[1] != fields:
                     changed, changes, previous_at = True, _describe_change(prev[1], fields), prev[2]
             counts[outcome] += 1
@@ -172,8 +174,8 @@ def _error_rows(session: Session, job_id: int, item_id: int, year: int, employer
     order was refused), with the raw answer's archive id."""
     now = clock.now()
     employees = {(cid, nid): eid for eid, cid, nid in session.execute(
-        select(Employee.id, Employee.client_id, Employee.national_id)
-        .where(Employee.client_id.in_(list(client_ids.values()) or [-1])))}
+        select(col(Employee.id), col(Employee.client_id), col(Employee.national_id))
+        .where(col(Employee.client_id).in_(list(client_ids.values()) or [-1])))}
     rows = [{"job_id": job_id, "item_id": item_id, "client_id": client_ids[org],
              "employee_id": employees.get((client_ids[org], nid)), "national_id": nid, "income_year": year,
              "outcome": "error", "reason": reason[:300], "changed": False, "archive_id": archive_id,
@@ -229,10 +231,10 @@ class FetchSummary:
 
 def _summary_counts(session: Session, job_id: int) -> dict[str, int]:
     outcomes = dict(session.execute(
-        select(TaxCardFetchResult.outcome, func.count()).where(TaxCardFetchResult.job_id == job_id)
-        .group_by(TaxCardFetchResult.outcome)).all())
-    changed = session.scalar(select(func.count()).where(TaxCardFetchResult.job_id == job_id,
-                                                        TaxCardFetchResult.changed.is_(True))) or 0
+        select(col(TaxCardFetchResult.outcome), func.count()).where(col(TaxCardFetchResult.job_id) == job_id)
+        .group_by(col(TaxCardFetchResult.outcome))).all())
+    changed = session.scalar(select(func.count()).where(col(TaxCardFetchResult.job_id) == job_id,
+                                                        col(TaxCardFetchResult.changed).is_(True))) or 0
     return {**{k: int(v) for k, v in outcomes.items()}, "changed": int(changed)}
 
 
@@ -250,8 +252,9 @@ def fetch_summary(store: Store, who: Identity, job_id: int, *, seconds: float = 
         job = _job(session, who, job_id)
         params = json.loads(job.params or "{}")
         counts = _summary_counts(session, job_id)
-        items = session.execute(select(JobItem.state, JobItem.payload, JobItem.error, JobItem.weight)
-                                .where(JobItem.job_id == job_id)).all()
+        items = session.execute(select(col(JobItem.state), col(JobItem.payload), col(JobItem.error),
+                                       col(JobItem.weight))
+                                .where(col(JobItem.job_id) == job_id)).all()
     sent = sum(1 for _, payload, _, _ in items if json.loads(payload).get("reference"))
     failed = [e or "failed" for state, _, e, _ in items if state == "failed"]
     persons = sum(w for *_, w in items) if params.get("mode") == "all" else int(params.get("persons", 0))
@@ -304,27 +307,27 @@ def result_rows(store: Store, who: Identity, job_id: int, *, show: str = "all",
         _job(session, who, job_id)
         allowed = access.accessible_client_ids(session, who)
         query = (
-            select(TaxCardFetchResult, TaxCard, Employee.name, Client.org_number, Client.name)
-            .join(Client, Client.id == TaxCardFetchResult.client_id)
-            .outerjoin(TaxCard, TaxCard.id == TaxCardFetchResult.tax_card_id)
-            .outerjoin(Employee, Employee.id == TaxCardFetchResult.employee_id)
-            .where(TaxCardFetchResult.job_id == job_id)
-            .order_by(Client.name, Employee.name, TaxCardFetchResult.national_id)
+            select(TaxCardFetchResult, TaxCard, col(Employee.name), col(Client.org_number), col(Client.name))
+            .join(Client, col(Client.id) == col(TaxCardFetchResult.client_id))
+            .outerjoin(TaxCard, col(TaxCard.id) == col(TaxCardFetchResult.tax_card_id))
+            .outerjoin(Employee, col(Employee.id) == col(TaxCardFetchResult.employee_id))
+            .where(col(TaxCardFetchResult.job_id) == job_id)
+            .order_by(col(Client.name), col(Employee.name), col(TaxCardFetchResult.national_id))
         )
         if allowed is not None:
-            query = query.where(TaxCardFetchResult.client_id.in_(allowed or {-1}))
+            query = query.where(col(TaxCardFetchResult.client_id).in_(allowed or {-1}))
         if client is not None:
-            query = query.where(Client.org_number == client)
+            query = query.where(col(Client.org_number) == client)
         if show == "changed":
-            query = query.where(TaxCardFetchResult.changed.is_(True))
+            query = query.where(col(TaxCardFetchResult.changed).is_(True))
         elif show == "errors":
-            query = query.where(TaxCardFetchResult.outcome == "error")
+            query = query.where(col(TaxCardFetchResult.outcome) == "error")
         elif show == "no_card":
-            query = query.where(TaxCardFetchResult.outcome.in_(("no_card", "not_liable")))
+            query = query.where(col(TaxCardFetchResult.outcome).in_(("no_card", "not_liable")))
         elif show == "skipped":
-            query = query.where(TaxCardFetchResult.outcome == "skipped")
+            query = query.where(col(TaxCardFetchResult.outcome) == "skipped")
         elif show == "cards":
-            query = query.where(TaxCardFetchResult.outcome == "card")
+            query = query.where(col(TaxCardFetchResult.outcome) == "card")
         return [
             ResultRow(r.client_id, org, cname, r.employee_id, ids.mask_national_id(r.national_id), ename or "",
                       r.outcome, r.result, card.kind if card else None, card.table_number if card else None,

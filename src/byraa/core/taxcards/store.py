@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from byraa.core.agency import audit
 from byraa.core.agency.identity import Identity
@@ -151,7 +152,7 @@ def store_answer(
         assert client.id is not None
         known = {
             e.national_id: e
-            for e in session.scalars(select(Employee).where(Employee.client_id == client.id))
+            for e in session.scalars(select(Employee).where(col(Employee.client_id) == client.id))
         }
         # The current cards in one query per employer, not one per person (a bulk fetch
         # stores 40,000 persons).
@@ -159,7 +160,8 @@ def store_answer(
         currents = {
             (c.employee_id, c.income_year): c
             for c in session.scalars(select(TaxCard).where(
-                TaxCard.client_id == client.id, TaxCard.income_year.in_(years or {0}), TaxCard.is_current.is_(True)))
+                col(TaxCard.client_id) == client.id, col(TaxCard.income_year).in_(years or {0}),
+                col(TaxCard.is_current).is_(True)))
         }
         for person in employer.persons:
             summary.persons += 1
@@ -178,6 +180,7 @@ def store_answer(
                 session.flush()
                 known[person.national_id] = employee
                 summary.new_employees += 1
+            assert employee.id is not None  # loaded or just flushed
             current = currents.get((employee.id, person.income_year))
             if current is not None and _same(current, person):
                 summary.unchanged += 1
@@ -294,14 +297,15 @@ def list_cards(
         row = resolve_client(session, who, client)
         query = (
             select(TaxCard, Employee)
-            .join(Employee, Employee.id == TaxCard.employee_id)
-            .where(TaxCard.client_id == row.id)
-            .order_by(TaxCard.income_year.desc(), Employee.name, Employee.national_id, TaxCard.id.desc())
+            .join(Employee, col(Employee.id) == col(TaxCard.employee_id))
+            .where(col(TaxCard.client_id) == row.id)
+            .order_by(col(TaxCard.income_year).desc(), col(Employee.name), col(Employee.national_id),
+                      col(TaxCard.id).desc())
         )
         if year is not None:
-            query = query.where(TaxCard.income_year == year)
+            query = query.where(col(TaxCard.income_year) == year)
         if not history:
-            query = query.where(TaxCard.is_current.is_(True))
+            query = query.where(col(TaxCard.is_current).is_(True))
         rows = [
             TaxCardRow(
                 e.id or 0, e.national_id if reveal else ids.mask_national_id(e.national_id), e.name,

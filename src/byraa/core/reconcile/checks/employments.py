@@ -23,6 +23,7 @@ Frames (one row per employment; ``client_id`` lets one call cover many clients):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import polars as pl
@@ -46,7 +47,7 @@ def frame(rows: list[dict]) -> pl.DataFrame:
     return pl.DataFrame([{k: r.get(k) for k in SCHEMA} for r in rows], schema=SCHEMA)
 
 
-def leave_text(leaves: list[tuple[date, date | None, float | None, str | None]], first: date, last: date) -> str:
+def leave_text(leaves: Sequence[tuple[date, date | None, float | None, str | None]], first: date, last: date) -> str:
     """The leaves in force in [first, last] as one comparable text, e.g. ``2026-10-10–… 50 % foreldre``."""
     parts = []
     for start, end, pct, description in sorted(leaves, key=lambda x: (x[0], x[1] or date.max)):

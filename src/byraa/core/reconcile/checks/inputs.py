@@ -17,6 +17,7 @@ from datetime import date
 import polars as pl
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from byraa.core.base import periods
 from byraa.core.reconcile.checks import employments as emp_check
@@ -79,18 +80,18 @@ def payroll_employments(session: Session, client_id: int, period: str) -> pl.Dat
     """byraa's employments in force in the month, with their leaves as text."""
     first, last = periods.first_day(period), periods.last_day(period)
     rows = session.execute(
-        select(Employment, Employee.national_id, SubUnit.org_number)
-        .join(Employee, Employee.id == Employment.employee_id)
-        .outerjoin(SubUnit, SubUnit.id == Employment.sub_unit_id)
-        .where(Employment.client_id == client_id, Employment.start_date <= last,
-               or_(Employment.end_date.is_(None), Employment.end_date >= first))
+        select(Employment, col(Employee.national_id), col(SubUnit.org_number))
+        .join(Employee, col(Employee.id) == col(Employment.employee_id))
+        .outerjoin(SubUnit, col(SubUnit.id) == col(Employment.sub_unit_id))
+        .where(col(Employment.client_id) == client_id, col(Employment.start_date) <= last,
+               or_(col(Employment.end_date).is_(None), col(Employment.end_date) >= first))
     ).all()
     leaves: dict[int, list[tuple]] = defaultdict(list)
     ids = [e.id for e, _, _ in rows]
     for i in range(0, len(ids), 5000):
-        for lv in session.scalars(select(Leave).where(Leave.employment_id.in_(ids[i:i + 5000]),
-                                                      Leave.start_date <= last,
-                                                      or_(Leave.end_date.is_(None), Leave.end_date >= first))):
+        for lv in session.scalars(select(Leave).where(
+                col(Leave.employment_id).in_(ids[i:i + 5000]), col(Leave.start_date) <= last,
+                or_(col(Leave.end_date).is_(None), col(Leave.end_date) >= first))):
             leaves[lv.employment_id].append((lv.start_date, lv.end_date, lv.leave_pct, lv.description))
     return emp_check.frame([{
         "client_id": client_id, "ref": e.id, "national_id": nid, "sub_unit": unit or "",
@@ -105,7 +106,7 @@ def a07_employments(session: Session, client_id: int, period: str, source_id: in
         return emp_check.frame([])
     first, last = periods.first_day(period), periods.last_day(period)
     out = []
-    for e in session.scalars(select(ReconEmployment).where(ReconEmployment.source_id == source_id)):
+    for e in session.scalars(select(ReconEmployment).where(col(ReconEmployment.source_id) == source_id)):
         leaves = [(date.fromisoformat(x["start"]), date.fromisoformat(x["end"]) if x.get("end") else None,
                    x.get("pct"), x.get("description")) for x in json.loads(e.leaves)] if e.leaves else []
         out.append({
@@ -122,11 +123,12 @@ def load(session: Session, client_id: int, period: str, *, employments: bool = T
     year_start = f"{period[:4]}-01"
     last = periods.shift(period, 1)  # the payment month of a term ending in ``period``
     sources = list(session.scalars(select(ReconSource).where(
-        ReconSource.client_id == client_id, ReconSource.active.is_(True),
-        or_(and_(ReconSource.kind.in_(("amelding", "a07")), ReconSource.period >= year_start,
-                 ReconSource.period <= last),
-            and_(ReconSource.kind == "ledger", ReconSource.period <= last, ReconSource.period_to >= year_start)),
-    ).order_by(ReconSource.id)))
+        col(ReconSource.client_id) == client_id, col(ReconSource.active).is_(True),
+        or_(and_(col(ReconSource.kind).in_(("amelding", "a07")), col(ReconSource.period) >= year_start,
+                 col(ReconSource.period) <= last),
+            and_(col(ReconSource.kind) == "ledger", col(ReconSource.period) <= last,
+                 col(ReconSource.period_to) >= year_start)),
+    ).order_by(col(ReconSource.id))))
     by_kind: dict[str, list[ReconSource]] = defaultdict(list)
     for s in sources:
         by_kind[s.kind].append(s)
@@ -148,20 +150,23 @@ def load(session: Session, client_id: int, period: str, *, employments: bool = T
     withholding = query(ReconWithholding, ["period", "side", "national_id", "amount"])
     aga = query(ReconAga, ["period", "side", "sub_unit", "zone", "basis", "rate", "amount"])
     ledger = [dict(zip(LEDGER_SCHEMA, r, strict=True)) for r in session.execute(
-        select(ReconLedger.account, ReconLedger.period, ReconLedger.kind, ReconLedger.entry_date,
-               ReconLedger.amount, ReconLedger.voucher, ReconLedger.text)
-        .where(ReconLedger.client_id == client_id, ReconLedger.period >= year_start, ReconLedger.period <= last))]
+        select(col(ReconLedger.account), col(ReconLedger.period), col(ReconLedger.kind), col(ReconLedger.entry_date),
+               col(ReconLedger.amount), col(ReconLedger.voucher), col(ReconLedger.text))
+        .where(col(ReconLedger.client_id) == client_id, col(ReconLedger.period) >= year_start,
+               col(ReconLedger.period) <= last))]
     # Runs derived from the a-melding itself (source_id set) would only compare it with itself.
     runs = [{"period": p, "withholding": w} for p, w in session.execute(
-        select(PayrollRun.period, PayrollRun.withholding).where(
-            PayrollRun.client_id == client_id, PayrollRun.period >= year_start, PayrollRun.period <= last,
-            PayrollRun.source_id.is_(None)))]
+        select(col(PayrollRun.period), col(PayrollRun.withholding)).where(
+            col(PayrollRun.client_id) == client_id, col(PayrollRun.period) >= year_start,
+            col(PayrollRun.period) <= last, col(PayrollRun.source_id).is_(None)))]
     from byraa.core.store.models_posting import PostingLine, PostingRun
 
     journal = [dict(zip(JOURNAL_SCHEMA, r, strict=True)) for r in session.execute(
-        select(PostingRun.period, PostingLine.account, PostingLine.national_id, PostingLine.amount, PostingLine.text)
-        .join(PostingRun, PostingRun.id == PostingLine.run_id)
-        .where(PostingRun.client_id == client_id, PostingRun.period >= year_start, PostingRun.period <= last))]
+        select(col(PostingRun.period), col(PostingLine.account), col(PostingLine.national_id), col(PostingLine.amount),
+               col(PostingLine.text))
+        .join(PostingRun, col(PostingRun.id) == col(PostingLine.run_id))
+        .where(col(PostingRun.client_id) == client_id, col(PostingRun.period) >= year_start,
+               col(PostingRun.period) <= last))]
     return Inputs(
         client_id=client_id, period=period, journal=_frame(journal, JOURNAL_SCHEMA),
         payroll_employments=payroll_employments(session, client_id, period) if employments else emp_check.frame([]),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from byraa.core.agency import audit
 from byraa.core.agency.identity import Identity
@@ -37,7 +38,7 @@ def load(session: Session, client_id: int) -> Settings:
     accounts = dict(ACCOUNT_ROLES)
     tolerances = dict(DEFAULT_TOLERANCES)
     rate = DEFAULT_HOLIDAY_RATE
-    for row in session.scalars(select(ReconSetting).where(ReconSetting.client_id == client_id)):
+    for row in session.scalars(select(ReconSetting).where(col(ReconSetting.client_id) == client_id)):
         kind, _, name = row.key.partition(".")
         if kind == "account" and name in accounts:
             accounts[name] = tuple(a for a in row.value.split(",") if a)
@@ -62,8 +63,9 @@ def describe(settings: Settings) -> list[SettingRow]:
         default = ",".join(ACCOUNT_ROLES[role])
         rows.append(SettingRow(f"account.{role}", ",".join(accounts), default, ",".join(accounts) != default))
     for check, ore in settings.tolerances.items():
-        default = DEFAULT_TOLERANCES[check]
-        rows.append(SettingRow(f"tolerance.{check}", f"{ore / 100:.2f}", f"{default / 100:.2f}", ore != default))
+        default_ore = DEFAULT_TOLERANCES[check]
+        rows.append(SettingRow(f"tolerance.{check}", f"{ore / 100:.2f}", f"{default_ore / 100:.2f}",
+                               ore != default_ore))
     rows.append(SettingRow("holiday_rate", f"{settings.holiday_rate:g}", f"{DEFAULT_HOLIDAY_RATE:g}",
                            settings.holiday_rate != DEFAULT_HOLIDAY_RATE))
     return rows
@@ -108,7 +110,7 @@ def update(store: Store, who: Identity, org_number: str, changes: dict[str, str 
     """Set (or with ``None`` reset to the default) settings of a client; audited."""
     with store.session() as session:
         client_id = resolve_client(session, who, org_number).id or 0
-    normalised = {}
+    normalised: dict[str, str | None] = {}
     for key, value in changes.items():
         if value is None:
             _normalise(key, {"account": "0", "tolerance": "0"}.get(key.partition(".")[0], "1"))
@@ -117,7 +119,8 @@ def update(store: Store, who: Identity, org_number: str, changes: dict[str, str 
             k, v = _normalise(key, value)
             normalised[k] = v
     with store.session() as session:
-        existing = {r.key: r for r in session.scalars(select(ReconSetting).where(ReconSetting.client_id == client_id))}
+        existing = {r.key: r
+                    for r in session.scalars(select(ReconSetting).where(col(ReconSetting.client_id) == client_id))}
         for key, value in normalised.items():
             row = existing.get(key)
             before = row.value if row else None

@@ -13,7 +13,9 @@ connection = config.attributes.get("connection")
 if connection is None:  # `alembic` run by hand: build an engine from the ini URL
     from sqlalchemy import create_engine
 
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    assert url, "alembic run by hand needs sqlalchemy.url in its ini file"
+    engine = create_engine(url)
     connection = engine.connect()
 
 context.configure(

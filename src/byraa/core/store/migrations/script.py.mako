@@ -7,7 +7,9 @@ Create Date: ${create_date}
 
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+## The submodule by name: autogenerate writes sqlmodel.sql.sqltypes.AutoString, and mypy only
+## knows sqlmodel.sql when it is imported.
+import sqlmodel.sql.sqltypes
 ${imports if imports else ""}
 
 revision = ${repr(up_revision)}

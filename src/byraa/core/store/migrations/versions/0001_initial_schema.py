@@ -10,7 +10,7 @@ SQLite and PostgreSQL (an UPDATE or DELETE raises).
 
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 
 
 revision = '0001'

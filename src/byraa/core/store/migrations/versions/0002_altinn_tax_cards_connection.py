@@ -10,7 +10,7 @@ row per (client, employee, income year) through a partial unique index.
 
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 
 
 revision = '0002'

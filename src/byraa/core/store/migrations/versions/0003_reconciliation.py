@@ -11,7 +11,7 @@ from 0001 beside 0002; a merge revision joins them.
 
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 
 
 revision = '0003'

@@ -10,7 +10,7 @@ Tables of ``byraa.core.store.models_jobs`` (issue 4): ``job``, ``job_item`` and
 
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 
 
 revision = '0004'

@@ -10,7 +10,7 @@ A submitted a-melding correction keeps a-ordningen's ``forsendelseId`` so its fe
 
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 
 
 revision = '0005'

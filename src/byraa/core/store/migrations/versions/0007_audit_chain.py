@@ -15,7 +15,7 @@ DELETE and TRUNCATE on the trail; staff roles get INSERT and SELECT only through
 
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 
 
 revision = '0007'

@@ -12,7 +12,7 @@ correction keeps its receipt's Dialogporten ``dialogId``: feedback is found thro
 
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 
 
 revision = '0008'
