@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from byraa.core.importers.intake import expand
 from byraa.core.store import Store
@@ -64,9 +65,9 @@ def state(store: Store, folder: Path) -> InboxState:
     if not files:
         return InboxState(folder, 0, 0)
     with store.session() as session:
-        known = set(session.scalars(select(ReconSource.sha256)))
-        known.update(session.scalars(select(ArchiveFile.sha256)))
-        known.update(session.scalars(select(PostingRun.sha256)))
+        known = set(session.scalars(select(col(ReconSource.sha256))))
+        known.update(session.scalars(select(col(ArchiveFile.sha256))))
+        known.update(session.scalars(select(col(PostingRun.sha256))))
     new = sum(1 for f in files if (sha := _sha256(f)) is not None and sha not in known)
     return InboxState(folder, len(files), new)
 
