@@ -29,6 +29,7 @@ SUBCOMMANDS = {
     "demo": "byraa.cli.demo",
     "doctor": "byraa.cli.doctor",
     "employees": "byraa.cli.imports_payroll",
+    "extract": "byraa.cli.extract",
     "feedback": "byraa.cli.feedback",
     "groups": "byraa.cli.groups",
     "import": "byraa.cli.imports",
