@@ -90,6 +90,10 @@ def command(ctx: click.Context, clients: tuple[str, ...], accounts: str | None, 
         columns = [Column("client", _("Client")), Column("period", _("Period")), Column("account", _("Account")),
                    Column("national_id", _("National id")), Column("department", _("Department")),
                    Column("pay_type", _("Pay type")), Column("amount", _("Amount"), _nok, right=True)]
+    if fmt != "table":  # programs get kroner with a dot, as every command's JSON and CSV
+        rows = [{k: (v / 100 if k in ("sum", "amount") and v is not None else
+                     {p: a / 100 for p, a in v.items()} if k == "amounts" else v) for k, v in r.items()}
+                for r in rows]
     emit(rows, columns, fmt, extra={"lines": len(result.lines), "left_out": left} if fmt == "json" else None)
     if fmt == "table":
         for x in result.left_out:

@@ -207,19 +207,19 @@ def _col(index: int) -> str:
 
 
 def workbook(result: Extract, *, form: str = "pivot", unmasked: bool = False) -> bytes:
-    """The extract as XLSX: ``pivot`` (sums with live formulas) or ``lines`` (every line)."""
+    """The extract as XLSX: ``pivot`` (sums with live formulas), ``lines`` (every line) or ``both``."""
     import xlsxwriter
 
-    if form not in ("pivot", "lines"):
+    if form not in ("pivot", "lines", "both"):
         raise UserError("extract.bad_form", form=form)
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     bold = book.add_format({"bold": True})
     money = book.add_format({"num_format": "# ##0.00"})
     money_bold = book.add_format({"num_format": "# ##0.00", "bold": True})
-    if form == "pivot":
+    if form in ("pivot", "both"):
         _pivot_sheet(book, result, bold, money, money_bold, unmasked)
-    else:
+    if form in ("lines", "both"):
         _lines_sheet(book, result, bold, money, unmasked)
     if result.left_out:
         sheet = book.add_worksheet("Utelatt")
