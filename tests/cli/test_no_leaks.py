@@ -238,6 +238,7 @@ def _runs(secret: Secret, groups: list[str], tmp: Path) -> dict[str, list[list[s
         "posting check": [["posting", "check", "--client", org, "--period", "2026-10", "--format", "json"]],
         "posting status": [["posting", "status", "--client", org, "--format", "json"]],
         "posting errors": [["posting", "errors", "--client", org, "--format", "json"]],
+        "addresses": [["addresses", "--client", org, "--format", "json"], ["addresses", "register"]],
         "posting open-items": [["posting", "open-items", "--client", org, "--format", "json"]],
         "extract": [["extract", "--format", "json"], ["extract", "--client", org, "--format", "json"],
                     ["extract", "--form", "lines", "--out", str(tmp / "extract.xlsx"), "--reveal"],

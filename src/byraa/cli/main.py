@@ -18,6 +18,7 @@ from byraa.core.base.errors import UserError
 
 SUBCOMMANDS = {
     "a07": "byraa.cli.a07",
+    "addresses": "byraa.cli.addresses",
     "access": "byraa.cli.access",
     "archive": "byraa.cli.archive",
     "audit": "byraa.cli.audit",

@@ -17,6 +17,8 @@
   account; ``posted_line.open_amount`` is what of a line is still open.
 - ``extract_right``: a staff user's interval of accounts, departments or pay types for the
   payroll extract; ``extract_control`` the agency's switches that turn the checks on.
+- ``register_access``: whether the agency may look people up in a population register
+  (the address comparison asks it only then).
 
 Amounts are whole øre (BIGINT), debit positive.
 """
@@ -167,5 +169,16 @@ class ExtractControl(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     account_control: bool = False
     department_control: bool = False
+    updated_at: datetime
+    updated_by: str = Field(max_length=64)
+
+
+class RegisterAccess(SQLModel, table=True):
+    """The agency's access to registers (one row)."""
+
+    __tablename__ = "register_access"
+
+    id: int = Field(default=1, primary_key=True)
+    population_register: bool = False
     updated_at: datetime
     updated_by: str = Field(max_length=64)

@@ -37,4 +37,7 @@ MESSAGES = {
     "extract.range_reversed": N_("the range {low}–{high} is reversed"),
     "extract.bad_form": N_("{form} is not a form of the extract (pivot or lines)"),
     "extract.out_extension": N_("{path}: the extract is written as .xlsx"),
+    "addresses.client_missing": N_("name the client: byraa addresses --client ORGNR"),
+    "addresses.out_extension": N_("{path}: the differences are written as .csv or .xlsx"),
+    "addresses.register_failed": N_("{client}: the register could not be asked: {reason}"),
 }

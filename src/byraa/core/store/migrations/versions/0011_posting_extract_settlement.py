@@ -1,4 +1,4 @@
-"""posting: settlement of open items after posting, pay type on journal lines, extract rights
+"""posting: settlement of open items after posting, pay type on journal lines, extract rights, register access
 
 Revision ID: 0011_posting
 Revises: 0010
@@ -65,9 +65,17 @@ def upgrade() -> None:
     sa.Column('updated_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
+    op.create_table('register_access',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('population_register', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('register_access')
     op.drop_table('extract_control')
     with op.batch_alter_table('extract_right', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_extract_right_user_id'))
