@@ -208,8 +208,11 @@ class PostingScreen(Screen, LocalizedBindings):
         else:
             result = service.post(store, who, self.org_number, run.period, pay_form=run.pay_form,
                                   off_cycle=run.off_cycle)
-            self.app.call_from_thread(self.notify, _("{run} is posted: voucher {vouchers}, archived.").format(
-                run=run_label(run), vouchers=result.run.vouchers))
+            text = _("{run} is posted: voucher {vouchers}, archived.").format(run=run_label(run),
+                                                                            vouchers=result.run.vouchers)
+            if result.settled:
+                text += " " + _("{count} open item(s) settled against older ones.").format(count=len(result.settled))
+            self.app.call_from_thread(self.notify, text)
         self.load_runs()
 
     def palette_commands(self) -> Iterator[PaletteCommand]:
