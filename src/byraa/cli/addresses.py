@@ -15,8 +15,9 @@ from byraa.core.words.i18n import _
 
 
 def _field(code: str) -> str:
-    return {"address": _("address"), "postal_code": _("postal code"), "city": _("postal place"),
-            "not_found": _("not in the register"), "municipality": _("municipality")}.get(code, code)
+    from byraa.core.words.posting import address_field
+
+    return address_field(code)
 
 
 @click.group("addresses", invoke_without_command=True)

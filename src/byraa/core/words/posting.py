@@ -20,3 +20,9 @@ def problem(code: str) -> str:
 def extract_kind(kind: str) -> str:
     """An extract right's kind, or the check that left lines out of an extract."""
     return {"account": _("account"), "department": _("department"), "pay_type": _("pay type")}.get(kind, kind)
+
+
+def address_field(code: str) -> str:
+    """What differs in an address comparison."""
+    return {"address": _("address"), "postal_code": _("postal code"), "city": _("postal place"),
+            "not_found": _("not in the register"), "municipality": _("municipality")}.get(code, code)
