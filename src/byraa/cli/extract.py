@@ -26,13 +26,14 @@ def _nok(value: object) -> str:
 def _range(value: str | None) -> tuple[str | None, str | None]:
     if not value:
         return None, None
-    low, _sep, high = value.partition("-")
+    # ``FROM..TO`` for accounts that themselves hold a hyphen (``1920-01..1920-99``).
+    low, _sep, high = value.partition("..") if ".." in value else value.partition("-")
     return low.strip() or None, high.strip() or None
 
 
 @click.group("extract", invoke_without_command=True)
 @click.option("--client", "clients", multiple=True, help="Org number (repeat); default: every client you may see.")
-@click.option("--accounts", help="Account range FROM-TO (either end may be left out).")
+@click.option("--accounts", help="Account range FROM-TO or FROM..TO (either end may be left out).")
 @click.option("--pay-form", "pay_forms", multiple=True, help="Pay form (repeat).")
 @click.option("--from", "period_from", help="First period YYYY-MM.")
 @click.option("--to", "period_to", help="Last period YYYY-MM.")
