@@ -28,9 +28,11 @@ def _advance(person: str, kroner: int) -> list[dict]:
 def test_a_deduction_settles_the_oldest_advances_first_and_may_leave_one_partly_open(
         agency, store, tmp_path: Path) -> None:  # noqa: F811
     small, who, client = agency
+    # 1570 is named for settlement only: that makes it a sub-ledger (per employee) account too.
     service.set_settings(store, who, client, error_account="7999", error_customer="99999",
-                         subledger_accounts=["1570"], settle_accounts=["1570"], open_years=["2026"])
-    assert service.get_settings(store, who, client).settle_accounts == ["1570"]
+                         settle_accounts=["1570"], open_years=["2026"])
+    settings = service.get_settings(store, who, client)
+    assert settings.settle_accounts == ["1570"] and settings.subledger_accounts == ["1570"]
     first = _post(store, who, client, tmp_path, "2026-08", _advance(nid(2), 3000) + _advance(nid(3), 700))
     second = _post(store, who, client, tmp_path, "2026-09", _advance(nid(2), 2000))
     assert not first.settled and not second.settled  # nothing older to settle against

@@ -74,7 +74,8 @@ def _ledger(session: Session, client_id: int) -> rules.Ledger:
         years = sorted({int(p[:4]) for p in session.scalars(
             select(ReconLedger.period).where(ReconLedger.client_id == client_id).distinct())})
     known = frozenset(session.scalars(select(Employee.national_id).where(Employee.client_id == client_id)))
-    subledger = frozenset(_csv_list(row.subledger_accounts)) if row else frozenset()
+    # A settlement account's items are per employee, so it is a sub-ledger account too.
+    subledger = frozenset(_csv_list(row.subledger_accounts) + _csv_list(row.settle_accounts)) if row else frozenset()
     error_account = row.error_account if row else None
     return rules.Ledger(accounts | ({error_account} if error_account else set()), subledger, known,
                         frozenset(years), error_account, row.error_customer if row else None, clock.today().year)
