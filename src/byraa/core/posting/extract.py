@@ -127,7 +127,7 @@ def extract(store: Store, who: Identity, criteria: Criteria) -> Extract:
     if criteria.account_from and criteria.account_to and key(criteria.account_from) > key(criteria.account_to):
         raise UserError("extract.range_reversed", low=criteria.account_from, high=criteria.account_to)
     control = extract_rights.control(store)
-    mine = [r for r in extract_rights.rights(store, who, who.login)] if not who.is_manager else []
+    mine = extract_rights.rights(store, who, who.login) if not who.is_manager else []
     check_accounts = control.account_control and not who.is_manager
     check_departments = control.department_control and not who.is_manager
     with store.session() as session:
