@@ -112,6 +112,7 @@ def board(name: str, period: str | None, only_open: bool, fmt: str) -> None:
     result = core_groups.board(ws.store, ws.who, name, period or core_dashboard.default_period(), only_open=only_open)
     rows = [
         {"org_number": r.org_number, "name": r.name, "pay_day": r.pay_day, "run_status": r.run_status,
+         "posting_status": r.posting_status,
          "amelding_status": r.amelding_status, "worst_deviation": r.worst_deviation,
          "reconciliation_signed": r.reconciliation_signed,
          "reconciliation_version": r.reconciliation.latest_version if r.reconciliation else None,

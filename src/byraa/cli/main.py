@@ -18,6 +18,7 @@ from byraa.core.base.errors import UserError
 
 SUBCOMMANDS = {
     "a07": "byraa.cli.a07",
+    "addresses": "byraa.cli.addresses",
     "access": "byraa.cli.access",
     "archive": "byraa.cli.archive",
     "audit": "byraa.cli.audit",
@@ -29,6 +30,7 @@ SUBCOMMANDS = {
     "demo": "byraa.cli.demo",
     "doctor": "byraa.cli.doctor",
     "employees": "byraa.cli.imports_payroll",
+    "extract": "byraa.cli.extract",
     "feedback": "byraa.cli.feedback",
     "groups": "byraa.cli.groups",
     "import": "byraa.cli.imports",

@@ -45,26 +45,29 @@ def command() -> None:
 @click.option("--error-customer")
 @click.option("--subledger", help="Comma-separated sub-ledger (employee) accounts.")
 @click.option("--open-years", help="Comma-separated open fiscal years (default: the years the ledger holds).")
+@click.option("--settle", help="Comma-separated accounts settled per employee after posting (advances, loans).")
 @format_option()
 def settings(org: str, error_account: str | None, error_customer: str | None, subledger: str | None,
-             open_years: str | None, fmt: str) -> None:
+             open_years: str | None, settle: str | None, fmt: str) -> None:
     """Show or change the client's posting settings."""
     from byraa.core.posting import service
 
     ws = workspace()
     assert ws.who is not None
-    if any(v is not None for v in (error_account, error_customer, subledger, open_years)):
+    if any(v is not None for v in (error_account, error_customer, subledger, open_years, settle)):
         s = service.set_settings(
             ws.store, ws.who, org, error_account=error_account, error_customer=error_customer,
             subledger_accounts=[a for a in subledger.split(",") if a.strip()] if subledger is not None else None,
-            open_years=[y.strip() for y in open_years.split(",") if y.strip()] if open_years is not None else None)
+            open_years=[y.strip() for y in open_years.split(",") if y.strip()] if open_years is not None else None,
+            settle_accounts=[a for a in settle.split(",") if a.strip()] if settle is not None else None)
     else:
         s = service.get_settings(ws.store, ws.who, org)
     row = {"client": s.client, "error_account": s.error_account, "error_customer": s.error_customer,
-           "subledger_accounts": ",".join(s.subledger_accounts), "open_years": ",".join(map(str, s.open_years))}
+           "subledger_accounts": ",".join(s.subledger_accounts), "open_years": ",".join(map(str, s.open_years)),
+           "settle_accounts": ",".join(s.settle_accounts)}
     emit([row], [Column("client", _("Client")), Column("error_account", _("Error account")),
                  Column("error_customer", _("Error customer")), Column("subledger_accounts", _("Sub-ledger accounts")),
-                 Column("open_years", _("Open years"))], fmt)
+                 Column("open_years", _("Open years")), Column("settle_accounts", _("Settled accounts"))], fmt)
 
 
 @command.command("check")
@@ -154,6 +157,8 @@ def post(org: str, period: str, pay_form: str | None, off_cycle: bool, out: Path
                  "account or error customer.").format(run=result.run.label, client=org,
                                                       vouchers=result.run.vouchers, lines=len(result.lines),
                                                       errors=errors))
+    if result.settled:
+        click.echo(_("{count} open item(s) settled against older ones.").format(count=len(result.settled)))
 
 
 @command.command("journal")
@@ -225,3 +230,22 @@ def errors(org: str, clear_id: int | None, fmt: str) -> None:
     emit(rows, [Column("id", "Id", right=True), Column("voucher", _("Voucher"), right=True),
                 Column("account", _("Account")), Column("customer", _("Customer")),
                 Column("amount", _("Amount"), _nok, right=True), Column("text", _("Text"))], fmt)
+
+
+@command.command("open-items")
+@click.option("--client", "org", required=True)
+@format_option()
+def open_items(org: str, fmt: str) -> None:
+    """Items on settlement accounts not yet (fully) settled, per employee, oldest first."""
+    from byraa.core.base import ids
+    from byraa.core.posting import settlement
+
+    ws = workspace()
+    assert ws.who is not None
+    rows = [{"id": x.id, "voucher": x.voucher, "account": x.account,
+             "customer": ids.mask_national_id(x.customer) if ids.is_valid_national_id(x.customer) else x.customer,
+             "amount": x.amount, "open_amount": x.open_amount, "posted_at": x.posted_at}
+            for x in settlement.client_open_items(ws.store, ws.who, org)]
+    emit(rows, [Column("voucher", _("Voucher"), right=True), Column("account", _("Account")),
+                Column("customer", _("Customer")), Column("amount", _("Amount"), _nok, right=True),
+                Column("open_amount", _("Open"), _nok, right=True)], fmt)

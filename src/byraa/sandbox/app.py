@@ -755,6 +755,16 @@ def create_app(state: SandboxState | None = None) -> Any:
             return _ske_error(404, "FREG_404", "Fant ikke personen")
         return _json_response(found)
 
+    # --- Enhetsregisteret (open data, no token) ---
+
+    async def sub_unit(request: Request) -> Response:
+        found = data.sub_unit(request.path_params["org_number"], state._view)
+        if found is None:
+            return _json_response({"status": 404, "error": "Not Found",
+                                   "message": "Ingen underenhet med organisasjonsnummer "
+                                              f"{request.path_params['org_number']} ble funnet"}, 404)
+        return _json_response(found)
+
     # --- Control ---
 
     async def faults(request: Request) -> Response:
@@ -791,6 +801,7 @@ def create_app(state: SandboxState | None = None) -> Any:
         Route(s.path_amelding_feedback, amelding_feedback, methods=["GET"]),
         Route(s.path_dialog, dialog, methods=["GET"]),
         Route(s.path_register_address, address, methods=["GET"]),
+        Route(s.path_sub_unit, sub_unit, methods=["GET"]),
         Route("/_sandbox/faults", faults, methods=["GET", "POST"]),
         Route("/_sandbox/stats", stats, methods=["GET"]),
         Route("/_sandbox/clients", register, methods=["POST"]),

@@ -111,6 +111,18 @@ class StoreView:
             ).all()
         return {p: (int(g or 0), int(w or 0), int(a or 0), int(n or 0)) for p, g, w, a, n in rows}
 
+    def sub_unit(self, org_number: str) -> tuple[str, str | None, str] | None:
+        """(name, municipality, the client's org number) of a sub-unit byraa knows."""
+        from sqlalchemy import select
+
+        from byraa.core.store.models import Client, SubUnit
+
+        with self.store.session() as s:
+            row = s.execute(select(SubUnit.name, SubUnit.municipality, Client.org_number)
+                            .join(Client, Client.id == SubUnit.client_id)
+                            .where(SubUnit.org_number == org_number)).first()
+        return (row[0], row[1], row[2]) if row else None
+
     def fetched_before(self, year: int) -> set[tuple[str, str]]:
         """(org, national id) of every person with a tax card for ``year`` in the store.
 
@@ -286,3 +298,38 @@ def address(national_id: str, view: StoreView | None) -> dict[str, str] | None:
         if known:  # planted difference: the register has moved the person
             street = f"{street}B"
     return {"adresse": street, "postnummer": postal, "poststed": city}
+
+
+SANDBOX_MUNICIPALITIES = (("0301", "OSLO"), ("4601", "BERGEN"), ("5001", "TRONDHEIM"), ("1103", "STAVANGER"),
+                          ("5501", "TROMSØ"), ("1804", "BODØ"), ("3403", "HAMAR"), ("5601", "ALTA"))
+
+
+def sub_unit(org_number: str, view: StoreView | None) -> dict[str, Any] | None:
+    """A sub-unit as Enhetsregisteret's open API gives it (``/enhetsregisteret/api/underenheter/{orgnr}``).
+
+    A sub-unit byraa knows keeps its municipality (written as the register writes it,
+    in capitals) except about one in four, which the register has moved to another
+    municipality (a planted difference: the AGA zone may change with it).
+    """
+    if not ids.is_valid_org_number(org_number):
+        return None
+    known = view.sub_unit(org_number) if view else None
+    if view is not None and known is None:
+        return None
+    h = _h("underenhet", org_number)
+    name, municipality, parent = known if known else (f"Underenhet {org_number}", None, None)
+    number, place = SANDBOX_MUNICIPALITIES[h % len(SANDBOX_MUNICIPALITIES)]
+    if municipality and h % 4:
+        place = municipality.upper()
+        number = next((n for n, m in SANDBOX_MUNICIPALITIES if m == place), f"{3000 + h % 900:04d}")
+    postal, city = next((x for x in PLACES if x[1] == place), PLACES[h % len(PLACES)])
+    body: dict[str, Any] = {
+        "organisasjonsnummer": org_number, "navn": name.upper(),
+        "organisasjonsform": {"kode": "BEDR", "beskrivelse": "Underenhet til næringsdrivende og offentlig forvaltning"},
+        "beliggenhetsadresse": {"land": "Norge", "landkode": "NO", "postnummer": postal, "poststed": city.upper(),
+                                "adresse": [f"{STREETS[h % len(STREETS)]} {1 + h % 90}"], "kommune": place,
+                                "kommunenummer": number},
+    }
+    if parent:
+        body["overordnetEnhet"] = parent
+    return body

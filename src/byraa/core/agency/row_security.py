@@ -22,7 +22,7 @@ from sqlalchemy import Connection, text
 CLIENT_TABLES: tuple[str, ...] = (
     "employee", "employment", "payroll_run", "amelding_submission", "client_activity", "archive_file",
     "tax_card", "taxcard_fetch_result", "altinn_connection",
-    "posting_settings", "posting_run", "posting", "posted_line",
+    "posting_settings", "posting_run", "posting", "posted_line", "posting_settlement",
     "recon_source", "recon_employment", "recon_income", "recon_withholding", "recon_aga", "recon_ledger",
     "recon_setting", "recon_run", "recon_correction",
 )

@@ -181,6 +181,19 @@ class Address:
     city: str
 
 
+@dataclass(frozen=True)
+class SubUnitEntry:
+    """A sub-unit as Enhetsregisteret has it (``beliggenhetsadresse``)."""
+
+    org_number: str
+    name: str
+    address: str
+    postal_code: str
+    city: str
+    municipality_number: str
+    municipality: str
+
+
 # --- Small helpers -------------------------------------------------------------------------
 
 
@@ -702,6 +715,27 @@ class AltinnClient:
             raise self._fail("fetching a-melding feedback", resp)
         return parse_feedback(resp.content, forsendelse_id or url.rstrip("/").rsplit("/", 1)[-1], period=period,
                               org_number=org_number, archive_id=resp.archive_id)
+
+    # --- Enhetsregisteret (sub-unit check) -------------------------------------------------
+
+    async def lookup_sub_unit(self, org_number: str) -> SubUnitEntry | None:
+        """A sub-unit's business address and municipality from Enhetsregisteret (open data)."""
+        resp = await self.request("GET", self.settings.brreg_base + self.settings.path_sub_unit.format(
+            org_number=org_number), kind="register", org_number=org_number)
+        if resp.status in (404, 410):
+            return None
+        if resp.status != 200:
+            raise self._fail("looking up the sub-unit", resp)
+        try:
+            data = _json(resp.content)
+            where = data.get("beliggenhetsadresse") or {}
+            return SubUnitEntry(str(data["organisasjonsnummer"]), str(data.get("navn") or ""),
+                                ", ".join(str(x) for x in where.get("adresse") or []),
+                                str(where.get("postnummer") or ""), str(where.get("poststed") or ""),
+                                str(where.get("kommunenummer") or ""), str(where.get("kommune") or ""))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise AltinnError(f"the sub-unit answer is unreadable ({type(exc).__name__})", kind="malformed",
+                              archive_id=resp.archive_id) from None
 
     # --- Population register (address check) --------------------------------------------
 

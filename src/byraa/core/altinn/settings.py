@@ -90,6 +90,12 @@ class AltinnSettings:
     path_register_address: str = "/folkeregisteret/v1/personer/{national_id}/adresse"
     """byraa's own choice."""
 
+    # --- Enhetsregisteret (sub-units' business address; open data, no token) ---
+    brreg_base: str = "https://data.brreg.no"
+    """[V] the open API of Brønnøysundregistrene."""
+    path_sub_unit: str = "/enhetsregisteret/api/underenheter/{org_number}"
+    """[V] one sub-unit by organisation number (404 when there is none)."""
+
     # --- Behaviour ---
     timeout_seconds: float = 30.0
     """Per attempt, connect to last byte."""
@@ -160,6 +166,7 @@ def settings_for(environment: str, *, base_url: str | None = None, **overrides: 
             amelding_feedback_base=base,
             dialogporten_base=base,
             register_base=base,
+            brreg_base=base,
         )
     else:
         raise ValueError(f"environment {environment!r} is not one of {', '.join(ENVIRONMENTS)}")

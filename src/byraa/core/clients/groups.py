@@ -4,7 +4,9 @@ A group is a tag, not an access right: any staff user may create one and put cli
 it ("Utbetaling 20.", "Krever oppfølging"), but groups are shared, so only an agency
 manager may rename one, take clients out of it or delete it; every change is audited. The board shows,
 per client of the group and month, how far the month has come: payroll run, a-melding,
-reconciliation, tax cards, who is responsible.
+reconciliation, tax cards, who is responsible. The run's state comes from posting control
+when the client's posting journal for the month is in byraa (``bokført`` once every
+regular run of the month is posted there), else from the payroll system's run.
 
 The board is visible to every staff user, so it says only how far things have come
 (statuses and yes/no), never amounts, national ids or card details.
@@ -39,6 +41,7 @@ from byraa.core.store.models import (
 )
 from byraa.core.store.models_altinn import TaxCard
 from byraa.core.store.models_jobs import Job, JobItem
+from byraa.core.store.models_posting import PostingRun
 from byraa.core.store.models_reconcile import ReconRun
 from byraa.core.taxcards.fetch import JOB_KIND as TAXCARD_FETCH
 
@@ -194,7 +197,8 @@ class BoardRow:
     pay_day: int
     responsible: tuple[str, ...]
     run_status: str | None
-    """Status of the month's regular payroll run: open / frozen / posted, or None (no run)."""
+    """Status of the month's regular payroll run: open / frozen / posted, or None (no run);
+    posting control's when byraa holds the month's posting journal."""
     amelding_status: str | None
     """Newest a-melding for the month: accepted / rejected / pending, or None (not sent)."""
     worst_deviation: str | None
@@ -207,6 +211,9 @@ class BoardRow:
     """Every employee active in the month has a tax card on file, fetched no earlier than
     the agency's newest change-notice run; None with no active employees (the rule:
     ``tax_cards_current()``)."""
+    posting_status: str | None = None
+    """Posting control's state of the month's regular runs (the least advanced of them):
+    open / frozen / posted, or None when no posting journal is imported."""
 
     @property
     def done(self) -> bool:
@@ -258,6 +265,7 @@ def board(store: Store, who: Identity, name: str, period: str, *, only_open: boo
                 .order_by(col(PayrollRun.pay_date))
             )
         }
+        posting = posting_states(session, members, period)
         newest = latest_amelding(periods=(period,), client_ids=ids)
         submissions = {s.client_id: s for s in session.execute(select(newest))}
         signed = reconciliation_signed(session, members, period)
@@ -271,13 +279,30 @@ def board(store: Store, who: Identity, name: str, period: str, *, only_open: boo
             counts = {"rejection": s.deviations_rejection, "immediate": s.deviations_immediate,
                       "guideline": s.deviations_guideline}
             worst = next((sev for sev in SEVERITY_ORDER if counts[sev]), None)
+        posted = posting.get(c.id or 0)
         row = BoardRow(c.id or 0, c.org_number, c.name, c.pay_day, tuple(responsible.get(c.id or 0, [])),
-                       runs.get(c.id or 0), s.status if s else None, worst, signed.get(c.id or 0),
-                       sign.get(c.id or 0), cards.get(c.id or 0))
+                       posted or runs.get(c.id or 0), s.status if s else None, worst, signed.get(c.id or 0),
+                       sign.get(c.id or 0), cards.get(c.id or 0), posted)
         done += row.done
         if not (only_open and row.done):
             rows.append(row)
     return Board(name, period, tuple(rows), len(clients), done)
+
+
+_RUN_ORDER = ("open", "frozen", "posted")
+
+
+def posting_states(session: Session, client_ids, period: str) -> dict[int, str]:  # noqa: ANN001
+    """Per client with a regular posting journal for the month: the least advanced state
+    of those runs (a month with one pay form posted and another open is not booked)."""
+    out: dict[int, str] = {}
+    for client_id, status in session.execute(
+        select(col(PostingRun.client_id), col(PostingRun.status))
+        .where(col(PostingRun.client_id).in_(client_ids), col(PostingRun.period) == period, col(PostingRun.off_cycle).is_(False))
+    ):
+        if client_id not in out or _RUN_ORDER.index(status) < _RUN_ORDER.index(out[client_id]):
+            out[client_id] = status
+    return out
 
 
 def reconciliation_signed(session: Session, client_ids, period: str) -> dict[int, bool]:  # noqa: ANN001

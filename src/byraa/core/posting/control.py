@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 PROBLEMS = ("difference", "unknown_account", "id_on_plain_account", "subledger_without_id", "unknown_id",
             "no_open_year")
@@ -44,8 +45,9 @@ class Ledger:
     calendar_year: int
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
+    """A journal line as the rules read it (a tuple: 30,000 of them are made per control list)."""
+
     line_no: int
     account: str
     amount: int
@@ -57,7 +59,7 @@ class Line:
     text: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ControlRow:
     """One journal line and what posting will make of it."""
 

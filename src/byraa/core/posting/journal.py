@@ -15,6 +15,7 @@ Columns (a header row, names in English or Norwegian, any order, case-insensitiv
 | off_cycle | ekstra | ``ja``/``nei``, ``true``/``false``, ``1``/``0`` (optional, default no) |
 | fiscal_year | regnskapsår | the fiscal year as the payroll system sees it (optional) |
 | text | tekst | free text (optional) |
+| pay_type | lønnsart | the pay type, for the payroll extract (optional) |
 
 One file is one run (client, pay form, period, off-cycle): lines of another run refuse
 the file. Importing a run again replaces its lines while it is open; a frozen or posted
@@ -57,6 +58,7 @@ _ALIASES = {
     "off_cycle": ("off_cycle", "ekstra", "aperiodisk"),
     "fiscal_year": ("fiscal_year", "regnskapsår", "regnskapsar"),
     "text": ("text", "tekst"),
+    "pay_type": ("pay_type", "lønnsart", "lonnsart"),
 }
 _TRUE = {"1", "true", "ja", "yes", "j", "y", "x"}
 _FALSE = {"", "0", "false", "nei", "no", "n"}
@@ -191,7 +193,8 @@ def parse(path: str | os.PathLike[str]) -> tuple[RunKey, list[dict[str, Any]]]:
                       "department": _pick(row, "department")[:20] or None,
                       "project": _pick(row, "project")[:20] or None,
                       "fiscal_year": int(year_text) if year_text else None,
-                      "text": _pick(row, "text")[:200] or None})
+                      "text": _pick(row, "text")[:200] or None,
+                      "pay_type": _pick(row, "pay_type")[:20] or None})
     if run is None:
         raise UserError("journal.empty", file=where.name)
     return run, lines

@@ -1,5 +1,8 @@
 """Posting control as the screens and commands use it: settings, control, freeze, post once.
 
+(Over 400 lines: the posting cycle's steps share the run lookup and the ledger view;
+settlement and the extract live in their own modules.)
+
 Every function checks the user's access to the client in core; every change is audited.
 Posting happens in one transaction: the ``posting`` row (unique per run) is inserted
 first, so of two sessions racing to post the same run exactly one commits and the other
@@ -27,6 +30,7 @@ from byraa.core.base.errors import NotFound, UserError
 from byraa.core.clients.lookup import resolve_client
 from byraa.core.importers import archive_file
 from byraa.core.posting import control as rules
+from byraa.core.posting import settlement
 from byraa.core.store import Store
 from byraa.core.store.models import Client, Employee
 from byraa.core.store.models_posting import (
@@ -58,6 +62,7 @@ class Settings:
     subledger_accounts: list[str]
     open_years: list[int]
     open_years_from_ledger: bool
+    settle_accounts: list[str]
 
 
 def _ledger(session: Session, client_id: int) -> rules.Ledger:
@@ -70,7 +75,8 @@ def _ledger(session: Session, client_id: int) -> rules.Ledger:
         years = sorted({int(p[:4]) for p in session.scalars(
             select(col(ReconLedger.period)).where(col(ReconLedger.client_id) == client_id).distinct())})
     known = frozenset(session.scalars(select(col(Employee.national_id)).where(col(Employee.client_id) == client_id)))
-    subledger = frozenset(_csv_list(row.subledger_accounts)) if row else frozenset()
+    # A settlement account's items are per employee, so it is a sub-ledger account too.
+    subledger = frozenset(_csv_list(row.subledger_accounts) + _csv_list(row.settle_accounts)) if row else frozenset()
     error_account = row.error_account if row else None
     return rules.Ledger(accounts | ({error_account} if error_account else set()), subledger, known,
                         frozenset(years), error_account, row.error_customer if row else None, clock.today().year)
@@ -83,7 +89,8 @@ def get_settings(store: Store, who: Identity, org: str) -> Settings:
         row = session.get(PostingSettings, client.id)
         ledger = _ledger(session, client.id)
         return Settings(org, ledger.error_account, ledger.error_customer, sorted(ledger.subledger_accounts),
-                        sorted(ledger.open_years), not (row and row.open_years))
+                        sorted(ledger.open_years), not (row and row.open_years),
+                        _csv_list(row.settle_accounts) if row else [])
 
 
 def _account(value: str) -> str:
@@ -95,7 +102,7 @@ def _account(value: str) -> str:
 
 def set_settings(store: Store, who: Identity, org: str, *, error_account: str | None = None,
                  error_customer: str | None = None, subledger_accounts: list[str] | None = None,
-                 open_years: list[str] | None = None) -> Settings:
+                 open_years: list[str] | None = None, settle_accounts: list[str] | None = None) -> Settings:
     """Change what is given; audited with before and after."""
     for year in open_years or []:
         if not (year.isdigit() and 1900 < int(year) < 2200):
@@ -106,7 +113,8 @@ def set_settings(store: Store, who: Identity, org: str, *, error_account: str | 
         row = session.get(PostingSettings, client.id) or PostingSettings(
             client_id=client.id, updated_at=clock.now(), updated_by=who.login)
         before = {"error_account": row.error_account, "error_customer": row.error_customer,
-                  "subledger_accounts": row.subledger_accounts, "open_years": row.open_years}
+                  "subledger_accounts": row.subledger_accounts, "open_years": row.open_years,
+                  "settle_accounts": row.settle_accounts}
         if error_account is not None:
             row.error_account = _account(error_account)
         if error_customer is not None:
@@ -115,12 +123,15 @@ def set_settings(store: Store, who: Identity, org: str, *, error_account: str | 
             row.subledger_accounts = ",".join(_account(a) for a in subledger_accounts)
         if open_years is not None:
             row.open_years = ",".join(sorted(set(open_years)))
+        if settle_accounts is not None:
+            row.settle_accounts = ",".join(_account(a) for a in settle_accounts)
         row.updated_at, row.updated_by = clock.now(), who.login
         session.add(row)
         audit.record(session, actor=who.login, action="posting.settings", entity="posting_settings",
                      entity_id=client.id, client_id=client.id, before=before,
                      after={"error_account": row.error_account, "error_customer": row.error_customer,
-                            "subledger_accounts": row.subledger_accounts, "open_years": row.open_years})
+                            "subledger_accounts": row.subledger_accounts, "open_years": row.open_years,
+                            "settle_accounts": row.settle_accounts})
     return get_settings(store, who, org)
 
 
@@ -266,6 +277,8 @@ class PostResult:
     saft: bytes
     """The same posting as a SAF-T Financial ``GeneralLedgerEntries`` journal."""
     archive_id: int
+    settled: list[settlement.Settled]
+    """Older open items on settlement accounts that this posting settled (part of)."""
 
 
 def voucher_csv(lines: list[rules.VoucherLine], *, entry_date: str) -> bytes:
@@ -326,13 +339,19 @@ def post(store: Store, who: Identity, org: str, period: str, *, pay_form: str | 
             session.add_all(PostedLine(posting_id=posting.id, client_id=client.id, voucher=v.voucher,
                                        fiscal_year=v.fiscal_year, account=v.account, customer=v.customer,
                                        amount=v.amount, text=v.text, to_error=v.to_error) for v in lines)
+            session.flush()
+            settings_row = session.get(PostingSettings, client.id)
+            settled = settlement.settle(
+                session, client_id=client.id, posting_id=posting.id,
+                accounts=frozenset(_csv_list(settings_row.settle_accounts)) if settings_row else frozenset(),
+                error_customer=ledger.error_customer, now=posting.posted_at)
             run.status = "posted"
             session.add(run)
             _tick(session, run, "posted", who)
             audit.record(session, actor=who.login, action="posting.post", entity="posting_run", entity_id=run.id,
                          client_id=client.id, before={"status": "frozen"},
                          after={"status": "posted", "vouchers": [first, last], "lines": len(lines),
-                                "archive_id": archive_id})
+                                "archive_id": archive_id, "settled": len(settled)})
             session.flush()
             info = _info(session, client, run)
     except IntegrityError:
@@ -341,7 +360,7 @@ def post(store: Store, who: Identity, org: str, period: str, *, pay_form: str | 
             winner = session.scalars(select(Posting).where(col(Posting.run_id) == run.id)).first()
             raise UserError("posting.run_already_posted", run=_run_label(run),
                             login=winner.posted_by if winner else "?") from None
-    return PostResult(info, lines, content, saft_doc, archive_id)
+    return PostResult(info, lines, content, saft_doc, archive_id, settled)
 
 
 def journal_printout(store: Store, who: Identity, org: str, period: str, *, pay_form: str | None = None,

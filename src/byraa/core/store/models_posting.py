@@ -12,6 +12,13 @@
 - ``posted_line``: the voucher lines that posting wrote, with what went to the error
   account or error customer until someone clears it ("tøm feilkonto").
 - ``posting_check``: the receipt checklist, one row per ticked point.
+- ``posting_settlement``: after posting, a line on a settlement account (salary advance,
+  employee loan, arrears) settled against an older open item of the same employee and
+  account; ``posted_line.open_amount`` is what of a line is still open.
+- ``extract_right``: a staff user's interval of accounts, departments or pay types for the
+  payroll extract; ``extract_control`` the agency's switches that turn the checks on.
+- ``register_access``: whether the agency may look people up in a population register
+  (the address comparison asks it only then).
 
 Amounts are whole øre (BIGINT), debit positive.
 """
@@ -38,6 +45,8 @@ class PostingSettings(SQLModel, table=True):
     """Comma-separated accounts that are sub-ledger (employee) collective accounts."""
     open_years: str = Field(default="", max_length=100)
     """Comma-separated fiscal years open in the ledger; empty: the years the ledger holds."""
+    settle_accounts: str = Field(default="", max_length=500)
+    """Comma-separated accounts whose open items are settled per employee after posting."""
     updated_at: datetime
     updated_by: str = Field(max_length=64)
 
@@ -75,6 +84,8 @@ class PostingLine(SQLModel, table=True):
     project: str | None = Field(default=None, max_length=20)
     fiscal_year: int | None = None
     text: str | None = Field(default=None, max_length=200)
+    pay_type: str | None = Field(default=None, max_length=20)
+    """The payroll system's pay type (lønnsart), for the payroll extract."""
 
 
 class Posting(SQLModel, table=True):
@@ -106,6 +117,8 @@ class PostedLine(SQLModel, table=True):
     """Went to the error account or error customer: listed until cleared."""
     cleared_at: datetime | None = None
     cleared_by: str | None = Field(default=None, max_length=64)
+    open_amount: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    """On a settlement account with an employee: what is not yet settled (None elsewhere)."""
 
 
 class PostingCheck(SQLModel, table=True):
@@ -115,3 +128,57 @@ class PostingCheck(SQLModel, table=True):
     point: str = Field(max_length=24, primary_key=True)
     done_at: datetime
     done_by: str = Field(max_length=64)
+
+
+class PostingSettlement(SQLModel, table=True):
+    __tablename__ = "posting_settlement"
+
+    id: int | None = Field(default=None, primary_key=True)
+    posting_id: int = Field(foreign_key="posting.id", index=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    line_id: int = Field(foreign_key="posted_line.id")
+    """The line that posting just wrote."""
+    settled_line_id: int = Field(foreign_key="posted_line.id", index=True)
+    """The older open item it settled (part of)."""
+    amount: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    """Øre taken off the older item's open amount (its sign)."""
+    settled_at: datetime
+
+
+EXTRACT_KINDS = ("account", "department", "pay_type")
+
+
+class ExtractRight(SQLModel, table=True):
+    __tablename__ = "extract_right"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "low", name="uq_extract_right_from"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="staff_user.id", index=True)
+    kind: str = Field(max_length=12)
+    low: str = Field(max_length=20)
+    high: str = Field(max_length=20)
+    created_at: datetime
+    created_by: str = Field(max_length=64)
+
+
+class ExtractControl(SQLModel, table=True):
+    """The agency's switches (one row): check accounts, check departments."""
+
+    __tablename__ = "extract_control"
+
+    id: int = Field(default=1, primary_key=True)
+    account_control: bool = False
+    department_control: bool = False
+    updated_at: datetime
+    updated_by: str = Field(max_length=64)
+
+
+class RegisterAccess(SQLModel, table=True):
+    """The agency's access to registers (one row)."""
+
+    __tablename__ = "register_access"
+
+    id: int = Field(default=1, primary_key=True)
+    population_register: bool = False
+    updated_at: datetime
+    updated_by: str = Field(max_length=64)

@@ -15,3 +15,14 @@ def problem(code: str) -> str:
         "no_open_year": _("no open fiscal year"),
         "no_chart": _("no chart of accounts: import the client's SAF-T or ledger first"),
     }.get(code, code)
+
+
+def extract_kind(kind: str) -> str:
+    """An extract right's kind, or the check that left lines out of an extract."""
+    return {"account": _("account"), "department": _("department"), "pay_type": _("pay type")}.get(kind, kind)
+
+
+def address_field(code: str) -> str:
+    """What differs in an address comparison."""
+    return {"address": _("address"), "postal_code": _("postal code"), "city": _("postal place"),
+            "not_found": _("not in the register"), "municipality": _("municipality")}.get(code, code)

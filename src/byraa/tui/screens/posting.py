@@ -4,7 +4,9 @@ Top: the client's payroll runs with their state (open, frozen, posted), voucher 
 and checklist. Below: the highlighted run's control list, one line per journal line with
 where posting will put it and every problem named; the DIFFERENCE lines last. ``z``
 freezes the run, ``p`` posts it once (both after a confirmation); re-importing the
-journal (``byraa import journal`` or the intake) and ``r`` updates the list.
+journal (``byraa import journal`` or the intake) and ``r`` updates the list. ``D`` lists
+the client's address differences (employees vs the population register, sub-units vs
+Enhetsregisteret; ``core.clients.addresses``); ``byraa addresses --out`` exports them.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class PostingScreen(Screen, LocalizedBindings):
         Binding("z", "freeze", N_("Freeze"), id="posting.freeze"),
         Binding("p", "post", N_("Post"), id="posting.post"),
         Binding("r", "reload", N_("Refresh"), id="posting.refresh", show=False),
+        Binding("D", "addresses", N_("Address differences"), id="posting.addresses", show=False),
         Binding("tab", "app.focus_next", N_("Next table"), id="posting.next_table", show=False),
         Binding("escape", "app.back", N_("Back"), id="posting.back"),
     ]
@@ -208,9 +211,26 @@ class PostingScreen(Screen, LocalizedBindings):
         else:
             result = service.post(store, who, self.org_number, run.period, pay_form=run.pay_form,
                                   off_cycle=run.off_cycle)
-            self.app.call_from_thread(self.notify, _("{run} is posted: voucher {vouchers}, archived.").format(
-                run=run_label(run), vouchers=result.run.vouchers))
+            text = _("{run} is posted: voucher {vouchers}, archived.").format(run=run_label(run),
+                                                                            vouchers=result.run.vouchers)
+            if result.settled:
+                text += " " + _("{count} open item(s) settled against older ones.").format(count=len(result.settled))
+            self.app.call_from_thread(self.notify, text)
         self.load_runs()
+
+    def action_addresses(self) -> None:
+        self.notify(_("Asking the registers…"), title=_("Address differences"))
+        self._addresses()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="posting-addresses", description="addresses")
+    def _addresses(self) -> None:
+        from byraa.core.clients import addresses
+        from byraa.tui.widgets.dialogs import TextViewer
+
+        result = addresses.compare_client(self.app.workspace.store, self.app.who, self.org_number)
+        self.app.call_from_thread(self.app.push_screen, TextViewer(
+            _("Address differences · {client}").format(client=ids.format_org_number(self.org_number)),
+            address_text(result)))
 
     def palette_commands(self) -> Iterator[PaletteCommand]:
         if self.current is not None and self.current.status == "open":
@@ -218,3 +238,30 @@ class PostingScreen(Screen, LocalizedBindings):
         if self.current is not None and self.current.status == "frozen":
             yield PaletteCommand(_("Posting: Post the run"), run_label(self.current), self.action_post)
         yield PaletteCommand(_("Posting: Refresh"), _("Read the journal again"), self.action_reload)
+        yield PaletteCommand(_("Posting: Address differences"), _("Employees and sub-units against the registers"),
+                             self.action_addresses)
+
+
+def address_text(result) -> str:  # noqa: ANN001
+    """The differences as the viewer shows them (national ids masked)."""
+    from byraa.core.words.posting import address_field
+
+    lines = []
+    if not result.register:
+        lines += [_("The agency has no access to a population register: only the sub-units were compared "
+                    "(byraa addresses register on)."), ""]
+    for p in result.people:
+        lines.append(f"{ids.mask_national_id(p.national_id)}  {p.name}")
+        lines.append("  " + _("In payroll") + ": " + " ".join(x for x in p.payroll if x))
+        lines.append("  " + _("In the register") + ": " + (" ".join(x for x in p.register if x) if p.register
+                                                            else address_field("not_found")))
+    for u in result.units:
+        lines.append(f"{ids.format_org_number(u.org_number)}  {u.name}")
+        lines.append("  " + _("In payroll") + f": {u.municipality or ''}")
+        lines.append("  " + _("In the register") + ": " + (", ".join(
+            x for x in (u.register_address, u.register_municipality) if x) or address_field("not_found")))
+        if u.zone_check:
+            lines.append("  " + _("Another municipality: check the AGA zone (now {zone}).").format(zone=u.aga_zone))
+    lines += ["", _("{people} person(s) and {units} sub-unit(s) checked: {differences} difference(s).").format(
+        people=result.people_checked, units=result.units_checked, differences=len(result.people) + len(result.units))]
+    return "\n".join(lines)

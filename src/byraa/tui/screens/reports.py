@@ -3,13 +3,14 @@
 ``1``–``4`` pick a report (usage log, my clients, term report, degree of automation),
 ``5`` the a-melding feedback of every client for a month; ``[``/``]`` change the month
 (the term, on the term report); ``x`` exports the report to XLSX or CSV (files 0600,
-an existing file only replaced after confirming). On the feedback, ``enter`` opens the
+an existing file only replaced after confirming); ``L`` writes the payroll extract of
+the year up to the month shown (pivot and lines, ``core.posting.extract``, limited by the
+user's extract rights) to XLSX. On the feedback, ``enter`` opens the
 archived feedback document of the row, read: reception status, payment details and
 every deviation with its severity (``escape`` back). The core only returns clients the
 user may see, and refuses a document of a client the user may not.
 
-Slightly over 400 lines: one screen whose views share the table, the period and the
-export; the view words are in ``screens.words`` and the data in ``core.clients.reports``.
+Over 400 lines: one screen whose views share the table, the period and the export; the view words are in ``screens.words`` and the data in ``core.clients.reports``.
 """
 
 from __future__ import annotations
@@ -98,6 +99,7 @@ class ReportsScreen(ListScreen, Screen, LocalizedBindings):
         Binding("right_square_bracket", "step(1)", N_("Next"), id="reports.next",
                 group=Binding.Group(N_("Period"), compact=True)),
         Binding("x", "export", N_("Export"), id="reports.export"),
+        Binding("L", "payroll_extract", N_("Payroll extract"), id="reports.payroll_extract", show=False),
         Binding("f", "status_filter", N_("Status"), id="reports.status_filter"),
         Binding("v", "severity_filter", N_("Severity"), id="reports.severity_filter"),
         Binding("r", "reload", N_("Refresh"), id="reports.refresh", show=False),
@@ -376,6 +378,46 @@ class ReportsScreen(ListScreen, Screen, LocalizedBindings):
         else:
             self.notify(message.text, title=_("Exported"))
 
+    def action_payroll_extract(self) -> None:
+        first, last = f"{self.period[:4]}-01", self.period
+
+        def chosen(text: str | None) -> None:
+            if not text:
+                return
+            path = Path(os.path.expanduser(text))
+            if path.suffix.lower() != ".xlsx":
+                path = path.with_name(path.name + ".xlsx")
+            if path.exists():
+                self.app.push_screen(
+                    ConfirmDialog(_("Replace the file?"), _("{path} exists. Replace it?").format(path=path),
+                                  yes=_("Replace"), dangerous=True),
+                    lambda yes: self._write_extract(first, last, path, True) if yes else None)
+            else:
+                self._write_extract(first, last, path, False)
+
+        self.app.push_screen(TextDialog(
+            _("Payroll extract {first}–{last}").format(first=fmt.month_name(first), last=fmt.month_name(last)),
+            _("File (.xlsx)"), str(Path.home() / f"byraa-uttrekk-{first}-{last}.xlsx"),
+            hint=_("Pivot and lines of every client you may see. Readable by you only."), select=True), chosen)
+
+    @work(thread=True, exit_on_error=False, group="report-extract", description="payroll extract")
+    def _write_extract(self, first: str, last: str, path: Path, overwrite: bool) -> None:
+        from byraa.core.posting import extract, service
+        from byraa.core.words.posting import extract_kind
+
+        try:
+            result = extract.extract(self.app.workspace.store, self.app.who,
+                                     extract.Criteria(period_from=first, period_to=last))
+            service.write_private(path, extract.workbook(result, form="both"), overwrite=overwrite)
+        except UserError as exc:
+            self.post_message(self.Exported(str(exc), error=True))
+            return
+        text = _("Wrote {n} lines to {path}.").format(n=fmt.count(len(result.lines)), path=path)
+        for x in result.left_out:
+            text += " " + _("Left out by your extract rights ({control}): {lines} line(s) of {values}").format(
+                control=extract_kind(x.control), lines=x.lines, values=", ".join(v or "-" for v in x.values))
+        self.post_message(self.Exported(text))
+
     # --- Opening a feedback row -----------------------------------------------------------
 
     def on_markable_table_row_selected(self, event: MarkableTable.RowSelected) -> None:
@@ -425,5 +467,7 @@ class ReportsScreen(ListScreen, Screen, LocalizedBindings):
                                  self.action_status_filter)
             yield PaletteCommand(_("Reports: Filter by severity"), _("All, rejection, immediate, guideline"),
                                  self.action_severity_filter)
+        yield PaletteCommand(_("Reports: Payroll extract"), _("Pivot and lines of the year to XLSX"),
+                             self.action_payroll_extract)
         yield PaletteCommand(_("Reports: Filter"), _("Type words to narrow the list"), self.action_filter)
         yield PaletteCommand(_("Reports: Refresh"), _("Make the report again"), self.action_reload)
