@@ -23,6 +23,7 @@ from byraa.core.reconcile.checks import employments as emp_check
 from byraa.core.store.models import Employee, Employment, Leave, PayrollRun, SubUnit
 from byraa.core.store.models_reconcile import (
     ReconAga,
+    ReconDeduction,
     ReconEmployment,
     ReconIncome,
     ReconLedger,
@@ -36,10 +37,13 @@ WITHHOLDING_SCHEMA = {"period": pl.Utf8(), "side": pl.Utf8(), "national_id": pl.
 AGA_SCHEMA = {"period": pl.Utf8(), "side": pl.Utf8(), "sub_unit": pl.Utf8(), "zone": pl.Utf8(),
               "basis": pl.Int64(), "rate": pl.Float64(), "amount": pl.Int64()}
 LEDGER_SCHEMA = {"account": pl.Utf8(), "period": pl.Utf8(), "kind": pl.Utf8(), "entry_date": pl.Date(),
-                 "amount": pl.Int64(), "voucher": pl.Utf8(), "text": pl.Utf8()}
+                 "amount": pl.Int64(), "voucher": pl.Utf8(), "text": pl.Utf8(), "party": pl.Utf8(),
+                 "dimension": pl.Utf8()}
 RUNS_SCHEMA = {"period": pl.Utf8(), "withholding": pl.Int64()}
+DEDUCTION_SCHEMA = {"period": pl.Utf8(), "side": pl.Utf8(), "national_id": pl.Utf8(), "description": pl.Utf8(),
+                    "amount": pl.Int64()}
 JOURNAL_SCHEMA = {"period": pl.Utf8(), "account": pl.Utf8(), "national_id": pl.Utf8(), "amount": pl.Int64(),
-                  "text": pl.Utf8()}
+                  "text": pl.Utf8(), "employee_no": pl.Utf8()}
 
 
 @dataclass
@@ -61,6 +65,8 @@ class Inputs:
     sources: list[dict] = field(default_factory=list)
     journal: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=JOURNAL_SCHEMA))
     """The payroll system's posting-journal lines of the year (every imported run)."""
+    deductions: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=DEDUCTION_SCHEMA))
+    """The a-meldinger's deductions (``fradrag``) of the year, e.g. the employee's pension premium."""
 
 
 def _frame(rows: list[dict], schema: dict) -> pl.DataFrame:
@@ -147,9 +153,10 @@ def load(session: Session, client_id: int, period: str, *, employments: bool = T
     income = query(ReconIncome, ["period", "side", "national_id", "category", "description", "benefit", "amount"])
     withholding = query(ReconWithholding, ["period", "side", "national_id", "amount"])
     aga = query(ReconAga, ["period", "side", "sub_unit", "zone", "basis", "rate", "amount"])
+    deductions = query(ReconDeduction, list(DEDUCTION_SCHEMA))
     ledger = [dict(zip(LEDGER_SCHEMA, r, strict=True)) for r in session.execute(
         select(ReconLedger.account, ReconLedger.period, ReconLedger.kind, ReconLedger.entry_date,
-               ReconLedger.amount, ReconLedger.voucher, ReconLedger.text)
+               ReconLedger.amount, ReconLedger.voucher, ReconLedger.text, ReconLedger.party, ReconLedger.dimension)
         .where(ReconLedger.client_id == client_id, ReconLedger.period >= year_start, ReconLedger.period <= last))]
     # Runs derived from the a-melding itself (source_id set) would only compare it with itself.
     runs = [{"period": p, "withholding": w} for p, w in session.execute(
@@ -159,11 +166,13 @@ def load(session: Session, client_id: int, period: str, *, employments: bool = T
     from byraa.core.store.models_posting import PostingLine, PostingRun
 
     journal = [dict(zip(JOURNAL_SCHEMA, r, strict=True)) for r in session.execute(
-        select(PostingRun.period, PostingLine.account, PostingLine.national_id, PostingLine.amount, PostingLine.text)
+        select(PostingRun.period, PostingLine.account, PostingLine.national_id, PostingLine.amount, PostingLine.text,
+               PostingLine.employee_no)
         .join(PostingRun, PostingRun.id == PostingLine.run_id)
         .where(PostingRun.client_id == client_id, PostingRun.period >= year_start, PostingRun.period <= last))]
     return Inputs(
         client_id=client_id, period=period, journal=_frame(journal, JOURNAL_SCHEMA),
+        deductions=_frame(deductions, DEDUCTION_SCHEMA),
         payroll_employments=payroll_employments(session, client_id, period) if employments else emp_check.frame([]),
         a07_employments=a07_employments(session, client_id, period, current_a07) if employments
         else emp_check.frame([]),
