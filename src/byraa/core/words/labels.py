@@ -246,6 +246,11 @@ def check_name(code: str) -> str:
     }.get(code, code)
 
 
+def frequency_name(code: str) -> str:
+    return {"month": _("month"), "term": _("term"), "half_year": _("half-year"),
+            "year_end": _("year end")}.get(code, code)
+
+
 def row_status(code: str) -> str:
     return {
         "equal": _("equal"),

@@ -66,10 +66,12 @@ class Settings:
     accounts: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(ACCOUNT_ROLES))
     tolerances: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_TOLERANCES))
     holiday_rate: float = DEFAULT_HOLIDAY_RATE
+    service_level: str = "full"
+    """``full`` or ``part`` service (``schedule``): which checks the client follows up."""
 
     def as_dict(self) -> dict[str, Any]:
         return {"accounts": {k: list(v) for k, v in self.accounts.items()}, "tolerances": dict(self.tolerances),
-                "holiday_rate": self.holiday_rate}
+                "holiday_rate": self.holiday_rate, "service_level": self.service_level}
 
 
 @dataclass
