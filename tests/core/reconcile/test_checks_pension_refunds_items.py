@@ -204,3 +204,38 @@ def test_open_items_zero_accounts_are_equal_and_unused_accounts_silent() -> None
     rows = open_items_check(make("2026-10", ledger=ledger, ledger_periods={"2026-10"}), Settings())
     assert [(r.key, r.status) for r in rows] == [("2999", "equal")]
     assert open_items_check(make("2026-10", ledger_periods={"2026-10"}), Settings()) == []
+
+
+# --- Year-end payroll vs ledger ----------------------------------------------------------------------------
+
+
+def test_year_end_income_types_against_the_mapped_ledger_accounts() -> None:
+    from dataclasses import replace
+
+    from byraa.core.reconcile.checks.inputs import INCOME_SCHEMA
+    from byraa.core.reconcile.checks.year_end import year_end
+
+    months = [f"2026-{m:02d}" for m in range(1, 13)]
+    lines = [(A, "fastloenn", "kontantytelse", 40_000_00), (B, "timeloenn", "kontantytelse", 10_000_00),
+             (A, "elektroniskKommunikasjon", "naturalytelse", 350_00)]
+    income = [{"period": m, "side": "payroll", "national_id": who, "category": "loennsinntekt", "description": d,
+               "benefit": fordel, "amount": a} for m in months for who, d, fordel, a in lines]
+    income.append({"period": "2026-06", "side": "payroll", "national_id": A, "category": "loennsinntekt",
+                   "description": "feriepenger", "benefit": "kontantytelse", "amount": 45_000_00})
+    ledger = [post("5000", m, 50_000_00) for m in months] + [post("5010", "2026-12", 1_000_00)]
+    ledger += [post("5210", m, 350_00) for m in months] + [post("2940", "2026-06", 44_000_00)]
+    data = make("2026-12", ledger=ledger, amelding=months, ledger_periods=months)
+    data.income = frame(income, INCOME_SCHEMA)
+    rows = {r.key: r for r in year_end(data, Settings())}
+    wages = 12 * (40_000_00 + 10_000_00)
+    assert (rows["lønn"].payroll, rows["lønn"].ledger, rows["lønn"].status) == (wages, 12 * 50_000_00, "equal")
+    assert (rows["feriepenger"].payroll, rows["feriepenger"].ledger, rows["feriepenger"].difference) == (
+        45_000_00, 44_000_00, -1_000_00)
+    assert rows["naturalytelser"].status == "equal" and "styrehonorar" not in rows
+    # The client maps wages to 5000 and 5010: the extra 1 000.00 on 5010 is now a difference.
+    settings = Settings()
+    settings = replace(settings, accounts={**settings.accounts, "year_end_wages": ("5000", "5010")})
+    mapped = {r.key: r for r in year_end(data, settings)}["lønn"]
+    assert (mapped.field, mapped.ledger, mapped.difference) == ("year total (5000,5010)", wages + 1_000_00, 1_000_00)
+    data.period = "2026-11"
+    assert year_end(data, Settings()) == []

@@ -18,7 +18,8 @@ rows) that carries its headline:
 - ``garnishment``: the month's deductions withheld vs booked;
 - ``pension``: the employer's share provided vs booked, in the term's last month;
 - ``nav_refunds``: the NAV receivable expected vs its balance;
-- ``open_items``: the personal accounts' balances at the month's end (ledger).
+- ``open_items``: the personal accounts' balances at the month's end (ledger);
+- ``year_end``: the year's income of the mapped groups vs the ledger's year totals.
 
 A folder check that has nothing for the period (a month that ends no term, a client with
 no pension) shows no figure rather than "mangler".
@@ -124,11 +125,16 @@ _FOLDER_ROWS = {
 
 
 def _folder_headline(check: str, rows: Sequence[Any]) -> tuple[Figure, Figure, Figure]:
-    if not rows or check not in (*_FOLDER_ROWS, "payments", "open_items"):
+    if not rows or check not in (*_FOLDER_ROWS, "payments", "open_items", "year_end"):
         return NOT_APPLICABLE, NOT_APPLICABLE, NOT_APPLICABLE
     if check == "payments":
         paid_by = [r for r in rows if " paid by " in r.field]
         return _summed(paid_by, "payroll"), NOT_APPLICABLE, _summed(paid_by, "ledger")
+    if check == "year_end":
+        groups = [r for r in rows if r.status != "incomplete"]
+        if not groups:
+            return None, NOT_APPLICABLE, None
+        return _summed(groups, "payroll"), NOT_APPLICABLE, _summed(groups, "ledger")
     if check == "open_items":
         balances = [r for r in rows if r.field == "balance at period end"]
         return NOT_APPLICABLE, NOT_APPLICABLE, _summed(balances, "ledger")

@@ -243,6 +243,7 @@ def check_name(code: str) -> str:
         "pension": _("Pension premium"),
         "nav_refunds": _("NAV refunds"),
         "open_items": _("Open items per employee"),
+        "year_end": _("Year-end payroll vs ledger"),
     }.get(code, code)
 
 
@@ -289,6 +290,8 @@ def field_name(code: str) -> str:
         what = _("withholding") if match["what"] == "withholding" else _("AGA")
         return _("{what} paid {day}, {days} days late").format(what=what, day=value(match["day"], "text"),
                                                                days=match["days"])
+    if code.startswith("year total ("):
+        return _("year total ({accounts})").format(accounts=code[len("year total ("):-1])
     if match := _CLAIM_OPEN.match(code):
         return _("claim open {days} days").format(days=match["days"])
     if code.startswith("incomplete: no a-melding for "):
@@ -300,6 +303,8 @@ def field_name(code: str) -> str:
         "employer's share: provided vs booked": _("employer's share: provided vs booked"),
         "employee's share: deducted vs booked": _("employee's share: deducted vs booked"),
         "invoiced vs provided": _("invoiced vs provided"),
+        "aga basis: pension premium": _("AGA basis: pension premium"),
+        "aga basis: holiday pay": _("AGA basis: holiday pay"),
         "difference moved to settlement account": _("difference moved to settlement account"),
         "balance at year end": _("balance at year end"),
         "claims vs refunds taken to income": _("claims vs refunds taken to income"),

@@ -13,7 +13,7 @@ for reading, e.g. the postings on a clearing account; never a difference).
 Checks: ``employments`` (1), ``income`` (2), ``withholding`` (3), ``aga`` (4),
 ``holiday_pay`` (5), ``clearing`` (6), and from the reconciliation folder (``folder``):
 ``payments``, ``benefits``, ``holiday_pay_year``, ``garnishment``, ``pension`` (E01), ``nav_refunds``
-(A7) and ``open_items`` (D01–D04). ``incomplete`` is the status of a check
+(A7), ``open_items`` (D01–D04) and ``year_end`` (the year's income per type vs the ledger). ``incomplete`` is the status of a check
 that cannot be computed for the period because a month's source is missing (named). ``inputs.load`` reads what they need from the store;
 the checks themselves are pure functions of ``Inputs`` and ``Settings``.
 """
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 CHECKS = ("employments", "income", "withholding", "aga", "holiday_pay", "clearing", "payments", "benefits",
-          "holiday_pay_year", "garnishment", "pension", "nav_refunds", "open_items")
+          "holiday_pay_year", "garnishment", "pension", "nav_refunds", "open_items", "year_end")
 METHODS = ("simple", "standard")
 DIFFERENCE_STATUSES = frozenset({"differs", "only_payroll", "only_a07", "missing", "incomplete"})
 
@@ -50,6 +50,8 @@ ACCOUNT_ROLES: dict[str, tuple[str, ...]] = {
     "travel_advance": ("1571",),
     "employee_loan": ("1380",),
     "error": ("2999",),
+    "year_end_wages": ("5000",),
+    "year_end_board_fees": ("5330",),
 }
 """Per role the NS 4102 default accounts; a client's own chart may differ (``settings``)."""
 

@@ -35,7 +35,7 @@ INCOME_SCHEMA = {"period": pl.Utf8(), "side": pl.Utf8(), "national_id": pl.Utf8(
                  "description": pl.Utf8(), "benefit": pl.Utf8(), "amount": pl.Int64()}
 WITHHOLDING_SCHEMA = {"period": pl.Utf8(), "side": pl.Utf8(), "national_id": pl.Utf8(), "amount": pl.Int64()}
 AGA_SCHEMA = {"period": pl.Utf8(), "side": pl.Utf8(), "sub_unit": pl.Utf8(), "zone": pl.Utf8(),
-              "basis": pl.Int64(), "rate": pl.Float64(), "amount": pl.Int64()}
+              "basis": pl.Int64(), "rate": pl.Float64(), "amount": pl.Int64(), "basis_kind": pl.Utf8()}
 LEDGER_SCHEMA = {"account": pl.Utf8(), "period": pl.Utf8(), "kind": pl.Utf8(), "entry_date": pl.Date(),
                  "amount": pl.Int64(), "voucher": pl.Utf8(), "text": pl.Utf8(), "party": pl.Utf8(),
                  "dimension": pl.Utf8()}
@@ -152,7 +152,7 @@ def load(session: Session, client_id: int, period: str, *, employments: bool = T
 
     income = query(ReconIncome, ["period", "side", "national_id", "category", "description", "benefit", "amount"])
     withholding = query(ReconWithholding, ["period", "side", "national_id", "amount"])
-    aga = query(ReconAga, ["period", "side", "sub_unit", "zone", "basis", "rate", "amount"])
+    aga = query(ReconAga, ["period", "side", "sub_unit", "zone", "basis", "rate", "amount", "basis_kind"])
     deductions = query(ReconDeduction, list(DEDUCTION_SCHEMA))
     ledger = [dict(zip(LEDGER_SCHEMA, r, strict=True)) for r in session.execute(
         select(ReconLedger.account, ReconLedger.period, ReconLedger.kind, ReconLedger.entry_date,

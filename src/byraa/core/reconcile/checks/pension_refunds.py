@@ -15,7 +15,8 @@
   zero (R-118: the year's difference is taken to the result).
 
 Vouchers that touch the settlement account are the transfer, not an invoice or a
-provision, and are left out of the other figures.
+provision, and are left out of the other figures; one that touches the settlement account
+and the expense is the year's difference taken to the result, not a transfer.
 
 ``nav_refunds`` — every month: the refund claims for sick pay and parental benefit in the
 payroll journal (debits on the NAV receivable) vs the refunds taken to income in the
@@ -75,7 +76,11 @@ def pension(inputs: Inputs, settings: Settings) -> list[ResultRow]:
         return []
     has_ledger = ledger.has(*months)
     has_amelding = all(m in inputs.amelding_periods for m in months)
-    transfers = set(ledger.postings(settlement, months)["voucher"].drop_nulls().to_list())
+    settled = set(ledger.postings(settlement, months)["voucher"].drop_nulls().to_list())
+    # A voucher on the settlement account and the expense is the year's difference taken
+    # to the result (December), not the term's transfer.
+    to_result = settled & set(ledger.postings(expense, months)["voucher"].drop_nulls().to_list())
+    transfers = settled - to_result
     out: list[ResultRow] = []
 
     def row(field: str, expected: int | None, booked: int | None, status: str | None = None) -> None:
@@ -101,7 +106,8 @@ def pension(inputs: Inputs, settings: Settings) -> list[ResultRow]:
     invoiced = debit(employer + member)
     expected = provided + deducted if has_amelding else None
     row("invoiced vs provided", expected, invoiced, status="info")
-    moved = ledger.movement(settlement, months) if has_ledger else None
+    moved = (int(_not_transfer(ledger.postings(settlement, months), to_result)["amount"].sum() or 0)
+             if has_ledger else None)
     owed = invoiced - expected if invoiced is not None and expected is not None else None
     row("difference moved to settlement account", owed, moved)
     if months[-1].endswith("-12"):

@@ -14,6 +14,7 @@ from byraa.core.reconcile.checks import (
     folder,
     open_items,
     pension_refunds,
+    year_end,
 )
 from byraa.core.reconcile.checks import employments as employment_check
 from byraa.core.reconcile.checks.inputs import Inputs
@@ -36,6 +37,8 @@ def compute(inputs: Inputs, *, checks: Iterable[str] | None = None, method: str 
     for check in validate(checks, method):
         if check == "employments":
             out.extend(employment_check.rows(inputs.payroll_employments, inputs.a07_employments, method))
+        elif check == "year_end":
+            out.extend(year_end.year_end(inputs, settings))
         elif check == "open_items":
             out.extend(open_items.open_items_check(inputs, settings))
         elif hasattr(pension_refunds, check):

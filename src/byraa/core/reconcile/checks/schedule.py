@@ -20,6 +20,7 @@ FREQUENCY: dict[str, str] = {
     "employments": "month", "income": "month", "withholding": "month", "aga": "month", "holiday_pay": "month",
     "clearing": "month", "benefits": "month", "garnishment": "month", "nav_refunds": "month",
     "open_items": "month", "payments": "term", "pension": "term", "holiday_pay_year": "half_year",
+    "year_end": "year_end",
 }
 
 SERVICE_LEVELS = ("full", "part")
