@@ -48,6 +48,16 @@ def _not_transfer(df: pl.DataFrame, transfer_vouchers: set[str]) -> pl.DataFrame
     return df.filter(pl.col("voucher").is_null() | ~pl.col("voucher").is_in(list(transfer_vouchers)))
 
 
+def posting_rows(check: str, key: str, lines: pl.DataFrame) -> list[ResultRow]:
+    """The postings behind a ledger figure, for reading (``posting DATE VOUCHER TEXT``)."""
+    out = []
+    for r in lines.sort(["entry_date", "voucher"], nulls_last=True).iter_rows(named=True):
+        when = r["entry_date"].isoformat() if r["entry_date"] else r["period"]
+        label = " ".join(x for x in (when, r["voucher"] or "", r["account"], r["text"] or "") if x)
+        out.append(ResultRow(check, key, f"posting {label}"[:60], None, None, r["amount"], None, "info"))
+    return out
+
+
 def _journal_sum(inputs: Inputs, accounts: tuple[str, ...], months: list[str]) -> int:
     j = inputs.journal.filter(pl.col("account").is_in(list(accounts)), pl.col("period").is_in(months))
     return int(j["amount"].sum() or 0)
@@ -106,6 +116,9 @@ def pension(inputs: Inputs, settings: Settings) -> list[ResultRow]:
     invoiced = debit(employer + member)
     expected = provided + deducted if has_amelding else None
     row("invoiced vs provided", expected, invoiced, status="info")
+    if has_ledger:
+        behind = _not_transfer(ledger.postings(employer + member, months), transfers).filter(pl.col("amount") > 0)
+        out.extend(posting_rows("pension", term, behind))
     moved = (int(_not_transfer(ledger.postings(settlement, months), to_result)["amount"].sum() or 0)
              if has_ledger else None)
     owed = invoiced - expected if invoiced is not None and expected is not None else None
@@ -147,6 +160,7 @@ def nav_refunds(inputs: Inputs, settings: Settings) -> list[ResultRow]:
     claimed = int(claims.filter(pl.col("period").is_in(since))["amount"].sum() or 0)
     if received is not None:
         out.append(ResultRow("nav_refunds", p, "received from NAV", None, None, received, None, "info"))
+        out.extend(posting_rows("nav_refunds", p, received_lines.filter(pl.col("period") == p)))
     expected = opening + claimed - received if received is not None else None
     balance = ledger.balance(receivable, p) if has else None
     status, diff = compare_amounts(expected, [balance], tol, required=True)
