@@ -41,3 +41,17 @@ def test_service_level_is_a_client_setting_kept_in_the_run(store) -> None:  # no
     assert bad.value.code == "reconcile.bad_service_level"
     mapping.update(store, who, org(1), {"service_level": None})
     assert reconcile.run(store, who, org(1), "2026-10", checks=["pension"]).service_level == "full"
+
+
+def test_open_items_read_the_posting_control_error_account(store) -> None:  # noqa: ANN001
+    from byraa.core.posting import service
+
+    small = small_agency(store)
+    who = small.who()
+    assert {r.key: r.value for r in mapping.get(store, who, org(1))}["account.error"] == "2999"
+    service.set_settings(store, who, org(1), error_account="7999", error_customer="99999",
+                         subledger_accounts=["2930"], open_years=["2026"])
+    assert {r.key: r.value for r in mapping.get(store, who, org(1))}["account.error"] == "7999"
+    # The client's own reconciliation mapping still wins.
+    rows = {r.key: r.value for r in mapping.update(store, who, org(1), {"account.error": "1999"})}
+    assert rows["account.error"] == "1999"

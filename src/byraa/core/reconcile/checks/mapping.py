@@ -35,7 +35,13 @@ _KRONER = re.compile(r"^\d{1,9}([.,]\d{1,2})?$")
 
 def load(session: Session, client_id: int) -> Settings:
     """The client's settings: its own rows over the defaults."""
+    from byraa.core.store.models_posting import PostingSettings
+
     accounts = dict(ACCOUNT_ROLES)
+    posting = session.get(PostingSettings, client_id)
+    if posting is not None and posting.error_account:
+        # The posting control's error account is the client's; the open-items check reads it.
+        accounts["error"] = (posting.error_account,)
     tolerances = dict(DEFAULT_TOLERANCES)
     rate = DEFAULT_HOLIDAY_RATE
     level = schedule.DEFAULT_SERVICE_LEVEL
