@@ -4,6 +4,9 @@ The one place a code becomes a word: the screens import these (their rich stylin
 colours and marks, stays in the tui). Where the msgids are the codes themselves
 ("active", "rejected"), the headless tables, which translate a code with ``_(code)``,
 find the same translations.
+
+Over 400 lines on purpose: one lookup per family of codes, and the catalogue is easier to
+keep complete in one file than spread over several.
 """
 
 from __future__ import annotations

@@ -10,8 +10,10 @@ run is a new version that must be signed again). A signed run is read-only: the 
 the header says who signed it when. The fetch and the sending run in a thread worker;
 leaving the screen cancels a fetch that is still waiting for a-ordningen.
 
-Slightly over 400 lines: the run screen and its two small helpers (the per-check lines
-and the facts line) read as one; the modals are in ``dialogs`` and the words in ``words``.
+Over 400 lines: the run screen and its small helpers (the per-check lines, dimmed when
+the period does not call for the check and marked ``*`` where a part-service client
+follows it up, the facts line and the hint naming what is due) read as one; the modals
+are in ``dialogs`` and the words in ``words``.
 """
 
 from __future__ import annotations
