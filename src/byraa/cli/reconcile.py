@@ -4,7 +4,7 @@ Exit code 0 when every row is equal, 1 when there are differences, 2 on bad inpu
 is stored as a new version (``--no-save`` only prints). Subcommands work on stored runs:
 ``runs``, ``show``, ``explain``, ``take-a07``, ``send-payroll``, ``sign-off``,
 ``corrections``, ``submit`` (send queued corrections, fetch their feedback) and ``mapping``
-(account mapping, tolerances, holiday-pay rate).
+(account mapping, tolerances, holiday-pay rate, service level).
 """
 
 from __future__ import annotations
@@ -422,7 +422,7 @@ def submit(org_number: str, feedback_polls: int, fmt: str) -> None:
 @click.option("--reset", "resets", multiple=True, metavar="KEY", help="Back to the default (repeatable).")
 @format_option()
 def mapping_(org_number: str, sets: tuple[str, ...], resets: tuple[str, ...], fmt: str) -> None:
-    """Show or change the client's account mapping, tolerances and holiday-pay rate (audited)."""
+    """Show or change the client's account mapping, tolerances, holiday-pay rate and service level (audited)."""
     from byraa.core.base.errors import UserError
     from byraa.core.reconcile.checks import mapping
 

@@ -99,6 +99,8 @@ def test_folder_import(store, tmp_path: Path) -> None:
         beloep="30 000,123"), "<inntekt/beloep> (linje"),
     (lambda m: m["leveranse"]["oppgave"]["virksomhet"][0]["inntektsmottaker"][1]["arbeidsforhold"][0].update(
         startdato="2026-02-30"), "<arbeidsforhold/startdato> (linje"),
+    (lambda m: m["leveranse"]["oppgave"]["virksomhet"][0]["inntektsmottaker"][1].update(
+        fradrag=[{"beskrivelse": "premieTilPensjonsordninger", "beloep": "1 000,5x"}]), "<fradrag/beloep> (linje"),
 ])
 def test_bad_values_refuse_the_whole_file(store, tmp_path: Path, mutate, where: str) -> None:  # noqa: ANN001
     small = small_agency(store)

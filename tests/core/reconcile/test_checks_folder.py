@@ -147,3 +147,21 @@ def test_garnishment_withheld_booked_and_an_unpaid_term() -> None:
         "2026-T5", 5_000_00, 2_500_00, -2_500_00, "differs")
     # No garnishment in the journal or the ledger: the check has nothing to say.
     assert folder.garnishment(inputs("2026-10", amelding=set(), ledger_periods=set()), Settings()) == []
+
+
+def test_pension_premium_and_holiday_pay_in_the_contribution_basis_are_rows_of_their_own() -> None:
+    months = ("2026-05", "2026-06")
+    aga = [{"period": m, "side": "payroll", "sub_unit": "x", "zone": "1", "basis": b, "rate": 14.1,
+            "amount": b * 141 // 1000, "basis_kind": kind}
+           for m in months for kind, b in (("loenn", 100_000_00), ("pensjon", 4_000_00))]
+    holiday = {"2026-06": 30_000_00}
+    income = [{"period": m, "side": "payroll", "national_id": YOUNG, "category": "loennsinntekt",
+               "description": "feriepenger", "benefit": "kontantytelse", "amount": a} for m, a in holiday.items()]
+    ledger = [post("5420", m, 4_000_00) for m in months] + [post("2940", "2026-06", 29_000_00)]
+    rows = folder.payments(inputs("2026-06", aga=aga, income=income, ledger=ledger, amelding=set(months),
+                                  ledger_periods=set(months)), Settings())
+    by_field = {r.field: r for r in rows}
+    pension = by_field["aga basis: pension premium"]
+    assert (pension.payroll, pension.ledger, pension.status) == (2 * 4_000_00, 2 * 4_000_00, "equal")
+    paid = by_field["aga basis: holiday pay"]
+    assert (paid.payroll, paid.ledger, paid.difference) == (holiday["2026-06"], 29_000_00, 29_000_00 - 30_000_00)

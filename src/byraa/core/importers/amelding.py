@@ -65,7 +65,7 @@ from byraa.core.importers import (
 from byraa.core.store import Store
 from byraa.core.store.columns import pk
 from byraa.core.store.models import Client, Employee, Employment, Leave, SubUnit
-from byraa.core.store.models_reconcile import ReconAga, ReconIncome, ReconSource, ReconWithholding
+from byraa.core.store.models_reconcile import ReconAga, ReconDeduction, ReconIncome, ReconSource, ReconWithholding
 
 NAMESPACE_PREFIX = "urn:ske:fastsetting:innsamling:a-meldingen:"
 VERSIONS = ("v2_0", "v2_1", "v2_2", "v2_3")
@@ -197,6 +197,17 @@ def parse_income(e: Any, where: Where) -> dict:
     }
 
 
+def parse_deduction(e: Any, where: Where) -> dict:
+    """One ``fradrag`` element (e.g. ``premieTilPensjonsordninger``): description and amount."""
+    description = _text(e, "beskrivelse")
+    if not description:
+        raise where.refuse(element_where(e, "fradrag"), "import.missing", name="fradrag/beskrivelse")
+    beloep = _child(e, "beloep")
+    amount = parse_amount(beloep.text if beloep is not None else None, where,
+                          element_where(beloep if beloep is not None else e, "fradrag/beloep"))
+    return {"description": description[:100], "amount": amount or 0}
+
+
 def parse_aga(e: Any, where: Where) -> list[dict]:
     """The zones of one ``arbeidsgiveravgift`` element."""
     rows = []
@@ -234,6 +245,7 @@ class _Writer:
         self.pending: list[_Recipient] = []
         self.income: list[dict] = []
         self.withholding: list[dict] = []
+        self.deductions: list[dict] = []
         self.counts = {"recipients": 0, "employments": 0, "income_lines": 0, "withholding_lines": 0,
                        "aga_lines": 0, "employees_added": 0, "employments_added": 0, "sub_units_added": 0,
                        "employees_active": 0, "leaves_active": 0}
@@ -262,7 +274,8 @@ class _Writer:
         self.counts["sub_units_added"] += 1
         return unit.id
 
-    def add_recipient(self, r: _Recipient, income: list[dict], withheld: int | None) -> None:
+    def add_recipient(self, r: _Recipient, income: list[dict], withheld: int | None,
+                      deductions: list[dict] | None = None) -> None:
         self.counts["recipients"] += 1
         self.counts["employments"] += len(r.employments)
         first, last = self.month
@@ -276,6 +289,9 @@ class _Writer:
             self.income.append({**base, **line})
         if withheld is not None:
             self.withholding.append({**base, "amount": withheld})
+        for d in deductions or []:
+            self.deductions.append({"source_id": self.source_id, "client_id": self.client_id, "period": self.period,
+                                    "side": "payroll", "national_id": r.national_id, **d})
         if self.update_register:
             self.pending.append(r)
         if len(self.pending) >= BATCH or len(self.income) >= BATCH * 4:
@@ -296,6 +312,9 @@ class _Writer:
             self.s.execute(insert(ReconWithholding), self.withholding)
             self.counts["withholding_lines"] += len(self.withholding)
             self.withholding = []
+        if self.deductions:
+            self.s.execute(insert(ReconDeduction), self.deductions)
+            self.deductions = []
         if self.pending:
             self._register(self.pending)
             self.pending = []
@@ -570,7 +589,7 @@ def _process_recipient(el: Any, where: Where, writer: _Writer, unit: str) -> _Re
                              element_where(b if b is not None else f, "forskuddstrekk/beloep"))
         assert value is not None
         withheld = (withheld or 0) - value  # reported negative: withheld is the positive amount
-    writer.add_recipient(r, income, withheld)
+    writer.add_recipient(r, income, withheld, [parse_deduction(f, where) for f in _children(el, "fradrag")])
     return r
 
 

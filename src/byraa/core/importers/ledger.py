@@ -3,12 +3,14 @@
 SAF-T (namespace ``urn:StandardAuditFile-Taxation-Financial:NO``) is streamed: the
 company's ``RegistrationNumber`` in the header, the selection's periods, every
 account's opening balance (``OpeningDebitBalance`` − ``OpeningCreditBalance``), and
-every journal line (account, period, date, debit − credit, voucher, text). Customer and
+every journal line (account, period, date, debit − credit, voucher, text, its sub-ledger
+id ``SupplierID``/``CustomerID`` and its first ``Analysis`` as ``type:id``). Customer and
 supplier master data are skipped.
 
 CSV: a header row with ``account``, ``period`` (YYYY-MM) and ``amount`` (kroner, debit
 positive, credit negative; decimal comma or point), optionally ``kind``
-(``posting`` or ``opening``), ``date``, ``voucher`` and ``text``. Comma or semicolon
+(``posting`` or ``opening``), ``date``, ``voucher``, ``text``, ``party`` (sub-ledger id,
+e.g. the employee number) and ``dimension``. Comma or semicolon
 separated, UTF-8.
 
 A ledger file replaces the client's ledger lines for the months it covers.
@@ -71,6 +73,17 @@ def _child(el: Any, name: str) -> Any:
 def _text(el: Any, name: str) -> str | None:
     c = _child(el, name)
     return c.text.strip() if c is not None and c.text and c.text.strip() else None
+
+
+def _analysis(line: Any) -> str | None:
+    """The line's first analysis dimension as ``type:id`` (None without one)."""
+    analysis = _child(line, "Analysis")
+    if analysis is None:
+        return None
+    kind, ident = _text(analysis, "AnalysisType"), _text(analysis, "AnalysisID")
+    if not ident:
+        return None
+    return f"{kind or ''}:{ident}"[:60]
 
 
 def _account(value: str | None, where: Where, place: str) -> str:
@@ -175,7 +188,9 @@ def import_saft(store: Store, who: Identity, path: str | os.PathLike[str], *, cl
                               "entry_date": parse_date(_text(line, "ValueDate"), where,
                                                        element_where(line, "Line/ValueDate")) or day,
                               "voucher": (voucher or "")[:70] or None,
-                              "text": ((_text(line, "Description") or tx_text) or "")[:200] or None})
+                              "text": ((_text(line, "Description") or tx_text) or "")[:200] or None,
+                              "party": ((_text(line, "SupplierID") or _text(line, "CustomerID")) or "")[:40] or None,
+                              "dimension": _analysis(line)})
                 count += 1
             first = period if first is None or period < first else first
             last = period if last is None or period > last else last
@@ -206,7 +221,8 @@ def import_saft(store: Store, who: Identity, path: str | os.PathLike[str], *, cl
     target = client or org
     assert target is not None
     rows = [{"account": o["account"], "period": first, "kind": "opening", "amount": o["amount"],
-             "entry_date": None, "voucher": None, "text": None} for o in openings] + lines
+             "entry_date": None, "voucher": None, "text": None, "party": None, "dimension": None}
+            for o in openings] + lines
     return _write(store, who, path, where, digest, target, first, last, rows, "application/xml",
                   {"accounts": len(openings), "lines": count})
 
@@ -249,7 +265,9 @@ def import_csv(store: Store, who: Identity, path: str | os.PathLike[str], *, cli
             raise where.refuse(_("line {line}, column {column}").format(line=n, column="kind"), "ledger.bad_kind", value=kind[:12])
         rows.append({"account": account, "period": period, "kind": kind, "amount": amount,
                      "entry_date": parse_date(row.get("date"), where, _("line {line}, column {column}").format(line=n, column="date")),
-                     "voucher": (row.get("voucher") or "")[:70] or None, "text": (row.get("text") or "")[:200] or None})
+                     "voucher": (row.get("voucher") or "")[:70] or None, "text": (row.get("text") or "")[:200] or None,
+                     "party": (row.get("party") or "")[:40] or None,
+                     "dimension": (row.get("dimension") or "")[:60] or None})
         first = period if first is None or period < first else first
         last = period if last is None or period > last else last
     if first is None or last is None:

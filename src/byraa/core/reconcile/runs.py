@@ -74,6 +74,8 @@ class RunSummary:
     sign_date: date | None
     sign_status: str | None
     inputs: tuple[dict, ...] = ()
+    service_level: str = "full"
+    """The client's service level when the run was made (``checks.schedule``)."""
 
     @property
     def signed(self) -> bool:
@@ -142,7 +144,8 @@ def _summary(session: Session, run: ReconRun, client: Client) -> RunSummary:
         .where(col(ReconRow.run_id) == run.id)).one()
     return RunSummary(run.id, client.org_number, client.name, run.period, run.version, run.method,
                       tuple(run.checks.split(",")), run.created_at, run.created_by, counts[0], counts[1], counts[2],
-                      run.signed_at, run.signed_by, run.sign_date, run.sign_status, tuple(json.loads(run.inputs)))
+                      run.signed_at, run.signed_by, run.sign_date, run.sign_status, tuple(json.loads(run.inputs)),
+                      (json.loads(run.settings or "{}") or {}).get("service_level", "full"))
 
 
 def _settings(session: Session, client_id: int, tolerances: dict[str, int] | None) -> Settings:
@@ -151,7 +154,8 @@ def _settings(session: Session, client_id: int, tolerances: dict[str, int] | Non
         unknown = [k for k in tolerances if k not in settings.tolerances]
         if unknown:
             raise UserError("reconcile.unknown_tolerance_check", name=", ".join(unknown))
-        settings = Settings(settings.accounts, {**settings.tolerances, **tolerances}, settings.holiday_rate)
+        settings = Settings(settings.accounts, {**settings.tolerances, **tolerances}, settings.holiday_rate,
+                            settings.service_level)
     return settings
 
 

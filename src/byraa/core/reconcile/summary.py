@@ -10,7 +10,19 @@ rows) that carries its headline:
 - ``aga``: the total amount (payroll, A07, ledger liability credit), never the basis;
 - ``holiday_pay``: the liability at the month's end (expected from payroll, ledger);
 - ``clearing``: the clearing accounts' balance at the month's end (ledger);
-- ``employments``: none (they compare fields, not amounts).
+- ``employments``: none (they compare fields, not amounts);
+- ``payments``: the term's amounts owed and paid by the due date (withholding and AGA
+  summed), in the term's last month;
+- ``benefits``: the month's benefits in kind (payroll, ledger);
+- ``holiday_pay_year``: the liability expected vs booked;
+- ``garnishment``: the month's deductions withheld vs booked;
+- ``pension``: the employer's share provided vs booked, in the term's last month;
+- ``nav_refunds``: the NAV receivable expected vs its balance;
+- ``open_items``: the personal accounts' balances at the month's end (ledger);
+- ``year_end``: the year's income of the mapped groups vs the ledger's year totals.
+
+A folder check that has nothing for the period (a month that ends no term, a client with
+no pension) shows no figure rather than "mangler".
 
 A figure is ``None`` when its source was not imported for the month ("mangler" on
 screen), and ``NOT_APPLICABLE`` where the check has no such side.
@@ -101,7 +113,37 @@ def headline(check: str, rows: Sequence[Any]) -> tuple[Figure, Figure, Figure]:
         if any(r.status == "missing" for r in balances) or not balances:
             return NOT_APPLICABLE, NOT_APPLICABLE, None
         return NOT_APPLICABLE, NOT_APPLICABLE, sum(_int(r.ledger) or 0 for r in balances)
-    return NOT_APPLICABLE, NOT_APPLICABLE, NOT_APPLICABLE
+    return _folder_headline(check, rows)
+
+
+_FOLDER_ROWS = {
+    "benefits": lambda r, p: r.field == "benefits in kind" and not r.key.endswith("hittil"),
+    "holiday_pay_year": lambda r, p: r.key == p and r.status != "info",
+    "garnishment": lambda r, p: r.field == "withheld vs booked",
+    "pension": lambda r, p: r.field == "employer's share: provided vs booked",
+    "nav_refunds": lambda r, p: r.field == "receivable at period end",
+}
+
+
+def _folder_headline(check: str, rows: Sequence[Any]) -> tuple[Figure, Figure, Figure]:
+    if not rows or check not in (*_FOLDER_ROWS, "payments", "open_items", "year_end"):
+        return NOT_APPLICABLE, NOT_APPLICABLE, NOT_APPLICABLE
+    if check == "payments":
+        paid_by = [r for r in rows if " paid by " in r.field]
+        return _summed(paid_by, "payroll"), NOT_APPLICABLE, _summed(paid_by, "ledger")
+    if check == "year_end":
+        groups = [r for r in rows if r.status != "incomplete"]
+        if not groups:
+            return None, NOT_APPLICABLE, None
+        return _summed(groups, "payroll"), NOT_APPLICABLE, _summed(groups, "ledger")
+    if check == "open_items":
+        balances = [r for r in rows if r.field == "balance at period end"]
+        return NOT_APPLICABLE, NOT_APPLICABLE, _summed(balances, "ledger")
+    # The month row's key is the period; the first row is the period's own.
+    period = rows[0].key
+    pick = _FOLDER_ROWS[check]
+    row = next((r for r in rows if pick(r, period)), None)
+    return _row_figures(row, ("payroll", "ledger"))
 
 
 def check_figures(checks: Sequence[str], rows: Sequence[Any]) -> list[CheckFigures]:

@@ -11,6 +11,7 @@ register on ``SQLModel.metadata``. Migration ``0003`` creates them.
   figures of a source, per employee (or sub-unit and zone) and month, with ``side``
   ``payroll`` (from an a-melding) or ``a07`` (what a-ordningen holds).
 - ``recon_ledger``: ledger opening balances and postings per account and period.
+- ``recon_deduction``: an a-melding's deductions (``fradrag``) per employee and month.
 - ``recon_setting``: per client account mapping, tolerances and holiday-pay rate.
 - ``recon_run`` / ``recon_row``: a reconciliation run (a version per client and period)
   with every result row and its explanation or correction.
@@ -173,6 +174,28 @@ class ReconLedger(SQLModel, table=True):
     """Debit positive, credit negative."""
     voucher: str | None = Field(default=None, max_length=70)
     text: str | None = Field(default=None, max_length=200)
+    party: str | None = Field(default=None, max_length=40)
+    """The sub-ledger id of the line (SAF-T ``SupplierID``/``CustomerID``): the employee
+    on the personal accounts (advances, loans, clearing)."""
+    dimension: str | None = Field(default=None, max_length=60)
+    """The line's first analysis dimension as ``type:id`` (SAF-T ``Analysis``)."""
+
+
+class ReconDeduction(SQLModel, table=True):
+    """Deductions (``fradrag``) of an a-melding per employee and month, e.g. the
+    employee's pension premium; kept apart from income so income sums stay income."""
+
+    __tablename__ = "recon_deduction"
+    __table_args__ = (Index("ix_recon_deduction_client_period", "client_id", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="recon_source.id", index=True)
+    client_id: int = Field(foreign_key="client.id")
+    period: str = Field(max_length=7)
+    side: str = Field(max_length=8)
+    national_id: str = Field(max_length=11)
+    description: str = Field(max_length=100)
+    amount: int = _money()
 
 
 class ReconSetting(SQLModel, table=True):

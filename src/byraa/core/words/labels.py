@@ -4,6 +4,9 @@ The one place a code becomes a word: the screens import these (their rich stylin
 colours and marks, stays in the tui). Where the msgids are the codes themselves
 ("active", "rejected"), the headless tables, which translate a code with ``_(code)``,
 find the same translations.
+
+Over 400 lines on purpose: one lookup per family of codes, and the catalogue is easier to
+keep complete in one file than spread over several.
 """
 
 from __future__ import annotations
@@ -240,7 +243,16 @@ def check_name(code: str) -> str:
         "benefits": _("Benefits in kind"),
         "holiday_pay_year": _("Holiday pay over the year"),
         "garnishment": _("Garnishment"),
+        "pension": _("Pension premium"),
+        "nav_refunds": _("NAV refunds"),
+        "open_items": _("Open items per employee"),
+        "year_end": _("Year-end payroll vs ledger"),
     }.get(code, code)
+
+
+def frequency_name(code: str) -> str:
+    return {"month": _("month"), "term": _("term"), "half_year": _("half-year"),
+            "year_end": _("year end")}.get(code, code)
 
 
 def row_status(code: str) -> str:
@@ -281,12 +293,31 @@ def field_name(code: str) -> str:
         what = _("withholding") if match["what"] == "withholding" else _("AGA")
         return _("{what} paid {day}, {days} days late").format(what=what, day=value(match["day"], "text"),
                                                                days=match["days"])
+    if code.startswith("year total ("):
+        return _("year total ({accounts})").format(accounts=code[len("year total ("):-1])
+    if match := _CLAIM_OPEN.match(code):
+        return _("claim open {days} days").format(days=match["days"])
     if code.startswith("incomplete: no a-melding for "):
         return _("incomplete: no a-melding for {months}").format(months=code[len("incomplete: no a-melding for "):])
     return {
         "benefits in kind": _("benefits in kind"),
         "withheld vs booked": _("withheld vs booked"),
         "paid in the next term": _("paid in the next term"),
+        "employer's share: provided vs booked": _("employer's share: provided vs booked"),
+        "employee's share: deducted vs booked": _("employee's share: deducted vs booked"),
+        "invoiced vs provided": _("invoiced vs provided"),
+        "aga basis: pension premium": _("AGA basis: pension premium"),
+        "aga basis: holiday pay": _("AGA basis: holiday pay"),
+        "difference moved to settlement account": _("difference moved to settlement account"),
+        "balance at year end": _("balance at year end"),
+        "claims vs refunds taken to income": _("claims vs refunds taken to income"),
+        "received from NAV": _("received from NAV"),
+        "receivable at period end": _("receivable at period end"),
+        "employee balance": _("employee balance"),
+        "opening balance (not per employee)": _("opening balance (not per employee)"),
+        "0-30 days": _("0-30 days"),
+        "31-90 days": _("31-90 days"),
+        "over 90 days": _("over 90 days"),
         "liability (per employee, over-60 extra included)": _("liability (per employee, over-60 extra included)"),
         "over 60: extra 2.3 % (basis capped at 6 G)": _("over 60: extra 2.3 % (basis capped at 6 G)"),
         "": "",
@@ -316,6 +347,7 @@ def field_name(code: str) -> str:
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _PAID_BY = re.compile(r"^(?P<what>withholding|aga) paid by (?P<due>\d{4}-\d{2}-\d{2})$")
 _PAID_LATE = re.compile(r"^(?P<what>withholding|aga) paid (?P<day>\d{4}-\d{2}-\d{2}), (?P<days>\d+) days late$")
+_CLAIM_OPEN = re.compile(r"^claim open (?P<days>\d+) days$")
 _WHOLE_PCT = re.compile(r"\b(\d+)\.0 %")
 
 

@@ -12,7 +12,8 @@ for reading, e.g. the postings on a clearing account; never a difference).
 
 Checks: ``employments`` (1), ``income`` (2), ``withholding`` (3), ``aga`` (4),
 ``holiday_pay`` (5), ``clearing`` (6), and from the reconciliation folder (``folder``):
-``payments``, ``benefits``, ``holiday_pay_year``, ``garnishment``. ``incomplete`` is the status of a check
+``payments``, ``benefits``, ``holiday_pay_year``, ``garnishment``, ``pension`` (E01), ``nav_refunds``
+(A7), ``open_items`` (D01–D04) and ``year_end`` (the year's income per type vs the ledger). ``incomplete`` is the status of a check
 that cannot be computed for the period because a month's source is missing (named). ``inputs.load`` reads what they need from the store;
 the checks themselves are pure functions of ``Inputs`` and ``Settings``.
 """
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 CHECKS = ("employments", "income", "withholding", "aga", "holiday_pay", "clearing", "payments", "benefits",
-          "holiday_pay_year", "garnishment")
+          "holiday_pay_year", "garnishment", "pension", "nav_refunds", "open_items", "year_end")
 METHODS = ("simple", "standard")
 DIFFERENCE_STATUSES = frozenset({"differs", "only_payroll", "only_a07", "missing", "incomplete"})
 
@@ -38,6 +39,19 @@ ACCOUNT_ROLES: dict[str, tuple[str, ...]] = {
     "net_pay_clearing": ("2930",),
     "benefits": ("5200", "5210", "5250", "5290"),
     "garnishment": ("2610",),
+    "pension_expense": ("5420",),
+    "pension_employer": ("2810",),
+    "pension_member": ("2630",),
+    "pension_settlement": ("2820",),
+    "nav_refund_receivable": ("1574",),
+    "nav_refund_income": ("5800",),
+    "employee_clearing": ("2915",),
+    "advance": ("1570",),
+    "travel_advance": ("1571",),
+    "employee_loan": ("1380",),
+    "error": ("2999",),
+    "year_end_wages": ("5000",),
+    "year_end_board_fees": ("5330",),
 }
 """Per role the NS 4102 default accounts; a client's own chart may differ (``settings``)."""
 
@@ -54,10 +68,12 @@ class Settings:
     accounts: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(ACCOUNT_ROLES))
     tolerances: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_TOLERANCES))
     holiday_rate: float = DEFAULT_HOLIDAY_RATE
+    service_level: str = "full"
+    """``full`` or ``part`` service (``schedule``): which checks the client follows up."""
 
     def as_dict(self) -> dict[str, Any]:
         return {"accounts": {k: list(v) for k, v in self.accounts.items()}, "tolerances": dict(self.tolerances),
-                "holiday_rate": self.holiday_rate}
+                "holiday_rate": self.holiday_rate, "service_level": self.service_level}
 
 
 @dataclass

@@ -3,7 +3,9 @@
 - ``payments`` (C03, C05/C06): the term's withholding and employer's contribution paid
   in full by the due date (the deadline calendar's date, moved past weekends and
   holidays). Payments are the debit postings on the liability accounts dated after the
-  term; one paid late or short is a difference that says how many days late.
+  term; one paid late or short is a difference that says how many days late. The
+  pension premium and the holiday pay in the term's contribution basis are rows of
+  their own, against the premium expensed and the holiday pay paid from the liability.
 - ``benefits`` (A08): reportable benefits in kind (``naturalytelse``) in the
   a-meldinger vs the benefit accounts (52xx), for the month and the year to date.
 - ``holiday_pay_year`` (E02, S16): holiday pay accrued per employee over the year at the
@@ -106,6 +108,31 @@ def payments(inputs: Inputs, settings: Settings) -> list[ResultRow]:
             days = (r["entry_date"] - due).days
             out.append(ResultRow("payments", term, f"{name} paid {r['entry_date'].isoformat()}, {days} days late",
                                  None, None, r["amount"], r["amount"], "differs"))
+    out.extend(_aga_basis_rows(inputs, settings, term, months, ledger, tol))
+    return out
+
+
+def _aga_basis_rows(inputs: Inputs, settings: Settings, term: str, months: list[str], ledger: Ledger,
+                    tol: int) -> list[ResultRow]:
+    """The pension premium and the holiday pay in the term's contribution basis, each its own
+    row: the a-meldinger's pension basis (``tilskuddOgPremieTilPensjon``) vs the premium
+    expensed, holiday pay paid vs the debits on the holiday-pay liability."""
+    if not all(m in inputs.amelding_periods for m in months):
+        return []
+    aga = _side(inputs.aga, "payroll", months)
+    pension_basis = int(aga.filter(pl.col("basis_kind") == "pensjon")["basis"].sum() or 0)
+    holiday = _sum(_side(inputs.income, "payroll", months), pl.col("description").is_in(list(HOLIDAY_PAY_DESCRIPTIONS)))
+    has = ledger.has(*months)
+    out = []
+    for field, reported, booked in (
+            ("aga basis: pension premium", pension_basis,
+             ledger.movement(settings.accounts.get("pension_expense", ()), months) if has else None),
+            ("aga basis: holiday pay", holiday,
+             ledger.debit(settings.accounts["holiday_liability"], months) if has else None)):
+        if not reported and not booked:
+            continue
+        status, diff = compare_amounts(reported, [booked], tol, required=True)
+        out.append(ResultRow("payments", term, field, reported, None, booked, diff, status))
     return out
 
 

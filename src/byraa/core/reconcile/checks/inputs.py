@@ -24,6 +24,7 @@ from byraa.core.reconcile.checks import employments as emp_check
 from byraa.core.store.models import Employee, Employment, Leave, PayrollRun, SubUnit
 from byraa.core.store.models_reconcile import (
     ReconAga,
+    ReconDeduction,
     ReconEmployment,
     ReconIncome,
     ReconLedger,
@@ -35,12 +36,15 @@ INCOME_SCHEMA = {"period": pl.Utf8(), "side": pl.Utf8(), "national_id": pl.Utf8(
                  "description": pl.Utf8(), "benefit": pl.Utf8(), "amount": pl.Int64()}
 WITHHOLDING_SCHEMA = {"period": pl.Utf8(), "side": pl.Utf8(), "national_id": pl.Utf8(), "amount": pl.Int64()}
 AGA_SCHEMA = {"period": pl.Utf8(), "side": pl.Utf8(), "sub_unit": pl.Utf8(), "zone": pl.Utf8(),
-              "basis": pl.Int64(), "rate": pl.Float64(), "amount": pl.Int64()}
+              "basis": pl.Int64(), "rate": pl.Float64(), "amount": pl.Int64(), "basis_kind": pl.Utf8()}
 LEDGER_SCHEMA = {"account": pl.Utf8(), "period": pl.Utf8(), "kind": pl.Utf8(), "entry_date": pl.Date(),
-                 "amount": pl.Int64(), "voucher": pl.Utf8(), "text": pl.Utf8()}
+                 "amount": pl.Int64(), "voucher": pl.Utf8(), "text": pl.Utf8(), "party": pl.Utf8(),
+                 "dimension": pl.Utf8()}
 RUNS_SCHEMA = {"period": pl.Utf8(), "withholding": pl.Int64()}
+DEDUCTION_SCHEMA = {"period": pl.Utf8(), "side": pl.Utf8(), "national_id": pl.Utf8(), "description": pl.Utf8(),
+                    "amount": pl.Int64()}
 JOURNAL_SCHEMA = {"period": pl.Utf8(), "account": pl.Utf8(), "national_id": pl.Utf8(), "amount": pl.Int64(),
-                  "text": pl.Utf8()}
+                  "text": pl.Utf8(), "employee_no": pl.Utf8()}
 
 
 @dataclass
@@ -62,6 +66,8 @@ class Inputs:
     sources: list[dict] = field(default_factory=list)
     journal: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=JOURNAL_SCHEMA))
     """The payroll system's posting-journal lines of the year (every imported run)."""
+    deductions: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=DEDUCTION_SCHEMA))
+    """The a-meldinger's deductions (``fradrag``) of the year, e.g. the employee's pension premium."""
 
 
 def _frame(rows: list[dict], schema: dict) -> pl.DataFrame:
@@ -148,12 +154,12 @@ def load(session: Session, client_id: int, period: str, *, employments: bool = T
 
     income = query(ReconIncome, ["period", "side", "national_id", "category", "description", "benefit", "amount"])
     withholding = query(ReconWithholding, ["period", "side", "national_id", "amount"])
-    aga = query(ReconAga, ["period", "side", "sub_unit", "zone", "basis", "rate", "amount"])
+    aga = query(ReconAga, ["period", "side", "sub_unit", "zone", "basis", "rate", "amount", "basis_kind"])
+    deductions = query(ReconDeduction, list(DEDUCTION_SCHEMA))
     ledger = [dict(zip(LEDGER_SCHEMA, r, strict=True)) for r in session.execute(
         select(col(ReconLedger.account), col(ReconLedger.period), col(ReconLedger.kind), col(ReconLedger.entry_date),
-               col(ReconLedger.amount), col(ReconLedger.voucher), col(ReconLedger.text))
-        .where(col(ReconLedger.client_id) == client_id, col(ReconLedger.period) >= year_start,
-               col(ReconLedger.period) <= last))]
+               col(ReconLedger.amount), col(ReconLedger.voucher), col(ReconLedger.text), col(ReconLedger.party), col(ReconLedger.dimension))
+        .where(col(ReconLedger.client_id) == client_id, col(ReconLedger.period) >= year_start, col(ReconLedger.period) <= last))]
     # Runs derived from the a-melding itself (source_id set) would only compare it with itself.
     runs = [{"period": p, "withholding": w} for p, w in session.execute(
         select(col(PayrollRun.period), col(PayrollRun.withholding)).where(
@@ -162,13 +168,13 @@ def load(session: Session, client_id: int, period: str, *, employments: bool = T
     from byraa.core.store.models_posting import PostingLine, PostingRun
 
     journal = [dict(zip(JOURNAL_SCHEMA, r, strict=True)) for r in session.execute(
-        select(col(PostingRun.period), col(PostingLine.account), col(PostingLine.national_id), col(PostingLine.amount),
-               col(PostingLine.text))
+        select(col(PostingRun.period), col(PostingLine.account), col(PostingLine.national_id), col(PostingLine.amount), col(PostingLine.text),
+               col(PostingLine.employee_no))
         .join(PostingRun, col(PostingRun.id) == col(PostingLine.run_id))
-        .where(col(PostingRun.client_id) == client_id, col(PostingRun.period) >= year_start,
-               col(PostingRun.period) <= last))]
+        .where(col(PostingRun.client_id) == client_id, col(PostingRun.period) >= year_start, col(PostingRun.period) <= last))]
     return Inputs(
         client_id=client_id, period=period, journal=_frame(journal, JOURNAL_SCHEMA),
+        deductions=_frame(deductions, DEDUCTION_SCHEMA),
         payroll_employments=payroll_employments(session, client_id, period) if employments else emp_check.frame([]),
         a07_employments=a07_employments(session, client_id, period, current_a07) if employments
         else emp_check.frame([]),

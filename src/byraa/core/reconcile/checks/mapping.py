@@ -1,4 +1,4 @@
-"""Per client settings of the checks: account mapping, tolerances, holiday-pay rate.
+"""Per client settings of the checks: account mapping, tolerances, holiday-pay rate, service level.
 
 Stored as ``recon_setting`` rows only where a client differs from the defaults (NS 4102
 accounts, tolerance 0.00 except 1.00 NOK for AGA, 10.2 % holiday pay). Every change is
@@ -25,6 +25,7 @@ from byraa.core.reconcile.checks import (
     DEFAULT_HOLIDAY_RATE,
     DEFAULT_TOLERANCES,
     Settings,
+    schedule,
 )
 from byraa.core.store import Store
 from byraa.core.store.models_reconcile import ReconSetting
@@ -35,9 +36,16 @@ _KRONER = re.compile(r"^\d{1,9}([.,]\d{1,2})?$")
 
 def load(session: Session, client_id: int) -> Settings:
     """The client's settings: its own rows over the defaults."""
+    from byraa.core.store.models_posting import PostingSettings
+
     accounts = dict(ACCOUNT_ROLES)
+    posting = session.get(PostingSettings, client_id)
+    if posting is not None and posting.error_account:
+        # The posting control's error account is the client's; the open-items check reads it.
+        accounts["error"] = (posting.error_account,)
     tolerances = dict(DEFAULT_TOLERANCES)
     rate = DEFAULT_HOLIDAY_RATE
+    level = schedule.DEFAULT_SERVICE_LEVEL
     for row in session.scalars(select(ReconSetting).where(col(ReconSetting.client_id) == client_id)):
         kind, _, name = row.key.partition(".")
         if kind == "account" and name in accounts:
@@ -46,7 +54,9 @@ def load(session: Session, client_id: int) -> Settings:
             tolerances[name] = int(row.value)
         elif row.key == "holiday_rate":
             rate = float(row.value)
-    return Settings(accounts=accounts, tolerances=tolerances, holiday_rate=rate)
+        elif row.key == "service_level" and row.value in schedule.SERVICE_LEVELS:
+            level = row.value
+    return Settings(accounts=accounts, tolerances=tolerances, holiday_rate=rate, service_level=level)
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,8 @@ def describe(settings: Settings) -> list[SettingRow]:
                                ore != default_ore))
     rows.append(SettingRow("holiday_rate", f"{settings.holiday_rate:g}", f"{DEFAULT_HOLIDAY_RATE:g}",
                            settings.holiday_rate != DEFAULT_HOLIDAY_RATE))
+    rows.append(SettingRow("service_level", settings.service_level, schedule.DEFAULT_SERVICE_LEVEL,
+                           settings.service_level != schedule.DEFAULT_SERVICE_LEVEL))
     return rows
 
 
@@ -103,6 +115,10 @@ def _normalise(key: str, value: str) -> tuple[str, str]:
         if not 0 < rate < 30:
             raise UserError("reconcile.holiday_rate_range", value=value)
         return key, f"{rate:g}"
+    if key == "service_level":
+        if value not in schedule.SERVICE_LEVELS:
+            raise UserError("reconcile.bad_service_level", value=value[:20], levels=", ".join(schedule.SERVICE_LEVELS))
+        return key, value
     raise UserError("reconcile.unknown_setting", key=key)
 
 
@@ -113,7 +129,8 @@ def update(store: Store, who: Identity, org_number: str, changes: dict[str, str 
     normalised: dict[str, str | None] = {}
     for key, value in changes.items():
         if value is None:
-            _normalise(key, {"account": "0", "tolerance": "0"}.get(key.partition(".")[0], "1"))
+            _normalise(key, {"account": "0", "tolerance": "0"}.get(key.partition(".")[0],
+                                                                  "full" if key == "service_level" else "1"))
             normalised[key] = None
         else:
             k, v = _normalise(key, value)

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from byraa.core.base.errors import UserError
-from byraa.core.reconcile.checks import CHECKS, METHODS, ResultRow, Settings, amounts, folder
+from byraa.core.reconcile.checks import (
+    CHECKS,
+    METHODS,
+    ResultRow,
+    Settings,
+    amounts,
+    folder,
+    open_items,
+    pension_refunds,
+    year_end,
+)
 from byraa.core.reconcile.checks import employments as employment_check
 from byraa.core.reconcile.checks.inputs import Inputs
 
@@ -27,6 +37,12 @@ def compute(inputs: Inputs, *, checks: Iterable[str] | None = None, method: str 
     for check in validate(checks, method):
         if check == "employments":
             out.extend(employment_check.rows(inputs.payroll_employments, inputs.a07_employments, method))
+        elif check == "year_end":
+            out.extend(year_end.year_end(inputs, settings))
+        elif check == "open_items":
+            out.extend(open_items.open_items_check(inputs, settings))
+        elif hasattr(pension_refunds, check):
+            out.extend(getattr(pension_refunds, check)(inputs, settings))
         elif hasattr(folder, check):
             out.extend(getattr(folder, check)(inputs, settings))
         else:

@@ -27,12 +27,13 @@ from byraa.core.jobs import JobInfo
 from byraa.core.reconcile import job as core_job
 from byraa.core.reconcile import runs as core_reconcile
 from byraa.core.reconcile import summary as run_summary
+from byraa.core.reconcile.checks import CHECKS, schedule
 from byraa.core.reconcile.runs import RunSummary
 from byraa.core.reconcile.summary import SignState
 from byraa.core.words import formatting as fmt
 from byraa.core.words import labels
 from byraa.core.words.i18n import _
-from byraa.core.words.labels import month
+from byraa.core.words.labels import frequency_name, month
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.filter_bar import FilterBar
@@ -238,6 +239,11 @@ class ReconcileScreen(ListScreen, Screen, LocalizedBindings):
 
     def subtitle_parts(self) -> list[str]:
         parts = [_("Reconciliation"), fmt.month_name(self.period)]
+        # The rhythms beyond the month that this period calls for (term, half-year, year end).
+        rhythms = [f for f in schedule.FREQUENCIES[1:]
+                   if any(schedule.frequency(c) == f and schedule.due(c, self.period) for c in CHECKS)]
+        if rhythms:
+            parts.append(_("due: {what}").format(what=", ".join(frequency_name(f) for f in rhythms)))
         if self.clients:
             signed = sum(1 for r in self.runs.values() if r.signed)
             parts.append(_("{signed} of {total} signed").format(signed=fmt.count(signed),

@@ -10,8 +10,10 @@ run is a new version that must be signed again). A signed run is read-only: the 
 the header says who signed it when. The fetch and the sending run in a thread worker;
 leaving the screen cancels a fetch that is still waiting for a-ordningen.
 
-Slightly over 400 lines: the run screen and its two small helpers (the per-check lines
-and the facts line) read as one; the modals are in ``dialogs`` and the words in ``words``.
+Over 400 lines: the run screen and its small helpers (the per-check lines, dimmed when
+the period does not call for the check and marked ``*`` where a part-service client
+follows it up, the facts line and the hint naming what is due) read as one; the modals
+are in ``dialogs`` and the words in ``words``.
 """
 
 from __future__ import annotations
@@ -39,11 +41,18 @@ from byraa.core.reconcile import a07 as core_a07
 from byraa.core.reconcile import a07_fetch
 from byraa.core.reconcile import corrections as core_corrections
 from byraa.core.reconcile import runs as core_reconcile
+from byraa.core.reconcile.checks import schedule
 from byraa.core.reconcile.runs import RowView, RunSummary
 from byraa.core.reconcile.summary import NOT_APPLICABLE, CheckFigures, Figure, SignState, check_figures, sign_state
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
-from byraa.core.words.labels import check_name, correction_outcome, method_name, month, sign_status
+from byraa.core.words.labels import (
+    check_name,
+    correction_outcome,
+    method_name,
+    month,
+    sign_status,
+)
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.screens.reconcile.words import DIFF_MARK, EQUAL_MARK
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
@@ -205,14 +214,14 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         self.lines = {line.check: line for line in lines}
         table = self.query_one(MarkableTable)
         table.loading = False
-        table.set_rows(self._row(line) for line in lines)
+        table.set_rows(self._row(line, summary.period, summary.service_level) for line in lines)
         self.query_one("#run-client", Label).update(
             f"{ids.format_org_number(summary.org_number)}  {summary.client_name} · {fmt.month_name(summary.period)}")
         self.query_one("#run-facts", Label).update(run_facts(summary))
         self.set_class(summary.signed, "-signed")
         self.query_one("#run-hint", Label).update(
             _("Signed runs cannot change: r runs the checks again as a new version.") if summary.signed
-            else _("enter: the check's rows · o: sign off when every difference is explained"))
+            else self._hint(summary))
         self._update_subtitle()
         self.refresh_bindings()
 
@@ -231,17 +240,34 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         self.refresh_bindings()
 
     @staticmethod
-    def _row(line: CheckFigures) -> Row:
+    def _row(line: CheckFigures, period: str, service_level: str) -> Row:
         ok = line.differences == 0
+        name = check_name(line.check)
+        if schedule.client_follows_up(service_level, line.check):
+            name = f"{name} *"
+        # A check the period does not call for is still shown (it was run), dimmed.
+        check_cell: Cell = name if schedule.due(line.check, period) else Toned(name, "muted")
         mark: Cell = Toned(EQUAL_MARK, "success") if ok else Toned(DIFF_MARK, "error")
         open_cell: Cell = (Toned(fmt.count(line.unresolved), "error") if line.unresolved
                            else fmt.count(line.unresolved))
         return Row(
             key=line.check,
-            cells=(mark, check_name(line.check), fmt.count(line.differences), open_cell,
+            cells=(mark, check_cell, fmt.count(line.differences), open_cell,
                    figure_cell(line.payroll), figure_cell(line.a07), figure_cell(line.ledger),
                    fmt.count(line.rows)),
         )
+
+    @staticmethod
+    def _hint(summary: RunSummary) -> str:
+        due = [c for c in summary.checks if schedule.frequency(c) != "month" and schedule.due(c, summary.period)]
+        parts = [_("enter: the check's rows · o: sign off when every difference is explained")]
+        if due:
+            parts.append(_("due this period: {checks}").format(checks=", ".join(check_name(c) for c in due)))
+        if any(not schedule.due(c, summary.period) for c in summary.checks):
+            parts.append(_("dimmed: not due this period"))
+        if any(schedule.client_follows_up(summary.service_level, c) for c in summary.checks):
+            parts.append(_("*: client follows up (part service)"))
+        return " · ".join(parts)
 
     def _update_subtitle(self) -> None:
         parts = [_("Reconciliation"), month(self.period)]
