@@ -35,6 +35,9 @@ from byraa.core import jobs
 from byraa.core.agency import access, audit
 from byraa.core.agency.identity import Identity
 from byraa.core.base.errors import UserError
+from byraa.core.importers import intake_pool
+from byraa.core.importers.amelding_read import Parsed
+from byraa.core.importers.intake_pool import Prefetch
 from byraa.core.importers.recognise import Recognised, recognise
 from byraa.core.jobs import ItemContext, ItemOutcome, JobInfo, Progress
 from byraa.core.store import Store
@@ -180,12 +183,16 @@ def start(store: Store, who: Identity, planned: list[PlannedFile], *, worker: st
                            items=specs, worker=worker, write=write)
 
 
-def import_one(store: Store, who: Identity, kind: str, path: Path) -> tuple[str, list[str]]:
-    """Import one recognised file with its importer; returns (status, notes)."""
-    if kind == "amelding":
-        from byraa.core.importers.amelding import import_amelding
+def import_one(store: Store, who: Identity, kind: str, path: Path, parsed: Parsed | None = None,
+               client: str | None = None) -> tuple[str, list[str]]:
+    """Import one recognised file with its importer; returns (status, notes).
 
-        r = import_amelding(store, who, path)
+    ``parsed``: an a-melding a worker has read already (``intake_pool``); ``client``: the
+    org number the plan found for a file that does not carry its own (ledger CSV, journal)."""
+    if kind == "amelding":
+        from byraa.core.importers.amelding import import_amelding, import_parsed
+
+        r = import_parsed(store, who, parsed) if parsed is not None else import_amelding(store, who, path)
         return r.status, r.notes
     if kind == "amelding_json":
         return _import_amelding_json(store, who, path)
@@ -233,24 +240,25 @@ def _outcome(planned: str, status: str, resumed: bool) -> str:
     if status == "superseded":
         return "unchanged"
     if status == "unchanged":
-        return "imported" if resumed else "unchanged"
+        return "imported" if resumed and planned != "unchanged" else "unchanged"
     if status == "replaced" or planned == "replaced":
         return "replaced"
     return "imported"
 
 
-def _handler(store: Store, who: Identity) -> Callable[[ItemContext], Any]:
+def _handler(store: Store, who: Identity, prefetch: Prefetch | None) -> Callable[[ItemContext], Any]:
     async def handle(ctx: ItemContext) -> ItemOutcome:
         p = ctx.payload
         name = Path(p["path"]).name
         if p.get("planned") == "refused":
             ctx.note(f"{name}: refused")
             return ItemOutcome.failed(p.get("reason") or "refused", result={"outcome": "refused"})
-        resumed = bool(p.get("attempted"))
-        if not resumed:
-            await ctx.save_payload({**p, "attempted": True})
+        # A claim counts an attempt, so a second attempt is a resume after a kill (one
+        # attempt per run otherwise): no write per file to mark it (``attempted``: older jobs).
+        resumed = bool(p.get("attempted")) or ctx.item.attempts > 1
         try:
-            status, notes = await ctx.db(import_one, store, who, p["kind"], Path(p["path"]))
+            parsed = await prefetch.take(ctx.item.id) if prefetch is not None and p["kind"] == "amelding" else None
+            status, notes = await ctx.db(import_one, store, who, p["kind"], Path(p["path"]), parsed, p.get("client"))
         except UserError as exc:
             ctx.note(f"{name}: refused")
             return ItemOutcome.failed(str(exc), result={"outcome": "refused"})
@@ -286,10 +294,29 @@ async def run(store: Store, who: Identity, job_id: int, *, on_progress: Callable
     info = jobs.get_job(store, who, job_id)
     if info.kind != JOB_KIND:
         raise UserError("intake.not_an_intake_job", job=job_id)
-    # One attempt per file: a refusal is the file's outcome; a retry would refuse it again.
-    return await jobs.run_job(store, who, job_id, _handler(store, who), worker=worker, concurrency=concurrency,
-                              on_progress=on_progress, cancel_event=cancel_event, summarize=_counts,
-                              max_item_attempts=1, pause_on_cancel=pause_on_cancel)
+    prefetch = _prefetch(store, job_id)
+    try:
+        # One attempt per file: a refusal is the file's outcome; a retry would refuse it again.
+        return await jobs.run_job(store, who, job_id, _handler(store, who, prefetch), worker=worker,
+                                  concurrency=concurrency, on_progress=on_progress, cancel_event=cancel_event,
+                                  summarize=_counts, max_item_attempts=1, pause_on_cancel=pause_on_cancel)
+    finally:
+        if prefetch is not None:
+            prefetch.close()
+
+
+def _prefetch(store: Store, job_id: int) -> Prefetch | None:
+    """A pool reading the job's a-meldinger ahead, when there are enough of them to pay."""
+    with store.session() as session:
+        rows = session.execute(select(JobItem.id, JobItem.payload).where(
+            JobItem.job_id == job_id, JobItem.state.in_(("pending", "claimed"))).order_by(JobItem.id)).all()
+    files = []
+    for item_id, payload in rows:
+        p = json.loads(payload or "{}")
+        if p.get("kind") == "amelding" and p.get("planned") != "refused" and \
+                int(p.get("size") or 0) <= intake_pool.MAX_POOLED_BYTES:
+            files.append((item_id, str(p["path"])))
+    return intake_pool.Prefetch(files) if len(files) >= intake_pool.MIN_FILES else None
 
 
 def results(store: Store, who: Identity, job_id: int) -> tuple[JobInfo, list[FileResult]]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,7 +95,7 @@ def _xml(p: Path, base: dict[str, Any]) -> Recognised:
     found: dict[str, str] = {}
     kind: str | None = None
     try:
-        for event, el in xmlsafe.iterparse(p, events=("start", "end")):
+        for event, el in _head_events(p):
             name = xmlsafe.local_name(el)
             if event == "start":
                 if not stack:
@@ -135,6 +136,24 @@ def _xml(p: Path, base: dict[str, Any]) -> Recognised:
     if found.get("PeriodStartYear", "").isdigit() and found.get("PeriodStart", "").isdigit():
         period = f"{int(found['PeriodStartYear']):04d}-{int(found['PeriodStart']):02d}"
     return Recognised(**base, kind=kind, client=found.get("org") or None, period=period)
+
+
+class _Sips:
+    """Hands the parser 8 KB at a time: it parses what it is given whole, and the header
+    is near the top, so a 60 KB a-melding is not parsed to its end just to be sorted."""
+
+    def __init__(self, fh: Any) -> None:
+        self.fh = fh
+
+    def read(self, size: int = -1) -> bytes:
+        return self.fh.read(8192 if size is None or size < 0 else min(size, 8192))
+
+
+def _head_events(p: Path) -> Iterator[tuple[str, Any]]:
+    from byraa.core.files import xmlsafe
+
+    with open(p, "rb") as fh:
+        yield from xmlsafe.iterparse(_Sips(fh), events=("start", "end"))  # type: ignore[arg-type]
 
 
 def _taxcards(p: Path, base: dict[str, Any]) -> Recognised:
