@@ -1,7 +1,9 @@
 """The monthly intake: every file the clients' payroll systems hand over, in one durable job.
 
 ``plan(paths)`` walks files and folders (recursively), recognises each file from its
-content (``recognise``), finds the client by the organisation number inside it and says
+content (``recognise``), finds the client by the organisation number inside it (a ledger
+CSV or posting journal has none: by column, file name or folder, ``recognise.client_of``)
+and says
 what importing it will do: ``imported``, ``unchanged`` (the same file, by SHA-256, is in
 already), ``replaced`` (a newer version of a month already imported: by
 ``erstatterMeldingsId`` or by period) or ``refused`` with the reason (unknown kind, a
@@ -10,11 +12,12 @@ client the agency does not have, no access, unreadable).
 ``start`` stores the plan as a job on the durable runner (``core/jobs``), one item per
 file; ``run`` works it. Each file goes through its importer, which is all or nothing in
 its own transaction; a refused or broken file is that file's outcome and never stops the
-others. Killed with ``kill -9``, the job resumes (``run`` again, or ``byraa intake
+others. A-meldinger are read ahead in worker processes (``intake_pool``) while the job's
+one writer stores them in order. Killed with ``kill -9``, the job resumes (``run`` again, or ``byraa intake
 --resume``): files finished are not touched again, and the file that was being imported
 at the moment of the kill is recognised by its checksum, so nothing is imported twice.
-Before importing, the item notes ``attempted`` in its payload; a resumed item whose file
-turns out to be in already reports ``imported`` (the killed run did it), not ``unchanged``.
+A resumed item (its claim's second attempt) whose file turns out to be in already reports
+``imported`` (the killed run did it), not ``unchanged``.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from byraa.core.jobs import ItemContext, ItemOutcome, JobInfo, Progress
 from byraa.core.store import Store
 from byraa.core.store.models import ArchiveFile, Client
 from byraa.core.store.models_jobs import Job, JobItem
+from byraa.core.store.models_posting import PostingRun
 from byraa.core.store.models_reconcile import ReconSource
 from byraa.core.words.i18n import _
 
@@ -110,7 +114,10 @@ def plan(store: Store, who: Identity, paths: Iterable[str | os.PathLike[str]]) -
                 ReconSource.client_id, ReconSource.kind, ReconSource.period, ReconSource.sha256, ReconSource.active)):
             known.add(client_id, kind, period, sha, active)
         known.taxcards = set(session.scalars(select(ArchiveFile.sha256).where(ArchiveFile.kind == "taxcard")))
-        seen: dict[tuple[int, str, str | None], str] = {}
+        for client_id, pay_form, period, off_cycle, sha in session.execute(select(
+                PostingRun.client_id, PostingRun.pay_form, PostingRun.period, PostingRun.off_cycle, PostingRun.sha256)):
+            known.journals[(client_id, pay_form, period, bool(off_cycle))] = sha
+        seen: dict[tuple[Any, ...], str] = {}
         return [_plan_one(r, clients, allowed, seen, known) for r in found]
 
 
@@ -122,6 +129,8 @@ class _Known:
         self.active_sha: set[tuple[int, str, str]] = set()
         self.active_month: set[tuple[int, str, str | None]] = set()
         self.taxcards: set[str] = set()
+        self.journals: dict[tuple[int, str, str, bool], str] = {}
+        """A posting run's (client, pay form, period, off-cycle) -> its journal's checksum."""
 
     def add(self, client_id: int, kind: str, period: str | None, sha: str, active: bool) -> None:
         self.any_sha.add((client_id, kind, sha))
@@ -131,7 +140,7 @@ class _Known:
 
 
 def _plan_one(r: Recognised, clients: dict[str, Client], allowed: set[int] | None,
-              seen: dict[tuple[int, str, str | None], str], known: _Known) -> PlannedFile:
+              seen: dict[tuple[Any, ...], str], known: _Known) -> PlannedFile:
     def refused(reason: str, name: str | None = None) -> PlannedFile:
         return PlannedFile(str(r.path), r.kind, r.client, name, r.period, "refused", reason, r.size, r.sha256)
 
@@ -151,7 +160,12 @@ def _plan_one(r: Recognised, clients: dict[str, Client], allowed: set[int] | Non
     name = client.name if len(orgs) == 1 else ", ".join(clients[o].name for o in orgs)
     kind = SOURCE_KIND.get(r.kind or "")
     action = "imported"
-    if kind is None:  # tax cards: the archive knows the file by its checksum
+    if r.kind == "journal" and r.run is not None:  # a run's journal replaces its lines while open
+        run_key = (client.id or 0, *r.run)
+        earlier = seen.get(run_key) or known.journals.get(run_key)
+        action = "unchanged" if earlier == r.sha256 else "replaced" if earlier else "imported"
+        seen.setdefault(run_key, r.sha256)
+    elif kind is None:  # tax cards: the archive knows the file by its checksum
         if r.sha256 in known.taxcards:
             action = "unchanged"
     else:
@@ -209,6 +223,20 @@ def import_one(store: Store, who: Identity, kind: str, path: Path, parsed: Parse
 
         r = import_saft(store, who, path)
         return r.status, r.notes
+    if kind in ("ledger_csv", "journal") and not client:  # the plan found none: refused there
+        raise UserError("intake.unknown_kind", file=path.name)
+    if kind == "ledger_csv":
+        from byraa.core.importers.ledger import import_csv
+
+        assert client is not None
+        r = import_csv(store, who, path, client=client)
+        return r.status, r.notes
+    if kind == "journal":
+        from byraa.core.posting.journal import import_journal
+
+        assert client is not None
+        j = import_journal(store, who, path, client=client)
+        return j.status, [f"{j.run.label()}: {j.lines} lines"]
     if kind == "taxcards":
         from byraa.core.taxcards import store as taxcards
 
