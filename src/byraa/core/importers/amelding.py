@@ -1,5 +1,9 @@
 """The a-melding importer (payroll side): XML v2_0 to v2_3, streamed.
 
+Over ~400 lines on purpose: the register's writer and its reader (``list_employees``)
+stay side by side while the intake's rework settles; the reading half of the file is in
+``amelding_read`` already.
+
 ``urn:ske:fastsetting:innsamling:a-meldingen:v2_X``, root ``melding`` → ``Leveranse``
 (``altinn-contracts.md`` §4.1). ``amelding_read`` turns the file into plain events (it
 is pure, so the intake runs it in worker processes); this module writes them. Read
