@@ -92,5 +92,5 @@ class Prefetch:
         for future in self.inflight.values():
             future.cancel()
         self.inflight.clear()
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        if pool is not None:  # waits for the file each worker is on (bounded: ≤ MAX_POOLED_BYTES)
+            pool.shutdown(wait=True, cancel_futures=True)
