@@ -257,7 +257,8 @@ def archive_file(session: Session, *, path: str | os.PathLike[str] | None, conte
         assert path is not None
         content = Path(path).read_bytes()
     digest = hashlib.sha256(content).hexdigest()
-    archive_id = session.execute(insert(ArchiveFile).returning(ArchiveFile.id), [
+    t = ArchiveFile.__table__  # type: ignore[attr-defined]
+    archive_id = session.execute(insert(t).returning(t.c.id), [
         {**values, "size": len(content), "sha256": digest, "content": content}]).scalar_one()
     return archive_id, digest
 

@@ -189,11 +189,9 @@ class _Writer:
             elif r.name:
                 changed[emp_id] = {"id": emp_id, **{k: v for k, v in values.items() if v}}
         if new:
-            # A plain executemany and one SELECT of the new ids: cheaper than RETURNING in order.
-            self.s.execute(insert(_T_EMPLOYEE), list(new.values()))
+            # RETURNING the key with the id: no need for the rows in parameter order.
             self.employees.update(self.s.execute(
-                select(_T_EMPLOYEE.c.national_id, _T_EMPLOYEE.c.id).where(
-                    _T_EMPLOYEE.c.client_id == self.client_id, _T_EMPLOYEE.c.national_id.in_(list(new)))).all())
+                insert(_T_EMPLOYEE).returning(_T_EMPLOYEE.c.national_id, _T_EMPLOYEE.c.id), list(new.values())).all())
             self.counts["employees_added"] += len(new)
         if changed:
             self.s.execute(update(Employee), list(changed.values()))
@@ -223,11 +221,10 @@ class _Writer:
                 if e.leaves:
                     leaves.append((key, e.leaves))
         if inserts:
-            self.s.execute(insert(_T_EMPLOYMENT), list(inserts.values()))
             t = _T_EMPLOYMENT
-            for eid, emp, ref in self.s.execute(select(t.c.id, t.c.employee_id, t.c.employment_ref).where(
-                    t.c.client_id == self.client_id, t.c.employee_id.in_({k[0] for k in inserts}))):
-                self.employments.setdefault((emp, ref), eid)
+            for eid, emp, ref in self.s.execute(insert(t).returning(t.c.id, t.c.employee_id, t.c.employment_ref),
+                                                list(inserts.values())):
+                self.employments[(emp, ref)] = eid
             self.counts["employments_added"] += len(inserts)
         if updates:
             self.s.execute(update(Employment), list(updates.values()))

@@ -122,12 +122,13 @@ def derive_imported(session: Session, client: Client, period: str, *, source_id:
         "submitted_at": imported_at, "status": "pending", "source_id": source_id, "version": earlier + 1}])
     values = {"travel_expense_claims": figures.expenses, "absences": figures.absences,
               "active_employees": figures.active_employees}
-    row = session.execute(select(_ACTIVITY.c.id).where(_ACTIVITY.c.client_id == client.id,
-                                                       _ACTIVITY.c.period == period)).scalar()
-    if row is None:
-        session.execute(insert(_ACTIVITY), [{"client_id": client.id, "period": period, **values}])
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
     else:
-        session.execute(update(_ACTIVITY).where(_ACTIVITY.c.id == row).values(**values))
+        from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
+    # One statement on the (period, client) unique key, whether or not the month has a row.
+    session.execute(upsert(_ACTIVITY).values(client_id=client.id, period=period, **values)
+                    .on_conflict_do_update(index_elements=["period", "client_id"], set_=values))
 
 
 _RUN = PayrollRun.__table__  # type: ignore[attr-defined]
