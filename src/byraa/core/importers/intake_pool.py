@@ -37,12 +37,13 @@ def _start_worker(language: str) -> None:
 
 
 def workers() -> int:
-    """One reader per core the process may use (at most 4: the one writer is the limit then)."""
+    """A reader per core beside the writer's (at least one; at most 3: reading a file costs
+    about half of storing it, so the one writer is the limit long before that)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
-    return max(1, min(4, cores))
+    return max(1, min(3, cores - 1))
 
 
 class Prefetch:
