@@ -3,8 +3,7 @@
 ``plan(paths)`` walks files and folders (recursively), recognises each file from its
 content (``recognise``), finds the client by the organisation number inside it (a ledger
 CSV or posting journal has none: by column, file name or folder, ``recognise.client_of``)
-and says
-what importing it will do: ``imported``, ``unchanged`` (the same file, by SHA-256, is in
+and says what importing it will do: ``imported``, ``unchanged`` (the same file, by SHA-256, is in
 already), ``replaced`` (a newer version of a month already imported: by
 ``erstatterMeldingsId`` or by period) or ``refused`` with the reason (unknown kind, a
 client the agency does not have, no access, unreadable).
@@ -13,9 +12,10 @@ client the agency does not have, no access, unreadable).
 file; ``run`` works it. Each file goes through its importer, which is all or nothing in
 its own transaction; a refused or broken file is that file's outcome and never stops the
 others. A-meldinger are read ahead in worker processes (``intake_pool``) while the job's
-one writer stores them in order. Killed with ``kill -9``, the job resumes (``run`` again, or ``byraa intake
---resume``): files finished are not touched again, and the file that was being imported
-at the moment of the kill is recognised by its checksum, so nothing is imported twice.
+one writer stores them in order. Killed with ``kill -9``, the job resumes (``run`` again,
+or ``byraa intake --resume``): files finished are not touched again, and the file that
+was being imported at the moment of the kill is recognised by its checksum, so nothing
+is imported twice.
 A resumed item (its claim's second attempt) whose file turns out to be in already reports
 ``imported`` (the killed run did it), not ``unchanged``.
 """
