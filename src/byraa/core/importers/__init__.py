@@ -258,7 +258,8 @@ def archive_file(session: Session, *, path: str | os.PathLike[str] | None, conte
         assert path is not None
         content = Path(path).read_bytes()
     digest = hashlib.sha256(content).hexdigest()
-    archive_id = session.execute(insert(ArchiveFile).returning(col(ArchiveFile.id)), [
+    t = ArchiveFile.__table__  # type: ignore[attr-defined]
+    archive_id = session.execute(insert(t).returning(t.c.id), [
         {**values, "size": len(content), "sha256": digest, "content": content}]).scalar_one()
     assert archive_id is not None  # a primary key, just stored
     return archive_id, digest

@@ -1,8 +1,9 @@
 """The monthly intake: every file the clients' payroll systems hand over, in one durable job.
 
 ``plan(paths)`` walks files and folders (recursively), recognises each file from its
-content (``recognise``), finds the client by the organisation number inside it and says
-what importing it will do: ``imported``, ``unchanged`` (the same file, by SHA-256, is in
+content (``recognise``), finds the client by the organisation number inside it (a ledger
+CSV or posting journal has none: by column, file name or folder, ``recognise.client_of``)
+and says what importing it will do: ``imported``, ``unchanged`` (the same file, by SHA-256, is in
 already), ``replaced`` (a newer version of a month already imported: by
 ``erstatterMeldingsId`` or by period) or ``refused`` with the reason (unknown kind, a
 client the agency does not have, no access, unreadable).
@@ -10,11 +11,13 @@ client the agency does not have, no access, unreadable).
 ``start`` stores the plan as a job on the durable runner (``core/jobs``), one item per
 file; ``run`` works it. Each file goes through its importer, which is all or nothing in
 its own transaction; a refused or broken file is that file's outcome and never stops the
-others. Killed with ``kill -9``, the job resumes (``run`` again, or ``byraa intake
---resume``): files finished are not touched again, and the file that was being imported
-at the moment of the kill is recognised by its checksum, so nothing is imported twice.
-Before importing, the item notes ``attempted`` in its payload; a resumed item whose file
-turns out to be in already reports ``imported`` (the killed run did it), not ``unchanged``.
+others. A-meldinger are read ahead in worker processes (``intake_pool``) while the job's
+one writer stores them in order. Killed with ``kill -9``, the job resumes (``run`` again,
+or ``byraa intake --resume``): files finished are not touched again, and the file that
+was being imported at the moment of the kill is recognised by its checksum, so nothing
+is imported twice.
+A resumed item (its claim's second attempt) whose file turns out to be in already reports
+``imported`` (the killed run did it), not ``unchanged``.
 """
 
 from __future__ import annotations
@@ -36,11 +39,16 @@ from byraa.core import jobs
 from byraa.core.agency import access, audit
 from byraa.core.agency.identity import Identity
 from byraa.core.base.errors import UserError
+from byraa.core.importers import intake_pool
+from byraa.core.importers.amelding_read import Parsed
+from byraa.core.importers.intake_pool import Prefetch
 from byraa.core.importers.recognise import Recognised, recognise
 from byraa.core.jobs import ItemContext, ItemOutcome, JobInfo, Progress
 from byraa.core.store import Store
+from byraa.core.store.columns import pk
 from byraa.core.store.models import ArchiveFile, Client
 from byraa.core.store.models_jobs import Job, JobItem
+from byraa.core.store.models_posting import PostingRun
 from byraa.core.store.models_reconcile import ReconSource
 from byraa.core.words.i18n import _
 
@@ -109,7 +117,10 @@ def plan(store: Store, who: Identity, paths: Iterable[str | os.PathLike[str]]) -
                 col(ReconSource.active))):
             known.add(client_id, kind, period, sha, active)
         known.taxcards = set(session.scalars(select(col(ArchiveFile.sha256)).where(col(ArchiveFile.kind) == "taxcard")))
-        seen: dict[tuple[int, str, str | None], str] = {}
+        for client_id, pay_form, period, off_cycle, sha in session.execute(select(
+                col(PostingRun.client_id), col(PostingRun.pay_form), col(PostingRun.period), col(PostingRun.off_cycle), col(PostingRun.sha256))):
+            known.journals[(client_id, pay_form, period, bool(off_cycle))] = sha
+        seen: dict[tuple[Any, ...], str] = {}
         return [_plan_one(r, clients, allowed, seen, known) for r in found]
 
 
@@ -121,6 +132,8 @@ class _Known:
         self.active_sha: set[tuple[int, str, str]] = set()
         self.active_month: set[tuple[int, str, str | None]] = set()
         self.taxcards: set[str] = set()
+        self.journals: dict[tuple[int, str, str, bool], str] = {}
+        """A posting run's (client, pay form, period, off-cycle) -> its journal's checksum."""
 
     def add(self, client_id: int, kind: str, period: str | None, sha: str, active: bool) -> None:
         self.any_sha.add((client_id, kind, sha))
@@ -130,7 +143,7 @@ class _Known:
 
 
 def _plan_one(r: Recognised, clients: dict[str, Client], allowed: set[int] | None,
-              seen: dict[tuple[int, str, str | None], str], known: _Known) -> PlannedFile:
+              seen: dict[tuple[Any, ...], str], known: _Known) -> PlannedFile:
     def refused(reason: str, name: str | None = None) -> PlannedFile:
         return PlannedFile(str(r.path), r.kind, r.client, name, r.period, "refused", reason, r.size, r.sha256)
 
@@ -150,7 +163,12 @@ def _plan_one(r: Recognised, clients: dict[str, Client], allowed: set[int] | Non
     name = client.name if len(orgs) == 1 else ", ".join(clients[o].name for o in orgs)
     kind = SOURCE_KIND.get(r.kind or "")
     action = "imported"
-    if kind is None:  # tax cards: the archive knows the file by its checksum
+    if r.kind == "journal" and r.run is not None:  # a run's journal replaces its lines while open
+        run_key = (client.id or 0, *r.run)
+        earlier = seen.get(run_key) or known.journals.get(run_key)
+        action = "unchanged" if earlier == r.sha256 else "replaced" if earlier else "imported"
+        seen.setdefault(run_key, r.sha256)
+    elif kind is None:  # tax cards: the archive knows the file by its checksum
         if r.sha256 in known.taxcards:
             action = "unchanged"
     else:
@@ -182,12 +200,16 @@ def start(store: Store, who: Identity, planned: list[PlannedFile], *, worker: st
                            items=specs, worker=worker, write=write)
 
 
-def import_one(store: Store, who: Identity, kind: str, path: Path) -> tuple[str, list[str]]:
-    """Import one recognised file with its importer; returns (status, notes)."""
-    if kind == "amelding":
-        from byraa.core.importers.amelding import import_amelding
+def import_one(store: Store, who: Identity, kind: str, path: Path, parsed: Parsed | None = None,
+               client: str | None = None) -> tuple[str, list[str]]:
+    """Import one recognised file with its importer; returns (status, notes).
 
-        r = import_amelding(store, who, path)
+    ``parsed``: an a-melding a worker has read already (``intake_pool``); ``client``: the
+    org number the plan found for a file that does not carry its own (ledger CSV, journal)."""
+    if kind == "amelding":
+        from byraa.core.importers.amelding import import_amelding, import_parsed
+
+        r = import_parsed(store, who, parsed) if parsed is not None else import_amelding(store, who, path)
         return r.status, r.notes
     if kind == "amelding_json":
         return _import_amelding_json(store, who, path)
@@ -204,6 +226,20 @@ def import_one(store: Store, who: Identity, kind: str, path: Path) -> tuple[str,
 
         r = import_saft(store, who, path)
         return r.status, r.notes
+    if kind in ("ledger_csv", "journal") and not client:  # the plan found none: refused there
+        raise UserError("intake.unknown_kind", file=path.name)
+    if kind == "ledger_csv":
+        from byraa.core.importers.ledger import import_csv
+
+        assert client is not None
+        r = import_csv(store, who, path, client=client)
+        return r.status, r.notes
+    if kind == "journal":
+        from byraa.core.posting.journal import import_journal
+
+        assert client is not None
+        j = import_journal(store, who, path, client=client)
+        return j.status, [f"{j.run.label()}: {j.lines} lines"]
     if kind == "taxcards":
         from byraa.core.taxcards import store as taxcards
 
@@ -235,24 +271,25 @@ def _outcome(planned: str, status: str, resumed: bool) -> str:
     if status == "superseded":
         return "unchanged"
     if status == "unchanged":
-        return "imported" if resumed else "unchanged"
+        return "imported" if resumed and planned != "unchanged" else "unchanged"
     if status == "replaced" or planned == "replaced":
         return "replaced"
     return "imported"
 
 
-def _handler(store: Store, who: Identity) -> Callable[[ItemContext], Any]:
+def _handler(store: Store, who: Identity, prefetch: Prefetch | None) -> Callable[[ItemContext], Any]:
     async def handle(ctx: ItemContext) -> ItemOutcome:
         p = ctx.payload
         name = Path(p["path"]).name
         if p.get("planned") == "refused":
             ctx.note(f"{name}: refused")
             return ItemOutcome.failed(p.get("reason") or "refused", result={"outcome": "refused"})
-        resumed = bool(p.get("attempted"))
-        if not resumed:
-            await ctx.save_payload({**p, "attempted": True})
+        # A claim counts an attempt, so a second attempt is a resume after a kill (one
+        # attempt per run otherwise): no write per file to mark it (``attempted``: older jobs).
+        resumed = bool(p.get("attempted")) or ctx.item.attempts > 1
         try:
-            status, notes = await ctx.db(import_one, store, who, p["kind"], Path(p["path"]))
+            parsed = await prefetch.take(ctx.item.id) if prefetch is not None and p["kind"] == "amelding" else None
+            status, notes = await ctx.db(import_one, store, who, p["kind"], Path(p["path"]), parsed, p.get("client"))
         except UserError as exc:
             ctx.note(f"{name}: refused")
             return ItemOutcome.failed(str(exc), result={"outcome": "refused"})
@@ -289,10 +326,29 @@ async def run(store: Store, who: Identity, job_id: int, *, on_progress: Callable
     info = jobs.get_job(store, who, job_id)
     if info.kind != JOB_KIND:
         raise UserError("intake.not_an_intake_job", job=job_id)
-    # One attempt per file: a refusal is the file's outcome; a retry would refuse it again.
-    return await jobs.run_job(store, who, job_id, _handler(store, who), worker=worker, concurrency=concurrency,
-                              on_progress=on_progress, cancel_event=cancel_event, summarize=_counts,
-                              max_item_attempts=1, pause_on_cancel=pause_on_cancel)
+    prefetch = _prefetch(store, job_id)
+    try:
+        # One attempt per file: a refusal is the file's outcome; a retry would refuse it again.
+        return await jobs.run_job(store, who, job_id, _handler(store, who, prefetch), worker=worker,
+                                  concurrency=concurrency, on_progress=on_progress, cancel_event=cancel_event,
+                                  summarize=_counts, max_item_attempts=1, pause_on_cancel=pause_on_cancel)
+    finally:
+        if prefetch is not None:
+            prefetch.close()
+
+
+def _prefetch(store: Store, job_id: int) -> Prefetch | None:
+    """A pool reading the job's a-meldinger ahead, when there are enough of them to pay."""
+    with store.session() as session:
+        rows = session.execute(select(pk(JobItem.id), col(JobItem.payload)).where(
+            col(JobItem.job_id) == job_id, col(JobItem.state).in_(("pending", "claimed"))).order_by(col(JobItem.id))).all()
+    files = []
+    for item_id, payload in rows:
+        p = json.loads(payload or "{}")
+        if p.get("kind") == "amelding" and p.get("planned") != "refused" and \
+                int(p.get("size") or 0) <= intake_pool.MAX_POOLED_BYTES:
+            files.append((item_id, str(p["path"])))
+    return intake_pool.Prefetch(files) if len(files) >= intake_pool.MIN_FILES else None
 
 
 def results(store: Store, who: Identity, job_id: int) -> tuple[JobInfo, list[FileResult]]:

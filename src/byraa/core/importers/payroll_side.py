@@ -22,7 +22,8 @@ every figure.
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -88,6 +89,54 @@ def derive(session: Session, client_id: int, period: str) -> None:
         session.execute(insert(ClientActivity), [{"client_id": client_id, "period": period, **values}])
     else:
         session.execute(update(ClientActivity).where(col(ClientActivity.id) == row).values(**values))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One a-melding's own figures, as its importer counted them while writing its rows."""
+
+    persons: int
+    gross: int
+    withholding: int
+    aga: int
+    expenses: int
+    absences: int
+    active_employees: int
+
+
+def derive_imported(session: Session, client: Client, period: str, *, source_id: int, message_id: str | None,
+                    sha256: str, imported_at: datetime, earlier: int, figures: Figures) -> None:
+    """``derive`` for a month whose one active a-melding was just imported: the same rows from
+    the importer's own counts, without reading back what it wrote (an import replaces every
+    active a-melding of its month, so the new one is the month's only active one).
+    ``earlier``: the month's a-meldinger imported before it (its version is ``earlier + 1``)."""
+    assert client.id is not None
+    if earlier:  # rows derived from a replaced version go; a fresh month has none
+        session.execute(delete(_RUN).where(_RUN.c.client_id == client.id, _RUN.c.period == period,
+                                           _RUN.c.source_id.is_not(None)))
+        session.execute(delete(_SUBMISSION).where(_SUBMISSION.c.client_id == client.id,
+                                                  _SUBMISSION.c.period == period, _SUBMISSION.c.source_id.is_not(None)))
+    session.execute(insert(_RUN), [{
+        "client_id": client.id, "period": period, "pay_date": pay_date(client.pay_day, period), "kind": "regular",
+        "status": "posted", "payslip_count": figures.persons, "payslips_manual": None, "gross": figures.gross,
+        "withholding": figures.withholding, "employer_contribution": figures.aga, "source_id": source_id}])
+    session.execute(insert(_SUBMISSION), [{
+        "client_id": client.id, "period": period, "message_id": (message_id or sha256[:16])[:150],
+        "submitted_at": imported_at, "status": "pending", "source_id": source_id, "version": earlier + 1}])
+    values = {"travel_expense_claims": figures.expenses, "absences": figures.absences,
+              "active_employees": figures.active_employees}
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
+    # One statement on the (period, client) unique key, whether or not the month has a row.
+    session.execute(upsert(_ACTIVITY).values(client_id=client.id, period=period, **values)
+                    .on_conflict_do_update(index_elements=["period", "client_id"], set_=values))
+
+
+_RUN = PayrollRun.__table__  # type: ignore[attr-defined]
+_SUBMISSION = AmeldingSubmission.__table__  # type: ignore[attr-defined]
+_ACTIVITY = ClientActivity.__table__  # type: ignore[attr-defined]
 
 
 def derived_months(session: Session, client_ids: list[int] | None = None) -> set[tuple[int, str]]:

@@ -8,11 +8,14 @@ folder of 1,000 files is sorted in well under a second. Kinds:
 - ``amelding_json``: the same model as JSON (``{"leveranse": …}``, the 2026 submission API);
 - ``a07``: byraa's A07 JSON (``"format": "byraa-a07"``), or an ODS/XLSX in its export layout;
 - ``ledger_saft``: SAF-T Financial XML (``urn:StandardAuditFile-Taxation-Financial:NO``);
-- ``ledger_csv``: a CSV with ``account``, ``period`` and ``amount`` columns (carries no
-  organisation number, so the intake refuses it: ``byraa import ledger --client``);
+- ``ledger_csv``: a CSV with ``account``, ``period`` and ``amount`` columns;
+- ``journal``: the payroll system's posting journal, CSV or XLSX (``core/posting/journal``:
+  account, pay form, period, amount or debit/credit);
 - ``taxcards``: Skatteetaten's tax-card answer (XML v3 or the API's JSON).
 
-Anything else is ``None`` with the reason. Nothing here touches the store.
+A ledger CSV and a journal carry no organisation number: their client comes from a
+client column, the file name or the folder (``client_of``). Anything else is ``None``
+with the reason. Nothing here touches the store.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +34,7 @@ from byraa.core.words.i18n import _
 SAFT_NS = "urn:StandardAuditFile-Taxation-Financial:NO"
 AMELDING_NS = "urn:ske:fastsetting:innsamling:a-meldingen:"
 MAX_JSON_BYTES = 200 * 1024 * 1024
-KINDS = ("amelding", "amelding_json", "a07", "ledger_saft", "ledger_csv", "taxcards")
+KINDS = ("amelding", "amelding_json", "a07", "ledger_saft", "ledger_csv", "journal", "taxcards")
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,8 @@ class Recognised:
     replaces: str | None = None
     refusal: str | None = None
     """Why the file cannot be imported, naming the file (and the place in it)."""
+    run: tuple[str, str, bool] | None = None
+    """A posting journal's run: (pay form, period, off-cycle)."""
 
 
 def _digest(path: Path) -> tuple[int, str]:
@@ -76,14 +83,14 @@ def recognise(path: str | os.PathLike[str]) -> Recognised:
             return _json(p, base)
         if head.startswith(b"PK\x03\x04"):
             return _sheets(p, base)
-        if _is_ledger_csv(head):
-            return Recognised(**base, kind="ledger_csv", refusal=_(
-                "{file}: a ledger CSV carries no organisation number; import it with "
-                "byraa import ledger --client ORGNR").format(file=p.name))
+        if _csv_columns(head) & _TABLE_COLUMNS:
+            table = _table(p, base)
+            if table.kind is not None:
+                return table
     except Exception as exc:  # noqa: BLE001  (a hostile or broken file is a refusal, never a crash)
         return Recognised(**base, kind=None, refusal=f"{p.name}: {exc}")
     return Recognised(**base, kind=None, refusal=_("{file}: not a file byraa can import "
-                                                   "(a-melding, A07, SAF-T, ledger CSV, tax-card answer)").format(
+                                                   "(a-melding, A07, SAF-T, ledger CSV, posting journal, tax-card answer)").format(
         file=p.name))
 
 
@@ -94,7 +101,7 @@ def _xml(p: Path, base: dict[str, Any]) -> Recognised:
     found: dict[str, str] = {}
     kind: str | None = None
     try:
-        for event, el in xmlsafe.iterparse(p, events=("start", "end")):
+        for event, el in _head_events(p):
             name = xmlsafe.local_name(el)
             if event == "start":
                 if not stack:
@@ -137,6 +144,24 @@ def _xml(p: Path, base: dict[str, Any]) -> Recognised:
     return Recognised(**base, kind=kind, client=found.get("org") or None, period=period)
 
 
+class _Sips:
+    """Hands the parser 8 KB at a time: it parses what it is given whole, and the header
+    is near the top, so a 60 KB a-melding is not parsed to its end just to be sorted."""
+
+    def __init__(self, fh: Any) -> None:
+        self.fh = fh
+
+    def read(self, size: int = -1) -> bytes:
+        return self.fh.read(8192 if size is None or size < 0 else min(size, 8192))
+
+
+def _head_events(p: Path) -> Iterator[tuple[str, Any]]:
+    from byraa.core.files import xmlsafe
+
+    with open(p, "rb") as fh:
+        yield from xmlsafe.iterparse(_Sips(fh), events=("start", "end"))  # type: ignore[arg-type]
+
+
 def _taxcards(p: Path, base: dict[str, Any]) -> Recognised:
     from byraa.core.taxcards.parse import AnswerRejected, parse_answer
 
@@ -175,11 +200,88 @@ def _sheets(p: Path, base: dict[str, Any]) -> Recognised:
     from byraa.core.importers import Where
     from byraa.core.reconcile.a07 import parse_sheets
 
-    report = parse_sheets(p, Where(p))
+    try:
+        report = parse_sheets(p, Where(p))
+    except Exception:
+        table = _table(p, base)  # not an A07 workbook: perhaps a posting journal
+        if table.kind is not None:
+            return table
+        raise
     return Recognised(**base, kind="a07", client=report.client, period=report.period)
 
 
-def _is_ledger_csv(head: bytes) -> bool:
-    first = head.decode("utf-8", "replace").splitlines()[0].lower() if head else ""
-    columns = {c.strip().strip('"') for c in first.replace(";", ",").split(",")}
-    return {"account", "period", "amount"} <= columns
+_TABLE_COLUMNS = {"account", "konto"}
+CLIENT_COLUMNS = ("client", "klient", "orgnr", "org_number", "organisasjonsnummer")
+"""Columns that name a ledger CSV's or posting journal's client (the first one present counts)."""
+_ORG_PREFIX = re.compile(r"^(\d{9})_")
+
+
+def _csv_columns(head: bytes) -> set[str]:
+    first = head.decode("utf-8-sig", "replace").splitlines()[0].lower() if head else ""
+    return {c.strip().strip('"') for c in first.replace(";", ",").split(",")}
+
+
+def _table(p: Path, base: dict[str, Any]) -> Recognised:
+    """A ledger CSV or a posting journal (CSV/XLSX), and its client: they carry no
+    organisation number of their own (``client_of``)."""
+    from byraa.core.base.errors import UserError
+    from byraa.core.posting import journal
+
+    try:
+        rows = journal.read_rows(p)
+    except UserError as exc:
+        return Recognised(**base, kind=None, refusal=str(exc))
+    columns = set().union(*(r.keys() for r in rows)) if rows else set()
+    if journal.is_journal(columns):
+        kind = "journal"
+    elif {"account", "period", "amount"} <= columns:
+        kind = "ledger_csv"
+    else:
+        return Recognised(**base, kind=None)
+    client, refusal = client_of(p, rows)
+    if refusal:
+        return Recognised(**base, kind=kind, refusal=refusal)
+    if kind == "journal":
+        try:
+            run, _lines = journal.parse(p)
+        except UserError as exc:
+            return Recognised(**base, kind=kind, client=client, refusal=str(exc))
+        return Recognised(**base, kind=kind, client=client, period=run.period,
+                          run=(run.pay_form, run.period, run.off_cycle))
+    months = sorted(v for r in rows if len(v := (r.get("period") or "").strip()) == 7)
+    return Recognised(**base, kind=kind, client=client, period=months[0] if months else None)
+
+
+def client_of(p: Path, rows: list[dict[str, str]]) -> tuple[str | None, str | None]:
+    """(organisation number, refusal) of a file without one of its own, first rule that speaks:
+
+    1. a client column (``CLIENT_COLUMNS``): every line that fills it names the same one;
+    2. the file name starts with the organisation number and ``_`` (``310000019_hovedbok.csv``);
+    3. the nearest folder above it named by an organisation number (``innboks/310000019/…``).
+    """
+    from byraa.core.base import ids
+
+    def checked(value: str, source: str) -> tuple[str | None, str | None]:
+        reason = ids.org_number_error(value)
+        if reason:
+            return None, _("{file}: {value} ({source}) is not a valid organisation number ({reason})").format(
+                file=p.name, value=value[:20], source=source, reason=reason)
+        return value, None
+
+    column = next((c for c in CLIENT_COLUMNS if any(c in r for r in rows)), None)
+    if column is not None:
+        values = {(r.get(column) or "").replace(" ", "") for r in rows} - {""}
+        if len(values) > 1:
+            return None, _("{file}: the column {column} names more than one client ({orgs})").format(
+                file=p.name, column=column, orgs=", ".join(sorted(values)[:3]))
+        if values:
+            return checked(values.pop(), _("column {column}").format(column=column))
+    match = _ORG_PREFIX.match(p.name)
+    if match:
+        return checked(match.group(1), _("file name"))
+    for folder in p.parents:
+        if len(folder.name) == 9 and folder.name.isdigit():
+            return checked(folder.name, _("folder name"))
+    return None, _("{file}: no client is named: give the file a client column, start its name with the "
+                   "organisation number and _ (ORGNR_name.csv), or put it in a folder named by the "
+                   "organisation number").format(file=p.name)

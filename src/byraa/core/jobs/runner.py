@@ -298,27 +298,32 @@ def _dead_claimers(session: Session, job_id: int, me: str, now: datetime, stale_
 def claim_items(store: Store, job_id: int, worker: str, limit: int = 1, *,
                 stale_seconds: float = STALE_SECONDS) -> list[ClaimedItem]:
     """Claim up to ``limit`` pending items (or items of dead workers) in one transaction."""
+    with store.session() as session:
+        return _claim(session, store, job_id, worker, limit, stale_seconds)
+
+
+def _claim(session: Session, store: Store, job_id: int, worker: str, limit: int,
+           stale_seconds: float) -> list[ClaimedItem]:
     t = JobItem.__table__  # type: ignore[attr-defined]
     now = clock.now()
-    with store.session() as session:
-        dead = _dead_claimers(session, job_id, worker, now, stale_seconds)
-        claimable = t.c.state == "pending"
-        if dead:
-            claimable = claimable | ((t.c.state == "claimed") & t.c.claimed_by.in_(dead))
-        pick = select(t.c.id).where(t.c.job_id == job_id, claimable).order_by(t.c.id).limit(limit)
-        if store.dialect == "postgresql":
-            # A CTE runs once; a sub-select under IN may be rescanned, and each rescan
-            # would skip the rows the last one locked and claim more than ``limit``.
-            picked = pick.with_for_update(skip_locked=True).cte("picked")
-            target = update(t).where(t.c.id == picked.c.id)
-        else:
-            target = update(t).where(t.c.id.in_(pick.scalar_subquery()), claimable)
-        stmt = (
-            target
-            .values(state="claimed", claimed_by=worker, claimed_at=now, updated_at=now, attempts=t.c.attempts + 1)
-            .returning(t.c.id, t.c.key, t.c.payload, t.c.attempts, t.c.weight)
-        )
-        rows = session.execute(stmt).all()
+    dead = _dead_claimers(session, job_id, worker, now, stale_seconds)
+    claimable = t.c.state == "pending"
+    if dead:
+        claimable = claimable | ((t.c.state == "claimed") & t.c.claimed_by.in_(dead))
+    pick = select(t.c.id).where(t.c.job_id == job_id, claimable).order_by(t.c.id).limit(limit)
+    if store.dialect == "postgresql":
+        # A CTE runs once; a sub-select under IN may be rescanned, and each rescan
+        # would skip the rows the last one locked and claim more than ``limit``.
+        picked = pick.with_for_update(skip_locked=True).cte("picked")
+        target = update(t).where(t.c.id == picked.c.id)
+    else:
+        target = update(t).where(t.c.id.in_(pick.scalar_subquery()), claimable)
+    stmt = (
+        target
+        .values(state="claimed", claimed_by=worker, claimed_at=now, updated_at=now, attempts=t.c.attempts + 1)
+        .returning(t.c.id, t.c.key, t.c.payload, t.c.attempts, t.c.weight)
+    )
+    rows = session.execute(stmt).all()
     return sorted((ClaimedItem(r.id, r.key, json.loads(r.payload or "{}"), r.attempts, r.weight) for r in rows),
                   key=lambda c: c.id)
 
@@ -330,10 +335,10 @@ def _claim_next(store: Store, job_id: int, worker: str, stale_seconds: float) ->
     requested while an item runs (from another process, or by the handler itself) stops
     the run before the next item however late the heartbeat task gets its turn.
     """
-    with store.session() as session:
+    with store.session() as session:  # one transaction for both: a file's bookkeeping is per file
         if session.scalar(select(col(Job.cancel_requested)).where(col(Job.id) == job_id)):
             return None
-    return claim_items(store, job_id, worker, 1, stale_seconds=stale_seconds)
+        return _claim(session, store, job_id, worker, 1, stale_seconds)
 
 
 def _guard(session: Session, item_id: int, worker: str, **values: Any) -> bool:

@@ -131,6 +131,17 @@ def _xlsx_rows(path: Path, where: Where) -> list[dict[str, str]]:
             for row in frame.iter_rows()]
 
 
+def read_rows(path: str | os.PathLike[str]) -> list[dict[str, str]]:
+    """The file's rows (lower-cased column -> text), CSV or XLSX, for telling what it is."""
+    return _rows(Path(path), Where(path))
+
+
+def is_journal(columns: set[str]) -> bool:
+    """A posting journal's header: account, pay form and period, and amount or debit/credit."""
+    return all(_has(columns, k) for k in ("account", "pay_form", "period")) and any(
+        _has(columns, k) for k in ("amount", "debit", "credit"))
+
+
 def _pick(row: dict[str, str], key: str) -> str:
     for name in _ALIASES[key]:
         if name in row:

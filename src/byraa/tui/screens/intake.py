@@ -48,7 +48,7 @@ def outcome_word(code: str | None) -> str:
 
 def kind_word(code: str | None) -> str:
     return {"amelding": "a-melding", "amelding_json": "a-melding (JSON)", "a07": "A07", "ledger_saft": "SAF-T",
-            "ledger_csv": _("ledger CSV"), "taxcards": _("tax cards")}.get(code or "", code or "–")
+            "ledger_csv": _("ledger CSV"), "journal": _("posting journal"), "taxcards": _("tax cards")}.get(code or "", code or "–")
 
 
 class FolderSuggester(Suggester):

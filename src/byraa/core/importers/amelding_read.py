@@ -1,0 +1,390 @@
+"""Reading an a-melding XML file into plain data: the a-melding importer's first half.
+
+Pure (no store, no clock): the intake runs it in worker processes while one writer
+stores the files, and ``import_amelding`` runs it in-process, streamed. ``events``
+yields, in document order, what the writer needs:
+
+- ``("begin", Header)`` once, when the first ``oppgave`` starts (the header is checked:
+  period, organisation number);
+- ``("unit", org, place)`` for each ``virksomhet`` (``place`` names it in a refusal);
+- ``("recipient", _Recipient, income rows, withheld or None, deduction rows)``, or ``("skipped",)`` for a
+  recipient with only an international id;
+- ``("aga", unit, rows)`` and ``("payment", {declared sums})``.
+
+A refusal is raised where it is found, so the writer sees the header first: an unknown
+client or a file imported already is told before a broken recipient further down.
+Processed elements are cleared, so a 200 MB file needs memory for one recipient only.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from byraa.core.base import ids
+from byraa.core.importers import (
+    ImportRefused,
+    Where,
+    check_national_id,
+    check_org_number,
+    element_where,
+    iter_xml,
+    parse_amount,
+    parse_bool,
+    parse_date,
+    parse_decimal,
+    parse_period,
+)
+
+NAMESPACE_PREFIX = "urn:ske:fastsetting:innsamling:a-meldingen:"
+VERSIONS = ("v2_0", "v2_1", "v2_2", "v2_3")
+NAMESPACES = tuple(NAMESPACE_PREFIX + v for v in VERSIONS)
+ZONES = ("1", "1a", "2", "3", "4", "4a", "5")
+INCOME_KINDS = ("loennsinntekt", "ytelseFraOffentlige", "pensjonEllerTrygd", "naeringsinntekt")
+
+
+def _ln(element: Any) -> str:
+    tag = element.tag
+    if type(tag) is not str:
+        return ""
+    return tag[tag.rfind("}") + 1:]
+
+
+def _kids(element: Any) -> dict[str, list[Any]]:
+    """The children by local name, in one pass (cheaper than a scan per lookup)."""
+    out: dict[str, list[Any]] = {}
+    for c in element:
+        tag = c.tag
+        if type(tag) is str:
+            name = tag[tag.rfind("}") + 1:]
+            if name in out:
+                out[name].append(c)
+            else:
+                out[name] = [c]
+    return out
+
+
+def _child(element: Any, name: str) -> Any:
+    for c in element:
+        if _ln(c) == name:
+            return c
+    return None
+
+
+def _text_el(c: Any) -> str | None:
+    if c is None or c.text is None:
+        return None
+    value = c.text.strip()
+    return value or None
+
+
+def _get(kids: dict[str, list[Any]], name: str) -> Any:
+    found = kids.get(name)
+    return found[0] if found else None
+
+
+def _txt(kids: dict[str, list[Any]], name: str) -> str | None:
+    found = kids.get(name)
+    return _text_el(found[0]) if found else None
+
+
+def rate_amount(basis: int, rate: float) -> int:
+    """AGA in øre on ``basis`` øre at ``rate`` percent, rounded half up."""
+    return int((Decimal(basis) * Decimal(str(rate)) / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass
+class _Employment:
+    ref: str
+    employment_type: str
+    start: date | None
+    end: date | None
+    occupation: str | None
+    position_pct: float | None
+    hours: float | None
+    leaves: list[dict]
+    layoffs: list[dict]
+
+
+@dataclass
+class _Recipient:
+    national_id: str
+    name: str | None
+    employee_number: str | None
+    sub_unit: str
+    employments: list[_Employment] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Header:
+    period: str
+    org: str
+    message_id: str | None
+    replaces: str | None
+
+
+def parse_employment(e: Any, where: Where) -> _Employment:
+    """One ``arbeidsforhold`` element, checked."""
+    k = _kids(e)
+
+    def place(name: str) -> str:
+        c = _get(k, name)
+        return element_where(c if c is not None else e, f"arbeidsforhold/{name}")
+
+    kind = _txt(k, "typeArbeidsforhold")
+    if not kind:
+        raise where.refuse(element_where(e, "arbeidsforhold"), "import.missing", name="typeArbeidsforhold")
+    occupation = _txt(k, "yrke")
+    if occupation is not None and (len(occupation) != 7 or not occupation.isdigit()):
+        raise where.refuse(place("yrke"), "import.bad_occupation", value=occupation[:10])
+    leaves = []
+    for p in k.get("permisjon", ()):
+        pk = _kids(p)
+        leaves.append({
+            "id": _txt(pk, "permisjonId"),
+            "start": parse_date(_txt(pk, "startdato"), where, element_where(p, "permisjon/startdato"), required=True),
+            "end": parse_date(_txt(pk, "sluttdato"), where, element_where(p, "permisjon/sluttdato")),
+            "pct": parse_decimal(_txt(pk, "permisjonsprosent"), where, element_where(p, "permisjon/permisjonsprosent")),
+            "description": _txt(pk, "beskrivelse") or "",
+        })
+    layoffs = []
+    for p in k.get("permittering", ()):
+        pk = _kids(p)
+        layoffs.append({
+            "id": _txt(pk, "permitteringId"),
+            "start": parse_date(_txt(pk, "startdato") or _txt(pk, "startdatoPermittering"), where,
+                                element_where(p, "permittering/startdato")),
+            "end": parse_date(_txt(pk, "sluttdato") or _txt(pk, "sluttdatoPermittering"), where,
+                              element_where(p, "permittering/sluttdato")),
+            "pct": parse_decimal(_txt(pk, "permitteringsprosent"), where,
+                                 element_where(p, "permittering/permitteringsprosent")),
+            "notified": parse_date(_txt(pk, "varslingsdato"), where, element_where(p, "permittering/varslingsdato")),
+        })
+    # A place is only worked out when a value is there to be wrong (element_where is not free).
+    start_text, end_text = _txt(k, "startdato"), _txt(k, "sluttdato")
+    pct_text, hours_text = _txt(k, "stillingsprosent"), _txt(k, "antallTimerPerUkeSomEnFullStillingTilsvarer")
+    start = parse_date(start_text, where, place("startdato")) if start_text else None
+    return _Employment(
+        ref=_txt(k, "arbeidsforholdId") or (start.isoformat() if start else kind),
+        employment_type=kind,
+        start=start,
+        end=parse_date(end_text, where, place("sluttdato")) if end_text else None,
+        occupation=occupation,
+        position_pct=parse_decimal(pct_text, where, place("stillingsprosent")) if pct_text else None,
+        hours=parse_decimal(hours_text, where, place("antallTimerPerUkeSomEnFullStillingTilsvarer"))
+        if hours_text else None,
+        leaves=leaves,
+        layoffs=layoffs,
+    )
+
+
+def _flag(k: dict[str, list[Any]], e: Any, name: str, where: Where) -> bool:
+    text = _txt(k, name)
+    if text == "true":  # the common case, without working out a place
+        return True
+    if text == "false":
+        return False
+    return parse_bool(text, where, element_where(e, f"inntekt/{name}"))
+
+
+def parse_income(e: Any, where: Where) -> dict:
+    """One ``inntekt`` element as a row dict (without client, period, side)."""
+    k = _kids(e)
+    kind = next((name for name in INCOME_KINDS if name in k), None)
+    description = _txt(_kids(k[kind][0]), "beskrivelse") if kind else None
+    if not description:
+        raise where.refuse(element_where(e, "inntekt"), "amelding.income_no_description")
+    beloep = _get(k, "beloep")
+    return {
+        "category": kind,
+        "description": description[:100],
+        "benefit": (_txt(k, "fordel") or "kontantytelse")[:30],
+        "triggers_aga": _flag(k, e, "utloeserArbeidsgiveravgift", where),
+        "withholding_basis": _flag(k, e, "inngaarIGrunnlagForTrekk", where),
+        "amount": _amount(beloep, e, "inntekt/beloep", where),
+        "employment_ref": _txt(k, "arbeidsforholdId"),
+    }
+
+
+def parse_deduction(e: Any, where: Where) -> dict:
+    """One ``fradrag`` element (e.g. ``premieTilPensjonsordninger``): description and amount."""
+    k = _kids(e)
+    description = _txt(k, "beskrivelse")
+    if not description:
+        raise where.refuse(element_where(e, "fradrag"), "import.missing", name="fradrag/beskrivelse")
+    return {"description": description[:100], "amount": _amount(_get(k, "beloep"), e, "fradrag/beloep", where)}
+
+
+def _amount(el: Any, parent: Any, what: str, where: Where) -> int:
+    text = el.text if el is not None else None
+    try:  # the place is worked out only for a refusal (element_where is not free)
+        value = parse_amount(text, where, "")
+    except ImportRefused:
+        value = parse_amount(text, where, element_where(el if el is not None else parent, what))
+    assert value is not None
+    return value
+
+
+def parse_aga(e: Any, where: Where) -> list[dict]:
+    """The zones of one ``arbeidsgiveravgift`` element."""
+    rows = []
+    k = _kids(e)
+    for kind_name, kind in (("loennOgGodtgjoerelse", "loenn"), ("tilskuddOgPremieTilPensjon", "pensjon")):
+        for z in k.get(kind_name, ()):
+            zk = _kids(z)
+            zone = _txt(zk, "sone")
+            if zone not in ZONES:
+                sone = _get(zk, "sone")
+                raise where.refuse(element_where(sone if sone is not None else z, f"{kind_name}/sone"),
+                                   "import.bad_zone", value=(zone or "")[:5], zones=", ".join(ZONES))
+            basis = _amount(_get(zk, "avgiftsgrunnlagBeloep"), z, f"{kind_name}/avgiftsgrunnlagBeloep", where)
+            rate = parse_decimal(_txt(zk, "prosentsatsForAvgiftsberegning"), where,
+                                 element_where(z, f"{kind_name}/prosentsatsForAvgiftsberegning")) or 0.0
+            rows.append({"zone": zone, "calc_code": (_txt(zk, "beregningskodeForArbeidsgiveravgift")
+                                                     or "generelleNaeringer")[:60],
+                         "basis_kind": kind, "basis": basis, "rate": rate, "amount": rate_amount(basis, rate)})
+    return rows
+
+
+def _recipient(el: Any, where: Where, unit: str) -> tuple[_Recipient, list[dict], int | None, list[dict]] | None:
+    k = _kids(el)
+    nid_el = _get(k, "norskIdentifikator")
+    if nid_el is None:
+        return None
+    text = (nid_el.text or "").strip()
+    nid = text if _valid_nid(text) else check_national_id(
+        nid_el.text, where, element_where(nid_el, "inntektsmottaker/norskIdentifikator"))
+    info = _get(k, "identifiserendeInformasjon")
+    ik = _kids(info) if info is not None else {}
+    r = _Recipient(national_id=nid, name=_txt(ik, "navn"), employee_number=_txt(ik, "ansattnummer"), sub_unit=unit)
+    r.employments = [parse_employment(a, where) for a in k.get("arbeidsforhold", ())]
+    income = [parse_income(i, where) for i in k.get("inntekt", ())]
+    withheld: int | None = None
+    for f in k.get("forskuddstrekk", ()):
+        value = _amount(_child(f, "beloep"), f, "forskuddstrekk/beloep", where)
+        withheld = (withheld or 0) - value  # reported negative: withheld is the positive amount
+    return r, income, withheld, [parse_deduction(f, where) for f in k.get("fradrag", ())]
+
+
+def _valid_nid(text: str) -> bool:
+    return not ids.national_id_error(text)
+
+
+def _drop(el: Any) -> None:
+    """Free a processed element and the siblings before it (bounded memory)."""
+    el.clear(keep_tail=True)
+    parent = el.getparent()
+    if parent is not None:
+        while el.getprevious() is not None:
+            del parent[0]
+
+
+def _header(header: dict[str, tuple[str, Any]], oppgave: Any, where: Where) -> Header:
+    if "kalendermaaned" not in header:
+        raise where.refuse(element_where(oppgave, "Leveranse"), "import.missing", name="kalendermaaned")
+    period = parse_period(header["kalendermaaned"][0], where, element_where(header["kalendermaaned"][1]))
+    if "opplysningspliktig" not in header:
+        raise where.refuse(element_where(oppgave, "Leveranse"), "import.missing", name="opplysningspliktig")
+    text, el = header["opplysningspliktig"]
+    org = check_org_number(text, where, element_where(el, "opplysningspliktig/norskIdentifikator"))
+    return Header(period, org, header.get("meldingsId", (None,))[0], header.get("erstatterMeldingsId", (None,))[0])
+
+
+def events(source: str | Path | IO[bytes], where: Where) -> Iterator[tuple]:
+    """The document as the writer's events (see the module's doc); refusals raised as found."""
+    header: dict[str, tuple[str, Any]] = {}
+    stack: list[str] = []
+    begun = False
+    unit: str | None = None
+    for event, el in iter_xml(source):
+        tag = el.tag
+        name = tag[tag.rfind("}") + 1:] if type(tag) is str else ""
+        if event == "start":
+            if not stack:
+                ns = tag[1:].split("}", 1)[0] if type(tag) is str and tag.startswith("{") else ""
+                if name != "melding" or ns not in NAMESPACES:
+                    raise where.refuse(element_where(el, name or "root"), "amelding.not_amelding",
+                                       namespace=f"{NAMESPACE_PREFIX}v2_0", last="v2_3")
+            stack.append(name)
+            if name == "oppgave" and len(stack) == 3 and not begun:
+                begun = True
+                yield ("begin", _header(header, el, where))
+            continue
+        stack.pop()
+        parent = stack[-1] if stack else ""
+        if parent == "Leveranse" and name in ("kalendermaaned", "meldingsId", "erstatterMeldingsId", "kildesystem"):
+            header[name] = ((el.text or "").strip(), el)
+        elif name == "norskIdentifikator" and parent == "opplysningspliktig":
+            header["opplysningspliktig"] = ((el.text or "").strip(), el)
+        elif not begun:
+            continue
+        elif name == "norskIdentifikator" and parent == "virksomhet":
+            place = element_where(el, "virksomhet/norskIdentifikator")
+            unit = check_org_number(el.text, where, place)
+            yield ("unit", unit, place)
+        elif name == "inntektsmottaker":
+            if unit is None:
+                raise where.refuse(element_where(el), "amelding.recipient_outside_virksomhet")
+            got = _recipient(el, where, unit)
+            yield ("skipped",) if got is None else ("recipient", *got)
+            _drop(el)
+        elif name == "arbeidsgiveravgift" and parent == "virksomhet":
+            assert unit is not None
+            yield ("aga", unit, parse_aga(el, where))
+            _drop(el)
+        elif name == "betalingsinformasjon" and parent == "oppgave":
+            declared: dict[str, int] = {}
+            k = _kids(el)
+            for tag_name, attr, sign in (("sumForskuddstrekk", "declared_withholding", -1),
+                                         ("sumArbeidsgiveravgift", "declared_aga", 1)):
+                c = _get(k, tag_name)
+                if c is not None:
+                    value = parse_amount(c.text, where, element_where(c, f"betalingsinformasjon/{tag_name}"))
+                    assert value is not None
+                    declared[attr] = abs(value) if sign < 0 else value
+            yield ("payment", declared)
+            _drop(el)
+        elif name == "virksomhet":
+            unit = None
+            _drop(el)
+    if not begun:
+        raise where.refuse("<Leveranse>", "amelding.no_oppgave")
+
+
+@dataclass
+class Parsed:
+    """One file read whole in a worker: its bytes, checksum and events, or the refusal met.
+
+    ``error`` comes after ``events`` (what was read before it), so the writer still
+    reports an unknown client or a file imported already first, as the streamed reader does."""
+
+    path: str
+    content: bytes | None = None
+    digest: str = ""
+    events: list[tuple] = field(default_factory=list)
+    error: Exception | None = None
+
+
+def read_file(path: str) -> Parsed:
+    """Read, check and parse one a-melding (pure; for a worker process)."""
+    import hashlib
+
+    from byraa.core.base.errors import UserError
+    from byraa.core.files.limits import check_file
+
+    p = Path(path)
+    out = Parsed(path)
+    try:
+        check_file(p, "amelding")
+        out.content = p.read_bytes()
+        out.digest = hashlib.sha256(out.content).hexdigest()
+        for item in events(io.BytesIO(out.content), Where(p)):
+            out.events.append(item)
+    except (UserError, OSError) as exc:
+        out.error = exc
+    return out

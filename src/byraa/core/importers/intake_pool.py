@@ -1,0 +1,97 @@
+"""The intake's second core: a-meldinger are read in worker processes while this one stores.
+
+Reading an a-melding (XML parse, every id, date and amount checked) is pure and costs
+about as much as storing it, so the intake hands the files it will import next to a
+small process pool (``amelding_read.read_file``) and its one writer stores each file
+from what a worker read (``amelding.import_parsed``), in the job's order and in one
+transaction per file as before. Only a few files are read ahead (``window``), so memory
+stays bounded; a file over ``MAX_POOLED_BYTES`` is left to the streamed in-process
+reader. Anything that goes wrong with the pool (a worker killed, a result that will not
+cross) only means the file is read in-process instead: the pool never decides an
+outcome.
+
+Workers are started with ``spawn`` (never ``fork``: the parent has threads, and a TUI),
+and speak the parent's language, since a refusal's words are made where it is found.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections import OrderedDict
+from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing import get_context
+from typing import Any
+
+from byraa.core.importers.amelding_read import Parsed, read_file
+from byraa.core.words import i18n
+
+MIN_FILES = 8
+"""Fewer a-meldinger than this are read in-process: starting workers costs more than it saves."""
+MAX_POOLED_BYTES = 16 * 1024 * 1024
+"""A larger file is streamed in-process (a worker would hold it, and its rows, whole)."""
+
+
+def _start_worker(language: str) -> None:
+    i18n.set_language(language)
+
+
+def workers() -> int:
+    """A reader per core beside the writer's (at least one; at most 3: reading a file costs
+    about half of storing it, so the one writer is the limit long before that)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(3, cores - 1))
+
+
+class Prefetch:
+    """Reads ``files`` (item id → path, in the order the runner claims them) ahead in a pool."""
+
+    def __init__(self, files: list[tuple[int, str]], *, processes: int | None = None,
+                 window: int | None = None) -> None:
+        self.processes = processes or workers()
+        self.window = window or 2 * self.processes + 2
+        self.queue = list(files)
+        self.next = 0
+        self.inflight: OrderedDict[int, Future[Parsed]] = OrderedDict()
+        self.pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
+            self.processes, mp_context=get_context("spawn"), initializer=_start_worker,
+            initargs=(i18n.language(),))
+        self._fill()
+
+    def _fill(self) -> None:
+        while self.pool is not None and len(self.inflight) < self.window and self.next < len(self.queue):
+            item_id, path = self.queue[self.next]
+            self.next += 1
+            try:
+                self.inflight[item_id] = self.pool.submit(read_file, path)
+            except RuntimeError:  # the pool broke or was shut down: read in-process from now on
+                self.close()
+
+    async def take(self, item_id: int) -> Parsed | None:
+        """What a worker read of the item's file, or ``None`` (then read it in-process)."""
+        # Items before this one were claimed by another runner of the same job: drop them.
+        while self.inflight and next(iter(self.inflight)) < item_id:
+            self.inflight.popitem(last=False)[1].cancel()
+        future = self.inflight.pop(item_id, None)
+        if future is None:
+            while self.next < len(self.queue) and self.queue[self.next][0] <= item_id:
+                self.next += 1
+        self._fill()
+        if future is None:
+            return None
+        try:
+            parsed: Any = await asyncio.wrap_future(future)
+        except Exception:  # noqa: BLE001  (a broken pool is no outcome: the file is read in-process)
+            return None
+        return parsed if isinstance(parsed, Parsed) else None
+
+    def close(self) -> None:
+        pool, self.pool = self.pool, None
+        for future in self.inflight.values():
+            future.cancel()
+        self.inflight.clear()
+        if pool is not None:  # waits for the file each worker is on (bounded: ≤ MAX_POOLED_BYTES)
+            pool.shutdown(wait=True, cancel_futures=True)
