@@ -95,7 +95,7 @@ def _store_results(session: Session, who: Identity, job_id: int, item_id: int, y
     """Store one answer's persons (``store_answer``) and a result row per person."""
     from byraa.core.taxcards.parse import EmployerResult
     from byraa.core.taxcards.parse import TaxCardAnswer as Answer
-    from byraa.core.taxcards.store import store_answer
+    from byraa.core.taxcards.store import lock_current_cards, store_answer
 
     wanted = [e for e in answer.employers if e.org_number in client_ids]
     outside = sum(len(e.persons) for e in answer.employers if e.org_number not in client_ids)
@@ -114,6 +114,7 @@ def _store_results(session: Session, who: Identity, job_id: int, item_id: int, y
         return {(c.client_id, c.employee_id): c for c in session.scalars(select(TaxCard).where(
             TaxCard.client_id.in_(ids_ or [-1]), TaxCard.income_year == year, TaxCard.is_current.is_(True)))}
 
+    lock_current_cards(session, ids_)  # before reading "before": another writer may be storing them
     before = {k: (c.id, _card_fields(c), c.fetched_at) for k, c in currents().items()}
     store_answer(session, who, answer, clients, source_archive_id=answer.archive_id,
                  label=f"order {reference}")

@@ -129,6 +129,22 @@ def _same(card: TaxCard, person: PersonResult) -> bool:
     )
 
 
+def lock_current_cards(session: Session, client_ids: Iterable[int]) -> None:
+    """Serialise writers of these clients' current cards until the transaction ends.
+
+    Two fetches (or a fetch and an import) storing the same person's card at once would
+    both find the same current card and both insert a new one: the second hit
+    ``uq_tax_card_current`` and failed. Locking the clients' rows (in id order, so two
+    writers never wait on each other crosswise) makes the second writer read the
+    first one's card after it commits and merge into it (unchanged, or a newer card
+    replacing it). SQLite has one writer already (``BEGIN IMMEDIATE``); there this
+    is a plain read.
+    """
+    wanted = sorted(set(client_ids))
+    if wanted:
+        session.execute(select(Client.id).where(Client.id.in_(wanted)).order_by(Client.id).with_for_update())
+
+
 def store_answer(
     session: Session,
     who: Identity,
@@ -146,6 +162,7 @@ def store_answer(
     """
     summary = ImportSummary()
     fetched_at = fetched_at or clock.now()
+    lock_current_cards(session, (c.id for c in clients.values() if c.id is not None))
     for employer in answer.employers:
         client = clients[employer.org_number]
         assert client.id is not None
