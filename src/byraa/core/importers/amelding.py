@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 
 from byraa.core.agency import audit
 from byraa.core.agency.identity import Identity
-from byraa.core.base import clock, periods
+from byraa.core.base import clock, ids, periods
 from byraa.core.base.errors import UserError
 from byraa.core.clients.lookup import resolve_client
 from byraa.core.importers import (
@@ -230,6 +230,8 @@ class _Writer:
         self.update_register = update_register
         self.where = where
         self.pending: list[_Recipient] = []
+        self.seen: set[tuple[str, str]] = set()
+        """(sub-unit, national id) already read: a person twice in one virksomhet doubles their income."""
         self.income: list[dict] = []
         self.withholding: list[dict] = []
         self.counts = {"recipients": 0, "employments": 0, "income_lines": 0, "withholding_lines": 0,
@@ -461,6 +463,9 @@ def _import_once(store: Store, who: Identity, path: str | os.PathLike[str]) -> I
                     if c is not None:
                         value = parse_amount(c.text, where, element_where(c, f"betalingsinformasjon/{tag}"))
                         assert value is not None
+                        if sign < 0 and value > 0:  # withholding is reported negative
+                            raise where.refuse(element_where(c, f"betalingsinformasjon/{tag}"),
+                                               "amelding.withholding_positive", value=f"{value / 100:.2f}")
                         setattr(src, attr, abs(value) if sign < 0 else value)
                 _drop(el)
             elif name == "virksomhet":
@@ -555,6 +560,10 @@ def _process_recipient(el: Any, where: Where, writer: _Writer, unit: str) -> _Re
     if nid_el is None:
         return None
     nid = check_national_id(nid_el.text, where, element_where(nid_el, "inntektsmottaker/norskIdentifikator"))
+    if (unit, nid) in writer.seen:
+        raise where.refuse(element_where(nid_el, "inntektsmottaker/norskIdentifikator"),
+                           "amelding.recipient_twice", nid=ids.mask_national_id(nid), unit=unit)
+    writer.seen.add((unit, nid))
     info = _child(el, "identifiserendeInformasjon")
     r = _Recipient(national_id=nid, name=_text(info, "navn") if info is not None else None,
                    employee_number=_text(info, "ansattnummer") if info is not None else None, sub_unit=unit)
@@ -567,6 +576,10 @@ def _process_recipient(el: Any, where: Where, writer: _Writer, unit: str) -> _Re
                              element_where(b if b is not None else f, "forskuddstrekk/beloep"))
         assert value is not None
         withheld = (withheld or 0) - value  # reported negative: withheld is the positive amount
+    if withheld is not None and withheld < 0:  # a positive forskuddstrekk: a sign error, not a refund
+        f = _children(el, "forskuddstrekk")[0]
+        raise where.refuse(element_where(f, "forskuddstrekk/beloep"), "amelding.withholding_positive",
+                           value=f"{-withheld / 100:.2f}")
     writer.add_recipient(r, income, withheld)
     return r
 

@@ -110,7 +110,16 @@ def _prepare(store: Store, who: Identity, path: Path) -> _Prepared:
             if reason := ids.org_number_error(org):
                 raise UserError("taxcards.bad_employer", path=path, org=org or "-", reason=reason)
             clients[org] = resolve_client(session, who, org, file=str(path))
+    for employer in answer.employers:  # all or nothing: one broken person refuses the file
+        for person in employer.persons:
+            if person.error and person.result not in _ANSWERED_ERRORS:
+                raise UserError("taxcards.bad_person", path=path, org=employer.org_number,
+                                nid=ids.mask_national_id(person.national_id) or "-", reason=Phrase(person.error))
     return _Prepared(path, data, answer, clients)
+
+
+_ANSWERED_ERRORS = ("ugyldigFoedselsEllerDnummer",)
+"""Per-person errors that are Skatteetaten's own answer (kept as results), not a broken file."""
 
 
 def _deductions_json(person: PersonResult) -> str | None:
