@@ -249,10 +249,12 @@ def archive_file(session: Session, *, path: str | os.PathLike[str] | None, conte
     values = {"client_id": client_id, "kind": kind, "direction": direction, "period": period,
               "created_at": clock.now(), "filename": name, "content_type": content_type, "user_login": login}
     bind = session.connection()
-    if content is None and path is not None and bind.dialect.name == "sqlite":
+    if content is None and path is not None:
         size = Path(path).stat().st_size
         if size > STREAM_ARCHIVE_BYTES:
-            return _archive_streamed(session, Path(path), size, values)
+            if bind.dialect.name == "sqlite":
+                return _archive_streamed(session, Path(path), size, values)
+            return _archive_appended(session, Path(path), size, values)
     if content is None:
         assert path is not None
         content = Path(path).read_bytes()
@@ -260,6 +262,30 @@ def archive_file(session: Session, *, path: str | os.PathLike[str] | None, conte
     archive_id = session.execute(insert(ArchiveFile).returning(ArchiveFile.id), [
         {**values, "size": len(content), "sha256": digest, "content": content}]).scalar_one()
     return archive_id, digest
+
+
+def _archive_appended(session: Session, path: Path, size: int, values: dict) -> tuple[int, str]:
+    """PostgreSQL: the file appended to ``content`` in chunks, so byraa never holds it whole
+    (a 100 MB ledger read at once, plus the driver's copy, broke the 300 MB budget)."""
+    from sqlalchemy import bindparam, update
+
+    archive_id = session.execute(insert(ArchiveFile).returning(ArchiveFile.id), [
+        {**values, "size": size, "sha256": "", "content": b""}]).scalar_one()
+    digest = hashlib.sha256()
+    written = 0
+    append = update(ArchiveFile).where(ArchiveFile.id == archive_id).values(
+        content=ArchiveFile.content.concat(bindparam("chunk")))  # type: ignore[attr-defined]
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(STREAM_ARCHIVE_BYTES), b""):
+            written += len(chunk)
+            if written > size:
+                raise UserError("import.changed_while_read", file=path.name)
+            session.execute(append, {"chunk": chunk})
+            digest.update(chunk)
+    if written != size:
+        raise UserError("import.changed_while_read", file=path.name)
+    session.execute(update(ArchiveFile).where(ArchiveFile.id == archive_id).values(sha256=digest.hexdigest()))
+    return archive_id, digest.hexdigest()
 
 
 def _archive_streamed(session: Session, path: Path, size: int, values: dict) -> tuple[int, str]:
