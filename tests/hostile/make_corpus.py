@@ -14,6 +14,7 @@ from pathlib import Path
 
 from tests.builders import nid, org
 from tests.data.reconcile import build as b
+from tests.hostile.value_cases import add_value_cases
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ def make(folder: Path) -> list[Case]:
     path = folder / "ledger-big.csv"
     path.write_text("account;period;amount\n" + "5000;2026-10;1,00\n" * 80_000, encoding="utf-8")
     add("ledger over its cap", ["import", "ledger", str(path), "--client", org(1)], env={"BYRAA_MAX_MB_LEDGER_CSV": "1"})
+    add_value_cases(folder, add, _amelding)
     return cases
 
 

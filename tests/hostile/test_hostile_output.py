@@ -76,3 +76,47 @@ def test_a_database_error_never_shows_its_parameters(store: Store) -> None:
                      {"o": secret * 10, "n": secret, "p": "not a number" if store.dialect == "postgresql" else None,
                       "c": NOW})
     assert secret not in str(caught.value)
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_out_never_writes_through_a_symlink(sqlite_store: Store, tmp_path: Path, suffix: str,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    small_agency(sqlite_store)
+    monkeypatch.setenv("BYRAA_DATABASE_URL", sqlite_store.url)
+    monkeypatch.setenv("BYRAA_LANG", "en")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    link = tmp_path / f"link.{suffix}"
+    link.symlink_to(victim)
+    result = CliRunner().invoke(main, ["reports", "my-clients", "--out", str(link), "--overwrite"])
+    line = result.stderr.strip()
+    assert result.exit_code == 2 and "\n" not in line and "symbolic link" in line and f"link.{suffix}" in line
+    assert victim.read_text() == "keep me" and link.is_symlink()
+    dangling = tmp_path / f"dangling.{suffix}"  # a link to a file not there yet: not created through it
+    dangling.symlink_to(tmp_path / "created-elsewhere")
+    result = CliRunner().invoke(main, ["reports", "my-clients", "--out", str(dangling), "--overwrite"])
+    assert result.exit_code == 2 and not (tmp_path / "created-elsewhere").exists()
+
+
+def test_an_open_database_readable_by_others_becomes_private(tmp_path: Path, _sqlite_template: Path) -> None:
+    import os
+    import shutil
+
+    from byraa.core.store import open_store
+
+    path = tmp_path / "shared.sqlite3"
+    shutil.copyfile(_sqlite_template, path)
+    for part in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if not part.exists():
+            part.write_bytes(b"")
+        os.chmod(part, 0o644)
+    Path(f"{path}-wal").unlink()  # SQLite would read an empty -wal as a broken one; -shm it rebuilds
+    store = open_store(f"sqlite:///{path}")
+    try:
+        with store.session() as s:
+            s.execute(text("SELECT 1"))
+        for part in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            if part.exists():
+                assert part.stat().st_mode & 0o777 == 0o600, part
+    finally:
+        store.dispose()

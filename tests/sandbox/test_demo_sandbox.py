@@ -61,7 +61,8 @@ def test_demo_generates_a_private_key_and_points_the_agency_at_the_sandbox(tmp_p
         store.dispose()
     assert settings is not None
     assert (settings.environment, settings.client_id, settings.key_path, settings.system_user_org,
-            settings.base_url) == ("sandbox", "byraa-demo", str(key), org, SANDBOX_DEFAULT_URL)
+            settings.base_url[:17]) == ("sandbox", "byraa-demo", str(key), org, "http://127.0.0.1:")
+    assert settings.base_url != SANDBOX_DEFAULT_URL  # the agency's own port
     connection.validate(settings)  # the key file passes the 0600 check
 
 
@@ -176,3 +177,35 @@ def test_reconcile_job_fetches_the_a07_first(tmp_path: Path) -> None:
     assert row["outcome"] in ("equal", "differences") and row["error"] is None
     code, out = _cli(db, "reconcile", "show", str(row["run"]), "--format", "json")
     assert not any(r["check"] == "employments" and r["status"] == "missing" for r in json.loads(out)["rows"])
+
+
+def test_each_agency_gets_its_own_sandbox_and_refuses_another_agencys(tmp_path: Path) -> None:
+    from byraa.sandbox.ensure import agency_of
+    from tests.builders import org
+
+    first, second = tmp_path / "one", tmp_path / "two"
+    first.mkdir()
+    second.mkdir()
+    db_one, db_two = _demo(first, clients=2), _demo(second, clients=1)
+    stores = [open_store(sqlite_url(db)) for db in (db_one, db_two)]
+    try:
+        urls = [connection.agency_connection(s).base_url for s in stores]  # type: ignore[union-attr]
+        assert urls[0] != urls[1]  # each its own port, kept in its settings
+        ours = agency_of(stores[0])
+        assert ours and ours != org(7)
+        # A sandbox serving another agency answers at this agency's address: refused, nothing sent.
+        state = SandboxState(store=stores[0], ready_after_polls=0, agency=org(7))
+        with running(state) as sandbox:
+            _point_at(db_one, sandbox.url)
+            args = ["--db", str(db_one), "taxcards", "fetch", "--all", "--year", "2026", "--format", "json",
+                    "--poll-seconds", "0"]
+            result = CliRunner().invoke(main, args, env={"BYRAA_LANG": "en"})
+            assert result.exit_code == 2 and "serves agency" in result.stderr.strip().splitlines()[-1]
+            assert state.orders_created == 0 and state.keys == {}
+            state.agency = ours  # its own sandbox: used
+            result = CliRunner().invoke(main, args)
+            assert result.exit_code in (0, 1), result.output
+            assert state.orders_created >= 1
+    finally:
+        for s in stores:
+            s.dispose()

@@ -52,6 +52,9 @@ def command(port: int, latency_ms: int, fail_rate: float, malformed_rate: float,
                       rate_limit_rate=rate_limit_rate, seed=seed),
     )
     if store is not None:  # accept the agency's own key (the demo's, or one configured by hand)
+        from byraa.sandbox.ensure import agency_of
+
+        state.agency = agency_of(store)
         from byraa.core.altinn.connection import agency_connection
         from byraa.sandbox.ensure import register_configured_key
 

@@ -54,7 +54,6 @@ def connect_sandbox(store: Store, manager_login: str, key_dir: Path, *, name: st
     import os
 
     from byraa.core.altinn import connection
-    from byraa.core.altinn.settings import SANDBOX_DEFAULT_URL
     from byraa.sandbox.keys import generate_key_pair
 
     key = generate_key_pair(key_dir, name=name, key_id=f"{name}-{os.urandom(4).hex()}")
@@ -66,7 +65,9 @@ def connect_sandbox(store: Store, manager_login: str, key_dir: Path, *, name: st
         os.close(fd)
     with store.session() as session:
         agency_org = session.scalars(select(Agency.org_number)).one()
-    url = base_url or SANDBOX_DEFAULT_URL
+    from byraa.sandbox.ensure import free_loopback_url
+
+    url = base_url or free_loopback_url()  # each agency its own sandbox port, kept in its settings
     who = identity.resolve(store, manager_login)
     settings = connection.ConnectionSettings("sandbox", DEMO_CLIENT_ID, key.key_id, str(key.private_path),
                                              agency_org, url, contact_email="lonn@byraa.example",

@@ -161,6 +161,9 @@ class SandboxState:
     in_flight: int = 0
     max_in_flight: int = 0
     jti_skew_seconds: int = 10
+    agency: str | None = None
+    """The org number of the agency this sandbox serves (``/_sandbox/stats``): one sandbox per
+    agency, so a command of another agency refuses it instead of mixing their data."""
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.faults.seed)
@@ -202,6 +205,7 @@ class SandboxState:
 
     def stats(self) -> dict[str, Any]:
         return {
+            "agency": self.agency,
             "orders_created": self.orders_created,
             "orders": len(self.orders),
             "requests_per_idempotency_key": dict(self.requests_per_key),

@@ -15,10 +15,11 @@ accepts the agency's Maskinporten assertions). Any other environment is left alo
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from byraa.core.altinn.connection import ConnectionSettings
@@ -46,18 +47,47 @@ def register_configured_key(state: SandboxState, settings: ConnectionSettings) -
                        system_user_orgs={settings.system_user_org})
 
 
-def sandbox_answers(url: str, *, timeout: float = 0.5) -> bool:
-    """Whether a byraa sandbox answers at ``url`` (its stats endpoint)."""
+def sandbox_stats(url: str, *, timeout: float = 0.5) -> dict[str, Any] | None:
+    """The stats of the byraa sandbox answering at ``url``, or ``None`` when none does."""
     import httpx
 
     try:
         resp = httpx.get(f"{url.rstrip('/')}/_sandbox/stats", timeout=timeout)
     except httpx.HTTPError:
-        return False
+        return None
     try:
-        return resp.status_code == 200 and "orders_created" in resp.json()
+        data = resp.json()
     except ValueError:
-        return False
+        return None
+    return data if resp.status_code == 200 and isinstance(data, dict) and "orders_created" in data else None
+
+
+def sandbox_answers(url: str, *, timeout: float = 0.5) -> bool:
+    """Whether a byraa sandbox answers at ``url`` (its stats endpoint)."""
+    return sandbox_stats(url, timeout=timeout) is not None
+
+
+def agency_of(store: Store | None) -> str | None:
+    """The org number of the store's agency (``None`` before ``byraa init``)."""
+    if store is None:
+        return None
+    from sqlalchemy import select
+
+    from byraa.core.store.models import Agency
+
+    with store.session() as session:
+        return session.scalars(select(Agency.org_number)).first()
+
+
+def free_loopback_url() -> str:
+    """``http://127.0.0.1:<a port free now>``: an agency's own sandbox address."""
+    import socket
+
+    from byraa.sandbox.server import LOOPBACK
+
+    with socket.socket() as sock:
+        sock.bind((LOOPBACK, 0))
+        return f"http://{LOOPBACK}:{sock.getsockname()[1]}"
 
 
 def register_with(url: str, settings: ConnectionSettings) -> bool:
@@ -90,8 +120,15 @@ def sandbox_for(store: Store, settings: ConnectionSettings, *, ready_after_polls
     if settings.environment != "sandbox":
         yield settings
         return
+    from byraa.core.base.errors import UserError
+
     url = settings.base_url or SANDBOX_DEFAULT_URL
-    if sandbox_answers(url):
+    ours = agency_of(store)
+    stats = sandbox_stats(url)
+    if stats is not None:
+        theirs = stats.get("agency")
+        if theirs and ours and theirs != ours:  # never send one agency's people to another's sandbox
+            raise UserError("sandbox.other_agency", url=url, other=theirs, ours=ours)
         if not probe:
             register_with(url, settings)
         yield settings
@@ -101,9 +138,17 @@ def sandbox_for(store: Store, settings: ConnectionSettings, *, ready_after_polls
     from byraa.sandbox.server import running
 
     state = SandboxState(settings=settings_for("sandbox", base_url=url), store=store,
-                         ready_after_polls=ready_after_polls, **state_options)
+                         ready_after_polls=ready_after_polls, agency=ours, **state_options)
     register_configured_key(state, settings)
-    with running(state, port=port) as sandbox:
+    with ExitStack() as stack:
+        sandbox = None
+        if port == 0 and (wanted := urlsplit(url).port or 0) > 1024:  # the agency's own port, as its settings say
+            try:
+                sandbox = stack.enter_context(running(state, port=wanted))
+            except RuntimeError:  # taken by something else: any free port for this command
+                sandbox = None
+        if sandbox is None:
+            sandbox = stack.enter_context(running(state, port=port))
         yield replace(settings, base_url=sandbox.url)
 
 

@@ -88,3 +88,25 @@ def test_bad_saft_org_number_and_access(store, tmp_path: Path) -> None:
     with pytest.raises(AccessDenied):
         import_ledger(store, small.who("clerk"), csv, client=org(1))
     assert _rows(store) == before
+
+
+def test_a_big_csv_is_spooled_and_archived_in_chunks(store, tmp_path: Path) -> None:
+    import hashlib
+
+    small = small_agency(store)
+    path = tmp_path / "big.csv"
+    lines = [f"{5000 + n % 50};2026-{1 + n % 12:02d};{n},{n % 100:02d};2026-{1 + n % 12:02d}-15;V{n};Lønn {n}"
+             for n in range(160_000)]
+    path.write_text("account;period;amount;date;voucher;text\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    assert path.stat().st_size > 4 * 1024 * 1024  # over the size archived in one piece
+    result = import_ledger(store, small.who(), path, client=org(1))
+    assert result.counts == {"lines": 160_000}
+    with store.session() as s:
+        archived = s.get(ArchiveFile, result.archive_id)
+        assert archived is not None and bytes(archived.content) == path.read_bytes()
+        assert archived.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+        total = s.scalar(select(func.sum(ReconLedger.amount)).where(ReconLedger.source_id == result.source_id))
+        last = s.scalars(select(ReconLedger).where(ReconLedger.voucher == "V159999")).one()
+    assert total == sum(n * 100 + n % 100 for n in range(160_000))
+    assert (last.account, last.period, str(last.entry_date), last.text) == ("5049", "2026-04", "2026-04-15",
+                                                                            "Lønn 159999")

@@ -78,6 +78,24 @@ async def test_failures_and_retries_are_recorded_per_item(store) -> None:
     assert states["item:3"][0] == "done"
 
 
+async def test_a_failure_while_storing_results_fails_the_item_not_the_job(store) -> None:
+    small = small_agency(store)
+    who = small.who()
+    job_id = jobs.create_job(store, who, "test.kind", title="t", params={}, items=_items(3))
+
+    def broken_write(session) -> None:  # noqa: ANN001  (as a unique index refusing the results)
+        raise RuntimeError("duplicate key value violates unique constraint")
+
+    async def handler(ctx: jobs.ItemContext) -> jobs.ItemOutcome:
+        return jobs.ItemOutcome(result={"ok": True}, write=broken_write if ctx.item.key == "item:1" else None)
+
+    info = await jobs.run_job(store, who, job_id, handler)
+    assert info.status == "done" and not info.interrupted
+    states = {key: (state, error) for _, key, state, _attempts, error in jobs.job_items(store, job_id)}
+    assert states["item:0"] == ("done", None) and states["item:2"] == ("done", None)
+    assert states["item:1"][0] == "failed" and "storing the results failed" in states["item:1"][1]
+
+
 async def test_cancel_stops_between_items(store) -> None:
     small = small_agency(store)
     who = small.who()

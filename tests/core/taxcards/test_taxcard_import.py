@@ -243,15 +243,17 @@ def test_cli_import_and_list(cli, store, tmp_path: Path) -> None:
     assert reveals() == before + 1
 
 
-def test_cli_import_reports_per_person_errors(cli, tmp_path: Path) -> None:
+def test_cli_import_refuses_a_file_with_a_broken_person(cli, tmp_path: Path) -> None:
     path = tmp_path / "mixed.json"
     doc = json.loads(_fill(NAV_STYLE, org(1), nid(0)))
     doc["arbeidsgiver"][0]["arbeidstaker"].append(
         {"arbeidstakeridentifikator": "01010112345", "resultatForSkattekort": "ikkeSkattekort", "inntektsaar": 2026})
     path.write_text(json.dumps(doc))
     out = cli("import", "taxcards", str(path))
-    assert out.exit_code == 0 and "Errors: 1" in out.output and "010101*****" in out.output
+    # All or nothing per file: the broken person refuses it, named masked; the good one is not stored.
+    assert out.exit_code == 2 and "010101*****" in out.output and "nothing was imported" in out.output
     assert "01010112345" not in out.output
+    assert json.loads(cli("taxcards", "list", "--client", org(1), "--format", "json").output) == []
     broken = tmp_path / "broken.xml"
     broken.write_bytes(SAMPLE.read_bytes()[:500])
     res = cli("import", "taxcards", str(broken))

@@ -17,9 +17,10 @@ MB = 1024 * 1024
 CAPS_MB = {
     "amelding": 1024,  # streamed: size costs time only
     "saft": 1024,  # streamed
-    "ledger_csv": 200,
-    "a07": 200,
+    "ledger_csv": 200,  # streamed: checked lines spooled to disk
+    "a07": 16,  # read whole (JSON, or a workbook's sheets): 16 MB is ~15,000 persons a month
     "taxcard": 20,
+    "journal": 4,  # read whole (about 45x in memory): 4 MB is ~100,000 lines of one payroll run
 }
 """Default size caps per kind of file, in MB."""
 

@@ -8,6 +8,8 @@ carries its computed value, so a reader that does not recalculate still shows th
 from __future__ import annotations
 
 import csv
+import errno
+import io
 import os
 import re
 from datetime import date
@@ -29,12 +31,21 @@ def check_report_path(path: Path) -> None:
 
 
 def _open_private(path: Path, *, overwrite: bool) -> int:
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if overwrite else os.O_EXCL)
+    """A new (or with ``overwrite`` truncated) file created 0600; never through a symlink.
+
+    ``--out link.csv --overwrite`` would otherwise truncate whatever the link points at
+    (another user's file, the database). ``O_NOFOLLOW`` closes the race the check leaves.
+    """
+    if Path(path).is_symlink():
+        raise UserError("file.symlink", path=path)
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | (os.O_TRUNC if overwrite else os.O_EXCL)
     try:
         fd = os.open(path, flags, 0o600)
     except FileExistsError as exc:
         raise UserError("file.exists", path=path) from exc
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UserError("file.symlink", path=path) from None
         raise cannot_write(path, exc) from exc
     os.fchmod(fd, 0o600)
     return fd
@@ -88,8 +99,9 @@ def write_xlsx(report: Report, path: Path, *, overwrite: bool = False) -> None:
     import xlsxwriter
     from xlsxwriter.utility import xl_rowcol_to_cell
 
-    os.close(_open_private(path, overwrite=overwrite))  # claim the name 0600 first; xlsxwriter then rewrites it
-    book = xlsxwriter.Workbook(str(path), {"remove_timezone": True})
+    fd = _open_private(path, overwrite=overwrite)  # written through this descriptor: never a link put there since
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"remove_timezone": True, "in_memory": True})
     sheet = book.add_worksheet(report.title[:31])
     bold = book.add_format({"bold": True, "bottom": 1})
     formats = {
@@ -128,4 +140,5 @@ def write_xlsx(report: Report, path: Path, *, overwrite: bool = False) -> None:
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(report.rows), 1), len(report.columns) - 1)
     book.close()
-    os.chmod(path, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(buf.getvalue())

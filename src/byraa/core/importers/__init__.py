@@ -31,6 +31,7 @@ from sqlmodel import col
 
 from byraa.core.base import clock, ids
 from byraa.core.base.errors import UserError
+from byraa.core.store.columns import pk
 from byraa.core.store.models import ArchiveFile
 from byraa.core.words.i18n import _
 
@@ -250,10 +251,12 @@ def archive_file(session: Session, *, path: str | os.PathLike[str] | None, conte
     values = {"client_id": client_id, "kind": kind, "direction": direction, "period": period,
               "created_at": clock.now(), "filename": name, "content_type": content_type, "user_login": login}
     bind = session.connection()
-    if content is None and path is not None and bind.dialect.name == "sqlite":
+    if content is None and path is not None:
         size = Path(path).stat().st_size
         if size > STREAM_ARCHIVE_BYTES:
-            return _archive_streamed(session, Path(path), size, values)
+            if bind.dialect.name == "sqlite":
+                return _archive_streamed(session, Path(path), size, values)
+            return _archive_appended(session, Path(path), size, values)
     if content is None:
         assert path is not None
         content = Path(path).read_bytes()
@@ -265,10 +268,34 @@ def archive_file(session: Session, *, path: str | os.PathLike[str] | None, conte
     return archive_id, digest
 
 
+def _archive_appended(session: Session, path: Path, size: int, values: dict) -> tuple[int, str]:
+    """PostgreSQL: the file appended to ``content`` in chunks, so byraa never holds it whole
+    (a 100 MB ledger read at once, plus the driver's copy, broke the 300 MB budget)."""
+    from sqlalchemy import bindparam, update
+
+    archive_id = session.execute(insert(ArchiveFile).returning(pk(ArchiveFile.id)), [
+        {**values, "size": size, "sha256": "", "content": b""}]).scalar_one()
+    digest = hashlib.sha256()
+    written = 0
+    append = update(ArchiveFile).where(col(ArchiveFile.id) == archive_id).values(
+        content=col(ArchiveFile.content).concat(bindparam("chunk")))
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(STREAM_ARCHIVE_BYTES), b""):
+            written += len(chunk)
+            if written > size:
+                raise UserError("import.changed_while_read", file=path.name)
+            session.execute(append, {"chunk": chunk})
+            digest.update(chunk)
+    if written != size:
+        raise UserError("import.changed_while_read", file=path.name)
+    session.execute(update(ArchiveFile).where(col(ArchiveFile.id) == archive_id).values(sha256=digest.hexdigest()))
+    return archive_id, digest.hexdigest()
+
+
 def _archive_streamed(session: Session, path: Path, size: int, values: dict) -> tuple[int, str]:
     from sqlalchemy import func, update
 
-    archive_id = session.execute(insert(ArchiveFile).returning(col(ArchiveFile.id)), [
+    archive_id = session.execute(insert(ArchiveFile).returning(pk(ArchiveFile.id)), [
         {**values, "size": size, "sha256": "", "content": b""}]).scalar_one()
     assert archive_id is not None  # a primary key, just stored
     session.execute(update(ArchiveFile).where(col(ArchiveFile.id) == archive_id).values(content=func.zeroblob(size)))

@@ -43,7 +43,7 @@ from sqlmodel import col
 
 from byraa.core.agency import audit
 from byraa.core.agency.identity import Identity
-from byraa.core.base import clock, periods
+from byraa.core.base import clock, ids, periods
 from byraa.core.base.errors import UserError
 from byraa.core.clients.lookup import resolve_client
 from byraa.core.importers import ImportResult, Where, archive_file, payroll_side, sha256_file
@@ -92,6 +92,8 @@ class _Writer:
         self.update_register = update_register
         self.where = where
         self.pending: list[_Recipient] = []
+        self.seen: set[tuple[str, str]] = set()
+        """(sub-unit, national id) already read: a person twice in one virksomhet doubles their income."""
         self.income: list[dict] = []
         self.withholding: list[dict] = []
         self.deductions: list[dict] = []
@@ -458,7 +460,6 @@ def list_employees(store: Store, who: Identity, org_number: str, *, period: str 
                    reveal: bool = False) -> list[EmployeeListRow]:
     """The client's employees with their employments, and with ``period`` the month's income
     and withholding from the active a-meldinger. ``reveal`` (audited) shows full national ids."""
-    from byraa.core.base import ids
     from byraa.core.reconcile.checks.employments import leave_text
 
     if period is not None:

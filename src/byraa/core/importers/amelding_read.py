@@ -268,6 +268,10 @@ def _recipient(el: Any, where: Where, unit: str) -> tuple[_Recipient, list[dict]
     for f in k.get("forskuddstrekk", ()):
         value = _amount(_child(f, "beloep"), f, "forskuddstrekk/beloep", where)
         withheld = (withheld or 0) - value  # reported negative: withheld is the positive amount
+    if withheld is not None and withheld < 0:  # a positive forskuddstrekk: a sign error, not a refund
+        f = k["forskuddstrekk"][0]
+        raise where.refuse(element_where(f, "forskuddstrekk/beloep"), "amelding.withholding_positive",
+                           value=f"{-withheld / 100:.2f}")
     return r, income, withheld, [parse_deduction(f, where) for f in k.get("fradrag", ())]
 
 
@@ -301,6 +305,7 @@ def events(source: str | Path | IO[bytes], where: Where) -> Iterator[tuple]:
     stack: list[str] = []
     begun = False
     unit: str | None = None
+    seen: set[tuple[str, str]] = set()
     for event, el in iter_xml(source):
         tag = el.tag
         name = tag[tag.rfind("}") + 1:] if type(tag) is str else ""
@@ -331,6 +336,13 @@ def events(source: str | Path | IO[bytes], where: Where) -> Iterator[tuple]:
             if unit is None:
                 raise where.refuse(element_where(el), "amelding.recipient_outside_virksomhet")
             got = _recipient(el, where, unit)
+            if got is not None:
+                # A person twice in one virksomhet would double their income.
+                if (unit, got[0].national_id) in seen:
+                    raise where.refuse(element_where(el, "inntektsmottaker/norskIdentifikator"),
+                                       "amelding.recipient_twice", nid=ids.mask_national_id(got[0].national_id),
+                                       unit=unit)
+                seen.add((unit, got[0].national_id))
             yield ("skipped",) if got is None else ("recipient", *got)
             _drop(el)
         elif name == "arbeidsgiveravgift" and parent == "virksomhet":
@@ -346,6 +358,9 @@ def events(source: str | Path | IO[bytes], where: Where) -> Iterator[tuple]:
                 if c is not None:
                     value = parse_amount(c.text, where, element_where(c, f"betalingsinformasjon/{tag_name}"))
                     assert value is not None
+                    if sign < 0 and value > 0:  # withholding is reported negative
+                        raise where.refuse(element_where(c, f"betalingsinformasjon/{tag_name}"),
+                                           "amelding.withholding_positive", value=f"{value / 100:.2f}")
                     declared[attr] = abs(value) if sign < 0 else value
             yield ("payment", declared)
             _drop(el)

@@ -19,9 +19,13 @@ A ledger file replaces the client's ledger lines for the months it covers.
 from __future__ import annotations
 
 import csv
-import io
+import itertools
+import marshal
 import os
 import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +37,7 @@ from byraa.core.agency.identity import Identity
 from byraa.core.base import clock
 from byraa.core.base.errors import UserError
 from byraa.core.clients.lookup import resolve_client
-from byraa.core.files.limits import read_capped
+from byraa.core.files.limits import check_file
 from byraa.core.importers import (
     ImportRefused,
     ImportResult,
@@ -56,6 +60,37 @@ from byraa.core.words.i18n import _
 SAFT_NAMESPACE = "urn:StandardAuditFile-Taxation-Financial:NO"
 _ACCOUNT = re.compile(r"^[0-9A-Za-z._-]{1,20}$")
 BATCH = 5000
+
+
+class _Spool:
+    """Checked ledger lines on disk until the transaction writes them.
+
+    A 100 MB ledger holds millions of lines: as dicts in memory they took 1.8 GB. Each
+    line is checked as it is read, written here (``marshal``, into an unlinked 0600
+    temporary file), and read back in batches by ``_write``.
+    """
+
+    def __init__(self) -> None:
+        self.fh = tempfile.TemporaryFile()  # noqa: SIM115  (closed in close())
+        self.count = 0
+
+    def add(self, row: dict[str, Any]) -> None:
+        day = row["entry_date"]
+        marshal.dump((row["account"], row["period"], row["kind"], row["amount"],
+                      day.isoformat() if day is not None else None, row["voucher"], row["text"],
+                      row.get("party"), row.get("dimension")), self.fh)
+        self.count += 1
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        self.fh.seek(0)
+        for _n in range(self.count):
+            account, period, kind, amount, day, voucher, text, party, dimension = marshal.load(self.fh)
+            yield {"account": account, "period": period, "kind": kind, "amount": amount,
+                   "entry_date": date.fromisoformat(day) if day else None, "voucher": voucher, "text": text,
+                   "party": party, "dimension": dimension}
+
+    def close(self) -> None:
+        self.fh.close()
 
 
 def _ln(el: Any) -> str:
@@ -122,11 +157,19 @@ def import_saft(store: Store, who: Identity, path: str | os.PathLike[str], *, cl
     path = Path(path)
     where = Where(path)
     digest = sha256_file(path, "saft")
+    lines = _Spool()
+    try:
+        return _import_saft(store, who, path, where, client, digest, lines)
+    finally:
+        lines.close()
+
+
+def _import_saft(store: Store, who: Identity, path: Path, where: Where, client: str | None, digest: str,
+                 lines: _Spool) -> ImportResult:
     stack: list[str] = []
     org: str | None = None
     selection: dict[str, tuple[str, Any]] = {}
     openings: list[dict] = []
-    lines: list[dict] = []
     first: str | None = None
     last: str | None = None
     count = 0
@@ -184,13 +227,13 @@ def import_saft(store: Store, who: Identity, path: str | os.PathLike[str], *, cl
                         value = parse_amount(a.text if a is not None else None, where,
                                              element_where(a if a is not None else box, f"{side}/Amount"))
                         amount += sign * (value or 0)
-                lines.append({"account": account, "period": period, "kind": "posting", "amount": amount,
-                              "entry_date": parse_date(_text(line, "ValueDate"), where,
-                                                       element_where(line, "Line/ValueDate")) or day,
-                              "voucher": (voucher or "")[:70] or None,
-                              "text": ((_text(line, "Description") or tx_text) or "")[:200] or None,
-                              "party": ((_text(line, "SupplierID") or _text(line, "CustomerID")) or "")[:40] or None,
-                              "dimension": _analysis(line)})
+                lines.add({"account": account, "period": period, "kind": "posting", "amount": amount,
+                           "entry_date": parse_date(_text(line, "ValueDate"), where,
+                                                    element_where(line, "Line/ValueDate")) or day,
+                           "voucher": (voucher or "")[:70] or None,
+                           "text": ((_text(line, "Description") or tx_text) or "")[:200] or None,
+                           "party": ((_text(line, "SupplierID") or _text(line, "CustomerID")) or "")[:40] or None,
+                           "dimension": _analysis(line)})
                 count += 1
             first = period if first is None or period < first else first
             last = period if last is None or period > last else last
@@ -220,10 +263,11 @@ def import_saft(store: Store, who: Identity, path: str | os.PathLike[str], *, cl
         raise ImportRefused("import.wrong_ledger_client", file=path.name, found=org, expected=client)
     target = client or org
     assert target is not None
-    rows = [{"account": o["account"], "period": first, "kind": "opening", "amount": o["amount"],
-             "entry_date": None, "voucher": None, "text": None, "party": None, "dimension": None}
-            for o in openings] + lines
-    return _write(store, who, path, where, digest, target, first, last, rows, "application/xml",
+    opening_rows = [{"account": o["account"], "period": first, "kind": "opening", "amount": o["amount"],
+                     "entry_date": None, "voucher": None, "text": None, "party": None, "dimension": None}
+                    for o in openings]
+    return _write(store, who, path, where, digest, target, first, last,
+                  itertools.chain(opening_rows, lines.rows()), "application/xml",
                   {"accounts": len(openings), "lines": count})
 
 
@@ -236,22 +280,37 @@ def _csv_rows(reader: csv.DictReader, where: Where):  # noqa: ANN202
 
 
 def import_csv(store: Store, who: Identity, path: str | os.PathLike[str], *, client: str) -> ImportResult:
-    """Import a ledger CSV (account, period, amount[, kind, date, voucher, text])."""
+    """Import a ledger CSV (account, period, amount[, kind, date, voucher, text]), streamed."""
     path = Path(path)
     where = Where(path)
+    check_file(path, "ledger_csv")
+    lines = _Spool()
     try:
-        raw = read_capped(path, "ledger_csv")
-        text = raw.decode("utf-8-sig")
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            first, last = _read_csv(fh, where, lines)
     except (OSError, UnicodeDecodeError) as exc:
+        lines.close()
         raise UserError("import.not_utf8", file=path.name, reason=type(exc).__name__) from None
-    first_line = text.split("\n", 1)[0]
+    except BaseException:
+        lines.close()
+        raise
+    try:
+        return _write(store, who, path, where, sha256_file(path, "ledger_csv"), client, first, last, lines.rows(),
+                      "text/csv", {"lines": lines.count})
+    finally:
+        lines.close()
+
+
+def _read_csv(fh: Any, where: Where, lines: _Spool) -> tuple[str, str]:
+    """Check every line into ``lines``; the months the file covers."""
+    first_line = fh.readline(64 * 1024)
+    fh.seek(0)
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.DictReader(fh, delimiter=delimiter)
     columns = [c.strip().lower() for c in (reader.fieldnames or [])]
     missing = [c for c in ("account", "period", "amount") if c not in columns]
     if missing:
         raise where.refuse(_("line {line}").format(line=1), "ledger.header_lacks", columns=", ".join(missing))
-    rows = []
     first = last = None
     for n, raw_row in _csv_rows(reader, where):
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw_row.items()}
@@ -263,21 +322,20 @@ def import_csv(store: Store, who: Identity, path: str | os.PathLike[str], *, cli
         kind = row.get("kind") or "posting"
         if kind not in ("posting", "opening"):
             raise where.refuse(_("line {line}, column {column}").format(line=n, column="kind"), "ledger.bad_kind", value=kind[:12])
-        rows.append({"account": account, "period": period, "kind": kind, "amount": amount,
-                     "entry_date": parse_date(row.get("date"), where, _("line {line}, column {column}").format(line=n, column="date")),
-                     "voucher": (row.get("voucher") or "")[:70] or None, "text": (row.get("text") or "")[:200] or None,
-                     "party": (row.get("party") or "")[:40] or None,
-                     "dimension": (row.get("dimension") or "")[:60] or None})
+        lines.add({"account": account, "period": period, "kind": kind, "amount": amount,
+                   "entry_date": parse_date(row.get("date"), where, _("line {line}, column {column}").format(line=n, column="date")),
+                   "voucher": (row.get("voucher") or "")[:70] or None, "text": (row.get("text") or "")[:200] or None,
+                   "party": (row.get("party") or "")[:40] or None,
+                   "dimension": (row.get("dimension") or "")[:60] or None})
         first = period if first is None or period < first else first
         last = period if last is None or period > last else last
     if first is None or last is None:
         raise where.refuse(_("the file"), "ledger.no_lines")
-    return _write(store, who, path, where, sha256_file(path, "ledger_csv"), client, first, last, rows, "text/csv",
-                  {"lines": len(rows)})
+    return first, last
 
 
 def _write(store: Store, who: Identity, path: Path, where: Where, digest: str, org: str, first: str, last: str,
-           rows: list[dict], ctype: str, counts: dict[str, int]) -> ImportResult:
+           rows: Iterable[dict], ctype: str, counts: dict[str, int]) -> ImportResult:
     result = ImportResult(path=str(path), kind="ledger", client=org, period=first)
     with store.session() as session:
         client = _client(session, who, org, path.name)
@@ -294,9 +352,10 @@ def _write(store: Store, who: Identity, path: Path, where: Where, digest: str, o
                              imported_by=who.login)
         session.add(source)
         session.flush()
-        for i in range(0, len(rows), BATCH):
+        rows = iter(rows)
+        while batch := list(itertools.islice(rows, BATCH)):
             session.execute(insert(ReconLedger), [{**r, "source_id": source.id, "client_id": client.id}
-                                                  for r in rows[i:i + BATCH]])
+                                                  for r in batch])
         result.archive_id, result.source_id, result.counts = archive_id, source.id, counts
         result.notes.append(f"covers {first} to {last}")
         audit.record(session, actor=who.login, action="import.ledger", entity="recon_source", entity_id=source.id,

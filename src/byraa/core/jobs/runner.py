@@ -663,7 +663,12 @@ async def run_job(
                 continue
             except Exception as exc:  # noqa: BLE001  (an item's failure is recorded, the job goes on)
                 outcome = ItemOutcome.failed(f"{type(exc).__name__}: {exc}")
-            if await run.db(_finish_item, store, item, worker, outcome, max_item_attempts):
+            try:
+                finished = await run.db(_finish_item, store, item, worker, outcome, max_item_attempts)
+            except Exception as exc:  # noqa: BLE001  (storing the results failed: the item's error, not a job left "running")
+                outcome = ItemOutcome.failed(f"storing the results failed: {type(exc).__name__}: {exc}")
+                finished = await run.db(_finish_item, store, item, worker, outcome, max_item_attempts)
+            if finished:
                 if outcome.state == "retry" and item.attempts < max_item_attempts:
                     run.states[item.id] = "pending"
                 else:

@@ -39,11 +39,11 @@ from byraa.core.agency.identity import Identity
 from byraa.core.base import clock, ids
 from byraa.core.base.errors import UserError
 from byraa.core.clients.lookup import resolve_client
+from byraa.core.files.limits import check_file
 from byraa.core.importers import Where, archive_file, parse_amount, parse_period, sha256_file
 from byraa.core.store import Store
 from byraa.core.store.models_posting import PostingLine, PostingRun
 
-MAX_JOURNAL_BYTES = 200 * 1024 * 1024
 _ALIASES = {
     "account": ("account", "konto"),
     "amount": ("amount", "beløp", "belop"),
@@ -98,8 +98,7 @@ def _rows(path: Path, where: Where) -> list[dict[str, str]]:
     try:
         if not path.is_file():
             raise UserError("file.missing", path=str(path))
-        if path.stat().st_size > MAX_JOURNAL_BYTES:
-            raise UserError("journal.unreadable", file=where.name, reason="over 200 MB")
+        check_file(path, "journal")  # read whole: the cap keeps memory in bounds
         head = path.open("rb").read(4)
     except OSError as exc:
         raise UserError("file.unreadable", path=str(path), reason=exc.strerror or type(exc).__name__) from None

@@ -501,6 +501,18 @@ def _sheet_records(path: Path, where: Where) -> dict[str, list[tuple[int, dict[s
         reader = fastexcel.read_excel(str(path))
     except Exception as exc:  # noqa: BLE001  (calamine raises its own error types)
         raise where.refuse(_("the workbook"), "a07.not_workbook", reason=type(exc).__name__) from None
+    with path.open("rb") as fh:
+        zipped = fh.read(4) == b"PK\x03\x04"
+    if zipped:
+        from byraa.core.files import xlsx_formulas
+
+        try:
+            uncomputed = xlsx_formulas.first_uncomputed(path)
+        except Exception as exc:  # noqa: BLE001  (a broken zip or part: not a workbook)
+            raise where.refuse(_("the workbook"), "a07.not_workbook", reason=type(exc).__name__) from None
+        if uncomputed is not None:
+            raise where.refuse(_("sheet {sheet} cell {cell}").format(sheet=uncomputed[0], cell=uncomputed[1]),
+                               "file.formula_without_value")
     out: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     for name in [HEADER_SHEET, *SHEETS]:
         if name not in reader.sheet_names:

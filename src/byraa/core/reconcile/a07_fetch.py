@@ -91,8 +91,14 @@ def _save(store: Store, who: Identity, org_number: str, month: Any, archive_id: 
 
 async def fetch(store: Store, who: Identity, org_number: str, first: str, last: str | None, altinn: Any, *,
                 polls: int = 10, wait_seconds: float = 1.0, sleep: Callable[[float], Any] = asyncio.sleep,
-                cancel: threading.Event | None = None) -> list[FetchedMonth]:
+                cancel: threading.Event | None = None, idempotency_key: str | None = None,
+                reference: str | None = None, on_order: Callable[[str], None] | None = None,
+                ) -> list[FetchedMonth]:
     """Order, poll and store the client's A07 for ``first``..``last`` (one list entry per month).
+
+    A durable caller (the reconcile job) passes the ``idempotency_key`` it stored before
+    calling, gets the order's reference through ``on_order`` (to store it at once) and,
+    on a resume, passes that ``reference``: then nothing is ordered again.
 
     Raises ``UserError`` when the order is refused or the report is not ready after
     ``polls`` polls (``wait_seconds`` doubling, at most 30 s between them), or on cancel.
@@ -103,22 +109,26 @@ async def fetch(store: Store, who: Identity, org_number: str, first: str, last: 
         raise UserError("period.months_backwards", first=first, last=last)
     with store.session() as session:  # the user may see the client, before anything is sent
         resolve_client(session, who, org_number)
-    order = await altinn.order_a07(org_number, first, last, persons=True)
+    if reference is None:
+        order = await altinn.order_a07(org_number, first, last, persons=True, idempotency_key=idempotency_key)
+        reference = order.reference
+        if on_order is not None:
+            on_order(reference)
     delay = wait_seconds
     for _attempt in range(max(polls, 1)):
         if cancel is not None and cancel.is_set():
             raise UserError("a07.fetch_cancelled")
-        report = await altinn.fetch_a07(org_number, order.reference)
+        report = await altinn.fetch_a07(org_number, reference)
         if report is not None:
             break
         await sleep(delay)
         delay = min(delay * 2, 30.0)
     else:
-        raise UserError("a07.not_ready", polls=polls, order=order.reference)
+        raise UserError("a07.not_ready", polls=polls, order=reference)
     if report.error:
         return [FetchedMonth(first, "error", error=f"the A07 answer is unreadable: {report.error}",
                              archive_id=report.archive_id)]
-    return [_save(store, who, org_number, month, report.archive_id, order.reference) for month in report.months]
+    return [_save(store, who, org_number, month, report.archive_id, reference) for month in report.months]
 
 
 def fetch_blocking(store: Store, who: Identity, org_number: str, first: str, last: str | None = None, *,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -89,6 +90,57 @@ def interrupted_reconcile_jobs(store: Store, who: Identity) -> list[JobInfo]:
     return jobs.interrupted_jobs(store, who, JOB_KIND)
 
 
+A07_HOOK_POINTS = ("a07_before_order", "a07_after_order")
+"""Where the tax cards' test hook (``taxcards.results.HOOK_ENV``) can stop an A07 fetch."""
+
+
+async def _fetch_a07(ctx: ItemContext, store: Store, who: Identity) -> ItemOutcome | str:
+    """The item's A07, ordered at most once across kills and resumes; its status or the item's failure.
+
+    Like the tax-card orders: the idempotency key is stored before the order is sent (a
+    re-send after a crash gets the same order), and the reference the moment it is known
+    (a resume only fetches). An answer that cannot be read, or a refusal, is stored as the
+    item's error and never asked for again.
+    """
+    from byraa.core.altinn.errors import AltinnError
+    from byraa.core.reconcile import a07_fetch
+    from byraa.core.taxcards.results import _hook
+
+    p = dict(ctx.payload)
+    if p.get("a07_error"):
+        return ItemOutcome.failed(f"A07: {p['a07_error']}", result={"outcome": "error"})
+    if not p.get("a07_key"):
+        p["a07_key"] = str(uuid.uuid4())
+        await ctx.save_payload(p)
+    loop = asyncio.get_running_loop()
+
+    def ordered(reference: str) -> None:  # in the fetch's thread: store it before polling
+        p["a07_reference"] = reference
+        asyncio.run_coroutine_threadsafe(ctx.save_payload(dict(p)), loop).result()
+        _hook("a07_after_order")
+
+    async def final(error: str) -> ItemOutcome:
+        p["a07_error"] = error[:400]
+        await ctx.save_payload(p)
+        return ItemOutcome.failed(f"A07: {error}", result={"outcome": "error"})
+
+    if not p.get("a07_reference"):
+        _hook("a07_before_order")
+    try:  # network waits stay off the store lock; the fetch writes in its own sessions
+        fetched = await asyncio.to_thread(a07_fetch.fetch_blocking, store, who, p["org"], p["period"],
+                                          idempotency_key=p["a07_key"], reference=p.get("a07_reference"),
+                                          on_order=ordered)
+    except UserError as exc:  # AccessDenied, NotFound, a refused order, not ready
+        return ItemOutcome.failed(f"A07: {exc}", result={"outcome": "error"})
+    except AltinnError as exc:
+        if exc.kind == "malformed" or (exc.status or 0) in range(400, 500):
+            return await final(exc.message)
+        raise
+    if fetched[0].status == "error":
+        return await final(fetched[0].error or "error")
+    return fetched[0].status
+
+
 def _handler(store: Store, who: Identity) -> Callable[[ItemContext], Any]:
     async def handle(ctx: ItemContext) -> ItemOutcome:
         p = ctx.payload
@@ -102,15 +154,10 @@ def _handler(store: Store, who: Identity) -> Callable[[ItemContext], Any]:
                 return ItemOutcome("done", result={"outcome": "skipped", "version": sign.latest_version,
                                                    "signed_version": sign.signed_version})
         if p.get("fetch_a07"):
-            from byraa.core.reconcile import a07_fetch
-
-            try:  # network waits stay off the store lock; the fetch writes in its own sessions
-                fetched = await asyncio.to_thread(a07_fetch.fetch_blocking, store, who, p["org"], p["period"])
-            except UserError as exc:  # AccessDenied, NotFound, a refused order, not ready
-                return ItemOutcome.failed(f"A07: {exc}", result={"outcome": "error"})
-            if fetched[0].status == "error":
-                return ItemOutcome.failed(f"A07: {fetched[0].error}", result={"outcome": "error"})
-            ctx.note(f"{p['org']}: A07 {fetched[0].status}")
+            status = await _fetch_a07(ctx, store, who)
+            if isinstance(status, ItemOutcome):
+                return status
+            ctx.note(f"{p['org']}: A07 {status}")
         try:
             summary = await ctx.db(lambda: reconcile.run(store, who, p["org"], p["period"], method=p["method"]))
         except (AccessDenied, NotFound, UserError) as exc:

@@ -50,6 +50,22 @@ def _create_private_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
+def _make_private(path: Path) -> None:
+    """An existing SQLite database (and its -wal/-shm, which SQLite creates with the
+    database's mode) readable by its owner only: a file copied in or made by an older
+    tool at 0644 would let every local user read the agency's payroll."""
+    for part in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            mode = part.stat().st_mode & 0o777
+        except FileNotFoundError:
+            continue
+        if mode & 0o077:
+            try:
+                os.chmod(part, mode & 0o700 or 0o600)
+            except OSError:
+                raise ConfigError("db.not_private", path=part, mode=f"{mode:o}") from None
+
+
 def _on_sqlite_connect(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
@@ -79,6 +95,8 @@ class Store:
                 if not create:
                     raise ConfigError("db.no_database", path=path)
                 _create_private_file(path)
+            else:
+                _make_private(path)
             self.engine: Engine = create_engine(url, connect_args={"timeout": 10}, hide_parameters=True)
             event.listen(self.engine, "connect", _on_sqlite_connect)
         else:

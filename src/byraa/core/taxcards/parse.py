@@ -218,7 +218,31 @@ def _year(value: Any) -> int | None:
     text = str(value).strip()
     if not re.fullmatch(r"\d{4}", text):
         raise ValueError("inntektsaar is not a year")
+    if not YEARS[0] <= int(text) <= YEARS[1]:
+        raise ValueError(f"inntektsaar {text} is outside {YEARS[0]}-{YEARS[1]}")
     return int(text)
+
+
+YEARS = (2000, 2099)
+"""Income years byraa takes a card for: electronic tax cards began in the 2000s."""
+MAX_FREE_CARD_OERE = 100_000_000_00
+"""100 million kr: far above any frikort (the 2026 limit is 65 000 kr)."""
+
+
+def _percentage(value: Any) -> float | None:
+    """A trekkprosent: 0..100 (a card of 500 % or -10 % is a broken answer, not a card)."""
+    pct = _float(value, "prosentsats")
+    if pct is not None and not 0 <= pct <= 100:
+        raise ValueError(f"prosentsats {pct:g} is outside 0-100")
+    return pct
+
+
+def _free_card(value: Any) -> int | None:
+    """A frikort amount in øre: never negative."""
+    amount = _oere(value, "frikortbeloep")
+    if amount is not None and not 0 <= amount <= MAX_FREE_CARD_OERE:
+        raise ValueError(f"frikortbeloep {Decimal(amount).scaleb(-2)} is outside 0-{MAX_FREE_CARD_OERE // 100}")
+    return amount
 
 
 def _date(value: Any) -> date | None:
@@ -311,13 +335,13 @@ def _json_deduction(entry: Any) -> Deduction:
     if not isinstance(body, dict):
         raise ValueError(f"{kind} is not an object")
     if kind == "frikort":
-        return Deduction(trekkode, kind, free_card_amount=_oere(_get(body, "frikortbeloep"), "frikortbeloep"))
+        return Deduction(trekkode, kind, free_card_amount=_free_card(_get(body, "frikortbeloep")))
     table = _get(body, "tabellnummer")
     return Deduction(
         trekkode, kind,
         table_number=None if table in (None, "") else str(table).strip()[:8],
         table_type=_get(body, "tabelltype"),
-        percentage=_float(_get(body, "prosentsats"), "prosentsats"),
+        percentage=_percentage(_get(body, "prosentsats")),
         months=_float(_get(body, "antallMaanederForTrekk"), "antallMaanederForTrekk"),
     )
 
@@ -387,12 +411,12 @@ def _xml_deduction(el: Any) -> Deduction:
     if not trekkode:
         raise ValueError("a forskuddstrekk has no trekkode")
     if kind == "frikort":
-        return Deduction(trekkode, kind, free_card_amount=_oere(_text(el, "frikortbeloep"), "frikortbeloep"))
+        return Deduction(trekkode, kind, free_card_amount=_free_card(_text(el, "frikortbeloep")))
     return Deduction(
         trekkode, kind,
         table_number=(_text(el, "tabellnummer") or None) and _text(el, "tabellnummer")[:8],  # type: ignore[index]
         table_type=_text(el, "tabelltype"),
-        percentage=_float(_text(el, "prosentsats"), "prosentsats"),
+        percentage=_percentage(_text(el, "prosentsats")),
         months=_float(_text(el, "antallMaanederForTrekk"), "antallMaanederForTrekk"),
     )
 

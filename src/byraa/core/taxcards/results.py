@@ -95,13 +95,13 @@ def _store_results(session: Session, who: Identity, job_id: int, item_id: int, y
     """Store one answer's persons (``store_answer``) and a result row per person."""
     from byraa.core.taxcards.parse import EmployerResult, PersonResult
     from byraa.core.taxcards.parse import TaxCardAnswer as Answer
-    from byraa.core.taxcards.store import store_answer
+    from byraa.core.taxcards.store import lock_current_cards, store_answer
 
     wanted = [e for e in answer.employers if e.org_number in client_ids]
     outside = sum(len(e.persons) for e in answer.employers if e.org_number not in client_ids)
     clients = {c.org_number: c for c in session.scalars(select(Client).where(col(Client.id).in_(
         [client_ids[e.org_number] for e in wanted] or [-1])))}
-    ids_ = [c.id for c in clients.values()]
+    ids_ = [c.id for c in clients.values() if c.id is not None]
     # Drop a person listed twice for one employer (the answer's first entry counts).
     employers = []
     for e in wanted:
@@ -116,6 +116,7 @@ def _store_results(session: Session, who: Identity, job_id: int, item_id: int, y
             col(TaxCard.client_id).in_(ids_ or [-1]), col(TaxCard.income_year) == year,
             col(TaxCard.is_current).is_(True)))}
 
+    lock_current_cards(session, ids_)  # before reading "before": another writer may be storing them
     before = {k: (c.id, _card_fields(c), c.fetched_at) for k, c in currents().items()}
     store_answer(session, who, answer, clients, source_archive_id=answer.archive_id,
                  label=f"order {reference}")

@@ -111,7 +111,16 @@ def _prepare(store: Store, who: Identity, path: Path) -> _Prepared:
             if reason := ids.org_number_error(org):
                 raise UserError("taxcards.bad_employer", path=path, org=org or "-", reason=reason)
             clients[org] = resolve_client(session, who, org, file=str(path))
+    for employer in answer.employers:  # all or nothing: one broken person refuses the file
+        for person in employer.persons:
+            if person.error and person.result not in _ANSWERED_ERRORS:
+                raise UserError("taxcards.bad_person", path=path, org=employer.org_number,
+                                nid=ids.mask_national_id(person.national_id) or "-", reason=Phrase(person.error))
     return _Prepared(path, data, answer, clients)
+
+
+_ANSWERED_ERRORS = ("ugyldigFoedselsEllerDnummer",)
+"""Per-person errors that are Skatteetaten's own answer (kept as results), not a broken file."""
 
 
 def _deductions_json(person: PersonResult) -> str | None:
@@ -128,6 +137,22 @@ def _same(card: TaxCard, person: PersonResult) -> bool:
         and (card.deductions or None) == _deductions_json(person)
         and (card.tilleggsopplysning or None) == (",".join(person.tilleggsopplysning) or None)
     )
+
+
+def lock_current_cards(session: Session, client_ids: Iterable[int]) -> None:
+    """Serialise writers of these clients' current cards until the transaction ends.
+
+    Two fetches (or a fetch and an import) storing the same person's card at once would
+    both find the same current card and both insert a new one: the second hit
+    ``uq_tax_card_current`` and failed. Locking the clients' rows (in id order, so two
+    writers never wait on each other crosswise) makes the second writer read the
+    first one's card after it commits and merge into it (unchanged, or a newer card
+    replacing it). SQLite has one writer already (``BEGIN IMMEDIATE``); there this
+    is a plain read.
+    """
+    wanted = sorted(set(client_ids))
+    if wanted:
+        session.execute(select(col(Client.id)).where(col(Client.id).in_(wanted)).order_by(col(Client.id)).with_for_update())
 
 
 def store_answer(
@@ -147,6 +172,7 @@ def store_answer(
     """
     summary = ImportSummary()
     fetched_at = fetched_at or clock.now()
+    lock_current_cards(session, (c.id for c in clients.values() if c.id is not None))
     for employer in answer.employers:
         client = clients[employer.org_number]
         assert client.id is not None

@@ -4,6 +4,7 @@
 from byraa.core.words.i18n import N_
 
 MESSAGES = {
+    "sandbox.other_agency": N_("the sandbox at {url} serves agency {other}, not this one ({ours}); give this agency its own sandbox address in Settings"),
     "environment.unavailable": N_(
         "the Altinn environment {environment} is not available here: nothing provides it "
         "(the sandbox runs with `byraa demo` or `byraa sandbox`)"),

@@ -3,6 +3,8 @@
 from byraa.core.words.i18n import N_
 
 MESSAGES = {
+    "file.formula_without_value": N_("a formula without a computed value (save it in a spreadsheet program first)"),
+    "file.symlink": N_("{path} is a symbolic link; byraa does not write through one"),
     "file.exists": N_("{path} exists; choose another name or pass --overwrite"),
     "file.unwritable": N_("cannot write {path}: {reason}"),
     "file.too_big": N_("{path}: the file is {size} bytes, over the limit of {limit} bytes"),

@@ -36,6 +36,8 @@ MESSAGES = {
     "amelding.no_oppgave": N_("the a-melding has no oppgave"),
     "amelding.not_amelding": N_("not an a-melding (root melding in the namespace {namespace} to {last})"),
     "amelding.recipient_outside_virksomhet": N_("an inntektsmottaker outside a virksomhet"),
+    "amelding.recipient_twice": N_("{nid} is an inntektsmottaker twice in virksomhet {unit} (their income would count twice)"),
+    "amelding.withholding_positive": N_("forskuddstrekk {value} is positive: withholding is reported as a negative amount"),
     "ledger.bad_account": N_("{value} is not an account number"),
     "ledger.bad_period": N_("{year}/{month} is not a period"),
     "ledger.bad_period_range": N_("{year}/{month} is not a period (year and month 1–12)"),

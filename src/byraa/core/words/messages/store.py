@@ -3,6 +3,7 @@
 from byraa.core.words.i18n import N_
 
 MESSAGES = {
+    "db.not_private": N_("{path} can be read by others (mode {mode}) and byraa cannot change that; run chmod 600 on it"),
     "db.invalid_url": N_("database URL {url} is not a valid URL"),
     "db.unsupported_url": N_("database URL {url}: only sqlite and postgresql are supported"),
     "db.missing_driver": N_("database URL {url}: {reason}"),

@@ -39,4 +39,5 @@ MESSAGES = {
     "taxcards.answer_bad_root": N_("the root element is not skattekortTilArbeidsgiver in the v3 namespace"),
     "taxcards.answer_not_json_or_xml": N_("the answer is neither JSON nor XML"),
     "taxcards.person_error": N_("{file}: arbeidsgiver {org}: {nid}: {reason}"),
+    "taxcards.bad_person": N_("{path}: arbeidsgiver {org}: {nid}: {reason}; nothing was imported"),
 }
