@@ -77,6 +77,7 @@ async def test_reports_for_one_group(agency_store) -> None:  # noqa: ANN001
         table = screen.query_one(MarkableTable)
         assert table.total_count == len(expected.rows)
         assert f"gruppen {GROUP}" in screen.sub_title
+        assert screen._default_path().endswith("byraa-usage-2026-10-utbetaling-20.xlsx")
         await pilot.press("3")  # the term report keeps the group
         await settle(pilot)
         term = core_reports.term_report(agency_store, who, 2026, 5, group=GROUP)

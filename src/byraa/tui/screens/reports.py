@@ -345,6 +345,9 @@ class ReportsScreen(ListScreen, Screen, LocalizedBindings):
     def _default_path(self) -> str:
         suffix = "" if self.view == "my-clients" else (
             f"-{self.period[:4]}-T{term_number(self.period)}" if self.view == "term" else f"-{self.period}")
+        if self.group:  # the file says whose figures it holds
+            slug = "-".join("".join(ch for ch in word if ch.isalnum()) for word in self.group.casefold().split())
+            suffix += f"-{slug.strip('-')}"
         return str(Path.home() / f"byraa-{self.view}{suffix}.xlsx")
 
     def action_export(self) -> None:
