@@ -2,6 +2,10 @@
 
 National ids are shown masked; ``i`` reveals the id of the employee under the cursor
 (audited by the core) for that row only, until another row is revealed or ``i`` again.
+``E`` edits the client's details (agency managers; the dialog is ``client_edit``).
+
+Over 400 lines: the three tabs of one client share its head, loading and refusal; the
+dialogs it opens live in their own modules.
 """
 
 from __future__ import annotations
