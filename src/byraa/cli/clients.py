@@ -53,14 +53,81 @@ def client_dict(row: core_clients.ClientRow) -> dict:
     return data
 
 
+def _field_options(fn):  # noqa: ANN001, ANN202
+    """The optional fields of ``add`` and ``edit``; on ``edit`` an empty value clears a field."""
+    for option, help_text in reversed((
+        ("--bank-account", "The account wages are paid from (11 digits, dots allowed)."),
+        ("--tax-account", "The tax deduction account, skattetrekkskonto (11 digits)."),
+        ("--address", "Street address."),
+        ("--postal-code", "Postal code (4 digits)."),
+        ("--city", "Postal town."),
+        ("--phone", "Phone number (8 digits, +47 allowed)."),
+        ("--email", "Contact e-mail address."),
+    )):
+        fn = click.option(option, default=None, help=help_text)(fn)
+    return fn
+
+
+def _fields(options: dict[str, str | None]) -> dict[str, str | None]:
+    names = {"bank_account": "bank_account", "tax_account": "tax_deduction_account", "address": "address",
+             "postal_code": "postal_code", "city": "city", "phone": "phone", "email": "email"}
+    return {names[k]: v for k, v in options.items() if k in names and v is not None}
+
+
 @command.command("add")
 @click.argument("org_number")
 @click.option("--name", required=True, help="The client's name.")
 @click.option("--pay-day", type=click.IntRange(1, 31), default=20, show_default=True,
               help="Day of month wages are paid (31 = last day).")
-def add(org_number: str, name: str, pay_day: int) -> None:
+@_field_options
+def add(org_number: str, name: str, pay_day: int, **options: str | None) -> None:
     """Register a new client (agency managers only)."""
     ws = workspace()
     assert ws.who is not None
-    row = core_clients.add_client(ws.store, ws.who, org_number, name, pay_day=pay_day)
+    row = core_clients.add_client(ws.store, ws.who, org_number, name, pay_day=pay_day, fields=_fields(options))
     click.echo(_("Added client {org} {name}.").format(org=row.org_number, name=row.name))
+
+
+@command.command("edit")
+@click.argument("org_number")
+@click.option("--name", default=None, help="A new name.")
+@click.option("--pay-day", type=click.IntRange(1, 31), default=None, help="Day of month wages are paid.")
+@_field_options
+def edit(org_number: str, name: str | None, pay_day: int | None, **options: str | None) -> None:
+    """Change a client's name, pay day, accounts or contact fields (agency managers only).
+
+    An empty value (--phone "") clears that field; fields not named stay as they are."""
+    from byraa.core.clients import details as core_details
+
+    ws = workspace()
+    assert ws.who is not None
+    fields = _fields(options)
+    if name is None and pay_day is None and not fields:
+        raise click.UsageError(_("Name at least one field to change (see --help)."))
+    row = core_details.update(ws.store, ws.who, org_number=org_number, name=name, pay_day=pay_day, fields=fields)
+    click.echo(_("Changed client {org} {name}.").format(org=row.org_number, name=row.name))
+
+
+@command.command("show")
+@click.argument("org_number")
+@format_option(("table", "json"))
+def show(org_number: str, fmt: str) -> None:
+    """A client's details: name, pay day, accounts and contact fields."""
+    from byraa.core.base import contact
+    from byraa.core.clients import details as core_details
+
+    ws = workspace()
+    assert ws.who is not None
+    data = asdict(core_details.get(ws.store, ws.who, org_number=org_number))
+    if fmt == "json":
+        emit([data], [], "json")
+        return
+    for account in ("bank_account", "tax_deduction_account"):
+        if data[account]:
+            data[account] = contact.format_account(data[account])
+    labels = {"org_number": _("Org. no."), "name": _("Client"), "pay_day": _("Pay day"),
+              "bank_account": _("Bank account"), "tax_deduction_account": _("Tax deduction account"),
+              "address": _("Address"), "postal_code": _("Postal code"), "city": _("City"), "phone": _("Phone"),
+              "email": _("E-mail")}
+    for key, label in labels.items():
+        click.echo(f"{label + ':':24} {data[key] if data[key] is not None else '–'}")

@@ -24,12 +24,13 @@ def show_value(unit: str, value: float | None) -> str:
 @click.command("dashboard")
 @click.option("--period", metavar="YYYY-MM", help="The month (default: this month).")
 @click.option("--scope", type=click.Choice(["all", "mine"]), help="All clients or mine (clerks: always mine).")
+@click.option("--group", metavar="GROUP", help="Only the clients of this group (e.g. \"Utbetaling 20.\").")
 @format_option(("table", "json"))
-def command(period: str | None, scope: str | None, fmt: str) -> None:
+def command(period: str | None, scope: str | None, group: str | None, fmt: str) -> None:
     """Print the dashboard figures for a month against the month before."""
     ws = workspace()
     assert ws.who is not None
-    board = core_dashboard.build(ws.store, ws.who, period, scope)
+    board = core_dashboard.build(ws.store, ws.who, period, scope, group)
     rows = [
         {"key": f.key, "figure": labels.figure(f.key), "unit": f.unit, "value": f.value,
          "previous": f.previous, "change": f.change, "so_far": f.so_far, "trend": list(f.trend),
@@ -42,11 +43,14 @@ def command(period: str | None, scope: str | None, fmt: str) -> None:
              "period": a.period, "due": a.due, "count": a.count}
             for a in board.attention
         ]
-        emit(rows, [], "json", extra={"period": board.period, "scope": board.scope, "months": list(board.months),
+        emit(rows, [], "json", extra={"period": board.period, "scope": board.scope, "group": board.group,
+                                      "months": list(board.months),
                                       "attention": attention})
         return
-    click.echo(_("Dashboard for {month} ({scope})").format(
-        month=formatting.month_name(board.period), scope=_("all clients") if board.scope == "all" else _("my clients")))
+    scope_words = _("all clients") if board.scope == "all" else _("my clients")
+    if board.group:
+        scope_words = _("{scope}, group {group}").format(scope=scope_words, group=board.group)
+    click.echo(_("Dashboard for {month} ({scope})").format(month=formatting.month_name(board.period), scope=scope_words))
     by_key = {f.key: f for f in board.figures}
     emit(
         [{"figure": r["figure"], "value": show_value(r["unit"], r["value"]),

@@ -47,6 +47,7 @@ def _deliver(report: core_reports.Report, fmt: str, out: Path | None, overwrite:
 
 
 def _options(fn):  # noqa: ANN001, ANN202
+    fn = click.option("--group", metavar="GROUP", help="Only the clients of this group (e.g. \"Utbetaling 20.\").")(fn)
     fn = click.option("--overwrite", is_flag=True, help="Replace FILE if it exists.")(fn)
     fn = click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE (.csv or .xlsx).")(fn)
     fn = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table",
@@ -68,39 +69,43 @@ def command() -> None:
 @click.option("--from", "first", metavar="YYYY-MM", help="First month (default: 11 months before --to).")
 @click.option("--to", "last", metavar="YYYY-MM", help="Last month (default: this month).")
 @_options
-def usage(first: str | None, last: str | None, fmt: str, out: Path | None, overwrite: bool) -> None:
+def usage(first: str | None, last: str | None, fmt: str, out: Path | None, overwrite: bool,
+          group: str | None) -> None:
     """Usage log: payslips and travel/expense claims per client per month."""
     ws = workspace()
     assert ws.who is not None
-    _deliver(core_reports.usage_log(ws.store, ws.who, *_range(first, last)), fmt, out, overwrite)
+    _deliver(core_reports.usage_log(ws.store, ws.who, *_range(first, last), group=group), fmt, out, overwrite)
 
 
 @command.command("my-clients")
 @_options
-def my_clients(fmt: str, out: Path | None, overwrite: bool) -> None:
+def my_clients(fmt: str, out: Path | None, overwrite: bool,
+          group: str | None) -> None:
     """My clients with their status."""
     ws = workspace()
     assert ws.who is not None
-    _deliver(core_reports.my_clients(ws.store, ws.who), fmt, out, overwrite)
+    _deliver(core_reports.my_clients(ws.store, ws.who, group=group), fmt, out, overwrite)
 
 
 @command.command("term")
 @click.option("--year", type=int, required=True)
 @click.option("--term", type=click.IntRange(1, 6), required=True, help="1 = Jan–Feb … 6 = Nov–Dec.")
 @_options
-def term(year: int, term: int, fmt: str, out: Path | None, overwrite: bool) -> None:
+def term(year: int, term: int, fmt: str, out: Path | None, overwrite: bool,
+          group: str | None) -> None:
     """Term report: withholding and employer's contribution per client, with the due date."""
     ws = workspace()
     assert ws.who is not None
-    _deliver(core_reports.term_report(ws.store, ws.who, year, term), fmt, out, overwrite)
+    _deliver(core_reports.term_report(ws.store, ws.who, year, term, group=group), fmt, out, overwrite)
 
 
 @command.command("automation")
 @click.option("--from", "first", metavar="YYYY-MM")
 @click.option("--to", "last", metavar="YYYY-MM")
 @_options
-def automation(first: str | None, last: str | None, fmt: str, out: Path | None, overwrite: bool) -> None:
+def automation(first: str | None, last: str | None, fmt: str, out: Path | None, overwrite: bool,
+          group: str | None) -> None:
     """Degree of automation per client."""
     ws = workspace()
     assert ws.who is not None
-    _deliver(core_reports.automation(ws.store, ws.who, *_range(first, last)), fmt, out, overwrite)
+    _deliver(core_reports.automation(ws.store, ws.who, *_range(first, last), group=group), fmt, out, overwrite)

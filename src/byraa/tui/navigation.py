@@ -35,6 +35,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("access", "A", N_("Access"), "byraa.tui.screens.access", "AccessScreen"),
     Section("reports", "R", N_("Reports"), "byraa.tui.screens.reports", "ReportsScreen"),
     Section("archive", "f", N_("Archive"), "byraa.tui.screens.archive", "ArchiveScreen"),
+    Section("audit", "L", N_("Audit trail"), "byraa.tui.screens.audit", "AuditScreen"),
     Section("intake", "I", N_("Intake"), "byraa.tui.screens.intake", "IntakeScreen"),
     Section("settings", "f2", N_("Settings"), "byraa.tui.screens.settings", "SettingsScreen", key_display="F2"),
 )

@@ -20,6 +20,8 @@ from __future__ import annotations
 from calendar import monthrange
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
+from operator import mul
 
 from byraa.core.base.errors import Phrase
 from byraa.core.words.i18n import N_
@@ -48,7 +50,11 @@ class NationalId:
 
 def mod11(digits: str, weights: tuple[int, ...]) -> int | None:
     """The mod-11 check digit for ``digits``; ``None`` when the remainder gives 10 (no valid number)."""
-    total = sum(int(d) * w for d, w in zip(digits, weights, strict=True))
+    if len(digits) != len(weights):
+        raise ValueError(f"{len(digits)} digits for {len(weights)} weights")
+    # map() over the pairs: a tax-card fetch plan checks 40,000 ids, and a generator here
+    # was most of the confirmation's wait.
+    total = sum(map(mul, map(int, digits), weights))
     check = 11 - total % 11
     if check == 11:
         return 0
@@ -80,11 +86,7 @@ def parse_national_id(value: str) -> tuple[NationalId | None, str | None]:
         kind, month = IdKind.HNR, month - 40
     if not 1 <= month <= 12:
         return None, Phrase(N_("the month of the national id is not a month"))
-    # The century is not derivable for every kind; accept 29 February in any year that
-    # could be a leap year in one of the three centuries the individual number spans.
-    year = int(value[4:6])
-    max_day = max(monthrange(century + year, month)[1] for century in (1800, 1900, 2000))
-    if not 1 <= day <= max_day:
+    if not 1 <= day <= _max_day(month, int(value[4:6])):
         return None, Phrase(N_("the day of the national id is not a day of that month"))
     k1 = mod11(value[:9], _K1)
     if k1 is None or k1 != int(value[9]):
@@ -93,6 +95,14 @@ def parse_national_id(value: str) -> tuple[NationalId | None, str | None]:
     if k2 is None or k2 != int(value[10]):
         return None, Phrase(N_("the second check digit of the national id is wrong"))
     return NationalId(value, kind, synthetic), None
+
+
+@lru_cache(maxsize=1200)
+def _max_day(month: int, year: int) -> int:
+    """The last day of ``month`` in a two-digit ``year``. The century is not derivable for
+    every kind; accept 29 February in any year that could be a leap year in one of the
+    three centuries the individual number spans."""
+    return max(monthrange(century + year, month)[1] for century in (1800, 1900, 2000))
 
 
 def national_id_error(value: str) -> str | None:

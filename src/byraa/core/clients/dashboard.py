@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from sqlmodel import col
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock, periods
 from byraa.core.clients import deadlines
+from byraa.core.clients import groups as core_groups
 from byraa.core.clients.latest_amelding import latest_amelding
 from byraa.core.reconcile.checks import DIFFERENCE_STATUSES
 from byraa.core.store import Store
@@ -110,6 +112,8 @@ class Dashboard:
     figures: tuple[Figure, ...]
     attention: tuple[Attention, ...]
     client_count: int
+    group: str | None = None
+    """The group the figures are restricted to, if any."""
 
 
 def default_period() -> str:
@@ -122,20 +126,35 @@ def in_progress_month(period: str) -> bool:
     return period == periods.period_of(today) and today < periods.last_day(period)
 
 
-def _scope_filter(column, who: Identity, scope: str):  # noqa: ANN001, ANN202
+@dataclass(frozen=True)
+class _Within:
+    """Which clients the figures count: the user's scope, and optionally one group."""
+
+    who: Identity
+    scope: str
+    members: Any = None
+    """A subquery of the group's client ids, or ``None`` for no group."""
+
+
+def _scope_filter(column, within: _Within):  # noqa: ANN001, ANN202
     """Restrict ``column`` (a client id) to the clients in scope; ``None`` for all."""
-    if scope == "all" and who.is_manager:
-        return None
-    return column.in_(select(col(ClientAccess.client_id)).where(col(ClientAccess.user_id) == who.user_id))
+    conditions = []
+    if not (within.scope == "all" and within.who.is_manager):
+        conditions.append(column.in_(select(col(ClientAccess.client_id)).where(col(ClientAccess.user_id) == within.who.user_id)))
+    if within.members is not None:
+        conditions.append(column.in_(within.members))
+    return and_(*conditions) if conditions else None
 
 
-def _where(query, column, who: Identity, scope: str):  # noqa: ANN001, ANN202
-    condition = _scope_filter(column, who, scope)
+def _where(query, column, within: _Within):  # noqa: ANN001, ANN202
+    condition = _scope_filter(column, within)
     return query if condition is None else query.where(condition)
 
 
-def build(store: Store, who: Identity, period: str | None = None, scope: str | None = None) -> Dashboard:
-    """The dashboard for ``period`` (default: this month) in ``scope`` (default by role)."""
+def build(store: Store, who: Identity, period: str | None = None, scope: str | None = None,
+          group: str | None = None) -> Dashboard:
+    """The dashboard for ``period`` (default: this month) in ``scope`` (default by role),
+    restricted to the clients of ``group`` when one is named (e.g. "Utbetaling 20.")."""
     period = periods.parse_period(period) if period else default_period()
     scope = scope or ("all" if who.is_manager else "mine")
     if scope not in ("all", "mine"):
@@ -144,21 +163,22 @@ def build(store: Store, who: Identity, period: str | None = None, scope: str | N
         scope = "mine"
     months = tuple(periods.last_months(period, TREND_MONTHS))
     with store.session() as session:
-        series = _series(session, who, scope, months)
+        within = _Within(who, scope, None if group is None else core_groups.members(session, group))
+        series = _series(session, within, months)
         in_progress = in_progress_month(period)
         figures = tuple(
             Figure(key, unit, series[key][-1], series[key][-2], tuple(series[key]),
                    so_far=in_progress and key in GROWING)
             for key, unit in FIGURES
         )
-        attention = tuple(_attention(session, who, scope, period))
+        attention = tuple(_attention(session, within, period))
         client_count = session.scalar(
-            _where(select(func.count(col(Client.id))).where(col(Client.status) != "ended"), col(Client.id), who, scope)
+            _where(select(func.count(col(Client.id))).where(col(Client.status) != "ended"), col(Client.id), within)
         ) or 0
-    return Dashboard(period, scope, months, figures, attention, client_count)
+    return Dashboard(period, scope, months, figures, attention, client_count, group)
 
 
-def _series(session: Session, who: Identity, scope: str, months: tuple[str, ...]) -> dict[str, list[float | None]]:
+def _series(session: Session, within: _Within, months: tuple[str, ...]) -> dict[str, list[float | None]]:
     first, last = months[0], months[-1]
     # int(): PostgreSQL sums BIGINTs into NUMERIC, which arrives as Decimal.
     # Automation counts only runs that say how many payslips were made by hand: a run
@@ -178,7 +198,7 @@ def _series(session: Session, who: Identity, scope: str, months: tuple[str, ...]
                 )
                 .where(col(PayrollRun.period).between(first, last))
                 .group_by(col(PayrollRun.period)),
-                col(PayrollRun.client_id), who, scope,
+                col(PayrollRun.client_id), within,
             )
         )
     }
@@ -194,7 +214,7 @@ def _series(session: Session, who: Identity, scope: str, months: tuple[str, ...]
                 )
                 .where(col(ClientActivity.period).between(first, last))
                 .group_by(col(ClientActivity.period)),
-                col(ClientActivity.client_id), who, scope,
+                col(ClientActivity.client_id), within,
             )
         )
     }
@@ -202,10 +222,9 @@ def _series(session: Session, who: Identity, scope: str, months: tuple[str, ...]
         session.execute(
             _where(
                 select(col(AmeldingSubmission.period), func.count(col(AmeldingSubmission.id)))
-                .where(col(AmeldingSubmission.period).between(first, last),
-                       col(AmeldingSubmission.status) == "rejected")
+                .where(col(AmeldingSubmission.period).between(first, last), col(AmeldingSubmission.status) == "rejected")
                 .group_by(col(AmeldingSubmission.period)),
-                col(AmeldingSubmission.client_id), who, scope,
+                col(AmeldingSubmission.client_id), within,
             )
         ).all()
     )
@@ -224,7 +243,7 @@ def _series(session: Session, who: Identity, scope: str, months: tuple[str, ...]
     return out
 
 
-def _attention(session: Session, who: Identity, scope: str, period: str) -> list[Attention]:
+def _attention(session: Session, within: _Within, period: str) -> list[Attention]:
     items: list[Attention] = []
     previous = periods.shift(period, -1)
     # Rejected a-meldinger of this month and the one before whose latest submission is
@@ -235,7 +254,7 @@ def _attention(session: Session, who: Identity, scope: str, period: str) -> list
         .join(Client, col(Client.id) == newest.c.client_id)
         .where(newest.c.status == "rejected")
         .order_by(newest.c.period.desc(), col(Client.name)),
-        newest.c.client_id, who, scope,
+        newest.c.client_id, within,
     )
     for client_id, name, p in session.execute(rejected):
         items.append(Attention("amelding_rejected", "error", client_id, name, p))
@@ -248,12 +267,12 @@ def _attention(session: Session, who: Identity, scope: str, period: str) -> list
         select(col(Client.id), col(Client.name), col(Client.id).in_(held))
         .where(col(Client.status) != "ended", ~col(Client.id).in_(held_by_active))
         .order_by(col(Client.name)),
-        col(Client.id), who, scope,
+        col(Client.id), within,
     )
     for client_id, name, had_one in session.execute(orphan):
         items.append(Attention("responsible_left" if had_one else "no_responsible", "warning", client_id, name))
-    items += _unsigned_reconciliations(session, who, scope, previous)
-    items += _missing_tax_cards(session, who, scope, period)
+    items += _unsigned_reconciliations(session, within, previous)
+    items += _missing_tax_cards(session, within, period)
     # The a-melding deadline for the month shown, while it is still ahead or today.
     due = deadlines.amelding_deadline(period).due
     if due >= clock.today():
@@ -264,7 +283,7 @@ def _attention(session: Session, who: Identity, scope: str, period: str) -> list
         outstanding = session.scalar(
             _where(
                 select(func.count(col(Client.id))).where(col(Client.status) == "active", ~col(Client.id).in_(sent)),
-                col(Client.id), who, scope,
+                col(Client.id), within,
             )
         ) or 0
         severity = "warning" if (due - clock.today()).days <= 5 and outstanding else "info"
@@ -278,7 +297,7 @@ def _attention(session: Session, who: Identity, scope: str, period: str) -> list
     return items
 
 
-def _unsigned_reconciliations(session: Session, who: Identity, scope: str, period: str) -> list[Attention]:
+def _unsigned_reconciliations(session: Session, within: _Within, period: str) -> list[Attention]:
     """Clients whose newest reconciliation of ``period`` (the month before the one shown,
     the month being reconciled) is unsigned and has differences nobody has resolved."""
     newest = (
@@ -295,13 +314,13 @@ def _unsigned_reconciliations(session: Session, who: Identity, scope: str, perio
                col(ReconRow.resolution).is_(None))
         .group_by(col(Client.id), col(Client.name))
         .order_by(col(Client.name)),
-        col(Client.id), who, scope,
+        col(Client.id), within,
     )
     return [Attention("reconciliation_unsigned", "warning", client_id, name, period, count=int(n))
             for client_id, name, n in session.execute(query)]
 
 
-def _missing_tax_cards(session: Session, who: Identity, scope: str, period: str) -> list[Attention]:
+def _missing_tax_cards(session: Session, within: _Within, period: str) -> list[Attention]:
     """Clients with employees active in ``period`` who have no tax card for its year on
     file (never asked, or Skatteetaten could not answer): payroll would withhold 50 %."""
     year = int(period[:4])
@@ -315,13 +334,12 @@ def _missing_tax_cards(session: Session, who: Identity, scope: str, period: str)
         select(col(Client.id), col(Client.name), func.count())
         .select_from(active)
         .join(Client, col(Client.id) == active.c.client_id)
-        .outerjoin(TaxCard, and_(col(TaxCard.client_id) == active.c.client_id,
-                                 col(TaxCard.employee_id) == active.c.employee_id,
+        .outerjoin(TaxCard, and_(col(TaxCard.client_id) == active.c.client_id, col(TaxCard.employee_id) == active.c.employee_id,
                                  col(TaxCard.income_year) == year, col(TaxCard.is_current).is_(True)))
         .where(col(TaxCard.id).is_(None), col(Client.status) != "ended")
         .group_by(col(Client.id), col(Client.name))
         .order_by(col(Client.name)),
-        col(Client.id), who, scope,
+        col(Client.id), within,
     )
     return [Attention("taxcards_missing", "warning", client_id, name, period, count=int(n))
             for client_id, name, n in session.execute(query)]

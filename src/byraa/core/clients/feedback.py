@@ -24,6 +24,7 @@ from byraa.core.agency.identity import Identity
 from byraa.core.base import periods
 from byraa.core.base.errors import UserError
 from byraa.core.clients import archive
+from byraa.core.clients import groups as core_groups
 from byraa.core.clients.latest_amelding import latest_amelding
 from byraa.core.clients.lookup import resolve_client
 from byraa.core.store import Store
@@ -57,8 +58,9 @@ class FeedbackRow:
 
 
 def across_clients(store: Store, who: Identity, period: str, *, status: str | None = None,
-                   severity: str | None = None) -> list[FeedbackRow]:
-    """The newest a-melding of each visible client for ``period``, filtered by status/severity."""
+                   severity: str | None = None, group: str | None = None) -> list[FeedbackRow]:
+    """The newest a-melding of each visible client for ``period``, filtered by status/severity
+    (and to the clients of ``group``, when one is named)."""
     period = periods.parse_period(period)
     if status is not None and status not in STATUSES:
         raise UserError("feedback.bad_status", status=status, statuses=", ".join(STATUSES))
@@ -71,6 +73,8 @@ def across_clients(store: Store, who: Identity, period: str, *, status: str | No
                   .join(Client, col(Client.id) == ranked.c.client_id).order_by(col(Client.name)))
         if allowed is not None:
             newest = newest.where(ranked.c.client_id.in_(allowed))
+        if group is not None:
+            newest = newest.where(ranked.c.client_id.in_(core_groups.members(session, group)))
         archived = dict(session.execute(
             select(col(ArchiveFile.client_id), func.max(col(ArchiveFile.id)))
             .where(col(ArchiveFile.kind) == "feedback", col(ArchiveFile.period) == period, col(ArchiveFile.size) > 0)

@@ -64,6 +64,12 @@ def _group(session: Session, name: str) -> ClientGroup:
     return group
 
 
+def members(session: Session, name: str):  # noqa: ANN201
+    """A subquery of the client ids in the group ``name`` (for ``Client.id.in_(...)``);
+    an unknown group is refused, not read as an empty one."""
+    return select(col(GroupMembership.client_id)).where(col(GroupMembership.group_id) == _group(session, name).id)
+
+
 def _clean_name(name: str) -> str:
     name = (name or "").strip()
     if not name or len(name) > 100:

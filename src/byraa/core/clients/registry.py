@@ -21,6 +21,7 @@ from byraa.core.agency import access, audit
 from byraa.core.agency.identity import Identity
 from byraa.core.base import clock, ids
 from byraa.core.base.errors import NotFound, UserError
+from byraa.core.clients.details import clean_fields
 from byraa.core.clients.latest_amelding import latest_amelding
 from byraa.core.store import Store
 from byraa.core.store.models import (
@@ -328,8 +329,10 @@ def reveal_national_id(store: Store, who: Identity, employee_id: int) -> str:
 _NAME = re.compile(r"\S")
 
 
-def add_client(store: Store, who: Identity, org_number: str, name: str, *, pay_day: int = 20) -> ClientRow:
-    """Register a new client (agency manager only); invalid or duplicate numbers are refused."""
+def add_client(store: Store, who: Identity, org_number: str, name: str, *, pay_day: int = 20,
+               fields: dict[str, str | None] | None = None) -> ClientRow:
+    """Register a new client (agency manager only); invalid or duplicate numbers are refused,
+    and so are invalid accounts and contact fields (``details.clean_fields``)."""
     access.require_manager(who, "add clients")
     org_number = org_number.replace(" ", "")
     if reason := ids.org_number_error(org_number):
@@ -342,15 +345,18 @@ def add_client(store: Store, who: Identity, org_number: str, name: str, *, pay_d
         raise UserError("name.controls", name=repr(name)[:60])
     if not 1 <= pay_day <= 31:
         raise UserError("client.bad_pay_day", day=pay_day)
+    extra = clean_fields(fields or {})
     with store.session() as session:
         if session.scalars(select(col(Client.id)).where(col(Client.org_number) == org_number)).first():
             raise UserError("client.exists", org=org_number)
-        client = Client(org_number=org_number, name=name.strip(), pay_day=pay_day, created_at=clock.now())
+        client = Client(org_number=org_number, name=name.strip(), pay_day=pay_day, created_at=clock.now(),
+                        **extra)  # type: ignore[arg-type]  # only the optional text fields clean_fields knows
         session.add(client)
         try:
             session.flush()
         except IntegrityError as exc:  # a concurrent add of the same number
             raise UserError("client.exists", org=org_number) from exc
         audit.record(session, actor=who.login, action="client.add", entity="client", entity_id=client.id,
-                     client_id=client.id, after={"org_number": org_number, "name": client.name, "pay_day": pay_day})
+                     client_id=client.id, after={"org_number": org_number, "name": client.name, "pay_day": pay_day,
+                                                               **{k: v for k, v in extra.items() if v}})
         return _rows(session, who, [client])[0]

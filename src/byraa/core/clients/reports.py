@@ -18,6 +18,7 @@ from byraa.core.agency.identity import Identity
 from byraa.core.base import periods
 from byraa.core.base.errors import UserError
 from byraa.core.clients import deadlines
+from byraa.core.clients import groups as core_groups
 from byraa.core.clients import registry as core_clients
 from byraa.core.store import Store
 from byraa.core.store.models import Client, ClientActivity, PayrollRun
@@ -42,12 +43,15 @@ class Report:
     rows: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _visible_clients(store: Store, who: Identity) -> dict[int, Client]:
+def _visible_clients(store: Store, who: Identity, group: str | None = None) -> dict[int, Client]:
+    """The clients the user may see, by name; only those of ``group`` when one is named."""
     with store.session() as session:
         allowed = access.accessible_client_ids(session, who)
         query = select(Client).order_by(col(Client.name))
         if allowed is not None:
             query = query.where(col(Client.id).in_(allowed))
+        if group is not None:
+            query = query.where(col(Client.id).in_(core_groups.members(session, group)))
         return {c.id or 0: c for c in session.scalars(query)}
 
 
@@ -61,10 +65,10 @@ def _months(first: str, last: str) -> list[str]:
     return months
 
 
-def usage_log(store: Store, who: Identity, first: str, last: str) -> Report:
+def usage_log(store: Store, who: Identity, first: str, last: str, *, group: str | None = None) -> Report:
     """Payslips and travel/expense claims per client per month: the agency's billing basis."""
     months = _months(first, last)
-    visible = _visible_clients(store, who)
+    visible = _visible_clients(store, who, group)
     with store.session() as session:
         slips = {
             (c, p): int(n)
@@ -98,13 +102,13 @@ def usage_log(store: Store, who: Identity, first: str, last: str) -> Report:
     )
 
 
-def my_clients(store: Store, who: Identity) -> Report:
+def my_clients(store: Store, who: Identity, *, group: str | None = None) -> Report:
     """The user's own clients (held grants) with their status."""
     rows = [
         {"org_number": r.org_number, "client": r.name, "role": "responsible" if who.login in r.responsible else "associate",
          "status": r.status, "pay_day": r.pay_day, "last_amelding_period": r.last_amelding_period,
          "last_amelding_status": r.last_amelding_status, "employees": r.employees}
-        for r in core_clients.list_clients(store, who, only_mine=True)
+        for r in core_clients.list_clients(store, who, only_mine=True, group=group)
     ]
     return Report(
         "my-clients", _("My clients"),
@@ -116,14 +120,14 @@ def my_clients(store: Store, who: Identity) -> Report:
     )
 
 
-def term_report(store: Store, who: Identity, year: int, term: int) -> Report:
+def term_report(store: Store, who: Identity, year: int, term: int, *, group: str | None = None) -> Report:
     """Withholding and employer's contribution per client for a term, with the due date."""
     if not 1 <= term <= 6:
         raise UserError("report.bad_term", term=term)
     first = f"{year:04d}-{2 * term - 1:02d}"
     last = deadlines.term_of(first)[1]
     due = deadlines.term_payment_deadline(first).due
-    visible = _visible_clients(store, who)
+    visible = _visible_clients(store, who, group)
     with store.session() as session:
         sums = {
             c: (int(w), int(a))
@@ -150,10 +154,10 @@ def term_report(store: Store, who: Identity, year: int, term: int) -> Report:
     )
 
 
-def automation(store: Store, who: Identity, first: str, last: str) -> Report:
+def automation(store: Store, who: Identity, first: str, last: str, *, group: str | None = None) -> Report:
     """Degree of automation per client: share of payslips produced without manual changes."""
     months = _months(first, last)
-    visible = _visible_clients(store, who)
+    visible = _visible_clients(store, who, group)
     # Only runs that mark hand-made payslips count towards automation; a run derived from
     # an a-melding has no such mark, so a client with only those shows "–" (None), not 100 %.
     totals: dict[int, list[int | None]] = defaultdict(lambda: [0, None, 0])

@@ -134,14 +134,24 @@ def _run(session: Session, who: Identity, run_id: int, *, for_update: bool = Fal
     return run, client
 
 
-def _summary(session: Session, run: ReconRun, client: Client) -> RunSummary:
+def _counts(session: Session, run_ids: list[int]) -> dict[int, tuple[int, int, int]]:
+    """Per run: its rows, its differences, its differences nobody resolved (one query for all)."""
+    return {
+        run_id: (int(rows), int(differences), int(open_))
+        for run_id, rows, differences, open_ in session.execute(
+            select(col(ReconRow.run_id), func.count(col(ReconRow.id)),
+                   func.count(col(ReconRow.id)).filter(col(ReconRow.status).in_(DIFFERENCE_STATUSES)),
+                   func.count(col(ReconRow.id)).filter(col(ReconRow.status).in_(DIFFERENCE_STATUSES),
+                                                  col(ReconRow.resolution).is_(None)))
+            .where(col(ReconRow.run_id).in_(run_ids)).group_by(col(ReconRow.run_id)))
+    }
+
+
+def _summary(session: Session, run: ReconRun, client: Client,
+             counts: tuple[int, int, int] | None = None) -> RunSummary:
     assert run.id is not None
-    counts = session.execute(
-        select(func.count(col(ReconRow.id)),
-               func.count(col(ReconRow.id)).filter(col(ReconRow.status).in_(DIFFERENCE_STATUSES)),
-               func.count(col(ReconRow.id)).filter(col(ReconRow.status).in_(DIFFERENCE_STATUSES),
-                                                   col(ReconRow.resolution).is_(None)))
-        .where(col(ReconRow.run_id) == run.id)).one()
+    if counts is None:
+        counts = _counts(session, [run.id]).get(run.id, (0, 0, 0))
     return RunSummary(run.id, client.org_number, client.name, run.period, run.version, run.method,
                       tuple(run.checks.split(",")), run.created_at, run.created_by, counts[0], counts[1], counts[2],
                       run.signed_at, run.signed_by, run.sign_date, run.sign_status, tuple(json.loads(run.inputs)),
@@ -524,12 +534,13 @@ def latest_runs(store: Store, who: Identity, period: str) -> dict[str, RunSummar
         query = select(ReconRun, Client).join(
             newest, (newest.c.client_id == col(ReconRun.client_id)) & (newest.c.version == col(ReconRun.version))).join(
             Client, col(Client.id) == col(ReconRun.client_id)).where(col(ReconRun.period) == period)
-        out = {}
-        for run_row, client in session.execute(query).all():
-            if allowed is not None and client.id not in allowed:
-                continue
-            out[client.org_number] = _summary(session, run_row, client)
-        return out
+        found = [(run_row, client) for run_row, client in session.execute(query).all()
+                 if allowed is None or client.id in allowed]
+        # The row counts of every run in one query: one per client made the reconciliation
+        # screen of a 1,000-client agency take seconds to open.
+        counts = _counts(session, [run_row.id for run_row, _client in found if run_row.id is not None])
+        return {client.org_number: _summary(session, run_row, client, counts.get(run_row.id or 0, (0, 0, 0)))
+                for run_row, client in found}
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,15 @@ class Client(SQLModel, table=True):
     uses_agency_altinn: bool = True
     """Whether this client talks to Altinn with the agency's settings or its own."""
     created_at: datetime
+    bank_account: str | None = Field(default=None, max_length=11)
+    """The account wages are paid from: 11 digits, mod-11 checked (stored without dots)."""
+    tax_deduction_account: str | None = Field(default=None, max_length=11)
+    """The skattetrekkskonto withheld tax is set aside on: 11 digits, mod-11 checked."""
+    address: str | None = Field(default=None, max_length=200)
+    postal_code: str | None = Field(default=None, max_length=4)
+    city: str | None = Field(default=None, max_length=100)
+    phone: str | None = Field(default=None, max_length=20)
+    email: str | None = Field(default=None, max_length=254)
 
 
 class SubUnit(SQLModel, table=True):

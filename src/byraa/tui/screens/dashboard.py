@@ -27,6 +27,7 @@ from byraa.core.words.i18n import _, ngettext
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.figure_card import FigureCard
+from byraa.tui.widgets.group_choice import choose_group
 from byraa.tui.widgets.key_footer import KeyFooter
 
 SEVERITY = {"error": ("✗", "$text-error"), "warning": ("!", "$text-warning"), "info": ("·", "$foreground-muted")}
@@ -47,6 +48,7 @@ class DashboardScreen(Screen, LocalizedBindings):
         Binding("right_square_bracket", "month(1)", N_("Next month"), id="dashboard.next_month",
                 group=Binding.Group(N_("Month"), compact=True)),
         Binding("m", "toggle_scope", N_("All / mine"), id="dashboard.scope"),
+        Binding("p", "choose_group", N_("Group"), id="dashboard.group"),
         Binding("r", "reload", N_("Refresh"), id="dashboard.refresh", show=False),
     ]
 
@@ -61,6 +63,8 @@ class DashboardScreen(Screen, LocalizedBindings):
         super().__init__()
         self.period = core_dashboard.default_period()
         self.scope = "all" if self.app.who.is_manager else "mine"
+        self.group: str | None = None
+        """Figures for this client group only (``None``: every client in scope)."""
         self.board: Dashboard | None = None
 
     def compose(self) -> ComposeResult:
@@ -87,18 +91,18 @@ class DashboardScreen(Screen, LocalizedBindings):
 
     def load(self) -> None:
         self._update_subtitle()
-        self._build(self.period, self.scope)
+        self._build(self.period, self.scope, self.group)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard", description="dashboard")
-    def _build(self, period: str, scope: str) -> None:
+    def _build(self, period: str, scope: str, group: str | None) -> None:
         board = None
         prefetched, self.app.prefetched = self.app.prefetched, None
         if prefetched is not None:
             board = prefetched.result()  # the app's first build, started before the screen
-            if (board.period, board.scope) != (period, scope):
+            if (board.period, board.scope, board.group) != (period, scope, group):
                 board = None
         if board is None:
-            board = core_dashboard.build(self.app.workspace.store, self.app.who, period, scope)
+            board = core_dashboard.build(self.app.workspace.store, self.app.who, period, scope, group)
         self.post_message(self.Loaded(board, self._inbox()))
 
     def _inbox(self) -> InboxState | None:
@@ -111,7 +115,7 @@ class DashboardScreen(Screen, LocalizedBindings):
 
     def on_dashboard_screen_loaded(self, message: Loaded) -> None:
         board = message.board
-        if (board.period, board.scope) != (self.period, self.scope):
+        if (board.period, board.scope, board.group) != (self.period, self.scope, self.group):
             return  # an older request finished after a newer one started
         self.board = board
         previous_month = fmt.month_name(periods.shift(board.period, -1))
@@ -151,7 +155,10 @@ class DashboardScreen(Screen, LocalizedBindings):
 
     def _update_subtitle(self) -> None:
         scope = _("all clients") if self.scope == "all" else _("my clients")
-        self.sub_title = " · ".join((_("Dashboard"), fmt.month_name(self.period), scope))
+        parts = [_("Dashboard"), fmt.month_name(self.period), scope]
+        if self.group:  # early in the line: at 80 columns the end of the subtitle is cut
+            parts.insert(1, _("group {group}").format(group=self.group))
+        self.sub_title = " · ".join(parts)
 
     # --- Actions ---------------------------------------------------------------------
 
@@ -180,6 +187,13 @@ class DashboardScreen(Screen, LocalizedBindings):
     def action_reload(self) -> None:
         self.load()
 
+    def action_choose_group(self) -> None:
+        def chosen(group: str | None) -> None:
+            self.group = group
+            self.load()
+
+        choose_group(self, chosen)
+
     def palette_commands(self) -> Iterator[PaletteCommand]:
         yield PaletteCommand(_("Dashboard: Previous month"), fmt.month_name(periods.shift(self.period, -1)),
                              lambda: self.action_month(-1))
@@ -193,4 +207,6 @@ class DashboardScreen(Screen, LocalizedBindings):
             else:
                 yield PaletteCommand(_("Dashboard: All clients"), _("Figures for every client of the agency"),
                                      self.action_toggle_scope)
+        yield PaletteCommand(_("Dashboard: Choose group"), _("Figures for the clients of one group, or all"),
+                             self.action_choose_group)
         yield PaletteCommand(_("Dashboard: Refresh"), _("Read the figures again"), self.action_reload)

@@ -42,6 +42,7 @@ from byraa.tui.commands import PaletteCommand
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.dialogs import ConfirmDialog, TextDialog, TextViewer
 from byraa.tui.widgets.filter_bar import FilterBar
+from byraa.tui.widgets.group_choice import choose_group
 from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.list_screen import ListScreen, filter_binding
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
@@ -99,7 +100,8 @@ class ReportsScreen(ListScreen, Screen, LocalizedBindings):
         Binding("right_square_bracket", "step(1)", N_("Next"), id="reports.next",
                 group=Binding.Group(N_("Period"), compact=True)),
         Binding("x", "export", N_("Export"), id="reports.export"),
-        Binding("L", "payroll_extract", N_("Payroll extract"), id="reports.payroll_extract", show=False),
+        Binding("X", "payroll_extract", N_("Payroll extract"), id="reports.payroll_extract", show=False),
+        Binding("p", "choose_group", N_("Group"), id="reports.group"),
         Binding("f", "status_filter", N_("Status"), id="reports.status_filter"),
         Binding("v", "severity_filter", N_("Severity"), id="reports.severity_filter"),
         Binding("r", "reload", N_("Refresh"), id="reports.refresh", show=False),
@@ -109,6 +111,7 @@ class ReportsScreen(ListScreen, Screen, LocalizedBindings):
     class Loaded(Message):
         view: str
         period: str
+        group: str | None
         report: Report | None = None
         feedback: list[FeedbackRow] | None = None
 
@@ -135,6 +138,8 @@ class ReportsScreen(ListScreen, Screen, LocalizedBindings):
         """The month shown (usage, automation, feedback); the term report shows its term."""
         self.status: str | None = None
         self.severity: str | None = None
+        self.group: str | None = None
+        """Only the clients of this group (``None``: every client the user may see)."""
         self.report: Report | None = None
         self.feedback: dict[str, FeedbackRow] = {}
         self.filter_text = ""
@@ -158,27 +163,27 @@ class ReportsScreen(ListScreen, Screen, LocalizedBindings):
         self.query_one(MarkableTable).loading = True
         self._update_subtitle()
         self.refresh_bindings()
-        self.load(self.view, self.period, self.status, self.severity)
+        self.load(self.view, self.period, self.status, self.severity, self.group)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="report", description="report")
-    def load(self, view: str, period: str, status: str | None, sev: str | None) -> None:
+    def load(self, view: str, period: str, status: str | None, sev: str | None, group: str | None) -> None:
         store, who = self.app.workspace.store, self.app.who
         if view == "feedback":
-            rows = core_feedback.across_clients(store, who, period, status=status, severity=sev)
-            self.post_message(self.Loaded(view, period, feedback=rows))
+            rows = core_feedback.across_clients(store, who, period, status=status, severity=sev, group=group)
+            self.post_message(self.Loaded(view, period, group, feedback=rows))
             return
         if view == "usage":
-            report = core_reports.usage_log(store, who, period, period)
+            report = core_reports.usage_log(store, who, period, period, group=group)
         elif view == "my-clients":
-            report = core_reports.my_clients(store, who)
+            report = core_reports.my_clients(store, who, group=group)
         elif view == "term":
-            report = core_reports.term_report(store, who, int(period[:4]), term_number(period))
+            report = core_reports.term_report(store, who, int(period[:4]), term_number(period), group=group)
         else:
-            report = core_reports.automation(store, who, period, period)
-        self.post_message(self.Loaded(view, period, report=report))
+            report = core_reports.automation(store, who, period, period, group=group)
+        self.post_message(self.Loaded(view, period, group, report=report))
 
     def on_reports_screen_loaded(self, message: Loaded) -> None:
-        if (message.view, message.period) != (self.view, self.period):
+        if (message.view, message.period, message.group) != (self.view, self.period, self.group):
             return  # an older request
         table = self.query_one(MarkableTable)
         totals = self.query_one("#report-totals", Label)
@@ -269,6 +274,8 @@ class ReportsScreen(ListScreen, Screen, LocalizedBindings):
             f"[{i}] {view_title(v)}" if v != self.view else f"‹{i} {view_title(v)}›" for i, v in enumerate(VIEWS, 1))
         self.query_one("#report-views", Label).update(views)
         parts = [_("Reports"), view_title(self.view)]
+        if self.group:  # early in the line: at 80 columns the end of the subtitle is cut
+            parts.insert(1, _("group {group}").format(group=self.group))
         if words := self._period_words():
             parts.append(words)
         if self.view == "feedback":
@@ -328,11 +335,21 @@ class ReportsScreen(ListScreen, Screen, LocalizedBindings):
     def action_reload(self) -> None:
         self.load_view()
 
+    def action_choose_group(self) -> None:
+        def chosen(group: str | None) -> None:
+            self.group = group
+            self.load_view()
+
+        choose_group(self, chosen)
+
     # --- Export --------------------------------------------------------------------------
 
     def _default_path(self) -> str:
         suffix = "" if self.view == "my-clients" else (
             f"-{self.period[:4]}-T{term_number(self.period)}" if self.view == "term" else f"-{self.period}")
+        if self.group:  # the file says whose figures it holds
+            slug = "-".join("".join(ch for ch in word if ch.isalnum()) for word in self.group.casefold().split())
+            suffix += f"-{slug.strip('-')}"
         return str(Path.home() / f"byraa-{self.view}{suffix}.xlsx")
 
     def action_export(self) -> None:
@@ -469,5 +486,7 @@ class ReportsScreen(ListScreen, Screen, LocalizedBindings):
                                  self.action_severity_filter)
         yield PaletteCommand(_("Reports: Payroll extract"), _("Pivot and lines of the year to XLSX"),
                              self.action_payroll_extract)
+        yield PaletteCommand(_("Reports: Choose group"), _("Only the clients of one group, or all"),
+                             self.action_choose_group)
         yield PaletteCommand(_("Reports: Filter"), _("Type words to narrow the list"), self.action_filter)
         yield PaletteCommand(_("Reports: Refresh"), _("Make the report again"), self.action_reload)

@@ -24,5 +24,7 @@ MANAGER_ACTIONS = (
     N_("review access"),
     N_("change the Altinn connection"),
     N_("change a client's Altinn connection"),
+    N_("read the audit trail"),
+    N_("change a client's details"),
 )
 """What ``access.require_manager`` names (a ``Phrase`` parameter): listed here for the catalog."""

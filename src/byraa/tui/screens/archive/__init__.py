@@ -2,7 +2,8 @@
 
 Newest first; ``/`` filters on any column's words (client, period, file, user…), ``y``
 cycles the kind and ``o`` the direction (both read again from the store, so older
-files of that kind are found too). ``enter`` shows a file pretty-printed, ``e`` saves a
+files of that kind are found too). ``enter`` shows a file pretty-printed in a pager whose
+arrow keys scroll long lines sideways (``home``/``end``: line start, end), ``e`` saves a
 copy (created 0600 by the core). What a clerk may see is the core's decision: files of
 their clients only, agency-level files (tokens, multi-client orders) only for managers.
 

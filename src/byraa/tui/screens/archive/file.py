@@ -130,6 +130,45 @@ class SavePathDialog(ModalScreen[str | None], LocalizedBindings):
         self.dismiss(None)
 
 
+class FileBody(TextArea, LocalizedBindings):
+    """The file's text as a pager, like ``less -S``: the arrow keys move the view, not a
+    cursor, so a long line (an XML element with its attributes, a JSON record on one line)
+    is read by scrolling sideways; ``home``/``end`` jump to the left edge and the end of
+    the longest line, ``g``/``G`` to the top and the bottom."""
+
+    STEP = 8
+    """Columns per left/right press: one column at a time is too slow to read a line."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left,h", "sideways(-1)", N_("Scroll left"), show=False, id="archive_file.left", key_display="←"),
+        Binding("right,l", "sideways(1)", N_("Scroll right"), show=False, id="archive_file.right", key_display="→"),
+        Binding("home", "edge(False)", N_("Line starts"), show=False, id="archive_file.home"),
+        Binding("end", "edge(True)", N_("Line ends"), show=False, id="archive_file.end"),
+        Binding("up,k", "lines(-1)", show=False),
+        Binding("down,j", "lines(1)", show=False),
+        Binding("pageup", "page(-1)", show=False),
+        Binding("pagedown,space", "page(1)", show=False),
+        Binding("g,ctrl+home", "top(False)", show=False),
+        Binding("G,ctrl+end", "top(True)", show=False),
+    ]
+
+    def action_sideways(self, step: int) -> None:
+        self.scroll_to(x=max(0, min(self.max_scroll_x, self.scroll_x + step * self.STEP)), animate=False)
+
+    def action_edge(self, end: bool) -> None:
+        self.scroll_to(x=self.max_scroll_x if end else 0, animate=False)
+
+    def action_lines(self, step: int) -> None:
+        self.scroll_to(y=max(0, min(self.max_scroll_y, self.scroll_y + step)), animate=False)
+
+    def action_page(self, step: int) -> None:
+        page = max(1, self.scrollable_content_region.height - 1)
+        self.scroll_to(y=max(0, min(self.max_scroll_y, self.scroll_y + step * page)), animate=False)
+
+    def action_top(self, bottom: bool) -> None:
+        self.scroll_to(y=self.max_scroll_y if bottom else 0, animate=False)
+
+
 class ArchiveFileScreen(Screen, LocalizedBindings):
     """One archived file: its metadata and its content pretty-printed (read only)."""
 
@@ -162,8 +201,8 @@ class ArchiveFileScreen(Screen, LocalizedBindings):
             yield Label(self._title_line(), id="file-title", markup=False)
             yield Label(self._facts_line(), id="file-facts", markup=False)
             yield Label("", id="file-note", markup=False)
-        yield TextArea("", id="file-body", read_only=True, show_line_numbers=True, soft_wrap=False,
-                       show_cursor=True)
+        yield FileBody("", id="file-body", read_only=True, show_line_numbers=True, soft_wrap=False,
+                       show_cursor=False)
         yield KeyFooter()
 
     def _title_line(self) -> str:
@@ -207,7 +246,7 @@ class ArchiveFileScreen(Screen, LocalizedBindings):
         self.entry = message.entry
         self.text = message.text
         self.cut = message.cut
-        body = self.query_one("#file-body", TextArea)
+        body = self.query_one("#file-body", FileBody)
         body.loading = False
         body.load_text(message.text)
         notes = []
