@@ -17,7 +17,7 @@ from tests.tui.test_tui_reports import agency_store, open_reports  # noqa: F401 
 from tests.tui_support import settle, workspace
 
 
-async def test_shift_x_writes_the_payroll_extract_of_the_year(agency_store, tmp_path: Path) -> None:  # noqa: ANN001, F811
+async def test_shift_u_writes_the_payroll_extract_of_the_year(agency_store, tmp_path: Path) -> None:  # noqa: ANN001, F811
     who = identity.resolve(agency_store, "tester")
     with agency_store.session() as s:
         client, person = s.execute(select(Client.org_number, Employee.national_id)
@@ -32,7 +32,7 @@ async def test_shift_x_writes_the_payroll_extract_of_the_year(agency_store, tmp_
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = await open_reports(pilot)
         assert screen.period == "2026-10"
-        await pilot.press("X")
+        await pilot.press("U")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, TextDialog)

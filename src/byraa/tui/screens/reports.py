@@ -100,7 +100,7 @@ class ReportsScreen(ListScreen, Screen, LocalizedBindings):
         Binding("right_square_bracket", "step(1)", N_("Next"), id="reports.next",
                 group=Binding.Group(N_("Period"), compact=True)),
         Binding("x", "export", N_("Export"), id="reports.export"),
-        Binding("X", "payroll_extract", N_("Payroll extract"), id="reports.payroll_extract", show=False),
+        Binding("U", "payroll_extract", N_("Payroll extract"), id="reports.payroll_extract", show=False),
         Binding("p", "choose_group", N_("Group"), id="reports.group"),
         Binding("f", "status_filter", N_("Status"), id="reports.status_filter"),
         Binding("v", "severity_filter", N_("Severity"), id="reports.severity_filter"),
