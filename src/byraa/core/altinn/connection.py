@@ -197,15 +197,18 @@ def connection_for_client(store: Store, who: Identity, org_number: str) -> Conne
 
 
 def build_client(settings: ConnectionSettings, *, archiver: Any = None,
-                 transport: httpx.AsyncBaseTransport | None = None, **client_kwargs: Any) -> AltinnClient:
-    """An ``AltinnClient`` for these settings (the caller closes it)."""
+                 transport: httpx.AsyncBaseTransport | None = None, behaviour: dict[str, Any] | None = None,
+                 **client_kwargs: Any) -> AltinnClient:
+    """An ``AltinnClient`` for these settings (the caller closes it); ``behaviour`` overrides
+    the client's retry and timeout settings (``byraa doctor`` answers in seconds, not minutes)."""
     from byraa.core.altinn.client import AltinnClient
     from byraa.core.altinn.maskinporten import Credentials
     from byraa.core.altinn.settings import settings_for
 
     altinn = settings_for(settings.environment, base_url=settings.base_url,
                           contact_email=settings.contact_email, contact_phone=settings.contact_phone,
-                          taxcard_idempotency_param="idempotensid" if settings.taxcard_idempotency else None)
+                          taxcard_idempotency_param="idempotensid" if settings.taxcard_idempotency else None,
+                          **(behaviour or {}))
     creds = Credentials(settings.client_id, settings.key_id, settings.key_path, settings.system_user_org,
                         settings.external_ref or None)
     return AltinnClient(altinn, creds, transport=transport, archiver=archiver, **client_kwargs)

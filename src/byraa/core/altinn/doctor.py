@@ -69,7 +69,10 @@ async def run_checks(connection: ConnectionSettings, *, transport: httpx.AsyncBa
     problem = key_file_problem(connection.key_path) if connection.key_path else UserError("doctor.no_key_file")
     checks.append(Check("key", problem is None, str(problem) if problem else f"{connection.key_path} (owner only)"))
 
-    client = conn.build_client(connection, transport=transport, clock=clock)
+    # One retry, short waits: a check that fails should say so at once, not after the
+    # backoff a bulk fetch needs to ride out a busy server.
+    client = conn.build_client(connection, transport=transport, clock=clock,
+                               behaviour={"max_attempts": 2, "backoff_base_seconds": 0.2, "backoff_max_seconds": 1.0})
     s = client.settings
     async with httpx.AsyncClient(transport=transport, timeout=timeout, follow_redirects=False) as http:
         try:
