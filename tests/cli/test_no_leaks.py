@@ -115,33 +115,39 @@ def _assert_no_crash(app, where: str) -> None:  # noqa: ANN001
     assert not error_log_path().exists(), f"{where} logged a bug: {error_log_path().read_text()[-2000:]}"
 
 
-async def test_no_screen_shows_the_clients_data(secret, sqlite_store) -> None:  # noqa: ANN001
+@pytest.mark.parametrize("section", SECTIONS, ids=[s.mode for s in SECTIONS])
+async def test_no_screen_shows_the_clients_data(secret, sqlite_store, section) -> None:  # noqa: ANN001
+    """Every screen of the navigation table (one test each, so they run in parallel)."""
     app = ByraaApp(workspace(sqlite_store, secret.login))
-    seen: list[str] = []
     async with app.run_test(size=(160, 50), notifications=True) as pilot:
         await settle(pilot)
-        for section in SECTIONS:
-            app.action_show(section.mode)
+        app.action_show(section.mode)
+        await settle(pilot)
+        where = f"screen {section.mode}"
+        _assert_no_crash(app, where)
+        _assert_clean(secret, _all_text(app), where)
+        # Views and tabs inside the screen (1–5), and the months before.
+        for key in ("1", "2", "3", "4", "5", "left_square_bracket"):
+            if app.screen.query("Input:focus"):
+                break
+            await pilot.press(key)
             await settle(pilot)
-            where = f"screen {section.mode}"
-            _assert_no_crash(app, where)
-            _assert_clean(secret, _all_text(app), where)
-            seen.append(section.mode)
-            # Views and tabs inside the screen (1–5), and the months before.
-            for key in ("1", "2", "3", "4", "5", "left_square_bracket"):
-                if app.screen.query("Input:focus"):
-                    break
-                await pilot.press(key)
+            _assert_no_crash(app, f"{where} after {key}")
+            _assert_clean(secret, _all_text(app), f"{where} after {key}")
+            while len(app.screen_stack) > 1:  # a key that opened something: back to the screen
+                app.pop_screen()
                 await settle(pilot)
-                _assert_no_crash(app, f"{where} after {key}")
-                _assert_clean(secret, _all_text(app), f"{where} after {key}")
-                while len(app.screen_stack) > 1:  # a key that opened something: back to the screen
-                    app.pop_screen()
-                    await settle(pilot)
+
+
+async def test_no_board_and_not_the_clients_own_detail_shows_its_data(secret, sqlite_store) -> None:  # noqa: ANN001
+    app = ByraaApp(workspace(sqlite_store, secret.login))
+    async with app.run_test(size=(160, 50), notifications=True) as pilot:
+        await settle(pilot)
         # The board of every group the client is in.
         from byraa.tui.screens.board import BoardScreen
 
         who_groups = [g.name for g in core_groups.list_groups(sqlite_store)]
+        assert who_groups
         for name in who_groups:
             board = BoardScreen(name, "2026-10")
             app.push_screen(board)
@@ -159,7 +165,6 @@ async def test_no_screen_shows_the_clients_data(secret, sqlite_store) -> None:  
             await pilot.press(key)
             await settle(pilot)
             _assert_clean(secret, _all_text(app), f"the client's detail after {key}")
-    assert seen == [s.mode for s in SECTIONS]
 
 
 # --- Headless commands ------------------------------------------------------------------
