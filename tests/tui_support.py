@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import sqlite3
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -20,11 +25,40 @@ DEMO_TODAY = date(2026, 11, 22)
 DEMO_CLIENTS = 12
 
 
+_TEMPLATES: dict[int, Path] = {}
+"""Per client count, a SQLite file holding the demo built once in this process."""
+
+
 def build_agency(store: Store, clients: int = DEMO_CLIENTS) -> None:
-    """The demo agency (seed 1) with ``tester`` as one of its managers."""
+    """The demo agency (seed 1) with ``tester`` as one of its managers.
+
+    The demo imports its clients' files through the intake, seconds of work; a SQLite
+    store gets a copy of the one built first in this process (SQLite's backup API), which
+    is the same data as a fresh build."""
     from byraa.demo import build_demo
 
-    build_demo(store, clients=clients, seed=1, manager_login="tester", today=DEMO_TODAY)
+    if store.dialect != "sqlite" or store.sqlite_path is None:
+        build_demo(store, clients=clients, seed=1, manager_login="tester", today=DEMO_TODAY)
+        return
+    template = _TEMPLATES.get(clients)
+    if template is None:
+        from byraa.core.store import open_store
+
+        folder = tempfile.mkdtemp(prefix="byraa-tui-demo-")
+        atexit.register(shutil.rmtree, folder, True)
+        template = Path(folder) / f"demo-{clients}.sqlite3"
+        built = open_store(f"sqlite:///{template}", upgrade=True)
+        try:
+            build_demo(built, clients=clients, seed=1, manager_login="tester", today=DEMO_TODAY)
+        finally:
+            built.dispose()
+        _TEMPLATES[clients] = template
+    raw = store.engine.raw_connection()
+    try:
+        with sqlite3.connect(template) as source:
+            source.backup(raw.driver_connection)  # type: ignore[arg-type]
+    finally:
+        raw.close()
 
 
 def workspace(store: Store, login: str | None = None, *, language: str = "nb") -> Workspace:
