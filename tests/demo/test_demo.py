@@ -56,6 +56,12 @@ def _build(store, clients: int = 40, seed: int = 1, login: str = "tester"):  # n
 _INBOX = re.compile(r'"path": "[^"]*/(\d{9}/[^"/]+)"')
 
 
+_REDERIVED = (PayrollRun, AmeldingSubmission)
+"""Rows the intake deletes and derives again when a later a-melding replaces a month: SQLite
+hands a deleted top id out again, PostgreSQL's sequence does not, so these are compared
+without their id."""
+
+
 def _digest(store) -> str:  # noqa: ANN001
     """A hash over every row of every demo table, in primary-key order (the intake job
     names the files by their path: the inbox folder itself is left out)."""
@@ -63,8 +69,11 @@ def _digest(store) -> str:  # noqa: ANN001
     with store.session() as session:
         for model in DATA_TABLES:
             table = model.__table__
-            for row in session.execute(select(table).order_by(*table.primary_key.columns)):
-                h.update(_INBOX.sub(r"\1", repr(tuple(row))).encode())
+            rows = [tuple(row) for row in session.execute(select(table).order_by(*table.primary_key.columns))]
+            if model in _REDERIVED:
+                rows = sorted((row[1:] for row in rows), key=repr)
+            for row in rows:
+                h.update(_INBOX.sub(r"\1", repr(row)).encode())
     return h.hexdigest()
 
 

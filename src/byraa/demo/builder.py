@@ -159,7 +159,7 @@ def build_demo(store: Store, *, clients: int = 60, seed: int = 1, manager_login:
         for table in _TABLES[:7]:
             _bulk_insert(session, table, first_rows[table])
         if store.dialect == "postgresql":
-            _advance_sequences(session, ids)
+            _advance_sequences(session, {t.__tablename__: ids[t.__tablename__] for t in _TABLES[:7]})
 
     # 2. What the payroll systems hand over, through the intake: the payroll side.
     folder, temporary = _inbox_folder(store, inbox)
@@ -257,10 +257,13 @@ def _bulk_insert(session: Session, model: type, rows: list[dict]) -> None:
 
 
 def _advance_sequences(session: Session, ids: dict[str, int]) -> None:
-    """Explicit ids leave PostgreSQL's serial sequences at 1: move each past its max id."""
+    """Explicit ids leave PostgreSQL's serial sequences behind: move each to its table's
+    max id (never back: the intake's own inserts took ids from the sequence)."""
     for table, last_id in ids.items():
         if last_id:
-            session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), :last)"), {"last": last_id})
+            session.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"GREATEST(:last, (SELECT COALESCE(MAX(id), 1) FROM {table})))"), {"last": last_id})
 
 
 __all__ = ["DemoSummary", "build_demo"]

@@ -104,6 +104,8 @@ def month_report(store: Store, org_number: str, period: str) -> A07Report | None
         withheld = list(s.scalars(select(ReconWithholding).where(ReconWithholding.source_id.in_(sources))
                                   .order_by(ReconWithholding.id)))
         aga = list(s.scalars(select(ReconAga).where(ReconAga.source_id.in_(sources)).order_by(ReconAga.id)))
+    if not income and not withheld and not aga:
+        return _from_runs(store, org_number, period, client_id, rows)
     kind = planted(store, org_number, period)
     report = A07Report(client=org_number, period=period)
     changed = False
@@ -128,4 +130,42 @@ def month_report(store: Store, org_number: str, period: str) -> A07Report | None
     for n, a in enumerate(aga):
         less = 250_00 if kind == "aga" and n == 0 else 0
         report.aga.append(A07Aga(a.sub_unit, a.zone, a.calc_code, a.basis_kind, a.basis, a.rate, a.amount - less))
+    return report
+
+
+def _from_runs(store: Store, org_number: str, period: str, client_id: int, rows: list) -> A07Report:
+    """A month no a-melding was imported for (an agency keyed in by hand, as in tests): the
+    employments in force, and the payroll runs' totals split over them by yearly pay."""
+    from sqlalchemy import func, select
+
+    from byraa.core.store.models import PayrollRun, SubUnit
+
+    with store.session() as s:
+        gross, withheld, aga = s.execute(
+            select(func.coalesce(func.sum(PayrollRun.gross), 0), func.coalesce(func.sum(PayrollRun.withholding), 0),
+                   func.coalesce(func.sum(PayrollRun.employer_contribution), 0))
+            .where(PayrollRun.client_id == client_id, PayrollRun.period == period)).one()
+        zones = dict(s.execute(select(SubUnit.org_number, SubUnit.aga_zone).where(SubUnit.client_id == client_id)).all())
+    report = A07Report(client=org_number, period=period)
+    for e, nid, name, unit in rows:
+        report.names[nid] = name
+        report.employments.append(A07Employment(nid, name, unit or "", e.employment_ref, e.employment_type,
+                                                e.start_date, e.end_date, e.occupation_code, e.position_pct,
+                                                e.hours_full_week))
+    if not rows or not gross:
+        return report
+    weights = [max(e.annual_salary, 1) for e, *_ in rows]
+    unit_basis: dict[str, int] = defaultdict(int)
+    for (e, nid, _, unit), pay, tax in zip(rows, split(int(gross), weights), split(int(withheld), weights),
+                                           strict=True):
+        report.income.append(A07Income(nid, unit or "", e.employment_ref, "loennsinntekt", "fastloenn",
+                                       "kontantytelse", True, True, pay))
+        if tax:
+            report.withholding.append(A07Withholding(nid, unit or "", tax))
+        unit_basis[unit or ""] += pay
+    units = sorted(unit_basis)
+    for unit, amount in zip(units, split(int(aga), [unit_basis[u] for u in units]), strict=True):
+        zone = zones.get(unit) or "1"
+        report.aga.append(A07Aga(unit, zone, "generelleNaeringer", "loenn", unit_basis[unit],
+                                 AGA_RATES.get(zone, 14.1), amount))
     return report
