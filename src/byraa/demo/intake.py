@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from byraa.core.agency import identity
@@ -153,7 +153,7 @@ def refer_to_sources(session: Session, recon_runs: list[dict]) -> None:
     if wanted:
         for s in session.scalars(select(ReconSource).where(
                 ReconSource.active.is_(True), ReconSource.client_id.in_(sorted(wanted)),
-                and_(ReconSource.kind.in_(("amelding", "ledger")))).order_by(ReconSource.id)):
+                ReconSource.kind.in_(("amelding", "ledger"))).order_by(ReconSource.id)):
             sources[s.client_id].append(s)
     for run in recon_runs:
         period = run["period"]
