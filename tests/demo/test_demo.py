@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import statistics
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime
@@ -16,6 +17,7 @@ from byraa.core.agency.identity import resolve
 from byraa.core.base import ids, periods
 from byraa.core.base.errors import UserError
 from byraa.core.clients import groups
+from byraa.core.importers import payroll_side
 from byraa.core.store import open_store
 from byraa.core.store.models import (
     Agency,
@@ -51,14 +53,27 @@ def _build(store, clients: int = 40, seed: int = 1, login: str = "tester"):  # n
     return build_demo(store, clients=clients, seed=seed, manager_login=login, today=TODAY)
 
 
+_INBOX = re.compile(r'"path": "[^"]*/(\d{9}/[^"/]+)"')
+
+
+_REDERIVED = (PayrollRun, AmeldingSubmission)
+"""Rows the intake deletes and derives again when a later a-melding replaces a month: SQLite
+hands a deleted top id out again, PostgreSQL's sequence does not, so these are compared
+without their id."""
+
+
 def _digest(store) -> str:  # noqa: ANN001
-    """A hash over every row of every demo table, in primary-key order."""
+    """A hash over every row of every demo table, in primary-key order (the intake job
+    names the files by their path: the inbox folder itself is left out)."""
     h = hashlib.sha256()
     with store.session() as session:
         for model in DATA_TABLES:
             table = model.__table__
-            for row in session.execute(select(table).order_by(*table.primary_key.columns)):
-                h.update(repr(tuple(row)).encode())
+            rows = [tuple(row) for row in session.execute(select(table).order_by(*table.primary_key.columns))]
+            if model in _REDERIVED:
+                rows = sorted((row[1:] for row in rows), key=repr)
+            for row in rows:
+                h.update(_INBOX.sub(r"\1", repr(row)).encode())
     return h.hexdigest()
 
 
@@ -72,8 +87,8 @@ def _fresh_sqlite(tmp_path, name: str):  # noqa: ANN001, ANN202
 
 
 def test_same_seed_gives_identical_data_on_both_backends(store, sqlite_store) -> None:
-    first = _build(store, clients=15, seed=7)
-    second = _build(sqlite_store, clients=15, seed=7)
+    first = _build(store, clients=5, seed=7)
+    second = _build(sqlite_store, clients=5, seed=7)
     assert _digest(store) == _digest(sqlite_store)
     assert (first.employees, first.employments, first.payroll_runs, first.staff, first.groups) == (
         second.employees, second.employments, second.payroll_runs, second.staff, second.groups)
@@ -82,17 +97,17 @@ def test_same_seed_gives_identical_data_on_both_backends(store, sqlite_store) ->
 def test_other_seed_gives_other_data(sqlite_store, tmp_path) -> None:
     other = _fresh_sqlite(tmp_path, "other.sqlite3")
     try:
-        _build(sqlite_store, clients=12, seed=1)
-        _build(other, clients=12, seed=2)
+        _build(sqlite_store, clients=3, seed=1)
+        _build(other, clients=3, seed=2)
         assert _digest(sqlite_store) != _digest(other)
     finally:
         other.dispose()
 
 
-def test_identifiers_are_valid_synthetic_and_unique(store) -> None:
-    summary = _build(store)
+def test_identifiers_are_valid_synthetic_and_unique(demo60) -> None:
+    store, summary = demo60
     employees = _all(store, Employee)
-    assert summary.employees == len(employees) and summary.clients == 40
+    assert summary.employees == len(employees) and summary.clients == 60
     kinds = Counter()
     for e in employees:
         parsed, reason = ids.parse_national_id(e.national_id)
@@ -112,8 +127,8 @@ def test_identifiers_are_valid_synthetic_and_unique(store) -> None:
     assert all(ids.is_valid_org_number(n) and n.startswith("31") for n in numbers)
 
 
-def test_clients_employments_and_leaves_look_like_an_agency(store) -> None:
-    _build(store)
+def test_clients_employments_and_leaves_look_like_an_agency(demo60) -> None:
+    store, _ = demo60
     clients = _all(store, Client)
     assert {c.pay_day for c in clients} == {10, 15, 20, 25, 31}
     status = Counter(c.status for c in clients)
@@ -151,8 +166,8 @@ def test_clients_employments_and_leaves_look_like_an_agency(store) -> None:
         assert 0 < lv.leave_pct <= 100
 
 
-def test_twelve_months_of_payroll_with_plausible_amounts(store) -> None:
-    summary = _build(store)
+def test_twelve_months_of_payroll_with_plausible_amounts(demo60) -> None:
+    store, summary = demo60
     runs = _all(store, PayrollRun)
     clients = {c.id: c for c in _all(store, Client)}
     subs = defaultdict(set)
@@ -162,38 +177,44 @@ def test_twelve_months_of_payroll_with_plausible_amounts(store) -> None:
     assert sorted({r.period for r in runs}) == periods.last_months("2026-11", 12)
     regular = Counter((r.client_id, r.period) for r in runs if r.kind == "regular")
     assert max(regular.values()) == 1
-    assert any(r.kind == "off_cycle" for r in runs)
+    # A month with an a-melding has the run the intake derived from it (payslips made by
+    # hand are unknown there); this month's runs not reported yet are the payroll system's.
     for r in runs:
-        if r.kind == "regular":
-            assert r.pay_date == periods.pay_date(r.period, clients[r.client_id].pay_day)
-        assert (r.status == "posted") == (r.pay_date < TODAY), r
-        assert 0 <= r.payslips_manual <= r.payslip_count and r.payslip_count > 0
-        assert r.gross > 0 and 0 <= r.employer_contribution <= r.gross * 0.141 + 1
+        if r.source_id is not None:
+            assert r.kind == "regular" and r.status == "posted" and r.payslips_manual is None
+            assert r.pay_date == payroll_side.pay_date(clients[r.client_id].pay_day, r.period)
+        else:
+            assert r.period == "2026-11", r
+            assert (r.status == "posted") == (r.pay_date < TODAY), r
+            assert 0 <= r.payslips_manual <= r.payslip_count
+        assert r.payslip_count > 0
+        assert r.gross > 0 and 0 <= r.employer_contribution <= r.gross * 0.141 + 5  # rounded per sub-unit
         month = int(r.period[5:7])
         if r.kind == "regular" and month not in (6, 12):
-            assert 0.24 <= r.withholding / r.gross <= 0.40, r
-        if r.kind == "regular" and subs[r.client_id] == {"1"}:
-            assert r.employer_contribution == pytest.approx(r.gross * 0.141, abs=2)
+            assert 0.2 <= r.withholding / r.gross <= 0.40, r
         if r.kind == "regular":
             assert 1_000_00 <= r.gross / r.payslip_count <= 250_000_00, r
     # June (tax-free holiday pay) and December (half tax) withhold far less.
     share = {m: sum(r.withholding for r in runs if r.period == m) / sum(r.gross for r in runs if r.period == m)
              for m in ("2026-05", "2026-06", "2025-12")}
     assert share["2026-06"] < share["2026-05"] * 0.75 and share["2025-12"] < share["2026-05"] * 0.75
-    # The degree of automation varies between clients.
-    auto = [1 - r.payslips_manual / r.payslip_count for r in runs if r.kind == "regular" and r.payslip_count >= 20]
+    # The degree of automation varies between clients (this month's runs say it).
+    auto = [1 - r.payslips_manual / r.payslip_count for r in runs
+            if r.payslips_manual is not None and r.kind == "regular" and r.payslip_count >= 10]
     assert max(auto) > 0.9 and min(auto) < max(auto)
     assert {r.status for r in runs if r.period == "2026-11"} >= {"posted", "open"}
     # Activity follows the runs: a row for every client-month with a run (and months
     # with employees but no run yet, for the active-employee count).
     activity = _all(store, ClientActivity)
     assert {(a.client_id, a.period) for a in activity} >= set(regular)
-    assert all(a.active_employees > 0 for a in activity if (a.client_id, a.period) in set(regular))
+    # (A client new this month is in no a-melding yet: its register, so its count, is empty.)
+    assert all(a.active_employees > 0 for a in activity if (a.client_id, a.period) in set(regular)
+               and a.period < "2026-11")
     assert sum(a.absences for a in activity) > 0 and sum(a.travel_expense_claims for a in activity) > 0
 
 
-def test_ameldinger_rejected_last_month_and_pending_this_month(store) -> None:
-    _build(store, clients=60)
+def test_ameldinger_rejected_last_month_and_pending_this_month(demo60) -> None:
+    store, _ = demo60
     rows = _all(store, AmeldingSubmission)
     assert all(r.period <= "2026-11" for r in rows)
     assert {r.status for r in rows if r.period == "2026-11"} == {"pending"}
@@ -202,27 +223,27 @@ def test_ameldinger_rejected_last_month_and_pending_this_month(store) -> None:
     assert all(r.deviations_rejection == 0 for r in rows if r.status == "accepted")
     assert any(r.deviations_guideline for r in rows) and any(r.deviations_immediate for r in rows)
     assert len({r.message_id for r in rows}) == len(rows)
-    latest: dict[tuple[int, str], AmeldingSubmission] = {}
-    history = defaultdict(list)
-    for r in sorted(rows, key=lambda r: (r.submitted_at, r.id)):
-        latest[(r.client_id, r.period)] = r
-        history[(r.client_id, r.period)].append(r.status)
+    # One row per month: the a-melding in force (the intake replaced earlier files of the
+    # month); a-ordningen's feedback on every file sent is in the archive.
+    latest = {(r.client_id, r.period): r for r in rows}
+    assert len(latest) == len(rows) and all(r.source_id is not None for r in rows)
     still_rejected = [k for k, r in latest.items() if k[1] == "2026-10" and r.status == "rejected"]
     assert len(still_rejected) >= 2
-    assert any(h[:2] == ["rejected", "accepted"] for k, h in history.items() if k[1] == "2026-10")
-    # Every client-month with a run before November has an a-melding, sent before the 5th.
+    history = defaultdict(list)
+    for f in sorted(_all(store, ArchiveFile), key=lambda f: (f.created_at, f.id)):
+        if f.kind == "feedback":
+            history[(f.client_id, f.period)].append((f.created_at, json.loads(f.content)["mottak"]["mottakstatus"]))
+    assert any([s for _, s in h][:2] == ["avvist", "mottatt"] for k, h in history.items() if k[1] == "2026-10")
+    # Every client-month with a run before November has an a-melding, first sent before the 5th.
     run_months = {(r.client_id, r.period) for r in _all(store, PayrollRun) if r.period < "2026-11"}
     assert run_months == {k for k in latest if k[1] < "2026-11"}
-    first_sent: dict[tuple[int, str], datetime] = {}
-    for r in sorted(rows, key=lambda r: r.submitted_at):
-        assert r.submitted_at <= datetime(2026, 11, 22, 23, tzinfo=UTC)
-        first_sent.setdefault((r.client_id, r.period), r.submitted_at)
-    for (_, period), at in first_sent.items():
-        assert at.date() <= periods.first_day(periods.shift(period, 1)).replace(day=5)
+    assert all(r.submitted_at <= datetime(2026, 11, 22, 23, tzinfo=UTC) for r in rows)
+    for (_, period), h in history.items():
+        assert h[0][0].date() <= periods.first_day(periods.shift(period, 1)).replace(day=5), (period, h)
 
 
-def test_reconciliation_runs_are_signed_only_when_every_difference_is_explained(store) -> None:
-    _build(store, clients=60)
+def test_reconciliation_runs_are_signed_only_when_every_difference_is_explained(demo60) -> None:
+    store, _ = demo60
     runs = _all(store, ReconRun)
     rows = defaultdict(list)
     for r in _all(store, ReconRow):
@@ -240,16 +261,22 @@ def test_reconciliation_runs_are_signed_only_when_every_difference_is_explained(
         assert run.created_at <= datetime(2026, 11, 22, 11, tzinfo=UTC)
     versions = Counter((r.client_id, r.period) for r in runs)
     assert any(n == 2 for n in versions.values())
+    # Each run names the imported a-meldinger and ledger it read.
+    read = [{i["kind"] for i in json.loads(run.inputs)} for run in runs]
+    assert all("ledger" in kinds for kinds in read)
+    assert sum("amelding" in kinds for kinds in read) >= 0.9 * len(runs)  # not a client new this month
     with store.session() as session:
         paid = set(session.execute(select(PayrollRun.client_id, PayrollRun.period).where(
             PayrollRun.pay_date < TODAY, PayrollRun.kind == "regular")).all())
     assert set(versions) <= paid  # a month is reconciled after its pay day
 
 
-def test_tax_card_fetches_and_cards_of_the_year(store) -> None:
-    _build(store, clients=60)
-    jobs = _all(store, Job)
-    assert [j.status for j in jobs] == ["done"] * len(jobs) and len(jobs) >= 3
+def test_tax_card_fetches_and_cards_of_the_year(demo60) -> None:
+    store, _ = demo60
+    jobs = [j for j in _all(store, Job) if j.kind != "intake"]  # the intake job read the clients' files
+    # The first fetch of all clients and the change notices; people hired this month are
+    # in no a-melding yet, so not in the register, and no fetch of new hires follows.
+    assert [j.status for j in jobs] == ["done"] * len(jobs) and len(jobs) >= 2
     assert [j.finished_at for j in jobs] == sorted(j.finished_at for j in jobs)  # ids in the order they ran
     modes = [json.loads(j.params)["mode"] for j in jobs]
     assert modes[0] == "all" and modes.count("changes") == 1
@@ -265,7 +292,8 @@ def test_tax_card_fetches_and_cards_of_the_year(store) -> None:
         else:
             assert r.tax_card_id is None and r.reason
     assert {r.outcome for r in results} >= {"card", "no_card", "not_liable", "skipped"}
-    items = _all(store, JobItem)
+    fetches = {j.id for j in jobs}
+    items = [i for i in _all(store, JobItem) if i.job_id in fetches]
     assert all(i.state == "done" and json.loads(i.payload)["reference"] for i in items)
     # The pay-day board shows a mix: most cards current, a few not.
     board = groups.board(store, resolve(store, "tester"), "Utbetaling 20.", "2026-11")
@@ -274,8 +302,8 @@ def test_tax_card_fetches_and_cards_of_the_year(store) -> None:
     assert {r.reconciliation_signed for r in board.rows} == {True, False, None}
 
 
-def test_staff_grants_and_groups(store) -> None:
-    summary = _build(store, clients=60)
+def test_staff_grants_and_groups(demo60) -> None:
+    store, summary = demo60
     staff = _all(store, StaffUser)
     roles = Counter((s.role, s.active) for s in staff)
     assert roles[("manager", True)] == 4 and roles[("clerk", True)] == 12 and roles[("clerk", False)] == 1
@@ -317,7 +345,7 @@ def test_staff_grants_and_groups(store) -> None:
 
 
 def test_normal_inserts_work_after_the_demo(store) -> None:
-    _build(store, clients=12)
+    _build(store, clients=4)
     with store.session() as session:
         before = session.scalar(select(func.max(Client.id)))
         client = Client(org_number=ids.complete_org_number("99999999") or "999999999", name="Etter Demo AS",
@@ -349,15 +377,26 @@ def test_normal_inserts_work_after_the_demo(store) -> None:
     assert employment.annual_salary == 0  # the column's default
 
 
-def test_client_sizes_are_skewed_like_norway(sqlite_store) -> None:
-    summary = _build(sqlite_store, clients=200)
-    with sqlite_store.session() as session:
-        sizes = list(session.scalars(select(func.count(Employee.id)).group_by(Employee.client_id)))
-    assert len(sizes) == 200
+def test_client_sizes_are_skewed_like_norway(demo60) -> None:
+    import random
+
+    from byraa.demo.clients import plan_clients
+    from byraa.demo.numbers import OrgNumbers
+
+    ids_ = {"client": 0, "sub_unit": 0}
+    plans = plan_clients(random.Random("byraa-demo/1/clients"), 200, TODAY,
+                         OrgNumbers(random.Random("byraa-demo/1/org-numbers")), ids_)
+    sizes = [p.size for p in plans]
     assert statistics.median(sizes) < 10
     assert max(sizes) >= 100
     assert sum(s < 10 for s in sizes) > 100  # most clients are small
-    assert 0.85 * 40 * 200 <= summary.employees <= 1.15 * 40 * 200
+    assert 0.85 * 40 * 200 <= sum(sizes) <= 1.15 * 40 * 200
+    # The register the a-meldinger built follows the plan: small clients, a few big ones.
+    store, summary = demo60
+    with store.session() as session:
+        registered = list(session.scalars(select(func.count(Employee.id)).group_by(Employee.client_id)))
+    assert statistics.median(registered) < 15 and max(registered) >= 60
+    assert 0.7 * 40 * 60 <= summary.employees <= 1.3 * 40 * 60
 
 
 def test_manager_login_of_a_generated_clerk_makes_that_clerk_a_manager(sqlite_store, tmp_path) -> None:

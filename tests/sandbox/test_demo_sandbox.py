@@ -137,11 +137,13 @@ def test_send_payrolls_value_reaches_a_ordningen_from_the_command_line(tmp_path:
                      "--format", "json")
     assert code == 1, out  # no A07 stored yet: every employment is only in payroll
     row = next(r for r in json.loads(out)["rows"] if r["status"] == "only_payroll")
-    # The demo's payroll side has no imported a-melding to replace: a correction is refused
-    # with one clear line rather than sent as a lone employment (a-ordningen wants the month).
+    # The demo's payroll side is an imported a-melding: the correction replaces it whole,
+    # queued and sent to a-ordningen (the sandbox) like a real agency's.
     result = CliRunner().invoke(main, ["--db", str(db), "reconcile", "send-payroll", str(row["run"]),
                                        str(row["row"])])
-    assert result.exit_code == 2 and "aldri importert" in result.stderr
+    assert result.exit_code == 0, result.output
+    code, out = _cli(db, "reconcile", "submit", "--client", org)
+    assert code == 0, out
     code, out = _cli(db, "reconcile", "submit", "--client", "123456789")
     assert code == 2
 

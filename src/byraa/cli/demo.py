@@ -41,6 +41,9 @@ def command(clients: int, seed: int, db_path: Path | None, database_url: str | N
         click.echo(_("Demo agency built in {seconds:.1f} s: {clients} clients, {employees} employees, "
                      "{runs} payroll runs.").format(seconds=summary.seconds, clients=summary.clients,
                                                     employees=summary.employees, runs=summary.payroll_runs))
+        if summary.inbox is not None:
+            click.echo(_("The clients' a-meldinger and ledgers ({files} files), read in by the intake: {folder}").format(
+                files=summary.files, folder=summary.inbox))
     click.echo(_("Database: {where}").format(where=result.display_url))
     if result.sandbox_url:
         click.echo(_("Altinn: the sandbox at {url} (demo key {key}); commands start it themselves when it is not "

@@ -1,10 +1,12 @@
-"""Putting the demo agency together and writing it to the store in bulk.
+"""Putting the demo agency together: planned in memory, then written in three steps.
 
-Everything is planned in memory first, as plain dicts with ids assigned here (the store
-is empty, so ids 1..n are free), then written table by table with Core ``executemany``
-inserts in one transaction: the 1,000-client agency is ~200,000 rows, and row-by-row ORM
-objects would take minutes. On PostgreSQL the id sequences are then moved past the ids
-used, so the app's own inserts afterwards do not collide.
+Everything is planned first, as plain dicts. Then (1) the agency's own register (agency,
+staff, clients and sub-units, access, groups) is bulk-inserted with Core ``executemany``;
+(2) the clients' a-meldinger and ledgers are written into the inbox and imported by the
+intake job, which builds the payroll side as for a real agency; (3) what no file carries
+is bulk-inserted with ids after the ones the import used. On PostgreSQL the id sequences
+are moved past the ids used after (1) and (3), so the import and the app's own inserts
+do not collide.
 
 Each stage draws from its own ``random.Random`` seeded by (seed, stage name): the demo is
 the same for the same (seed, clients, today), and a change to one stage does not shift
@@ -14,11 +16,14 @@ the random numbers of the others.
 from __future__ import annotations
 
 import random
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from byraa.core.agency import audit
@@ -47,6 +52,8 @@ from byraa.core.store.models_jobs import Job, JobItem, TaxCardFetchResult
 from byraa.core.store.models_reconcile import ReconRow, ReconRun
 from byraa.demo import names
 from byraa.demo.clients import ClientPlan, client_rows, plan_clients
+from byraa.demo.inbox import write_inbox
+from byraa.demo.intake import apply_feedback_status, enrich_register, refer_to_sources, run_intake, submissions
 from byraa.demo.numbers import OrgNumbers
 from byraa.demo.payroll import plan_runs
 from byraa.demo.people import PayItem, plan_people
@@ -76,6 +83,10 @@ class DemoSummary:
     """(login, name, role) for every staff user, managers first."""
     groups: list[str]
     seconds: float
+    files: int = 0
+    """a-meldinger and ledger files the clients handed over (written, then imported)."""
+    inbox: Path | None = None
+    """Where those files are (None when they were in a temporary folder)."""
 
 
 def _stage(seed: int, name: str) -> random.Random:
@@ -86,11 +97,15 @@ def _domain(agency_name: str) -> str:
     return agency_name.split()[0].lower().translate(names.ASCII_FOLD) + ".no"
 
 
-def build_demo(store: Store, *, clients: int = 60, seed: int = 1, manager_login: str, today: date) -> DemoSummary:
+def build_demo(store: Store, *, clients: int = 60, seed: int = 1, manager_login: str, today: date,
+               inbox: Path | None = None) -> DemoSummary:
     """Fill an empty, migrated store with a synthetic agency of ``clients`` clients.
 
     ``manager_login`` becomes an agency manager (so whoever runs the demo can see it all);
-    ``today`` anchors every date: twelve months of payroll end with its month.
+    ``today`` anchors every date: twelve months of payroll end with its month. The
+    clients' a-meldinger and ledgers are written to ``inbox`` (default: the
+    ``<stem>-innboks`` folder next to a SQLite database, else a temporary folder) and
+    imported with the intake, as an agency receives them.
     """
     if clients < 1:
         raise UserError("demo.no_clients")
@@ -134,35 +149,91 @@ def build_demo(store: Store, *, clients: int = 60, seed: int = 1, manager_login:
     logins = {user.id: user.login for user in staff if user.active}
     responsible = {a["client_id"]: logins[a["user_id"]] for a in access
                    if a["role"] == "responsible" and a["user_id"] in logins}
+
+    # 1. The agency's own register, written directly: the agency, staff, clients, access, groups.
+    first_rows = {
+        Agency: [agency], StaffUser: staff_rows(staff), Client: client_list, SubUnit: sub_units,
+        ClientAccess: access, ClientGroup: groups, GroupMembership: members,
+    }
+    with store.session() as session:
+        for table in _TABLES[:7]:
+            _bulk_insert(session, table, first_rows[table])
+        if store.dialect == "postgresql":
+            _advance_sequences(session, {t.__tablename__: ids[t.__tablename__] for t in _TABLES[:7]})
+
+    # 2. What the payroll systems hand over, through the intake: the payroll side.
+    folder, temporary = _inbox_folder(store, inbox)
+    try:
+        files = write_inbox(folder, plans, months, submissions(plans, months, ameldinger), employees, employments,
+                            leaves, agency_name, today)
+        imported = run_intake(store, manager_login, folder, today)
+    finally:
+        if temporary is not None:
+            temporary.cleanup()
+
+    # 3. What no file carries: a-ordningen's feedback, this month's runs not reported yet,
+    # the register's addresses and salaries, tax-card history and signed reconciliations.
+    with store.session() as session:
+        for table in _TABLES:
+            column = table.__table__.c.get("id")  # type: ignore[attr-defined]
+            if column is not None:
+                ids[table.__tablename__] = session.scalar(select(func.max(column))) or 0
+        reported = {(c, p) for c, p in session.execute(select(PayrollRun.client_id, PayrollRun.period))}
+        emp_ids, employment_ids = enrich_register(session, employees, employments)
+        apply_feedback_status(session, ameldinger)
+    unreported_runs = [dict(r, id=None) for r in runs if (r["client_id"], r["period"]) not in reported]
+    unreported_activity = [dict(a, id=None) for a in activity if (a["client_id"], a["period"]) not in reported]
+    for rows_ in (unreported_runs, unreported_activity):
+        for r in rows_:
+            del r["id"]
     feedback = plan_feedback(_stage(seed, "feedback"), plans, ameldinger, runs, responsible, ids)
     recon_runs, recon_rows = plan_reconciliation(_stage(seed, "reconciliation"), plans, runs, manager_login,
                                                  responsible, today, ids)
-    cards = plan_tax_cards(_stage(seed, "tax-cards"), plans, employees, employments, manager_login, responsible,
+    registered = [dict(e, id=emp_ids[e["id"]]) for e in employees if e["id"] in emp_ids]
+    jobs_of = [dict(e, id=employment_ids[e["id"]], employee_id=emp_ids[e["employee_id"]])
+               for e in employments if e["id"] in employment_ids]
+    cards = plan_tax_cards(_stage(seed, "tax-cards"), plans, registered, jobs_of, manager_login, responsible,
                            today, ids)
-
-    rows = {
-        Agency: [agency], StaffUser: staff_rows(staff), Client: client_list, SubUnit: sub_units,
-        ClientAccess: access, ClientGroup: groups, GroupMembership: members, Employee: employees,
-        Employment: employments, Leave: leaves, PayrollRun: runs, AmeldingSubmission: ameldinger,
-        ClientActivity: activity, ArchiveFile: feedback, ReconRun: recon_runs, ReconRow: recon_rows,
-        TaxCard: cards.cards, Job: cards.jobs, JobItem: cards.items, TaxCardFetchResult: cards.results,
+    later = {
+        PayrollRun: unreported_runs, ClientActivity: unreported_activity, ArchiveFile: feedback,
+        ReconRun: recon_runs, ReconRow: recon_rows, TaxCard: cards.cards, Job: cards.jobs, JobItem: cards.items,
+        TaxCardFetchResult: cards.results,
     }
     with store.session() as session:
+        refer_to_sources(session, recon_runs)
         for table in _TABLES:
-            _bulk_insert(session, table, rows[table])
+            if table in later:
+                _bulk_insert(session, table, later[table])
         if store.dialect == "postgresql":
             _advance_sequences(session, ids)
         refresh_active_employees(session, sorted({m.period for m in months}))
+        counts = {name: session.scalar(select(func.count()).select_from(model)) or 0
+                  for name, model in (("employees", Employee), ("employments", Employment),
+                                      ("payroll_runs", PayrollRun))}
         audit.record(
             session, actor=manager_login, action="demo.build", entity="agency", entity_id=agency["id"],
-            after={"clients": clients, "seed": seed, "today": today.isoformat(), "employees": len(employees),
-                   "employments": len(employments), "payroll_runs": len(runs), "agency": agency_name},
+            after={"clients": clients, "seed": seed, "today": today.isoformat(), **counts, "agency": agency_name,
+                   "files": files, "imported": imported},
         )
     return DemoSummary(
-        clients=clients, employees=len(employees), employments=len(employments), payroll_runs=len(runs),
-        staff=[(s.login, s.name, s.role) for s in staff], groups=[g["name"] for g in groups],
-        seconds=time.perf_counter() - started,
+        clients=clients, employees=counts["employees"], employments=counts["employments"],
+        payroll_runs=counts["payroll_runs"], staff=[(s.login, s.name, s.role) for s in staff],
+        groups=[g["name"] for g in groups], seconds=time.perf_counter() - started, files=files,
+        inbox=None if temporary is not None else folder,
     )
+
+
+def _inbox_folder(store: Store, inbox: Path | None) -> tuple[Path, tempfile.TemporaryDirectory | None]:
+    """The folder the clients' files go to (emptied of an earlier demo's), and the temporary
+    folder to clean up when there is no place next to the database."""
+    if inbox is None and store.sqlite_path is not None:
+        inbox = store.sqlite_path.parent / f"{store.sqlite_path.stem}-innboks"
+    if inbox is None:
+        temporary = tempfile.TemporaryDirectory(prefix="byraa-demo-innboks-")
+        return Path(temporary.name), temporary
+    if inbox.is_dir():
+        shutil.rmtree(inbox)
+    return inbox, None
 
 
 def _needs_follow_up(plans: list[ClientPlan], ameldinger: list[dict], no_responsible: set[int],
@@ -186,10 +257,13 @@ def _bulk_insert(session: Session, model: type, rows: list[dict]) -> None:
 
 
 def _advance_sequences(session: Session, ids: dict[str, int]) -> None:
-    """Explicit ids leave PostgreSQL's serial sequences at 1: move each past its max id."""
+    """Explicit ids leave PostgreSQL's serial sequences behind: move each to its table's
+    max id (never back: the intake's own inserts took ids from the sequence)."""
     for table, last_id in ids.items():
         if last_id:
-            session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), :last)"), {"last": last_id})
+            session.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"GREATEST(:last, (SELECT COALESCE(MAX(id), 1) FROM {table})))"), {"last": last_id})
 
 
 __all__ = ["DemoSummary", "build_demo"]

@@ -204,7 +204,10 @@ def _build(*, clients: int, seed: int, url: str, path: Path | None) -> DemoResul
     store = open_store(url, upgrade=True)
     manager = identity.current_login()
     try:
-        summary = build_demo(store, clients=clients, seed=seed, manager_login=manager, today=clock.today())
+        # The clients' files go next to the database (a PostgreSQL demo: in byraa's data folder).
+        inbox = None if path is not None else locations.ensure_private_dir(locations.data_dir()) / "demo-postgres-innboks"
+        summary = build_demo(store, clients=clients, seed=seed, manager_login=manager, today=clock.today(),
+                             inbox=inbox)
         key_dir = path.parent if path is not None else locations.ensure_private_dir(locations.data_dir())
         key_name = f"{path.stem}-key" if path is not None else "demo-postgres-key"
         key_path, sandbox_url = connect_sandbox(store, manager, key_dir, name=key_name)

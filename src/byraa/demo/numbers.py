@@ -36,13 +36,16 @@ class OrgNumbers:
 def tenor_national_id(rng: random.Random, birth: date, *, d_number: bool) -> str:
     """A Tenor synthetic fødselsnummer (or D-number) for ``birth``.
 
-    The individual number is random: about one in six leaves no valid check digit, so
+    The individual number is random within the range that encodes the birth century
+    (000–499 for 1900–1999, 500–999 from 2000), so the number says the right age (holiday
+    pay's over-60 supplement reads it); about one in six leaves no valid check digit, so
     draw again until ``complete_national_id`` accepts it.
     """
     day = birth.day + (D_NUMBER_DAY_OFFSET if d_number else 0)
     month = birth.month + TENOR_MONTH_OFFSET
     stem = f"{day:02d}{month:02d}{birth.year % 100:02d}"
     while True:
-        value = complete_national_id(f"{stem}{rng.randrange(1000):03d}")
+        individual = rng.randrange(500, 1000) if birth.year >= 2000 else rng.randrange(500)
+        value = complete_national_id(f"{stem}{individual:03d}")
         if value is not None:
             return value

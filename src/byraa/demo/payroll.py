@@ -13,8 +13,9 @@ zone's rate, zone 1a at the low rate until the year's fribeløp is used up.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from byraa.core.base import periods
 from byraa.demo.clients import ClientPlan
@@ -30,15 +31,33 @@ _FROZEN_DAYS_AHEAD = 3
 """A run whose pay date is this close is frozen: approved and waiting for the bank."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class MonthResult:
-    """One client-month with a regular run: what a-meldinger and activity are built on."""
+    """One client-month with a regular run: what the a-meldinger, ledger and activity are built on.
+
+    Amounts are øre per employment id, as the client's payroll system would report them:
+    wages rounded to whole 5 kroner (so holiday pay accrued per person and in total agree
+    to the øre), holiday pay as paid, withholding in whole kroner.
+    """
 
     client_index: int
     period: str
     pay_date: date
     payslips: int
     off_cycle_date: date | None
+    wages: dict[int, int] = field(default_factory=dict)
+    holiday: dict[int, int] = field(default_factory=dict)
+    withheld: dict[int, int] = field(default_factory=dict)
+    travel: list[tuple[int, int]] = field(default_factory=list)
+    """(employment id, øre) expense reimbursements paid with the wages."""
+    aga: list[tuple[str, str, int, float]] = field(default_factory=list)
+    """(sub-unit, zone, basis øre, rate percent) of the month's final a-melding."""
+    regular_aga: list[tuple[str, str, int, float]] = field(default_factory=list)
+    """The same before the off-cycle run (its first a-melding), when there was one."""
+    off_cycle: list[tuple[int, int, int]] = field(default_factory=list)
+    """(employment id, bonus øre, withheld øre) of the off-cycle run."""
+    units: dict[int, str] = field(default_factory=dict)
+    """employment id -> sub-unit org number (of every employment paid)."""
 
 
 def run_status(pay_date: date, today: date) -> str:
@@ -49,23 +68,43 @@ def run_status(pay_date: date, today: date) -> str:
     return "open"
 
 
-def _aga(basis_by_zone: dict[str, float], saved: dict[int, float], year: int) -> float:
-    """Employer's contribution for one run; ``saved`` tracks the client's zone 1a saving per year."""
-    total = 0.0
-    for zone, basis in basis_by_zone.items():
+def rate_amount(basis: int, rate: float) -> int:
+    """AGA as the a-melding importer computes it: basis × rate %, rounded half up."""
+    return int((Decimal(basis) * Decimal(str(rate)) / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _aga_lines(basis: dict[tuple[str, str], int], saved: dict[int, float],
+               year: int) -> list[tuple[str, str, int, float]]:
+    """AGA lines per sub-unit and zone; ``saved`` tracks the client's zone 1a saving per year.
+
+    Zone 1a pays its low rate until the fribeløp is used up, the rest at the full rate
+    (two lines for that sub-unit and zone)."""
+    out = []
+    for (unit, zone), amount in sorted(basis.items()):
         if zone != "1a":
-            total += basis * AGA_RATES[zone]
+            out.append((unit, zone, amount, round(AGA_RATES[zone] * 100, 2)))
             continue
         saving_rate = ZONE_1A_FULL_RATE - AGA_RATES["1a"]
         room = max(0.0, ZONE_1A_ALLOWANCE_ORE - saved.get(year, 0.0))
-        low_basis = min(basis, room / saving_rate)
-        saved[year] = saved.get(year, 0.0) + low_basis * saving_rate
-        total += low_basis * AGA_RATES["1a"] + (basis - low_basis) * ZONE_1A_FULL_RATE
-    return total
+        low = min(amount, int(room / saving_rate))
+        saved[year] = saved.get(year, 0.0) + low * saving_rate
+        if low:
+            out.append((unit, zone, low, round(AGA_RATES["1a"] * 100, 2)))
+        if amount - low:
+            out.append((unit, zone, amount - low, round(ZONE_1A_FULL_RATE * 100, 2)))
+    return out
+
+
+def aga_total(lines: list[tuple[str, str, int, float]]) -> int:
+    return sum(rate_amount(basis, rate) for _, _, basis, rate in lines)
 
 
 def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
     return max(0, min(a1, b1) - max(a0, b0) + 1)
+
+
+def _round5(ore: float) -> int:
+    return int(round(ore / 500)) * 500
 
 
 def plan_runs(rng: random.Random, clients: list[ClientPlan], items: list[list[PayItem]], today: date,
@@ -83,39 +122,74 @@ def plan_runs(rng: random.Random, clients: list[ClientPlan], items: list[list[Pa
     results: list[MonthResult] = []
     for client, client_items in zip(clients, items, strict=True):
         saved_1a: dict[int, float] = {}
-        main_zone = client.sub_units[0].zone
         for period, first, last, ndays, month, year in month_info:
             if period < client.first_period or period > client.last_period:
                 continue
-            basis, paid = _month_pay(rng, client, client_items, first, last, ndays, month, year, today_ord)
-            if not paid:
+            pay_date = periods.pay_date(period, client.pay_day)
+            m = MonthResult(client.index, period, pay_date, 0, None)
+            _month_pay(rng, client, client_items, m, first, last, ndays, month, year, today_ord)
+            if not m.wages:
                 continue
             if period in client.overtime_periods:
                 factor = rng.uniform(1.03, 1.09)
-                basis = {zone: amount * factor for zone, amount in basis.items()}
-            gross = sum(round(amount) for amount in basis.values())
-            aga = round(_aga(basis, saved_1a, year))
+                m.wages = {e: _round5(amount * factor) for e, amount in m.wages.items()}
             rate = client.withholding_rate * _WITHHOLDING_MONTH_FACTOR.get(month, 1.0) * rng.uniform(0.97, 1.03)
-            payslips = len(paid)
-            manual = min(payslips, round(payslips * (1 - client.automation) * rng.uniform(0.7, 1.3)))
-            pay_date = periods.pay_date(period, client.pay_day)
+            m.withheld = {e: round((m.wages[e] + m.holiday.get(e, 0)) * rate / 100) * 100 for e in m.wages}
+            m.travel = _travel(rng, client, m, month, today)
+            m.payslips = len({it.employee_id for it in client_items if it.employment_id in m.wages})
+            basis: dict[tuple[str, str], int] = {}
+            zones = {it.employment_id: it.zone for it in client_items}
+            for e, amount in m.wages.items():
+                key = (m.units[e], zones[e])
+                basis[key] = basis.get(key, 0) + amount + m.holiday.get(e, 0)
+            manual = min(m.payslips, round(m.payslips * (1 - client.automation) * rng.uniform(0.7, 1.3)))
+            off = _off_cycle(rng, client, m, pay_date, today)
+            if off:
+                m.regular_aga = _aga_lines(basis, dict(saved_1a), year)
+                for e, bonus, _ in m.off_cycle:
+                    key = (m.units[e], zones[e])
+                    basis[key] = basis.get(key, 0) + bonus
+            m.aga = _aga_lines(basis, saved_1a, year)
+            gross = sum(m.wages.values()) + sum(m.holiday.values()) + sum(a for _, a in m.travel)
             run_id = ids["payroll_run"] = ids["payroll_run"] + 1
+            regular_aga = m.regular_aga if off else m.aga
             runs.append({
                 "id": run_id, "client_id": client.id, "period": period, "pay_date": pay_date,
-                "kind": "regular", "status": run_status(pay_date, today), "payslip_count": payslips,
-                "payslips_manual": manual, "gross": gross, "withholding": round(gross * rate),
-                "employer_contribution": aga,
+                "kind": "regular", "status": run_status(pay_date, today), "payslip_count": m.payslips,
+                "payslips_manual": manual, "gross": gross, "withholding": sum(m.withheld.values()),
+                "employer_contribution": aga_total(regular_aga),
             })
-            off_date = _off_cycle(rng, client, runs, ids, period, pay_date, payslips, main_zone, today)
-            results.append(MonthResult(client.index, period, pay_date, payslips, off_date))
+            if off:
+                run_id = ids["payroll_run"] = ids["payroll_run"] + 1
+                bonus_gross = sum(b for _, b, _ in m.off_cycle)
+                runs.append({
+                    "id": run_id, "client_id": client.id, "period": period, "pay_date": m.off_cycle_date,
+                    "kind": "off_cycle", "status": run_status(m.off_cycle_date, today),
+                    # Off-cycle runs are made by hand, payslip by payslip.
+                    "payslip_count": len(m.off_cycle), "payslips_manual": len(m.off_cycle), "gross": bonus_gross,
+                    "withholding": sum(w for _, _, w in m.off_cycle),
+                    "employer_contribution": aga_total(m.aga) - aga_total(m.regular_aga),
+                })
+            results.append(m)
     return runs, results
 
 
-def _month_pay(rng: random.Random, client: ClientPlan, client_items: list[PayItem], first: int, last: int,
-               ndays: int, month: int, year: int, today_ord: int) -> tuple[dict[str, float], set[int]]:
-    """The month's pay basis per AGA zone, and the employees paid (one payslip each)."""
-    basis: dict[str, float] = {}
-    paid: set[int] = set()  # only counted, never iterated
+_SEASON_TRAVEL = {1: 0.8, 2: 1.0, 3: 1.1, 4: 1.0, 5: 1.1, 6: 1.0, 7: 0.4, 8: 0.8, 9: 1.2, 10: 1.2, 11: 1.2, 12: 0.8}
+
+
+def _travel(rng: random.Random, client: ClientPlan, m: MonthResult, month: int, today: date) -> list[tuple[int, int]]:
+    """Travel and expense claims paid with the month's wages (per diem, mileage, tickets)."""
+    if m.pay_date > today:
+        return []
+    paid = sorted(m.wages)
+    count = int(len(paid) * client.industry.claims_per_employee * _SEASON_TRAVEL[month] * rng.uniform(0.75, 1.25)
+                + rng.random())
+    return [(rng.choice(paid), rng.randrange(150, 4_500) * 100) for _ in range(count)]
+
+
+def _month_pay(rng: random.Random, client: ClientPlan, client_items: list[PayItem], m: MonthResult, first: int,
+               last: int, ndays: int, month: int, year: int, today_ord: int) -> None:
+    """The month's pay per employment into ``m``: wages, holiday pay, the sub-unit."""
     prev_year_start = date(year - 1, 1, 1).toordinal()
     prev_year_end = date(year - 1, 12, 31).toordinal()
     year_start = date(year, 1, 1).toordinal()
@@ -124,6 +198,7 @@ def _month_pay(rng: random.Random, client: ClientPlan, client_items: list[PayIte
         end = it.end if it.end is not None else last
         if it.start > last or end < first:
             continue
+        holiday = 0.0
         if it.pay_months is not None:
             # Fees and simplified-scheme wages: fixed sums in the months they fall due.
             if month not in it.pay_months:
@@ -141,36 +216,35 @@ def _month_pay(rng: random.Random, client: ClientPlan, client_items: list[PayIte
             if month == 6:
                 # Holiday pay on last year's earnings, less the deduction for the holiday weeks.
                 share = _overlap(it.start, end, prev_year_start, prev_year_end) / 365
-                amount += it.annual * client.holiday_rate * share - monthly * holiday_days / 21.67 * share
+                holiday += it.annual * client.holiday_rate * share
+                amount -= monthly * holiday_days / 21.67 * share
             if it.end is not None and first <= it.end <= last and it.end < today_ord:
                 # A leaver's last payslip settles this year's accrued holiday pay.
                 share = _overlap(it.start, it.end, year_start, it.end) / 365
-                amount += it.annual * client.holiday_rate * share
-        if amount < 100:  # nothing to pay (a full unpaid leave leaves float dust, not a payslip)
+                holiday += it.annual * client.holiday_rate * share
+        wage = _round5(max(0.0, amount))
+        if wage < 100 and holiday < 100:  # nothing to pay (a full unpaid leave leaves float dust)
             continue
-        basis[it.zone] = basis.get(it.zone, 0.0) + amount
-        paid.add(it.employee_id)
-    return basis, paid
+        m.wages[it.employment_id] = wage
+        if holiday >= 100:
+            m.holiday[it.employment_id] = round(holiday)
+        m.units[it.employment_id] = it.sub_unit
 
 
-def _off_cycle(rng: random.Random, client: ClientPlan, runs: list[dict], ids: dict[str, int], period: str,
-               regular: date, payslips: int, zone: str, today: date) -> date | None:
+def _off_cycle(rng: random.Random, client: ClientPlan, m: MonthResult, regular: date, today: date) -> bool:
     """Now and then an extra run: a forgotten overtime claim, a correction, a bonus."""
     if rng.random() >= 0.02 + min(0.06, client.size / 3000):
-        return None
+        return False
     pay_date = regular + timedelta(days=rng.randint(2, 9))
-    if periods.period_of(pay_date) != period:
+    if periods.period_of(pay_date) != m.period:
         pay_date = regular - timedelta(days=rng.randint(2, 9))
     if pay_date > today:
-        return None
-    count = min(payslips, rng.randint(1, 3 + client.size // 300))
-    gross = sum(rng.randint(1_500, 25_000) for _ in range(count)) * 100
-    run_id = ids["payroll_run"] = ids["payroll_run"] + 1
-    runs.append({
-        "id": run_id, "client_id": client.id, "period": period, "pay_date": pay_date,
-        "kind": "off_cycle", "status": run_status(pay_date, today), "payslip_count": count,
-        # Off-cycle runs are made by hand, payslip by payslip.
-        "payslips_manual": count, "gross": gross, "withholding": round(gross * rng.uniform(0.35, 0.5)),
-        "employer_contribution": round(gross * AGA_RATES[zone]),
-    })
-    return pay_date
+        return False
+    paid = sorted(m.wages)
+    count = min(len(paid), rng.randint(1, 3 + client.size // 300))
+    rate = rng.uniform(0.35, 0.5)
+    for e in rng.sample(paid, count):
+        bonus = rng.randint(300, 5_000) * 500
+        m.off_cycle.append((e, bonus, round(bonus * rate / 100) * 100))
+    m.off_cycle_date = pay_date
+    return True

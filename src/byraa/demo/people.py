@@ -69,6 +69,9 @@ class PayItem:
     """Months of the year a frilanser or simplified-scheme payee is paid; None = every month."""
     unpaid_leaves: tuple[tuple[int, int, float], ...]
     """(start ordinal, end ordinal, percent) of leaves the employer does not pay."""
+    employment_id: int = 0
+    sub_unit: str = ""
+    """The org number of the sub-unit (virksomhet) the employment belongs to."""
 
 
 @dataclass
@@ -234,6 +237,7 @@ def plan_people(rng: random.Random, client: ClientPlan, today: date, ids: dict[s
                 client.index, employee_id, emp["employment_type"], sub.zone,
                 emp["start_date"].toordinal(), emp["end_date"].toordinal() if emp["end_date"] else None,
                 emp["annual_salary"], 0 < emp["position_pct"] < 100, pay_months, tuple(unpaid),
+                employment_id, sub.org_number,
             ))
     return out
 

@@ -4,8 +4,9 @@ After a run is posted and paid, the responsible clerk reconciles the month's net
 clearing account (SPEC §5.6): the payroll journal credits the net pay, the bank payment
 debits it, and at the period's end it must be 0.00. The demo's runs use that one check
 (``clearing``): the balance row and the postings behind it, with the figures of the
-demo's own payroll runs (net pay = gross less withholding). No files were imported for
-them (``inputs`` is empty).
+demo's own payroll runs (net pay = gross less withholding). Each run names the imported
+a-meldinger and ledgers it read in ``inputs`` (filled in after the intake,
+``demo.intake.refer_to_sources``).
 
 - Last month nearly every client is reconciled; this month about half of those paid a
   few days ago, fewer of those paid yesterday.

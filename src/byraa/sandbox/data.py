@@ -171,10 +171,11 @@ def a07_report(org_number: str, first: str, last: str, view: StoreView | None, *
 
     With ``persons`` (``inkluderInntektsmottakere``) and a store, each month also carries
     its income recipients and employer's contribution lines in byraa's A07 model
-    (``a07_people``), and its sums are those lines' sums. Planted differences (what
-    reconciliation should find): in about one month of four the withholding a-ordningen
-    holds is 1 000 kr higher, in one of five the employer's contribution 250 kr lower.
+    (``a07_people``), and its sums are those lines' sums. The differences planted for a
+    few clients a month (``a07_people.planted``) are in the sums too.
     """
+    from byraa.sandbox.a07_people import planted
+
     months_ = months_between(first, last)
     if persons and view is not None:
         return {"opplysningspliktig": org_number,
@@ -185,13 +186,13 @@ def a07_report(org_number: str, first: str, last: str, view: StoreView | None, *
         h = _h("a07", org_number, period)
         if view is not None:
             gross, withholding, aga, slips = from_store.get(period, (0, 0, 0, 0))
+            kind = planted(view.store, org_number, period)
+            gross += 1_500_00 if kind == "income" else 0
+            withholding += 1_000_00 if kind == "withholding" else 0
+            aga -= 250_00 if kind == "aga" else 0
         else:
             gross = (200_000 + h % 800_000) * 100
             withholding, aga, slips = gross * 32 // 100, gross * 141 // 1000, 3 + h % 20
-        if h % 4 == 0:
-            withholding += 1_000_00
-        if h % 5 == 0:
-            aga -= 250_00
         months.append({
             "kalendermaaned": period,
             "sumBruttoinntekt": f"{gross / 100:.2f}",

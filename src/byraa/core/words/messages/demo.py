@@ -8,4 +8,5 @@ MESSAGES = {
     "demo.no_clients": N_("the demo needs at least one client"),
     "demo.no_login": N_("the demo needs a login for its agency manager"),
     "demo.not_empty": N_("{url} already holds an agency; the demo fills an empty database only"),
+    "demo.intake_refused": N_("the demo's intake refused {count} file(s), first {file}: {reason}"),
 }

@@ -1,0 +1,374 @@
+"""The files the demo clients' payroll systems hand over: a-meldinger and ledgers.
+
+``write_inbox`` writes them into a private folder (0700, files 0600) the way the agency
+receives them, one folder per client:
+
+- ``<org>/<period>-<nn>-amelding.xml``: every a-melding the payroll system made for the
+  month (a-melding XML v2_3), in the order it made them: the month's first, a resend
+  after a rejection, and the replacement (``erstatterMeldingsId``) that adds an
+  off-cycle run. Each carries the virksomheter with their recipients, employments (with
+  leaves), income lines, withholding and employer's contribution per zone, and the
+  payment information.
+- ``<org>/hovedbok-<year>.xml``: the client's general ledger as SAF-T Financial for the
+  demo's months of that year: the payroll journal (wages, holiday pay paid, travel,
+  withholding, net pay), the employer's contribution, the bank payments of net pay and of
+  each term's withholding and contribution on their due date, and the month-end accrual
+  of holiday pay and the contribution on it (the way the reconciliation computes them).
+
+Nothing here touches the store: the demo imports the folder with the intake.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from byraa.core.base import periods
+from byraa.core.clients import deadlines
+from byraa.core.importers.amelding_xml import to_xml
+from byraa.core.reconcile.checks import DEFAULT_HOLIDAY_RATE
+from byraa.demo.clients import ClientPlan
+from byraa.demo.payroll import MonthResult, aga_total
+from byraa.demo.people import FRILANS, SIMPLIFIED
+
+SOURCE_SYSTEM = "Demolønn"
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One a-melding file the payroll system made (in the order it made them)."""
+
+    client_id: int
+    period: str
+    message_id: str
+    submitted_at: datetime
+    with_off_cycle: bool
+    replaces: str | None
+
+
+def _kr(ore: int) -> str:
+    sign = "-" if ore < 0 else ""
+    ore = abs(ore)
+    return f"{sign}{ore // 100}.{ore % 100:02d}"
+
+
+def _write(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+
+
+def _private_dir(path: Path) -> Path:
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+    return path
+
+
+class _Register:
+    """The client's employees, employments and leaves as planned, by id."""
+
+    def __init__(self, employees: list[dict], employments: list[dict], leaves: list[dict]) -> None:
+        self.employees = {e["id"]: e for e in employees}
+        self.employments = {e["id"]: e for e in employments}
+        self.by_client: dict[int, list[dict]] = defaultdict(list)
+        for e in employments:
+            self.by_client[e["client_id"]].append(e)
+        self.leaves: dict[int, list[dict]] = defaultdict(list)
+        for lv in leaves:
+            self.leaves[lv["employment_id"]].append(lv)
+
+
+def _employment(e: dict, leaves: list[dict], first: date, last: date) -> dict:
+    ordinary = e["employment_type"] not in (FRILANS, SIMPLIFIED)
+    return {
+        "arbeidsforholdId": e["employment_ref"],
+        "typeArbeidsforhold": e["employment_type"],
+        "startdato": e["start_date"].isoformat(),
+        "sluttdato": e["end_date"].isoformat() if e["end_date"] else None,
+        "antallTimerPerUkeSomEnFullStillingTilsvarer": e["hours_full_week"] if ordinary else None,
+        "avloenningstype": "fastloennet" if ordinary else None,
+        "yrke": e["occupation_code"] if ordinary else None,
+        "arbeidstidsordning": "ikkeSkift" if ordinary else None,
+        "stillingsprosent": e["position_pct"] if ordinary else None,
+        "permisjon": [{
+            "startdato": lv["start_date"].isoformat(),
+            "sluttdato": lv["end_date"].isoformat() if lv["end_date"] else None,
+            "permisjonsprosent": lv["leave_pct"], "permisjonId": str(lv["id"]), "beskrivelse": lv["description"],
+        } for lv in leaves if lv["start_date"] <= last and (lv["end_date"] is None or lv["end_date"] >= first)],
+    }
+
+
+def _income(amount: int, description: str, *, benefit: str = "kontantytelse", taxable: bool = True) -> dict:
+    return {"fordel": benefit, "utloeserArbeidsgiveravgift": taxable, "inngaarIGrunnlagForTrekk": taxable,
+            "beloep": _kr(amount), "loennsinntekt": {"beskrivelse": description}}
+
+
+def _wage_description(e: dict) -> str:
+    if e["employment_type"] == FRILANS:
+        return "honorar"
+    if e["employment_type"] == SIMPLIFIED or 0 < e["position_pct"] < 100:
+        return "timeloenn"
+    return "fastloenn"
+
+
+def amelding(client: ClientPlan, m: MonthResult, sub: Submission, register: _Register) -> dict:
+    """The a-melding of ``sub`` as the JSON model (``{"leveranse": …}``)."""
+    first, last = periods.first_day(m.period), periods.last_day(m.period)
+    bonus = {e: (b, w) for e, b, w in m.off_cycle} if sub.with_off_cycle else {}
+    travel: dict[int, list[int]] = defaultdict(list)
+    for e, amount in m.travel:
+        travel[e].append(amount)
+    # Employments in the a-melding: ordinary ones in force some day of the month, fees and
+    # simplified-scheme wages in the months they are paid.
+    reported = []
+    for e in register.by_client[client.id]:
+        paid = e["id"] in m.wages
+        in_force = e["start_date"] <= last and (e["end_date"] is None or e["end_date"] >= first)
+        if paid or (in_force and e["employment_type"] not in (FRILANS, SIMPLIFIED)):
+            reported.append(e)
+    units: dict[str, dict[int, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    org_of = {s.id: s.org_number for s in client.sub_units}
+    for e in reported:
+        units[m.units.get(e["id"]) or org_of[e["sub_unit_id"]]][e["employee_id"]].append(e)
+    aga_lines = m.aga if sub.with_off_cycle or not m.regular_aga else m.regular_aga
+    aga_by_unit: dict[str, list[dict]] = defaultdict(list)
+    for unit, zone, basis, rate in aga_lines:
+        aga_by_unit[unit].append({"beregningskodeForArbeidsgiveravgift": "generelleNaeringer", "sone": zone,
+                                  "avgiftsgrunnlagBeloep": _kr(basis), "prosentsatsForAvgiftsberegning": rate})
+    withheld_total = 0
+    virksomheter = []
+    for unit in sorted(units):
+        recipients = []
+        for employee_id, jobs in units[unit].items():
+            person = register.employees[employee_id]
+            lines, withheld = [], 0
+            for e in jobs:
+                eid = e["id"]
+                if m.wages.get(eid):
+                    lines.append(_income(m.wages[eid], _wage_description(e)))
+                if m.holiday.get(eid):
+                    lines.append(_income(m.holiday[eid], "feriepenger"))
+                if eid in bonus:
+                    lines.append(_income(bonus[eid][0], "bonus"))
+                    withheld += bonus[eid][1]
+                lines += [_income(a, "reiseKostUtenOvernatting", benefit="utgiftsgodtgjoerelse", taxable=False)
+                          for a in travel.get(eid, [])]
+                withheld += m.withheld.get(eid, 0)
+            withheld_total += withheld
+            recipients.append({
+                "norskIdentifikator": person["national_id"],
+                "identifiserendeInformasjon": {"navn": person["name"], "ansattnummer": person["employee_number"]},
+                "arbeidsforhold": [_employment(e, register.leaves.get(e["id"], []), first, last) for e in jobs],
+                "forskuddstrekk": [{"beskrivelse": "forskuddstrekk", "beloep": _kr(-withheld)}] if withheld else [],
+                "inntekt": lines,
+            })
+        zones = aga_by_unit.get(unit)
+        virksomheter.append({"norskIdentifikator": unit, "inntektsmottaker": recipients,
+                             "arbeidsgiveravgift": {"loennOgGodtgjoerelse": zones} if zones else None})
+    return {"leveranse": {
+        "leveringstidspunkt": sub.submitted_at.strftime("%Y-%m-%dT%H:%M:%S"),
+        "kalendermaaned": m.period,
+        "kildesystem": SOURCE_SYSTEM,
+        "erstatterMeldingsId": sub.replaces,
+        "meldingsId": sub.message_id,
+        "opplysningspliktig": {"norskIdentifikator": client.org_number},
+        "oppgave": {"betalingsinformasjon": {"sumForskuddstrekk": _kr(-withheld_total),
+                                             "sumArbeidsgiveravgift": _kr(aga_total(aga_lines))},
+                    "virksomhet": virksomheter},
+    }}
+
+
+# --- The ledger (SAF-T) ---------------------------------------------------------------------
+
+_ACCOUNTS = {
+    "1920": "Bankinnskudd", "2600": "Forskuddstrekk", "2770": "Skyldig arbeidsgiveravgift",
+    "2781": "Påløpt arbeidsgiveravgift på feriepenger", "2930": "Skyldig lønn", "2940": "Skyldige feriepenger",
+    "5000": "Lønn til ansatte", "5092": "Feriepenger", "5400": "Arbeidsgiveravgift",
+    "5405": "Arbeidsgiveravgift på påløpte feriepenger", "5406": "Arbeidsgiveravgift på utbetalte feriepenger",
+    "7140": "Reisekostnad, ikke oppgavepliktig",
+}
+
+
+def _round(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+class _Journal:
+    def __init__(self) -> None:
+        self.transactions: list[tuple[date, str, str, list[tuple[str, int]]]] = []
+
+    def add(self, day: date, voucher: str, text: str, lines: list[tuple[str, int]]) -> None:
+        lines = [(a, v) for a, v in lines if v]
+        if lines:
+            assert sum(v for _, v in lines) == 0, (voucher, lines)
+            self.transactions.append((day, voucher, text, lines))
+
+
+def _month_text(period: str, what: str) -> str:
+    from byraa.core.words import formatting
+
+    return f"{what} {formatting.MONTHS_NB[int(period[5:7]) - 1]} {period[:4]}"
+
+
+def ledger_journal(months: list[MonthResult], today: date) -> tuple[_Journal, dict[str, int]]:
+    """One client's postings over the demo's months, and the opening balances of the year
+    the months start in (credit negative)."""
+    journal = _Journal()
+    months = sorted(months, key=lambda m: m.period)
+    rate = Decimal(str(DEFAULT_HOLIDAY_RATE)) / 100
+    ytd: dict[str, int] = defaultdict(int)
+    booked: dict[str, int] = defaultdict(int)
+    year = None
+    for m in months:
+        if m.pay_date > today:
+            continue
+        if m.period[:4] != year:
+            year = m.period[:4]
+            ytd.clear()
+            booked.clear()
+        mmdd = m.pay_date.strftime("%m%d")
+        wages, holiday = sum(m.wages.values()), sum(m.holiday.values())
+        travel, withheld = sum(a for _, a in m.travel), sum(m.withheld.values())
+        net = wages + holiday + travel - withheld
+        regular_aga = aga_total(m.regular_aga or m.aga)
+        journal.add(m.pay_date, f"L{mmdd}", _month_text(m.period, "Lønn"),
+                    [("5000", wages), ("2940", holiday), ("7140", travel), ("2600", -withheld), ("2930", -net)])
+        journal.add(m.pay_date, f"A{mmdd}", _month_text(m.period, "Arbeidsgiveravgift"),
+                    [("5400", regular_aga), ("2770", -regular_aga)])
+        journal.add(m.pay_date, f"B{mmdd}", "Utbetaling lønn", [("2930", net), ("1920", -net)])
+        bonus = sum(b for _, b, _ in m.off_cycle)
+        if m.off_cycle and m.off_cycle_date is not None:
+            off_withheld = sum(w for _, _, w in m.off_cycle)
+            day = m.off_cycle_date
+            extra_aga = aga_total(m.aga) - regular_aga
+            journal.add(day, f"L{day.strftime('%m%d')}X", _month_text(m.period, "Ekstra lønnskjøring"),
+                        [("5000", bonus), ("2600", -off_withheld), ("2930", off_withheld - bonus)])
+            journal.add(day, f"A{day.strftime('%m%d')}X", _month_text(m.period, "Arbeidsgiveravgift, ekstra"),
+                        [("5400", extra_aga), ("2770", -extra_aga)])
+            journal.add(day, f"B{day.strftime('%m%d')}X", "Utbetaling lønn, ekstra",
+                        [("2930", bonus - off_withheld), ("1920", off_withheld - bonus)])
+        # Month-end accrual of holiday pay (and the contribution on it), year to date.
+        ytd["basis"] += wages + bonus
+        ytd["paid"] += holiday
+        ytd["aga_basis"] += sum(b for _, _, b, _ in m.aga)
+        ytd["aga"] += aga_total(m.aga)
+        accrued = _round(Decimal(ytd["basis"]) * rate)
+        aga_rate = Decimal(ytd["aga"]) / Decimal(ytd["aga_basis"]) if ytd["aga_basis"] else Decimal("0.141")
+        aga_accrued = _round(Decimal(accrued) * aga_rate)
+        aga_paid = _round(Decimal(ytd["paid"]) * aga_rate)
+        end = periods.last_day(m.period)
+        step = {"accrued": accrued - booked["accrued"], "aga_accrued": aga_accrued - booked["aga_accrued"],
+                "aga_paid": aga_paid - booked["aga_paid"]}
+        booked.update(accrued=accrued, aga_accrued=aga_accrued, aga_paid=aga_paid)
+        journal.add(end, f"F{end.strftime('%m%d')}", _month_text(m.period, "Avsatte feriepenger"),
+                    [("5092", step["accrued"]), ("2940", -step["accrued"]), ("5405", step["aga_accrued"]),
+                     ("2781", step["aga_paid"] - step["aga_accrued"]), ("5406", -step["aga_paid"])])
+    # Each term's withholding and contribution paid on the due date.
+    terms: dict[str, list[MonthResult]] = defaultdict(list)
+    for m in months:
+        month = int(m.period[5:7])
+        terms[f"{m.period[:4]}-{month + month % 2:02d}"].append(m)
+    for term_end, members in sorted(terms.items()):
+        due = deadlines.term_payment_deadline(term_end).due
+        if due > today or any(m.pay_date > today for m in members):
+            continue
+        withheld = sum(sum(m.withheld.values()) + sum(w for _, _, w in m.off_cycle) for m in members)
+        aga = sum(aga_total(m.aga) for m in members)
+        journal.add(due, f"S{due.strftime('%m%d')}", f"Skattetrekk og arbeidsgiveravgift termin {term_end}",
+                    [("2600", withheld), ("2770", aga), ("1920", -withheld - aga)])
+    # Last year's holiday pay, owed at the year's start, is what June pays out.
+    first_year = months[0].period[:4] if months else ""
+    june = sum(sum(m.holiday.values()) for m in months if m.period[:4] == first_year)
+    opening = {"2940": -june, "2781": -_round(Decimal(june) * Decimal("0.141"))}
+    return journal, opening
+
+
+def saft(client: ClientPlan, agency_name: str, year: int, first: str, last: str, journal: _Journal,
+         opening: dict[str, int]) -> bytes:
+    """The client's SAF-T Financial file for the months ``first``..``last`` of ``year``."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n<AuditFile xmlns="urn:StandardAuditFile-Taxation-Financial:NO">',
+           "<Header><AuditFileVersion>1.30</AuditFileVersion>",
+           f"<AuditFileCountry>NO</AuditFileCountry><AuditFileDateCreated>{last}-01</AuditFileDateCreated>",
+           f"<SoftwareCompanyName>{escape(agency_name)}</SoftwareCompanyName>",
+           "<SoftwareID>Demoregnskap</SoftwareID><SoftwareVersion>1</SoftwareVersion>",
+           f"<Company><RegistrationNumber>{client.org_number}</RegistrationNumber>"
+           f"<Name>{escape(client.name)}</Name></Company><DefaultCurrencyCode>NOK</DefaultCurrencyCode>",
+           f"<SelectionCriteria><PeriodStart>{int(first[5:7])}</PeriodStart><PeriodStartYear>{year}</PeriodStartYear>"
+           f"<PeriodEnd>{int(last[5:7])}</PeriodEnd><PeriodEndYear>{year}</PeriodEndYear></SelectionCriteria>",
+           "<TaxAccountingBasis>A</TaxAccountingBasis></Header>", "<MasterFiles><GeneralLedgerAccounts>"]
+    for account, name in _ACCOUNTS.items():
+        balance = opening.get(account, 0)
+        side = (f"<OpeningDebitBalance>{_kr(balance)}</OpeningDebitBalance>" if balance >= 0
+                else f"<OpeningCreditBalance>{_kr(-balance)}</OpeningCreditBalance>")
+        out.append(f"<Account><AccountID>{account}</AccountID><AccountDescription>{escape(name)}</AccountDescription>"
+                   f"<StandardAccountID>{account[:2]}</StandardAccountID><AccountType>GL</AccountType>{side}</Account>")
+    out.append("</GeneralLedgerAccounts></MasterFiles><GeneralLedgerEntries>")
+    out.append("<Journal><JournalID>L</JournalID><Description>Lønn</Description><Type>L</Type>")
+    n = 0
+    for day, voucher, text, lines in sorted(journal.transactions, key=lambda t: (t[0], t[1])):
+        period = f"{day.year:04d}-{day.month:02d}"
+        if day.year != year or not first <= period <= last:
+            continue
+        out.append(f"<Transaction><TransactionID>{voucher}</TransactionID><Period>{day.month}</Period>"
+                   f"<PeriodYear>{day.year}</PeriodYear><TransactionDate>{day.isoformat()}</TransactionDate>"
+                   f"<Description>{escape(text)}</Description><SystemEntryDate>{day.isoformat()}</SystemEntryDate>"
+                   f"<GLPostingDate>{day.isoformat()}</GLPostingDate>")
+        for account, amount in lines:
+            n += 1
+            side = "DebitAmount" if amount > 0 else "CreditAmount"
+            out.append(f"<Line><RecordID>{n}</RecordID><AccountID>{account}</AccountID>"
+                       f"<ValueDate>{day.isoformat()}</ValueDate><Description>{escape(text)}</Description>"
+                       f"<{side}><Amount>{_kr(abs(amount))}</Amount></{side}></Line>")
+        out.append("</Transaction>")
+    out.append("</Journal></GeneralLedgerEntries></AuditFile>\n")
+    return "".join(out).encode("utf-8")
+
+
+def write_inbox(folder: Path, clients: list[ClientPlan], months: list[MonthResult], submissions: list[Submission],
+                employees: list[dict], employments: list[dict], leaves: list[dict], agency_name: str,
+                today: date) -> int:
+    """Write every client's a-meldinger and ledgers into ``folder``; returns the file count."""
+    _private_dir(folder)
+    register = _Register(employees, employments, leaves)
+    by_month = {(clients[m.client_index].id, m.period): m for m in months}
+    by_client: dict[int, list[MonthResult]] = defaultdict(list)
+    for m in months:
+        by_client[clients[m.client_index].id].append(m)
+    plan = {c.id: c for c in clients}
+    count = 0
+    seq: dict[tuple[int, str], int] = defaultdict(int)
+    made: set[int] = set()
+    for sub in submissions:
+        client = plan[sub.client_id]
+        if client.id not in made:
+            _private_dir(folder / client.org_number)
+            made.add(client.id)
+        seq[(sub.client_id, sub.period)] += 1
+        doc = amelding(client, by_month[(sub.client_id, sub.period)], sub, register)
+        name = f"{sub.period}-{seq[(sub.client_id, sub.period)]:02d}-amelding.xml"
+        _write(folder / client.org_number / name, to_xml(doc))
+        count += 1
+    this_period = periods.period_of(today)
+    for client in clients:
+        client_months = by_client.get(client.id, [])
+        if not client_months:
+            continue
+        if client.id not in made:
+            _private_dir(folder / client.org_number)
+            made.add(client.id)
+        journal, opening = ledger_journal(client_months, today)
+        first_period = min(m.period for m in client_months)
+        last_period = this_period if client.status != "ended" else max(m.period for m in client_months)
+        for year in range(int(first_period[:4]), int(last_period[:4]) + 1):
+            first = max(first_period, f"{year}-01")
+            last = min(last_period, f"{year}-12")
+            data = saft(client, agency_name, year, first, last, journal,
+                        opening if year == int(first_period[:4]) else {})
+            _write(folder / client.org_number / f"hovedbok-{year}.xml", data)
+            count += 1
+    return count
