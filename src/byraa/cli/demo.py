@@ -61,6 +61,13 @@ def command(clients: int, seed: int, db_path: Path | None, database_url: str | N
         cli.db_path = result.sqlite_path
     else:
         os.environ["BYRAA_DATABASE_URL"] = result.url
+    # The intake screen and the dashboard's "new files" look in the demo's own inbox.
+    from byraa.core.settings import locations
+    from byraa.demo.builder import inbox_beside
+
+    inbox = inbox_beside(result.sqlite_path) if result.sqlite_path else locations.data_dir() / "demo-postgres-innboks"
+    if inbox.is_dir():
+        os.environ.setdefault("BYRAA_INBOX", str(inbox))
     with _sandbox(result.url):
         run_tui(cli, mouse=True)
 

@@ -223,11 +223,16 @@ def build_demo(store: Store, *, clients: int = 60, seed: int = 1, manager_login:
     )
 
 
+def inbox_beside(database: Path) -> Path:
+    """The demo's inbox folder next to its SQLite file."""
+    return database.parent / f"{database.stem}-innboks"
+
+
 def _inbox_folder(store: Store, inbox: Path | None) -> tuple[Path, tempfile.TemporaryDirectory | None]:
     """The folder the clients' files go to (emptied of an earlier demo's), and the temporary
     folder to clean up when there is no place next to the database."""
     if inbox is None and store.sqlite_path is not None:
-        inbox = store.sqlite_path.parent / f"{store.sqlite_path.stem}-innboks"
+        inbox = inbox_beside(store.sqlite_path)
     if inbox is None:
         temporary = tempfile.TemporaryDirectory(prefix="byraa-demo-innboks-")
         return Path(temporary.name), temporary
