@@ -50,7 +50,7 @@ async def test_the_dashboard_says_how_many_files_wait_and_enter_opens_the_intake
             assert "2 nye filer i innboksen" in screen_text(app)
             options = app.screen.query_one("#attention-list")
             assert options.get_option_at_index(0).id == "inbox"
-            options.highlighted = 0
+            assert options.highlighted == 0  # enter works at once
             await pilot.press("enter")
             await settle(pilot)
             assert isinstance(app.screen, IntakeScreen)

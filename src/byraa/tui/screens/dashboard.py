@@ -142,8 +142,8 @@ class DashboardScreen(Screen, LocalizedBindings):
             prompt = Content.assemble((f"{glyph} ", style), labels.attention(item))
             option_id = f"client-{item.client_id}-{index}" if item.client_id is not None else f"item-{index}"
             options.add_option(Option(prompt, id=option_id))
-        if highlighted is not None and highlighted < options.option_count:
-            options.highlighted = highlighted
+        # Enter works at once: the first item is highlighted until the user moves.
+        options.highlighted = highlighted if highlighted is not None and highlighted < options.option_count else 0
 
     @on(OptionList.OptionSelected, "#attention-list")
     def _open_attention(self, event: OptionList.OptionSelected) -> None:
