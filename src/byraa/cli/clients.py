@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 
 import click
 
@@ -48,9 +48,9 @@ def list_(group: str | None, responsible: str | None, mine: bool, needle: str, f
 
 
 def client_dict(row: core_clients.ClientRow) -> dict:
-    data = asdict(row)
-    data.pop("responsible_names")
-    return data
+    # Shallow: asdict deep-copies every field (0.08 s for 1,000 rows) and the fields are
+    # strings, numbers and tuples of strings already.
+    return {f.name: getattr(row, f.name) for f in fields(row) if f.name != "responsible_names"}
 
 
 def _field_options(fn):  # noqa: ANN001, ANN202

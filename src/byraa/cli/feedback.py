@@ -6,9 +6,8 @@ import click
 
 from byraa.cli.context import workspace
 from byraa.cli.output import Column, emit, format_option
-from byraa.core.base import periods
+from byraa.core.base import clock, periods
 from byraa.core.base.errors import NotFound
-from byraa.core.clients import dashboard as core_dashboard
 from byraa.core.clients import feedback as core_feedback
 from byraa.core.words import formatting
 from byraa.core.words.i18n import _
@@ -16,7 +15,7 @@ from byraa.core.words.labels import feedback_text
 
 
 def _last_month() -> str:
-    return periods.shift(core_dashboard.default_period(), -1)
+    return periods.shift(periods.period_of(clock.today()), -1)
 
 
 @click.group("feedback", invoke_without_command=True)

@@ -7,7 +7,7 @@ import click
 from byraa.cli.clients import client_columns, client_dict
 from byraa.cli.context import workspace
 from byraa.cli.output import Column, emit, format_option
-from byraa.core.clients import dashboard as core_dashboard
+from byraa.core.base import clock, periods
 from byraa.core.clients import groups as core_groups
 from byraa.core.clients import registry as core_clients
 from byraa.core.words import formatting, labels
@@ -109,7 +109,7 @@ def board(name: str, period: str | None, only_open: bool, fmt: str) -> None:
     """The group's pay-day board for a month."""
     ws = workspace()
     assert ws.who is not None
-    result = core_groups.board(ws.store, ws.who, name, period or core_dashboard.default_period(), only_open=only_open)
+    result = core_groups.board(ws.store, ws.who, name, period or periods.period_of(clock.today()), only_open=only_open)
     rows = [
         {"org_number": r.org_number, "name": r.name, "pay_day": r.pay_day, "run_status": r.run_status,
          "posting_status": r.posting_status,

@@ -63,7 +63,7 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: str, *,
             writer.writerow([safe_cell(_csv(row.get(c.key))) for c in columns])
         return
     # Names may come from imported files: never let their control codes reach the terminal.
-    cells = [[printable(c.show(row.get(c.key))) if row.get(c.key) is not None else "" for c in columns]
+    cells = [[printable(c.show(value)) if (value := row.get(c.key)) is not None else "" for c in columns]
              for row in rows]
     widths = [max([len(c.header), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
 
@@ -72,10 +72,10 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: str, *,
             v.rjust(w) if c.right else v.ljust(w) for v, w, c in zip(values, widths, columns, strict=True)
         ).rstrip()
 
-    click.echo(line([c.header for c in columns]))
-    click.echo(line(["-" * w for w in widths]))
-    for r in cells:
-        click.echo(line(r))
+    # One write: click.echo per line cost a 2,000-row listing about 0.1 s.
+    lines = [line([c.header for c in columns]), line(["-" * w for w in widths])]
+    lines.extend(line(r) for r in cells)
+    click.echo("\n".join(lines))
 
 
 def _csv(value: Any) -> Any:

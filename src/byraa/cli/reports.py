@@ -8,9 +8,8 @@ import click
 
 from byraa.cli.context import workspace
 from byraa.cli.output import Column, emit
-from byraa.core.base import periods
+from byraa.core.base import clock, periods
 from byraa.core.base.errors import UserError
-from byraa.core.clients import dashboard as core_dashboard
 from byraa.core.clients import reports as core_reports
 from byraa.core.files import spreadsheet
 from byraa.core.words import formatting
@@ -56,7 +55,7 @@ def _options(fn):  # noqa: ANN001, ANN202
 
 
 def _range(first: str | None, last: str | None) -> tuple[str, str]:
-    last = last or core_dashboard.default_period()
+    last = last or periods.period_of(clock.today())
     return first or periods.shift(last, -11), last
 
 

@@ -12,13 +12,18 @@ keep complete in one file than spread over several.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from byraa.core.base import ids
-from byraa.core.clients.dashboard import Attention
-from byraa.core.clients.feedback import SEVERITIES, FeedbackDocument
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    # Types only: every command words its output through this module, and importing the
+    # dashboard and feedback modules here made each of them define the reconciliation and
+    # tax-card tables (about 0.15 s of a headless command's start).
+    from byraa.core.clients.dashboard import Attention
+    from byraa.core.clients.feedback import FeedbackDocument
 
 # --- Store codes: statuses, roles, kinds ----------------------------------------------------
 
@@ -158,6 +163,8 @@ def _account(number: str) -> str:
 
 def feedback_text(doc: FeedbackDocument) -> str:
     """An archived a-melding feedback for reading: reception, payment, deviations."""
+    from byraa.core.clients.feedback import SEVERITIES
+
     problems = {"empty": _("The archived answer is empty: a-ordningen had not answered yet."),
                 "not_json": _("The archived answer cannot be read (it is not JSON)."),
                 "not_object": _("The archived answer cannot be read (it is not a JSON object).")}

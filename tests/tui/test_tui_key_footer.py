@@ -1,0 +1,43 @@
+"""The footer keeps its keys while the screen's bindings stay the same, and follows them
+when they change (rebuilding it on every "bindings updated" signal slowed every screen switch)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets._footer import FooterKey
+
+from byraa.tui.app import ByraaApp
+from byraa.tui.widgets.key_footer import FittingFooter
+from tests.tui_support import build_agency, language_restored, settle, workspace
+
+
+@pytest.fixture
+def agency_store(sqlite_store):  # noqa: ANN001, ANN201
+    build_agency(sqlite_store)
+    with language_restored():
+        yield sqlite_store
+
+
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(agency_store) -> None:  # noqa: ANN001
+    app = ByraaApp(workspace(agency_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        footer = app.screen.query_one(FittingFooter)
+        before = list(footer.query(FooterKey))
+        assert "ctrl+s" in [k.key for k in before]  # save, on the connection tab
+
+        app.screen.refresh_bindings()
+        await settle(pilot)
+        after = list(footer.query(FooterKey))
+        assert [id(k) for k in after] == [id(k) for k in before]  # the same widgets: not rebuilt
+
+        await pilot.press("2")  # the clients' tab: nothing to save there
+        await settle(pilot)
+        keys = [k.key for k in footer.query(FooterKey)]
+        assert "ctrl+s" not in keys and keys
+
+        await pilot.press("1")
+        await settle(pilot)
+        assert "ctrl+s" in [k.key for k in footer.query(FooterKey)]
