@@ -56,7 +56,7 @@ def _build(store, clients: int = 40, seed: int = 1, login: str = "tester"):  # n
 _INBOX = re.compile(r'"path": "[^"]*/(\d{9}/[^"/]+)"')
 
 
-_REDERIVED = (PayrollRun, AmeldingSubmission)
+_REDERIVED = (PayrollRun, AmeldingSubmission, ClientActivity)
 """Rows the intake deletes and derives again when a later a-melding replaces a month: SQLite
 hands a deleted top id out again, PostgreSQL's sequence does not, so these are compared
 without their id."""

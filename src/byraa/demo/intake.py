@@ -11,22 +11,20 @@ sources a signed reconciliation read (``refer_to_sources``).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 from collections import defaultdict
-from collections.abc import Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from byraa.core.agency import identity
 from byraa.core.base import periods
+from byraa.core.base.bridge import run_sync
 from byraa.core.base.errors import UserError
 from byraa.core.importers import intake
 from byraa.core.store import Store
@@ -71,17 +69,6 @@ def _pinned_clock(today: date) -> Iterator[None]:
             os.environ["BYRAA_TODAY"] = before
 
 
-def _run_blocking(coroutine: Coroutine[Any, Any, Any]) -> Any:
-    """Run to the end, also when called from code already inside an event loop (an async
-    test, the TUI): then on a thread of its own with its own loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-intake") as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
 def run_intake(store: Store, login: str, folder: Path, today: date) -> int:
     """Import every file in ``folder`` with the intake job; returns the files imported.
 
@@ -91,7 +78,7 @@ def run_intake(store: Store, login: str, folder: Path, today: date) -> int:
     with _pinned_clock(today):
         planned = intake.plan(store, who, [folder])
         job_id = intake.start(store, who, planned, worker="demo")
-        _run_blocking(intake.run(store, who, job_id, worker="demo"))
+        run_sync(intake.run(store, who, job_id, worker="demo"))  # also from inside an event loop (tests, TUI)
         _, results = intake.results(store, who, job_id)
     refused = [r for r in results if r.outcome == "refused" or r.state != "done"]
     if refused:
