@@ -9,6 +9,7 @@ from textual.app import App
 from byraa.core.reconcile.employment_send import EmploymentLine, LeaveChoice, SendPlan
 from byraa.tui.screens.employment_send import EmploymentSendDialog
 from tests.builders import org
+from tests.tui.test_tui_taxcards import sandbox  # noqa: F401  (fixture)
 from tests.tui_support import screen_text
 
 PLAN = SendPlan(
@@ -62,3 +63,34 @@ def test_snapshot_send_employment_dialog(snap_compare) -> None:  # noqa: ANN001
         await pilot.pause()
 
     assert snap_compare(_Host(), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_o_on_an_employee_sends_to_the_sandbox(sandbox, sqlite_store) -> None:  # noqa: ANN001, F811
+    from sqlalchemy import select
+
+    from byraa.core.store.models import Employee, Employment
+    from byraa.tui.app import ByraaApp
+    from byraa.tui.screens.client_detail import ClientDetailScreen
+    from byraa.tui.widgets.markable_table import MarkableTable
+    from tests.tui.test_tui_taxcards import wait_until
+    from tests.tui_support import settle, workspace
+
+    app = ByraaApp(workspace(sqlite_store))
+    with sqlite_store.session() as s:
+        person = s.scalars(select(Employee).join(Employment, Employment.employee_id == Employee.id)
+                           .where(Employment.end_date.is_(None), Employment.sub_unit_id.is_not(None))).first()
+        client_id, employee_id = person.client_id, person.id
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        app.open_client(client_id)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ClientDetailScreen)
+        assert screen.query_one("#employees-table", MarkableTable).move_cursor_to(str(employee_id))
+        await pilot.press("O")
+        await wait_until(pilot, lambda: isinstance(app.screen, EmploymentSendDialog))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: any("a-ordningen" in str(n.message) for n in app._notifications))
+        assert len(sandbox.submissions) == 1
+        assert any("tok imot" in str(n.message) for n in app._notifications), \
+            [n.message for n in app._notifications]
