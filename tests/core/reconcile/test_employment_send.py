@@ -130,3 +130,24 @@ def test_an_unknown_or_current_leave_cannot_be_added(store, agency) -> None:  # 
                               with_leaves=[ids["utdanningspermisjon"]])
     with pytest.raises(UserError):
         employment_send.queue(store, small.who(), org(1), "999", scenario.PERIOD)
+
+
+def test_a_rejection_comes_back_with_its_reason(store, agency, tmp_path: Path) -> None:  # noqa: ANN001
+    from sqlalchemy import update
+
+    from byraa.core.store.models_reconcile import ReconCorrection
+
+    small, _ids = agency
+    who = small.who()
+    queued = employment_send.queue(store, who, org(1), nid(2), scenario.PERIOD)
+    assert queued.correction is not None
+    payload = dict(queued.correction.payload)
+    payload["leveranse"]["meldingsId"] = "byraa ugyldig"  # a space: a-ordningen refuses the message
+    with store.session() as s:
+        s.execute(update(ReconCorrection).where(ReconCorrection.id == queued.correction.id)
+                  .values(payload=json.dumps(payload)))
+    (tmp_path / "rig").mkdir()
+    done = employment_send.after_submit(queued, _submit(store, who, make_rig(tmp_path / "rig", store=store),
+                                                        {queued.correction.id}))
+    assert done.status == "rejected" and done.correction is not None
+    assert "MAGNET_EDAG-181E" in (done.correction.detail or "")
