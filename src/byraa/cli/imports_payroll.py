@@ -112,3 +112,43 @@ def list_(org_number: str, period: str | None, reveal: bool, fmt: str) -> None:
         Column("hours_full_week", _("Hours"), lambda v: f"{v:g}", right=True), Column("leave", _("Leave")),
         Column("income", _("Income"), _nok, right=True), Column("withholding", _("Withholding"), _nok, right=True),
     ], fmt)
+
+
+@command.command("send")
+@click.option("--client", "org_number", required=True, metavar="ORGNR")
+@click.option("--employee", required=True, metavar="NUMBER|ID",
+              help="The employee number or the (masked) national id.")
+@click.option("--period", metavar="YYYY-MM", help="The month to send for (default: this month).")
+@click.option("--with-leave", "with_leaves", multiple=True, type=int, metavar="ID",
+              help="An older ended leave to send along (repeat for more).")
+@click.option("--dry-run", is_flag=True, help="Show what would be sent; send and store nothing.")
+@format_option()
+def send(org_number: str, employee: str, period: str | None, with_leaves: tuple[int, ...], dry_run: bool,
+         fmt: str) -> None:
+    """Send an employee's employments to a-ordningen (an a-melding), with open leaves and chosen older ones."""
+    import sys
+
+    from byraa.core.reconcile import employment_send
+
+    ws = workspace()
+    assert ws.who is not None
+    result = employment_send.send_blocking(ws.store, ws.who, org_number.replace(" ", ""), employee, period,
+                                           with_leaves=with_leaves, dry_run=dry_run)
+    plan, c = result.plan, result.correction
+    sent = {lv.id for lv in plan.leaves if lv.in_period or lv.id in result.with_leaves}
+    data = [{"client": plan.org_number, "employee": plan.national_id, "name": plan.name, "period": plan.period,
+             "employments": ", ".join(e.employment_ref for e in plan.employments),
+             "leaves": [{"id": lv.id, "start": lv.start_date.isoformat(),
+                         "end": lv.end_date.isoformat() if lv.end_date else None, "description": lv.description,
+                         "sent": lv.id in sent} for lv in plan.leaves],
+             "message_id": result.message["leveranse"]["meldingsId"], "replaces": result.replaces,
+             "status": result.status, "detail": c.detail if c else None, "correction": c.id if c else None,
+             "archive_id": result.archive_id}]
+    if fmt != "json":
+        for row in data:
+            row["leaves"] = ", ".join(f"{lv['id']}{'' if lv['sent'] else ' (-)'}" for lv in row["leaves"])
+    emit(data, [Column("employee", _("National id")), Column("name", _("Name")), Column("period", _("Period")),
+                Column("employments", _("Employment")), Column("leaves", _("Leave")),
+                Column("status", _("Status")), Column("detail", _("Notes"))], fmt)
+    if result.status in ("rejected", "pending"):
+        sys.exit(1)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -44,8 +44,9 @@ STATUSES = ("pending", "submitted", "accepted", "rejected")
 @dataclass(frozen=True)
 class CorrectionView:
     id: int
-    run_id: int
-    row_id: int
+    run_id: int | None
+    """None for an employment sent from the employee card (``employment_send``)."""
+    row_id: int | None
     period: str
     status: str
     idempotency_key: str
@@ -130,8 +131,12 @@ def _record_feedback(store: Store, who: Identity, c: CorrectionView, feedback: A
 
 
 async def submit(store: Store, who: Identity, org_number: str, altinn: Any, *, feedback_attempts: int = 3,
-                 wait_seconds: float = 1.0, sleep: Callable[[float], Any] = asyncio.sleep) -> list[CorrectionView]:
+                 wait_seconds: float = 1.0, sleep: Callable[[float], Any] = asyncio.sleep,
+                 only: Collection[int] | None = None) -> list[CorrectionView]:
     """Send the client's pending corrections and fetch feedback for those that went out.
+
+    ``only`` limits the work to those correction ids (an employment sent from the employee
+    card goes at once, without sending what a reconciliation queued for later).
 
     ``altinn`` is the shared client (``submit_amelding``, ``amelding_feedback``). Feedback
     not ready after ``feedback_attempts`` polls (``wait_seconds`` doubling between them)
@@ -139,7 +144,10 @@ async def submit(store: Store, who: Identity, org_number: str, altinn: Any, *, f
     corrections touched, in id order.
     """
     touched: dict[int, CorrectionView] = {}
-    for c in list_corrections(store, who, org_number, status="pending"):
+    def wanted(c: CorrectionView) -> bool:
+        return only is None or c.id in only
+
+    for c in filter(wanted, list_corrections(store, who, org_number, status="pending")):
         try:
             receipt = await altinn.submit_amelding(org_number, c.period, c.payload["leveranse"],
                                                    idempotency_key=c.idempotency_key)
@@ -150,7 +158,8 @@ async def submit(store: Store, who: Identity, org_number: str, altinn: Any, *, f
                                 forsendelse_id=str(receipt.forsendelse_id)[:64], submitted_at=clock.now(),
                                 dialog_id=(receipt.dialog_id or None) and str(receipt.dialog_id)[:64],
                                 detail=f"forsendelseId {receipt.forsendelse_id}"[:300])
-    waiting = [c for c in list_corrections(store, who, org_number, status="submitted") if c.forsendelse_id]
+    waiting = [c for c in list_corrections(store, who, org_number, status="submitted")
+               if c.forsendelse_id and wanted(c)]
     delay = wait_seconds
     for attempt in range(max(feedback_attempts, 1)):
         still = []

@@ -103,9 +103,10 @@ def month_base(session: Session, client_id: int, org_number: str, period: str) -
 
 
 def replacement(base: dict[str, Any], *, message_id: str, unit_org: str, receiver: dict[str, Any],
-                employment: dict[str, Any]) -> dict[str, Any]:
-    """``base`` with ``employment`` put in place (matched by ``arbeidsforholdId``) under
-    the receiver and sub-unit, as a replacement of ``base``'s meldingsId."""
+                employment: dict[str, Any] | list[dict[str, Any]]) -> dict[str, Any]:
+    """``base`` with ``employment`` (one, or several of the same person and sub-unit) put
+    in place (matched by ``arbeidsforholdId``) under the receiver and sub-unit, as a
+    replacement of ``base``'s meldingsId."""
     out = copy.deepcopy(base)
     replaces = str(base.get("meldingsId") or "")
     if not replaces:
@@ -128,13 +129,14 @@ def replacement(base: dict[str, Any], *, message_id: str, unit_org: str, receive
     if person.get("norskIdentifikator"):
         person.pop("identifiserendeInformasjon", None)  # the v2_3 model: the id alone is enough
     jobs = person.setdefault("arbeidsforhold", [])
-    ref = employment.get("arbeidsforholdId")
-    for n, job in enumerate(jobs):
-        if ref is not None and job.get("arbeidsforholdId") == ref:
-            jobs[n] = employment
-            break
-    else:
-        jobs.append(employment)
+    for one in employment if isinstance(employment, list) else [employment]:
+        ref = one.get("arbeidsforholdId")
+        for n, job in enumerate(jobs):
+            if ref is not None and job.get("arbeidsforholdId") == ref:
+                jobs[n] = one
+                break
+        else:
+            jobs.append(one)
     for unit_ in units:  # every receiver of the month follows the v2_3 identity rule
         for p in unit_.get("inntektsmottaker") or []:
             if p.get("norskIdentifikator"):

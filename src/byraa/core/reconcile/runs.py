@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -434,10 +434,18 @@ def receiver_identity(national_id: str | None, name: str | None = None,
     return {"identifiserendeInformasjon": {"navn": name, "foedselsdato": birth_date.isoformat()}}
 
 
+def leave_in_period(leave: Leave, period: str) -> bool:
+    """An a-melding carries the leaves open in its month or ended in it (an older ended
+    leave goes only when named: ``correction_message``'s ``also``)."""
+    return leave.start_date <= periods.last_day(period) and (
+        leave.end_date is None or leave.end_date >= periods.first_day(period))
+
+
 def correction_message(client: Client, period: str, employment: Employment, employee: Employee,
-                       unit_org: str, leaves: list[Leave], message_id: str) -> dict:
-    """The a-melding (JSON model) reporting one employment as byraa holds it."""
-    first, last = periods.first_day(period), periods.last_day(period)
+                       unit_org: str, leaves: list[Leave], message_id: str, *,
+                       also: Collection[int] = ()) -> dict:
+    """The a-melding (JSON model) reporting one employment as byraa holds it, with the
+    leaves of the month and those of ``also`` (leave ids) besides."""
     return {"leveranse": {
         "leveringstidspunkt": clock.now().isoformat(timespec="seconds"),
         "kalendermaaned": period,
@@ -461,7 +469,7 @@ def correction_message(client: Client, period: str, employment: Employment, empl
                         "sluttdato": lv.end_date.isoformat() if lv.end_date else None,
                         "permisjonsprosent": _num(lv.leave_pct), "permisjonId": str(lv.id),
                         "beskrivelse": lv.description}.items() if v2 is not None}
-                        for lv in leaves if lv.start_date <= last and (lv.end_date is None or lv.end_date >= first)],
+                        for lv in leaves if leave_in_period(lv, period) or lv.id in also],
                 }.items() if v not in (None, [])}],
             }],
         }]},

@@ -265,8 +265,9 @@ class ReconCorrection(SQLModel, table=True):
     __tablename__ = "recon_correction"
 
     id: int | None = Field(default=None, primary_key=True)
-    run_id: int = Field(foreign_key="recon_run.id", index=True)
-    row_id: int = Field(foreign_key="recon_row.id")
+    run_id: int | None = Field(default=None, foreign_key="recon_run.id", index=True)
+    """None for an employment sent from the employee card (no reconciliation behind it)."""
+    row_id: int | None = Field(default=None, foreign_key="recon_row.id")
     client_id: int = Field(foreign_key="client.id")
     period: str = Field(max_length=7)
     employment_id: int | None = Field(default=None, foreign_key="employment.id")

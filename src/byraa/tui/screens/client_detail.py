@@ -3,6 +3,8 @@
 National ids are shown masked; ``i`` reveals the id of the employee under the cursor
 (audited by the core) for that row only, until another row is revealed or ``i`` again.
 ``E`` edits the client's details (agency managers; the dialog is ``client_edit``).
+``O`` sends the highlighted employee's employments to a-ordningen for this month, with
+chosen older ended leaves (the dialog is ``employment_send``).
 
 Over 400 lines: the three tabs of one client share its head, loading and refusal; the
 dialogs it opens live in their own modules.
@@ -75,6 +77,7 @@ class ClientDetailScreen(Screen, LocalizedBindings):
         Binding("v", "reconcile", N_("Reconciliation"), id="client.reconcile"),
         Binding("B", "posting", N_("Posting"), id="client.posting"),
         Binding("E", "edit", N_("Edit"), id="client.edit"),
+        Binding("O", "send_employment", N_("Send employment"), id="client.send_employment"),
         Binding("1", "tab('employees')", N_("Employees"), show=False, id="client.tab_employees"),
         Binding("2", "tab('runs')", N_("Payroll runs"), show=False, id="client.tab_runs"),
         Binding("3", "tab('submissions')", N_("A-meldinger"), show=False, id="client.tab_submissions"),
@@ -99,6 +102,17 @@ class ClientDetailScreen(Screen, LocalizedBindings):
     class Revealed(Message):
         employee_id: int
         national_id: str
+
+    @dataclass
+    class SendPlanned(Message):
+        plan: object
+        """An ``employment_send.SendPlan``."""
+
+    @dataclass
+    class SendDone(Message):
+        title: str
+        text: str
+        ok: bool
 
     @dataclass
     class Feedback(Message):
@@ -360,6 +374,10 @@ class ClientDetailScreen(Screen, LocalizedBindings):
             return True if self.detail is not None else None
         if action == "edit":
             return (self.detail is not None and self.app.who.is_manager) or None
+        if action == "send_employment":
+            if self.detail is None:
+                return False
+            return self.query_one(TabbedContent).active == "employees" or None
         return True
 
     def dimmed_reason(self, action: str) -> str | None:
@@ -413,6 +431,67 @@ class ClientDetailScreen(Screen, LocalizedBindings):
         self.revealed = message.employee_id
         self.query_one("#employees-table", MarkableTable).update_row(
             self._employee_row(employee, national_id=message.national_id))
+
+    # --- Sending the employee's employments to a-ordningen ----------------------------------
+
+    def action_send_employment(self) -> None:
+        key = self.query_one("#employees-table", MarkableTable).cursor_key
+        if self.detail is None or key is None or key not in self._employees:
+            return
+        self._plan_send(int(key))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="employment-send", description="send employment")
+    def _plan_send(self, employee_id: int) -> None:
+        from byraa.core.base import clock, periods
+        from byraa.core.base.errors import UserError
+        from byraa.core.reconcile import employment_send
+
+        assert self.detail is not None
+        try:
+            plan = employment_send.plan(self.app.workspace.store, self.app.who, self.detail.client.org_number,
+                                        employee_id, periods.period_of(clock.today()))
+        except UserError as exc:
+            self.post_message(self.SendDone(_("Not sent"), str(exc), False))
+            return
+        self.post_message(self.SendPlanned(plan))
+
+    def on_client_detail_screen_send_planned(self, message: SendPlanned) -> None:
+        from byraa.tui.screens.employment_send import EmploymentSendDialog
+
+        plan = message.plan
+
+        def chosen(leaves: tuple[int, ...] | None) -> None:
+            if leaves is not None:
+                self._send(plan, leaves)
+
+        self.app.push_screen(EmploymentSendDialog(plan), chosen)  # type: ignore[arg-type]
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="employment-send", description="send employment")
+    def _send(self, plan: object, leaves: tuple[int, ...]) -> None:
+        from byraa.core.base.errors import UserError
+        from byraa.core.reconcile import employment_send
+
+        assert isinstance(plan, employment_send.SendPlan)
+        try:
+            result = employment_send.send_blocking(self.app.workspace.store, self.app.who, plan.org_number,
+                                                   plan.employee_id, plan.period, with_leaves=leaves)
+        except UserError as exc:
+            self.post_message(self.SendDone(_("Not sent"), str(exc), False))
+            return
+        c = result.correction
+        status = result.status
+        text = {"accepted": _("a-ordningen accepted the a-melding ({id})."),
+                "rejected": _("a-ordningen rejected the a-melding ({id})."),
+                "submitted": _("Sent ({id}); the feedback is not ready yet."),
+                }.get(status, _("Not sent yet ({id}); it goes with the next submit.")).format(
+                    id=result.message["leveranse"]["meldingsId"])
+        if c is not None and c.detail and status != "accepted":
+            text += "\n" + c.detail
+        self.post_message(self.SendDone(_("Employment · {name}").format(name=plan.name), text, status == "accepted"))
+
+    def on_client_detail_screen_send_done(self, message: SendDone) -> None:
+        self.notify(message.text, title=message.title, severity="information" if message.ok else "error",
+                    timeout=10)
 
     # --- An a-melding's feedback -----------------------------------------------------------
 
