@@ -84,6 +84,8 @@ def run_facts(summary: RunSummary) -> str:
     elif summary.unresolved:
         parts.append(_("{n} of {total} differences to explain").format(n=summary.unresolved,
                                                                       total=summary.differences))
+    elif summary.client_open:
+        parts.append(_("{n} for the client to follow up: ready to sign").format(n=summary.client_open))
     elif summary.differences:
         parts.append(_("every difference explained: ready to sign"))
     else:
@@ -214,7 +216,7 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         self.lines = {line.check: line for line in lines}
         table = self.query_one(MarkableTable)
         table.loading = False
-        table.set_rows(self._row(line, summary.period, summary.service_level) for line in lines)
+        table.set_rows(self._row(line, summary.period, summary.client_checks) for line in lines)
         self.query_one("#run-client", Label).update(
             f"{ids.format_org_number(summary.org_number)}  {summary.client_name} · {fmt.month_name(summary.period)}")
         self.query_one("#run-facts", Label).update(run_facts(summary))
@@ -240,15 +242,17 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         self.refresh_bindings()
 
     @staticmethod
-    def _row(line: CheckFigures, period: str, service_level: str) -> Row:
+    def _row(line: CheckFigures, period: str, client_checks: tuple[str, ...]) -> Row:
         ok = line.differences == 0
         name = check_name(line.check)
-        if schedule.client_follows_up(service_level, line.check):
+        theirs = line.check in client_checks
+        if theirs:
             name = f"{name} *"
         # A check the period does not call for is still shown (it was run), dimmed.
         check_cell: Cell = name if schedule.due(line.check, period) else Toned(name, "muted")
         mark: Cell = Toned(EQUAL_MARK, "success") if ok else Toned(DIFF_MARK, "error")
-        open_cell: Cell = (Toned(fmt.count(line.unresolved), "error") if line.unresolved
+        # The client's open differences do not block the sign-off: shown, but not in red.
+        open_cell: Cell = (Toned(fmt.count(line.unresolved), "muted" if theirs else "error") if line.unresolved
                            else fmt.count(line.unresolved))
         return Row(
             key=line.check,
@@ -265,8 +269,8 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
             parts.append(_("due this period: {checks}").format(checks=", ".join(check_name(c) for c in due)))
         if any(not schedule.due(c, summary.period) for c in summary.checks):
             parts.append(_("dimmed: not due this period"))
-        if any(schedule.client_follows_up(summary.service_level, c) for c in summary.checks):
-            parts.append(_("*: client follows up (part service)"))
+        if any(c in summary.client_checks for c in summary.checks):
+            parts.append(_("*: client follows up, does not block signing"))
         return " · ".join(parts)
 
     def _update_subtitle(self) -> None:
@@ -354,7 +358,8 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
             if answer is not None:
                 self._sign(summary.id, answer[0], answer[1])
 
-        self.app.push_screen(SignOffDialog(what, differences=summary.differences), answered)
+        self.app.push_screen(SignOffDialog(what, differences=summary.differences,
+                                          client_open=summary.client_open), answered)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reconcile-sign", description="sign off")
     def _sign(self, run_id: int, day: date, status: str) -> None:
