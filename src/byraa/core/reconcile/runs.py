@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -111,6 +111,8 @@ class RowView:
     explanation: str | None
     resolved_by: str | None
     resolved_at: datetime | None
+    name: str | None = None
+    """The employee's name where the row names a national id the client's register knows."""
 
     @property
     def is_difference(self) -> bool:
@@ -185,6 +187,14 @@ def _settings(session: Session, client_id: int, tolerances: dict[str, int] | Non
     return settings
 
 
+def _inputs(session: Session, client_id: int, period: str, chosen: tuple[str, ...],
+            settings: Settings) -> check_inputs.Inputs:
+    # Last year's claims on the NAV receivable: a claim open across the new year ages from its month.
+    prior = settings.accounts.get("nav_refund_receivable", ()) if "nav_refunds" in chosen else ()
+    return check_inputs.load(session, client_id, period, employments="employments" in chosen,
+                             prior_accounts=tuple(prior))
+
+
 def compute(store: Store, who: Identity, org_number: str, period: str, *, checks: Iterable[str] | None = None,
             method: str = "standard", tolerances: dict[str, int] | None = None) -> list[ResultRow]:
     """The result rows without storing a run."""
@@ -192,9 +202,9 @@ def compute(store: Store, who: Identity, org_number: str, period: str, *, checks
     chosen = validate(checks, method)
     with store.session() as session:
         client = _client(session, who, org_number)
-        inputs = check_inputs.load(session, client.id or 0, period, employments="employments" in chosen)
-        return compute_rows(inputs, checks=chosen, method=method, settings=_settings(session, client.id or 0,
-                                                                                       tolerances))
+        settings = _settings(session, client.id or 0, tolerances)
+        inputs = _inputs(session, client.id or 0, period, chosen, settings)
+        return compute_rows(inputs, checks=chosen, method=method, settings=settings)
 
 
 def _json(value: Any) -> str | None:
@@ -210,7 +220,7 @@ def run(store: Store, who: Identity, org_number: str, period: str, *, checks: It
         client = _client(session, who, org_number)
         assert client.id is not None
         settings = _settings(session, client.id, tolerances)
-        inputs = check_inputs.load(session, client.id, period, employments="employments" in chosen)
+        inputs = _inputs(session, client.id, period, chosen, settings)
         result = compute_rows(inputs, checks=chosen, method=method, settings=settings)
         version = (session.scalar(select(func.max(col(ReconRun.version))).where(
             col(ReconRun.client_id) == client.id, col(ReconRun.period) == period)) or 0) + 1
@@ -268,13 +278,29 @@ def rows(store: Store, who: Identity, run_id: int, *, check: str | None = None,
          differences_only: bool = False) -> list[RowView]:
     """A run's result rows in order."""
     with store.session() as session:
-        _run(session, who, run_id)
+        recon, _client = _run(session, who, run_id)
         query = select(ReconRow).where(col(ReconRow.run_id) == run_id)
         if check:
             query = query.where(col(ReconRow.check) == check)
         if differences_only:
             query = query.where(col(ReconRow.status).in_(DIFFERENCE_STATUSES))
-        return [_view(r) for r in session.scalars(query.order_by(col(ReconRow.seq)))]
+        found = [_view(r) for r in session.scalars(query.order_by(col(ReconRow.seq)))]
+        people = {r.national_id for r in found if r.national_id}
+        if not people:
+            return found
+        names = _names(session, recon.client_id, people)
+        return [replace(r, name=names.get(r.national_id or "")) for r in found]
+
+
+def _names(session: Session, client_id: int, national_ids: set[str]) -> dict[str, str]:
+    """The client's employees' names by national id (in chunks: a run can name thousands)."""
+    ids = sorted(national_ids)
+    out: dict[str, str] = {}
+    for i in range(0, len(ids), 500):
+        out.update((national_id, name) for national_id, name in session.execute(
+            select(col(Employee.national_id), col(Employee.name)).where(
+                col(Employee.client_id) == client_id, col(Employee.national_id).in_(ids[i:i + 500]))))
+    return out
 
 
 def _row(session: Session, run: ReconRun, row_id: int) -> ReconRow:
