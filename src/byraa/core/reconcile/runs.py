@@ -189,10 +189,17 @@ def _settings(session: Session, client_id: int, tolerances: dict[str, int] | Non
 
 def _inputs(session: Session, client_id: int, period: str, chosen: tuple[str, ...],
             settings: Settings) -> check_inputs.Inputs:
-    # Last year's claims on the NAV receivable: a claim open across the new year ages from its month.
-    prior = settings.accounts.get("nav_refund_receivable", ()) if "nav_refunds" in chosen else ()
+    # Last year's lines on the NAV receivable and the personal accounts: a claim or an
+    # advance open across the new year ages from its own date.
+    from byraa.core.reconcile.checks.open_items import ROLES
+
+    prior: list[str] = []
+    if "nav_refunds" in chosen:
+        prior += settings.accounts.get("nav_refund_receivable", ())
+    if "open_items" in chosen:
+        prior += [a for role in ROLES for a in settings.accounts.get(role, ())]
     return check_inputs.load(session, client_id, period, employments="employments" in chosen,
-                             prior_accounts=tuple(prior))
+                             prior_accounts=tuple(dict.fromkeys(prior)))
 
 
 def compute(store: Store, who: Identity, org_number: str, period: str, *, checks: Iterable[str] | None = None,
