@@ -5,7 +5,8 @@ again (a new version), ``m`` switches the matching method (and runs again), ``[`
 change the month, ``enter`` drills into a check, ``o`` signs off (dimmed until every
 difference is explained), ``H`` fetches the month's A07 from a-ordningen and runs again,
 ``p`` sends the client's queued a-melding corrections (and fetches their feedback), ``x``
-exports the A07. On a month with a signed version, ``r``, ``m`` and ``H`` ask first (the new
+exports the A07, ``N`` (nivå) shows and sets the client's service level and the checks it follows
+up (from the next run). On a month with a signed version, ``r``, ``m`` and ``H`` ask first (the new
 run is a new version that must be signed again). A signed run is read-only: the keys that would change it are dimmed and
 the header says who signed it when. The fetch and the sending run in a thread worker;
 leaving the screen cancels a fetch that is still waiting for a-ordningen.
@@ -106,6 +107,7 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         Binding("o", "sign_off", N_("Sign off"), id="reconcile_run.sign_off"),
         Binding("H", "fetch_a07", N_("Fetch A07"), id="reconcile_run.fetch_a07"),
         Binding("x", "export", N_("Export A07"), id="reconcile_run.export", show=False),
+        Binding("N", "service_level", N_("Service level"), id="reconcile_run.service_level", show=False),
         Binding("p", "send_corrections", N_("Send corrections"), id="reconcile_run.send_corrections", show=False),
         Binding("left_square_bracket", "month(-1)", N_("Previous month"), id="reconcile_run.previous_month",
                 key_display="[", show=False),
@@ -371,6 +373,38 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         self.app.call_from_thread(self.notify, _("Signed off: {status}.").format(status=sign_status(status)),
                                   title=_("Signed"))
         self.app.call_from_thread(self.load, run_id)
+
+    # --- Service level and the client's checks ----------------------------------------------
+
+    def action_service_level(self) -> None:
+        self._service_settings()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reconcile-service", description="service level")
+    def _service_settings(self, save: dict[str, str | None] | None = None) -> None:
+        from byraa.core.reconcile.checks import mapping
+        from byraa.tui.screens.reconcile.service import ServiceLevelDialog, changes
+
+        store, who = self.app.workspace.store, self.app.who
+        try:
+            found = (mapping.update(store, who, self.org_number, save) if save is not None
+                     else mapping.get(store, who, self.org_number))
+        except UserError as exc:
+            self.app.call_from_thread(self.notify, str(exc), title=_("Service level"), severity="error", timeout=10)
+            return
+        values = {r.key: r.value for r in found}
+        level = values.get("service_level", schedule.DEFAULT_SERVICE_LEVEL)
+        if save is not None:
+            self.app.call_from_thread(self.notify, _("Saved: the next run uses it (r runs again)."),
+                                      title=_("Service level"))
+            return
+        checks = tuple(c for c in values.get("client_follows_up", "").split(",") if c in schedule.FREQUENCY)
+        what = f"{ids.format_org_number(self.org_number)} {self.summary.client_name if self.summary else ''}"
+
+        def answered(answer: tuple[str, tuple[str, ...]] | None) -> None:
+            if answer is not None:
+                self._service_settings(changes(*answer))
+
+        self.app.call_from_thread(self.app.push_screen, ServiceLevelDialog(what.strip(), level, checks), answered)
 
     def action_fetch_a07(self) -> None:
         if not self.busy:
