@@ -1,5 +1,6 @@
 """The run screen's check rows: a check the period does not call for is dimmed, a check
-a part-service client follows up is marked ``*``, and the hint says what is due."""
+the client follows up (the run's stored list) is marked ``*`` and its open differences are
+not red (they do not block signing), and the hint says what is due."""
 
 from __future__ import annotations
 
@@ -22,13 +23,19 @@ SUMMARY = RunSummary(1, "310000019", "Alfa", "2026-09", 1, "standard", ("withhol
 def test_a_check_not_due_is_dimmed_and_the_clients_checks_marked() -> None:
     with language_restored():
         i18n.set_language("nb")
-        september = ReconcileRunScreen._row(LINE, "2026-09", "full").cells[1]
+        september = ReconcileRunScreen._row(LINE, "2026-09", ()).cells[1]
         assert isinstance(september, Toned) and september.tone == "muted"
         assert september.text == check_name("pension")
-        october = ReconcileRunScreen._row(LINE, "2026-10", "part").cells[1]
+        october = ReconcileRunScreen._row(LINE, "2026-10", ("pension",)).cells[1]
         assert october == f"{check_name('pension')} *"
+        open_line = replace(LINE, differences=2, unresolved=2)
+        theirs = ReconcileRunScreen._row(open_line, "2026-10", ("pension",)).cells[3]
+        ours = ReconcileRunScreen._row(open_line, "2026-10", ()).cells[3]
+        assert isinstance(theirs, Toned) and isinstance(ours, Toned)
+        assert (theirs.tone, ours.tone) == ("muted", "error")
         september_hint = ReconcileRunScreen._hint(SUMMARY)
         assert "forfaller denne perioden" not in september_hint and "dempet" in september_hint
-        hint = ReconcileRunScreen._hint(replace(SUMMARY, period="2026-12", service_level="part"))
+        hint = ReconcileRunScreen._hint(replace(SUMMARY, period="2026-12", service_level="part",
+                                                client_checks=("pension",)))
         assert f"forfaller denne perioden: {check_name('pension')}, {check_name('holiday_pay_year')}" in hint
-        assert "*: klient følger opp (delservice)" in hint
+        assert "*: kunde følger opp, hindrer ikke signering" in hint

@@ -418,11 +418,13 @@ def submit(org_number: str, feedback_polls: int, fmt: str) -> None:
 @command.command("mapping")
 @click.option("--client", "org_number", required=True, metavar="ORGNR")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
-              help="account.ROLE=ACCOUNTS, tolerance.CHECK=KRONER or holiday_rate=PERCENT (repeatable).")
+              help="account.ROLE=ACCOUNTS, tolerance.CHECK=KRONER, holiday_rate=PERCENT, service_level=full|part "
+                   "or client_follows_up=CHECK,CHECK|none (repeatable).")
 @click.option("--reset", "resets", multiple=True, metavar="KEY", help="Back to the default (repeatable).")
 @format_option()
 def mapping_(org_number: str, sets: tuple[str, ...], resets: tuple[str, ...], fmt: str) -> None:
-    """Show or change the client's account mapping, tolerances, holiday-pay rate and service level (audited)."""
+    """Show or change the client's account mapping, tolerances, holiday-pay rate, service level and the
+    checks the client follows up (audited)."""
     from byraa.core.base.errors import UserError
     from byraa.core.reconcile.checks import mapping
 

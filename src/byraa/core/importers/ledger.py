@@ -4,8 +4,10 @@ SAF-T (namespace ``urn:StandardAuditFile-Taxation-Financial:NO``) is streamed: t
 company's ``RegistrationNumber`` in the header, the selection's periods, every
 account's opening balance (``OpeningDebitBalance`` − ``OpeningCreditBalance``), and
 every journal line (account, period, date, debit − credit, voucher, text, its sub-ledger
-id ``SupplierID``/``CustomerID`` and its first ``Analysis`` as ``type:id``). Customer and
-supplier master data are skipped.
+id ``SupplierID``/``CustomerID`` and its first ``Analysis`` as ``type:id``). Of the
+customer and supplier master data only the opening balance per party and account is
+read (kind ``party``: part of the account's opening, so the personal accounts' items
+can be followed per employee from the first month).
 
 CSV: a header row with ``account``, ``period`` (YYYY-MM) and ``amount`` (kroner, debit
 positive, credit negative; decimal comma or point), optionally ``kind``
@@ -110,6 +112,37 @@ def _text(el: Any, name: str) -> str | None:
     return c.text.strip() if c is not None and c.text and c.text.strip() else None
 
 
+def _opening(el: Any, where: Where) -> int | None:
+    """``OpeningDebitBalance`` − ``OpeningCreditBalance`` of ``el`` (None when it has neither)."""
+    debit = _child(el, "OpeningDebitBalance")
+    credit = _child(el, "OpeningCreditBalance")
+    if debit is None and credit is None:
+        return None
+    amount = 0
+    if debit is not None:
+        amount += parse_amount(debit.text, where, element_where(debit)) or 0
+    if credit is not None:
+        amount -= parse_amount(credit.text, where, element_where(credit)) or 0
+    return amount
+
+
+def _party_openings(el: Any, name: str, where: Where) -> list[dict]:
+    """A customer's or supplier's opening balance per account: SAF-T 1.30 has one
+    ``BalanceAccount`` per account, 1.10 the ``AccountID`` and balances on the party itself."""
+    party = ((_text(el, f"{name}ID") or "")[:40]) or None
+    if party is None:
+        return []
+    out = []
+    for box in [c for c in el if _ln(c) == "BalanceAccount"] or [el]:
+        account_id = _text(box, "AccountID")
+        amount = _opening(box, where)
+        if account_id is None or amount is None or amount == 0:
+            continue
+        out.append({"account": _account(account_id, where, element_where(box, f"{name}/AccountID")),
+                    "amount": amount, "party": party})
+    return out
+
+
 def _analysis(line: Any) -> str | None:
     """The line's first analysis dimension as ``type:id`` (None without one)."""
     analysis = _child(line, "Analysis")
@@ -190,15 +223,9 @@ def _import_saft(store: Store, who: Identity, path: Path, where: Where, client: 
             selection[name] = ((el.text or "").strip(), el)
         elif name == "Account" and parent == "GeneralLedgerAccounts":
             account = _account(_text(el, "AccountID"), where, element_where(el, "Account/AccountID"))
-            debit = _child(el, "OpeningDebitBalance")
-            credit = _child(el, "OpeningCreditBalance")
-            amount = 0
-            if debit is not None:
-                amount += parse_amount(debit.text, where, element_where(debit)) or 0
-            if credit is not None:
-                amount -= parse_amount(credit.text, where, element_where(credit)) or 0
-            if debit is not None or credit is not None:
-                openings.append({"account": account, "amount": amount})
+            amount = _opening(el, where)
+            if amount is not None:
+                openings.append({"account": account, "amount": amount, "party": None})
             el.clear(keep_tail=True)
         elif name == "Transaction":
             period_el = _child(el, "Period")
@@ -243,6 +270,7 @@ def _import_saft(store: Store, who: Identity, path: Path, where: Where, client: 
                 while el.getprevious() is not None:
                     del p[0]
         elif name in ("Customer", "Supplier"):
+            openings.extend(_party_openings(el, name, where))
             el.clear(keep_tail=True)
     if not stack and org is None and client is None:
         raise where.refuse("<Header/Company/RegistrationNumber>", "ledger.no_org_number")
@@ -263,12 +291,14 @@ def _import_saft(store: Store, who: Identity, path: Path, where: Where, client: 
         raise ImportRefused("import.wrong_ledger_client", file=path.name, found=org, expected=client)
     target = client or org
     assert target is not None
-    opening_rows = [{"account": o["account"], "period": first, "kind": "opening", "amount": o["amount"],
-                     "entry_date": None, "voucher": None, "text": None, "party": None, "dimension": None}
+    # A party's opening is kind "party": the account's own opening already holds it.
+    opening_rows = [{"account": o["account"], "period": first, "kind": "party" if o["party"] else "opening",
+                     "amount": o["amount"], "entry_date": None, "voucher": None, "text": None, "party": o["party"],
+                     "dimension": None}
                     for o in openings]
     return _write(store, who, path, where, digest, target, first, last,
                   itertools.chain(opening_rows, lines.rows()), "application/xml",
-                  {"accounts": len(openings), "lines": count})
+                  {"accounts": sum(1 for o in openings if not o["party"]), "lines": count})
 
 
 def _csv_rows(reader: csv.DictReader, where: Where):  # noqa: ANN202

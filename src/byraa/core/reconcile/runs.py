@@ -17,7 +17,10 @@ correction:
   client (the same key on a retry, so a-ordningen sees it once) and records the feedback.
 
 Sign-off (date, who, status ``ok`` | ``explained`` | ``client_follows_up``) is allowed only
-when every difference is resolved, and ``ok`` only when there is none. A signed run is
+when every difference is resolved, and ``ok`` only when there is none. A difference on a
+check the client follows up (the list the run stored, ``checks.schedule``) is listed but
+does not block: it counts as the client's (``client_open``), and a run with such a
+difference open is signed ``client_follows_up``. A signed run is
 immutable: the core refuses explanations, corrections and a second sign-off; running
 again makes a new version. Everything is audited; every function checks that the user
 may see the client.
@@ -28,7 +31,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -42,7 +45,7 @@ from byraa.core.base import clock, periods
 from byraa.core.base.errors import NotFound, UserError
 from byraa.core.clients.lookup import resolve_client
 from byraa.core.reconcile import corrections
-from byraa.core.reconcile.checks import DIFFERENCE_STATUSES, ResultRow, Settings, mapping
+from byraa.core.reconcile.checks import DIFFERENCE_STATUSES, ResultRow, Settings, mapping, schedule
 from byraa.core.reconcile.checks import employments as employment_check
 from byraa.core.reconcile.checks import inputs as check_inputs
 from byraa.core.reconcile.checks.run import compute as compute_rows
@@ -76,6 +79,10 @@ class RunSummary:
     inputs: tuple[dict, ...] = ()
     service_level: str = "full"
     """The client's service level when the run was made (``checks.schedule``)."""
+    client_checks: tuple[str, ...] = ()
+    """The checks the client followed up in this run (stored with it)."""
+    client_open: int = 0
+    """Differences on those checks nobody resolved: the client's, not counted in ``unresolved``."""
 
     @property
     def signed(self) -> bool:
@@ -104,6 +111,8 @@ class RowView:
     explanation: str | None
     resolved_by: str | None
     resolved_at: datetime | None
+    name: str | None = None
+    """The employee's name where the row names a national id the client's register knows."""
 
     @property
     def is_difference(self) -> bool:
@@ -134,28 +143,37 @@ def _run(session: Session, who: Identity, run_id: int, *, for_update: bool = Fal
     return run, client
 
 
-def _counts(session: Session, run_ids: list[int]) -> dict[int, tuple[int, int, int]]:
-    """Per run: its rows, its differences, its differences nobody resolved (one query for all)."""
-    return {
-        run_id: (int(rows), int(differences), int(open_))
-        for run_id, rows, differences, open_ in session.execute(
-            select(col(ReconRow.run_id), func.count(col(ReconRow.id)),
+Counts = dict[str, tuple[int, int, int]]
+"""Per check of a run: its rows, its differences, its differences nobody resolved."""
+
+
+def _counts(session: Session, run_ids: list[int]) -> dict[int, Counts]:
+    """Per run and check: rows, differences, unresolved differences (one query for all)."""
+    out: dict[int, Counts] = {}
+    for run_id, check, rows_, differences, open_ in session.execute(
+            select(col(ReconRow.run_id), col(ReconRow.check), func.count(col(ReconRow.id)),
                    func.count(col(ReconRow.id)).filter(col(ReconRow.status).in_(DIFFERENCE_STATUSES)),
                    func.count(col(ReconRow.id)).filter(col(ReconRow.status).in_(DIFFERENCE_STATUSES),
                                                   col(ReconRow.resolution).is_(None)))
-            .where(col(ReconRow.run_id).in_(run_ids)).group_by(col(ReconRow.run_id)))
-    }
+            .where(col(ReconRow.run_id).in_(run_ids)).group_by(col(ReconRow.run_id), col(ReconRow.check))):
+        out.setdefault(run_id, {})[check] = (int(rows_), int(differences), int(open_))
+    return out
 
 
-def _summary(session: Session, run: ReconRun, client: Client,
-             counts: tuple[int, int, int] | None = None) -> RunSummary:
+def _summary(session: Session, run: ReconRun, client: Client, counts: Counts | None = None) -> RunSummary:
     assert run.id is not None
     if counts is None:
-        counts = _counts(session, [run.id]).get(run.id, (0, 0, 0))
+        counts = _counts(session, [run.id]).get(run.id, {})
+    stored = json.loads(run.settings or "{}") or {}
+    theirs = schedule.run_follows_up(stored)
+    rows_ = sum(c[0] for c in counts.values())
+    differences = sum(c[1] for c in counts.values())
+    client_open = sum(c[2] for check, c in counts.items() if check in theirs)
+    unresolved = sum(c[2] for c in counts.values()) - client_open
     return RunSummary(run.id, client.org_number, client.name, run.period, run.version, run.method,
-                      tuple(run.checks.split(",")), run.created_at, run.created_by, counts[0], counts[1], counts[2],
+                      tuple(run.checks.split(",")), run.created_at, run.created_by, rows_, differences, unresolved,
                       run.signed_at, run.signed_by, run.sign_date, run.sign_status, tuple(json.loads(run.inputs)),
-                      (json.loads(run.settings or "{}") or {}).get("service_level", "full"))
+                      stored.get("service_level", "full"), theirs, client_open)
 
 
 def _settings(session: Session, client_id: int, tolerances: dict[str, int] | None) -> Settings:
@@ -165,8 +183,23 @@ def _settings(session: Session, client_id: int, tolerances: dict[str, int] | Non
         if unknown:
             raise UserError("reconcile.unknown_tolerance_check", name=", ".join(unknown))
         settings = Settings(settings.accounts, {**settings.tolerances, **tolerances}, settings.holiday_rate,
-                            settings.service_level)
+                            settings.service_level, settings.client_checks)
     return settings
+
+
+def _inputs(session: Session, client_id: int, period: str, chosen: tuple[str, ...],
+            settings: Settings) -> check_inputs.Inputs:
+    # Last year's lines on the NAV receivable and the personal accounts: a claim or an
+    # advance open across the new year ages from its own date.
+    from byraa.core.reconcile.checks.open_items import ROLES
+
+    prior: list[str] = []
+    if "nav_refunds" in chosen:
+        prior += settings.accounts.get("nav_refund_receivable", ())
+    if "open_items" in chosen:
+        prior += [a for role in ROLES for a in settings.accounts.get(role, ())]
+    return check_inputs.load(session, client_id, period, employments="employments" in chosen,
+                             prior_accounts=tuple(dict.fromkeys(prior)))
 
 
 def compute(store: Store, who: Identity, org_number: str, period: str, *, checks: Iterable[str] | None = None,
@@ -176,9 +209,9 @@ def compute(store: Store, who: Identity, org_number: str, period: str, *, checks
     chosen = validate(checks, method)
     with store.session() as session:
         client = _client(session, who, org_number)
-        inputs = check_inputs.load(session, client.id or 0, period, employments="employments" in chosen)
-        return compute_rows(inputs, checks=chosen, method=method, settings=_settings(session, client.id or 0,
-                                                                                       tolerances))
+        settings = _settings(session, client.id or 0, tolerances)
+        inputs = _inputs(session, client.id or 0, period, chosen, settings)
+        return compute_rows(inputs, checks=chosen, method=method, settings=settings)
 
 
 def _json(value: Any) -> str | None:
@@ -194,7 +227,7 @@ def run(store: Store, who: Identity, org_number: str, period: str, *, checks: It
         client = _client(session, who, org_number)
         assert client.id is not None
         settings = _settings(session, client.id, tolerances)
-        inputs = check_inputs.load(session, client.id, period, employments="employments" in chosen)
+        inputs = _inputs(session, client.id, period, chosen, settings)
         result = compute_rows(inputs, checks=chosen, method=method, settings=settings)
         version = (session.scalar(select(func.max(col(ReconRun.version))).where(
             col(ReconRun.client_id) == client.id, col(ReconRun.period) == period)) or 0) + 1
@@ -252,13 +285,29 @@ def rows(store: Store, who: Identity, run_id: int, *, check: str | None = None,
          differences_only: bool = False) -> list[RowView]:
     """A run's result rows in order."""
     with store.session() as session:
-        _run(session, who, run_id)
+        recon, _client = _run(session, who, run_id)
         query = select(ReconRow).where(col(ReconRow.run_id) == run_id)
         if check:
             query = query.where(col(ReconRow.check) == check)
         if differences_only:
             query = query.where(col(ReconRow.status).in_(DIFFERENCE_STATUSES))
-        return [_view(r) for r in session.scalars(query.order_by(col(ReconRow.seq)))]
+        found = [_view(r) for r in session.scalars(query.order_by(col(ReconRow.seq)))]
+        people = {r.national_id for r in found if r.national_id}
+        if not people:
+            return found
+        names = _names(session, recon.client_id, people)
+        return [replace(r, name=names.get(r.national_id or "")) for r in found]
+
+
+def _names(session: Session, client_id: int, national_ids: set[str]) -> dict[str, str]:
+    """The client's employees' names by national id (in chunks: a run can name thousands)."""
+    ids = sorted(national_ids)
+    out: dict[str, str] = {}
+    for i in range(0, len(ids), 500):
+        out.update((national_id, name) for national_id, name in session.execute(
+            select(col(Employee.national_id), col(Employee.name)).where(
+                col(Employee.client_id) == client_id, col(Employee.national_id).in_(ids[i:i + 500]))))
+    return out
 
 
 def _row(session: Session, run: ReconRun, row_id: int) -> ReconRow:
@@ -305,6 +354,8 @@ def sign_off(store: Store, who: Identity, run_id: int, *, status: str, sign_date
             raise UserError("reconcile.unexplained", run=run_id, count=summary.unresolved)
         if status == "ok" and summary.differences:
             raise UserError("reconcile.explained_not_ok", run=run_id, count=summary.differences)
+        if summary.client_open and status != "client_follows_up":
+            raise UserError("reconcile.client_open_status", run=run_id, count=summary.client_open)
         r.signed_at, r.signed_by = clock.now(), who.login
         r.sign_date, r.sign_status = sign_date or clock.today(), status
         audit.record(session, actor=who.login, action="reconcile.sign_off", entity="recon_run", entity_id=run_id,
@@ -547,7 +598,7 @@ def latest_runs(store: Store, who: Identity, period: str) -> dict[str, RunSummar
         # The row counts of every run in one query: one per client made the reconciliation
         # screen of a 1,000-client agency take seconds to open.
         counts = _counts(session, [run_row.id for run_row, _client in found if run_row.id is not None])
-        return {client.org_number: _summary(session, run_row, client, counts.get(run_row.id or 0, (0, 0, 0)))
+        return {client.org_number: _summary(session, run_row, client, counts.get(run_row.id or 0, {}))
                 for run_row, client in found}
 
 

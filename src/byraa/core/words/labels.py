@@ -320,6 +320,8 @@ def field_name(code: str) -> str:
         "claims vs refunds taken to income": _("claims vs refunds taken to income"),
         "received from NAV": _("received from NAV"),
         "receivable at period end": _("receivable at period end"),
+        "opening balance older than the claims read": _("opening balance older than the claims read"),
+        "opening balance (per employee)": _("opening balance (per employee)"),
         "employee balance": _("employee balance"),
         "opening balance (not per employee)": _("opening balance (not per employee)"),
         "0-30 days": _("0-30 days"),

@@ -70,10 +70,22 @@ class Settings:
     holiday_rate: float = DEFAULT_HOLIDAY_RATE
     service_level: str = "full"
     """``full`` or ``part`` service (``schedule``): which checks the client follows up."""
+    client_checks: tuple[str, ...] | None = None
+    """The checks the client follows up itself when the client's setting names them;
+    ``None`` takes the service level's default (``schedule.CLIENT_FOLLOWS_UP``)."""
+
+    def follows_up(self) -> tuple[str, ...]:
+        """The checks "kunde følger opp" for this client: its own list, else its level's."""
+        from byraa.core.reconcile.checks import schedule
+
+        if self.client_checks is not None:
+            return self.client_checks
+        return schedule.CLIENT_FOLLOWS_UP.get(self.service_level, ())
 
     def as_dict(self) -> dict[str, Any]:
         return {"accounts": {k: list(v) for k, v in self.accounts.items()}, "tolerances": dict(self.tolerances),
-                "holiday_rate": self.holiday_rate, "service_level": self.service_level}
+                "holiday_rate": self.holiday_rate, "service_level": self.service_level,
+                "client_follows_up": list(self.follows_up())}
 
 
 @dataclass

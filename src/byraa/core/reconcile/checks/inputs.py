@@ -68,6 +68,12 @@ class Inputs:
     """The payroll system's posting-journal lines of the year (every imported run)."""
     deductions: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=DEDUCTION_SCHEMA))
     """The a-meldinger's deductions (``fradrag``) of the year, e.g. the employee's pension premium."""
+    prior_journal: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=JOURNAL_SCHEMA))
+    """The previous year's journal lines on the accounts ``load`` was asked for (the NAV
+    receivable): last year's claims still open in January age from their own month."""
+    prior_ledger: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=LEDGER_SCHEMA))
+    """The previous year's ledger postings on those accounts: an employee's opening balance
+    on a personal account ages from the items it is made of."""
 
 
 def _frame(rows: list[dict], schema: dict) -> pl.DataFrame:
@@ -124,8 +130,10 @@ def a07_employments(session: Session, client_id: int, period: str, source_id: in
     return emp_check.frame(out)
 
 
-def load(session: Session, client_id: int, period: str, *, employments: bool = True) -> Inputs:
-    """Everything the checks need for one client and period."""
+def load(session: Session, client_id: int, period: str, *, employments: bool = True,
+         prior_accounts: tuple[str, ...] = ()) -> Inputs:
+    """Everything the checks need for one client and period; of the previous year, the
+    journal lines on ``prior_accounts``."""
     year_start = f"{period[:4]}-01"
     last = periods.shift(period, 1)  # the payment month of a term ending in ``period``
     sources = list(session.scalars(select(ReconSource).where(
@@ -172,8 +180,27 @@ def load(session: Session, client_id: int, period: str, *, employments: bool = T
                col(PostingLine.employee_no))
         .join(PostingRun, col(PostingRun.id) == col(PostingLine.run_id))
         .where(col(PostingRun.client_id) == client_id, col(PostingRun.period) >= year_start, col(PostingRun.period) <= last))]
+    prior: list[dict] = []
+    if prior_accounts:
+        prior_year = str(int(period[:4]) - 1)
+        prior = [dict(zip(JOURNAL_SCHEMA, r, strict=True)) for r in session.execute(
+            select(col(PostingRun.period), col(PostingLine.account), col(PostingLine.national_id),
+                   col(PostingLine.amount), col(PostingLine.text), col(PostingLine.employee_no))
+            .join(PostingRun, col(PostingRun.id) == col(PostingLine.run_id))
+            .where(col(PostingRun.client_id) == client_id, col(PostingRun.period) >= f"{prior_year}-01",
+                   col(PostingRun.period) < year_start, col(PostingLine.account).in_(list(prior_accounts))))]
+    prior_ledger: list[dict] = []
+    if prior_accounts:
+        prior_ledger = [dict(zip(LEDGER_SCHEMA, r, strict=True)) for r in session.execute(
+            select(col(ReconLedger.account), col(ReconLedger.period), col(ReconLedger.kind),
+                   col(ReconLedger.entry_date), col(ReconLedger.amount), col(ReconLedger.voucher),
+                   col(ReconLedger.text), col(ReconLedger.party), col(ReconLedger.dimension))
+            .where(col(ReconLedger.client_id) == client_id, col(ReconLedger.kind) == "posting",
+                   col(ReconLedger.period) >= f"{int(period[:4]) - 1}-01", col(ReconLedger.period) < year_start,
+                   col(ReconLedger.account).in_(list(prior_accounts))))]
     return Inputs(
         client_id=client_id, period=period, journal=_frame(journal, JOURNAL_SCHEMA),
+        prior_journal=_frame(prior, JOURNAL_SCHEMA), prior_ledger=_frame(prior_ledger, LEDGER_SCHEMA),
         deductions=_frame(deductions, DEDUCTION_SCHEMA),
         payroll_employments=payroll_employments(session, client_id, period) if employments else emp_check.frame([]),
         a07_employments=a07_employments(session, client_id, period, current_a07) if employments

@@ -1,4 +1,6 @@
-"""Per client settings of the checks: account mapping, tolerances, holiday-pay rate, service level.
+"""Per client settings of the checks: account mapping, tolerances, holiday-pay rate, service
+level, and the checks the client follows up itself (``client_follows_up``: a list of
+checks, ``none`` for none; unset, the service level's default).
 
 Stored as ``recon_setting`` rows only where a client differs from the defaults (NS 4102
 accounts, tolerance 0.00 except 1.00 NOK for AGA, 10.2 % holiday pay). Every change is
@@ -46,6 +48,7 @@ def load(session: Session, client_id: int) -> Settings:
     tolerances = dict(DEFAULT_TOLERANCES)
     rate = DEFAULT_HOLIDAY_RATE
     level = schedule.DEFAULT_SERVICE_LEVEL
+    client_checks: tuple[str, ...] | None = None
     for row in session.scalars(select(ReconSetting).where(col(ReconSetting.client_id) == client_id)):
         kind, _, name = row.key.partition(".")
         if kind == "account" and name in accounts:
@@ -56,7 +59,10 @@ def load(session: Session, client_id: int) -> Settings:
             rate = float(row.value)
         elif row.key == "service_level" and row.value in schedule.SERVICE_LEVELS:
             level = row.value
-    return Settings(accounts=accounts, tolerances=tolerances, holiday_rate=rate, service_level=level)
+        elif row.key == "client_follows_up":
+            client_checks = tuple(c for c in row.value.split(",") if c in CHECKS)
+    return Settings(accounts=accounts, tolerances=tolerances, holiday_rate=rate, service_level=level,
+                    client_checks=client_checks)
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,10 @@ def describe(settings: Settings) -> list[SettingRow]:
                            settings.holiday_rate != DEFAULT_HOLIDAY_RATE))
     rows.append(SettingRow("service_level", settings.service_level, schedule.DEFAULT_SERVICE_LEVEL,
                            settings.service_level != schedule.DEFAULT_SERVICE_LEVEL))
+    own = settings.follows_up()
+    level_default = schedule.CLIENT_FOLLOWS_UP.get(settings.service_level, ())
+    rows.append(SettingRow("client_follows_up", ",".join(own) or "none", ",".join(level_default) or "none",
+                           settings.client_checks is not None and own != level_default))
     return rows
 
 
@@ -119,6 +129,15 @@ def _normalise(key: str, value: str) -> tuple[str, str]:
         if value not in schedule.SERVICE_LEVELS:
             raise UserError("reconcile.bad_service_level", value=value[:20], levels=", ".join(schedule.SERVICE_LEVELS))
         return key, value
+    if key == "client_follows_up":
+        names = [c.strip() for c in value.split(",") if c.strip()]
+        if names == ["none"]:
+            names = []
+        unknown = [c for c in names if c not in CHECKS]
+        if unknown:
+            raise UserError("reconcile.unknown_check", name=", ".join(unknown)[:60], checks=", ".join(CHECKS))
+        # Check order, each once: the stored text compares equal however it was typed.
+        return key, ",".join(c for c in CHECKS if c in names) or "none"
     raise UserError("reconcile.unknown_setting", key=key)
 
 
@@ -129,8 +148,9 @@ def update(store: Store, who: Identity, org_number: str, changes: dict[str, str 
     normalised: dict[str, str | None] = {}
     for key, value in changes.items():
         if value is None:
-            _normalise(key, {"account": "0", "tolerance": "0"}.get(key.partition(".")[0],
-                                                                  "full" if key == "service_level" else "1"))
+            # Only the key is checked: a reset needs no value of its own.
+            placeholder = {"service_level": "full", "client_follows_up": "none"}.get(key, "1")
+            _normalise(key, {"account": "0", "tolerance": "0"}.get(key.partition(".")[0], placeholder))
             normalised[key] = None
         else:
             k, v = _normalise(key, value)

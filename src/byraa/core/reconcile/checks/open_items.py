@@ -10,14 +10,18 @@ items, aged at the period's last day in the buckets 0–30, 31–90 and over 90 
 Each account must net to zero at the period's end or be explained: one row per account
 (expected 0, the ledger's balance), one per employee with a balance, and for reading the
 employee's open items per age bucket. Lines without an employee stand under ``-``.
-An opening balance (SAF-T carries it per account only) is shown as its own row.
+An employee's opening balance (SAF-T's customer/supplier ``OpeningDebitBalance`` per
+account, read as kind ``party``) is that employee's item: made of the newest items last
+year's postings left open when that ledger was imported (each aging from its own date, so
+a leaver's advance from last year is over 90 days when it is), else dated the day before
+the opening. What of the account's opening no employee's explains stands as its own row.
 """
 
 from __future__ import annotations
 
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -75,6 +79,24 @@ def _who(df: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns(pl.coalesce(pl.col("party"), pl.col("dimension"), pl.lit(NO_EMPLOYEE)).alias("who"))
 
 
+def _opening_items(prior: pl.DataFrame, amount: int, day_before: date) -> list[tuple[date, int]]:
+    """An employee's opening balance as dated items: the newest of the items left open by
+    last year's postings (when that ledger was imported) that make it up, each from its own
+    date; what they do not explain is dated the day before the opening."""
+    left = amount
+    out: list[tuple[date, int]] = []
+    rows = ((r["entry_date"] or periods.first_day(r["period"]), r["amount"]) for r in prior.iter_rows(named=True))
+    for day, open_amount in sorted(open_items(rows), key=lambda x: x[0], reverse=True):
+        if not left or (open_amount > 0) != (left > 0):
+            continue
+        take = min(abs(left), abs(open_amount)) * (1 if left > 0 else -1)
+        out.append((day, take))
+        left -= take
+    if left:
+        out.append((day_before, left))
+    return out
+
+
 def open_items_check(inputs: Inputs, settings: Settings) -> list[ResultRow]:
     """Per account of the roles: the balance must be zero; per employee its open items aged."""
     p = inputs.period
@@ -100,19 +122,29 @@ def open_items_check(inputs: Inputs, settings: Settings) -> list[ResultRow]:
             balance = opening + int(lines["amount"].sum() or 0)
             status, diff = compare_amounts(0, [balance], tol)
             out.append(ResultRow("open_items", account, "balance at period end", 0, None, balance, diff, status))
-            if opening:
+            by_who: dict[str, list[tuple[date, int]]] = defaultdict(list)
+            for r in lines.iter_rows(named=True):
+                by_who[r["who"]].append((r["entry_date"] or periods.first_day(r["period"]), r["amount"]))
+            parties = ledger.df.filter(pl.col("kind") == "party", pl.col("account") == account,
+                                       pl.col("period") == start)
+            prior = _who(inputs.prior_ledger.filter(pl.col("account") == account))
+            for party, amount in parties.select("party", "amount").iter_rows():
+                by_who[party].extend(_opening_items(prior.filter(pl.col("who") == party), amount,
+                                                    periods.first_day(start) - timedelta(days=1)))
+                out.append(ResultRow("open_items", f"{account} {party}", "opening balance (per employee)", None,
+                                     None, amount, None, "info"))
+            rest = opening - int(parties["amount"].sum() or 0)
+            if rest:
                 out.append(ResultRow("open_items", account, "opening balance (not per employee)", None, None,
-                                     opening, None, "info"))
-            for who in sorted(set(lines["who"].to_list())):
-                mine = lines.filter(pl.col("who") == who)
-                own = int(mine["amount"].sum() or 0)
+                                     rest, None, "info"))
+            for who in sorted(by_who):
+                own = sum(a for _, a in by_who[who])
                 if own == 0:
                     continue
                 key = f"{account} {who}"
                 out.append(ResultRow("open_items", key, "employee balance", 0, None, own, own,
                                      "differs" if abs(own) > tol else "equal"))
-                items = open_items((r["entry_date"] or periods.first_day(r["period"]), r["amount"])
-                                   for r in mine.iter_rows(named=True))
+                items = open_items(by_who[who])
                 for name, amount in ageing(items, end).items():
                     if amount:
                         out.append(ResultRow("open_items", key, name, None, None, amount, None, "info"))

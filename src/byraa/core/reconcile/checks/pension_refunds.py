@@ -24,7 +24,10 @@ ledger (credit on the refund accounts); the receivable at the month's end expect
 the year's claims less the payments received from NAV (credits on the receivable) vs its
 balance; and per employee the claims still open more than 90 days after their month's
 end (claims and payments settled oldest first; a payment with the employee's sub-ledger
-id settles that employee's claims, the rest the oldest claims of anyone).
+id settles that employee's claims, the rest the oldest claims of anyone). Claims from
+before the ledger's opening balance, last year's included, are read too: the newest of
+them that make up the opening balance are still open in January and age from their own
+month, so a claim open across the year boundary is listed once over 90 days.
 """
 
 from __future__ import annotations
@@ -166,8 +169,32 @@ def nav_refunds(inputs: Inputs, settings: Settings) -> list[ResultRow]:
     status, diff = compare_amounts(expected, [balance], tol, required=True)
     out.append(ResultRow("nav_refunds", p, "receivable at period end", expected, None, balance, diff, status))
     if received_lines is not None:
-        out.extend(_open_claims(claims, received_lines, p))
+        before, unmatched = _open_at_start(
+            pl.concat([inputs.prior_journal.filter(pl.col("account").is_in(list(receivable)), pl.col("amount") > 0),
+                       claims.filter(~pl.col("period").is_in(since))]), opening)
+        if unmatched:
+            out.append(ResultRow("nav_refunds", start, "opening balance older than the claims read", None, None,
+                                 unmatched, None, "info"))
+        out.extend(_open_claims(pl.concat([before, claims.filter(pl.col("period").is_in(since))]),
+                                received_lines, p))
     return out
+
+
+def _open_at_start(claims: pl.DataFrame, opening: int) -> tuple[pl.DataFrame, int]:
+    """The claims from before the opening balance still open at it, and what of the
+    opening no claim read explains. NAV's payments before then are not read (the ledger is
+    read from the opening on), so the opening balance is taken as the newest claims: with
+    payments settling the oldest first, those are the ones still open."""
+    keep: list[dict] = []
+    left = max(opening, 0)
+    for r in sorted(claims.iter_rows(named=True), key=lambda r: (r["period"], r["national_id"] or ""),
+                    reverse=True):
+        if not left:
+            break
+        take = min(left, r["amount"])
+        keep.append({**r, "amount": take})
+        left -= take
+    return pl.DataFrame(keep, schema=claims.schema), left
 
 
 def _open_claims(claims: pl.DataFrame, payments: pl.DataFrame, period: str) -> list[ResultRow]:

@@ -9,7 +9,10 @@ run screen and the reconciliation list can show what is due.
 A client has a service level: ``full`` (the agency does every check) or ``part`` (the
 client does some itself). For a part-service client the checks in
 ``CLIENT_FOLLOWS_UP["part"]`` are "kunde følger opp" by default: they are run and shown,
-and the person signing knows the client answers for them.
+and the person signing knows the client answers for them. A client's own list
+(the ``client_follows_up`` setting) overrides its level's default. The run stores the
+list in force; a difference on such a check is listed but does not block the sign-off
+(``runs``).
 """
 
 from __future__ import annotations
@@ -56,3 +59,12 @@ def due_checks(checks: tuple[str, ...] | list[str], period: str) -> tuple[str, .
 
 def client_follows_up(service_level: str, check: str) -> bool:
     return check in CLIENT_FOLLOWS_UP.get(service_level, ())
+
+
+def run_follows_up(settings: dict) -> tuple[str, ...]:
+    """The checks the client followed up in a run, from its stored settings (older runs
+    stored only the service level: its default)."""
+    stored = settings.get("client_follows_up")
+    if stored is not None:
+        return tuple(stored)
+    return CLIENT_FOLLOWS_UP.get(settings.get("service_level") or DEFAULT_SERVICE_LEVEL, ())

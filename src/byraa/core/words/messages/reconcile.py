@@ -3,8 +3,8 @@
 from byraa.core.words.i18n import N_
 
 MESSAGES = {
-    "reconcile.unknown_setting": N_("unknown setting {key}: use account.ROLE, tolerance.CHECK, holiday_rate or "
-                                    "service_level"),
+    "reconcile.unknown_setting": N_("unknown setting {key}: use account.ROLE, tolerance.CHECK, holiday_rate, "
+                                    "service_level or client_follows_up"),
     "reconcile.bad_service_level": N_("service level {value} is not one of {levels}"),
     "reconcile.unknown_account_role": N_("unknown account role {name}; the roles are {roles}"),
     "reconcile.bad_accounts": N_("{value} is not a comma-separated list of account numbers"),
@@ -30,6 +30,9 @@ MESSAGES = {
     ),
     "reconcile.explained_not_ok": N_(
         "run {run} has {count} explained difference(s): sign it off as 'explained' or 'client_follows_up', not 'ok'"
+    ),
+    "reconcile.client_open_status": N_(
+        "run {run} has {count} difference(s) on checks the client follows up: sign it off as 'client_follows_up'"
     ),
     "reconcile.foreign_sub_unit": N_("the sub-unit {org} belongs to another client"),
     "reconcile.take_employments_only": N_("taking a-ordningen's value is possible for employments only"),

@@ -67,6 +67,12 @@ def columns_for(check: str) -> list[Column]:
                 Column("field", _("Description"), max_width=18), payroll, a07,
                 Column("difference", _("Difference"), justify="right", max_width=14),
                 Column("key", _("Benefit"), max_width=16), explanation]
+    if check == "nav_refunds":
+        # Open claims are per employee: who, masked, and the name, before the amounts.
+        return [status, Column("key", _("Key"), max_width=10), Column("employee", _("Employee"), max_width=26),
+                Column("field", _("Field"), max_width=18), payroll,
+                Column("ledger", _("Ledger"), justify="right", max_width=16),
+                Column("difference", _("Difference"), justify="right", max_width=14), explanation]
     return [status, Column("key", _("Key"), max_width=16), Column("field", _("Field"), max_width=18), payroll, a07,
             Column("ledger", _("Ledger"), justify="right", max_width=16),
             Column("difference", _("Difference"), justify="right", max_width=14), explanation]
@@ -87,13 +93,18 @@ def row_cells(check: str, r: RowView) -> tuple[Cell, ...]:
     if check == "income":
         return (status_cell(r.status), masked(r.national_id), field_name(r.field), payroll, a07, diff, r.key,
                 explanation)
+    if check == "nav_refunds":
+        who = " ".join(x for x in (masked(r.national_id), r.name or "") if x)
+        return (status_cell(r.status), r.key, who, field_name(r.field), payroll, value(r.ledger, r.unit), diff,
+                explanation)
     return (status_cell(r.status), r.key, field_name(r.field), payroll, a07, value(r.ledger, r.unit), diff,
             explanation)
 
 
 def search_text(r: RowView) -> str:
     return " ".join(str(x) for x in (r.key, r.field, field_name(r.field), row_status(r.status), r.payroll, r.a07,
-                                     r.ledger, r.explanation or "", masked(r.national_id)) if x is not None).lower()
+                                     r.ledger, r.explanation or "", masked(r.national_id), r.name)
+                    if x is not None).lower()
 
 
 class CheckRowsScreen(ListScreen, Screen, LocalizedBindings):

@@ -110,10 +110,12 @@ class SignOffDialog(_Dialog):
 
     HELP_TITLE = N_("Sign off")
 
-    def __init__(self, what: str, *, differences: int) -> None:
+    def __init__(self, what: str, *, differences: int, client_open: int = 0) -> None:
         super().__init__()
         self.what = what
         self.differences = differences
+        self.client_open = client_open
+        """Differences the client follows up, open: only "client follows up" signs them."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -124,8 +126,10 @@ class SignOffDialog(_Dialog):
                 yield Input(fmt.day(clock.today()), id="sign-date", compact=True)
             with RadioSet(id="sign-status"):
                 yield RadioButton(_("OK"), id="ok", value=not self.differences, disabled=bool(self.differences))
-                yield RadioButton(_("difference explained"), id="explained", value=bool(self.differences))
-                yield RadioButton(_("client follows up"), id="client_follows_up")
+                yield RadioButton(_("difference explained"), id="explained",
+                                  value=bool(self.differences) and not self.client_open,
+                                  disabled=bool(self.client_open))
+                yield RadioButton(_("client follows up"), id="client_follows_up", value=bool(self.client_open))
             if self.differences:
                 yield Static(_("OK is for a run without differences; this one has {n}.").format(n=self.differences),
                              classes="hint")

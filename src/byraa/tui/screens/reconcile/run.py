@@ -5,7 +5,8 @@ again (a new version), ``m`` switches the matching method (and runs again), ``[`
 change the month, ``enter`` drills into a check, ``o`` signs off (dimmed until every
 difference is explained), ``H`` fetches the month's A07 from a-ordningen and runs again,
 ``p`` sends the client's queued a-melding corrections (and fetches their feedback), ``x``
-exports the A07. On a month with a signed version, ``r``, ``m`` and ``H`` ask first (the new
+exports the A07, ``N`` (nivå) shows and sets the client's service level and the checks it follows
+up (from the next run). On a month with a signed version, ``r``, ``m`` and ``H`` ask first (the new
 run is a new version that must be signed again). A signed run is read-only: the keys that would change it are dimmed and
 the header says who signed it when. The fetch and the sending run in a thread worker;
 leaving the screen cancels a fetch that is still waiting for a-ordningen.
@@ -84,6 +85,8 @@ def run_facts(summary: RunSummary) -> str:
     elif summary.unresolved:
         parts.append(_("{n} of {total} differences to explain").format(n=summary.unresolved,
                                                                       total=summary.differences))
+    elif summary.client_open:
+        parts.append(_("{n} for the client to follow up: ready to sign").format(n=summary.client_open))
     elif summary.differences:
         parts.append(_("every difference explained: ready to sign"))
     else:
@@ -104,6 +107,7 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         Binding("o", "sign_off", N_("Sign off"), id="reconcile_run.sign_off"),
         Binding("H", "fetch_a07", N_("Fetch A07"), id="reconcile_run.fetch_a07"),
         Binding("x", "export", N_("Export A07"), id="reconcile_run.export", show=False),
+        Binding("N", "service_level", N_("Service level"), id="reconcile_run.service_level", show=False),
         Binding("p", "send_corrections", N_("Send corrections"), id="reconcile_run.send_corrections", show=False),
         Binding("left_square_bracket", "month(-1)", N_("Previous month"), id="reconcile_run.previous_month",
                 key_display="[", show=False),
@@ -214,7 +218,7 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         self.lines = {line.check: line for line in lines}
         table = self.query_one(MarkableTable)
         table.loading = False
-        table.set_rows(self._row(line, summary.period, summary.service_level) for line in lines)
+        table.set_rows(self._row(line, summary.period, summary.client_checks) for line in lines)
         self.query_one("#run-client", Label).update(
             f"{ids.format_org_number(summary.org_number)}  {summary.client_name} · {fmt.month_name(summary.period)}")
         self.query_one("#run-facts", Label).update(run_facts(summary))
@@ -240,15 +244,17 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         self.refresh_bindings()
 
     @staticmethod
-    def _row(line: CheckFigures, period: str, service_level: str) -> Row:
+    def _row(line: CheckFigures, period: str, client_checks: tuple[str, ...]) -> Row:
         ok = line.differences == 0
         name = check_name(line.check)
-        if schedule.client_follows_up(service_level, line.check):
+        theirs = line.check in client_checks
+        if theirs:
             name = f"{name} *"
         # A check the period does not call for is still shown (it was run), dimmed.
         check_cell: Cell = name if schedule.due(line.check, period) else Toned(name, "muted")
         mark: Cell = Toned(EQUAL_MARK, "success") if ok else Toned(DIFF_MARK, "error")
-        open_cell: Cell = (Toned(fmt.count(line.unresolved), "error") if line.unresolved
+        # The client's open differences do not block the sign-off: shown, but not in red.
+        open_cell: Cell = (Toned(fmt.count(line.unresolved), "muted" if theirs else "error") if line.unresolved
                            else fmt.count(line.unresolved))
         return Row(
             key=line.check,
@@ -265,8 +271,8 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
             parts.append(_("due this period: {checks}").format(checks=", ".join(check_name(c) for c in due)))
         if any(not schedule.due(c, summary.period) for c in summary.checks):
             parts.append(_("dimmed: not due this period"))
-        if any(schedule.client_follows_up(summary.service_level, c) for c in summary.checks):
-            parts.append(_("*: client follows up (part service)"))
+        if any(c in summary.client_checks for c in summary.checks):
+            parts.append(_("*: client follows up, does not block signing"))
         return " · ".join(parts)
 
     def _update_subtitle(self) -> None:
@@ -354,7 +360,8 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
             if answer is not None:
                 self._sign(summary.id, answer[0], answer[1])
 
-        self.app.push_screen(SignOffDialog(what, differences=summary.differences), answered)
+        self.app.push_screen(SignOffDialog(what, differences=summary.differences,
+                                          client_open=summary.client_open), answered)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reconcile-sign", description="sign off")
     def _sign(self, run_id: int, day: date, status: str) -> None:
@@ -366,6 +373,38 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         self.app.call_from_thread(self.notify, _("Signed off: {status}.").format(status=sign_status(status)),
                                   title=_("Signed"))
         self.app.call_from_thread(self.load, run_id)
+
+    # --- Service level and the client's checks ----------------------------------------------
+
+    def action_service_level(self) -> None:
+        self._service_settings()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reconcile-service", description="service level")
+    def _service_settings(self, save: dict[str, str | None] | None = None) -> None:
+        from byraa.core.reconcile.checks import mapping
+        from byraa.tui.screens.reconcile.service import ServiceLevelDialog, changes
+
+        store, who = self.app.workspace.store, self.app.who
+        try:
+            found = (mapping.update(store, who, self.org_number, save) if save is not None
+                     else mapping.get(store, who, self.org_number))
+        except UserError as exc:
+            self.app.call_from_thread(self.notify, str(exc), title=_("Service level"), severity="error", timeout=10)
+            return
+        values = {r.key: r.value for r in found}
+        level = values.get("service_level", schedule.DEFAULT_SERVICE_LEVEL)
+        if save is not None:
+            self.app.call_from_thread(self.notify, _("Saved: the next run uses it (r runs again)."),
+                                      title=_("Service level"))
+            return
+        checks = tuple(c for c in values.get("client_follows_up", "").split(",") if c in schedule.FREQUENCY)
+        what = f"{ids.format_org_number(self.org_number)} {self.summary.client_name if self.summary else ''}"
+
+        def answered(answer: tuple[str, tuple[str, ...]] | None) -> None:
+            if answer is not None:
+                self._service_settings(changes(*answer))
+
+        self.app.call_from_thread(self.app.push_screen, ServiceLevelDialog(what.strip(), level, checks), answered)
 
     def action_fetch_a07(self) -> None:
         if not self.busy:

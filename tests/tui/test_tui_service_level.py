@@ -1,0 +1,80 @@
+"""The client's service level and the checks it follows up, seen and set from the run
+screen (``N``), and the NAV refunds' open claims naming the employee, at 80x24
+(``tests.data.reconcile.folder``). Update with ``--snapshot-update`` only after looking
+at the SVGs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from byraa.core.reconcile.checks import mapping, schedule
+from byraa.core.store.models import AuditEvent
+from byraa.tui.app import ByraaApp
+from byraa.tui.screens.reconcile.run import ReconcileRunScreen
+from byraa.tui.screens.reconcile.service import ServiceLevelDialog, changes
+from tests.builders import org
+from tests.data.reconcile.folder import build_year
+from tests.tui_support import language_restored, settle, workspace
+
+
+@pytest.fixture
+def folder_store(sqlite_store, tmp_path: Path):  # noqa: ANN001, ANN201
+    build_year(sqlite_store, tmp_path)
+    with language_restored():
+        yield sqlite_store
+
+
+def press_then_settle(*keys: str):  # noqa: ANN201
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before
+
+
+def test_the_level_default_is_saved_as_default() -> None:
+    assert changes("part", schedule.CLIENT_FOLLOWS_UP["part"]) == {"service_level": "part",
+                                                                    "client_follows_up": None}
+    assert changes("full", ()) == {"service_level": "full", "client_follows_up": None}
+    assert changes("full", ("open_items",)) == {"service_level": "full", "client_follows_up": "open_items"}
+    assert changes("part", ()) == {"service_level": "part", "client_follows_up": "none"}
+
+
+def test_service_level_dialog(snap_compare, folder_store) -> None:  # noqa: ANN001
+    app = ByraaApp(workspace(folder_store))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=press_then_settle("v", "enter", "N"))
+
+
+def test_open_claim_names_the_employee(snap_compare, folder_store) -> None:  # noqa: ANN001
+    app = ByraaApp(workspace(folder_store))
+    keys = ["v", "enter", *["down"] * 11, "enter"]
+    assert snap_compare(app, terminal_size=(80, 24), run_before=press_then_settle(*keys))
+
+
+async def test_part_service_set_on_screen_is_saved_and_audited(folder_store) -> None:  # noqa: ANN001
+    app = ByraaApp(workspace(folder_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in ("v", "enter", "N"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert isinstance(app.screen, ServiceLevelDialog)
+        await pilot.press("down", "space")  # part service: its default list is marked
+        await pilot.pause()
+        await pilot.press("f3")
+        await settle(pilot)
+        assert isinstance(app.screen, ReconcileRunScreen)
+    who = workspace(folder_store).who
+    assert who is not None
+    values = {r.key: r for r in mapping.get(folder_store, who, org(1))}
+    assert values["service_level"].value == "part"
+    assert values["client_follows_up"].value == ",".join(schedule.CLIENT_FOLLOWS_UP["part"])
+    assert not values["client_follows_up"].changed
+    with folder_store.session() as s:
+        actions = {e.entity_id for e in s.scalars(select(AuditEvent).where(AuditEvent.action == "reconcile.setting"))}
+    assert actions == {"service_level"}
