@@ -148,3 +148,14 @@ async def footer_shown(pilot, attempts: int = 50) -> None:  # noqa: ANN001
             break
         await pilot.pause()
     await pilot.pause()
+
+
+def press_then_settle(*keys: str):  # noqa: ANN201
+    """A snapshot's ``run_before``: settle, then each key followed by a settle."""
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before

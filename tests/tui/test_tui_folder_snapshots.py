@@ -12,7 +12,7 @@ import pytest
 
 from byraa.tui.app import ByraaApp
 from tests.data.reconcile.folder import build_year
-from tests.tui_support import language_restored, settle, workspace
+from tests.tui_support import language_restored, press_then_settle, workspace
 
 
 @pytest.fixture
@@ -20,16 +20,6 @@ def folder_store(sqlite_store, tmp_path: Path):  # noqa: ANN001, ANN201
     build_year(sqlite_store, tmp_path)
     with language_restored():
         yield sqlite_store
-
-
-def press_then_settle(*keys: str):  # noqa: ANN201
-    async def run_before(pilot) -> None:  # noqa: ANN001
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-
-    return run_before
 
 
 def test_term_run(snap_compare, folder_store) -> None:  # noqa: ANN001

@@ -13,7 +13,7 @@ import pytest
 
 from byraa.tui.app import ByraaApp
 from tests.data.reconcile import scenario
-from tests.tui_support import language_restored, settle, workspace
+from tests.tui_support import language_restored, press_then_settle, workspace
 
 
 @pytest.fixture
@@ -21,16 +21,6 @@ def recon_store(sqlite_store, tmp_path: Path):  # noqa: ANN001, ANN201
     scenario.build(sqlite_store, tmp_path)
     with language_restored():
         yield sqlite_store
-
-
-def press_then_settle(*keys: str):  # noqa: ANN201
-    async def run_before(pilot) -> None:  # noqa: ANN001
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-
-    return run_before
 
 
 @pytest.mark.parametrize("size", [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")])

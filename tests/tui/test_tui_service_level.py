@@ -17,7 +17,7 @@ from byraa.tui.screens.reconcile.run import ReconcileRunScreen
 from byraa.tui.screens.reconcile.service import ServiceLevelDialog, changes
 from tests.builders import org
 from tests.data.reconcile.folder import build_year
-from tests.tui_support import language_restored, settle, workspace
+from tests.tui_support import language_restored, press_then_settle, settle, workspace
 
 
 @pytest.fixture
@@ -25,16 +25,6 @@ def folder_store(sqlite_store, tmp_path: Path):  # noqa: ANN001, ANN201
     build_year(sqlite_store, tmp_path)
     with language_restored():
         yield sqlite_store
-
-
-def press_then_settle(*keys: str):  # noqa: ANN201
-    async def run_before(pilot) -> None:  # noqa: ANN001
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-
-    return run_before
 
 
 def test_the_level_default_is_saved_as_default() -> None:

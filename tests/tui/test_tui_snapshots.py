@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from byraa.tui.app import ByraaApp
-from tests.tui_support import build_agency, language_restored, settle, workspace
+from tests.tui_support import build_agency, language_restored, press_then_settle, workspace
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -20,16 +20,6 @@ def agency_store(sqlite_store):  # noqa: ANN001, ANN201
     build_agency(sqlite_store)
     with language_restored():
         yield sqlite_store
-
-
-def press_then_settle(*keys: str):  # noqa: ANN201
-    async def run_before(pilot) -> None:  # noqa: ANN001
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-
-    return run_before
 
 
 @pytest.mark.parametrize("size", SIZES)

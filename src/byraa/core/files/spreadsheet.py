@@ -142,3 +142,12 @@ def write_xlsx(report: Report, path: Path, *, overwrite: bool = False) -> None:
     book.close()
     with os.fdopen(fd, "wb") as fh:
         fh.write(buf.getvalue())
+
+
+def write_report(report: Report, path: Path, *, overwrite: bool = False) -> None:
+    """``report`` to ``path`` as CSV or XLSX by its suffix (checked first: .csv or .xlsx only)."""
+    check_report_path(path)
+    if path.suffix.lower() == ".csv":
+        write_csv(report, path, overwrite=overwrite)
+    else:
+        write_xlsx(report, path, overwrite=overwrite)

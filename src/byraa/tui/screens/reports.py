@@ -380,10 +380,7 @@ class ReportsScreen(ListScreen, Screen, LocalizedBindings):
         from byraa.core.files import spreadsheet
 
         try:
-            if path.suffix.lower() == ".csv":
-                spreadsheet.write_csv(report, path, overwrite=overwrite)
-            else:
-                spreadsheet.write_xlsx(report, path, overwrite=overwrite)
+            spreadsheet.write_report(report, path, overwrite=overwrite)
         except UserError as exc:
             self.post_message(self.Exported(str(exc), error=True))
             return
