@@ -47,8 +47,9 @@ def test_the_clients_files_are_in_a_private_inbox_next_to_the_database(demo) -> 
     files = sorted(p for p in inbox.rglob("*") if p.is_file())
     assert len(files) == summary.files
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in files)
-    kinds = Counter("amelding" if p.name.endswith("-amelding.xml") else "ledger" for p in files)
-    assert kinds["ledger"] >= 60 and kinds["amelding"] > 60 * 9
+    kinds = Counter("amelding" if p.name.endswith("-amelding.xml") else "journal" if p.suffix == ".csv"
+                    else "ledger" for p in files)
+    assert kinds["ledger"] >= 60 and kinds["amelding"] > 60 * 9 and kinds["journal"] > 60
 
 
 def test_the_payroll_side_is_what_the_intake_imported(demo) -> None:  # noqa: ANN001

@@ -57,7 +57,7 @@ def _kr(ore: int) -> str:
     return f"{sign}{ore // 100}.{ore % 100:02d}"
 
 
-def _write(path: Path, data: bytes) -> None:
+def write_file(path: Path, data: bytes) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
@@ -186,11 +186,11 @@ def amelding(client: ClientPlan, m: MonthResult, sub: Submission, register: _Reg
 # --- The ledger (SAF-T) ---------------------------------------------------------------------
 
 _ACCOUNTS = {
-    "1920": "Bankinnskudd", "2600": "Forskuddstrekk", "2770": "Skyldig arbeidsgiveravgift",
+    "1380": "Lån til ansatte", "1570": "Forskudd til ansatte", "1920": "Bankinnskudd", "2600": "Forskuddstrekk", "2770": "Skyldig arbeidsgiveravgift",
     "2781": "Påløpt arbeidsgiveravgift på feriepenger", "2930": "Skyldig lønn", "2940": "Skyldige feriepenger",
     "5000": "Lønn til ansatte", "5092": "Feriepenger", "5400": "Arbeidsgiveravgift",
     "5405": "Arbeidsgiveravgift på påløpte feriepenger", "5406": "Arbeidsgiveravgift på utbetalte feriepenger",
-    "7140": "Reisekostnad, ikke oppgavepliktig",
+    "7140": "Reisekostnad, ikke oppgavepliktig", "2999": "Feilkonto",
 }
 
 
@@ -351,7 +351,7 @@ def write_inbox(folder: Path, clients: list[ClientPlan], months: list[MonthResul
         seq[(sub.client_id, sub.period)] += 1
         doc = amelding(client, by_month[(sub.client_id, sub.period)], sub, register)
         name = f"{sub.period}-{seq[(sub.client_id, sub.period)]:02d}-amelding.xml"
-        _write(folder / client.org_number / name, to_xml(doc))
+        write_file(folder / client.org_number / name, to_xml(doc))
         count += 1
     this_period = periods.period_of(today)
     for client in clients:
@@ -369,6 +369,6 @@ def write_inbox(folder: Path, clients: list[ClientPlan], months: list[MonthResul
             last = min(last_period, f"{year}-12")
             data = saft(client, agency_name, year, first, last, journal,
                         opening if year == int(first_period[:4]) else {})
-            _write(folder / client.org_number / f"hovedbok-{year}.xml", data)
+            write_file(folder / client.org_number / f"hovedbok-{year}.xml", data)
             count += 1
     return count
