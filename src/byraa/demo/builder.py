@@ -53,6 +53,7 @@ from byraa.core.store.models_posting import PostingSettings
 from byraa.core.store.models_reconcile import ReconRow, ReconRun
 from byraa.demo import names
 from byraa.demo.clients import ClientPlan, client_rows, plan_clients
+from byraa.demo.folder_faults import FolderFault, plan_late_withholding
 from byraa.demo.inbox import write_file, write_inbox
 from byraa.demo.intake import apply_feedback_status, enrich_register, refer_to_sources, run_intake, submissions
 from byraa.demo.journals import JournalFault, plan_faults, posting_settings, write_journals
@@ -91,6 +92,8 @@ class DemoSummary:
     """Where those files are (None when they were in a temporary folder)."""
     journal_faults: list[JournalFault] = field(default_factory=list)
     """The posting journals' planted faults (``demo.journals``)."""
+    folder_faults: list[FolderFault] = field(default_factory=list)
+    """The ledgers' planted faults for the reconciliation folder (``demo.folder_faults``)."""
 
 
 def _stage(seed: int, name: str) -> random.Random:
@@ -168,8 +171,9 @@ def build_demo(store: Store, *, clients: int = 60, seed: int = 1, manager_login:
     # 2. What the payroll systems hand over, through the intake: the payroll side.
     folder, temporary = _inbox_folder(store, inbox)
     try:
+        late, folder_faults = plan_late_withholding(_stage(seed, "folder-faults"), plans, months, today)
         files = write_inbox(folder, plans, months, submissions(plans, months, ameldinger), employees, employments,
-                            leaves, agency_name, today)
+                            leaves, agency_name, today, late)
         faults = plan_faults(_stage(seed, "journals"), plans, months, today, {e["national_id"] for e in employees})
         files += write_journals(folder, plans, months, employees, employments, faults, today, write_file)
         imported = run_intake(store, manager_login, folder, today)
@@ -227,6 +231,7 @@ def build_demo(store: Store, *, clients: int = 60, seed: int = 1, manager_login:
         payroll_runs=counts["payroll_runs"], staff=[(s.login, s.name, s.role) for s in staff],
         groups=[g["name"] for g in groups], seconds=time.perf_counter() - started, files=files,
         inbox=None if temporary is not None else folder, journal_faults=faults,
+        folder_faults=folder_faults,
     )
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -215,9 +215,11 @@ def _month_text(period: str, what: str) -> str:
     return f"{what} {formatting.MONTHS_NB[int(period[5:7]) - 1]} {period[:4]}"
 
 
-def ledger_journal(months: list[MonthResult], today: date) -> tuple[_Journal, dict[str, int]]:
+def ledger_journal(months: list[MonthResult], today: date,
+                   late: dict[str, int] | None = None) -> tuple[_Journal, dict[str, int]]:
     """One client's postings over the demo's months, and the opening balances of the year
-    the months start in (credit negative)."""
+    the months start in (credit negative). ``late``: term end -> days after the due date
+    the term's withholding was paid (a planted fault; the contribution is paid on time)."""
     journal = _Journal()
     months = sorted(months, key=lambda m: m.period)
     rate = Decimal(str(DEFAULT_HOLIDAY_RATE)) / 100
@@ -279,6 +281,14 @@ def ledger_journal(months: list[MonthResult], today: date) -> tuple[_Journal, di
             continue
         withheld = sum(sum(m.withheld.values()) + sum(w for _, _, w in m.off_cycle) for m in members)
         aga = sum(aga_total(m.aga) for m in members)
+        days = (late or {}).get(term_end, 0)
+        if days:
+            paid = due + timedelta(days=days)
+            journal.add(due, f"S{due.strftime('%m%d')}", f"Arbeidsgiveravgift termin {term_end}",
+                        [("2770", aga), ("1920", -aga)])
+            journal.add(paid, f"S{paid.strftime('%m%d')}T", f"Skattetrekk termin {term_end}",
+                        [("2600", withheld), ("1920", -withheld)])
+            continue
         journal.add(due, f"S{due.strftime('%m%d')}", f"Skattetrekk og arbeidsgiveravgift termin {term_end}",
                     [("2600", withheld), ("2770", aga), ("1920", -withheld - aga)])
     # Last year's holiday pay, owed at the year's start, is what June pays out.
@@ -331,8 +341,9 @@ def saft(client: ClientPlan, agency_name: str, year: int, first: str, last: str,
 
 def write_inbox(folder: Path, clients: list[ClientPlan], months: list[MonthResult], submissions: list[Submission],
                 employees: list[dict], employments: list[dict], leaves: list[dict], agency_name: str,
-                today: date) -> int:
-    """Write every client's a-meldinger and ledgers into ``folder``; returns the file count."""
+                today: date, late_withholding: dict[int, tuple[str, int]] | None = None) -> int:
+    """Write every client's a-meldinger and ledgers into ``folder``; returns the file count.
+    ``late_withholding``: client id -> (term end, days late), the planted late payments."""
     _private_dir(folder)
     register = _Register(employees, employments, leaves)
     by_month = {(clients[m.client_index].id, m.period): m for m in months}
@@ -361,7 +372,8 @@ def write_inbox(folder: Path, clients: list[ClientPlan], months: list[MonthResul
         if client.id not in made:
             _private_dir(folder / client.org_number)
             made.add(client.id)
-        journal, opening = ledger_journal(client_months, today)
+        planted = (late_withholding or {}).get(client.id)
+        journal, opening = ledger_journal(client_months, today, dict([planted]) if planted else None)
         first_period = min(m.period for m in client_months)
         last_period = this_period if client.status != "ended" else max(m.period for m in client_months)
         for year in range(int(first_period[:4]), int(last_period[:4]) + 1):
