@@ -53,7 +53,7 @@ from byraa.core.store.models_posting import PostingSettings
 from byraa.core.store.models_reconcile import ReconRow, ReconRun
 from byraa.demo import names
 from byraa.demo.clients import ClientPlan, client_rows, plan_clients
-from byraa.demo.folder_faults import FolderFault, plan_late_withholding
+from byraa.demo.folder_faults import FolderFault, plan_late_withholding, plan_leaver_advance
 from byraa.demo.inbox import write_file, write_inbox
 from byraa.demo.intake import apply_feedback_status, enrich_register, refer_to_sources, run_intake, submissions
 from byraa.demo.journals import JournalFault, plan_faults, posting_settings, write_journals
@@ -171,9 +171,12 @@ def build_demo(store: Store, *, clients: int = 60, seed: int = 1, manager_login:
     # 2. What the payroll systems hand over, through the intake: the payroll side.
     folder, temporary = _inbox_folder(store, inbox)
     try:
-        late, folder_faults = plan_late_withholding(_stage(seed, "folder-faults"), plans, months, today)
+        folder_rng = _stage(seed, "folder-faults")
+        late, folder_faults = plan_late_withholding(folder_rng, plans, months, today)
+        advances, leaver_faults = plan_leaver_advance(folder_rng, plans, months, employees, employments, today)
+        folder_faults += leaver_faults
         files = write_inbox(folder, plans, months, submissions(plans, months, ameldinger), employees, employments,
-                            leaves, agency_name, today, late)
+                            leaves, agency_name, today, late, advances)
         faults = plan_faults(_stage(seed, "journals"), plans, months, today, {e["national_id"] for e in employees})
         files += write_journals(folder, plans, months, employees, employments, faults, today, write_file)
         imported = run_intake(store, manager_login, folder, today)
