@@ -6,11 +6,12 @@ import stat
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from byraa.core.agency import identity
 from byraa.core.posting.journal import import_journal
 from byraa.core.store.models import Client, Employee
+from byraa.core.store.models_posting import PostingLine, PostingRun
 from byraa.tui.app import ByraaApp
 from byraa.tui.widgets.dialogs import TextDialog
 from tests.tui.test_tui_reports import agency_store, open_reports  # noqa: F401  (fixture)
@@ -20,6 +21,9 @@ from tests.tui_support import settle, workspace
 async def test_shift_u_writes_the_payroll_extract_of_the_year(agency_store, tmp_path: Path) -> None:  # noqa: ANN001, F811
     who = identity.resolve(agency_store, "tester")
     with agency_store.session() as s:
+        # The demo's own posting journals out: the extract holds exactly the lines imported here.
+        s.execute(delete(PostingLine))
+        s.execute(delete(PostingRun))
         client, person = s.execute(select(Client.org_number, Employee.national_id)
                                    .join(Employee, Employee.client_id == Client.id).limit(1)).one()
     journal = tmp_path / "journal.csv"

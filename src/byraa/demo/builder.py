@@ -19,7 +19,7 @@ import random
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -49,11 +49,14 @@ from byraa.core.store.models import (
 )
 from byraa.core.store.models_altinn import TaxCard
 from byraa.core.store.models_jobs import Job, JobItem, TaxCardFetchResult
+from byraa.core.store.models_posting import PostingSettings
 from byraa.core.store.models_reconcile import ReconRow, ReconRun
 from byraa.demo import names
 from byraa.demo.clients import ClientPlan, client_rows, plan_clients
-from byraa.demo.inbox import write_inbox
+from byraa.demo.folder_faults import FolderFault, plan_late_withholding, plan_leaver_advance
+from byraa.demo.inbox import write_file, write_inbox
 from byraa.demo.intake import apply_feedback_status, enrich_register, refer_to_sources, run_intake, submissions
+from byraa.demo.journals import JournalFault, plan_faults, posting_settings, write_journals
 from byraa.demo.numbers import OrgNumbers
 from byraa.demo.payroll import plan_runs
 from byraa.demo.people import PayItem, plan_people
@@ -87,6 +90,10 @@ class DemoSummary:
     """a-meldinger and ledger files the clients handed over (written, then imported)."""
     inbox: Path | None = None
     """Where those files are (None when they were in a temporary folder)."""
+    journal_faults: list[JournalFault] = field(default_factory=list)
+    """The posting journals' planted faults (``demo.journals``)."""
+    folder_faults: list[FolderFault] = field(default_factory=list)
+    """The ledgers' planted faults for the reconciliation folder (``demo.folder_faults``)."""
 
 
 def _stage(seed: int, name: str) -> random.Random:
@@ -164,8 +171,14 @@ def build_demo(store: Store, *, clients: int = 60, seed: int = 1, manager_login:
     # 2. What the payroll systems hand over, through the intake: the payroll side.
     folder, temporary = _inbox_folder(store, inbox)
     try:
+        folder_rng = _stage(seed, "folder-faults")
+        late, folder_faults = plan_late_withholding(folder_rng, plans, months, today)
+        advances, leaver_faults = plan_leaver_advance(folder_rng, plans, months, employees, employments, today)
+        folder_faults += leaver_faults
         files = write_inbox(folder, plans, months, submissions(plans, months, ameldinger), employees, employments,
-                            leaves, agency_name, today)
+                            leaves, agency_name, today, late, advances)
+        faults = plan_faults(_stage(seed, "journals"), plans, months, today, {e["national_id"] for e in employees})
+        files += write_journals(folder, plans, months, employees, employments, faults, today, write_file)
         imported = run_intake(store, manager_login, folder, today)
     finally:
         if temporary is not None:
@@ -204,6 +217,7 @@ def build_demo(store: Store, *, clients: int = 60, seed: int = 1, manager_login:
         for table in _TABLES:
             if table in later:
                 _bulk_insert(session, table, later[table])
+        _bulk_insert(session, PostingSettings, posting_settings(plans, manager_login, today))
         if store.dialect == "postgresql":
             _advance_sequences(session, ids)
         refresh_active_employees(session, sorted({m.period for m in months}))
@@ -219,7 +233,8 @@ def build_demo(store: Store, *, clients: int = 60, seed: int = 1, manager_login:
         clients=clients, employees=counts["employees"], employments=counts["employments"],
         payroll_runs=counts["payroll_runs"], staff=[(s.login, s.name, s.role) for s in staff],
         groups=[g["name"] for g in groups], seconds=time.perf_counter() - started, files=files,
-        inbox=None if temporary is not None else folder,
+        inbox=None if temporary is not None else folder, journal_faults=faults,
+        folder_faults=folder_faults,
     )
 
 

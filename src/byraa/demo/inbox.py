@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -57,7 +58,7 @@ def _kr(ore: int) -> str:
     return f"{sign}{ore // 100}.{ore % 100:02d}"
 
 
-def _write(path: Path, data: bytes) -> None:
+def write_file(path: Path, data: bytes) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
@@ -186,11 +187,11 @@ def amelding(client: ClientPlan, m: MonthResult, sub: Submission, register: _Reg
 # --- The ledger (SAF-T) ---------------------------------------------------------------------
 
 _ACCOUNTS = {
-    "1920": "Bankinnskudd", "2600": "Forskuddstrekk", "2770": "Skyldig arbeidsgiveravgift",
+    "1380": "Lån til ansatte", "1570": "Forskudd til ansatte", "1920": "Bankinnskudd", "2600": "Forskuddstrekk", "2770": "Skyldig arbeidsgiveravgift",
     "2781": "Påløpt arbeidsgiveravgift på feriepenger", "2930": "Skyldig lønn", "2940": "Skyldige feriepenger",
     "5000": "Lønn til ansatte", "5092": "Feriepenger", "5400": "Arbeidsgiveravgift",
     "5405": "Arbeidsgiveravgift på påløpte feriepenger", "5406": "Arbeidsgiveravgift på utbetalte feriepenger",
-    "7140": "Reisekostnad, ikke oppgavepliktig",
+    "7140": "Reisekostnad, ikke oppgavepliktig", "2999": "Feilkonto",
 }
 
 
@@ -200,12 +201,13 @@ def _round(value: Decimal) -> int:
 
 class _Journal:
     def __init__(self) -> None:
-        self.transactions: list[tuple[date, str, str, list[tuple[str, int]]]] = []
+        self.transactions: list[tuple[date, str, str, list[tuple]]] = []
 
-    def add(self, day: date, voucher: str, text: str, lines: list[tuple[str, int]]) -> None:
-        lines = [(a, v) for a, v in lines if v]
+    def add(self, day: date, voucher: str, text: str, lines: list[tuple]) -> None:
+        """``lines``: (account, amount) or (account, amount, the employee's sub-ledger id)."""
+        lines = [line for line in lines if line[1]]
         if lines:
-            assert sum(v for _, v in lines) == 0, (voucher, lines)
+            assert sum(line[1] for line in lines) == 0, (voucher, lines)
             self.transactions.append((day, voucher, text, lines))
 
 
@@ -215,9 +217,12 @@ def _month_text(period: str, what: str) -> str:
     return f"{what} {formatting.MONTHS_NB[int(period[5:7]) - 1]} {period[:4]}"
 
 
-def ledger_journal(months: list[MonthResult], today: date) -> tuple[_Journal, dict[str, int]]:
+def ledger_journal(months: list[MonthResult], today: date, late: dict[str, int] | None = None,
+                   advances: Iterable[tuple[date, int, str]] = ()) -> tuple[_Journal, dict[str, int]]:
     """One client's postings over the demo's months, and the opening balances of the year
-    the months start in (credit negative)."""
+    the months start in (credit negative). ``late``: term end -> days after the due date
+    the term's withholding was paid (a planted fault; the contribution is paid on time).
+    ``advances``: (day, amount, employee number) advances paid out and never paid back."""
     journal = _Journal()
     months = sorted(months, key=lambda m: m.period)
     rate = Decimal(str(DEFAULT_HOLIDAY_RATE)) / 100
@@ -279,8 +284,18 @@ def ledger_journal(months: list[MonthResult], today: date) -> tuple[_Journal, di
             continue
         withheld = sum(sum(m.withheld.values()) + sum(w for _, _, w in m.off_cycle) for m in members)
         aga = sum(aga_total(m.aga) for m in members)
+        days = (late or {}).get(term_end, 0)
+        if days:
+            paid = due + timedelta(days=days)
+            journal.add(due, f"S{due.strftime('%m%d')}", f"Arbeidsgiveravgift termin {term_end}",
+                        [("2770", aga), ("1920", -aga)])
+            journal.add(paid, f"S{paid.strftime('%m%d')}T", f"Skattetrekk termin {term_end}",
+                        [("2600", withheld), ("1920", -withheld)])
+            continue
         journal.add(due, f"S{due.strftime('%m%d')}", f"Skattetrekk og arbeidsgiveravgift termin {term_end}",
                     [("2600", withheld), ("2770", aga), ("1920", -withheld - aga)])
+    for day, amount, party in advances:
+        journal.add(day, f"F{day.strftime('%m%d')}A", "Forskudd på lønn", [("1570", amount, party), ("1920", -amount)])
     # Last year's holiday pay, owed at the year's start, is what June pays out.
     first_year = months[0].period[:4] if months else ""
     june = sum(sum(m.holiday.values()) for m in months if m.period[:4] == first_year)
@@ -318,11 +333,12 @@ def saft(client: ClientPlan, agency_name: str, year: int, first: str, last: str,
                    f"<PeriodYear>{day.year}</PeriodYear><TransactionDate>{day.isoformat()}</TransactionDate>"
                    f"<Description>{escape(text)}</Description><SystemEntryDate>{day.isoformat()}</SystemEntryDate>"
                    f"<GLPostingDate>{day.isoformat()}</GLPostingDate>")
-        for account, amount in lines:
+        for account, amount, *party in lines:
             n += 1
             side = "DebitAmount" if amount > 0 else "CreditAmount"
+            customer = f"<CustomerID>{escape(party[0])}</CustomerID>" if party else ""
             out.append(f"<Line><RecordID>{n}</RecordID><AccountID>{account}</AccountID>"
-                       f"<ValueDate>{day.isoformat()}</ValueDate><Description>{escape(text)}</Description>"
+                       f"<ValueDate>{day.isoformat()}</ValueDate>{customer}<Description>{escape(text)}</Description>"
                        f"<{side}><Amount>{_kr(abs(amount))}</Amount></{side}></Line>")
         out.append("</Transaction>")
     out.append("</Journal></GeneralLedgerEntries></AuditFile>\n")
@@ -331,8 +347,11 @@ def saft(client: ClientPlan, agency_name: str, year: int, first: str, last: str,
 
 def write_inbox(folder: Path, clients: list[ClientPlan], months: list[MonthResult], submissions: list[Submission],
                 employees: list[dict], employments: list[dict], leaves: list[dict], agency_name: str,
-                today: date) -> int:
-    """Write every client's a-meldinger and ledgers into ``folder``; returns the file count."""
+                today: date, late_withholding: dict[int, tuple[str, int]] | None = None,
+                advances: dict[int, list[tuple[date, int, str]]] | None = None) -> int:
+    """Write every client's a-meldinger and ledgers into ``folder``; returns the file count.
+    ``late_withholding``: client id -> (term end, days late), the planted late payments;
+    ``advances``: client id -> advances never paid back (``ledger_journal``)."""
     _private_dir(folder)
     register = _Register(employees, employments, leaves)
     by_month = {(clients[m.client_index].id, m.period): m for m in months}
@@ -351,7 +370,7 @@ def write_inbox(folder: Path, clients: list[ClientPlan], months: list[MonthResul
         seq[(sub.client_id, sub.period)] += 1
         doc = amelding(client, by_month[(sub.client_id, sub.period)], sub, register)
         name = f"{sub.period}-{seq[(sub.client_id, sub.period)]:02d}-amelding.xml"
-        _write(folder / client.org_number / name, to_xml(doc))
+        write_file(folder / client.org_number / name, to_xml(doc))
         count += 1
     this_period = periods.period_of(today)
     for client in clients:
@@ -361,7 +380,9 @@ def write_inbox(folder: Path, clients: list[ClientPlan], months: list[MonthResul
         if client.id not in made:
             _private_dir(folder / client.org_number)
             made.add(client.id)
-        journal, opening = ledger_journal(client_months, today)
+        planted = (late_withholding or {}).get(client.id)
+        journal, opening = ledger_journal(client_months, today, dict([planted]) if planted else None,
+                                          (advances or {}).get(client.id, []))
         first_period = min(m.period for m in client_months)
         last_period = this_period if client.status != "ended" else max(m.period for m in client_months)
         for year in range(int(first_period[:4]), int(last_period[:4]) + 1):
@@ -369,6 +390,6 @@ def write_inbox(folder: Path, clients: list[ClientPlan], months: list[MonthResul
             last = min(last_period, f"{year}-12")
             data = saft(client, agency_name, year, first, last, journal,
                         opening if year == int(first_period[:4]) else {})
-            _write(folder / client.org_number / f"hovedbok-{year}.xml", data)
+            write_file(folder / client.org_number / f"hovedbok-{year}.xml", data)
             count += 1
     return count
