@@ -89,6 +89,11 @@ def write(catalog: Catalog) -> None:
     MO.write_bytes(mo_bytes(catalog))
 
 
+def _key(value: object) -> object:
+    """Plural messages hold (singular, plural) ids and a list of forms: hashable as tuples."""
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
 def check() -> int:
     """0 if every string has an nb translation and the committed .mo matches the .po."""
     problems = []
@@ -99,8 +104,8 @@ def check() -> int:
     if MO.exists():
         with MO.open("rb") as fh:
             compiled = read_mo(fh)
-        want = {m.id: m.string for m in on_disk if m.id and not m.fuzzy and m.string}
-        have = {m.id: m.string for m in compiled if m.id}
+        want = {_key(m.id): _key(m.string) for m in on_disk if m.id and not m.fuzzy and m.string}
+        have = {_key(m.id): _key(m.string) for m in compiled if m.id}
         if want != have:
             problems.append(f"{MO.relative_to(ROOT)} is out of date: run scripts/i18n.py")
     else:

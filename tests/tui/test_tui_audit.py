@@ -149,3 +149,26 @@ def test_snapshot_audit_refused(snap_compare, audit_store) -> None:  # noqa: ANN
         await settle(pilot)
 
     assert snap_compare(ByraaApp(workspace(audit_store, clerk)), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_every_action_byraa_records_has_words() -> None:
+    """The source's audit actions (literal, and the families built from a status), each in
+    ACTION_WORDS with an nb translation: a new action otherwise shows as its code."""
+    import re
+    from pathlib import Path
+
+    from byraa.core.reconcile.runs import RESOLUTIONS
+    from byraa.core.words.i18n import set_language
+    from byraa.tui.screens.audit import ACTION_WORDS, action_words
+
+    source = Path(__file__).resolve().parents[2] / "src" / "byraa"
+    text = "\n".join(p.read_text(encoding="utf-8") for p in source.rglob("*.py"))
+    literal = set(re.findall(r'\baction="([a-z_.]+)"', text))
+    literal |= set(re.findall(r'_update\(store, who, c\.id, "([a-z_.]+)"', text))
+    built = {f"posting.journal.{s}" for s in ("imported", "replaced")} | {f"reconcile.{r}" for r in RESOLUTIONS}
+    assert len(literal) > 40 and "posting.journal.{status}" not in literal
+    assert sorted((literal | built) - set(ACTION_WORDS)) == []
+    with language_restored():
+        set_language("nb")
+        untranslated = [a for a in literal | built if action_words(a) == ACTION_WORDS[a]]
+    assert untranslated == []

@@ -140,7 +140,9 @@ async def test_faults_end_as_retries_or_per_person_errors_with_raw_answers(store
     summary = await run(store, who, sandbox, plan,
                         options=fetch.FetchOptions(concurrency=4, poll_initial_seconds=0, malformed_retries=1))
     counts = sandbox.state.counts
-    assert counts["fault:503"] + counts["fault:500"] + counts["fault:429"] > 10 and counts["fault:malformed"] > 2
+    # The fault sequence is seeded, but how many requests the run makes (polls, retries) depends on
+    # timing, so the floor is well below the ~11 server errors and ~4 malformed answers of a typical run.
+    assert counts["fault:503"] + counts["fault:500"] + counts["fault:429"] >= 6 and counts["fault:malformed"] >= 1
     assert summary.status == "done" and summary.orders_failed == 0
     assert summary.orders_sent == summary.orders == sandbox.state.orders_created  # retried POSTs: no duplicate
     assert summary.results == plan.persons

@@ -37,9 +37,11 @@ from byraa.core.store import Store
 from byraa.core.store.models import ArchiveFile, Client
 from byraa.core.store.models_altinn import ArchiveExchange
 
-KINDS = ("taxcard", "a07", "amelding", "feedback", "token", "register")
+KINDS = ("taxcard", "a07", "amelding", "feedback", "token", "register", "ledger", "posting_journal",
+         "posting_voucher", "posting_saft")
 """taxcard, A07 report, a-melding, a-melding feedback, Maskinporten/Altinn token
-exchange, population-register lookup."""
+exchange, population-register lookup, the ledger read in, the payroll system's posting
+journal, and the voucher (CSV) and SAF-T file byraa wrote when it posted a run."""
 DIRECTIONS = ("in", "out")
 REDACTED = "<redacted>"
 

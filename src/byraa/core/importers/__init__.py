@@ -31,6 +31,7 @@ from sqlmodel import col
 
 from byraa.core.base import clock, ids
 from byraa.core.base.errors import UserError
+from byraa.core.clients.archive import KINDS
 from byraa.core.store.columns import pk
 from byraa.core.store.models import ArchiveFile
 from byraa.core.words.i18n import _
@@ -247,6 +248,8 @@ def archive_file(session: Session, *, path: str | os.PathLike[str] | None, conte
                  client_id: int, kind: str, period: str | None, content_type: str, login: str,
                  direction: str = "in", filename: str | None = None) -> tuple[int, str]:
     """Store the file unchanged in ``archive_file`` (in the caller's transaction)."""
+    if kind not in KINDS:  # the archive screen filters by these: an unlisted kind could not be found
+        raise ValueError(f"unknown archive kind {kind!r}")
     name = (filename or (Path(path).name if path is not None else None) or "")[:255] or None
     values = {"client_id": client_id, "kind": kind, "direction": direction, "period": period,
               "created_at": clock.now(), "filename": name, "content_type": content_type, "user_login": login}

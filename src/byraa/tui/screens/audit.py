@@ -82,6 +82,19 @@ ACTION_WORDS = {
     "reconcile.setting": N_("changed reconciliation settings"),
     "taxcards.fetch": N_("fetched tax cards"),
     "taxcards.import": N_("imported tax cards"),
+    "taxcards.fetch.start": N_("started a tax card fetch"),
+    "taxcards.fetch.reorder_unknown": N_("ordered tax cards again"),
+    "reconcile.job.start": N_("started reconciliations"),
+    "reconcile.explained": N_("explained a difference"),
+    "reconcile.take_a07": N_("took a-ordningen's figure"),
+    "reconcile.send_payroll": N_("sent the payroll's figure"),
+    "correction.submit": N_("sent a correction"),
+    "correction.feedback": N_("read a correction's feedback"),
+    "posting.journal.imported": N_("imported a posting journal"),
+    "posting.journal.replaced": N_("replaced a posting journal"),
+    "extract.right.add": N_("gave a payroll extract right"),
+    "extract.right.remove": N_("removed a payroll extract right"),
+    "register_access": N_("changed the population register access"),
 }
 """Every action byraa records, in words (a code not listed shows as itself)."""
 

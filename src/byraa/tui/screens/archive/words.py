@@ -18,7 +18,8 @@ PRETTY_LIMIT = 8 * 1024 * 1024
 def kind_word(code: str) -> str:
     return {
         "taxcard": _("tax card"), "a07": "A07", "amelding": "a-melding", "feedback": _("feedback"),
-        "token": _("token"), "register": _("register"),
+        "token": _("token"), "register": _("register"), "ledger": _("ledger"),
+        "posting_journal": _("posting journal"), "posting_voucher": _("voucher"), "posting_saft": "SAF-T",
     }.get(code, code)
 
 

@@ -19,6 +19,7 @@ are in ``dialogs`` and the words in ``words``.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -121,6 +122,9 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         summary: RunSummary
         rows: list[RowView]
         sign: SignState | None = None
+        read: int = 0
+        """When the store was read (``_reads``): a load that read before a newer one
+        (a resume's load racing the load after a sign-off) must not paint over it."""
 
     @dataclass
     class Failed(Message):
@@ -143,6 +147,8 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         self.cancel = threading.Event()
         self.sign: SignState | None = None
         """The month's sign state (any version signed: a new run asks first)."""
+        self._reads = itertools.count(1)
+        self._shown_read = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -189,6 +195,7 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
     def _load(self, run_id: int | None, *, rerun: bool) -> None:
         """Load (or run) in the calling worker thread; posts ``Loaded`` or ``Failed``."""
         store, who = self.app.workspace.store, self.app.who
+        read = next(self._reads)
         try:
             if rerun:
                 summary = core_reconcile.run(store, who, self.org_number, self.period, method=self.method)
@@ -203,10 +210,13 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         except UserError as exc:  # AccessDenied and NotFound are UserErrors too
             self.post_message(self.Failed(str(exc)))
             return
-        self.post_message(self.Loaded(summary, rows, sign))
+        self.post_message(self.Loaded(summary, rows, sign, read))
 
     def on_reconcile_run_screen_loaded(self, message: Loaded) -> None:
         self.busy = False
+        if message.read and message.read < self._shown_read:
+            return
+        self._shown_read = max(self._shown_read, message.read)
         summary = self.summary = message.summary
         if message.sign is not None:
             self.sign = message.sign
