@@ -25,7 +25,7 @@ CLIENT_TABLES: tuple[str, ...] = (
     "posting_settings", "posting_run", "posting", "posted_line", "posting_settlement",
     "recon_source", "recon_employment", "recon_income", "recon_withholding", "recon_aga", "recon_ledger",
     "recon_deduction",
-    "recon_setting", "recon_run", "recon_correction",
+    "recon_setting", "recon_run", "recon_correction", "sub_unit_register",
 )
 """Tables with a ``client_id`` whose rows only the client's staff may read or change."""
 

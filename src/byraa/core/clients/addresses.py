@@ -10,7 +10,9 @@
   holds a sub-unit's municipality and its employer's-contribution (AGA) zone, not its
   street address, so the address is shown and the municipality compared; a municipality
   that differs may move the sub-unit to another AGA zone, so the row is flagged for the
-  zone to be checked.
+  zone to be checked. Each sub-unit's answer is stored (``sub_unit_register``, replaced
+  by the next comparison): the reconciliation's employer's contribution check flags the
+  sub-unit from it without asking the register (``stored_units``).
 
 Comparisons ignore case and repeated spaces. Looking people up is audited (who, which
 client, how many persons); national ids leave core unmasked only to a caller that asks
@@ -22,9 +24,11 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from byraa.core.agency import audit
@@ -35,7 +39,7 @@ from byraa.core.base.errors import UserError
 from byraa.core.clients.lookup import resolve_client
 from byraa.core.store import Store
 from byraa.core.store.models import Employee, SubUnit
-from byraa.core.store.models_posting import RegisterAccess
+from byraa.core.store.models_posting import RegisterAccess, SubUnitRegister
 
 if TYPE_CHECKING:
     from byraa.core.altinn.client import AltinnClient, SubUnitEntry
@@ -122,13 +126,17 @@ def _person(e: Employee, found: object | None) -> PersonDifference | None:
     return PersonDifference(e.national_id, e.name, payroll, register, fields) if fields else None
 
 
+def municipality_differs(ours: str | None, register: str | None) -> bool:
+    """byraa's municipality is not the register's (nothing to compare when byraa has none)."""
+    return bool(ours) and register is not None and _norm(ours) != _norm(register)
+
+
 def _unit(u: SubUnit, found: SubUnitEntry | None) -> UnitDifference | None:
     if found is None:
         return UnitDifference(u.org_number, u.name, u.municipality, None, None, "", u.aga_zone, ("not_found",))
     f = found
     address = ", ".join(x for x in (f.address, f"{f.postal_code} {f.city}".strip()) if x)
-    differs = bool(u.municipality) and _norm(u.municipality) != _norm(f.municipality)
-    if not differs:
+    if not municipality_differs(u.municipality, f.municipality):
         return None
     return UnitDifference(u.org_number, u.name, u.municipality, f.municipality or None,
                           f.municipality_number or None, address, u.aga_zone, ("municipality",))
@@ -159,11 +167,57 @@ async def compare(store: Store, who: Identity, org: str, altinn: AltinnClient) -
         result.people = [d for e, f in zip(people, found_people, strict=True) if (d := _person(e, f)) is not None]
     result.units = [ud for u, f in zip(units, found_units, strict=True) if (ud := _unit(u, f)) is not None]
     with store.session() as session:
+        _store_units(session, who, client_id, units, found_units)
         audit.record(session, actor=who.login, action="addresses.compare", entity="client", entity_id=client_id,
                      client_id=client_id, after={"persons_looked_up": result.people_checked,
                                                  "sub_units": result.units_checked,
                                                  "differences": len(result.people) + len(result.units)})
     return result
+
+
+def _store_units(session: Session, who: Identity, client_id: int, units: list[SubUnit],
+                 found: list[SubUnitEntry | None]) -> None:
+    """Replace each compared sub-unit's stored answer with this one."""
+    if not units:
+        return
+    stored = {r.sub_unit_id: r for r in session.scalars(select(SubUnitRegister).where(
+        col(SubUnitRegister.sub_unit_id).in_([u.id for u in units])))}
+    now = clock.now()
+    for u, f in zip(units, found, strict=True):
+        assert u.id is not None
+        row = stored.get(u.id) or SubUnitRegister(client_id=client_id, sub_unit_id=u.id, org_number=u.org_number,
+                                                  compared_at=now, compared_by=who.login)
+        row.org_number, row.municipality, row.found = u.org_number, u.municipality, f is not None
+        row.register_municipality = (f.municipality or None) if f else None
+        row.register_municipality_number = (f.municipality_number or None) if f else None
+        row.compared_at, row.compared_by = now, who.login
+        session.add(row)
+
+
+@dataclass(frozen=True)
+class StoredUnit:
+    """A sub-unit's last comparison with Enhetsregisteret, against byraa's municipality now."""
+
+    org_number: str
+    municipality: str | None
+    """byraa's, as the sub-unit has it now (a clerk who corrected it clears the flag)."""
+    register_municipality: str | None
+    register_municipality_number: str | None
+    compared_at: datetime
+    compared_by: str
+
+    @property
+    def zone_check(self) -> bool:
+        return municipality_differs(self.municipality, self.register_municipality)
+
+
+def stored_units(session: Session, client_id: int) -> dict[str, StoredUnit]:
+    """Per sub-unit org number, the client's stored comparisons (no register asked)."""
+    found = session.execute(select(SubUnitRegister, col(SubUnit.org_number), col(SubUnit.municipality))
+                            .join(SubUnit, col(SubUnit.id) == col(SubUnitRegister.sub_unit_id))
+                            .where(col(SubUnitRegister.client_id) == client_id, col(SubUnitRegister.found)))
+    return {org: StoredUnit(org, now, r.register_municipality, r.register_municipality_number,
+                            r.compared_at, r.compared_by) for r, org, now in found}
 
 
 def compare_client(store: Store, who: Identity, org: str) -> Comparison:

@@ -19,6 +19,9 @@
   payroll extract; ``extract_control`` the agency's switches that turn the checks on.
 - ``register_access``: whether the agency may look people up in a population register
   (the address comparison asks it only then).
+- ``sub_unit_register``: the last comparison of each sub-unit with Enhetsregisteret (byraa's
+  municipality, the register's, when and by whom): the reconciliation's employer's
+  contribution check reads it, since it must not ask the register itself.
 
 Amounts are whole øre (BIGINT), debit positive.
 """
@@ -182,3 +185,22 @@ class RegisterAccess(SQLModel, table=True):
     population_register: bool = False
     updated_at: datetime
     updated_by: str = Field(max_length=64)
+
+
+class SubUnitRegister(SQLModel, table=True):
+    """A sub-unit's last comparison with Enhetsregisteret (one row per sub-unit, replaced)."""
+
+    __tablename__ = "sub_unit_register"
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    sub_unit_id: int = Field(foreign_key="sub_unit.id", unique=True)
+    org_number: str = Field(max_length=9)
+    municipality: str | None = Field(default=None, max_length=100)
+    """byraa's municipality when compared."""
+    register_municipality: str | None = Field(default=None, max_length=100)
+    register_municipality_number: str | None = Field(default=None, max_length=10)
+    found: bool = True
+    """Whether the register knew the sub-unit."""
+    compared_at: datetime
+    compared_by: str = Field(max_length=64)

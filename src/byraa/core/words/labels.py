@@ -302,6 +302,9 @@ def field_name(code: str) -> str:
                                                                days=match["days"])
     if code.startswith("year total ("):
         return _("year total ({accounts})").format(accounts=code[len("year total ("):-1])
+    if match := _ZONE_CHECK.match(code):
+        return _("municipality in Enhetsregisteret: {register}, payroll: {payroll} — check the zone").format(
+            register=match["register"], payroll=match["payroll"])
     if match := _CLAIM_OPEN.match(code):
         return _("claim open {days} days").format(days=match["days"])
     if code.startswith("incomplete: no a-melding for "):
@@ -357,6 +360,7 @@ _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _PAID_BY = re.compile(r"^(?P<what>withholding|aga) paid by (?P<due>\d{4}-\d{2}-\d{2})$")
 _PAID_LATE = re.compile(r"^(?P<what>withholding|aga) paid (?P<day>\d{4}-\d{2}-\d{2}), (?P<days>\d+) days late$")
 _CLAIM_OPEN = re.compile(r"^claim open (?P<days>\d+) days$")
+_ZONE_CHECK = re.compile(r"^check zone: register (?P<register>.*), payroll (?P<payroll>.*)$")
 _WHOLE_PCT = re.compile(r"\b(\d+)\.0 %")
 
 

@@ -169,6 +169,29 @@ def withholding(inputs: Inputs, settings: Settings) -> list[ResultRow]:
 
 # --- 4. Employer's contribution ----------------------------------------------------------
 
+ZONE_CHECK = "check zone: register {register}, payroll {payroll}"
+"""The field of a sub-unit whose municipality in Enhetsregisteret (its last stored
+comparison) is not byraa's: another municipality may mean another AGA zone."""
+FIELD_LENGTH = 60
+"""``recon_row.field``'s length: the two names share what the words leave."""
+
+
+def register_municipality(number: str | None, name: str | None) -> str:
+    """``1804 Bodø`` from the register's ``1804`` and ``BODØ`` (it writes names in capitals)."""
+    shown = (name or "").title() if (name or "").isupper() else (name or "")
+    return " ".join(x for x in (number, shown) if x)
+
+
+def zone_check_field(register: str, payroll: str) -> str:
+    room = FIELD_LENGTH - len(ZONE_CHECK.format(register="", payroll=""))
+    if len(register) + len(payroll) > room:
+        def cut(v: str, n: int) -> str:
+            return v if len(v) <= n else v[:n - 1] + "…"
+
+        payroll = cut(payroll, max(room // 2, room - len(register)))
+        register = cut(register, room - len(payroll))
+    return ZONE_CHECK.format(register=register, payroll=payroll)
+
 
 def aga(inputs: Inputs, settings: Settings) -> list[ResultRow]:
     """Basis and amount per sub-unit and zone (a-melding vs A07), totals vs the ledger."""
@@ -181,6 +204,7 @@ def aga(inputs: Inputs, settings: Settings) -> list[ResultRow]:
     joined = pay.join(a07, on=keys, how="full", coalesce=True, suffix="_a07").sort(keys)
     has_pay, has_a07 = p in inputs.amelding_periods, p in inputs.a07_periods
     out: list[ResultRow] = []
+    flagged: set[str] = set()
     for r in joined.iter_rows(named=True):
         key = f"{r['sub_unit']} zone {r['zone']}"
         for name, pv, av, t in (("basis", r["basis"], r["basis_a07"], 0), ("amount", r["amount"], r["amount_a07"], tol)):
@@ -188,6 +212,13 @@ def aga(inputs: Inputs, settings: Settings) -> list[ResultRow]:
             av = av if av is not None or not has_a07 else 0
             status, diff = compare_amounts(pv, [av], t, required=True)
             out.append(ResultRow("aga", key, name, pv, av, None, diff, status))
+        stored = inputs.unit_register.get(r["sub_unit"] or "")
+        if stored is not None and stored.zone_check and r["sub_unit"] not in flagged:
+            # Once per sub-unit (on its first zone): the zone to check is the sub-unit's.
+            flagged.add(r["sub_unit"])
+            register = register_municipality(stored.register_municipality_number, stored.register_municipality)
+            out.append(ResultRow("aga", key, zone_check_field(register, stored.municipality or ""),
+                                 stored.municipality, None, None, None, "differs", unit="text"))
     ledger = Ledger(inputs)
     total_pay = int(pay["amount"].sum() or 0) if has_pay else None
     total_a07 = int(a07["amount"].sum() or 0) if has_a07 else None

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from byraa.core.base import periods
+from byraa.core.clients.addresses import StoredUnit, stored_units
 from byraa.core.reconcile.checks import employments as emp_check
 from byraa.core.store.models import Employee, Employment, Leave, PayrollRun, SubUnit
 from byraa.core.store.models_reconcile import (
@@ -74,6 +75,9 @@ class Inputs:
     prior_ledger: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=LEDGER_SCHEMA))
     """The previous year's ledger postings on those accounts: an employee's opening balance
     on a personal account ages from the items it is made of."""
+    unit_register: dict[str, StoredUnit] = field(default_factory=dict)
+    """Per sub-unit org number, its last stored comparison with Enhetsregisteret (the AGA
+    check flags a municipality that differs; no comparison stored, no flag)."""
 
 
 def _frame(rows: list[dict], schema: dict) -> pl.DataFrame:
@@ -209,7 +213,7 @@ def load(session: Session, client_id: int, period: str, *, employments: bool = T
         aga=_frame(aga, AGA_SCHEMA), ledger=_frame(ledger, LEDGER_SCHEMA), runs=_frame(runs, RUNS_SCHEMA),
         amelding_periods={s.period for s in by_kind["amelding"] if s.period},
         a07_periods={s.period for s in by_kind["a07"] if s.period},
-        ledger_periods=ledger_periods,
+        ledger_periods=ledger_periods, unit_register=stored_units(session, client_id),
         sources=[{"id": s.id, "kind": s.kind, "period": s.period, "period_to": s.period_to, "sha256": s.sha256,
                   "file": s.filename} for s in sources],
     )
