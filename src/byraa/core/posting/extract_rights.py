@@ -29,6 +29,7 @@ from byraa.core.base.errors import NotFound, UserError
 from byraa.core.store import Store
 from byraa.core.store.models import StaffUser
 from byraa.core.store.models_posting import EXTRACT_KINDS, ExtractControl, ExtractRight
+from byraa.core.words.posting import extract_kind
 
 
 def sort_key(value: str) -> tuple[int, int, str]:
@@ -90,9 +91,9 @@ def add_right(store: Store, who: Identity, login: str, kind: str, low: str, high
             col(ExtractRight.user_id) == user.id, col(ExtractRight.kind) == kind).with_for_update()))
         for other in existing:
             if other.low == low:
-                raise UserError("extract.right_same_from", login=login, kind=kind, low=low)
+                raise UserError("extract.right_same_from", login=login, kind=extract_kind(kind), low=low)
             if sort_key(other.low) <= sort_key(high) and sort_key(low) <= sort_key(other.high):
-                raise UserError("extract.right_overlap", login=login, kind=kind, low=low, high=high,
+                raise UserError("extract.right_overlap", login=login, kind=extract_kind(kind), low=low, high=high,
                                 other=f"{other.low}–{other.high}")
         assert user.id is not None
         row = ExtractRight(user_id=user.id, kind=kind, low=low, high=high, created_at=clock.now(),

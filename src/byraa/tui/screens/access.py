@@ -36,7 +36,8 @@ from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
 TABS = ("staff", "by-user", "by-client", "review")
-CHANGES = ("add_staff", "grant", "revoke", "revoke_all", "copy", "set_role", "toggle_active", "fix")
+CHANGES = ("add_staff", "grant", "revoke", "revoke_all", "copy", "set_role", "toggle_active", "fix",
+           "extract_rights")
 """Actions that change access: a manager's only."""
 
 
@@ -77,6 +78,7 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
         Binding("o", "set_role", N_("Role"), id="access.set_role"),
         Binding("v", "toggle_active", N_("Active"), id="access.toggle_active"),
         Binding("f", "fix", N_("Fix"), id="access.fix"),
+        Binding("e", "extract_rights", N_("Extract rights"), id="access.extract_rights"),
         Binding("r", "reload", N_("Refresh"), id="access.refresh", show=False),
     ]
 
@@ -351,6 +353,7 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
             "set_role": tab == "staff",
             "toggle_active": tab == "staff",
             "fix": tab == "review",
+            "extract_rights": tab == "staff",
         }
         if action not in applies:
             return True
@@ -361,6 +364,8 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
         return self.data is not None or None
 
     def dimmed_reason(self, action: str) -> str | None:
+        if action == "extract_rights" and not self.app.who.is_manager:
+            return _("Only an agency manager sets extract rights.")
         if action in CHANGES and not self.app.who.is_manager:
             return _("Only an agency manager can change access; you can look.")
         return None
@@ -589,6 +594,15 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
 
             self.app.push_screen(ChoiceDialog(_("{login} has no clients").format(login=login), choices), chosen)
 
+    def action_extract_rights(self) -> None:
+        """Open the cursor's staff user's extract rights (intervals and the agency's switches)."""
+        user = self._staff(self._target_user())
+        if user is None or not self.app.who.is_manager:
+            return
+        from byraa.tui.screens.extract_rights import ExtractRightsScreen
+
+        self.app.push_screen(ExtractRightsScreen(user.login, user.name))
+
     def action_reload(self) -> None:
         self.load()
 
@@ -650,6 +664,7 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
                 "set_role": _("Access: Change role"),
                 "toggle_active": _("Access: Activate / deactivate"),
                 "fix": _("Access: Fix the finding"),
+                "extract_rights": _("Access: Extract rights of the user"),
             }
             for action, name in names.items():
                 if self.check_action(action, ()):
