@@ -105,15 +105,14 @@ def plan_over_60(rng: random.Random, clients: list[ClientPlan], months: list[Mon
     pool, by_key = _full_year_clients(clients, months, today, taken)
     person = {e["id"]: e for e in employees}
     jobs: dict[int, list[dict]] = {}
+    of_client: dict[int, list[dict]] = {}
     for e in employments:
         jobs.setdefault(e["employee_id"], []).append(e)
+        of_client.setdefault(e["client_id"], []).append(e)
     candidates = []
     for index in pool:
-        client = clients[index]
         over = []
-        for e in employments:
-            if e["client_id"] != client.id:
-                continue
+        for e in of_client.get(clients[index].id, []):
             born = birth_date(person[e["employee_id"]]["national_id"])
             if born is not None and today.year - born.year >= 60:
                 over.append(e)

@@ -13,7 +13,9 @@ receives them, one folder per client:
   demo's months of that year: the payroll journal (wages, holiday pay paid, travel,
   withholding, net pay), the employer's contribution, the bank payments of net pay and of
   each term's withholding and contribution on their due date, and the month-end accrual
-  of holiday pay and the contribution on it (the way the reconciliation computes them).
+  of holiday pay and the contribution on it (the way the reconciliation computes them);
+  for a few clients the pension premium (provision, member's share, the insurer's term
+  invoice and its difference) and påleggstrekk (``demo.folder_accounts``).
 
 Nothing here touches the store: the demo imports the folder with the intake. (Over 400
 lines: the a-melding and the ledger are written from the same month results and

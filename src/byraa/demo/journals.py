@@ -6,7 +6,10 @@ only: every month would double the files the intake imports and the demo's build
 The lines are the ledger's payroll voucher spelled out per employee: wages (5000) and
 holiday pay paid (2940) and travel (7140) per employment with the employee number, then
 the withholding (2600) and the net pay owed (2930) in total, so a clean journal sums to
-zero on accounts the client's ledger knows.
+zero on accounts the client's ledger knows. Clients with a pension or påleggstrekk
+(``demo.folder_accounts``) also get the premium (5420 per employee, 2810 in total), the
+member's share (2630) and the garnishment (2610) per employee, and a journal for every
+month of the year.
 
 A few clients' latest journal carry one planted fault each (the posting control list's
 rules, ``core.posting.control``), drawn from the stage's own random stream:
