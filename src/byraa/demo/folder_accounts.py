@@ -30,7 +30,7 @@ from datetime import date
 from typing import Any
 
 from byraa.core.base import periods
-from byraa.core.reconcile.checks.folder import birth_date
+from byraa.core.base.ids import birth_date
 from byraa.demo.clients import ClientPlan
 from byraa.demo.folder_faults import FolderFault, late_term
 from byraa.demo.payroll import MonthResult, aga_total
