@@ -36,3 +36,83 @@ def test_the_leavers_advance_left_open_is_found_on_its_client(demo60) -> None:  
     found = {(r.key, r.field): r.ledger for r in rows if r.is_difference}
     assert found[(f"1570 {fault.party}", "employee balance")] == fault.amount
     assert found[("1570", "balance at period end")] == fault.amount
+
+
+def _rows(store, org: str, period: str, checks: list[str]) -> list:  # noqa: ANN001
+    return runs.compute(store, resolve(store, "tester"), org, period, checks=checks)
+
+
+def _clients_with(summary, kind: str, fault: str) -> tuple[str, list[str]]:  # noqa: ANN001
+    """(the faulted client, the clean clients) that have ``kind``."""
+    faulted = {f.org_number for f in summary.folder_faults if f.problem == fault}
+    assert len(faulted) == 1
+    org = faulted.pop()
+    having = [other for other, kinds in summary.folder_accounts.items() if kind in kinds]
+    assert org in having
+    return org, [other for other in having if other != org]
+
+
+def test_the_unpaid_garnishment_is_found_on_its_client_and_clean_clients_balance(demo60) -> None:  # noqa: ANN001
+    store, summary = demo60
+    fault = next(f for f in summary.folder_faults if f.problem == "unpaid_garnishment")
+    org, clean = _clients_with(summary, "garnishment", "unpaid_garnishment")
+    assert fault.org_number == org and fault.amount > 0
+    rows = _rows(store, org, fault.period, ["garnishment"])
+    term = {r.field: r for r in rows if r.key != fault.period}
+    unpaid = term["paid in the next term"]
+    assert (unpaid.status, unpaid.payroll, unpaid.ledger, unpaid.difference) == (
+        "differs", fault.amount, 0, -fault.amount)
+    month = next(r for r in rows if r.field == "withheld vs booked")
+    assert month.status == "equal" and 0 < month.payroll <= fault.amount
+    assert len(clean) >= 2
+    for other in clean:
+        rows = _rows(store, other, fault.period, ["garnishment"])
+        assert rows and not [r for r in rows if r.is_difference], other
+        assert any(r.field == "paid in the next term" and r.payroll > 0 for r in rows), other
+
+
+def test_the_pension_invoice_differing_from_the_provision_is_found_and_clean_clients_balance(demo60) -> None:  # noqa: ANN001
+    store, summary = demo60
+    fault = next(f for f in summary.folder_faults if f.problem == "pension_invoice")
+    org, clean = _clients_with(summary, "pension", "pension_invoice")
+    rows = {r.field: r for r in _rows(store, org, fault.period, ["pension"]) if not r.field.startswith("posting")}
+    provided = rows["employer's share: provided vs booked"]
+    deducted = rows["employee's share: deducted vs booked"]
+    assert provided.status == deducted.status == "equal" and provided.payroll > 0 and deducted.payroll > 0
+    invoiced = rows["invoiced vs provided"]
+    assert invoiced.status == "info"
+    assert invoiced.payroll == provided.payroll + deducted.payroll
+    assert invoiced.ledger - invoiced.payroll == fault.amount
+    moved = rows["difference moved to settlement account"]
+    assert (moved.status, moved.payroll, moved.ledger) == ("differs", fault.amount, 0)
+    # The premium is in the term's contribution basis, as the ledger expensed it.
+    payments = {r.field: r for r in _rows(store, org, fault.period, ["payments"])}
+    assert payments["aga basis: pension premium"].status == "equal"
+    assert payments["aga basis: pension premium"].payroll == provided.payroll
+    assert len(clean) >= 2
+    for other in clean:
+        rows = _rows(store, other, fault.period, ["pension", "payments"])
+        assert not [r for r in rows if r.is_difference], other
+        moved = next(r for r in rows if r.field == "difference moved to settlement account")
+        assert moved.payroll != 0 and moved.ledger == moved.payroll
+
+
+def test_the_over_60_employee_is_capped_at_6g_and_only_the_year_check_counts_the_extra(demo60) -> None:  # noqa: ANN001
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from byraa.core.reconcile.checks.folder import G_BY_YEAR, OVER_60_RATE
+
+    store, summary = demo60
+    fault = next(f for f in summary.folder_faults if f.problem == "over_60")
+    cap = 6 * G_BY_YEAR[int(fault.period[:4])]
+    assert fault.amount > cap  # the year's basis to the closed month passes 6 G
+    extra = int((Decimal(cap) * OVER_60_RATE / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    rows = _rows(store, fault.org_number, fault.period, ["holiday_pay", "holiday_pay_year"])
+    info = [r for r in rows if r.check == "holiday_pay_year" and r.status == "info"]
+    assert [(r.national_id, r.payroll) for r in info] == [(fault.party, extra)]
+    year = next(r for r in rows if r.check == "holiday_pay_year" and r.status != "info")
+    month = next(r for r in rows if r.check == "holiday_pay" and r.field == "liability")
+    # Both compare with the balance of 2940; the ledger accrues 10.2 % only, so the monthly
+    # check balances and the year check misses exactly the capped extra.
+    assert month.status == "equal" and month.ledger == year.ledger
+    assert (year.status, year.payroll - month.payroll, year.difference) == ("differs", extra, -extra)

@@ -106,7 +106,10 @@ def test_a_closed_month_is_clean_for_most_clients_and_the_planted_differences_ar
             continue
         _import_a07(store, who, tmp_path, org)
         rows = runs.compute(store, who, org, CLOSED, checks=CHECKED)
-        differences = [r for r in rows if r.is_difference]
+        # A term's påleggstrekk is paid in the next term, which has not ended: the garnishment
+        # clients' term row is "missing" (the months after are not in the ledger yet), not planted.
+        differences = [r for r in rows if r.is_difference and not (
+            r.check == "garnishment" and r.field == "paid in the next term" and r.status == "missing")]
         kind = planted(store, org, CLOSED)
         # A difference planted in the term's first month shows on the term's withholding.
         if kind is None and planted(store, org, TERM[0]) is not None:

@@ -53,6 +53,7 @@ from byraa.core.store.models_posting import PostingSettings
 from byraa.core.store.models_reconcile import ReconRow, ReconRun
 from byraa.demo import names
 from byraa.demo.clients import ClientPlan, client_rows, plan_clients
+from byraa.demo.folder_accounts import deductions, plan_folder_accounts, plan_over_60
 from byraa.demo.folder_faults import FolderFault, plan_late_withholding, plan_leaver_advance
 from byraa.demo.inbox import write_file, write_inbox
 from byraa.demo.intake import apply_feedback_status, enrich_register, refer_to_sources, run_intake, submissions
@@ -94,6 +95,8 @@ class DemoSummary:
     """The posting journals' planted faults (``demo.journals``)."""
     folder_faults: list[FolderFault] = field(default_factory=list)
     """The ledgers' planted faults for the reconciliation folder (``demo.folder_faults``)."""
+    folder_accounts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """org number -> ``pension`` / ``garnishment``: the clients that have them (``demo.folder_accounts``)."""
 
 
 def _stage(seed: int, name: str) -> random.Random:
@@ -175,10 +178,18 @@ def build_demo(store: Store, *, clients: int = 60, seed: int = 1, manager_login:
         late, folder_faults = plan_late_withholding(folder_rng, plans, months, today)
         advances, leaver_faults = plan_leaver_advance(folder_rng, plans, months, employees, employments, today)
         folder_faults += leaver_faults
+        # Pension, garnishment and an over-60 high earner on clients the faults above left alone.
+        accounts_rng = _stage(seed, "folder-accounts")
+        taken = {c.index for c in plans if c.id in late or c.id in advances}
+        folder_faults += plan_over_60(accounts_rng, plans, months, runs, employees, employments, today, taken)
+        taken |= {c.index for c in plans if c.org_number in {f.org_number for f in folder_faults}}
+        accounts, account_faults = plan_folder_accounts(accounts_rng, plans, months, runs, employments, today, taken)
+        folder_faults += account_faults
         files = write_inbox(folder, plans, months, submissions(plans, months, ameldinger), employees, employments,
-                            leaves, agency_name, today, late, advances)
+                            leaves, agency_name, today, late, advances, accounts)
         faults = plan_faults(_stage(seed, "journals"), plans, months, today, {e["national_id"] for e in employees})
-        files += write_journals(folder, plans, months, employees, employments, faults, today, write_file)
+        full_year = frozenset(c.index for c in plans if c.id in accounts)
+        files += write_journals(folder, plans, months, employees, employments, faults, today, write_file, full_year)
         imported = run_intake(store, manager_login, folder, today)
     finally:
         if temporary is not None:
@@ -201,7 +212,7 @@ def build_demo(store: Store, *, clients: int = 60, seed: int = 1, manager_login:
             del r["id"]
     feedback = plan_feedback(_stage(seed, "feedback"), plans, ameldinger, runs, responsible, ids)
     recon_runs, recon_rows = plan_reconciliation(_stage(seed, "reconciliation"), plans, runs, manager_login,
-                                                 responsible, today, ids)
+                                                 responsible, today, ids, deductions(months, plans))
     registered = [dict(e, id=emp_ids[e["id"]]) for e in employees if e["id"] in emp_ids]
     jobs_of = [dict(e, id=employment_ids[e["id"]], employee_id=emp_ids[e["employee_id"]])
                for e in employments if e["id"] in employment_ids]
@@ -235,6 +246,7 @@ def build_demo(store: Store, *, clients: int = 60, seed: int = 1, manager_login:
         groups=[g["name"] for g in groups], seconds=time.perf_counter() - started, files=files,
         inbox=None if temporary is not None else folder, journal_faults=faults,
         folder_faults=folder_faults,
+        folder_accounts={c.org_number: tuple(sorted(accounts[c.id].kinds)) for c in plans if c.id in accounts},
     )
 
 

@@ -13,9 +13,14 @@ receives them, one folder per client:
   demo's months of that year: the payroll journal (wages, holiday pay paid, travel,
   withholding, net pay), the employer's contribution, the bank payments of net pay and of
   each term's withholding and contribution on their due date, and the month-end accrual
-  of holiday pay and the contribution on it (the way the reconciliation computes them).
+  of holiday pay and the contribution on it (the way the reconciliation computes them);
+  for a few clients the pension premium (provision, member's share, the insurer's term
+  invoice and its difference) and påleggstrekk (``demo.folder_accounts``).
 
-Nothing here touches the store: the demo imports the folder with the intake.
+Nothing here touches the store: the demo imports the folder with the intake. (Over 400
+lines: the a-melding and the ledger are written from the same month results and
+register in one pass over the clients; the pension and garnishment postings live in
+``demo.folder_accounts``.)
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from byraa.core.clients import deadlines
 from byraa.core.importers.amelding_xml import to_xml
 from byraa.core.reconcile.checks import DEFAULT_HOLIDAY_RATE
 from byraa.demo.clients import ClientPlan
+from byraa.demo.folder_accounts import ClientAccounts, pension_invoice
 from byraa.demo.payroll import MonthResult, aga_total
 from byraa.demo.people import FRILANS, SIMPLIFIED
 
@@ -138,8 +144,10 @@ def amelding(client: ClientPlan, m: MonthResult, sub: Submission, register: _Reg
         units[m.units.get(e["id"]) or org_of[e["sub_unit_id"]]][e["employee_id"]].append(e)
     aga_lines = m.aga if sub.with_off_cycle or not m.regular_aga else m.regular_aga
     aga_by_unit: dict[str, list[dict]] = defaultdict(list)
-    for unit, zone, basis, rate in aga_lines:
-        aga_by_unit[unit].append({"beregningskodeForArbeidsgiveravgift": "generelleNaeringer", "sone": zone,
+    pension_by_unit: dict[str, list[dict]] = defaultdict(list)
+    for lines, by_unit in ((aga_lines, aga_by_unit), (m.pension_aga, pension_by_unit)):
+        for unit, zone, basis, rate in lines:
+            by_unit[unit].append({"beregningskodeForArbeidsgiveravgift": "generelleNaeringer", "sone": zone,
                                   "avgiftsgrunnlagBeloep": _kr(basis), "prosentsatsForAvgiftsberegning": rate})
     withheld_total = 0
     virksomheter = []
@@ -147,7 +155,7 @@ def amelding(client: ClientPlan, m: MonthResult, sub: Submission, register: _Reg
         recipients = []
         for employee_id, jobs in units[unit].items():
             person = register.employees[employee_id]
-            lines, withheld = [], 0
+            lines, withheld, member = [], 0, 0
             for e in jobs:
                 eid = e["id"]
                 if m.wages.get(eid):
@@ -160,6 +168,7 @@ def amelding(client: ClientPlan, m: MonthResult, sub: Submission, register: _Reg
                 lines += [_income(a, "reiseKostUtenOvernatting", benefit="utgiftsgodtgjoerelse", taxable=False)
                           for a in travel.get(eid, [])]
                 withheld += m.withheld.get(eid, 0)
+                member += m.member.get(eid, 0)
             withheld_total += withheld
             recipients.append({
                 "norskIdentifikator": person["national_id"],
@@ -167,10 +176,13 @@ def amelding(client: ClientPlan, m: MonthResult, sub: Submission, register: _Reg
                 "arbeidsforhold": [_employment(e, register.leaves.get(e["id"], []), first, last) for e in jobs],
                 "forskuddstrekk": [{"beskrivelse": "forskuddstrekk", "beloep": _kr(-withheld)}] if withheld else [],
                 "inntekt": lines,
+                "fradrag": [{"beskrivelse": "premieTilPensjonsordninger", "beloep": _kr(member)}] if member else [],
             })
-        zones = aga_by_unit.get(unit)
+        zones, pension = aga_by_unit.get(unit), pension_by_unit.get(unit)
+        aga_element = {"loennOgGodtgjoerelse": zones, "tilskuddOgPremieTilPensjon": pension} if pension else \
+            {"loennOgGodtgjoerelse": zones} if zones else None
         virksomheter.append({"norskIdentifikator": unit, "inntektsmottaker": recipients,
-                             "arbeidsgiveravgift": {"loennOgGodtgjoerelse": zones} if zones else None})
+                             "arbeidsgiveravgift": aga_element})
     return {"leveranse": {
         "leveringstidspunkt": sub.submitted_at.strftime("%Y-%m-%dT%H:%M:%S"),
         "kalendermaaned": m.period,
@@ -179,7 +191,7 @@ def amelding(client: ClientPlan, m: MonthResult, sub: Submission, register: _Reg
         "meldingsId": sub.message_id,
         "opplysningspliktig": {"norskIdentifikator": client.org_number},
         "oppgave": {"betalingsinformasjon": {"sumForskuddstrekk": _kr(-withheld_total),
-                                             "sumArbeidsgiveravgift": _kr(aga_total(aga_lines))},
+                                             "sumArbeidsgiveravgift": _kr(aga_total(aga_lines) + aga_total(m.pension_aga))},
                     "virksomhet": virksomheter},
     }}
 
@@ -191,7 +203,9 @@ _ACCOUNTS = {
     "2781": "Påløpt arbeidsgiveravgift på feriepenger", "2930": "Skyldig lønn", "2940": "Skyldige feriepenger",
     "5000": "Lønn til ansatte", "5092": "Feriepenger", "5400": "Arbeidsgiveravgift",
     "5405": "Arbeidsgiveravgift på påløpte feriepenger", "5406": "Arbeidsgiveravgift på utbetalte feriepenger",
-    "7140": "Reisekostnad, ikke oppgavepliktig", "2999": "Feilkonto",
+    "7140": "Reisekostnad, ikke oppgavepliktig", "2999": "Feilkonto", "2610": "Påleggstrekk",
+    "2630": "Trukket pensjonspremie, medlemsandel", "2810": "Skyldig pensjonspremie",
+    "2820": "Avregning pensjonspremie", "5420": "Pensjonskostnad",
 }
 
 
@@ -218,11 +232,14 @@ def _month_text(period: str, what: str) -> str:
 
 
 def ledger_journal(months: list[MonthResult], today: date, late: dict[str, int] | None = None,
-                   advances: Iterable[tuple[date, int, str]] = ()) -> tuple[_Journal, dict[str, int]]:
+                   advances: Iterable[tuple[date, int, str]] = (),
+                   accounts: ClientAccounts | None = None) -> tuple[_Journal, dict[str, int]]:
     """One client's postings over the demo's months, and the opening balances of the year
     the months start in (credit negative). ``late``: term end -> days after the due date
     the term's withholding was paid (a planted fault; the contribution is paid on time).
-    ``advances``: (day, amount, employee number) advances paid out and never paid back."""
+    ``advances``: (day, amount, employee number) advances paid out and never paid back.
+    ``accounts``: the client's pension invoices and garnishment payments
+    (``demo.folder_accounts``; the months carry the provision and the deductions)."""
     journal = _Journal()
     months = sorted(months, key=lambda m: m.period)
     rate = Decimal(str(DEFAULT_HOLIDAY_RATE)) / 100
@@ -239,10 +256,13 @@ def ledger_journal(months: list[MonthResult], today: date, late: dict[str, int] 
         mmdd = m.pay_date.strftime("%m%d")
         wages, holiday = sum(m.wages.values()), sum(m.holiday.values())
         travel, withheld = sum(a for _, a in m.travel), sum(m.withheld.values())
-        net = wages + holiday + travel - withheld
-        regular_aga = aga_total(m.regular_aga or m.aga)
+        pension, member, garnish = sum(m.pension.values()), sum(m.member.values()), sum(m.garnish.values())
+        net = wages + holiday + travel - withheld - member - garnish
+        pension_aga = aga_total(m.pension_aga)
+        regular_aga = aga_total(m.regular_aga or m.aga) + pension_aga
         journal.add(m.pay_date, f"L{mmdd}", _month_text(m.period, "Lønn"),
-                    [("5000", wages), ("2940", holiday), ("7140", travel), ("2600", -withheld), ("2930", -net)])
+                    [("5000", wages), ("2940", holiday), ("7140", travel), ("5420", pension), ("2810", -pension),
+                     ("2630", -member), ("2610", -garnish), ("2600", -withheld), ("2930", -net)])
         journal.add(m.pay_date, f"A{mmdd}", _month_text(m.period, "Arbeidsgiveravgift"),
                     [("5400", regular_aga), ("2770", -regular_aga)])
         journal.add(m.pay_date, f"B{mmdd}", "Utbetaling lønn", [("2930", net), ("1920", -net)])
@@ -250,7 +270,7 @@ def ledger_journal(months: list[MonthResult], today: date, late: dict[str, int] 
         if m.off_cycle and m.off_cycle_date is not None:
             off_withheld = sum(w for _, _, w in m.off_cycle)
             day = m.off_cycle_date
-            extra_aga = aga_total(m.aga) - regular_aga
+            extra_aga = aga_total(m.aga) + pension_aga - regular_aga
             journal.add(day, f"L{day.strftime('%m%d')}X", _month_text(m.period, "Ekstra lønnskjøring"),
                         [("5000", bonus), ("2600", -off_withheld), ("2930", off_withheld - bonus)])
             journal.add(day, f"A{day.strftime('%m%d')}X", _month_text(m.period, "Arbeidsgiveravgift, ekstra"),
@@ -260,8 +280,8 @@ def ledger_journal(months: list[MonthResult], today: date, late: dict[str, int] 
         # Month-end accrual of holiday pay (and the contribution on it), year to date.
         ytd["basis"] += wages + bonus
         ytd["paid"] += holiday
-        ytd["aga_basis"] += sum(b for _, _, b, _ in m.aga)
-        ytd["aga"] += aga_total(m.aga)
+        ytd["aga_basis"] += sum(b for _, _, b, _ in m.aga) + sum(b for _, _, b, _ in m.pension_aga)
+        ytd["aga"] += aga_total(m.aga) + pension_aga
         accrued = _round(Decimal(ytd["basis"]) * rate)
         aga_rate = Decimal(ytd["aga"]) / Decimal(ytd["aga_basis"]) if ytd["aga_basis"] else Decimal("0.141")
         aga_accrued = _round(Decimal(accrued) * aga_rate)
@@ -279,11 +299,17 @@ def ledger_journal(months: list[MonthResult], today: date, late: dict[str, int] 
         month = int(m.period[5:7])
         terms[f"{m.period[:4]}-{month + month % 2:02d}"].append(m)
     for term_end, members in sorted(terms.items()):
+        if accounts is not None:
+            pension_invoice(journal, term_end, members, accounts, today)
         due = deadlines.term_payment_deadline(term_end).due
         if due > today or any(m.pay_date > today for m in members):
             continue
+        garnished = sum(sum(m.garnish.values()) for m in members)
+        if garnished and (accounts is None or term_end not in accounts.unpaid):
+            journal.add(due, f"P{due.strftime('%m%d')}", f"Påleggstrekk termin {term_end} til NAV Innkreving",
+                        [("2610", garnished), ("1920", -garnished)])
         withheld = sum(sum(m.withheld.values()) + sum(w for _, _, w in m.off_cycle) for m in members)
-        aga = sum(aga_total(m.aga) for m in members)
+        aga = sum(aga_total(m.aga) + aga_total(m.pension_aga) for m in members)
         days = (late or {}).get(term_end, 0)
         if days:
             paid = due + timedelta(days=days)
@@ -348,10 +374,12 @@ def saft(client: ClientPlan, agency_name: str, year: int, first: str, last: str,
 def write_inbox(folder: Path, clients: list[ClientPlan], months: list[MonthResult], submissions: list[Submission],
                 employees: list[dict], employments: list[dict], leaves: list[dict], agency_name: str,
                 today: date, late_withholding: dict[int, tuple[str, int]] | None = None,
-                advances: dict[int, list[tuple[date, int, str]]] | None = None) -> int:
+                advances: dict[int, list[tuple[date, int, str]]] | None = None,
+                accounts: dict[int, ClientAccounts] | None = None) -> int:
     """Write every client's a-meldinger and ledgers into ``folder``; returns the file count.
     ``late_withholding``: client id -> (term end, days late), the planted late payments;
-    ``advances``: client id -> advances never paid back (``ledger_journal``)."""
+    ``advances``: client id -> advances never paid back; ``accounts``: client id -> its
+    pension invoices and garnishment payments (``ledger_journal``)."""
     _private_dir(folder)
     register = _Register(employees, employments, leaves)
     by_month = {(clients[m.client_index].id, m.period): m for m in months}
@@ -382,7 +410,7 @@ def write_inbox(folder: Path, clients: list[ClientPlan], months: list[MonthResul
             made.add(client.id)
         planted = (late_withholding or {}).get(client.id)
         journal, opening = ledger_journal(client_months, today, dict([planted]) if planted else None,
-                                          (advances or {}).get(client.id, []))
+                                          (advances or {}).get(client.id, []), (accounts or {}).get(client.id))
         first_period = min(m.period for m in client_months)
         last_period = this_period if client.status != "ended" else max(m.period for m in client_months)
         for year in range(int(first_period[:4]), int(last_period[:4]) + 1):

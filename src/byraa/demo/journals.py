@@ -6,7 +6,10 @@ only: every month would double the files the intake imports and the demo's build
 The lines are the ledger's payroll voucher spelled out per employee: wages (5000) and
 holiday pay paid (2940) and travel (7140) per employment with the employee number, then
 the withholding (2600) and the net pay owed (2930) in total, so a clean journal sums to
-zero on accounts the client's ledger knows.
+zero on accounts the client's ledger knows. Clients with a pension or påleggstrekk
+(``demo.folder_accounts``) also get the premium (5420 per employee, 2810 in total), the
+member's share (2630) and the garnishment (2610) per employee, and a journal for every
+month of the year.
 
 A few clients' latest journal carry one planted fault each (the posting control list's
 rules, ``core.posting.control``), drawn from the stage's own random stream:
@@ -62,10 +65,15 @@ def _kr(ore: int) -> str:
     return f"{sign}{ore // 100}.{ore % 100:02d}"
 
 
-def journal_months(months: list[MonthResult], today: date) -> list[MonthResult]:
-    """The months that get a journal: paid by today, among the last ``MONTHS``."""
+def journal_months(months: list[MonthResult], today: date, full_year: frozenset[int] = frozenset(),
+                   ) -> list[MonthResult]:
+    """The months that get a journal: paid by today, among the last ``MONTHS``; for the
+    clients (by index) in ``full_year``, every month of today's year (the reconciliation
+    folder's pension and garnishment checks read the year's journals)."""
     first = periods.shift(periods.period_of(today), -(MONTHS - 1))
-    return [m for m in months if m.period >= first and m.pay_date <= today]
+    year = f"{today.year}-01"
+    return [m for m in months if m.pay_date <= today
+            and (m.period >= first or (m.client_index in full_year and m.period >= year))]
 
 
 def plan_faults(rng: random.Random, clients: list[ClientPlan], months: list[MonthResult], today: date,
@@ -106,6 +114,15 @@ def journal_csv(m: MonthResult, employment_of: dict[int, dict], employee_of: dic
                   ("7140", travel.get(eid, 0), "", number, "Reise")]
     withheld = sum(m.withheld.values())
     net = sum(v for _, v, *_ in lines) - withheld
+    # Pension premium (provided for, the member's share deducted) and påleggstrekk.
+    for eid in sorted(set(m.pension) | set(m.member) | set(m.garnish)):
+        number = employee_of[employment_of[eid]["employee_id"]]["employee_number"]
+        lines += [("5420", m.pension.get(eid, 0), "", number, "Pensjonspremie"),
+                  ("2630", -m.member.get(eid, 0), "", number, "Pensjonstrekk"),
+                  ("2610", -m.garnish.get(eid, 0), "", number, "Påleggstrekk")]
+        net -= m.member.get(eid, 0) + m.garnish.get(eid, 0)
+    if m.pension:
+        lines.append(("2810", -sum(m.pension.values()), "", "", "Skyldig pensjonspremie"))
     lines = [line for line in lines if line[1]]
     if fault is not None and fault.problem == "unknown_account" and lines:
         account, amount, nid, number, text = next(line for line in lines if line[0] == "5000")
@@ -126,13 +143,14 @@ def journal_csv(m: MonthResult, employment_of: dict[int, dict], employee_of: dic
 
 def write_journals(folder: Path, clients: list[ClientPlan], months: list[MonthResult], employees: list[dict],
                    employments: list[dict], faults: list[JournalFault], today: date,
-                   write: Callable[[Path, bytes], None]) -> int:
-    """Write the journals into ``folder/<org>/`` (made by the inbox); returns the file count."""
+                   write: Callable[[Path, bytes], None], full_year: frozenset[int] = frozenset()) -> int:
+    """Write the journals into ``folder/<org>/`` (made by the inbox); returns the file count.
+    ``full_year``: clients (by index) with a journal for every month of the year."""
     employment_of = {e["id"]: e for e in employments}
     employee_of = {e["id"]: e for e in employees}
     planted = {(f.org_number, f.period): f for f in faults}
     count = 0
-    for m in journal_months(months, today):
+    for m in journal_months(months, today, full_year):
         client = clients[m.client_index]
         org = client.org_number
         data = journal_csv(m, employment_of, employee_of, planted.get((org, m.period)))

@@ -58,6 +58,15 @@ class MonthResult:
     """(employment id, bonus øre, withheld øre) of the off-cycle run."""
     units: dict[int, str] = field(default_factory=dict)
     """employment id -> sub-unit org number (of every employment paid)."""
+    garnish: dict[int, int] = field(default_factory=dict)
+    """employment id -> påleggstrekk withheld from the regular run's net pay (``demo.folder_accounts``)."""
+    pension: dict[int, int] = field(default_factory=dict)
+    """employment id -> the employer's pension premium provided for (5420/2810)."""
+    member: dict[int, int] = field(default_factory=dict)
+    """employment id -> the employee's pension premium deducted (a-melding ``fradrag``, 2630)."""
+    pension_aga: list[tuple[str, str, int, float]] = field(default_factory=list)
+    """(sub-unit, zone, basis øre, rate percent): the premium in the contribution basis
+    (``tilskuddOgPremieTilPensjon``)."""
 
 
 def run_status(pay_date: date, today: date) -> str:

@@ -40,8 +40,10 @@ def _posting(day: date, voucher: str, text: str) -> str:
 
 
 def plan_reconciliation(rng: random.Random, clients: list[ClientPlan], runs: list[dict], manager: str,
-                        responsible: dict[int, str], today: date, ids: dict[str, int]) -> tuple[list[dict], list[dict]]:
-    """(``recon_run`` rows, ``recon_row`` rows)."""
+                        responsible: dict[int, str], today: date, ids: dict[str, int],
+                        deducted: dict[tuple[int, str], int] | None = None) -> tuple[list[dict], list[dict]]:
+    """(``recon_run`` rows, ``recon_row`` rows). ``deducted``: (client id, period) -> what
+    the regular run took from net pay besides tax (pension premium, påleggstrekk)."""
     now = datetime(today.year, today.month, today.day, 11, 0, tzinfo=UTC)
     this_period = periods.period_of(today)
     last_period = periods.shift(this_period, -1)
@@ -98,6 +100,8 @@ def plan_reconciliation(rng: random.Random, clients: list[ClientPlan], runs: lis
             postings = []
             for r in month_runs:
                 net = r["gross"] - r["withholding"]
+                if r["kind"] == "regular":
+                    net -= (deducted or {}).get((client.id, period), 0)
                 month = f"{formatting.MONTHS_NB[int(period[5:7]) - 1]} {period[:4]}"  # the client's ledger: bokmål
                 text = f"Lønn {month}" if r["kind"] == "regular" else f"Ekstra lønnskjøring {month}"
                 voucher = f"L{r['pay_date'].strftime('%m%d')}"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from calendar import monthrange
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 from operator import mul
@@ -170,3 +171,28 @@ def complete_org_number(first_eight: str) -> str | None:
 def format_org_number(value: str) -> str:
     """``123456785`` -> ``123 456 785``, the way Brønnøysund prints it."""
     return f"{value[:3]} {value[3:6]} {value[6:]}" if len(value) == 9 else value
+
+
+def birth_date(national_id: str) -> date | None:
+    """The birth date a national id (or D-/H-number, Tenor month + 80) encodes, by the
+    individual number's century rules; None where it encodes none."""
+    if len(national_id) != 11 or not national_id.isdigit():
+        return None
+    day, month, yy, individual = (int(national_id[0:2]), int(national_id[2:4]), int(national_id[4:6]),
+                                  int(national_id[6:9]))
+    day = day - 40 if day > 40 else day
+    month = month - 80 if month > 80 else month - 40 if month > 40 else month
+    if individual <= 499:
+        century = 1900
+    elif individual <= 749 and yy >= 54:
+        century = 1800
+    elif yy <= 39:
+        century = 2000
+    elif individual >= 900:
+        century = 1900
+    else:
+        return None
+    try:
+        return date(century + yy, month, day)
+    except ValueError:
+        return None

@@ -23,11 +23,11 @@ Pure functions of ``Inputs`` and ``Settings``, like the checks in ``amounts``.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 
+from byraa.core.base.ids import birth_date
 from byraa.core.clients import deadlines
 from byraa.core.reconcile.checks import ResultRow, Settings, compare_amounts
 from byraa.core.reconcile.checks.amounts import HOLIDAY_PAY_DESCRIPTIONS, Ledger, _months, _side, _sum, term_of
@@ -46,31 +46,6 @@ BENEFIT_KINDS = ("naturalytelse",)
 
 def _round(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def birth_date(national_id: str) -> date | None:
-    """The birth date a national id (or D-/H-number, Tenor month + 80) encodes, by the
-    individual number's century rules; None where it encodes none."""
-    if len(national_id) != 11 or not national_id.isdigit():
-        return None
-    day, month, yy, individual = (int(national_id[0:2]), int(national_id[2:4]), int(national_id[4:6]),
-                                  int(national_id[6:9]))
-    day = day - 40 if day > 40 else day
-    month = month - 80 if month > 80 else month - 40 if month > 40 else month
-    if individual <= 499:
-        century = 1900
-    elif individual <= 749 and yy >= 54:
-        century = 1800
-    elif yy <= 39:
-        century = 2000
-    elif individual >= 900:
-        century = 1900
-    else:
-        return None
-    try:
-        return date(century + yy, month, day)
-    except ValueError:
-        return None
 
 
 # --- Payments -------------------------------------------------------------------------------
