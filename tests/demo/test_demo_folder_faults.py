@@ -116,3 +116,28 @@ def test_the_over_60_employee_is_capped_at_6g_and_only_the_year_check_counts_the
     # check balances and the year check misses exactly the capped extra.
     assert month.status == "equal" and month.ledger == year.ledger
     assert (year.status, year.payroll - month.payroll, year.difference) == ("differs", extra, -extra)
+
+
+def test_sick_pay_claimed_from_nav_balances_on_the_clients_that_claim_it(demo60) -> None:  # noqa: ANN001
+    """Three of the folder clients claim sick pay back from NAV for two months of the
+    first half year; the journal's claims equal the refunds taken to income, NAV's
+    payments clear the receivable, and nothing stays open."""
+    store, summary = demo60
+    having = [org for org, kinds in summary.folder_accounts.items() if "nav_refunds" in kinds]
+    assert len(having) == 3
+    for org in having:
+        claimed: dict[str, int] = {}
+        for month in range(1, 10):
+            period = f"2026-{month:02d}"
+            rows = _rows(store, org, period, ["nav_refunds"])
+            assert not [r for r in rows if r.is_difference], (org, period, rows)
+            claims = next((r for r in rows if r.field == "claims vs refunds taken to income"), None)
+            if claims is not None and claims.payroll:
+                assert claims.ledger == claims.payroll
+                claimed[period] = claims.payroll
+        assert len(claimed) == 2, (org, claimed)
+        later = _rows(store, org, "2026-09", ["nav_refunds"])
+        receivable = next(r for r in later if r.field == "receivable at period end")
+        received = next(r for r in later if r.field == "received from NAV")
+        assert (receivable.payroll, receivable.ledger) == (0, 0)
+        assert received.ledger == sum(claimed.values())

@@ -19,7 +19,10 @@ random stream so the demo stays the same for the same seed.
   closed term's invoice differs by 2 000-6 000 kroner and is not moved to 2820) and
   ``unpaid_garnishment`` (one client never paid the term before the last closed month's
   term, ``late_term``). These clients get a posting journal for every month of the year:
-  the checks read the provision and the deductions from the journals.
+  the checks read the provision and the deductions from the journals. Three of them also
+  claim sick pay back from NAV for two months of the first half year (1574 against 5800
+  in the journal and the ledger, paid by NAV six weeks after the month), so the
+  ``nav_refunds`` check has claims, income and payments to compare.
 """
 
 from __future__ import annotations
@@ -226,7 +229,31 @@ def plan_folder_accounts(rng: random.Random, clients: list[ClientPlan], months: 
     owed = sum(sum(m.garnish.values()) for m in this_year if m.client_index == last.index and m.period in term)
     if owed:
         faults.append(FolderFault(last.org_number, "unpaid_garnishment", unpaid_term, amount=owed))
+    _plan_refunds(rng, [clients[i] for i in chosen], this_year, kind_of, today, out)
     return out, faults
+
+
+def _plan_refunds(rng: random.Random, clients: list[ClientPlan], months: list[MonthResult],
+                  kind_of: dict[int, str], today: date, out: dict[int, ClientAccounts]) -> None:
+    """Sick pay claimed back from NAV on three of the five clients: one ordinary employee
+    off sick for two months of the first half year (past the employer's 16 days, so
+    NAV refunds the days after them, about 60 % of the month's wages). Drawn last, so the
+    figures planted before stay as they were for the same seed."""
+    for client in clients[:3]:
+        mine = sorted((m for m in months if m.client_index == client.index and m.pay_date <= today),
+                      key=lambda m: m.period)
+        first_half = [m for m in mine if int(m.period[5:7]) <= 6]
+        if len(first_half) < 2:
+            continue
+        start = rng.randrange(len(first_half) - 1)
+        sick = first_half[start:start + 2]
+        paid = sorted(e for e in sick[0].wages if kind_of[e] == ORDINARY and e in sick[1].wages)
+        if not paid:
+            continue
+        employment = rng.choice(paid)
+        out[client.id].kinds.add("nav_refunds")
+        for m in sick:
+            m.refund[employment] = _kroner(m.wages[employment] * rng.randint(55, 65) / 100)
 
 
 def pension_invoice(journal: Any, term_end: str, members: list[MonthResult], accounts: ClientAccounts,

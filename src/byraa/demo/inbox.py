@@ -206,6 +206,7 @@ _ACCOUNTS = {
     "7140": "Reisekostnad, ikke oppgavepliktig", "2999": "Feilkonto", "2610": "Påleggstrekk",
     "2630": "Trukket pensjonspremie, medlemsandel", "2810": "Skyldig pensjonspremie",
     "2820": "Avregning pensjonspremie", "5420": "Pensjonskostnad",
+    "1574": "Refusjonskrav NAV", "5800": "Refusjon av sykepenger",
 }
 
 
@@ -266,6 +267,15 @@ def ledger_journal(months: list[MonthResult], today: date, late: dict[str, int] 
         journal.add(m.pay_date, f"A{mmdd}", _month_text(m.period, "Arbeidsgiveravgift"),
                     [("5400", regular_aga), ("2770", -regular_aga)])
         journal.add(m.pay_date, f"B{mmdd}", "Utbetaling lønn", [("2930", net), ("1920", -net)])
+        refund = sum(m.refund.values())
+        if refund:
+            # Claimed with the month's pay; NAV pays about six weeks after the month.
+            journal.add(m.pay_date, f"R{mmdd}", _month_text(m.period, "Refusjonskrav sykepenger"),
+                        [("1574", refund), ("5800", -refund)])
+            received = periods.last_day(m.period) + timedelta(days=42)
+            if received <= today:
+                journal.add(received, f"R{received.strftime('%m%d')}N", "Refusjon sykepenger fra NAV",
+                            [("1920", refund), ("1574", -refund)])
         bonus = sum(b for _, b, _ in m.off_cycle)
         if m.off_cycle and m.off_cycle_date is not None:
             off_withheld = sum(w for _, _, w in m.off_cycle)

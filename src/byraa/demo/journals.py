@@ -123,6 +123,11 @@ def journal_csv(m: MonthResult, employment_of: dict[int, dict], employee_of: dic
         net -= m.member.get(eid, 0) + m.garnish.get(eid, 0)
     if m.pension:
         lines.append(("2810", -sum(m.pension.values()), "", "", "Skyldig pensjonspremie"))
+    # Sick pay claimed back from NAV: the receivable per employee, the refund to income.
+    for eid, amount in sorted(m.refund.items()):
+        number = employee_of[employment_of[eid]["employee_id"]]["employee_number"]
+        lines += [("1574", amount, "", number, "Refusjonskrav sykepenger"),
+                  ("5800", -amount, "", number, "Refusjon sykepenger")]
     lines = [line for line in lines if line[1]]
     if fault is not None and fault.problem == "unknown_account" and lines:
         account, amount, nid, number, text = next(line for line in lines if line[0] == "5000")

@@ -67,6 +67,8 @@ class MonthResult:
     pension_aga: list[tuple[str, str, int, float]] = field(default_factory=list)
     """(sub-unit, zone, basis øre, rate percent): the premium in the contribution basis
     (``tilskuddOgPremieTilPensjon``)."""
+    refund: dict[int, int] = field(default_factory=dict)
+    """employment id -> sick pay claimed back from NAV for the month (1574 against 5800)."""
 
 
 def run_status(pay_date: date, today: date) -> str:
