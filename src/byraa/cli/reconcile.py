@@ -19,7 +19,7 @@ from byraa.cli.output import Column, emit, format_option
 from byraa.core.base import ids
 from byraa.core.base.bridge import run_sync
 from byraa.core.reconcile.checks import CHECKS
-from byraa.core.words import formatting
+from byraa.core.words import formatting, labels
 from byraa.core.words.i18n import _
 
 CHECK_CHOICES = CHECKS
@@ -56,20 +56,26 @@ def _columns(with_client: bool, with_ids: bool) -> list[Column]:
     if with_ids:
         cols.append(Column("row", _("Row"), right=True))
     return cols + [
-        Column("check", _("Check")), Column("national_id", _("National id")), Column("key", _("Key")),
-        Column("field", _("Field")), Column("payroll_shown", _("Payroll")), Column("a07_shown", _("A-ordningen")),
-        Column("ledger_shown", _("Ledger")), Column("difference_shown", _("Difference"), right=True),
-        Column("status", _("Status")), Column("explanation", _("Explanation")),
+        Column("check_shown", _("Check")), Column("national_id", _("National id")), Column("key", _("Key")),
+        Column("field_shown", _("Field")), Column("payroll_shown", _("Payroll")),
+        Column("a07_shown", _("A-ordningen")), Column("ledger_shown", _("Ledger")),
+        Column("difference_shown", _("Difference"), right=True), Column("status_shown", _("Status")),
+        Column("explanation", _("Explanation")),
     ]
 
 
 def _emit(rows: list[dict], fmt: str, *, with_client: bool, with_ids: bool, extra: dict | None = None) -> None:
     if fmt == "table":
+        # The table is read by people: the checks, fields and statuses in their words;
+        # JSON and CSV keep the codes a script matches on.
         for d in rows:
             unit = d["unit"]
             for k in ("payroll", "a07", "ledger"):
                 d[f"{k}_shown"] = _show(d[k], unit)
             d["difference_shown"] = _show(d["difference"], "nok")
+            d["check_shown"] = labels.check_name(d["check"])
+            d["field_shown"] = labels.field_name(d["field"])
+            d["status_shown"] = labels.row_status(d["status"])
         emit(rows, _columns(with_client, with_ids), fmt)
         return
     out = []
