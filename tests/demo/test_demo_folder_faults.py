@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from byraa.core.agency.identity import resolve
+from byraa.core.base import periods
 from byraa.core.clients import deadlines
 from byraa.core.reconcile import runs
 
@@ -141,3 +142,78 @@ def test_sick_pay_claimed_from_nav_balances_on_the_clients_that_claim_it(demo60)
         received = next(r for r in later if r.field == "received from NAV")
         assert (receivable.payroll, receivable.ledger) == (0, 0)
         assert received.ledger == sum(claimed.values())
+
+
+def _benefits_per_month(store, org: str, description: str) -> dict[str, int]:  # noqa: ANN001
+    """period -> the benefit in kind ``description`` reported in the client's a-meldinger."""
+    from sqlmodel import select
+
+    from byraa.core.store.models import Client
+    from byraa.core.store.models_reconcile import ReconIncome
+
+    with store.session() as session:
+        rows = session.execute(select(ReconIncome.period, ReconIncome.amount).join(
+            Client, Client.id == ReconIncome.client_id).where(
+            Client.org_number == org, ReconIncome.side == "payroll", ReconIncome.benefit == "naturalytelse",
+            ReconIncome.description == description)).all()
+    out: dict[str, int] = {}
+    for period, amount in rows:
+        out[period] = out.get(period, 0) + amount
+    return out
+
+
+def test_benefits_in_kind_are_reported_and_booked_alike_on_the_clients_that_give_them(demo60) -> None:  # noqa: ANN001
+    """Five folder clients give phones, three a company car: every month the a-meldinger's
+    benefits in kind equal the 52xx accounts and the 5290 counter-entry, and the year to
+    date is the months added up."""
+    store, summary = demo60
+    having = [org for org, kinds in summary.folder_accounts.items() if "benefits" in kinds]
+    assert len(having) == 5
+    cars = 0
+    for org in having:
+        monthly = 0
+        for month in range(1, 11):
+            period = f"2026-{month:02d}"
+            rows = _rows(store, org, period, ["benefits"])
+            assert not [r for r in rows if r.is_difference], (org, period, rows)
+            by_field = {(r.key, r.field): r for r in rows}
+            this = by_field[(period, "benefits in kind")]
+            assert this.payroll > 0 and this.ledger == this.payroll
+            assert by_field[(period, "benefits in kind: counter-account")].ledger == this.payroll
+            monthly += this.payroll
+            assert by_field[("2026 hittil", "benefits in kind")].payroll == monthly
+        phones = _benefits_per_month(store, org, "elektroniskKommunikasjon")
+        assert phones and all(amount % 366_00 == 0 for amount in phones.values())
+        cars += bool(_benefits_per_month(store, org, "bil"))
+    assert cars == 3
+
+
+def test_an_employee_loan_is_paid_back_from_pay_and_taxed_on_the_interest_benefit(demo60) -> None:  # noqa: ANN001
+    """Two clients lent an employee money interest free: the loan's balance on 1380 (per
+    employee) falls by one instalment a month, and each month's interest benefit in the
+    a-melding is the normrente on the balance the month started with."""
+    from byraa.demo.folder_benefits import NORMRENTE_PCT
+
+    store, summary = demo60
+    borrowers = 0
+    for org in summary.folder_accounts:
+        interest = _benefits_per_month(store, org, "rentefordelLaan")
+        if not interest:
+            continue
+        borrowers += 1
+        balances: dict[str, int] = {}
+        for month in range(1, 11):
+            period = f"2026-{month:02d}"
+            rows = _rows(store, org, period, ["open_items"])
+            per_employee = [r for r in rows if r.key.startswith("1380 ") and r.field == "employee balance"]
+            assert len(per_employee) <= 1
+            if per_employee:
+                balances[period] = per_employee[0].ledger
+        first = min(balances)
+        assert min(interest) == periods.shift(first, 1)
+        steps = {balances[periods.shift(p, -1)] - balances[p] for p in balances if p != first}
+        assert len(steps) == 1 and steps.pop() > 0
+        for period, amount in interest.items():
+            start = balances[periods.shift(period, -1)]
+            assert amount == round(start * NORMRENTE_PCT / 100 / 12 / 100) * 100, (org, period)
+    assert borrowers == 2

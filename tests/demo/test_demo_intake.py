@@ -108,8 +108,12 @@ def test_a_closed_month_is_clean_for_most_clients_and_the_planted_differences_ar
         rows = runs.compute(store, who, org, CLOSED, checks=CHECKED)
         # A term's påleggstrekk is paid in the next term, which has not ended: the garnishment
         # clients' term row is "missing" (the months after are not in the ledger yet), not planted.
+        # An employee loan is owed until it is paid back: its balance on 1380 is a difference
+        # the clerk explains against the loan agreement every month, not a fault.
         differences = [r for r in rows if r.is_difference and not (
-            r.check == "garnishment" and r.field == "paid in the next term" and r.status == "missing")]
+            r.check == "garnishment" and r.field == "paid in the next term" and r.status == "missing") and not (
+            r.check == "open_items" and r.key.startswith("1380")
+            and "employee_loan" in summary.folder_accounts.get(org, ()))]
         kind = planted(store, org, CLOSED)
         # A difference planted in the term's first month shows on the term's withholding.
         if kind is None and planted(store, org, TERM[0]) is not None:

@@ -54,6 +54,7 @@ from byraa.core.store.models_reconcile import ReconRow, ReconRun
 from byraa.demo import names
 from byraa.demo.clients import ClientPlan, client_rows, plan_clients
 from byraa.demo.folder_accounts import deductions, plan_folder_accounts, plan_over_60
+from byraa.demo.folder_benefits import plan_benefits
 from byraa.demo.folder_faults import FolderFault, plan_late_withholding, plan_leaver_advance
 from byraa.demo.inbox import write_file, write_inbox
 from byraa.demo.intake import apply_feedback_status, enrich_register, refer_to_sources, run_intake, submissions
@@ -96,7 +97,8 @@ class DemoSummary:
     folder_faults: list[FolderFault] = field(default_factory=list)
     """The ledgers' planted faults for the reconciliation folder (``demo.folder_faults``)."""
     folder_accounts: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """org number -> ``pension`` / ``garnishment``: the clients that have them (``demo.folder_accounts``)."""
+    """org number -> what the client has of ``pension``, ``garnishment``, ``nav_refunds``,
+    ``benefits`` and ``employee_loan`` (``demo.folder_accounts``, ``demo.folder_benefits``)."""
 
 
 def _stage(seed: int, name: str) -> random.Random:
@@ -185,6 +187,9 @@ def build_demo(store: Store, *, clients: int = 60, seed: int = 1, manager_login:
         taken |= {c.index for c in plans if c.org_number in {f.org_number for f in folder_faults}}
         accounts, account_faults = plan_folder_accounts(accounts_rng, plans, months, runs, employments, today, taken)
         folder_faults += account_faults
+        number_of = {e["id"]: e["employee_number"] for e in employees}
+        plan_benefits(accounts_rng, plans, months, runs, employments,
+                      {e["id"]: number_of[e["employee_id"]] for e in employments}, today, accounts)
         files = write_inbox(folder, plans, months, submissions(plans, months, ameldinger), employees, employments,
                             leaves, agency_name, today, late, advances, accounts)
         faults = plan_faults(_stage(seed, "journals"), plans, months, today, {e["national_id"] for e in employees})

@@ -55,13 +55,17 @@ class ClientAccounts:
     """Terms whose difference stayed on 2810 (the planted fault)."""
     unpaid: set[str] = field(default_factory=set)
     """Terms whose påleggstrekk was never paid (the planted fault)."""
+    loans: list[tuple[date, int, str]] = field(default_factory=list)
+    """(day, amount, employee number) of the employee loans paid out (``demo.folder_benefits``)."""
+    borrowers: dict[int, str] = field(default_factory=dict)
+    """employment id -> employee number (the loan's sub-ledger id) of those loans."""
 
 
 def _round5(ore: float) -> int:
     return int(round(ore / 500)) * 500
 
 
-def _kroner(ore: float) -> int:
+def whole_kroner(ore: float) -> int:
     return int(round(ore / 100)) * 100
 
 
@@ -96,6 +100,24 @@ def _add_basis(lines: list[tuple[str, str, int, float]], unit: str, delta: int) 
             u, z, basis, rate = lines[i]
             lines[i] = (u, z, basis + delta, rate)
             return
+
+
+def add_to_run(m: MonthResult, runs: list[dict], client: ClientPlan, unit: str, *, basis: int, withheld: int,
+               gross: int = 0) -> None:
+    """The regular run of ``m`` pays ``basis`` more on ``unit`` (withholding already in
+    ``m.withheld``): its contribution lines and its payroll run follow; an off-cycle run's
+    contribution is what the month's total adds to the regular run's, so it is kept."""
+    before = aga_total(m.regular_aga or m.aga), aga_total(m.aga)
+    _add_basis(m.aga, unit, basis)
+    if m.regular_aga:
+        _add_basis(m.regular_aga, unit, basis)
+    for r in _runs_of(runs, client.id, m.period):
+        if r["kind"] == "regular":
+            r["gross"] += gross
+            r["withholding"] += withheld
+            r["employer_contribution"] += aga_total(m.regular_aga or m.aga) - before[0]
+        else:
+            r["employer_contribution"] += (aga_total(m.aga) - aga_total(m.regular_aga)) - (before[1] - before[0])
 
 
 def plan_over_60(rng: random.Random, clients: list[ClientPlan], months: list[MonthResult], runs: list[dict],
@@ -140,20 +162,10 @@ def plan_over_60(rng: random.Random, clients: list[ClientPlan], months: list[Mon
         old, holiday = m.wages[eid], m.holiday.get(eid, 0)
         new = _round5(old * factor)
         ratio = m.withheld[eid] / (old + holiday) if old + holiday else 0
-        withheld = _kroner((new + holiday) * ratio)
+        withheld = whole_kroner((new + holiday) * ratio)
         delta, withheld_delta = new - old, withheld - m.withheld[eid]
         m.wages[eid], m.withheld[eid] = new, withheld
-        before = aga_total(m.regular_aga or m.aga), aga_total(m.aga)
-        _add_basis(m.aga, m.units[eid], delta)
-        if m.regular_aga:
-            _add_basis(m.regular_aga, m.units[eid], delta)
-        for r in _runs_of(runs, client.id, m.period):
-            if r["kind"] == "regular":
-                r["gross"] += delta
-                r["withholding"] += withheld_delta
-                r["employer_contribution"] += aga_total(m.regular_aga or m.aga) - before[0]
-            else:
-                r["employer_contribution"] += (aga_total(m.aga) - aga_total(m.regular_aga)) - (before[1] - before[0])
+        add_to_run(m, runs, client, m.units[eid], basis=delta, withheld=withheld_delta, gross=delta)
         if m.period in year:
             basis += new + sum(b for e, b, _ in m.off_cycle if e == eid)
     nid = person[employment["employee_id"]]["national_id"]
@@ -189,8 +201,8 @@ def plan_folder_accounts(rng: random.Random, clients: list[ClientPlan], months: 
             for e, wage in m.wages.items():
                 if kind_of[e] != ORDINARY:
                     continue
-                m.pension[e] = _kroner(wage * EMPLOYER_PCT / 100)
-                m.member[e] = _kroner(wage * MEMBER_PCT / 100)
+                m.pension[e] = whole_kroner(wage * EMPLOYER_PCT / 100)
+                m.member[e] = whole_kroner(wage * MEMBER_PCT / 100)
                 basis[m.units[e]] = basis.get(m.units[e], 0) + m.pension[e]
             for unit, amount in sorted(basis.items()):
                 rate = next(r for u, _, _, r in reversed(m.aga) if u == unit)
@@ -253,7 +265,7 @@ def _plan_refunds(rng: random.Random, clients: list[ClientPlan], months: list[Mo
         employment = rng.choice(paid)
         out[client.id].kinds.add("nav_refunds")
         for m in sick:
-            m.refund[employment] = _kroner(m.wages[employment] * rng.randint(55, 65) / 100)
+            m.refund[employment] = whole_kroner(m.wages[employment] * rng.randint(55, 65) / 100)
 
 
 def pension_invoice(journal: Any, term_end: str, members: list[MonthResult], accounts: ClientAccounts,
@@ -275,13 +287,15 @@ def pension_invoice(journal: Any, term_end: str, members: list[MonthResult], acc
 
 
 def deductions(months: list[MonthResult], clients: list[ClientPlan]) -> dict[tuple[int, str], int]:
-    """(client id, period) -> what the regular run deducted from net pay besides tax."""
+    """(client id, period) -> what the regular run's gross holds beyond tax that is not paid
+    out: deductions from net pay and the benefits in kind."""
     out = {}
     for m in months:
-        taken = sum(m.member.values()) + sum(m.garnish.values())
+        taken = (sum(m.member.values()) + sum(m.garnish.values()) + sum(m.loan.values())
+                 + sum(amount for benefits in m.benefits.values() for _, _, amount in benefits))
         if taken:
             out[(clients[m.client_index].id, m.period)] = taken
     return out
 
 
-__all__ = ["ClientAccounts", "deductions", "pension_invoice", "plan_folder_accounts", "plan_over_60"]
+__all__ = ["ClientAccounts", "add_to_run", "deductions", "whole_kroner", "pension_invoice", "plan_folder_accounts", "plan_over_60"]

@@ -40,6 +40,7 @@ from byraa.core.importers.amelding_xml import to_xml
 from byraa.core.reconcile.checks import DEFAULT_HOLIDAY_RATE
 from byraa.demo.clients import ClientPlan
 from byraa.demo.folder_accounts import ClientAccounts, pension_invoice
+from byraa.demo.folder_benefits import benefit_lines
 from byraa.demo.payroll import MonthResult, aga_total
 from byraa.demo.people import FRILANS, SIMPLIFIED
 
@@ -167,6 +168,8 @@ def amelding(client: ClientPlan, m: MonthResult, sub: Submission, register: _Reg
                     withheld += bonus[eid][1]
                 lines += [_income(a, "reiseKostUtenOvernatting", benefit="utgiftsgodtgjoerelse", taxable=False)
                           for a in travel.get(eid, [])]
+                lines += [_income(amount, description, benefit="naturalytelse")
+                          for description, _, amount in m.benefits.get(eid, [])]
                 withheld += m.withheld.get(eid, 0)
                 member += m.member.get(eid, 0)
             withheld_total += withheld
@@ -207,6 +210,7 @@ _ACCOUNTS = {
     "2630": "Trukket pensjonspremie, medlemsandel", "2810": "Skyldig pensjonspremie",
     "2820": "Avregning pensjonspremie", "5420": "Pensjonskostnad",
     "1574": "Refusjonskrav NAV", "5800": "Refusjon av sykepenger",
+    "5200": "Fri bil", "5210": "Fri telefon", "5240": "Rentefordel", "5290": "Motkonto for gruppe 52",
 }
 
 
@@ -243,6 +247,7 @@ def ledger_journal(months: list[MonthResult], today: date, late: dict[str, int] 
     (``demo.folder_accounts``; the months carry the provision and the deductions)."""
     journal = _Journal()
     months = sorted(months, key=lambda m: m.period)
+    borrowers = accounts.borrowers if accounts is not None else {}
     rate = Decimal(str(DEFAULT_HOLIDAY_RATE)) / 100
     ytd: dict[str, int] = defaultdict(int)
     booked: dict[str, int] = defaultdict(int)
@@ -258,12 +263,14 @@ def ledger_journal(months: list[MonthResult], today: date, late: dict[str, int] 
         wages, holiday = sum(m.wages.values()), sum(m.holiday.values())
         travel, withheld = sum(a for _, a in m.travel), sum(m.withheld.values())
         pension, member, garnish = sum(m.pension.values()), sum(m.member.values()), sum(m.garnish.values())
-        net = wages + holiday + travel - withheld - member - garnish
+        loans = [("1380", -amount, borrowers[eid]) for eid, amount in sorted(m.loan.items())]
+        net = wages + holiday + travel - withheld - member - garnish - sum(m.loan.values())
         pension_aga = aga_total(m.pension_aga)
         regular_aga = aga_total(m.regular_aga or m.aga) + pension_aga
         journal.add(m.pay_date, f"L{mmdd}", _month_text(m.period, "Lønn"),
                     [("5000", wages), ("2940", holiday), ("7140", travel), ("5420", pension), ("2810", -pension),
-                     ("2630", -member), ("2610", -garnish), ("2600", -withheld), ("2930", -net)])
+                     *benefit_lines(m), ("2630", -member), ("2610", -garnish), *loans, ("2600", -withheld),
+                     ("2930", -net)])
         journal.add(m.pay_date, f"A{mmdd}", _month_text(m.period, "Arbeidsgiveravgift"),
                     [("5400", regular_aga), ("2770", -regular_aga)])
         journal.add(m.pay_date, f"B{mmdd}", "Utbetaling lønn", [("2930", net), ("1920", -net)])
@@ -332,6 +339,8 @@ def ledger_journal(months: list[MonthResult], today: date, late: dict[str, int] 
                     [("2600", withheld), ("2770", aga), ("1920", -withheld - aga)])
     for day, amount, party in advances:
         journal.add(day, f"F{day.strftime('%m%d')}A", "Forskudd på lønn", [("1570", amount, party), ("1920", -amount)])
+    for day, amount, party in (accounts.loans if accounts is not None else ()):
+        journal.add(day, f"K{day.strftime('%m%d')}", "Lån til ansatt", [("1380", amount, party), ("1920", -amount)])
     # Last year's holiday pay, owed at the year's start, is what June pays out.
     first_year = months[0].period[:4] if months else ""
     june = sum(sum(m.holiday.values()) for m in months if m.period[:4] == first_year)

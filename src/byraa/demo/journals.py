@@ -8,8 +8,9 @@ holiday pay paid (2940) and travel (7140) per employment with the employee numbe
 the withholding (2600) and the net pay owed (2930) in total, so a clean journal sums to
 zero on accounts the client's ledger knows. Clients with a pension or påleggstrekk
 (``demo.folder_accounts``) also get the premium (5420 per employee, 2810 in total), the
-member's share (2630) and the garnishment (2610) per employee, and a journal for every
-month of the year.
+member's share (2630) and the garnishment (2610) per employee, their benefits in kind
+(52xx per employee, 5290 in total) and loan instalments (1380 with the national id, a
+sub-ledger account), and a journal for every month of the year.
 
 A few clients' latest journal carry one planted fault each (the posting control list's
 rules, ``core.posting.control``), drawn from the stage's own random stream:
@@ -33,6 +34,7 @@ from pathlib import Path
 
 from byraa.core.base import periods
 from byraa.demo.clients import ClientPlan
+from byraa.demo.folder_benefits import COUNTER_ACCOUNT
 from byraa.demo.numbers import tenor_national_id
 from byraa.demo.payroll import MonthResult
 
@@ -47,6 +49,8 @@ ERROR_CUSTOMER = "99999"
 SUBLEDGER_ACCOUNTS = "1380,1570"
 SHORT = 100_00
 """What the ``difference`` fault leaves off the withholding line (øre)."""
+TEXTS = {"elektroniskKommunikasjon": "Fri telefon", "bil": "Fri bil", "rentefordelLaan": "Rentefordel lån"}
+"""The journal's line text per benefit in kind."""
 HEADER = "konto;beløp;fødselsnummer;ansattnr;lønnsform;periode;tekst\n"
 
 
@@ -123,6 +127,18 @@ def journal_csv(m: MonthResult, employment_of: dict[int, dict], employee_of: dic
         net -= m.member.get(eid, 0) + m.garnish.get(eid, 0)
     if m.pension:
         lines.append(("2810", -sum(m.pension.values()), "", "", "Skyldig pensjonspremie"))
+    # Benefits in kind per employee against the counter-account; loan instalments per
+    # employee with the national id (1380 is a sub-ledger account).
+    for eid in sorted(m.benefits):
+        number = employee_of[employment_of[eid]["employee_id"]]["employee_number"]
+        lines += [(account, amount, "", number, TEXTS[description]) for description, account, amount in m.benefits[eid]]
+    counter = sum(amount for benefits in m.benefits.values() for _, _, amount in benefits)
+    if counter:
+        lines.append((COUNTER_ACCOUNT, -counter, "", "", "Motkonto naturalytelser"))
+    for eid, amount in sorted(m.loan.items()):
+        person = employee_of[employment_of[eid]["employee_id"]]
+        lines.append(("1380", -amount, person["national_id"], person["employee_number"], "Avdrag lån"))
+        net -= amount
     # Sick pay claimed back from NAV: the receivable per employee, the refund to income.
     for eid, amount in sorted(m.refund.items()):
         number = employee_of[employment_of[eid]["employee_id"]]["employee_number"]

@@ -69,6 +69,11 @@ class MonthResult:
     (``tilskuddOgPremieTilPensjon``)."""
     refund: dict[int, int] = field(default_factory=dict)
     """employment id -> sick pay claimed back from NAV for the month (1574 against 5800)."""
+    benefits: dict[int, list[tuple[str, str, int]]] = field(default_factory=dict)
+    """employment id -> (a-melding ``beskrivelse``, ledger account, øre) of the benefits in
+    kind reported with the regular run (``demo.folder_benefits``; 52xx against 5290)."""
+    loan: dict[int, int] = field(default_factory=dict)
+    """employment id -> the employee loan's instalment deducted from net pay (1380)."""
 
 
 def run_status(pay_date: date, today: date) -> str:

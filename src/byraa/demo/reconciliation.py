@@ -43,7 +43,8 @@ def plan_reconciliation(rng: random.Random, clients: list[ClientPlan], runs: lis
                         responsible: dict[int, str], today: date, ids: dict[str, int],
                         deducted: dict[tuple[int, str], int] | None = None) -> tuple[list[dict], list[dict]]:
     """(``recon_run`` rows, ``recon_row`` rows). ``deducted``: (client id, period) -> what
-    the regular run took from net pay besides tax (pension premium, påleggstrekk)."""
+    the regular run's gross holds beyond tax that is not paid out (pension premium,
+    påleggstrekk, loan instalments, benefits in kind)."""
     now = datetime(today.year, today.month, today.day, 11, 0, tzinfo=UTC)
     this_period = periods.period_of(today)
     last_period = periods.shift(this_period, -1)

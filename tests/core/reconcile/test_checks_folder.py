@@ -89,6 +89,32 @@ def test_benefits_in_kind_against_the_benefit_accounts_month_and_year() -> None:
     assert (year.payroll, year.ledger, year.difference) == (700_00, 650_00, -50_00)
 
 
+
+def test_benefits_booked_against_the_counter_account_are_not_cancelled_by_it() -> None:
+    """52xx against 5290 nets to zero in the result; the check reads the benefit accounts
+    for what was booked and gives the counter-entry a row of its own."""
+    phone, car = 366_00, 4_500_00
+    income = [{"period": "2026-03", "side": "payroll", "national_id": YOUNG, "category": "loennsinntekt",
+               "description": d, "benefit": "naturalytelse", "amount": a}
+              for d, a in (("elektroniskKommunikasjon", phone), ("bil", car))]
+    ledger = [post("5210", "2026-03", phone), post("5200", "2026-03", car), post("5290", "2026-03", -phone - car + 100_00)]
+    rows = folder.benefits(inputs("2026-03", income=income, ledger=ledger, amelding={"2026-01", "2026-02", "2026-03"},
+                                  ledger_periods={"2026-01", "2026-02", "2026-03"}), Settings())
+    by_field = {(r.key, r.field): r for r in rows}
+    booked = by_field[("2026-03", "benefits in kind")]
+    assert (booked.payroll, booked.ledger, booked.status) == (phone + car, phone + car, "equal")
+    counter = by_field[("2026-03", "benefits in kind: counter-account")]
+    assert (counter.ledger, counter.difference, counter.status) == (phone + car - 100_00, -100_00, "differs")
+
+
+def test_benefits_without_a_counter_account_get_no_counter_row() -> None:
+    income = [{"period": "2026-01", "side": "payroll", "national_id": YOUNG, "category": "loennsinntekt",
+               "description": "bil", "benefit": "naturalytelse", "amount": 3_000_00}]
+    rows = folder.benefits(inputs("2026-01", income=income, ledger=[post("5200", "2026-01", 3_000_00)],
+                                  amelding={"2026-01"}, ledger_periods={"2026-01"}), Settings())
+    assert {r.field for r in rows} == {"benefits in kind"}
+    assert {r.status for r in rows} == {"equal"}
+
 def _holiday_inputs(months: list[str], old_basis_per_month: int, young_basis_per_month: int,
                     ledger_liability: int) -> Inputs:
     income = []

@@ -311,6 +311,7 @@ def field_name(code: str) -> str:
         return _("incomplete: no a-melding for {months}").format(months=code[len("incomplete: no a-melding for "):])
     return {
         "benefits in kind": _("benefits in kind"),
+        "benefits in kind: counter-account": _("counter-account"),
         "withheld vs booked": _("withheld vs booked"),
         "paid in the next term": _("paid in the next term"),
         "employer's share: provided vs booked": _("employer's share: provided vs booked"),

@@ -124,17 +124,25 @@ def benefits(inputs: Inputs, settings: Settings) -> list[ResultRow]:
     """Benefits in kind reported in the a-meldinger vs the benefit accounts, month and year to date."""
     p = inputs.period
     tol = settings.tolerances.get("benefits", 0)
-    accounts = settings.accounts.get("benefits", ("5200", "5210", "5250", "5290"))
+    accounts, counter = settings.accounts["benefits"], settings.accounts["benefits_counter"]
     ledger = Ledger(inputs)
     out: list[ResultRow] = []
     for key, months in ((p, [p]), (f"{p[:4]} hittil", _months(f"{p[:4]}-01", p))):
         reported = (_sum(_side(inputs.income, "payroll", months), pl.col("benefit").is_in(list(BENEFIT_KINDS)))
                     if all(m in inputs.amelding_periods for m in months) else None)
-        booked = ledger.movement(accounts, months) if ledger.has(*months) else None
+        has = ledger.has(*months)
+        booked = ledger.movement(accounts, months) if has else None
         if reported is None and booked is None:
             continue
         status, diff = compare_amounts(reported, [booked], tol, required=True)
         out.append(ResultRow("benefits", key, "benefits in kind", reported, None, booked, diff, status))
+        # The counter-entry (5290) takes the benefits out of the result again; a client
+        # that does not use one has no postings there and gets no row.
+        if has and ledger.postings(counter, months).height:
+            against = -ledger.movement(counter, months)
+            status, diff = compare_amounts(reported, [against], tol, required=True)
+            out.append(ResultRow("benefits", key, "benefits in kind: counter-account", reported, None, against,
+                                 diff, status))
     return out
 
 
