@@ -98,25 +98,31 @@ def test_the_pension_invoice_differing_from_the_provision_is_found_and_clean_cli
         assert moved.payroll != 0 and moved.ledger == moved.payroll
 
 
-def test_the_over_60_employee_is_capped_at_6g_and_only_the_year_check_counts_the_extra(demo60) -> None:  # noqa: ANN001
+def test_the_over_60_extra_accrued_past_6g_is_found_by_both_holiday_pay_checks(demo60) -> None:  # noqa: ANN001
+    """The planted client's payroll system accrues the over-60 extra on the whole basis:
+    the ledger's liability holds 2.3 % of the basis above 6 G too much, in both checks."""
     from decimal import ROUND_HALF_UP, Decimal
 
-    from byraa.core.reconcile.checks.folder import G_BY_YEAR, OVER_60_RATE
+    from byraa.core.reconcile.checks.holiday_rules import OVER_60_RATE, six_g
+
+    def r(x: Decimal) -> int:
+        return int(x.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
     store, summary = demo60
     fault = next(f for f in summary.folder_faults if f.problem == "over_60")
-    cap = 6 * G_BY_YEAR[int(fault.period[:4])]
+    cap = six_g(int(fault.period[:4]))
     assert fault.amount > cap  # the year's basis to the closed month passes 6 G
-    extra = int((Decimal(cap) * OVER_60_RATE / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    extra = r(Decimal(cap) * OVER_60_RATE / 100)
+    too_much = r(Decimal(fault.amount) * OVER_60_RATE / 100) - extra
     rows = _rows(store, fault.org_number, fault.period, ["holiday_pay", "holiday_pay_year"])
     info = [r for r in rows if r.check == "holiday_pay_year" and r.status == "info"]
     assert [(r.national_id, r.payroll) for r in info] == [(fault.party, extra)]
     year = next(r for r in rows if r.check == "holiday_pay_year" and r.status != "info")
     month = next(r for r in rows if r.check == "holiday_pay" and r.field == "liability")
-    # Both compare with the balance of 2940; the ledger accrues 10.2 % only, so the monthly
-    # check balances and the year check misses exactly the capped extra.
-    assert month.status == "equal" and month.ledger == year.ledger
-    assert (year.status, year.payroll - month.payroll, year.difference) == ("differs", extra, -extra)
+    # Both compare with the balance of 2940 and reckon the same accrual.
+    assert (month.payroll, month.ledger) == (year.payroll, year.ledger)
+    assert (year.status, year.difference) == ("differs", too_much)
+    assert month.status == "differs"
 
 
 def test_sick_pay_claimed_from_nav_balances_on_the_clients_that_claim_it(demo60) -> None:  # noqa: ANN001

@@ -191,7 +191,9 @@ def build_demo(store: Store, *, clients: int = 60, seed: int = 1, manager_login:
         plan_benefits(accounts_rng, plans, months, runs, employments,
                       {e["id"]: number_of[e["employee_id"]] for e in employments}, today, accounts)
         files = write_inbox(folder, plans, months, submissions(plans, months, ameldinger), employees, employments,
-                            leaves, agency_name, today, late, advances, accounts)
+                            leaves, agency_name, today, late, advances, accounts,
+                            frozenset(c.id for c in plans if (c.org_number, "over_60") in
+                                      {(f.org_number, f.problem) for f in folder_faults}))
         faults = plan_faults(_stage(seed, "journals"), plans, months, today, {e["national_id"] for e in employees})
         full_year = frozenset(c.index for c in plans if c.id in accounts)
         files += write_journals(folder, plans, months, employees, employments, faults, today, write_file, full_year)

@@ -3,11 +3,13 @@ reconciliation folder's ``pension``, ``garnishment`` and ``holiday_pay_year`` ch
 real figures, with one planted fault each (``FolderFault``), drawn from the stage's own
 random stream so the demo stays the same for the same seed.
 
-- ``plan_over_60``: on one client whose only employee over 60 (by the national id, as the
-  check reads it) works full time all year, that employee earns 1.05-1.30 million kroner a
-  year, so the year's holiday-pay basis passes 6 G by the last closed month and the 2.3 %
-  extra is capped. The ledger accrues 10.2 % only (as for every client), so the
-  ``holiday_pay_year`` liability differs by the extra while ``holiday_pay`` is equal.
+- ``plan_over_60``: on one client whose only employee earning the over-60 extra (by the
+  national id, as the checks read it, ``holiday_rules``) works full time all year, that
+  employee earns 1.05-1.30 million kroner a year, so the year's holiday-pay basis passes
+  6 G by the last closed month and the 2.3 % extra is capped. The client's payroll system
+  accrues the extra on the whole basis (the yearly adjustment seed 004 describes), so
+  both holiday-pay checks find 2.3 % of the basis above 6 G too much in the ledger. Every
+  other client's ledger accrues the extra correctly.
 - ``plan_folder_accounts``: five clients, of the months of today's year. Four have an
   occupational pension: the employer's premium (2 % of the wages, 5420 against 2810, in
   the contribution basis as ``tilskuddOgPremieTilPensjon``) and the member's share (1 %,
@@ -33,7 +35,7 @@ from datetime import date
 from typing import Any
 
 from byraa.core.base import periods
-from byraa.core.base.ids import birth_date
+from byraa.core.reconcile.checks import holiday_rules
 from byraa.demo.clients import ClientPlan
 from byraa.demo.folder_faults import FolderFault, late_term
 from byraa.demo.payroll import MonthResult, aga_total
@@ -138,8 +140,7 @@ def plan_over_60(rng: random.Random, clients: list[ClientPlan], months: list[Mon
     for index in pool:
         over = []
         for e in of_client.get(clients[index].id, []):
-            born = birth_date(person[e["employee_id"]]["national_id"])
-            if born is not None and today.year - born.year >= 60:
+            if holiday_rules.earns_extra_week(person[e["employee_id"]]["national_id"], today.year):
                 over.append(e)
         if len({e["employee_id"] for e in over}) != 1 or len(over) != 1:
             continue

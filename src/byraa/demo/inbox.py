@@ -37,7 +37,7 @@ from xml.sax.saxutils import escape
 from byraa.core.base import periods
 from byraa.core.clients import deadlines
 from byraa.core.importers.amelding_xml import to_xml
-from byraa.core.reconcile.checks import DEFAULT_HOLIDAY_RATE
+from byraa.core.reconcile.checks import DEFAULT_HOLIDAY_RATE, holiday_rules
 from byraa.demo.clients import ClientPlan
 from byraa.demo.folder_accounts import ClientAccounts, pension_invoice
 from byraa.demo.folder_benefits import benefit_lines
@@ -238,19 +238,25 @@ def _month_text(period: str, what: str) -> str:
 
 def ledger_journal(months: list[MonthResult], today: date, late: dict[str, int] | None = None,
                    advances: Iterable[tuple[date, int, str]] = (),
-                   accounts: ClientAccounts | None = None) -> tuple[_Journal, dict[str, int]]:
+                   accounts: ClientAccounts | None = None, national_ids: dict[int, str] | None = None,
+                   uncapped: bool = False) -> tuple[_Journal, dict[str, int]]:
     """One client's postings over the demo's months, and the opening balances of the year
     the months start in (credit negative). ``late``: term end -> days after the due date
     the term's withholding was paid (a planted fault; the contribution is paid on time).
     ``advances``: (day, amount, employee number) advances paid out and never paid back.
     ``accounts``: the client's pension invoices and garnishment payments
-    (``demo.folder_accounts``; the months carry the provision and the deductions)."""
+    (``demo.folder_accounts``; the months carry the provision and the deductions).
+    ``national_ids``: employment id -> the employee's national id, whose birth date says
+    who accrues the over-60 extra; ``uncapped``: the client's payroll system accrues that
+    extra past 6 G (a planted fault)."""
     journal = _Journal()
     months = sorted(months, key=lambda m: m.period)
     borrowers = accounts.borrowers if accounts is not None else {}
     rate = Decimal(str(DEFAULT_HOLIDAY_RATE)) / 100
     ytd: dict[str, int] = defaultdict(int)
     booked: dict[str, int] = defaultdict(int)
+    person_basis: dict[str, int] = defaultdict(int)
+    nid_of = national_ids or {}
     year = None
     for m in months:
         if m.pay_date > today:
@@ -259,6 +265,7 @@ def ledger_journal(months: list[MonthResult], today: date, late: dict[str, int] 
             year = m.period[:4]
             ytd.clear()
             booked.clear()
+            person_basis.clear()
         mmdd = m.pay_date.strftime("%m%d")
         wages, holiday = sum(m.wages.values()), sum(m.holiday.values())
         travel, withheld = sum(a for _, a in m.travel), sum(m.withheld.values())
@@ -295,11 +302,14 @@ def ledger_journal(months: list[MonthResult], today: date, late: dict[str, int] 
             journal.add(day, f"B{day.strftime('%m%d')}X", "Utbetaling lønn, ekstra",
                         [("2930", bonus - off_withheld), ("1920", off_withheld - bonus)])
         # Month-end accrual of holiday pay (and the contribution on it), year to date.
-        ytd["basis"] += wages + bonus
+        # Per employee, as a payroll system accrues it: the over-60 extra is each one's own.
+        for eid, amount in [*m.wages.items(), *((e, b) for e, b, _ in m.off_cycle)]:
+            person_basis[nid_of.get(eid, str(eid))] += amount
         ytd["paid"] += holiday
         ytd["aga_basis"] += sum(b for _, _, b, _ in m.aga) + sum(b for _, _, b, _ in m.pension_aga)
         ytd["aga"] += aga_total(m.aga) + pension_aga
-        accrued = _round(Decimal(ytd["basis"]) * rate)
+        accrued = sum(holiday_rules.accrued(basis, rate, nid, int(year), capped=not uncapped)[0]
+                      for nid, basis in person_basis.items())
         aga_rate = Decimal(ytd["aga"]) / Decimal(ytd["aga_basis"]) if ytd["aga_basis"] else Decimal("0.141")
         aga_accrued = _round(Decimal(accrued) * aga_rate)
         aga_paid = _round(Decimal(ytd["paid"]) * aga_rate)
@@ -394,11 +404,12 @@ def write_inbox(folder: Path, clients: list[ClientPlan], months: list[MonthResul
                 employees: list[dict], employments: list[dict], leaves: list[dict], agency_name: str,
                 today: date, late_withholding: dict[int, tuple[str, int]] | None = None,
                 advances: dict[int, list[tuple[date, int, str]]] | None = None,
-                accounts: dict[int, ClientAccounts] | None = None) -> int:
+                accounts: dict[int, ClientAccounts] | None = None, uncapped: frozenset[int] = frozenset()) -> int:
     """Write every client's a-meldinger and ledgers into ``folder``; returns the file count.
     ``late_withholding``: client id -> (term end, days late), the planted late payments;
     ``advances``: client id -> advances never paid back; ``accounts``: client id -> its
-    pension invoices and garnishment payments (``ledger_journal``)."""
+    pension invoices and garnishment payments (``ledger_journal``); ``uncapped``: client ids
+    whose payroll system accrues the over-60 extra past 6 G."""
     _private_dir(folder)
     register = _Register(employees, employments, leaves)
     by_month = {(clients[m.client_index].id, m.period): m for m in months}
@@ -428,8 +439,11 @@ def write_inbox(folder: Path, clients: list[ClientPlan], months: list[MonthResul
             _private_dir(folder / client.org_number)
             made.add(client.id)
         planted = (late_withholding or {}).get(client.id)
+        national_ids = {e["id"]: register.employees[e["employee_id"]]["national_id"]
+                        for e in register.by_client[client.id]}
         journal, opening = ledger_journal(client_months, today, dict([planted]) if planted else None,
-                                          (advances or {}).get(client.id, []), (accounts or {}).get(client.id))
+                                          (advances or {}).get(client.id, []), (accounts or {}).get(client.id),
+                                          national_ids, client.id in uncapped)
         first_period = min(m.period for m in client_months)
         last_period = this_period if client.status != "ended" else max(m.period for m in client_months)
         for year in range(int(first_period[:4]), int(last_period[:4]) + 1):

@@ -9,7 +9,7 @@ import polars as pl
 
 from byraa.core.base import ids
 from byraa.core.clients import deadlines
-from byraa.core.reconcile.checks import Settings, folder
+from byraa.core.reconcile.checks import Settings, amounts, folder, holiday_rules
 from byraa.core.reconcile.checks import employments as emp_check
 from byraa.core.reconcile.checks.inputs import (
     AGA_SCHEMA,
@@ -131,7 +131,7 @@ def test_holiday_pay_over_the_year_with_an_over_60_employee_above_6g() -> None:
     old_month, young_month = 120_000_00, 40_000_00  # the older earns 1.2 mill. by October: above 6 G
     rate = Decimal("10.2") / 100
     old_basis, young_basis = old_month * len(months), young_month * len(months)
-    cap = 6 * folder.G_BY_YEAR[2026]
+    cap = holiday_rules.six_g(2026)
     assert old_basis > cap
 
     def r(x: Decimal) -> int:
@@ -144,7 +144,38 @@ def test_holiday_pay_over_the_year_with_an_over_60_employee_above_6g() -> None:
     assert (liability.payroll, liability.ledger, liability.status) == (expected, expected, "equal")
     over_60 = [row for row in rows if row.status == "info"]
     assert [(row.national_id, row.payroll) for row in over_60] == [(OLD, extra)]
+    # The key is shown as it is (the CLI's table, the TUI's key column): never the full id.
+    assert [row.key for row in over_60] == [ids.mask_national_id(OLD)]
 
+
+
+def test_the_over_60_extra_is_accrued_in_the_year_the_employee_turns_59() -> None:
+    """The extra week falls in the holiday year, the year after the earning year: someone
+    born on 31 December 1967 turns 60 in 2027, so 2026's accrual holds the extra."""
+    last_day_1967 = ids.complete_national_id("319267000")
+    first_day_1968 = ids.complete_national_id("018168000")
+    assert last_day_1967 is not None and first_day_1968 is not None
+    assert holiday_rules.earns_extra_week(last_day_1967, 2026)
+    assert not holiday_rules.earns_extra_week(first_day_1968, 2026)
+    assert holiday_rules.earns_extra_week(first_day_1968, 2027)
+
+
+def test_the_monthly_holiday_pay_check_accrues_the_over_60_extra_as_the_year_check_does() -> None:
+    months = [f"2026-{m:02d}" for m in range(1, 4)]
+    old_month, young_month = 50_000_00, 40_000_00
+    rate = Decimal("10.2") / 100
+
+    def r(x: Decimal) -> int:
+        return int(x.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+    old_basis = old_month * len(months)
+    expected = (r(Decimal(old_basis) * rate) + r(Decimal(old_basis) * Decimal("2.3") / 100)
+                + r(Decimal(young_month * len(months)) * rate))
+    data = _holiday_inputs(months, old_month, young_month, expected)
+    monthly = {row.field: row for row in amounts.holiday_pay(data, Settings())}
+    assert monthly["accrued (year to date)"].payroll == expected
+    assert monthly["liability"].payroll == expected and monthly["liability"].status == "equal"
+    assert folder.holiday_pay_year(data, Settings())[0].payroll == expected
 
 def test_holiday_pay_over_the_year_names_a_missing_month_instead_of_a_difference() -> None:
     months = [f"2026-{m:02d}" for m in range(1, 11) if m != 4]
@@ -153,10 +184,10 @@ def test_holiday_pay_over_the_year_names_a_missing_month_instead_of_a_difference
 
 
 def test_birth_dates_follow_the_individual_number_centuries() -> None:
-    assert folder.birth_date(OLD) == date(1960, 1, 1)
-    assert folder.birth_date(YOUNG) == date(1990, 1, 1)
-    assert folder.birth_date("01010550000") == date(2005, 1, 1)  # individual 500, year 05: 2000s
-    assert folder.birth_date("41010150000") == date(2001, 1, 1)  # D-number: day + 40
+    assert ids.birth_date(OLD) == date(1960, 1, 1)
+    assert ids.birth_date(YOUNG) == date(1990, 1, 1)
+    assert ids.birth_date("01010550000") == date(2005, 1, 1)  # individual 500, year 05: 2000s
+    assert ids.birth_date("41010150000") == date(2001, 1, 1)  # D-number: day + 40
 
 
 def test_garnishment_withheld_booked_and_an_unpaid_term() -> None:

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import polars as pl
 
 from byraa.core.base import periods
-from byraa.core.reconcile.checks import ResultRow, Settings, compare_amounts
+from byraa.core.reconcile.checks import ResultRow, Settings, compare_amounts, holiday_rules
 from byraa.core.reconcile.checks.inputs import Inputs
 
 HOLIDAY_PAY_DESCRIPTIONS = ("feriepenger",)
@@ -238,13 +238,31 @@ def aga(inputs: Inputs, settings: Settings) -> list[ResultRow]:
 # --- 5. Holiday pay ----------------------------------------------------------------------
 
 
-def holiday_pay(inputs: Inputs, settings: Settings) -> list[ResultRow]:
-    """Holiday pay accrued this year (rate × basis) vs the ledger, and the AGA on it.
+def holiday_accrual(inc: pl.DataFrame, settings: Settings, year: int) -> tuple[int, list[tuple[str, int]]]:
+    """(holiday pay accrued on the income lines ``inc`` of ``year``, the over-60 extras in it
+    per national id). Per employee: the basis is the cash wages (``loennsinntekt``,
+    ``kontantytelse``), holiday pay itself excluded, at the client's rate, plus the
+    over-60 extra (``holiday_rules``)."""
+    basis = (inc.filter(pl.col("category") == "loennsinntekt", pl.col("benefit") == "kontantytelse",
+                        ~pl.col("description").is_in(list(HOLIDAY_PAY_DESCRIPTIONS)))
+             .group_by("national_id").agg(pl.col("amount").sum()).sort("national_id"))
+    rate = Decimal(str(settings.holiday_rate)) / 100
+    total, extras = 0, []
+    for person, amount in basis.iter_rows():
+        accrued, extra = holiday_rules.accrued(int(amount), rate, person or "", year)
+        total += accrued
+        if extra:
+            extras.append((person, extra))
+    return total, extras
 
-    Basis: cash wages (``loennsinntekt``, ``kontantytelse``) of the a-meldinger from January
-    to the month, holiday pay itself excluded. Liability expected at the month's end: the
-    opening balance + accrued − holiday pay paid out this year. AGA on it at the payroll's
-    effective rate this year (AGA ÷ basis).
+
+def holiday_pay(inputs: Inputs, settings: Settings) -> list[ResultRow]:
+    """Holiday pay accrued this year vs the ledger, and the AGA on it.
+
+    Accrued: ``holiday_accrual`` of the a-meldinger from January to the month (the over-60
+    extra included, as ``holiday_pay_year`` reckons it). Liability expected at the month's
+    end: the opening balance + accrued − holiday pay paid out this year. AGA on it at the
+    payroll's effective rate this year (AGA ÷ basis).
     """
     tol = settings.tolerances.get("holiday_pay", 0)
     p = inputs.period
@@ -254,11 +272,8 @@ def holiday_pay(inputs: Inputs, settings: Settings) -> list[ResultRow]:
     ledger = Ledger(inputs)
     has_ledger = ledger.has(p)
     inc = _side(inputs.income, "payroll", ytd)
-    basis = _sum(inc, pl.col("category") == "loennsinntekt", pl.col("benefit") == "kontantytelse",
-                 ~pl.col("description").is_in(list(HOLIDAY_PAY_DESCRIPTIONS)))
     paid = _sum(inc, pl.col("description").is_in(list(HOLIDAY_PAY_DESCRIPTIONS)))
-    rate = Decimal(str(settings.holiday_rate)) / 100
-    accrued = _round(Decimal(basis) * rate)
+    accrued, _ = holiday_accrual(inc, settings, int(p[:4]))
     aga_rows = _side(inputs.aga, "payroll", ytd)
     aga_basis, aga_amount = int(aga_rows["basis"].sum() or 0), int(aga_rows["amount"].sum() or 0)
     aga_rate = Decimal(aga_amount) / Decimal(aga_basis) if aga_basis else Decimal("0.141")

@@ -9,8 +9,9 @@
 - ``benefits`` (A08): reportable benefits in kind (``naturalytelse``) in the
   a-meldinger vs the benefit accounts (52xx), for the month and the year to date.
 - ``holiday_pay_year`` (E02, S16): holiday pay accrued per employee over the year at the
-  client's rate, plus 2.3 % for employees who turn 60 during the year (that extra on a
-  basis capped at 6 G), against the ledger's liability; a month of the year with no
+  client's rate, plus 2.3 % for employees who turn 60 in the holiday year (that extra on a
+  basis capped at 6 G, ``holiday_rules``), against the ledger's liability, each
+  employee's extra listed; a month of the year with no
   a-melding makes the check ``incomplete`` and names the month, never a silent
   difference.
 
@@ -23,29 +24,23 @@ Pure functions of ``Inputs`` and ``Settings``, like the checks in ``amounts``.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 import polars as pl
 
-from byraa.core.base.ids import birth_date
+from byraa.core.base.ids import mask_national_id
 from byraa.core.clients import deadlines
 from byraa.core.reconcile.checks import ResultRow, Settings, compare_amounts
-from byraa.core.reconcile.checks.amounts import HOLIDAY_PAY_DESCRIPTIONS, Ledger, _months, _side, _sum, term_of
+from byraa.core.reconcile.checks.amounts import (
+    HOLIDAY_PAY_DESCRIPTIONS,
+    Ledger,
+    _months,
+    _side,
+    _sum,
+    holiday_accrual,
+    term_of,
+)
 from byraa.core.reconcile.checks.inputs import Inputs
 
-OVER_60_RATE = Decimal("2.3")
-"""Extra holiday pay for employees who turn 60 in the year (ferieloven § 10 (3))."""
-
-G_BY_YEAR = {2024: 12_402_800, 2025: 13_016_000, 2026: 13_016_000}
-"""The grunnbeløp in øre in force on 1 January of the accrual year (G from 1 May 2025:
-130 160 kr; 2026 uses it until the new G of 1 May 2026 is entered). The 6 G cap of the
-over-60 extra is computed from it."""
-
 BENEFIT_KINDS = ("naturalytelse",)
-
-
-def _round(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 # --- Payments -------------------------------------------------------------------------------
@@ -159,25 +154,11 @@ def holiday_pay_year(inputs: Inputs, settings: Settings) -> list[ResultRow]:
         return [ResultRow("holiday_pay_year", p, "incomplete: no a-melding for " + ", ".join(missing),
                           None, None, None, None, "incomplete", unit="text")]
     inc = _side(inputs.income, "payroll", months)
-    basis = (inc.filter(pl.col("category") == "loennsinntekt", pl.col("benefit") == "kontantytelse",
-                        ~pl.col("description").is_in(list(HOLIDAY_PAY_DESCRIPTIONS)))
-             .group_by("national_id").agg(pl.col("amount").sum()).sort("national_id"))
     paid = _sum(inc, pl.col("description").is_in(list(HOLIDAY_PAY_DESCRIPTIONS)))
-    rate = Decimal(str(settings.holiday_rate)) / 100
-    cap = 6 * G_BY_YEAR.get(year, max(G_BY_YEAR.values()))
-    accrued = 0
-    extra_total = 0
-    out: list[ResultRow] = []
-    for person, amount in basis.iter_rows():
-        base = _round(Decimal(amount) * rate)
-        born = birth_date(person)
-        extra = 0
-        if born is not None and year - born.year >= 60:
-            extra = _round(Decimal(min(amount, cap)) * OVER_60_RATE / 100)
-            out.append(ResultRow("holiday_pay_year", person, "over 60: extra 2.3 % (basis capped at 6 G)",
-                                 extra, None, None, None, "info", national_id=person))
-        accrued += base + extra
-        extra_total += extra
+    accrued, extras = holiday_accrual(inc, settings, year)
+    # Keyed by the masked id: the key is shown as it is, the national id only masked.
+    out = [ResultRow("holiday_pay_year", mask_national_id(person), "over 60: extra 2.3 % (basis capped at 6 G)",
+                     extra, None, None, None, "info", national_id=person) for person, extra in extras]
     ledger = Ledger(inputs)
     tol = settings.tolerances.get("holiday_pay", 0)
     has = ledger.has(p)
