@@ -25,7 +25,7 @@ from textual.widgets import Header, Input, Label, TabbedContent, TabPane
 from byraa.core.agency import access_admin, staff
 from byraa.core.agency.access_admin import Finding, GrantRow, StaffRow
 from byraa.core.base import ids
-from byraa.core.base.errors import AccessDenied, UserError
+from byraa.core.base.errors import AccessDenied
 from byraa.core.clients import registry as core_clients
 from byraa.core.clients.registry import ClientRow
 from byraa.core.words import formatting as fmt
@@ -34,6 +34,7 @@ from byraa.core.words.labels import access_finding, client_status, role
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.screens.access_dialogs import AddStaffDialog, NewStaff
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
+from byraa.tui.widgets.change_worker import ChangesInWorker
 from byraa.tui.widgets.dialogs import ChoiceDialog, ConfirmDialog
 from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
 from byraa.tui.widgets.key_footer import KeyFooter
@@ -60,7 +61,7 @@ class AccessData:
             self.by_user.setdefault(g.login, {})[g.client_id] = g.role
 
 
-class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
+class AccessScreen(ChangesInWorker, FilteredScreen, Screen, LocalizedBindings):
     """Staff, grants and the access review."""
 
     CSS_PATH = "access.tcss"
@@ -89,11 +90,6 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
     @dataclass
     class Loaded(Message):
         data: AccessData
-
-    @dataclass
-    class Done(Message):
-        text: str
-        error: bool = False
 
     def __init__(self) -> None:
         super().__init__()
@@ -457,7 +453,7 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
                 return
             what = self._clients_words(client_ids)
             self._ask_role(_("Give {login} access to {clients} as").format(login=login, clients=what),
-                           lambda r: self._change(
+                           lambda r: self.run_change(
                                lambda: access_admin.grant(self._store, self.app.who, login, r, client_ids=client_ids),
                                _("{login}: {role} on {clients}.").format(login=login, role=role(r), clients=what)))
         elif self.tab == "by-client" and self.client_id is not None:
@@ -472,7 +468,7 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
                     return sum(access_admin.grant(self._store, self.app.who, login, r, client_ids=[client_id])
                                for login in logins)
 
-                self._change(run, _("{logins}: {role} on {client}.").format(
+                self.run_change(run, _("{logins}: {role} on {client}.").format(
                     logins=", ".join(logins), role=role(r), client=name))
 
             self._ask_role(_("Give {logins} access to {client} as").format(logins=", ".join(logins), client=name),
@@ -521,7 +517,7 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
 
         def target_chosen(target: str | None) -> None:
             if target:
-                self._change(lambda: access_admin.copy_access(self._store, self.app.who, source, target),
+                self.run_change(lambda: access_admin.copy_access(self._store, self.app.who, source, target),
                              _("{source}'s access copied to {target}.").format(source=source, target=target))
 
         self.app.push_screen(ChoiceDialog(_("Copy {login}'s access to").format(login=source), choices), target_chosen)
@@ -529,7 +525,7 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
     def action_add_staff(self) -> None:
         def filled(new: NewStaff | None) -> None:
             if new is not None:
-                self._change(lambda: staff.add_staff(self._store, self.app.who, new.login, new.name, new.role),
+                self.run_change(lambda: staff.add_staff(self._store, self.app.who, new.login, new.name, new.role),
                              _("{login} added as {role}.").format(login=new.login, role=role(new.role)))
 
         self.app.push_screen(AddStaffDialog(), filled)
@@ -542,7 +538,7 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
 
         def picked(new: str | None) -> None:
             if new and new != user.role:
-                self._change(lambda: staff.set_role(self._store, self.app.who, user.login, new),
+                self.run_change(lambda: staff.set_role(self._store, self.app.who, user.login, new),
                              _("{login} is now {role}.").format(login=user.login, role=role(new)))
 
         self.app.push_screen(ChoiceDialog(_("Role of {login}").format(login=user.login), choices), picked)
@@ -557,7 +553,7 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
                 lambda: staff.set_active(self._store, self.app.who, user.login, False),
                 _("{login} deactivated.").format(login=user.login))
         else:
-            self._change(lambda: staff.set_active(self._store, self.app.who, user.login, True),
+            self.run_change(lambda: staff.set_active(self._store, self.app.who, user.login, True),
                          _("{login} active again.").format(login=user.login))
 
     def action_fix(self) -> None:
@@ -579,7 +575,7 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
 
             def picked(chosen: str | None) -> None:
                 if chosen:
-                    self._change(
+                    self.run_change(
                         lambda: access_admin.grant(self._store, self.app.who, chosen, "responsible",
                                                    client_ids=[client_id]),
                         _("{login} is responsible for {client}.").format(login=chosen, client=finding.client_name))
@@ -593,7 +589,7 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
                 if what == "grant":
                     self._show_user(login)
                 elif what == "deactivate":
-                    self._change(lambda: staff.set_active(self._store, self.app.who, login, False),
+                    self.run_change(lambda: staff.set_active(self._store, self.app.who, login, False),
                                  _("{login} deactivated.").format(login=login))
 
             self.app.push_screen(ChoiceDialog(_("{login} has no clients").format(login=login), choices), chosen)
@@ -624,26 +620,16 @@ class AccessScreen(FilteredScreen, Screen, LocalizedBindings):
     def _confirm(self, title: str, question: str, change: Callable[[], object], done: str) -> None:
         def answered(yes: bool | None) -> None:
             if yes:
-                self._change(change, done)
+                self.run_change(change, done)
 
         self.app.push_screen(ConfirmDialog(title, question, yes=_("End") if title != _("Deactivate") else None,
                                            dangerous=True),
                              answered)
 
-    @work(thread=True, exit_on_error=False, group="access-change", description="change access")
-    def _change(self, change: Callable[[], object], done: str) -> None:
-        try:
-            change()
-        except UserError as exc:
-            self.post_message(self.Done(str(exc), error=True))
-            return
-        self.post_message(self.Done(done))
+    def change_title(self) -> str:
+        return _("Access")
 
-    def on_access_screen_done(self, message: Done) -> None:
-        if message.error:
-            self.notify(message.text, title=_("Not changed"), severity="error", timeout=10)
-            return
-        self.notify(message.text, title=_("Access"))
+    def changed(self, select: str | None) -> None:
         for table in self.query(MarkableTable):
             table.marked.clear()
         self.load()

@@ -30,6 +30,7 @@ from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
 from byraa.core.words.posting import extract_kind
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
+from byraa.tui.widgets.change_worker import ChangesInWorker
 from byraa.tui.widgets.dialogs import ConfirmDialog
 from byraa.tui.widgets.filter_bar import FilterBar
 from byraa.tui.widgets.key_footer import KeyFooter
@@ -137,7 +138,7 @@ class AddRightDialog(ModalScreen[bool], LocalizedBindings):
         self.dismiss(False)
 
 
-class ExtractRightsScreen(ListScreen, Screen, LocalizedBindings):
+class ExtractRightsScreen(ChangesInWorker, ListScreen, Screen, LocalizedBindings):
     """One staff user's intervals and the agency's two switches."""
 
     HELP_TITLE = N_("Extract rights")
@@ -163,11 +164,6 @@ class ExtractRightsScreen(ListScreen, Screen, LocalizedBindings):
     class Loaded(Message):
         rights: list[Right]
         switches: Control
-
-    @dataclass
-    class Done(Message):
-        text: str
-        error: bool = False
 
     def __init__(self, login: str, name: str = "") -> None:
         super().__init__()
@@ -251,7 +247,7 @@ class ExtractRightsScreen(ListScreen, Screen, LocalizedBindings):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._change(lambda: [core_rights.remove_right(self._store, self.app.who, r.id) for r in chosen],
+                self.run_change(lambda: [core_rights.remove_right(self._store, self.app.who, r.id) for r in chosen],
                              _("{count} interval(s) removed.").format(count=fmt.count(len(chosen))))
 
         self.app.push_screen(ConfirmDialog(_("Remove interval"), _("Remove {what} from {login}?").format(
@@ -269,7 +265,7 @@ class ExtractRightsScreen(ListScreen, Screen, LocalizedBindings):
             on = not self.switches.department_control
             change = lambda: core_rights.set_control(self._store, self.app.who, department_control=on)  # noqa: E731
             done = _("Department control is {state}.").format(state=_switch(on))
-        self._change(change, done)
+        self.run_change(change, done)
 
     def action_reload(self) -> None:
         self.load()
@@ -278,21 +274,8 @@ class ExtractRightsScreen(ListScreen, Screen, LocalizedBindings):
     def _store(self):  # noqa: ANN202
         return self.app.workspace.store
 
-    @work(thread=True, exit_on_error=False, group="extract-rights-change", description="change extract rights")
-    def _change(self, change: Callable[[], object], done: str) -> None:
-        try:
-            change()
-        except UserError as exc:
-            self.post_message(self.Done(str(exc), error=True))
-            return
-        self.post_message(self.Done(done))
-
-    def on_extract_rights_screen_done(self, message: Done) -> None:
-        if message.error:
-            self.notify(message.text, title=_("Not changed"), severity="error", timeout=10)
-            return
-        self.notify(message.text, title=_("Extract rights"))
-        self.load()
+    def change_title(self) -> str:
+        return _("Extract rights")
 
     @on(MarkableTable.MarksChanged)
     def _marks_changed(self) -> None:

@@ -6,7 +6,7 @@ clients are put in groups from the client list (``+`` / ``-``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -17,13 +17,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input
 
-from byraa.core.base.errors import UserError
 from byraa.core.clients import groups as core_groups
 from byraa.core.clients.groups import GroupRow
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _, ngettext
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
+from byraa.tui.widgets.change_worker import ChangesInWorker
 from byraa.tui.widgets.dialogs import ConfirmDialog, TextDialog
 from byraa.tui.widgets.filter_bar import FilterBar
 from byraa.tui.widgets.key_footer import KeyFooter
@@ -31,7 +31,7 @@ from byraa.tui.widgets.list_screen import ListScreen, filter_binding
 from byraa.tui.widgets.markable_table import Column, MarkableTable, Row
 
 
-class GroupsScreen(ListScreen, Screen, LocalizedBindings):
+class GroupsScreen(ChangesInWorker, ListScreen, Screen, LocalizedBindings):
     """The list of groups with create / rename / delete."""
 
     CSS_PATH = "groups.tcss"
@@ -49,14 +49,6 @@ class GroupsScreen(ListScreen, Screen, LocalizedBindings):
     @dataclass
     class Loaded(Message):
         rows: list[GroupRow]
-        select: str | None = None
-
-    @dataclass
-    class Done(Message):
-        """A change went through (``text`` says what) or was refused (``error``)."""
-
-        text: str
-        error: bool = False
         select: str | None = None
 
     def __init__(self) -> None:
@@ -126,7 +118,7 @@ class GroupsScreen(ListScreen, Screen, LocalizedBindings):
     def action_create(self) -> None:
         def created(name: str | None) -> None:
             if name:
-                self._change(lambda: core_groups.create_group(self._store, self.app.who, name),
+                self.run_change(lambda: core_groups.create_group(self._store, self.app.who, name),
                              _("Group “{name}” created.").format(name=name), select=name)
 
         self.app.push_screen(TextDialog(_("New group"), _("Name"), placeholder=_("e.g. Paid on the 20th")), created)
@@ -138,7 +130,7 @@ class GroupsScreen(ListScreen, Screen, LocalizedBindings):
 
         def renamed(name: str | None) -> None:
             if name and name != group.name:
-                self._change(lambda: core_groups.rename_group(self._store, self.app.who, group.name, name),
+                self.run_change(lambda: core_groups.rename_group(self._store, self.app.who, group.name, name),
                              _("Group “{old}” renamed to “{new}”.").format(old=group.name, new=name), select=name)
 
         self.app.push_screen(TextDialog(_("Rename group"), _("New name"), group.name), renamed)
@@ -150,7 +142,7 @@ class GroupsScreen(ListScreen, Screen, LocalizedBindings):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self._change(lambda: core_groups.delete_group(self._store, self.app.who, group.name,
+                self.run_change(lambda: core_groups.delete_group(self._store, self.app.who, group.name,
                                                               holding_clients=True),
                              _("Group “{name}” deleted.").format(name=group.name))
 
@@ -168,21 +160,11 @@ class GroupsScreen(ListScreen, Screen, LocalizedBindings):
     def _store(self):  # noqa: ANN202
         return self.app.workspace.store
 
-    @work(thread=True, exit_on_error=False, group="groups-change", description="change a group")
-    def _change(self, change: Callable[[], object], done: str, select: str | None = None) -> None:
-        try:
-            change()
-        except UserError as exc:
-            self.post_message(self.Done(str(exc), error=True))
-            return
-        self.post_message(self.Done(done, select=select))
+    def change_title(self) -> str:
+        return _("Groups")
 
-    def on_groups_screen_done(self, message: Done) -> None:
-        if message.error:
-            self.notify(message.text, title=_("Not changed"), severity="error", timeout=10)
-            return
-        self.notify(message.text, title=_("Groups"))
-        self.load(message.select)
+    def changed(self, select: str | None) -> None:
+        self.load(select)
 
     # --- The board -----------------------------------------------------------------
 
