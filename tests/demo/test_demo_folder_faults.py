@@ -223,3 +223,29 @@ def test_an_employee_loan_is_paid_back_from_pay_and_taxed_on_the_interest_benefi
             start = balances[periods.shift(period, -1)]
             assert amount == round(start * NORMRENTE_PCT / 100 / 12 / 100) * 100, (org, period)
     assert borrowers == 2
+
+
+def test_withheld_tax_is_set_aside_on_the_tax_deduction_account_or_covered_by_a_guarantee(demo60) -> None:  # noqa: ANN001
+    """Most clients move the withheld tax to 1950 on each pay day and pay the term from it;
+    about one in seven has a bank guarantee instead (a client setting the check reads)."""
+    from sqlmodel import select
+
+    from byraa.core.store.models import Client
+    from byraa.core.store.models_reconcile import ReconSetting
+
+    store, summary = demo60
+    with store.session() as session:
+        guaranteed = set(session.execute(select(Client.org_number).join(
+            ReconSetting, ReconSetting.client_id == Client.id).where(
+            ReconSetting.key == "bank_guarantee", ReconSetting.value == "yes")).scalars())
+    assert 3 <= len(guaranteed) <= 20
+    late = {f.org_number for f in summary.folder_faults if f.problem == "late_withholding"}
+    for org in sorted(guaranteed)[:2] + sorted(set(summary.folder_accounts) - guaranteed - late)[:2]:
+        rows = {r.field: r for r in _rows(store, org, "2026-10", ["withholding"])}
+        term_end = rows["liability at term end"]
+        assert term_end.status == "equal" and term_end.ledger > 0
+        if org in guaranteed:
+            assert rows["bank guarantee instead of a tax-deduction account"].status == "info"
+        else:
+            covered = rows["tax-deduction account covers the liability"]
+            assert (covered.status, covered.ledger) == ("equal", term_end.ledger)

@@ -28,11 +28,13 @@ def folder_store(sqlite_store, tmp_path: Path):  # noqa: ANN001, ANN201
 
 
 def test_the_level_default_is_saved_as_default() -> None:
+    no = {"bank_guarantee": None}  # no guarantee is the default: the setting is reset
     assert changes("part", schedule.CLIENT_FOLLOWS_UP["part"]) == {"service_level": "part",
-                                                                    "client_follows_up": None}
-    assert changes("full", ()) == {"service_level": "full", "client_follows_up": None}
-    assert changes("full", ("open_items",)) == {"service_level": "full", "client_follows_up": "open_items"}
-    assert changes("part", ()) == {"service_level": "part", "client_follows_up": "none"}
+                                                                    "client_follows_up": None} | no
+    assert changes("full", ()) == {"service_level": "full", "client_follows_up": None} | no
+    assert changes("full", ("open_items",)) == {"service_level": "full", "client_follows_up": "open_items"} | no
+    assert changes("part", ()) == {"service_level": "part", "client_follows_up": "none"} | no
+    assert changes("full", (), True)["bank_guarantee"] == "yes"
 
 
 def test_service_level_dialog(snap_compare, folder_store) -> None:  # noqa: ANN001
@@ -68,3 +70,29 @@ async def test_part_service_set_on_screen_is_saved_and_audited(folder_store) -> 
     with folder_store.session() as s:
         actions = {e.entity_id for e in s.scalars(select(AuditEvent).where(AuditEvent.action == "reconcile.setting"))}
     assert actions == {"service_level"}
+
+
+async def test_a_bank_guarantee_set_on_screen_is_saved_audited_and_shown_again(folder_store) -> None:  # noqa: ANN001
+    app = ByraaApp(workspace(folder_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in ("v", "enter", "N"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert isinstance(app.screen, ServiceLevelDialog)
+        await pilot.press("tab", "tab")  # past the level and the client's checks
+        assert app.screen.focused is not None and app.screen.focused.id == "service-guarantee"
+        await pilot.press("space", "f3")
+        await settle(pilot)
+        assert isinstance(app.screen, ReconcileRunScreen)
+        await pilot.press("N")
+        await settle(pilot)
+        assert isinstance(app.screen, ServiceLevelDialog)
+        assert app.screen.query_one("#service-guarantee").value is True
+    who = workspace(folder_store).who
+    assert who is not None
+    values = {r.key: r for r in mapping.get(folder_store, who, org(1))}
+    assert (values["bank_guarantee"].value, values["service_level"].value) == ("yes", "full")
+    with folder_store.session() as s:
+        actions = {e.entity_id for e in s.scalars(select(AuditEvent).where(AuditEvent.action == "reconcile.setting"))}
+    assert actions == {"service_level", "bank_guarantee"}  # the level saved as it was shown: full

@@ -50,7 +50,7 @@ from byraa.core.store.models import (
 from byraa.core.store.models_altinn import TaxCard
 from byraa.core.store.models_jobs import Job, JobItem, TaxCardFetchResult
 from byraa.core.store.models_posting import PostingSettings
-from byraa.core.store.models_reconcile import ReconRow, ReconRun
+from byraa.core.store.models_reconcile import ReconRow, ReconRun, ReconSetting
 from byraa.demo import names
 from byraa.demo.clients import ClientPlan, client_rows, plan_clients
 from byraa.demo.folder_accounts import deductions, plan_folder_accounts, plan_over_60
@@ -176,6 +176,9 @@ def build_demo(store: Store, *, clients: int = 60, seed: int = 1, manager_login:
     # 2. What the payroll systems hand over, through the intake: the payroll side.
     folder, temporary = _inbox_folder(store, inbox)
     try:
+        # About one client in seven has a bank guarantee instead of a tax-deduction account.
+        guarantee_rng = _stage(seed, "bank-guarantee")
+        guarantees = frozenset(c.id for c in plans if guarantee_rng.random() < 0.15)
         folder_rng = _stage(seed, "folder-faults")
         late, folder_faults = plan_late_withholding(folder_rng, plans, months, today)
         advances, leaver_faults = plan_leaver_advance(folder_rng, plans, months, employees, employments, today)
@@ -193,7 +196,7 @@ def build_demo(store: Store, *, clients: int = 60, seed: int = 1, manager_login:
         files = write_inbox(folder, plans, months, submissions(plans, months, ameldinger), employees, employments,
                             leaves, agency_name, today, late, advances, accounts,
                             frozenset(c.id for c in plans if (c.org_number, "over_60") in
-                                      {(f.org_number, f.problem) for f in folder_faults}))
+                                      {(f.org_number, f.problem) for f in folder_faults}), guarantees)
         faults = plan_faults(_stage(seed, "journals"), plans, months, today, {e["national_id"] for e in employees})
         full_year = frozenset(c.index for c in plans if c.id in accounts)
         files += write_journals(folder, plans, months, employees, employments, faults, today, write_file, full_year)
@@ -236,6 +239,9 @@ def build_demo(store: Store, *, clients: int = 60, seed: int = 1, manager_login:
             if table in later:
                 _bulk_insert(session, table, later[table])
         _bulk_insert(session, PostingSettings, posting_settings(plans, manager_login, today))
+        _bulk_insert(session, ReconSetting, [
+            {"client_id": c, "key": "bank_guarantee", "value": "yes", "updated_by": manager_login,
+             "updated_at": datetime(today.year, 1, 2, 8, 0, tzinfo=UTC)} for c in sorted(guarantees)])
         if store.dialect == "postgresql":
             _advance_sequences(session, ids)
         refresh_active_employees(session, sorted({m.period for m in months}))

@@ -211,7 +211,12 @@ _ACCOUNTS = {
     "2820": "Avregning pensjonspremie", "5420": "Pensjonskostnad",
     "1574": "Refusjonskrav NAV", "5800": "Refusjon av sykepenger",
     "5200": "Fri bil", "5210": "Fri telefon", "5240": "Rentefordel", "5290": "Motkonto for gruppe 52",
+    "1950": "Bankinnskudd for skattetrekk",
 }
+
+
+TAX_DEDUCTION_ACCOUNT = "1950"
+"""Bankinnskudd for skattetrekk: the withheld tax set aside on each pay day."""
 
 
 def _round(value: Decimal) -> int:
@@ -239,7 +244,7 @@ def _month_text(period: str, what: str) -> str:
 def ledger_journal(months: list[MonthResult], today: date, late: dict[str, int] | None = None,
                    advances: Iterable[tuple[date, int, str]] = (),
                    accounts: ClientAccounts | None = None, national_ids: dict[int, str] | None = None,
-                   uncapped: bool = False) -> tuple[_Journal, dict[str, int]]:
+                   uncapped: bool = False, guarantee: bool = False) -> tuple[_Journal, dict[str, int]]:
     """One client's postings over the demo's months, and the opening balances of the year
     the months start in (credit negative). ``late``: term end -> days after the due date
     the term's withholding was paid (a planted fault; the contribution is paid on time).
@@ -248,7 +253,10 @@ def ledger_journal(months: list[MonthResult], today: date, late: dict[str, int] 
     (``demo.folder_accounts``; the months carry the provision and the deductions).
     ``national_ids``: employment id -> the employee's national id, whose birth date says
     who accrues the over-60 extra; ``uncapped``: the client's payroll system accrues that
-    extra past 6 G (a planted fault)."""
+    extra past 6 G (a planted fault); ``guarantee``: the client has a bank guarantee, so the
+    withheld tax is not moved to the tax-deduction account (1950) on each pay day and the
+    term is paid from the ordinary bank account."""
+    tax_bank = "1920" if guarantee else TAX_DEDUCTION_ACCOUNT
     journal = _Journal()
     months = sorted(months, key=lambda m: m.period)
     borrowers = accounts.borrowers if accounts is not None else {}
@@ -281,6 +289,9 @@ def ledger_journal(months: list[MonthResult], today: date, late: dict[str, int] 
         journal.add(m.pay_date, f"A{mmdd}", _month_text(m.period, "Arbeidsgiveravgift"),
                     [("5400", regular_aga), ("2770", -regular_aga)])
         journal.add(m.pay_date, f"B{mmdd}", "Utbetaling lønn", [("2930", net), ("1920", -net)])
+        if not guarantee:
+            journal.add(m.pay_date, f"T{mmdd}", "Overført til skattetrekkskonto",
+                        [(TAX_DEDUCTION_ACCOUNT, withheld), ("1920", -withheld)])
         refund = sum(m.refund.values())
         if refund:
             # Claimed with the month's pay; NAV pays about six weeks after the month.
@@ -301,6 +312,9 @@ def ledger_journal(months: list[MonthResult], today: date, late: dict[str, int] 
                         [("5400", extra_aga), ("2770", -extra_aga)])
             journal.add(day, f"B{day.strftime('%m%d')}X", "Utbetaling lønn, ekstra",
                         [("2930", bonus - off_withheld), ("1920", off_withheld - bonus)])
+            if not guarantee:
+                journal.add(day, f"T{day.strftime('%m%d')}X", "Overført til skattetrekkskonto",
+                            [(TAX_DEDUCTION_ACCOUNT, off_withheld), ("1920", -off_withheld)])
         # Month-end accrual of holiday pay (and the contribution on it), year to date.
         # Per employee, as a payroll system accrues it: the over-60 extra is each one's own.
         for eid, amount in [*m.wages.items(), *((e, b) for e, b, _ in m.off_cycle)]:
@@ -343,10 +357,10 @@ def ledger_journal(months: list[MonthResult], today: date, late: dict[str, int] 
             journal.add(due, f"S{due.strftime('%m%d')}", f"Arbeidsgiveravgift termin {term_end}",
                         [("2770", aga), ("1920", -aga)])
             journal.add(paid, f"S{paid.strftime('%m%d')}T", f"Skattetrekk termin {term_end}",
-                        [("2600", withheld), ("1920", -withheld)])
+                        [("2600", withheld), (tax_bank, -withheld)])
             continue
         journal.add(due, f"S{due.strftime('%m%d')}", f"Skattetrekk og arbeidsgiveravgift termin {term_end}",
-                    [("2600", withheld), ("2770", aga), ("1920", -withheld - aga)])
+                    [("2600", withheld), ("2770", aga), (tax_bank, -withheld), ("1920", -aga)])
     for day, amount, party in advances:
         journal.add(day, f"F{day.strftime('%m%d')}A", "Forskudd på lønn", [("1570", amount, party), ("1920", -amount)])
     for day, amount, party in (accounts.loans if accounts is not None else ()):
@@ -356,6 +370,18 @@ def ledger_journal(months: list[MonthResult], today: date, late: dict[str, int] 
     june = sum(sum(m.holiday.values()) for m in months if m.period[:4] == first_year)
     opening = {"2940": -june, "2781": -_round(Decimal(june) * Decimal("0.141"))}
     return journal, opening
+
+
+def carried(journal: _Journal, opening: dict[str, int], year: int) -> dict[str, int]:
+    """The opening balances of ``year``: the first year's, plus every posting before the
+    year on a balance-sheet account (classes 1 and 2; results start each year at zero)."""
+    out = dict(opening)
+    for day, _, _, lines in journal.transactions:
+        if day.year < year:
+            for account, amount, *_ in lines:
+                if account < "3":
+                    out[account] = out.get(account, 0) + amount
+    return out
 
 
 def saft(client: ClientPlan, agency_name: str, year: int, first: str, last: str, journal: _Journal,
@@ -404,12 +430,14 @@ def write_inbox(folder: Path, clients: list[ClientPlan], months: list[MonthResul
                 employees: list[dict], employments: list[dict], leaves: list[dict], agency_name: str,
                 today: date, late_withholding: dict[int, tuple[str, int]] | None = None,
                 advances: dict[int, list[tuple[date, int, str]]] | None = None,
-                accounts: dict[int, ClientAccounts] | None = None, uncapped: frozenset[int] = frozenset()) -> int:
+                accounts: dict[int, ClientAccounts] | None = None, uncapped: frozenset[int] = frozenset(),
+                guarantees: frozenset[int] = frozenset()) -> int:
     """Write every client's a-meldinger and ledgers into ``folder``; returns the file count.
     ``late_withholding``: client id -> (term end, days late), the planted late payments;
     ``advances``: client id -> advances never paid back; ``accounts``: client id -> its
     pension invoices and garnishment payments (``ledger_journal``); ``uncapped``: client ids
-    whose payroll system accrues the over-60 extra past 6 G."""
+    whose payroll system accrues the over-60 extra past 6 G; ``guarantees``: client ids
+    with a bank guarantee instead of a tax-deduction account."""
     _private_dir(folder)
     register = _Register(employees, employments, leaves)
     by_month = {(clients[m.client_index].id, m.period): m for m in months}
@@ -443,14 +471,13 @@ def write_inbox(folder: Path, clients: list[ClientPlan], months: list[MonthResul
                         for e in register.by_client[client.id]}
         journal, opening = ledger_journal(client_months, today, dict([planted]) if planted else None,
                                           (advances or {}).get(client.id, []), (accounts or {}).get(client.id),
-                                          national_ids, client.id in uncapped)
+                                          national_ids, client.id in uncapped, client.id in guarantees)
         first_period = min(m.period for m in client_months)
         last_period = this_period if client.status != "ended" else max(m.period for m in client_months)
         for year in range(int(first_period[:4]), int(last_period[:4]) + 1):
             first = max(first_period, f"{year}-01")
             last = min(last_period, f"{year}-12")
-            data = saft(client, agency_name, year, first, last, journal,
-                        opening if year == int(first_period[:4]) else {})
+            data = saft(client, agency_name, year, first, last, journal, carried(journal, opening, year))
             write_file(folder / client.org_number / f"hovedbok-{year}.xml", data)
             count += 1
     return count

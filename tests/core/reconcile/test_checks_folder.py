@@ -222,3 +222,39 @@ def test_pension_premium_and_holiday_pay_in_the_contribution_basis_are_rows_of_t
     assert (pension.payroll, pension.ledger, pension.status) == (2 * 4_000_00, 2 * 4_000_00, "equal")
     paid = by_field["aga basis: holiday pay"]
     assert (paid.payroll, paid.ledger, paid.difference) == (holiday["2026-06"], 29_000_00, 29_000_00 - 30_000_00)
+
+
+def _term_with_a_tax_account(set_aside: list[int]) -> Inputs:
+    """September and October withheld and booked on 2600; ``set_aside`` moved to 1950 each month."""
+    withheld = [{"period": m, "side": "payroll", "national_id": YOUNG, "amount": a}
+                for m, a in (("2026-09", 10_000_00), ("2026-10", 12_000_00))]
+    ledger = [post("2600", "2026-09", -10_000_00), post("2600", "2026-10", -12_000_00)]
+    ledger += [post("1950", m, a) for m, a in zip(("2026-09", "2026-10"), set_aside, strict=True)]
+    return inputs("2026-10", withholding=withheld, ledger=ledger, amelding={"2026-09", "2026-10"},
+                  ledger_periods={"2026-09", "2026-10"})
+
+
+def test_the_liability_at_term_end_and_the_tax_deduction_account_covering_it() -> None:
+    rows = {r.field: r for r in amounts.withholding(_term_with_a_tax_account([10_000_00, 12_000_00]), Settings())}
+    term_end = rows["liability at term end"]
+    assert (term_end.key, term_end.payroll, term_end.ledger, term_end.status) == (
+        "2026-T5", 22_000_00, 22_000_00, "equal")
+    covered = rows["tax-deduction account covers the liability"]
+    assert (covered.payroll, covered.ledger, covered.difference, covered.status) == (
+        22_000_00, 22_000_00, 0, "equal")
+
+
+def test_a_tax_deduction_account_short_of_the_liability_is_a_difference_unless_there_is_a_guarantee() -> None:
+    short = 2_500_00
+    data = _term_with_a_tax_account([10_000_00, 12_000_00 - short])
+    covered = next(r for r in amounts.withholding(data, Settings())
+                   if r.field == "tax-deduction account covers the liability")
+    assert (covered.ledger, covered.difference, covered.status) == (22_000_00 - short, -short, "differs")
+    # More than the liability set aside is no difference.
+    more = next(r for r in amounts.withholding(_term_with_a_tax_account([10_000_00, 13_000_00]), Settings())
+                if r.field == "tax-deduction account covers the liability")
+    assert (more.difference, more.status) == (0, "equal")
+    guaranteed = [r for r in amounts.withholding(data, Settings(bank_guarantee=True)) if r.key == "2026-10"
+                  and "tax-deduction account" in r.field]
+    assert [(r.field, r.payroll, r.status) for r in guaranteed] == [
+        ("bank guarantee instead of a tax-deduction account", 22_000_00, "info")]

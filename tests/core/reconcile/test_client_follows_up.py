@@ -5,6 +5,7 @@ the run's own rows."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,25 @@ def test_a_difference_the_client_follows_up_does_not_block_signing(store, tmp_pa
     mapping.update(store, who, org(1), {"client_follows_up": "none"})
     assert reconcile.get_run(store, who, part.id).client_checks == ("nav_refunds", "open_items")
     assert reconcile.get_run(store, who, full.id).client_checks == ()
+
+
+def test_a_bank_guarantee_is_a_client_setting_the_withholding_check_reads(store, tmp_path: Path) -> None:
+    """Set with yes/ja, refused when neither yes nor no, audited, read by the run's check."""
+    small, who = build(store, tmp_path)
+    before = {r.field for r in reconcile.compute(store, who, org(1), "2026-10", checks=["withholding"])}
+    assert "tax-deduction account covers the liability" in before
+    rows = {r.key: r for r in mapping.get(store, who, org(1))}
+    assert (rows["bank_guarantee"].value, rows["bank_guarantee"].changed) == ("no", False)
+    rows = {r.key: r for r in mapping.update(store, who, org(1), {"bank_guarantee": "Ja"})}
+    assert (rows["bank_guarantee"].value, rows["bank_guarantee"].changed) == ("yes", True)
+    with pytest.raises(UserError) as bad:
+        mapping.update(store, who, org(1), {"bank_guarantee": "kanskje"})
+    assert bad.value.code == "reconcile.bad_yes_no"
+    fields = {r.field: r.status for r in reconcile.compute(store, who, org(1), "2026-10", checks=["withholding"])}
+    assert fields.get("bank guarantee instead of a tax-deduction account") == "info"
+    assert "tax-deduction account covers the liability" not in fields
+    with store.session() as s:
+        events = [e for e in s.scalars(select(AuditEvent).where(AuditEvent.action == "reconcile.setting"))]
+    assert [(e.entity_id, json.loads(e.after)) for e in events] == [("bank_guarantee", {"bank_guarantee": "yes"})]
+    rows = {r.key: r for r in mapping.update(store, who, org(1), {"bank_guarantee": None})}
+    assert rows["bank_guarantee"].value == "no"

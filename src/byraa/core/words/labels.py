@@ -312,6 +312,9 @@ def field_name(code: str) -> str:
     return {
         "benefits in kind": _("benefits in kind"),
         "benefits in kind: counter-account": _("counter-account"),
+        "liability at term end": _("liability at term end"),
+        "tax-deduction account covers the liability": _("tax-deduction account covers the liability"),
+        "bank guarantee instead of a tax-deduction account": _("bank guarantee instead of a tax-deduction account"),
         "withheld vs booked": _("withheld vs booked"),
         "paid in the next term": _("paid in the next term"),
         "employer's share: provided vs booked": _("employer's share: provided vs booked"),

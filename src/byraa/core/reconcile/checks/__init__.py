@@ -30,6 +30,7 @@ DIFFERENCE_STATUSES = frozenset({"differs", "only_payroll", "only_a07", "missing
 
 ACCOUNT_ROLES: dict[str, tuple[str, ...]] = {
     "withholding": ("2600",),
+    "tax_deduction_bank": ("1950",),
     "aga_liability": ("2770",),
     "aga_expense": ("5400",),
     "holiday_liability": ("2940",),
@@ -74,6 +75,9 @@ class Settings:
     client_checks: tuple[str, ...] | None = None
     """The checks the client follows up itself when the client's setting names them;
     ``None`` takes the service level's default (``schedule.CLIENT_FOLLOWS_UP``)."""
+    bank_guarantee: bool = False
+    """The client has a bank guarantee for the withheld tax instead of a tax-deduction
+    account (skattebetalingsloven § 5-12), so that account need not cover the liability."""
 
     def follows_up(self) -> tuple[str, ...]:
         """The checks "kunde følger opp" for this client: its own list, else its level's."""
@@ -86,7 +90,7 @@ class Settings:
     def as_dict(self) -> dict[str, Any]:
         return {"accounts": {k: list(v) for k, v in self.accounts.items()}, "tolerances": dict(self.tolerances),
                 "holiday_rate": self.holiday_rate, "service_level": self.service_level,
-                "client_follows_up": list(self.follows_up())}
+                "client_follows_up": list(self.follows_up()), "bank_guarantee": self.bank_guarantee}
 
 
 @dataclass

@@ -164,7 +164,27 @@ def withholding(inputs: Inputs, settings: Settings) -> list[ResultRow]:
             paid = ledger.debit(accounts, [due])
             status, diff = compare_amounts(tpay, [paid], tol)
             out.append(ResultRow("withholding", term, f"paid in {due}", tpay, None, paid, diff, status))
+        if ledger.has(p) and tpay is not None:
+            # Earlier terms are paid by now: what stays on the account is this term's.
+            held = -ledger.balance(accounts, p)
+            status, diff = compare_amounts(tpay, [held], tol)
+            out.append(ResultRow("withholding", term, "liability at term end", tpay, None, held, diff, status))
+    if ledger.has(p):
+        out.append(_tax_deduction_account(ledger, settings, p, tol))
     return out
+
+
+def _tax_deduction_account(ledger: Ledger, settings: Settings, p: str, tol: int) -> ResultRow:
+    """The withheld tax set aside: the tax-deduction account holds at least the liability at
+    the month's end, unless the client has a bank guarantee instead (a client setting)."""
+    liability = -ledger.balance(settings.accounts["withholding"], p)
+    if settings.bank_guarantee:
+        return ResultRow("withholding", p, "bank guarantee instead of a tax-deduction account", liability, None,
+                         None, None, "info")
+    held = ledger.balance(settings.accounts["tax_deduction_bank"], p)
+    short = min(0, held - liability)
+    return ResultRow("withholding", p, "tax-deduction account covers the liability", liability, None, held,
+                     short, "equal" if -short <= tol else "differs")
 
 
 # --- 4. Employer's contribution ----------------------------------------------------------

@@ -49,6 +49,7 @@ def load(session: Session, client_id: int) -> Settings:
     rate = DEFAULT_HOLIDAY_RATE
     level = schedule.DEFAULT_SERVICE_LEVEL
     client_checks: tuple[str, ...] | None = None
+    guarantee = False
     for row in session.scalars(select(ReconSetting).where(col(ReconSetting.client_id) == client_id)):
         kind, _, name = row.key.partition(".")
         if kind == "account" and name in accounts:
@@ -61,8 +62,10 @@ def load(session: Session, client_id: int) -> Settings:
             level = row.value
         elif row.key == "client_follows_up":
             client_checks = tuple(c for c in row.value.split(",") if c in CHECKS)
+        elif row.key == "bank_guarantee":
+            guarantee = row.value == "yes"
     return Settings(accounts=accounts, tolerances=tolerances, holiday_rate=rate, service_level=level,
-                    client_checks=client_checks)
+                    client_checks=client_checks, bank_guarantee=guarantee)
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,8 @@ def describe(settings: Settings) -> list[SettingRow]:
     level_default = schedule.CLIENT_FOLLOWS_UP.get(settings.service_level, ())
     rows.append(SettingRow("client_follows_up", ",".join(own) or "none", ",".join(level_default) or "none",
                            settings.client_checks is not None and own != level_default))
+    rows.append(SettingRow("bank_guarantee", "yes" if settings.bank_guarantee else "no", "no",
+                           settings.bank_guarantee))
     return rows
 
 
@@ -138,6 +143,11 @@ def _normalise(key: str, value: str) -> tuple[str, str]:
             raise UserError("reconcile.unknown_check", name=", ".join(unknown)[:60], checks=", ".join(CHECKS))
         # Check order, each once: the stored text compares equal however it was typed.
         return key, ",".join(c for c in CHECKS if c in names) or "none"
+    if key == "bank_guarantee":
+        answer = {"yes": "yes", "ja": "yes", "true": "yes", "no": "no", "nei": "no", "false": "no"}.get(value.lower())
+        if answer is None:
+            raise UserError("reconcile.bad_yes_no", key=key, value=value[:20])
+        return key, answer
     raise UserError("reconcile.unknown_setting", key=key)
 
 
@@ -149,7 +159,7 @@ def update(store: Store, who: Identity, org_number: str, changes: dict[str, str 
     for key, value in changes.items():
         if value is None:
             # Only the key is checked: a reset needs no value of its own.
-            placeholder = {"service_level": "full", "client_follows_up": "none"}.get(key, "1")
+            placeholder = {"service_level": "full", "client_follows_up": "none", "bank_guarantee": "no"}.get(key, "1")
             _normalise(key, {"account": "0", "tolerance": "0"}.get(key.partition(".")[0], placeholder))
             normalised[key] = None
         else:

@@ -4,8 +4,9 @@ from byraa.core.words.i18n import N_
 
 MESSAGES = {
     "reconcile.unknown_setting": N_("unknown setting {key}: use account.ROLE, tolerance.CHECK, holiday_rate, "
-                                    "service_level or client_follows_up"),
+                                    "service_level, client_follows_up or bank_guarantee"),
     "reconcile.bad_service_level": N_("service level {value} is not one of {levels}"),
+    "reconcile.bad_yes_no": N_("{key} is yes or no, not {value}"),
     "reconcile.unknown_account_role": N_("unknown account role {name}; the roles are {roles}"),
     "reconcile.bad_accounts": N_("{value} is not a comma-separated list of account numbers"),
     "reconcile.unknown_check": N_("unknown check {name}; the checks are {checks}"),

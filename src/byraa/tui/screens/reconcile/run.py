@@ -410,11 +410,13 @@ class ReconcileRunScreen(Screen, LocalizedBindings):
         checks = tuple(c for c in values.get("client_follows_up", "").split(",") if c in schedule.FREQUENCY)
         what = f"{ids.format_org_number(self.org_number)} {self.summary.client_name if self.summary else ''}"
 
-        def answered(answer: tuple[str, tuple[str, ...]] | None) -> None:
+        def answered(answer: tuple[str, tuple[str, ...], bool] | None) -> None:
             if answer is not None:
                 self._service_settings(changes(*answer))
 
-        self.app.call_from_thread(self.app.push_screen, ServiceLevelDialog(what.strip(), level, checks), answered)
+        guarantee = values.get("bank_guarantee") == "yes"
+        self.app.call_from_thread(self.app.push_screen, ServiceLevelDialog(what.strip(), level, checks, guarantee),
+                                  answered)
 
     def action_fetch_a07(self) -> None:
         if not self.busy:

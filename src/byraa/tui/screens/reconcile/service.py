@@ -1,7 +1,8 @@
 """The client's service level and the checks it follows up itself ("kunde følger opp"),
-seen and set from the run screen (``N``, nivå), as ``byraa reconcile mapping`` sets them.
+seen and set from the run screen (``N``, nivå), as ``byraa reconcile mapping`` sets them,
+and the client's bank guarantee for the withheld tax.
 
-The dialog dismisses ``(level, checks)``; the run screen saves through
+The dialog dismisses ``(level, checks, guarantee)``; the run screen saves through
 ``core.reconcile.checks.mapping.update`` (access checked and audited there, like the
 command line). A checks list equal to the level's default is saved as "default", so a
 later change of level brings its own list. The change applies from the next run: a run
@@ -17,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, RadioButton, RadioSet, SelectionList, Static
+from textual.widgets import Button, Checkbox, Label, RadioButton, RadioSet, SelectionList, Static
 
 from byraa.core.reconcile.checks import CHECKS, schedule
 from byraa.core.words.i18n import _
@@ -25,15 +26,17 @@ from byraa.core.words.labels import check_name
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 
 
-def changes(level: str, checks: tuple[str, ...]) -> dict[str, str | None]:
-    """The settings to save: the level, and the checks unless they are the level's default."""
+def changes(level: str, checks: tuple[str, ...], guarantee: bool = False) -> dict[str, str | None]:
+    """The settings to save: the level, the checks unless they are the level's default, and
+    the bank guarantee (no guarantee is the default)."""
     default = schedule.CLIENT_FOLLOWS_UP.get(level, ())
     follows: str | None = None if set(checks) == set(default) else (",".join(checks) or "none")
-    return {"service_level": level, "client_follows_up": follows}
+    return {"service_level": level, "client_follows_up": follows, "bank_guarantee": "yes" if guarantee else None}
 
 
 class ServiceLevelDialog(ModalScreen, LocalizedBindings):
-    """Full or part service, and the checks the client follows up; dismisses ``(level, checks)``."""
+    """Full or part service, the checks the client follows up, and whether a bank guarantee
+    stands in for the tax-deduction account; dismisses ``(level, checks, guarantee)``."""
 
     CSS_PATH = "dialogs.tcss"
     HELP_TITLE = N_("Service level")
@@ -42,11 +45,12 @@ class ServiceLevelDialog(ModalScreen, LocalizedBindings):
         Binding("f3,ctrl+s", "save", N_("Save"), id="service.save", key_display="F3"),
     ]
 
-    def __init__(self, what: str, level: str, checks: tuple[str, ...]) -> None:
+    def __init__(self, what: str, level: str, checks: tuple[str, ...], guarantee: bool = False) -> None:
         super().__init__()
         self.what = what
         self.level = level
         self.checks = checks
+        self.guarantee = guarantee
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -57,6 +61,8 @@ class ServiceLevelDialog(ModalScreen, LocalizedBindings):
                 yield RadioButton(_("part service"), id="part", value=self.level == "part")
             yield Label(_("Client follows up (space marks):"), classes="hint")
             yield SelectionList[str](*((check_name(c), c, c in self.checks) for c in CHECKS), id="service-checks")
+            yield Checkbox(_("Bank guarantee instead of a tax-deduction account"), self.guarantee,
+                           id="service-guarantee", compact=True)
             yield Static(_("Applies from the next run · F3 saves · Esc cancels"), classes="hint")
             with Horizontal(classes="buttons"):
                 yield Button(_("Save"), variant="primary", id="save", compact=True)
@@ -80,7 +86,8 @@ class ServiceLevelDialog(ModalScreen, LocalizedBindings):
         pressed = self.query_one("#service-level", RadioSet).pressed_button
         level = pressed.id if pressed is not None and pressed.id else self.level
         chosen = set(self.query_one("#service-checks", SelectionList).selected)
-        self.dismiss((level, tuple(c for c in CHECKS if c in chosen)))
+        guarantee = self.query_one("#service-guarantee", Checkbox).value
+        self.dismiss((level, tuple(c for c in CHECKS if c in chosen), guarantee))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
