@@ -287,6 +287,21 @@ def pension_invoice(journal: Any, term_end: str, members: list[MonthResult], acc
                     [("2820", diff), ("2810", -diff)])
 
 
+CREDITORS = ("NAV Innkreving", "Statens innkrevingssentral")
+"""Who a påleggstrekk is paid to (the ledger's sub-ledger id on 2610): child support goes
+to NAV Innkreving, other public claims to Statens innkrevingssentral."""
+
+
+def garnishment_lines(garnish: dict[int, int], sign: int) -> list[tuple[str, int, str]]:
+    """Lines on 2610 per creditor of the employments' deductions (withheld: ``sign`` -1,
+    paid: 1); an employment's creditor is fixed by its id."""
+    per: dict[str, int] = {}
+    for employment, amount in garnish.items():
+        creditor = CREDITORS[employment % len(CREDITORS)]
+        per[creditor] = per.get(creditor, 0) + amount
+    return [("2610", sign * amount, creditor) for creditor, amount in sorted(per.items())]
+
+
 def deductions(months: list[MonthResult], clients: list[ClientPlan]) -> dict[tuple[int, str], int]:
     """(client id, period) -> what the regular run's gross holds beyond tax that is not paid
     out: deductions from net pay and the benefits in kind."""
@@ -299,4 +314,5 @@ def deductions(months: list[MonthResult], clients: list[ClientPlan]) -> dict[tup
     return out
 
 
-__all__ = ["ClientAccounts", "add_to_run", "deductions", "whole_kroner", "pension_invoice", "plan_folder_accounts", "plan_over_60"]
+__all__ = ["CREDITORS", "ClientAccounts", "add_to_run", "deductions", "garnishment_lines", "pension_invoice",
+           "plan_folder_accounts", "plan_over_60", "whole_kroner"]

@@ -39,7 +39,7 @@ from byraa.core.clients import deadlines
 from byraa.core.importers.amelding_xml import to_xml
 from byraa.core.reconcile.checks import DEFAULT_HOLIDAY_RATE, holiday_rules
 from byraa.demo.clients import ClientPlan
-from byraa.demo.folder_accounts import ClientAccounts, pension_invoice
+from byraa.demo.folder_accounts import ClientAccounts, garnishment_lines, pension_invoice
 from byraa.demo.folder_benefits import benefit_lines
 from byraa.demo.payroll import MonthResult, aga_total
 from byraa.demo.people import FRILANS, SIMPLIFIED
@@ -284,7 +284,8 @@ def ledger_journal(months: list[MonthResult], today: date, late: dict[str, int] 
         regular_aga = aga_total(m.regular_aga or m.aga) + pension_aga
         journal.add(m.pay_date, f"L{mmdd}", _month_text(m.period, "Lønn"),
                     [("5000", wages), ("2940", holiday), ("7140", travel), ("5420", pension), ("2810", -pension),
-                     *benefit_lines(m), ("2630", -member), ("2610", -garnish), *loans, ("2600", -withheld),
+                     *benefit_lines(m), ("2630", -member), *garnishment_lines(m.garnish, -1), *loans,
+                     ("2600", -withheld),
                      ("2930", -net)])
         journal.add(m.pay_date, f"A{mmdd}", _month_text(m.period, "Arbeidsgiveravgift"),
                     [("5400", regular_aga), ("2770", -regular_aga)])
@@ -345,10 +346,14 @@ def ledger_journal(months: list[MonthResult], today: date, late: dict[str, int] 
         due = deadlines.term_payment_deadline(term_end).due
         if due > today or any(m.pay_date > today for m in members):
             continue
-        garnished = sum(sum(m.garnish.values()) for m in members)
+        garnished: dict[int, int] = defaultdict(int)
+        for m in members:
+            for e, amount in m.garnish.items():
+                garnished[e] += amount
         if garnished and (accounts is None or term_end not in accounts.unpaid):
-            journal.add(due, f"P{due.strftime('%m%d')}", f"Påleggstrekk termin {term_end} til NAV Innkreving",
-                        [("2610", garnished), ("1920", -garnished)])
+            total = sum(garnished.values())
+            journal.add(due, f"P{due.strftime('%m%d')}", f"Påleggstrekk termin {term_end}",
+                        [*garnishment_lines(garnished, 1), ("1920", -total)])
         withheld = sum(sum(m.withheld.values()) + sum(w for _, _, w in m.off_cycle) for m in members)
         aga = sum(aga_total(m.aga) + aga_total(m.pension_aga) for m in members)
         days = (late or {}).get(term_end, 0)

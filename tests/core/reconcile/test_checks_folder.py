@@ -198,13 +198,33 @@ def test_garnishment_withheld_booked_and_an_unpaid_term() -> None:
     data = inputs("2026-10", ledger=ledger, amelding={"2026-10"},
                   ledger_periods={"2026-09", "2026-10", "2026-11", "2026-12"})
     data.journal = frame(journal, JOURNAL_SCHEMA)
-    month, term = folder.garnishment(data, Settings())
+    month, term, creditor = folder.garnishment(data, Settings())
     assert (month.payroll, month.ledger, month.difference, month.status) == (2_500_00, 2_000_00, -500_00, "differs")
     assert (term.key, term.payroll, term.ledger, term.difference, term.status) == (
         "2026-T5", 5_000_00, 2_500_00, -2_500_00, "differs")
+    # Lines without a sub-ledger id: one creditor, unnamed, owed what is on the account.
+    assert (creditor.key, creditor.field, creditor.ledger, creditor.status) == (
+        "2610 –", "balance per creditor", 4_500_00, "info")
     # No garnishment in the journal or the ledger: the check has nothing to say.
     assert folder.garnishment(inputs("2026-10", amelding=set(), ledger_periods=set()), Settings()) == []
 
+
+
+def test_the_garnishment_balance_is_specified_per_creditor() -> None:
+    """The ledger's sub-ledger id on 2610 names the creditor; the opening balance per party
+    counts, what it does not split is the unnamed creditor's."""
+    def line(period: str, amount: int, party: str | None, kind: str = "posting") -> dict:
+        return post("2610", period, amount) | {"party": party, "kind": kind}
+
+    ledger = [line("2026-01", -1_200_00, None, "opening"), line("2026-01", -1_000_00, "NAV Innkreving", "party"),
+              line("2026-09", -3_000_00, "NAV Innkreving"), line("2026-09", -500_00, "SI"),
+              line("2026-10", 1_000_00, "NAV Innkreving"), line("2026-10", 500_00, "SI")]
+    data = inputs("2026-10", ledger=ledger, amelding=set(), ledger_periods={"2026-09", "2026-10"})
+    rows = [r for r in folder.garnishment(data, Settings()) if r.field == "balance per creditor"]
+    # NAV Innkreving: 1 000 opening + 3 000 withheld - 1 000 paid; SI paid in full (no row);
+    # the rest of the opening (200) is nobody's in particular.
+    assert [(r.key, r.ledger) for r in rows] == [("2610 NAV Innkreving", 3_000_00), ("2610 –", 200_00)]
+    assert {r.status for r in rows} == {"info"}
 
 def test_pension_premium_and_holiday_pay_in_the_contribution_basis_are_rows_of_their_own() -> None:
     months = ("2026-05", "2026-06")

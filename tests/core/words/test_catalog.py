@@ -80,3 +80,17 @@ def test_phrases_and_nested_errors_follow_the_language() -> None:
 def test_dates_in_parameters_are_shown_the_norwegian_way() -> None:
     error = UserError("taxcards.last_year_too_late", year=2025, this_year=2026, today=date(2026, 11, 22))
     assert "22.11.2026" in str(error)
+
+
+@pytest.mark.parametrize(("code", "nb"), [
+    ("paid in the next term", "betalt neste termin"),
+    ("paid in 2026-11", "betalt i 11.2026"),
+    ("balance per creditor", "saldo per kreditor"),
+    ("tax-deduction account covers the liability", "skattetrekkskontoen dekker trekket"),
+])
+def test_check_fields_read_in_bokmaal(code: str, nb: str) -> None:
+    """A field code is one phrase: "paid in the next term" is not "paid in" a month."""
+    from byraa.core.words.labels import field_name
+
+    i18n.set_language("nb")
+    assert field_name(code) == nb

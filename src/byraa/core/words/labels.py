@@ -289,7 +289,7 @@ def resolution(code: str | None) -> str:
 
 
 def field_name(code: str) -> str:
-    if code.startswith("paid in "):
+    if code.startswith("paid in ") and code != "paid in the next term":
         return _("paid in {month}").format(month=month(code[8:]) if len(code) == 15 else code[8:])
     if code.startswith("posting "):
         return _("posting {what}").format(what=value(code[8:], "text"))
@@ -313,6 +313,7 @@ def field_name(code: str) -> str:
         "benefits in kind": _("benefits in kind"),
         "benefits in kind: counter-account": _("counter-account"),
         "liability at term end": _("liability at term end"),
+        "balance per creditor": _("balance per creditor"),
         "tax-deduction account covers the liability": _("tax-deduction account covers the liability"),
         "bank guarantee instead of a tax-deduction account": _("bank guarantee instead of a tax-deduction account"),
         "withheld vs booked": _("withheld vs booked"),

@@ -17,7 +17,8 @@
 
 - ``garnishment`` (C02): deductions withheld in the payroll journal (credit lines on the
   garnishment account, påleggstrekk/utleggstrekk) = booked on that account in the ledger
-  for the month; the term's deductions paid out in full in the next term.
+  for the month; the term's deductions paid out in full in the next term; the balance
+  specified per creditor (the ledger's sub-ledger id on the account).
 
 Pure functions of ``Inputs`` and ``Settings``, like the checks in ``amounts``.
 """
@@ -181,7 +182,7 @@ def garnishment(inputs: Inputs, settings: Settings) -> list[ResultRow]:
     tol = settings.tolerances.get("garnishment", 0)
     journal = inputs.journal.filter(pl.col("account").is_in(list(accounts)))
     ledger = Ledger(inputs)
-    if journal.height == 0 and not (ledger.has(p) and ledger.credit(accounts, [p])):
+    if journal.height == 0 and not ledger.df.filter(pl.col("account").is_in(list(accounts))).height:
         return []
     withheld_month = -int(journal.filter(pl.col("period") == p)["amount"].sum() or 0)
     booked = ledger.credit(accounts, [p]) if ledger.has(p) else None
@@ -194,4 +195,29 @@ def garnishment(inputs: Inputs, settings: Settings) -> list[ResultRow]:
         paid = ledger.debit(accounts, following) if ledger.has(*following) else None
         status, diff = compare_amounts(withheld_term, [paid], tol, required=True)
         out.append(ResultRow("garnishment", term, "paid in the next term", withheld_term, None, paid, diff, status))
+    if ledger.has(p):
+        out.extend(_per_creditor(ledger, accounts, p))
+    return out
+
+
+NO_CREDITOR = "–"
+"""The creditor of garnishment lines the ledger names none for (no sub-ledger id)."""
+
+
+def _per_creditor(ledger: Ledger, accounts: tuple[str, ...], p: str) -> list[ResultRow]:
+    """The garnishment account's balance at the month's end specified per creditor (the
+    ledger's sub-ledger id on the account), for reading: owed to each until paid."""
+    out = []
+    for account in accounts:
+        opening, start = ledger.opening((account,), p)
+        lines = ledger.postings((account,), _months(start, p))
+        parties = ledger.df.filter(pl.col("kind") == "party", pl.col("account") == account, pl.col("period") == start)
+        owed: dict[str, int] = {}
+        for party, amount in [*parties.select("party", "amount").iter_rows(), *lines.select("party", "amount").iter_rows()]:
+            owed[party or NO_CREDITOR] = owed.get(party or NO_CREDITOR, 0) + int(amount)
+        rest = opening - int(parties["amount"].sum() or 0)
+        if rest:
+            owed[NO_CREDITOR] = owed.get(NO_CREDITOR, 0) + rest
+        out += [ResultRow("garnishment", f"{account} {creditor}", "balance per creditor", None, None, -amount, None,
+                          "info") for creditor, amount in sorted(owed.items()) if amount]
     return out
