@@ -142,12 +142,34 @@ def test_holiday_pay_over_the_year_with_an_over_60_employee_above_6g() -> None:
     rows = folder.holiday_pay_year(_holiday_inputs(months, old_month, young_month, expected), Settings())
     liability = rows[0]
     assert (liability.payroll, liability.ledger, liability.status) == (expected, expected, "equal")
-    over_60 = [row for row in rows if row.status == "info"]
+    over_60 = [row for row in rows if row.field.startswith("over 60")]
     assert [(row.national_id, row.payroll) for row in over_60] == [(OLD, extra)]
     # The key is shown as it is (the CLI's table, the TUI's key column): never the full id.
     assert [row.key for row in over_60] == [ids.mask_national_id(OLD)]
 
 
+
+
+def test_from_june_last_years_liability_stands_beside_what_was_paid_out() -> None:
+    """The half-year look: 2940's opening balance (last year's holiday pay owed) and the
+    holiday pay paid out this year, for reading (leavers make them differ)."""
+    months = [f"2026-{m:02d}" for m in range(1, 7)]
+    owed, paid = 52_000_00, 49_500_00
+    income = [{"period": m, "side": "payroll", "national_id": YOUNG, "category": "loennsinntekt",
+               "description": "fastloenn", "benefit": "kontantytelse", "amount": 40_000_00} for m in months]
+    income.append({"period": "2026-06", "side": "payroll", "national_id": YOUNG, "category": "loennsinntekt",
+                   "description": "feriepenger", "benefit": "kontantytelse", "amount": paid})
+    ledger = [post("2940", "2026-01", -owed) | {"kind": "opening"}, post("2940", "2026-06", paid)]
+    data = inputs("2026-06", income=income, ledger=ledger, amelding=set(months), ledger_periods=set(months))
+    rows = {r.field: r for r in folder.holiday_pay_year(data, Settings())}
+    half = rows["last year's liability vs paid out this year"]
+    assert (half.key, half.payroll, half.ledger, half.difference, half.status) == (
+        "2025", paid, owed, owed - paid, "info")
+    # Before June there is nothing paid out to compare with.
+    earlier = inputs("2026-05", income=[i for i in income if i["period"] < "2026-06"], ledger=ledger[:1],
+                     amelding=set(months[:5]), ledger_periods=set(months[:5]))
+    assert "last year's liability vs paid out this year" not in {r.field for r in folder.holiday_pay_year(
+        earlier, Settings())}
 
 def test_the_over_60_extra_is_accrued_in_the_year_the_employee_turns_59() -> None:
     """The extra week falls in the holiday year, the year after the earning year: someone

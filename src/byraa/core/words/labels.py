@@ -314,6 +314,7 @@ def field_name(code: str) -> str:
         "benefits in kind: counter-account": _("counter-account"),
         "liability at term end": _("liability at term end"),
         "balance per creditor": _("balance per creditor"),
+        "last year's liability vs paid out this year": _("last year's liability vs paid out this year"),
         "tax-deduction account covers the liability": _("tax-deduction account covers the liability"),
         "bank guarantee instead of a tax-deduction account": _("bank guarantee instead of a tax-deduction account"),
         "withheld vs booked": _("withheld vs booked"),
