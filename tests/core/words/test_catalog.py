@@ -86,7 +86,8 @@ def test_dates_in_parameters_are_shown_the_norwegian_way() -> None:
     ("paid in the next term", "betalt neste termin"),
     ("paid in 2026-11", "betalt i 11.2026"),
     ("balance per creditor", "saldo per kreditor"),
-    ("tax-deduction account covers the liability", "skattetrekkskontoen dekker trekket"),
+    ("tax-deduction account covers the liability", "skattetrekkskonto"),
+    ("liability at term end", "terminens gjeld"),
 ])
 def test_check_fields_read_in_bokmaal(code: str, nb: str) -> None:
     """A field code is one phrase: "paid in the next term" is not "paid in" a month."""

@@ -315,8 +315,9 @@ def field_name(code: str) -> str:
         "liability at term end": _("liability at term end"),
         "balance per creditor": _("balance per creditor"),
         "last year's liability vs paid out this year": _("last year's liability vs paid out this year"),
-        "tax-deduction account covers the liability": _("tax-deduction account covers the liability"),
-        "bank guarantee instead of a tax-deduction account": _("bank guarantee instead of a tax-deduction account"),
+        # Short: the field column is narrow at 80 columns, and the figures beside say the rest.
+        "tax-deduction account covers the liability": _("tax-deduction account"),
+        "bank guarantee instead of a tax-deduction account": _("bank guarantee"),
         "withheld vs booked": _("withheld vs booked"),
         "paid in the next term": _("paid in the next term"),
         "employer's share: provided vs booked": _("employer's share: provided vs booked"),
