@@ -239,3 +239,11 @@ def test_year_end_income_types_against_the_mapped_ledger_accounts() -> None:
     assert (mapped.field, mapped.ledger, mapped.difference) == ("year total (5000,5010)", wages + 1_000_00, 1_000_00)
     data.period = "2026-11"
     assert year_end(data, Settings()) == []
+
+
+def test_no_refunds_when_the_chart_only_lists_the_accounts_with_a_zero_opening() -> None:
+    """A client without sick pay claims gets no rows of zeros (its chart lists 1574 and 5800)."""
+    ledger = [post("1574", "2026-01", 0, kind="opening"), post("5800", "2026-01", 0, kind="opening")]
+    assert nav_refunds(make("2026-10", ledger=ledger, ledger_periods={"2026-10"}), Settings()) == []
+    ledger.append(post("1574", "2026-10", 1_000_00))
+    assert nav_refunds(make("2026-10", ledger=ledger, ledger_periods={"2026-10"}), Settings()) != []

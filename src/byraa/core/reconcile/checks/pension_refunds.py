@@ -146,7 +146,8 @@ def nav_refunds(inputs: Inputs, settings: Settings) -> list[ResultRow]:
     ytd = _months(f"{p[:4]}-01", p)
     claims = inputs.journal.filter(pl.col("account").is_in(list(receivable)), pl.col("period").is_in(ytd),
                                    pl.col("amount") > 0)
-    touched = ledger.df.filter(pl.col("account").is_in(list(receivable + income))).height > 0
+    # A chart that lists the accounts with a zero opening balance has no refunds to check.
+    touched = ledger.df.filter(pl.col("account").is_in(list(receivable + income)), pl.col("amount") != 0).height > 0
     if claims.height == 0 and not touched:
         return []
     has = ledger.has(p)
