@@ -48,14 +48,19 @@ def test_open_claim_names_the_employee(snap_compare, folder_store) -> None:  # n
     assert snap_compare(app, terminal_size=(80, 24), run_before=press_then_settle(*keys))
 
 
+async def _open_dialog(pilot) -> None:  # noqa: ANN001
+    """From the start: the reconciliation list, the first client's run, ``N``."""
+    await settle(pilot)
+    for key in ("v", "enter", "N"):
+        await pilot.press(key)
+        await settle(pilot)
+    assert isinstance(pilot.app.screen, ServiceLevelDialog)
+
+
 async def test_part_service_set_on_screen_is_saved_and_audited(folder_store) -> None:  # noqa: ANN001
     app = ByraaApp(workspace(folder_store))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        for key in ("v", "enter", "N"):
-            await pilot.press(key)
-            await settle(pilot)
-        assert isinstance(app.screen, ServiceLevelDialog)
+        await _open_dialog(pilot)
         await pilot.press("down", "space")  # part service: its default list is marked
         await pilot.pause()
         await pilot.press("f3")
@@ -75,11 +80,7 @@ async def test_part_service_set_on_screen_is_saved_and_audited(folder_store) -> 
 async def test_a_bank_guarantee_set_on_screen_is_saved_audited_and_shown_again(folder_store) -> None:  # noqa: ANN001
     app = ByraaApp(workspace(folder_store))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        for key in ("v", "enter", "N"):
-            await pilot.press(key)
-            await settle(pilot)
-        assert isinstance(app.screen, ServiceLevelDialog)
+        await _open_dialog(pilot)
         await pilot.press("tab", "tab")  # past the level and the client's checks
         assert app.screen.focused is not None and app.screen.focused.id == "service-guarantee"
         await pilot.press("space", "f3")

@@ -4,7 +4,11 @@ Exit code 0 when every row is equal, 1 when there are differences, 2 on bad inpu
 is stored as a new version (``--no-save`` only prints). Subcommands work on stored runs:
 ``runs``, ``show``, ``explain``, ``take-a07``, ``send-payroll``, ``sign-off``,
 ``corrections``, ``submit`` (send queued corrections, fetch their feedback) and ``mapping``
-(account mapping, tolerances, holiday-pay rate, service level).
+(account mapping, tolerances, holiday-pay rate, service level, bank guarantee).
+
+Over 400 lines: the run command and its subcommands share one row rendering (table in
+the user's words, JSON and CSV with codes) and the client/period options; split, each
+would import the other.
 """
 
 from __future__ import annotations

@@ -15,12 +15,16 @@ receives them, one folder per client:
   each term's withholding and contribution on their due date, and the month-end accrual
   of holiday pay and the contribution on it (the way the reconciliation computes them);
   for a few clients the pension premium (provision, member's share, the insurer's term
-  invoice and its difference) and påleggstrekk (``demo.folder_accounts``).
+  invoice and its difference) and påleggstrekk per creditor (``demo.folder_accounts``),
+  benefits in kind against 5290 and employee loans on 1380 (``demo.folder_benefits``).
+  The withheld tax is moved to the tax-deduction account (1950) on each pay day and the
+  term paid from it, except for clients with a bank guarantee. Each year's file opens
+  with the previous year's balances on the balance-sheet accounts (``carried``).
 
 Nothing here touches the store: the demo imports the folder with the intake. (Over 400
 lines: the a-melding and the ledger are written from the same month results and
 register in one pass over the clients; the pension and garnishment postings live in
-``demo.folder_accounts``.)
+``demo.folder_accounts``, the benefits in ``demo.folder_benefits``.)
 """
 
 from __future__ import annotations

@@ -11,9 +11,9 @@
 - ``holiday_pay_year`` (E02, S16): holiday pay accrued per employee over the year at the
   client's rate, plus 2.3 % for employees who turn 60 in the holiday year (that extra on a
   basis capped at 6 G, ``holiday_rules``), against the ledger's liability, each
-  employee's extra listed; from June last year's liability beside what was paid out; a month of the year with no
-  a-melding makes the check ``incomplete`` and names the month, never a silent
-  difference.
+  employee's extra listed; from June last year's liability beside what was paid out; a
+  month of the year with no a-melding makes the check ``incomplete`` and names the
+  month, never a silent difference.
 
 - ``garnishment`` (C02): deductions withheld in the payroll journal (credit lines on the
   garnishment account, påleggstrekk/utleggstrekk) = booked on that account in the ledger
