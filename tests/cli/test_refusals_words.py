@@ -80,3 +80,18 @@ def test_the_english_check_can_fail(run) -> None:  # noqa: ANN001
     """The same refusal under --lang en is English, and the check finds it."""
     result = CliRunner().invoke(main, ["--lang", "en", "groups", "show", "Finnes ikke"], catch_exceptions=False)
     assert result.exit_code == 2 and ENGLISH.search(result.stderr), result.stderr
+
+
+@pytest.mark.parametrize(("lang", "words", "codes"), [
+    ("nb", ("Frist", "Forfall", "terminbetaling", "a-melding"), ("term_payment", "Due")),
+    ("en", ("Deadline", "Due date", "term payment", "a-melding"), ("term_payment", "Forfall")),
+])
+def test_deadline_table_words_its_kinds(run, lang: str, words: tuple[str, ...], codes: tuple[str, ...]) -> None:  # noqa: ANN001
+    """The deadline kinds are words of the user's language, not the store's codes."""
+    result = CliRunner().invoke(main, ["--lang", lang, "deadlines", "--from", "2026-12-01", "--to", "2027-01-31"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    for word in words:
+        assert word in result.stdout, (word, result.stdout)
+    for code in codes:
+        assert code not in result.stdout, (code, result.stdout)

@@ -10,7 +10,7 @@ from byraa.cli.output import Column, emit, format_option
 from byraa.core.base import clock
 from byraa.core.base.errors import UserError
 from byraa.core.clients import deadlines as core_deadlines
-from byraa.core.words import formatting
+from byraa.core.words import formatting, labels
 from byraa.core.words.i18n import _
 
 
@@ -34,5 +34,5 @@ def command(start: str | None, end: str | None, fmt: str) -> None:
     if last < first:
         raise UserError("cli.to_before_from")
     rows = [{"kind": d.kind, "period": d.period, "due": d.due} for d in core_deadlines.between(first, last)]
-    emit(rows, [Column("kind", _("Deadline"), lambda k: _(k)), Column("period", _("Period")),
-                Column("due", _("Due"), formatting.day)], fmt)
+    emit(rows, [Column("kind", _("Deadline"), labels.deadline_kind), Column("period", _("Period")),
+                Column("due", _("Due date"), formatting.day)], fmt)

@@ -56,6 +56,10 @@ def run_status(code: str) -> str:
     return {"open": _("open"), "frozen": _("frozen"), "posted": _("posted")}.get(code, code)
 
 
+def deadline_kind(code: str) -> str:
+    return {"amelding": _("a-melding"), "term_payment": _("term payment")}.get(code, code)
+
+
 def employment_type(code: str) -> str:
     """The a-melding's employment types, shortened for a column."""
     return {
