@@ -158,8 +158,8 @@ def test_every_action_byraa_records_has_words() -> None:
     from pathlib import Path
 
     from byraa.core.reconcile.runs import RESOLUTIONS
+    from byraa.core.words.audit_actions import ACTION_WORDS, action_words
     from byraa.core.words.i18n import set_language
-    from byraa.tui.screens.audit import ACTION_WORDS, action_words
 
     source = Path(__file__).resolve().parents[2] / "src" / "byraa"
     text = "\n".join(p.read_text(encoding="utf-8") for p in source.rglob("*.py"))

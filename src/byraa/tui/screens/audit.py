@@ -29,8 +29,8 @@ from byraa.core.base import ids
 from byraa.core.base.errors import AccessDenied, UserError
 from byraa.core.clients.reports import Report, ReportColumn
 from byraa.core.words import formatting as fmt
+from byraa.core.words.audit_actions import ACTION_WORDS, action_words
 from byraa.core.words.i18n import _
-from byraa.core.words.labels import ACTION_WORDS, action_words
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.dialogs import ConfirmDialog, TextDialog, TextViewer
