@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, bindparam, func, select, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -288,10 +288,47 @@ def request_cancel(store: Store, who: Identity, job_id: int) -> None:
 # --- Claims ------------------------------------------------------------------------------
 
 
+_T_ITEM = JobItem.__table__  # type: ignore[attr-defined]
+_T_JOB = Job.__table__  # type: ignore[attr-defined]
+# The claim's statements are built once (Core, bound parameters): a claim is made per item,
+# and building, caching and compiling ORM statements each time cost more than running them.
+_CLAIMERS = (select(_T_ITEM.c.claimed_by, func.max(_T_ITEM.c.claimed_at))
+             .where(_T_ITEM.c.job_id == bindparam("job_id"), _T_ITEM.c.state == "claimed")
+             .group_by(_T_ITEM.c.claimed_by))
+_CANCEL_REQUESTED = select(_T_JOB.c.cancel_requested).where(_T_JOB.c.id == bindparam("job_id"))
+_claim_statements: dict[tuple[str, bool], Any] = {}
+
+
+def _claim_statement(dialect: str, take_over: bool) -> Any:
+    """UPDATE ... RETURNING that claims the next ``limit`` items (pending, or with
+    ``take_over`` also those claimed by the workers in ``dead``), built once per shape."""
+    key = (dialect, take_over)
+    if key in _claim_statements:
+        return _claim_statements[key]
+    t = _T_ITEM
+    claimable = t.c.state == "pending"
+    if take_over:
+        claimable = claimable | ((t.c.state == "claimed") & t.c.claimed_by.in_(bindparam("b_dead", expanding=True)))
+    pick = select(t.c.id).where(t.c.job_id == bindparam("b_job"), claimable).order_by(t.c.id).limit(
+        bindparam("b_limit"))
+    if dialect == "postgresql":
+        # A CTE runs once; a sub-select under IN may be rescanned, and each rescan
+        # would skip the rows the last one locked and claim more than ``limit``.
+        picked = pick.with_for_update(skip_locked=True).cte("picked")
+        target = update(t).where(t.c.id == picked.c.id)
+    else:
+        target = update(t).where(t.c.id.in_(pick.scalar_subquery()), claimable)
+    stmt = _claim_statements[key] = (
+        target
+        .values(state="claimed", claimed_by=bindparam("b_worker"), claimed_at=bindparam("b_now"),
+                updated_at=bindparam("b_now"), attempts=t.c.attempts + 1)
+        .returning(t.c.id, t.c.key, t.c.payload, t.c.attempts, t.c.weight)
+    )
+    return stmt
+
+
 def _dead_claimers(session: Session, job_id: int, me: str, now: datetime, stale_seconds: float) -> list[str]:
-    rows = session.execute(
-        select(col(JobItem.claimed_by), func.max(col(JobItem.claimed_at)))
-        .where(col(JobItem.job_id) == job_id, col(JobItem.state) == "claimed").group_by(col(JobItem.claimed_by))).all()
+    rows = session.execute(_CLAIMERS, {"job_id": job_id}).all()
     return [w for w, at in rows if w and w != me and not worker_alive(w, at, now=now, stale_seconds=stale_seconds)]
 
 
@@ -304,26 +341,12 @@ def claim_items(store: Store, job_id: int, worker: str, limit: int = 1, *,
 
 def _claim(session: Session, store: Store, job_id: int, worker: str, limit: int,
            stale_seconds: float) -> list[ClaimedItem]:
-    t = JobItem.__table__  # type: ignore[attr-defined]
     now = clock.now()
     dead = _dead_claimers(session, job_id, worker, now, stale_seconds)
-    claimable = t.c.state == "pending"
+    params: dict[str, Any] = {"b_job": job_id, "b_limit": limit, "b_worker": worker, "b_now": now}
     if dead:
-        claimable = claimable | ((t.c.state == "claimed") & t.c.claimed_by.in_(dead))
-    pick = select(t.c.id).where(t.c.job_id == job_id, claimable).order_by(t.c.id).limit(limit)
-    if store.dialect == "postgresql":
-        # A CTE runs once; a sub-select under IN may be rescanned, and each rescan
-        # would skip the rows the last one locked and claim more than ``limit``.
-        picked = pick.with_for_update(skip_locked=True).cte("picked")
-        target = update(t).where(t.c.id == picked.c.id)
-    else:
-        target = update(t).where(t.c.id.in_(pick.scalar_subquery()), claimable)
-    stmt = (
-        target
-        .values(state="claimed", claimed_by=worker, claimed_at=now, updated_at=now, attempts=t.c.attempts + 1)
-        .returning(t.c.id, t.c.key, t.c.payload, t.c.attempts, t.c.weight)
-    )
-    rows = session.execute(stmt).all()
+        params["b_dead"] = dead
+    rows = session.execute(_claim_statement(store.dialect, bool(dead)), params).all()
     return sorted((ClaimedItem(r.id, r.key, json.loads(r.payload or "{}"), r.attempts, r.weight) for r in rows),
                   key=lambda c: c.id)
 
@@ -336,17 +359,19 @@ def _claim_next(store: Store, job_id: int, worker: str, stale_seconds: float) ->
     the run before the next item however late the heartbeat task gets its turn.
     """
     with store.session() as session:  # one transaction for both: a file's bookkeeping is per file
-        if session.scalar(select(col(Job.cancel_requested)).where(col(Job.id) == job_id)):
+        if session.execute(_CANCEL_REQUESTED, {"job_id": job_id}).scalar():
             return None
         return _claim(session, store, job_id, worker, 1, stale_seconds)
 
 
+_GUARD = update(_T_ITEM).where(_T_ITEM.c.id == bindparam("b_id"), _T_ITEM.c.claimed_by == bindparam("b_worker"),
+                               _T_ITEM.c.state == "claimed")
+
+
 def _guard(session: Session, item_id: int, worker: str, **values: Any) -> bool:
-    t = JobItem.__table__  # type: ignore[attr-defined]
     # An UPDATE gives a CursorResult (it has rowcount); Session.execute is typed as the general Result.
     result = cast(CursorResult[Any], session.execute(
-        update(t).where(t.c.id == item_id, t.c.claimed_by == worker, t.c.state == "claimed")
-        .values(updated_at=clock.now(), **values)))
+        _GUARD.values(updated_at=clock.now(), **values), {"b_id": item_id, "b_worker": worker}))
     return result.rowcount == 1
 
 
@@ -547,6 +572,10 @@ class _Run:
         self.weights: dict[int, int] = {}
         self.groups: dict[int, dict[str, int]] = {}
         self.group_totals: dict[str, int] = {}
+        self.counts: dict[str, int] = {}
+        self.items_finished = 0
+        self.units_finished = 0
+        self.done_groups: dict[str, int] = {}
 
     def _locked(self, fn: Callable[..., Any], *args: Any) -> Any:
         if self.lock is None:
@@ -559,28 +588,41 @@ class _Run:
 
     def load(self, items: list[tuple[int, str, int, str]]) -> None:
         for item_id, state, weight, payload in items:
-            self.states[item_id] = state
             self.weights[item_id] = weight
             groups = json.loads(payload or "{}").get("_groups") or {}
             self.groups[item_id] = {str(k): int(v) for k, v in groups.items()}
             for g, n in self.groups[item_id].items():
                 self.group_totals[g] = self.group_totals.get(g, 0) + int(n)
+            self.set_state(item_id, state)
         self.items_total = len(items)
         self.units_total = sum(self.weights.values())
         self.units_at_start = self.units_done()
 
+    def set_state(self, item_id: int, state: str) -> None:
+        """An item's new state, and the running totals progress reads: kept as states
+        change, so each progress report costs the same however many items the job has."""
+        before = self.states.get(item_id)
+        if before == state:
+            return
+        if before is not None:
+            self.counts[before] -= 1
+            if before in FINISHED:
+                self._finished(item_id, -1)
+        self.states[item_id] = state
+        self.counts[state] = self.counts.get(state, 0) + 1
+        if state in FINISHED:
+            self._finished(item_id, 1)
+
+    def _finished(self, item_id: int, sign: int) -> None:
+        self.items_finished += sign
+        self.units_finished += sign * self.weights.get(item_id, 0)
+        for g, n in self.groups.get(item_id, {}).items():
+            self.done_groups[g] = self.done_groups.get(g, 0) + sign * n
+
     def units_done(self) -> int:
-        return sum(self.weights[i] for i, s in self.states.items() if s in FINISHED)
+        return self.units_finished
 
     def progress(self, message: str = "") -> Progress:
-        done_groups: dict[str, int] = {}
-        for item_id, state in self.states.items():
-            if state in FINISHED:
-                for g, n in self.groups[item_id].items():
-                    done_groups[g] = done_groups.get(g, 0) + n
-        counts: dict[str, int] = {}
-        for state in self.states.values():
-            counts[state] = counts.get(state, 0) + 1
         units = self.units_done()
         elapsed = time.monotonic() - self.started
         rate_units = units - self.units_at_start
@@ -588,9 +630,9 @@ class _Run:
         if rate_units > 0 and elapsed > 0:
             eta = (self.units_total - units) / (rate_units / elapsed)
         return Progress(
-            self.job_id, self.items_total, sum(1 for s in self.states.values() if s in FINISHED), self.units_total,
-            units, {g: (done_groups.get(g, 0), total) for g, total in self.group_totals.items()}, counts, elapsed,
-            eta, message, self.cancelling,
+            self.job_id, self.items_total, self.items_finished, self.units_total, units,
+            {g: (self.done_groups.get(g, 0), total) for g, total in self.group_totals.items()},
+            {state: n for state, n in self.counts.items() if n}, elapsed, eta, message, self.cancelling,
         )
 
     def emit(self, message: str = "") -> None:
@@ -654,12 +696,12 @@ async def run_job(
             if not claimed:
                 return
             item = claimed[0]
-            run.states[item.id] = "claimed"
+            run.set_state(item.id, "claimed")
             ctx = ItemContext(store, job_id, item, worker, run)
             try:
                 outcome = await handler(ctx)
             except LostClaim:
-                run.states[item.id] = "lost"
+                run.set_state(item.id, "lost")
                 continue
             except Exception as exc:  # noqa: BLE001  (an item's failure is recorded, the job goes on)
                 outcome = ItemOutcome.failed(f"{type(exc).__name__}: {exc}")
@@ -670,11 +712,11 @@ async def run_job(
                 finished = await run.db(_finish_item, store, item, worker, outcome, max_item_attempts)
             if finished:
                 if outcome.state == "retry" and item.attempts < max_item_attempts:
-                    run.states[item.id] = "pending"
+                    run.set_state(item.id, "pending")
                 else:
-                    run.states[item.id] = outcome.state if outcome.state != "retry" else "failed"
+                    run.set_state(item.id, outcome.state if outcome.state != "retry" else "failed")
             else:
-                run.states[item.id] = "lost"
+                run.set_state(item.id, "lost")
             run.emit(f"{item.key}: {run.states[item.id]}")
 
     heart = asyncio.create_task(beat())
