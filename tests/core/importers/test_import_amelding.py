@@ -66,6 +66,37 @@ def test_import_stores_figures_register_and_archive(store, tmp_path: Path) -> No
     assert again.status == "unchanged"
 
 
+def test_next_months_update_only_what_changed_and_keep_one_copy_of_each_leave(store, tmp_path: Path) -> None:
+    """The register is written where a month says something new; a leave on an employment
+    that did not change is found again, not added twice."""
+    small = small_agency(store)
+    import_amelding(store, small.who(), b.write_amelding(tmp_path / "okt.xml", october()))
+
+    def month(period: str, name: str, pct: float) -> dict:
+        return b.amelding(org(1), period, [b.unit(org(11), [
+            b.recipient(nid(2), name, employments=[b.employment("1", pct=pct)], incomes=[b.income("40000")]),
+            b.recipient(nid(40), "Nora Ny", employments=[b.employment(
+                "7", start="2026-10-01", yrke="2512101", leaves=[b.leave("2026-10-10", "2026-12-31", 50.0)])],
+                incomes=[b.income("30000")]),
+        ], aga=[("1", "70000", 14.1)])], message_id=f"m-{period}")
+
+    # November: only a name changes (no employment does); December: a position changes.
+    for period, name, pct in (("2026-11", "Person A0 Gift", 80.0), ("2026-12", "Person A0 Gift", 60.0)):
+        result = import_amelding(store, small.who(), b.write_amelding(tmp_path / f"{period}.xml",
+                                                                       month(period, name, pct)))
+        assert result.status == "imported" and result.counts["employees_added"] == 0
+        with store.session() as s:
+            a0 = s.scalars(select(Employee).where(Employee.national_id == nid(2))).one()
+            assert a0.name == name
+            assert s.scalars(select(Employment.position_pct).where(Employment.employee_id == a0.id)).one() == pct
+            nora = s.scalars(select(Employee).where(Employee.national_id == nid(40))).one()
+            e7 = s.scalars(select(Employment).where(Employment.employee_id == nora.id)).one()
+            assert (e7.occupation_code, e7.position_pct, e7.start_date) == ("2512101", 100.0, date(2026, 10, 1))
+            leaves = s.scalars(select(Leave).where(Leave.employment_id == e7.id)).all()
+            assert [(lv.start_date, lv.end_date, lv.leave_pct) for lv in leaves] == [
+                (date(2026, 10, 10), date(2026, 12, 31), 50.0)], period
+
+
 def test_older_versions_and_replacement(store, tmp_path: Path) -> None:
     small = small_agency(store)
     import_amelding(store, small.who(), b.write_amelding(tmp_path / "a.xml", october(), version="v2_0"))
@@ -146,9 +177,9 @@ def test_hostile_or_foreign_xml_is_refused(store, tmp_path: Path, body: bytes) -
 
 
 def test_large_file_is_archived_in_chunks_unchanged(store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import byraa.core.importers as importers
+    from byraa.core.importers import archiving
 
-    monkeypatch.setattr(importers, "STREAM_ARCHIVE_BYTES", 100)
+    monkeypatch.setattr(archiving, "STREAM_ARCHIVE_BYTES", 100)
     small = small_agency(store)
     path = b.write_amelding(tmp_path / "okt.xml", october())
     result = import_amelding(store, small.who(), path)

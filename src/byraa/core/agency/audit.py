@@ -47,19 +47,16 @@ def record(
     The event is chained to the one before it (``audit_chain``): the chain's head stays
     locked until this transaction ends, so concurrent writers append one after the other.
     """
-    audit_chain.append(
-        session,
-        AuditEvent(
-            at=clock.now(),
-            actor=actor,
-            action=action,
-            entity=entity,
-            entity_id=None if entity_id is None else str(entity_id),
-            client_id=client_id,
-            before=_dump(before),
-            after=_dump(after),
-        )
-    )
+    audit_chain.append(session, {
+        "at": clock.now(),
+        "actor": actor,
+        "action": action,
+        "entity": entity,
+        "entity_id": None if entity_id is None else str(entity_id),
+        "client_id": client_id,
+        "before": _dump(before),
+        "after": _dump(after),
+    })
 
 
 @dataclass(frozen=True)

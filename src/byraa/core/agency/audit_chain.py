@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -52,25 +52,30 @@ def canonical_hash(row: Mapping[Any, Any] | AuditEvent) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+_LOCK = text("INSERT INTO audit_chain_head (id, last_id, last_hash) VALUES (1, 0, :g) "
+             "ON CONFLICT (id) DO UPDATE SET id = audit_chain_head.id RETURNING last_id, last_hash")
+"""One statement that creates the head on first use and locks it: an upsert takes the row
+lock on PostgreSQL (as ``FOR UPDATE`` would) and, as a write, SQLite's write lock."""
+
+
 def lock(session: Session) -> tuple[int, str]:
     """Lock the chain's head for this transaction; returns (newest event id, its hash)."""
-    session.execute(text("INSERT INTO audit_chain_head (id, last_id, last_hash) VALUES (1, 0, :g) "
-                         "ON CONFLICT (id) DO NOTHING"), {"g": GENESIS})
-    suffix = " FOR UPDATE" if session.get_bind().dialect.name == "postgresql" else ""
-    last_id, last_hash = session.execute(
-        text(f"SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1{suffix}")).one()
+    last_id, last_hash = session.execute(_LOCK, {"g": GENESIS}).one()
     return int(last_id), str(last_hash)
 
 
-def append(session: Session, event: AuditEvent) -> None:
-    """Add ``event`` as the chain's newest link (inside the caller's transaction)."""
+_T_EVENT = AuditEvent.__table__  # type: ignore[attr-defined]
+_INSERT = insert(_T_EVENT).returning(*(_T_EVENT.c[name] for name in FIELDS))
+_MOVE_HEAD = text("UPDATE audit_chain_head SET last_id = :i, last_hash = :h WHERE id = 1")
+
+
+def append(session: Session, event: Mapping[str, Any]) -> None:
+    """Add ``event`` (its columns but ``id`` and ``prev_hash``) as the chain's newest link,
+    inside the caller's transaction."""
     _, last_hash = lock(session)
-    event.prev_hash = last_hash
-    session.add(event)
-    session.flush()
-    session.refresh(event)  # hash what the database holds (its own timestamp precision)
-    session.execute(text("UPDATE audit_chain_head SET last_id = :i, last_hash = :h WHERE id = 1"),
-                    {"i": event.id, "h": canonical_hash(event)})
+    # RETURNING what was stored: the hash is of what the database holds (its timestamp precision).
+    stored = session.execute(_INSERT, [{**event, "prev_hash": last_hash}]).mappings().one()
+    session.execute(_MOVE_HEAD, {"i": stored["id"], "h": canonical_hash(stored)})
 
 
 @dataclass(frozen=True)

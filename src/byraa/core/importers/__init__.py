@@ -7,7 +7,12 @@ id, organisation number, period or amount refuses the whole file with the file a
 element (with its line) or the CSV/sheet line named, as a ``UserError`` (exit 2).
 
 Every imported file is stored unchanged in ``archive_file`` with its SHA-256; a file
-already imported for the same client (same checksum, still active) is not imported twice.
+already imported for the same client (same checksum, still active) is not imported twice
+(``archiving``).
+
+This module holds what reading a file needs (places, refusals, parsing ids, dates and
+amounts) and nothing of the store: the intake's reader processes import it, and each
+module they import costs every reader its start.
 
 Modules: ``amelding`` (a-melding XML v2_0..v2_3), ``a07`` (A07 as byraa's JSON, ODS or
 XLSX), ``ledger`` (SAF-T Financial XML and plain CSV). ``import_paths`` expands folders.
@@ -18,22 +23,15 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
-from sqlmodel import col
-
-from byraa.core.base import clock, ids
+from byraa.core.base import ids
 from byraa.core.base.errors import UserError
-from byraa.core.clients.archive import KINDS
-from byraa.core.store.columns import pk
-from byraa.core.store.models import ArchiveFile
 from byraa.core.words.i18n import _
 
 MAX_XML_BYTES = 1024 * 1024 * 1024
@@ -68,15 +66,22 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
 
 
+Place = str | Callable[[], str]
+"""Where in a file a value stands: the words, or a function that makes them. Readers of
+large files pass the function, so the words (a line number looked up, a phrase
+translated) are made only for the value that is refused, not for every value read."""
+
+
 class Where:
     """Names a place in a file for refusals: ``file.xml, <beloep> line 12``."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.name = Path(path).name
 
-    def refuse(self, where: str, code: str, /, **params: object) -> ImportRefused:
+    def refuse(self, where: Place, code: str, /, **params: object) -> ImportRefused:
         """The file refused at ``where`` for the reason ``code`` (a words code) with ``params``."""
-        return ImportRefused("import.refused", file=self.name, where=where, reason=UserError(code, **params))
+        place = where if isinstance(where, str) else where()
+        return ImportRefused("import.refused", file=self.name, where=place, reason=UserError(code, **params))
 
 
 def element_where(element: Any, what: str | None = None) -> str:
@@ -107,7 +112,7 @@ def iter_xml(path: str | os.PathLike[str] | IO[bytes], *, events: tuple[str, ...
 # --- Values -----------------------------------------------------------------------------
 
 
-def parse_amount(text: str | None, where: Where, place: str, *, required: bool = True) -> int | None:
+def parse_amount(text: str | None, where: Where, place: Place, *, required: bool = True) -> int | None:
     """A decimal amount in kroner (at most two decimals) as øre."""
     value = (text or "").strip().replace(" ", "").replace("\u00a0", "")
     if not value:
@@ -122,13 +127,13 @@ def parse_amount(text: str | None, where: Where, place: str, *, required: bool =
     return _in_range(-ore if sign == "-" else ore, value, where, place)
 
 
-def _in_range(ore: int, shown: object, where: Where, place: str) -> int:
+def _in_range(ore: int, shown: object, where: Where, place: Place) -> int:
     if abs(ore) > MAX_ORE:
         raise where.refuse(place, "import.amount_out_of_range", value=repr(str(shown)[:30]))
     return ore
 
 
-def amount_from_number(value: Any, where: Where, place: str, *, required: bool = True) -> int | None:
+def amount_from_number(value: Any, where: Where, place: Place, *, required: bool = True) -> int | None:
     """An amount from JSON or a spreadsheet cell (number or text) as øre."""
     if value is None or value == "":
         if required:
@@ -153,14 +158,14 @@ def amount_from_number(value: Any, where: Where, place: str, *, required: bool =
     return parse_amount(str(value), where, place, required=required)
 
 
-def parse_period(text: str | None, where: Where, place: str) -> str:
+def parse_period(text: str | None, where: Where, place: Place) -> str:
     value = (text or "").strip()
     if not _PERIOD.match(value):
         raise where.refuse(place, "import.not_month", value=value[:20])
     return value
 
 
-def parse_date(text: Any, where: Where, place: str, *, required: bool = False) -> date | None:
+def parse_date(text: Any, where: Where, place: Place, *, required: bool = False) -> date | None:
     if isinstance(text, date):
         return text
     value = (str(text) if text is not None else "").strip()
@@ -178,7 +183,7 @@ def parse_date(text: Any, where: Where, place: str, *, required: bool = False) -
         raise where.refuse(place, "import.not_date", value=value[:20]) from None
 
 
-def parse_decimal(text: Any, where: Where, place: str) -> float | None:
+def parse_decimal(text: Any, where: Where, place: Place) -> float | None:
     if text is None or (isinstance(text, str) and not text.strip()):
         return None
     try:
@@ -190,7 +195,7 @@ def parse_decimal(text: Any, where: Where, place: str) -> float | None:
     return float(value)
 
 
-def parse_bool(text: Any, where: Where, place: str, *, default: bool = True) -> bool:
+def parse_bool(text: Any, where: Where, place: Place, *, default: bool = True) -> bool:
     if text is None or text == "":
         return default
     if isinstance(text, bool):
@@ -203,7 +208,7 @@ def parse_bool(text: Any, where: Where, place: str, *, default: bool = True) -> 
     raise where.refuse(place, "import.not_boolean", value=value[:10])
 
 
-def check_national_id(value: Any, where: Where, place: str) -> str:
+def check_national_id(value: Any, where: Where, place: Place) -> str:
     text = "" if value is None else str(value).strip()
     if isinstance(value, float) and value.is_integer():  # a spreadsheet number
         text = f"{int(value):011d}"
@@ -214,7 +219,7 @@ def check_national_id(value: Any, where: Where, place: str) -> str:
     return text
 
 
-def check_org_number(value: Any, where: Where, place: str) -> str:
+def check_org_number(value: Any, where: Where, place: Place) -> str:
     text = "" if value is None else str(value).strip()
     if isinstance(value, float) and value.is_integer():
         text = f"{int(value):09d}"
@@ -224,7 +229,7 @@ def check_org_number(value: Any, where: Where, place: str) -> str:
     return text
 
 
-# --- Archive ----------------------------------------------------------------------------
+# --- Checksums ----------------------------------------------------------------------
 
 
 def sha256_file(path: str | os.PathLike[str], kind: str = "amelding") -> str:
@@ -237,95 +242,6 @@ def sha256_file(path: str | os.PathLike[str], kind: str = "amelding") -> str:
         for chunk in iter(lambda: fh.read(1024 * 1024), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-STREAM_ARCHIVE_BYTES = 4 * 1024 * 1024
-"""Files above this are written into SQLite's ``archive_file.content`` in chunks (blob I/O),
-so a 200 MB a-melding is never held in memory whole."""
-
-
-def archive_file(session: Session, *, path: str | os.PathLike[str] | None, content: bytes | None = None,
-                 client_id: int, kind: str, period: str | None, content_type: str, login: str,
-                 direction: str = "in", filename: str | None = None) -> tuple[int, str]:
-    """Store the file unchanged in ``archive_file`` (in the caller's transaction)."""
-    if kind not in KINDS:  # the archive screen filters by these: an unlisted kind could not be found
-        raise ValueError(f"unknown archive kind {kind!r}")
-    name = (filename or (Path(path).name if path is not None else None) or "")[:255] or None
-    values = {"client_id": client_id, "kind": kind, "direction": direction, "period": period,
-              "created_at": clock.now(), "filename": name, "content_type": content_type, "user_login": login}
-    bind = session.connection()
-    if content is None and path is not None:
-        size = Path(path).stat().st_size
-        if size > STREAM_ARCHIVE_BYTES:
-            if bind.dialect.name == "sqlite":
-                return _archive_streamed(session, Path(path), size, values)
-            return _archive_appended(session, Path(path), size, values)
-    if content is None:
-        assert path is not None
-        content = Path(path).read_bytes()
-    digest = hashlib.sha256(content).hexdigest()
-    t = ArchiveFile.__table__  # type: ignore[attr-defined]
-    archive_id = session.execute(insert(t).returning(t.c.id), [
-        {**values, "size": len(content), "sha256": digest, "content": content}]).scalar_one()
-    assert archive_id is not None  # a primary key, just stored
-    return archive_id, digest
-
-
-def _archive_appended(session: Session, path: Path, size: int, values: dict) -> tuple[int, str]:
-    """PostgreSQL: the file appended to ``content`` in chunks, so byraa never holds it whole
-    (a 100 MB ledger read at once, plus the driver's copy, broke the 300 MB budget)."""
-    from sqlalchemy import bindparam, update
-
-    archive_id = session.execute(insert(ArchiveFile).returning(pk(ArchiveFile.id)), [
-        {**values, "size": size, "sha256": "", "content": b""}]).scalar_one()
-    digest = hashlib.sha256()
-    written = 0
-    append = update(ArchiveFile).where(col(ArchiveFile.id) == archive_id).values(
-        content=col(ArchiveFile.content).concat(bindparam("chunk")))
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(STREAM_ARCHIVE_BYTES), b""):
-            written += len(chunk)
-            if written > size:
-                raise UserError("import.changed_while_read", file=path.name)
-            session.execute(append, {"chunk": chunk})
-            digest.update(chunk)
-    if written != size:
-        raise UserError("import.changed_while_read", file=path.name)
-    session.execute(update(ArchiveFile).where(col(ArchiveFile.id) == archive_id).values(sha256=digest.hexdigest()))
-    return archive_id, digest.hexdigest()
-
-
-def _archive_streamed(session: Session, path: Path, size: int, values: dict) -> tuple[int, str]:
-    from sqlalchemy import func, update
-
-    archive_id = session.execute(insert(ArchiveFile).returning(pk(ArchiveFile.id)), [
-        {**values, "size": size, "sha256": "", "content": b""}]).scalar_one()
-    assert archive_id is not None  # a primary key, just stored
-    session.execute(update(ArchiveFile).where(col(ArchiveFile.id) == archive_id).values(content=func.zeroblob(size)))
-    raw = session.connection().connection.dbapi_connection
-    digest = hashlib.sha256()
-    written = 0
-    with open(path, "rb") as fh, raw.blobopen("archive_file", "content", archive_id) as blob:  # type: ignore[union-attr]
-        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
-            if written + len(chunk) > size:
-                raise UserError("import.changed_while_read", file=path.name)
-            blob.write(chunk)
-            digest.update(chunk)
-            written += len(chunk)
-    if written != size:
-        raise UserError("import.changed_while_read", file=path.name)
-    session.execute(update(ArchiveFile).where(col(ArchiveFile.id) == archive_id).values(sha256=digest.hexdigest()))
-    return archive_id, digest.hexdigest()
-
-
-def already_imported(session: Session, client_id: int, kind: str, sha256: str) -> int | None:
-    """The active source of the same client and kind with this checksum, if any."""
-    from byraa.core.store.models_reconcile import ReconSource
-
-    return session.scalars(
-        select(col(ReconSource.id)).where(col(ReconSource.client_id) == client_id, col(ReconSource.kind) == kind,
-                                          col(ReconSource.sha256) == sha256, col(ReconSource.active).is_(True))
-    ).first()
 
 
 def expand_paths(paths: list[str | os.PathLike[str]], suffixes: tuple[str, ...]) -> list[Path]:

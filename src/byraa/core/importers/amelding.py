@@ -36,7 +36,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col
@@ -46,7 +46,7 @@ from byraa.core.agency.identity import Identity
 from byraa.core.base import clock, ids, periods
 from byraa.core.base.errors import UserError
 from byraa.core.clients.lookup import resolve_client
-from byraa.core.importers import ImportResult, Where, archive_file, payroll_side, sha256_file
+from byraa.core.importers import ImportResult, Where, payroll_side, sha256_file
 from byraa.core.importers.amelding_read import (  # noqa: F401  (the importer's public names)
     INCOME_KINDS,
     NAMESPACE_PREFIX,
@@ -63,6 +63,7 @@ from byraa.core.importers.amelding_read import (  # noqa: F401  (the importer's 
     rate_amount,
     read_file,
 )
+from byraa.core.importers.archiving import archive_file
 from byraa.core.store import Store
 from byraa.core.store.columns import pk
 from byraa.core.store.models import Client, Employee, Employment, Leave, SubUnit
@@ -77,6 +78,9 @@ _T_SOURCE = ReconSource.__table__  # type: ignore[attr-defined]
 _T_EMPLOYEE = Employee.__table__  # type: ignore[attr-defined]
 _T_EMPLOYMENT = Employment.__table__  # type: ignore[attr-defined]
 _T_LEAVE = Leave.__table__  # type: ignore[attr-defined]
+_EMPLOYMENT_FIELDS = ("employment_type", "start_date", "end_date", "occupation_code", "position_pct",
+                      "hours_full_week", "sub_unit_id")
+"""What an a-melding says about an employment (the register's columns it updates)."""
 
 
 class _Writer:
@@ -110,15 +114,24 @@ class _Writer:
                        "employees_active": 0, "leaves_active": 0}
         self.month = (periods.first_day(period), periods.last_day(period))
         # Core statements on the tables: the ORM's bulk paths cost more than the rows.
-        self.employees: dict[str, int] = dict(session.execute(
-            select(_T_EMPLOYEE.c.national_id, _T_EMPLOYEE.c.id).where(_T_EMPLOYEE.c.client_id == self.client_id)).all())
+        # With what the register holds now: a month that reports a person or an employment
+        # as it stands (most months, for most of them) writes nothing for it.
+        self.employees: dict[str, int] = {}
+        self.employee_values: dict[int, tuple[str, str | None]] = {}
+        te = _T_EMPLOYEE
+        for emp_id, nid, name, number in session.execute(
+                select(te.c.id, te.c.national_id, te.c.name, te.c.employee_number).where(te.c.client_id == self.client_id)):
+            self.employees[nid] = emp_id
+            self.employee_values[emp_id] = (name, number)
         self.employments: dict[tuple[int, str], int] = {}
+        self.employment_values: dict[int, tuple] = {}
         if self.employees:
-            self.employments = {
-                (emp, ref): eid for eid, emp, ref in session.execute(
-                    select(_T_EMPLOYMENT.c.id, _T_EMPLOYMENT.c.employee_id, _T_EMPLOYMENT.c.employment_ref)
-                    .where(_T_EMPLOYMENT.c.client_id == self.client_id))
-            }
+            tj = _T_EMPLOYMENT
+            for eid, emp, ref, *values in session.execute(
+                    select(tj.c.id, tj.c.employee_id, tj.c.employment_ref, *(tj.c[name] for name in _EMPLOYMENT_FIELDS))
+                    .where(tj.c.client_id == self.client_id)):
+                self.employments[(emp, ref)] = eid
+                self.employment_values[eid] = tuple(values)
         self.units: dict[str, int] = dict(session.execute(
             select(col(SubUnit.org_number), pk(SubUnit.id)).where(col(SubUnit.client_id) == self.client_id)).all())
 
@@ -201,14 +214,20 @@ class _Writer:
                                                "name": values["name"] or r.national_id[:6] + "*****",
                                                "employee_number": values["employee_number"]})
             elif r.name:
-                changed[emp_id] = {"id": emp_id, **{k: v for k, v in values.items() if v}}
+                name, number = self.employee_values.get(emp_id, ("", None))
+                wanted = (values["name"] or name, values["employee_number"] or number)
+                if wanted != (name, number):
+                    changed[emp_id] = {"b_id": emp_id, "name": wanted[0], "employee_number": wanted[1]}
+                    self.employee_values[emp_id] = wanted
         if new:
             # RETURNING the key with the id: no need for the rows in parameter order.
             self.employees.update(self.s.execute(
                 insert(_T_EMPLOYEE).returning(_T_EMPLOYEE.c.national_id, _T_EMPLOYEE.c.id), list(new.values())).all())
             self.counts["employees_added"] += len(new)
         if changed:
-            self.s.execute(update(Employee), list(changed.values()))
+            te = _T_EMPLOYEE
+            self.s.execute(update(te).where(te.c.id == bindparam("b_id")).values(
+                name=bindparam("name"), employee_number=bindparam("employee_number")), list(changed.values()))
         inserts: dict[tuple[int, str], dict] = {}
         updates: dict[int, dict] = {}
         leaves: list[tuple[tuple[int, str], list[dict]]] = []
@@ -230,8 +249,9 @@ class _Writer:
                 if existing is None:
                     inserts[key] = {"employee_id": emp_id, "client_id": self.client_id,
                                     "employment_ref": e.ref[:150], **values}
-                else:
-                    updates[existing] = {"id": existing, **values}
+                elif tuple(values[name] for name in _EMPLOYMENT_FIELDS) != self.employment_values.get(existing):
+                    updates[existing] = {"b_id": existing, **values}
+                    self.employment_values[existing] = tuple(values[name] for name in _EMPLOYMENT_FIELDS)
                 if e.leaves:
                     leaves.append((key, e.leaves))
         if inserts:
@@ -241,9 +261,11 @@ class _Writer:
                 self.employments[(emp, ref)] = eid
             self.counts["employments_added"] += len(inserts)
         if updates:
-            self.s.execute(update(Employment), list(updates.values()))
+            tj = _T_EMPLOYMENT
+            self.s.execute(update(tj).where(tj.c.id == bindparam("b_id")).values(
+                {name: bindparam(name) for name in _EMPLOYMENT_FIELDS}), list(updates.values()))
         if leaves:
-            self._leaves(leaves, bool(updates))
+            self._leaves(leaves, any(key not in inserts for key, _ in leaves))
 
     def _leaves(self, leaves: list[tuple[tuple[int, str], list[dict]]], known_employments: bool) -> None:
         ids_ = [self.employments[key] for key, _ in leaves]

@@ -347,7 +347,7 @@ def _prefetch(store: Store, job_id: int) -> Prefetch | None:
         p = json.loads(payload or "{}")
         if p.get("kind") == "amelding" and p.get("planned") != "refused" and \
                 int(p.get("size") or 0) <= intake_pool.MAX_POOLED_BYTES:
-            files.append((item_id, str(p["path"])))
+            files.append((item_id, str(p["path"]), int(p.get("size") or 0)))
     return intake_pool.Prefetch(files) if len(files) >= intake_pool.MIN_FILES else None
 
 

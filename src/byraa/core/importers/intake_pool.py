@@ -30,6 +30,12 @@ MIN_FILES = 8
 """Fewer a-meldinger than this are read in-process: starting workers costs more than it saves."""
 MAX_POOLED_BYTES = 16 * 1024 * 1024
 """A larger file is streamed in-process (a worker would hold it, and its rows, whole)."""
+AHEAD_FILES = 32
+AHEAD_BYTES = 8 * 1024 * 1024
+"""How far the readers may run ahead of the writer: up to this many files and bytes of
+files read but not stored yet (at least one). Far enough that the readers keep working
+while the writer stores a client's ledger and journals (files they do not read), near
+enough that memory stays bounded by the bytes, not by the agency's size."""
 
 
 def _start_worker(language: str) -> None:
@@ -47,15 +53,18 @@ def workers() -> int:
 
 
 class Prefetch:
-    """Reads ``files`` (item id → path, in the order the runner claims them) ahead in a pool."""
+    """Reads a job's a-meldinger ahead of its writer in a pool of processes."""
 
-    def __init__(self, files: list[tuple[int, str]], *, processes: int | None = None,
-                 window: int | None = None) -> None:
+    def __init__(self, files: list[tuple[int, str, int]], *, processes: int | None = None,
+                 window: int = AHEAD_FILES, window_bytes: int = AHEAD_BYTES) -> None:
+        """``files``: (item id, path, size in bytes) in the order the runner claims them."""
         self.processes = processes or workers()
-        self.window = window or 2 * self.processes + 2
+        self.window = window
+        self.window_bytes = window_bytes
         self.queue = list(files)
         self.next = 0
         self.inflight: OrderedDict[int, Future[Parsed]] = OrderedDict()
+        self.sizes: dict[int, int] = {}
         self.pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
             self.processes, mp_context=get_context("spawn"), initializer=_start_worker,
             initargs=(i18n.language(),))
@@ -63,10 +72,13 @@ class Prefetch:
 
     def _fill(self) -> None:
         while self.pool is not None and len(self.inflight) < self.window and self.next < len(self.queue):
-            item_id, path = self.queue[self.next]
+            item_id, path, size = self.queue[self.next]
+            if self.inflight and sum(self.sizes.values()) + size > self.window_bytes:
+                return
             self.next += 1
             try:
                 self.inflight[item_id] = self.pool.submit(read_file, path)
+                self.sizes[item_id] = size
             except RuntimeError:  # the pool broke or was shut down: read in-process from now on
                 self.close()
 
@@ -74,8 +86,11 @@ class Prefetch:
         """What a worker read of the item's file, or ``None`` (then read it in-process)."""
         # Items before this one were claimed by another runner of the same job: drop them.
         while self.inflight and next(iter(self.inflight)) < item_id:
-            self.inflight.popitem(last=False)[1].cancel()
+            dropped, stale = self.inflight.popitem(last=False)
+            stale.cancel()
+            self.sizes.pop(dropped, None)
         future = self.inflight.pop(item_id, None)
+        self.sizes.pop(item_id, None)
         if future is None:
             while self.next < len(self.queue) and self.queue[self.next][0] <= item_id:
                 self.next += 1
@@ -93,5 +108,6 @@ class Prefetch:
         for future in self.inflight.values():
             future.cancel()
         self.inflight.clear()
+        self.sizes.clear()
         if pool is not None:  # waits for the file each worker is on (bounded: ≤ MAX_POOLED_BYTES)
             pool.shutdown(wait=True, cancel_futures=True)

@@ -40,7 +40,8 @@ from byraa.core.base import clock, ids
 from byraa.core.base.errors import UserError
 from byraa.core.clients.lookup import resolve_client
 from byraa.core.files.limits import check_file
-from byraa.core.importers import Where, archive_file, parse_amount, parse_period, sha256_file
+from byraa.core.importers import Where, parse_amount, parse_period, sha256_file
+from byraa.core.importers.archiving import archive_file
 from byraa.core.store import Store
 from byraa.core.store.models_posting import PostingLine, PostingRun
 
@@ -244,7 +245,9 @@ def import_journal(store: Store, who: Identity, path: str | os.PathLike[str], *,
             session.add(row)
             status = "replaced"
         assert row.id is not None
-        session.execute(insert(PostingLine), [{**line, "run_id": row.id} for line in lines])
+        if lines:  # Core, not the ORM's bulk path: cheaper per line
+            session.execute(insert(PostingLine.__table__),  # type: ignore[attr-defined]
+                            [{**line, "run_id": row.id} for line in lines])
         debit = sum(x["amount"] for x in lines if x["amount"] > 0)
         credit = -sum(x["amount"] for x in lines if x["amount"] < 0)
         audit.record(session, actor=who.login, action=f"posting.journal.{status}", entity="posting_run",

@@ -28,7 +28,7 @@ from byraa.core.agency.identity import Identity
 from byraa.core.base import clock
 from byraa.core.base.errors import NotFound, UserError
 from byraa.core.clients.lookup import resolve_client
-from byraa.core.importers import archive_file
+from byraa.core.importers.archiving import archive_file
 from byraa.core.posting import control as rules
 from byraa.core.posting import settlement
 from byraa.core.store import Store

@@ -60,9 +60,7 @@ from byraa.core.importers import (
     ImportRefused,
     ImportResult,
     Where,
-    already_imported,
     amount_from_number,
-    archive_file,
     check_national_id,
     check_org_number,
     parse_bool,
@@ -70,6 +68,7 @@ from byraa.core.importers import (
     parse_decimal,
     parse_period,
 )
+from byraa.core.importers.archiving import already_imported, archive_file
 from byraa.core.store import Store
 from byraa.core.store.models import Client
 from byraa.core.store.models_reconcile import (

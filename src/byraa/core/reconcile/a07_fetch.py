@@ -25,7 +25,8 @@ from byraa.core.agency.identity import Identity
 from byraa.core.base import periods
 from byraa.core.base.errors import UserError
 from byraa.core.clients.lookup import resolve_client
-from byraa.core.importers import ImportRefused, Where, already_imported
+from byraa.core.importers import ImportRefused, Where
+from byraa.core.importers.archiving import already_imported
 from byraa.core.reconcile import a07
 from byraa.core.store import Store
 from byraa.core.words.i18n import _
