@@ -49,6 +49,22 @@ def test_a_missing_path_is_one_line_and_exit_2(cli, args: tuple[str, ...]) -> No
     assert result.stderr.strip().count("\n") == 0 and "/no/such" in result.stderr
 
 
+@pytest.mark.parametrize(("lang", "imported", "refused"), [("nb", "importert", "avvist"),
+                                                           ("en", "imported", "refused")])
+def test_intake_progress_is_one_line_per_file_counted_and_in_the_users_words(
+        cli, tmp_path: Path, lang: str, imported: str, refused: str) -> None:  # noqa: ANN001
+    inbox = tmp_path / "innboks"
+    inbox.mkdir()
+    b.write_amelding(inbox / "a.xml", month_message(org(1), org(11), "2026-10", 4))
+    b.write_amelding(inbox / "b.xml", month_message(org(2), org(12), "2026-10", 3))
+    (inbox / "c.txt").write_text("not a payroll file\n")
+    result = cli("--lang", lang, "intake", str(inbox))
+    assert result.exit_code == 1, result.output
+    progress = [line for line in result.stderr.splitlines() if "/3 " in line]
+    assert progress == [f"byraa: 1/3 a.xml: {imported}", f"byraa: 2/3 b.xml: {imported}",
+                        f"byraa: 3/3 c.txt: {refused}"], result.stderr
+
+
 def test_intake_exit_codes_and_json(cli, tmp_path: Path) -> None:  # noqa: ANN001
     inbox = tmp_path / "innboks"
     inbox.mkdir()

@@ -16,16 +16,11 @@ from byraa.cli.context import workspace
 from byraa.cli.output import Column, emit, existing_paths, format_option
 from byraa.core.base.bridge import run_sync
 from byraa.core.base.errors import UserError
+from byraa.core.words import labels
 from byraa.core.words.i18n import _
 
-
-def _outcome_word(code: str | None) -> str:
-    return {"imported": _("imported"), "unchanged": _("unchanged"), "replaced": _("replaced"),
-            "refused": _("refused")}.get(code or "", code or "")
-
-
 COLUMNS = [Column("file", _("File")), Column("client", _("Org. no.")), Column("kind", _("Kind")),
-           Column("period", _("Period")), Column("outcome", _("Outcome"), _outcome_word),
+           Column("period", _("Period")), Column("outcome", _("Outcome"), labels.intake_outcome),
            Column("reason", _("Reason"))]
 
 

@@ -28,7 +28,7 @@ import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,7 @@ from byraa.core.store.models import ArchiveFile, Client
 from byraa.core.store.models_jobs import Job, JobItem
 from byraa.core.store.models_posting import PostingRun
 from byraa.core.store.models_reconcile import ReconSource
+from byraa.core.words import labels
 from byraa.core.words.i18n import _
 
 JOB_KIND = "intake"
@@ -277,29 +278,52 @@ def _outcome(planned: str, status: str, resumed: bool) -> str:
     return "imported"
 
 
-def _handler(store: Store, who: Identity, prefetch: Prefetch | None) -> Callable[[ItemContext], Any]:
+class _Notes:
+    """The file notes the handler makes, in the user's words (``hovedbok-2026.xml: importert``),
+    relayed as the message of the report that counts the file finished; the runner's own
+    messages (``file:56: done``: item keys and states) are not shown, so a user sees one
+    line per file."""
+
+    def __init__(self, on_progress: Callable[[Progress], None] | None) -> None:
+        self.on_progress = on_progress
+        self.pending: str | None = None
+
+    def note(self, ctx: ItemContext, name: str, outcome: str) -> None:
+        self.pending = _("{file}: {outcome}").format(file=name, outcome=labels.intake_outcome(outcome))
+        ctx.note(self.pending)
+
+    def relay(self, p: Progress) -> None:
+        if self.on_progress is None:
+            return
+        if self.pending is not None and p.message == self.pending:
+            return  # the note itself: it goes out with the report of the file finished, and its count
+        message, self.pending = self.pending or "", None
+        self.on_progress(replace(p, message=message))
+
+
+def _handler(store: Store, who: Identity, prefetch: Prefetch | None, notes: _Notes) -> Callable[[ItemContext], Any]:
     async def handle(ctx: ItemContext) -> ItemOutcome:
         p = ctx.payload
         name = Path(p["path"]).name
         if p.get("planned") == "refused":
-            ctx.note(f"{name}: refused")
+            notes.note(ctx, name, "refused")
             return ItemOutcome.failed(p.get("reason") or "refused", result={"outcome": "refused"})
         # A claim counts an attempt, so a second attempt is a resume after a kill (one
         # attempt per run otherwise): no write per file to mark it (``attempted``: older jobs).
         resumed = bool(p.get("attempted")) or ctx.item.attempts > 1
         try:
             parsed = await prefetch.take(ctx.item.id) if prefetch is not None and p["kind"] == "amelding" else None
-            status, notes = await ctx.db(import_one, store, who, p["kind"], Path(p["path"]), parsed, p.get("client"))
+            status, notes_ = await ctx.db(import_one, store, who, p["kind"], Path(p["path"]), parsed, p.get("client"))
         except UserError as exc:
-            ctx.note(f"{name}: refused")
+            notes.note(ctx, name, "refused")
             return ItemOutcome.failed(str(exc), result={"outcome": "refused"})
         except OSError as exc:
-            ctx.note(f"{name}: refused")
+            notes.note(ctx, name, "refused")
             return ItemOutcome.failed(_("{file}: cannot read the file ({reason})").format(
                 file=name, reason=exc.strerror or exc), result={"outcome": "refused"})
         outcome = _outcome(p.get("planned", "imported"), status, resumed)
-        ctx.note(f"{name}: {outcome}")
-        return ItemOutcome("done", result={"outcome": outcome, "notes": "; ".join(notes)[:500] or None})
+        notes.note(ctx, name, outcome)
+        return ItemOutcome("done", result={"outcome": outcome, "notes": "; ".join(notes_)[:500] or None})
 
     return handle
 
@@ -327,10 +351,12 @@ async def run(store: Store, who: Identity, job_id: int, *, on_progress: Callable
     if info.kind != JOB_KIND:
         raise UserError("intake.not_an_intake_job", job=job_id)
     prefetch = _prefetch(store, job_id)
+    notes = _Notes(on_progress)
     try:
         # One attempt per file: a refusal is the file's outcome; a retry would refuse it again.
-        return await jobs.run_job(store, who, job_id, _handler(store, who, prefetch), worker=worker,
-                                  concurrency=concurrency, on_progress=on_progress, cancel_event=cancel_event,
+        return await jobs.run_job(store, who, job_id, _handler(store, who, prefetch, notes), worker=worker,
+                                  concurrency=concurrency, on_progress=notes.relay if on_progress else None,
+                                  cancel_event=cancel_event,
                                   summarize=_counts, max_item_attempts=1, pause_on_cancel=pause_on_cancel)
     finally:
         if prefetch is not None:

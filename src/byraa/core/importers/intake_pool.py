@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from collections import OrderedDict
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
@@ -52,6 +53,26 @@ def workers() -> int:
     return max(1, min(3, cores - 1))
 
 
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with the process's real stderr.
+
+    The tracker's process is given ``sys.stderr.fileno()``; under the TUI ``sys.stderr`` is
+    Textual's capture, whose ``fileno()`` is -1, and starting any worker then fails with
+    "bad value(s) in fds_to_keep". The real stderr is put back for the moment the tracker
+    starts (once per process; later pools find it running)."""
+    from multiprocessing import resource_tracker
+
+    real = sys.__stderr__
+    if real is None or sys.stderr is real:
+        resource_tracker.ensure_running()
+        return
+    captured, sys.stderr = sys.stderr, real
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        sys.stderr = captured
+
+
 class Prefetch:
     """Reads a job's a-meldinger ahead of its writer in a pool of processes."""
 
@@ -65,9 +86,13 @@ class Prefetch:
         self.next = 0
         self.inflight: OrderedDict[int, Future[Parsed]] = OrderedDict()
         self.sizes: dict[int, int] = {}
-        self.pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
-            self.processes, mp_context=get_context("spawn"), initializer=_start_worker,
-            initargs=(i18n.language(),))
+        self.pool: ProcessPoolExecutor | None = None
+        try:
+            _start_resource_tracker()
+            self.pool = ProcessPoolExecutor(self.processes, mp_context=get_context("spawn"),
+                                            initializer=_start_worker, initargs=(i18n.language(),))
+        except Exception:  # noqa: BLE001  (no pool, e.g. no semaphores: every file is read in-process)
+            self.pool = None
         self._fill()
 
     def _fill(self) -> None:
@@ -79,7 +104,7 @@ class Prefetch:
             try:
                 self.inflight[item_id] = self.pool.submit(read_file, path)
                 self.sizes[item_id] = size
-            except RuntimeError:  # the pool broke or was shut down: read in-process from now on
+            except Exception:  # noqa: BLE001  (the pool broke or could not start a worker: read in-process from now on)
                 self.close()
 
     async def take(self, item_id: int) -> Parsed | None:

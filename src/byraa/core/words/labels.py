@@ -39,6 +39,12 @@ def amelding_status(code: str | None) -> str:
             "replaced": _("replaced")}.get(code, code)
 
 
+def intake_outcome(code: str | None) -> str:
+    """What the intake did (or will do) with a file."""
+    return {"imported": _("imported"), "unchanged": _("unchanged"), "replaced": _("replaced"),
+            "refused": _("refused")}.get(code or "", code or "")
+
+
 def role(code: str) -> str:
     return {
         "manager": _("manager"),

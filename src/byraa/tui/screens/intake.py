@@ -31,6 +31,7 @@ from byraa.core.base.bridge import run_sync
 from byraa.core.importers import intake as core_intake
 from byraa.core.jobs import Progress
 from byraa.core.words import formatting as fmt
+from byraa.core.words import labels
 from byraa.core.words.i18n import _
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.dialogs import TextViewer
@@ -39,11 +40,6 @@ from byraa.tui.widgets.markable_table import Column, MarkableTable, Row, Toned
 
 OUTCOME_TONES = {"imported": "success", "replaced": "warning", "unchanged": "muted", "refused": "error"}
 FILTERS: tuple[str | None, ...] = (None, "imported", "unchanged", "replaced", "refused")
-
-
-def outcome_word(code: str | None) -> str:
-    return {"imported": _("imported"), "unchanged": _("unchanged"), "replaced": _("replaced"),
-            "refused": _("refused")}.get(code or "", code or "")
 
 
 def kind_word(code: str | None) -> str:
@@ -116,6 +112,7 @@ class IntakeScreen(Screen, LocalizedBindings):
         self.filter: str | None = None
         self.running = False
         self.done = False
+        self.last_note = ""
         self.cancel_event = threading.Event()
 
     def compose(self) -> ComposeResult:
@@ -170,6 +167,7 @@ class IntakeScreen(Screen, LocalizedBindings):
 
     def action_run(self) -> None:
         self.running = True
+        self.last_note = ""
         self.cancel_event.clear()
         self.refresh_bindings()
         self.query_one("#intake-status", Static).update(_("Taking in…"))
@@ -188,8 +186,10 @@ class IntakeScreen(Screen, LocalizedBindings):
 
     def on_intake_screen_step(self, message: Step) -> None:
         p = message.progress
+        if p.message:  # the last file's outcome stays until the next one's
+            self.last_note = p.message
         self.query_one("#intake-status", Static).update(_("Taking in {done} of {total} files… {message}").format(
-            done=fmt.count(p.items_finished), total=fmt.count(p.items_total), message=p.message))
+            done=fmt.count(p.items_finished), total=fmt.count(p.items_total), message=self.last_note))
 
     def on_intake_screen_ran(self, message: Ran) -> None:
         self.running = False
@@ -215,7 +215,7 @@ class IntakeScreen(Screen, LocalizedBindings):
         table = self.query_one(MarkableTable)
         table.set_rows(Row(key, (
             Path(line.path).name, line.client_name or line.client or "–", kind_word(line.kind), line.period or "",
-            Toned(outcome_word(line.outcome), OUTCOME_TONES.get(line.outcome or "", "muted")),
+            Toned(labels.intake_outcome(line.outcome), OUTCOME_TONES.get(line.outcome or "", "muted")),
         )) for key, line in self.lines.items())
         table.loading = False
         self._apply_filter()
@@ -236,7 +236,7 @@ class IntakeScreen(Screen, LocalizedBindings):
         table = self.query_one(MarkableTable)
         wanted = self.filter
         table.show_only(None if wanted is None else (k for k, line in self.lines.items() if line.outcome == wanted))
-        shown = _("all") if wanted is None else outcome_word(wanted)
+        shown = _("all") if wanted is None else labels.intake_outcome(wanted)
         self.sub_title = _("Intake · {shown} of {total} · outcome: {outcome}").format(
             shown=fmt.count(table.row_count), total=fmt.count(table.total_count), outcome=shown)
 
@@ -251,7 +251,7 @@ class IntakeScreen(Screen, LocalizedBindings):
         if line.outcome == "refused":
             self.app.push_screen(TextViewer(Path(line.path).name, f"{line.path}\n\n{line.reason or ''}"))
         else:
-            self.notify(f"{Path(line.path).name}: {outcome_word(line.outcome)}", timeout=4)
+            self.notify(f"{Path(line.path).name}: {labels.intake_outcome(line.outcome)}", timeout=4)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state != WorkerState.ERROR or event.worker.group not in ("intake-plan", "intake-run"):
