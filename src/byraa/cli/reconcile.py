@@ -250,7 +250,8 @@ def _run_job(org_number: str | None, group_name: str | None, period: str | None,
         job_id = resume_job
 
     def progress(p) -> None:  # noqa: ANN001
-        click.echo(f"byraa: {p.items_finished}/{p.items_total} {p.message}", err=True)
+        if p.message:  # a line per client, in the user's words
+            click.echo(f"byraa: {p.items_finished}/{p.items_total} {p.message}", err=True)
 
     info = run_sync(reconcile_job.run_reconcile_job(ws.store, ws.who, job_id, on_progress=progress))
     info, results = reconcile_job.job_results(ws.store, ws.who, job_id)

@@ -98,6 +98,12 @@ def test_headless_group_as_a_job(store, small, monkeypatch: pytest.MonkeyPatch) 
     data = json.loads(result.stdout)
     assert data["status"] == "done" and [r["client"] for r in data["rows"]] == [org(1), org(3)]
     assert all(r["outcome"] == "differences" and r["version"] == 1 for r in data["rows"])
+    # One progress line per client, counted and in the user's words (no runner words like "file:1: done").
+    # (Two clients run side by side, so either may be counted first.)
+    progress = [line.split(" ", 2) for line in result.stderr.splitlines() if "/2 " in line]
+    assert sorted(count for _, count, _ in progress) == ["1/2", "2/2"], result.stderr
+    assert sorted(text for _, _, text in progress) == [f"{org(1)}: avvik", f"{org(3)}: avvik"], result.stderr
+    assert "done" not in result.stderr and "client:" not in result.stderr, result.stderr
     again = CliRunner().invoke(main, ["reconcile", "--resume", str(data["job"])], catch_exceptions=False)
     assert again.exit_code == 2  # the job has ended: nothing to resume
     clerk = CliRunner().invoke(main, ["reconcile", "--client", org(1), "--period", scenario.PERIOD, "--job"],

@@ -28,7 +28,7 @@ import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,7 @@ from byraa.core.importers.amelding_read import Parsed
 from byraa.core.importers.intake_pool import Prefetch
 from byraa.core.importers.recognise import Recognised, recognise
 from byraa.core.jobs import ItemContext, ItemOutcome, JobInfo, Progress
+from byraa.core.jobs.notes import NoteRelay
 from byraa.core.store import Store
 from byraa.core.store.columns import pk
 from byraa.core.store.models import ArchiveFile, Client
@@ -278,35 +279,16 @@ def _outcome(planned: str, status: str, resumed: bool) -> str:
     return "imported"
 
 
-class _Notes:
-    """The file notes the handler makes, in the user's words (``hovedbok-2026.xml: importert``),
-    relayed as the message of the report that counts the file finished; the runner's own
-    messages (``file:56: done``: item keys and states) are not shown, so a user sees one
-    line per file."""
-
-    def __init__(self, on_progress: Callable[[Progress], None] | None) -> None:
-        self.on_progress = on_progress
-        self.pending: str | None = None
-
-    def note(self, ctx: ItemContext, name: str, outcome: str) -> None:
-        self.pending = _("{file}: {outcome}").format(file=name, outcome=labels.intake_outcome(outcome))
-        ctx.note(self.pending)
-
-    def relay(self, p: Progress) -> None:
-        if self.on_progress is None:
-            return
-        if self.pending is not None and p.message == self.pending:
-            return  # the note itself: it goes out with the report of the file finished, and its count
-        message, self.pending = self.pending or "", None
-        self.on_progress(replace(p, message=message))
-
-
-def _handler(store: Store, who: Identity, prefetch: Prefetch | None, notes: _Notes) -> Callable[[ItemContext], Any]:
+def _handler(store: Store, who: Identity, prefetch: Prefetch | None, relay: NoteRelay) -> Callable[[ItemContext], Any]:
     async def handle(ctx: ItemContext) -> ItemOutcome:
         p = ctx.payload
         name = Path(p["path"]).name
+
+        def note(outcome: str) -> None:
+            relay.note(ctx, _("{file}: {outcome}").format(file=name, outcome=labels.intake_outcome(outcome)))
+
         if p.get("planned") == "refused":
-            notes.note(ctx, name, "refused")
+            note("refused")
             return ItemOutcome.failed(p.get("reason") or "refused", result={"outcome": "refused"})
         # A claim counts an attempt, so a second attempt is a resume after a kill (one
         # attempt per run otherwise): no write per file to mark it (``attempted``: older jobs).
@@ -315,14 +297,14 @@ def _handler(store: Store, who: Identity, prefetch: Prefetch | None, notes: _Not
             parsed = await prefetch.take(ctx.item.id) if prefetch is not None and p["kind"] == "amelding" else None
             status, notes_ = await ctx.db(import_one, store, who, p["kind"], Path(p["path"]), parsed, p.get("client"))
         except UserError as exc:
-            notes.note(ctx, name, "refused")
+            note("refused")
             return ItemOutcome.failed(str(exc), result={"outcome": "refused"})
         except OSError as exc:
-            notes.note(ctx, name, "refused")
+            note("refused")
             return ItemOutcome.failed(_("{file}: cannot read the file ({reason})").format(
                 file=name, reason=exc.strerror or exc), result={"outcome": "refused"})
         outcome = _outcome(p.get("planned", "imported"), status, resumed)
-        notes.note(ctx, name, outcome)
+        note(outcome)
         return ItemOutcome("done", result={"outcome": outcome, "notes": "; ".join(notes_)[:500] or None})
 
     return handle
@@ -351,11 +333,11 @@ async def run(store: Store, who: Identity, job_id: int, *, on_progress: Callable
     if info.kind != JOB_KIND:
         raise UserError("intake.not_an_intake_job", job=job_id)
     prefetch = _prefetch(store, job_id)
-    notes = _Notes(on_progress)
+    relay = NoteRelay(on_progress)  # one line per file, in the user's words
     try:
         # One attempt per file: a refusal is the file's outcome; a retry would refuse it again.
-        return await jobs.run_job(store, who, job_id, _handler(store, who, prefetch, notes), worker=worker,
-                                  concurrency=concurrency, on_progress=notes.relay if on_progress else None,
+        return await jobs.run_job(store, who, job_id, _handler(store, who, prefetch, relay), worker=worker,
+                                  concurrency=concurrency, on_progress=relay.callback,
                                   cancel_event=cancel_event,
                                   summarize=_counts, max_item_attempts=1, pause_on_cancel=pause_on_cancel)
     finally:

@@ -138,6 +138,8 @@ class Progress:
     eta_seconds: float | None
     message: str = ""
     cancelling: bool = False
+    finished_key: str | None = None
+    """The key of the item this report counts finished (``None`` for other reports)."""
 
     @property
     def fraction(self) -> float:
@@ -622,7 +624,7 @@ class _Run:
     def units_done(self) -> int:
         return self.units_finished
 
-    def progress(self, message: str = "") -> Progress:
+    def progress(self, message: str = "", finished_key: str | None = None) -> Progress:
         units = self.units_done()
         elapsed = time.monotonic() - self.started
         rate_units = units - self.units_at_start
@@ -632,12 +634,12 @@ class _Run:
         return Progress(
             self.job_id, self.items_total, self.items_finished, self.units_total, units,
             {g: (self.done_groups.get(g, 0), total) for g, total in self.group_totals.items()},
-            {state: n for state, n in self.counts.items() if n}, elapsed, eta, message, self.cancelling,
+            {state: n for state, n in self.counts.items() if n}, elapsed, eta, message, self.cancelling, finished_key,
         )
 
-    def emit(self, message: str = "") -> None:
+    def emit(self, message: str = "", finished_key: str | None = None) -> None:
         if self.on_progress is not None:
-            self.on_progress(self.progress(message))
+            self.on_progress(self.progress(message, finished_key))
 
     def check_cancel(self) -> bool:
         if self.cancel_event is not None and self.cancel_event.is_set():
@@ -717,7 +719,7 @@ async def run_job(
                     run.set_state(item.id, outcome.state if outcome.state != "retry" else "failed")
             else:
                 run.set_state(item.id, "lost")
-            run.emit(f"{item.key}: {run.states[item.id]}")
+            run.emit(f"{item.key}: {run.states[item.id]}", item.key)
 
     heart = asyncio.create_task(beat())
     clean = False

@@ -28,12 +28,15 @@ from byraa.core.agency.identity import Identity
 from byraa.core.base import periods
 from byraa.core.base.errors import AccessDenied, NotFound, UserError
 from byraa.core.jobs import ItemContext, ItemOutcome, JobInfo, Progress
+from byraa.core.jobs.notes import NoteRelay
 from byraa.core.reconcile import runs as reconcile
 from byraa.core.reconcile import summary as run_summary
 from byraa.core.reconcile.checks import METHODS
 from byraa.core.store import Store
 from byraa.core.store.models import Client
 from byraa.core.store.models_jobs import Job, JobItem
+from byraa.core.words import labels
+from byraa.core.words.i18n import _
 
 JOB_KIND = "reconcile"
 
@@ -141,31 +144,43 @@ async def _fetch_a07(ctx: ItemContext, store: Store, who: Identity) -> ItemOutco
     return fetched[0].status
 
 
-def _handler(store: Store, who: Identity) -> Callable[[ItemContext], Any]:
-    async def handle(ctx: ItemContext) -> ItemOutcome:
+def _handler(store: Store, who: Identity, relay: NoteRelay) -> Callable[[ItemContext], Any]:
+    async def work(ctx: ItemContext) -> tuple[ItemOutcome, str | None]:
+        a07: str | None = None  # how the A07 fetch went, for the client's line
         p = ctx.payload
         if not p.get("include_signed"):
             try:
                 sign = await ctx.db(lambda: run_summary.sign_state(store, who, p["org"], p["period"]))
             except UserError as exc:  # AccessDenied, NotFound
-                return ItemOutcome.failed(str(exc), result={"outcome": "error"})
+                return ItemOutcome.failed(str(exc), result={"outcome": "error"}), a07
             if sign.signed:
-                ctx.note(f"{p['org']}: signed v{sign.signed_version}, skipped")
+                relay.note(ctx, _("{org}: signed (version {version}), skipped").format(
+                    org=p["org"], version=sign.signed_version))
                 return ItemOutcome("done", result={"outcome": "skipped", "version": sign.latest_version,
-                                                   "signed_version": sign.signed_version})
+                                                   "signed_version": sign.signed_version}), a07
         if p.get("fetch_a07"):
             status = await _fetch_a07(ctx, store, who)
             if isinstance(status, ItemOutcome):
-                return status
-            ctx.note(f"{p['org']}: A07 {status}")
+                return status, a07
+            a07 = status
         try:
             summary = await ctx.db(lambda: reconcile.run(store, who, p["org"], p["period"], method=p["method"]))
         except (AccessDenied, NotFound, UserError) as exc:
-            return ItemOutcome.failed(str(exc), result={"outcome": "error"})
+            return ItemOutcome.failed(str(exc), result={"outcome": "error"}), a07
         result = {"outcome": "differences" if summary.differences else "equal", "run_id": summary.id,
                   "version": summary.version, "rows": summary.rows, "differences": summary.differences}
-        ctx.note(f"{p['org']}: {result['outcome']}")
-        return ItemOutcome("done", result=result)
+        return ItemOutcome("done", result=result), a07
+
+    async def handle(ctx: ItemContext) -> ItemOutcome:
+        outcome, a07 = await work(ctx)
+        code = (outcome.result or {}).get("outcome")
+        if code != "skipped" and outcome.state != "retry":  # skipped: its note says why; a retry comes back
+            words = labels.reconcile_outcome(code or "error")
+            if a07 in ("saved", "unchanged"):
+                words = (_("A07 fetched, {outcome}") if a07 == "saved" else _("A07 unchanged, {outcome}")).format(
+                    outcome=words)
+            relay.note(ctx, _("{org}: {outcome}").format(org=ctx.payload["org"], outcome=words))
+        return outcome
 
     return handle
 
@@ -191,8 +206,9 @@ async def run_reconcile_job(store: Store, who: Identity, job_id: int, *,
     info = jobs.get_job(store, who, job_id)
     if info.kind != JOB_KIND:
         raise NotFound("reconcile.not_reconcile_job", job=job_id)
-    return await jobs.run_job(store, who, job_id, _handler(store, who), worker=worker, concurrency=concurrency,
-                              on_progress=on_progress, cancel_event=cancel_event, summarize=_counts,
+    relay = NoteRelay(on_progress)  # one line per client, in the user's words
+    return await jobs.run_job(store, who, job_id, _handler(store, who, relay), worker=worker, concurrency=concurrency,
+                              on_progress=relay.callback, cancel_event=cancel_event, summarize=_counts,
                               max_item_attempts=2)
 
 

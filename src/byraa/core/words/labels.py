@@ -45,6 +45,12 @@ def intake_outcome(code: str | None) -> str:
             "refused": _("refused")}.get(code or "", code or "")
 
 
+def reconcile_outcome(code: str | None) -> str:
+    """What a reconcile job did for a client."""
+    return {"equal": _("no differences"), "differences": _("differences"), "skipped": _("signed, skipped"),
+            "error": _("error")}.get(code or "", code or "")
+
+
 def role(code: str) -> str:
     return {
         "manager": _("manager"),
