@@ -78,6 +78,9 @@ def test_fetch_on_the_demo_works_with_no_sandbox_running(tmp_path: Path) -> None
     assert summary["persons_asked"] == summary["results"] > 0
     assert summary["cards"] > 0
     assert result.exit_code == (1 if summary["errors"] else 0)
+    # Progress lines in bokmål: the orders' steps, none of the job runner's log words.
+    assert "(bestilling 1: bestiller (" in result.stderr and "lagrer" in result.stderr, result.stderr
+    assert "ordering" not in result.stderr and ": done" not in result.stderr, result.stderr
     listed = CliRunner().invoke(main, ["--db", str(db), "taxcards", "results", "--show", "errors", "--format",
                                        "json"])
     assert listed.exit_code == 0

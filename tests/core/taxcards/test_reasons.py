@@ -21,6 +21,10 @@ def test_skatteetaten_codes_and_stored_sentences_read_in_bokmal() -> None:
             "ugyldig fødselsnummer: det andre kontrollsifferet i fødselsnummeret er feil"
         assert reason_words(None, "Skatteetaten refused the income year 2027 (UGYLDIG_INNTEKTSAAR)") == \
             "Skatteetaten avviste inntektsåret 2027 (UGYLDIG_INNTEKTSAAR)"
+        assert reason_words(None, "Skatteetaten does not know the order R-17 (204), also after ordering once more; "
+                                  "fetch these persons again later") == \
+            "Skatteetaten kjenner ikke bestillingen R-17 (204), heller ikke etter én ny bestilling; hent disse " \
+            "personene igjen senere"
         assert reason_words(None, "something new") == "something new"  # unknown: as stored, not lost
         assert reason_words(None, None) == ""
         i18n.set_language("en")

@@ -680,7 +680,7 @@ async def run_job(
     if info.cancel_requested:
         run.cancelling = True
     run.load(items)
-    run.emit("started" if not info.units_done else "resumed")
+    run.emit()  # the runner's own reports carry no words: a handler's notes do (``ctx.note``)
 
     async def beat() -> None:
         while True:
@@ -719,7 +719,7 @@ async def run_job(
                     run.set_state(item.id, outcome.state if outcome.state != "retry" else "failed")
             else:
                 run.set_state(item.id, "lost")
-            run.emit(f"{item.key}: {run.states[item.id]}", item.key)
+            run.emit(finished_key=item.key)
 
     heart = asyncio.create_task(beat())
     clean = False
@@ -732,5 +732,5 @@ async def run_job(
             await asyncio.shield(run.db(_release, store, job_id, worker))
     paused = pause_on_cancel and run.cancelling and not info.cancel_requested
     final = await run.db(_end, store, job_id, worker, run.cancelling, summarize, paused)
-    run.emit(final.status)
+    run.emit()
     return final

@@ -71,6 +71,7 @@ from byraa.core.taxcards.results import card_history as card_history
 from byraa.core.taxcards.results import fetch_summary as fetch_summary
 from byraa.core.taxcards.results import result_rows as result_rows
 from byraa.core.taxcards.results import shows as shows
+from byraa.core.words.i18n import _
 
 if TYPE_CHECKING:
     import threading
@@ -212,6 +213,11 @@ def reorder_unknown(store: Store, who: Identity, job_id: int) -> int:
         return count
 
 
+def _order_no(ctx: ItemContext) -> str:
+    """The order's number in the job (its item key is ``order:<n>``), for progress lines."""
+    return ctx.item.key.partition(":")[2] or ctx.item.key
+
+
 def _still_allowed(store: Store, who: Identity, client_ids: dict[str, int]) -> dict[str, int]:
     """The order's clients ``who`` may still see, by org number (none if the user is gone)."""
     from byraa.core.agency.identity import resolve
@@ -267,7 +273,7 @@ def _handler(store: Store, who: Identity, client_for: ClientFactory, options: Fe
                     p["order_state"] = SENDING
                     await ctx.save_payload(p)
                 _hook("before_order")
-                ctx.note(f"{ctx.item.key}: ordering ({ctx.item.weight} persons)")
+                ctx.note(_("order {n}: ordering ({persons} persons)").format(n=_order_no(ctx), persons=ctx.item.weight))
                 try:
                     order = await altinn.order_tax_cards(employers if mode == "all" else {}, year, mode,
                                                          idempotency_id=p["idempotency_id"])
@@ -295,7 +301,7 @@ def _handler(store: Store, who: Identity, client_for: ClientFactory, options: Fe
                          ordered_at=clock.now().isoformat(), order_state="ordered")
                 await ctx.save_payload(p)
                 _hook("after_order")
-            ctx.note(f"{ctx.item.key}: waiting for the answer")
+            ctx.note(_("order {n}: waiting for the answer").format(n=_order_no(ctx)))
             delay = options.poll_initial_seconds
             waited = 0.0
             unreadable = 0
@@ -334,11 +340,12 @@ def _handler(store: Store, who: Identity, client_for: ClientFactory, options: Fe
                     "done", result={"reference": reference, "status": REFERENCE_NOT_FOUND},
                     write=errors(f"Skatteetaten does not know the order {reference} (204), also after "
                                  "ordering once more; fetch these persons again later", answer.archive_id))
-            ctx.note(f"{ctx.item.key}: order {reference} not found at Skatteetaten (204); ordering again")
+            ctx.note(_("order {n}: Skatteetaten does not know the order {reference} (204); ordering again").format(
+                n=_order_no(ctx), reference=reference))
             p.pop("reference", None)
             p.update(reordered_from=reference, idempotency_id=str(uuid.uuid4()))
             await ctx.save_payload(p)
-        ctx.note(f"{ctx.item.key}: storing {answer.persons} persons")
+        ctx.note(_("order {n}: storing {persons} persons").format(n=_order_no(ctx), persons=answer.persons))
         status = answer.status
         if status in ("UGYLDIG_INNTEKTSAAR", "UGYLDIG_FORESPOERSEL"):
             reason = {"UGYLDIG_INNTEKTSAAR": f"Skatteetaten refused the income year {year} (UGYLDIG_INNTEKTSAAR)",

@@ -49,6 +49,10 @@ _FORMS = (
     (re.compile(r"the order was refused: (?P<detail>.+)"), N_("the order was refused: {detail}")),
     (re.compile(r"the answer could not be read \((?P<detail>.+)\); raw answer archived"),
      N_("the answer could not be read ({detail}); the raw answer is in the archive")),
+    (re.compile(r"Skatteetaten does not know the order (?P<reference>\S+) \(204\), also after ordering once more; "
+                r"fetch these persons again later"),
+     N_("Skatteetaten does not know the order {reference} (204), also after ordering once more; fetch these "
+        "persons again later")),
     (re.compile(r"Skatteetaten answered (?P<code>\S+) for this person"),
      N_("Skatteetaten answered {code} for this person")),
 )
