@@ -20,6 +20,9 @@ from tests.tui_support import language_restored, screen_text, settle, workspace
 INBOX = Path("/tmp/byraa-test-intake-screen/innboks")
 """A fixed place, so the path in the snapshot is the same on every run."""
 
+pytestmark = pytest.mark.xdist_group("intake-screen-inbox")
+"""One worker runs these one after the other: each builds and removes the same folder."""
+
 
 @pytest.fixture
 def inbox_app(sqlite_store):  # noqa: ANN001, ANN201
@@ -80,3 +83,19 @@ def test_snapshot_preview(snap_compare, inbox_app) -> None:  # noqa: ANN001
         await settle(pilot)
 
     assert snap_compare(inbox_app, terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_an_empty_folder_field_asks_for_a_folder(inbox_app) -> None:  # noqa: ANN001
+    """Not the folder byraa was started in, read without asking."""
+    app = inbox_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("I")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, IntakeScreen)
+        screen.query_one("#intake-path").value = "  "
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Skriv mappen (eller en fil) som skal leses inn." in screen_text(app)
+        assert screen.lines == {}

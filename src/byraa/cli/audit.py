@@ -11,7 +11,7 @@ from byraa.cli.context import workspace
 from byraa.cli.output import Column, emit, format_option
 from byraa.core.agency import audit
 from byraa.core.words import formatting as fmt_words
-from byraa.core.words.audit_actions import action_words
+from byraa.core.words.audit_actions import action_words, entity_words
 from byraa.core.words.i18n import _
 
 
@@ -32,7 +32,8 @@ def command(ctx: click.Context, org_number: str | None, login: str | None, since
     rows = [r.__dict__ for r in audit.trail(ws.store, ws.who, client=org_number, user=login, since=day,
                                             action=action)]
     emit(rows, [Column("id", _("Event"), str, right=True), Column("at", _("When"), fmt_words.timestamp),
-                Column("actor", _("Who")), Column("action", _("Action"), action_words), Column("entity", _("What")),
+                Column("actor", _("Who")), Column("action", _("Action"), action_words),
+                Column("entity", _("What"), entity_words),
                 Column("entity_id", _("Id")), Column("client", _("Client")),
                 Column("before", _("Before"), _short), Column("after", _("After"), _short)], fmt)
 

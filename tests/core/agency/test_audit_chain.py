@@ -147,16 +147,19 @@ def test_the_trail_listing_is_for_managers_with_filters(store) -> None:
     assert refused.exit_code == 2 and refused.stdout == ""
 
 
-@pytest.mark.parametrize(("lang", "words"), [("nb", "ga tilgang"), ("en", "gave access")])
-def test_the_trail_table_words_its_actions_and_json_keeps_the_codes(store, lang: str, words: str) -> None:
-    """A person reads what happened in their language; a script filters on the code."""
+@pytest.mark.parametrize(("lang", "words", "what"), [("nb", "ga tilgang", "klienttilgang"),
+                                                     ("en", "gave access", "client access")])
+def test_the_trail_table_words_its_actions_and_json_keeps_the_codes(store, lang: str, words: str,
+                                                                     what: str) -> None:
+    """A person reads what happened, and to what, in their language; a script filters on the codes."""
     _events(store, 1)
     env = {"BYRAA_DATABASE_URL": store.url, "BYRAA_LANG": lang}
     table = CliRunner().invoke(main, ["audit", "--action", "access"], env=env)
     assert table.exit_code == 0, table.output
     assert words in table.stdout and "access.grant" not in table.stdout, table.stdout
+    assert what in table.stdout and "client_access" not in table.stdout, table.stdout
     listed = CliRunner().invoke(main, ["audit", "--action", "access", "--format", "json"], env=env)
-    assert [r["action"] for r in json.loads(listed.stdout)] == ["access.grant"]
+    assert [(r["action"], r["entity"]) for r in json.loads(listed.stdout)] == [("access.grant", "client_access")]
 
 
 # --- Concurrent writers -------------------------------------------------------------------

@@ -1,7 +1,9 @@
-"""Every action the audit trail records, in words: the audit screen and `byraa audit` show these.
+"""Every action the audit trail records, and what it concerns, in words: the audit screen and
+`byraa audit` show these.
 
 Its own module because it is one long table of its own family (the trail's action codes),
-kept apart from the store codes in ``labels``. A code not listed shows as itself.
+kept apart from the store codes in ``labels``. A code not listed shows as itself; JSON and
+CSV keep the codes (a script filters on them).
 """
 
 from __future__ import annotations
@@ -72,3 +74,36 @@ ACTION_WORDS = {
 def action_words(action: str) -> str:
     words = ACTION_WORDS.get(action)
     return _(words) if words else action
+
+
+ENTITY_WORDS = {
+    "agency": N_("the agency"),
+    "altinn_connection": N_("Altinn connection"),
+    "archive_file": N_("archived file"),
+    "client": N_("client"),
+    "client_access": N_("client access"),
+    "client_group": N_("client group"),
+    "employee": N_("employee"),
+    "employment": N_("employment"),
+    "extract": N_("payroll extract"),
+    "extract_control": N_("extract checks"),
+    "extract_right": N_("extract right"),
+    "job": N_("job"),
+    "posted_line": N_("posted line"),
+    "posting_run": N_("payroll run"),
+    "posting_settings": N_("posting settings"),
+    "recon_correction": N_("correction"),
+    "recon_row": N_("reconciliation line"),
+    "recon_run": N_("reconciliation"),
+    "recon_setting": N_("reconciliation settings"),
+    "recon_source": N_("imported file"),
+    "register_access": N_("population register access"),
+    "staff_user": N_("staff member"),
+    "tax_card": N_("tax card"),
+}
+"""What an event concerns (the ``entity`` the trail stores), in words."""
+
+
+def entity_words(entity: str) -> str:
+    words = ENTITY_WORDS.get(entity)
+    return _(words) if words else entity

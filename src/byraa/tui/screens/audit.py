@@ -29,7 +29,7 @@ from byraa.core.base import ids
 from byraa.core.base.errors import AccessDenied, UserError
 from byraa.core.clients.reports import Report, ReportColumn
 from byraa.core.words import formatting as fmt
-from byraa.core.words.audit_actions import ACTION_WORDS, action_words
+from byraa.core.words.audit_actions import ACTION_WORDS, action_words, entity_words
 from byraa.core.words.i18n import _
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
@@ -144,7 +144,7 @@ class AuditScreen(ListScreen, Screen, LocalizedBindings):
         r = self.rows[key]
         row = self.list_table.row(key)
         parts = [c if isinstance(c, str) else c.plain for c in row.cells]
-        parts += [r.action, r.client_org or "", r.actor_name or "", r.entity, r.entity_id or ""]
+        parts += [r.action, r.client_org or "", r.actor_name or "", r.entity, entity_words(r.entity), r.entity_id or ""]
         return " ".join(parts).casefold()
 
     def matching_keys(self, text: str) -> list[str] | None:
@@ -205,7 +205,7 @@ class AuditScreen(ListScreen, Screen, LocalizedBindings):
             f"{_('Time')}: {fmt.timestamp(r.at)}",
             f"{_('Who')}: {r.actor}" + (f" ({r.actor_name})" if r.actor_name else ""),
             f"{_('Action')}: {action_words(r.action)}" + (f" ({r.action})" if r.action in ACTION_WORDS else ""),
-            f"{_('Concerns')}: {r.entity} {r.subject}".rstrip(),
+            f"{_('Concerns')}: {entity_words(r.entity)} {r.subject}".rstrip(),
         ]
         if r.client_name:
             head.append(f"{_('Client')}: {ids.format_org_number(r.client_org or '')} {r.client_name}")

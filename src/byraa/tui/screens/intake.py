@@ -143,6 +143,9 @@ class IntakeScreen(Screen, LocalizedBindings):
 
     @on(Input.Submitted, "#intake-path")
     def _preview(self, event: Input.Submitted) -> None:
+        if not event.value.strip():  # an empty path would read the folder byraa was started in
+            self.query_one("#intake-status", Static).update(_("Type the folder (or a file) to take in."))
+            return
         self.done = False
         self.query_one("#intake-status", Static).update(_("Reading the folder…"))
         self.query_one(MarkableTable).loading = True
