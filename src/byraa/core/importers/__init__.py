@@ -93,6 +93,53 @@ def element_where(element: Any, what: str | None = None) -> str:
     return _("<{name}> (line {line})").format(name=name, line=line) if line else f"<{name}>"
 
 
+def local_name(element: Any) -> str:
+    """The element's tag without its ``{namespace}`` ("" for a comment or processing instruction)."""
+    tag = element.tag
+    return tag[tag.rfind("}") + 1:] if type(tag) is str else ""
+
+
+def child(element: Any, name: str) -> Any:
+    """The first child called ``name``, or None."""
+    for c in element:
+        if local_name(c) == name:
+            return c
+    return None
+
+
+def children(element: Any) -> dict[str, list[Any]]:
+    """An element's children by local name, in one pass (cheaper than a scan per lookup)."""
+    out: dict[str, list[Any]] = {}
+    for c in element:
+        tag = c.tag
+        if type(tag) is str:
+            name = tag[tag.rfind("}") + 1:]
+            if name in out:
+                out[name].append(c)
+            else:
+                out[name] = [c]
+    return out
+
+
+def first_child(kids: dict[str, list[Any]], name: str) -> Any:
+    """The first child called ``name`` (of ``children``), or None."""
+    found = kids.get(name)
+    return found[0] if found else None
+
+
+def element_text(element: Any) -> str | None:
+    """The element's text, stripped; None when there is none."""
+    if element is None or element.text is None:
+        return None
+    return element.text.strip() or None
+
+
+def child_text(kids: dict[str, list[Any]], name: str) -> str | None:
+    """The stripped text of the first child called ``name``; None when missing or empty."""
+    found = kids.get(name)
+    return element_text(found[0]) if found else None
+
+
 def iter_xml(path: str | os.PathLike[str] | IO[bytes], *, events: tuple[str, ...] = ("start", "end"),
              max_bytes: int = MAX_XML_BYTES) -> Iterator[tuple[str, Any]]:
     """The one way importers stream XML: byraa's hardened ``xmlsafe.iterparse``.

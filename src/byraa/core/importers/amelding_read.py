@@ -32,7 +32,11 @@ from byraa.core.importers import (
     Where,
     check_national_id,
     check_org_number,
+    child,
+    child_text,
+    children,
     element_where,
+    first_child,
     iter_xml,
     parse_amount,
     parse_bool,
@@ -46,51 +50,6 @@ VERSIONS = ("v2_0", "v2_1", "v2_2", "v2_3")
 NAMESPACES = tuple(NAMESPACE_PREFIX + v for v in VERSIONS)
 ZONES = ("1", "1a", "2", "3", "4", "4a", "5")
 INCOME_KINDS = ("loennsinntekt", "ytelseFraOffentlige", "pensjonEllerTrygd", "naeringsinntekt")
-
-
-def _ln(element: Any) -> str:
-    tag = element.tag
-    if type(tag) is not str:
-        return ""
-    return tag[tag.rfind("}") + 1:]
-
-
-def _kids(element: Any) -> dict[str, list[Any]]:
-    """The children by local name, in one pass (cheaper than a scan per lookup)."""
-    out: dict[str, list[Any]] = {}
-    for c in element:
-        tag = c.tag
-        if type(tag) is str:
-            name = tag[tag.rfind("}") + 1:]
-            if name in out:
-                out[name].append(c)
-            else:
-                out[name] = [c]
-    return out
-
-
-def _child(element: Any, name: str) -> Any:
-    for c in element:
-        if _ln(c) == name:
-            return c
-    return None
-
-
-def _text_el(c: Any) -> str | None:
-    if c is None or c.text is None:
-        return None
-    value = c.text.strip()
-    return value or None
-
-
-def _get(kids: dict[str, list[Any]], name: str) -> Any:
-    found = kids.get(name)
-    return found[0] if found else None
-
-
-def _txt(kids: dict[str, list[Any]], name: str) -> str | None:
-    found = kids.get(name)
-    return _text_el(found[0]) if found else None
 
 
 def rate_amount(basis: int, rate: float) -> int:
@@ -130,47 +89,47 @@ class Header:
 
 def parse_employment(e: Any, where: Where) -> _Employment:
     """One ``arbeidsforhold`` element, checked."""
-    k = _kids(e)
+    k = children(e)
 
     def place(name: str) -> str:
-        c = _get(k, name)
+        c = first_child(k, name)
         return element_where(c if c is not None else e, f"arbeidsforhold/{name}")
 
-    kind = _txt(k, "typeArbeidsforhold")
+    kind = child_text(k, "typeArbeidsforhold")
     if not kind:
         raise where.refuse(element_where(e, "arbeidsforhold"), "import.missing", name="typeArbeidsforhold")
-    occupation = _txt(k, "yrke")
+    occupation = child_text(k, "yrke")
     if occupation is not None and (len(occupation) != 7 or not occupation.isdigit()):
         raise where.refuse(place("yrke"), "import.bad_occupation", value=occupation[:10])
     leaves = []
     for p in k.get("permisjon", ()):
-        pk = _kids(p)
+        pk = children(p)
         leaves.append({
-            "id": _txt(pk, "permisjonId"),
-            "start": parse_date(_txt(pk, "startdato"), where, element_where(p, "permisjon/startdato"), required=True),
-            "end": parse_date(_txt(pk, "sluttdato"), where, element_where(p, "permisjon/sluttdato")),
-            "pct": parse_decimal(_txt(pk, "permisjonsprosent"), where, element_where(p, "permisjon/permisjonsprosent")),
-            "description": _txt(pk, "beskrivelse") or "",
+            "id": child_text(pk, "permisjonId"),
+            "start": parse_date(child_text(pk, "startdato"), where, element_where(p, "permisjon/startdato"), required=True),
+            "end": parse_date(child_text(pk, "sluttdato"), where, element_where(p, "permisjon/sluttdato")),
+            "pct": parse_decimal(child_text(pk, "permisjonsprosent"), where, element_where(p, "permisjon/permisjonsprosent")),
+            "description": child_text(pk, "beskrivelse") or "",
         })
     layoffs = []
     for p in k.get("permittering", ()):
-        pk = _kids(p)
+        pk = children(p)
         layoffs.append({
-            "id": _txt(pk, "permitteringId"),
-            "start": parse_date(_txt(pk, "startdato") or _txt(pk, "startdatoPermittering"), where,
+            "id": child_text(pk, "permitteringId"),
+            "start": parse_date(child_text(pk, "startdato") or child_text(pk, "startdatoPermittering"), where,
                                 element_where(p, "permittering/startdato")),
-            "end": parse_date(_txt(pk, "sluttdato") or _txt(pk, "sluttdatoPermittering"), where,
+            "end": parse_date(child_text(pk, "sluttdato") or child_text(pk, "sluttdatoPermittering"), where,
                               element_where(p, "permittering/sluttdato")),
-            "pct": parse_decimal(_txt(pk, "permitteringsprosent"), where,
+            "pct": parse_decimal(child_text(pk, "permitteringsprosent"), where,
                                  element_where(p, "permittering/permitteringsprosent")),
-            "notified": parse_date(_txt(pk, "varslingsdato"), where, element_where(p, "permittering/varslingsdato")),
+            "notified": parse_date(child_text(pk, "varslingsdato"), where, element_where(p, "permittering/varslingsdato")),
         })
     # A place is only worked out when a value is there to be wrong (element_where is not free).
-    start_text, end_text = _txt(k, "startdato"), _txt(k, "sluttdato")
-    pct_text, hours_text = _txt(k, "stillingsprosent"), _txt(k, "antallTimerPerUkeSomEnFullStillingTilsvarer")
+    start_text, end_text = child_text(k, "startdato"), child_text(k, "sluttdato")
+    pct_text, hours_text = child_text(k, "stillingsprosent"), child_text(k, "antallTimerPerUkeSomEnFullStillingTilsvarer")
     start = parse_date(start_text, where, place("startdato")) if start_text else None
     return _Employment(
-        ref=_txt(k, "arbeidsforholdId") or (start.isoformat() if start else kind),
+        ref=child_text(k, "arbeidsforholdId") or (start.isoformat() if start else kind),
         employment_type=kind,
         start=start,
         end=parse_date(end_text, where, place("sluttdato")) if end_text else None,
@@ -184,7 +143,7 @@ def parse_employment(e: Any, where: Where) -> _Employment:
 
 
 def _flag(k: dict[str, list[Any]], e: Any, name: str, where: Where) -> bool:
-    text = _txt(k, name)
+    text = child_text(k, name)
     if text == "true":  # the common case, without working out a place
         return True
     if text == "false":
@@ -194,30 +153,30 @@ def _flag(k: dict[str, list[Any]], e: Any, name: str, where: Where) -> bool:
 
 def parse_income(e: Any, where: Where) -> dict:
     """One ``inntekt`` element as a row dict (without client, period, side)."""
-    k = _kids(e)
+    k = children(e)
     kind = next((name for name in INCOME_KINDS if name in k), None)
-    description = _txt(_kids(k[kind][0]), "beskrivelse") if kind else None
+    description = child_text(children(k[kind][0]), "beskrivelse") if kind else None
     if not description:
         raise where.refuse(element_where(e, "inntekt"), "amelding.income_no_description")
-    beloep = _get(k, "beloep")
+    beloep = first_child(k, "beloep")
     return {
         "category": kind,
         "description": description[:100],
-        "benefit": (_txt(k, "fordel") or "kontantytelse")[:30],
+        "benefit": (child_text(k, "fordel") or "kontantytelse")[:30],
         "triggers_aga": _flag(k, e, "utloeserArbeidsgiveravgift", where),
         "withholding_basis": _flag(k, e, "inngaarIGrunnlagForTrekk", where),
         "amount": _amount(beloep, e, "inntekt/beloep", where),
-        "employment_ref": _txt(k, "arbeidsforholdId"),
+        "employment_ref": child_text(k, "arbeidsforholdId"),
     }
 
 
 def parse_deduction(e: Any, where: Where) -> dict:
     """One ``fradrag`` element (e.g. ``premieTilPensjonsordninger``): description and amount."""
-    k = _kids(e)
-    description = _txt(k, "beskrivelse")
+    k = children(e)
+    description = child_text(k, "beskrivelse")
     if not description:
         raise where.refuse(element_where(e, "fradrag"), "import.missing", name="fradrag/beskrivelse")
-    return {"description": description[:100], "amount": _amount(_get(k, "beloep"), e, "fradrag/beloep", where)}
+    return {"description": description[:100], "amount": _amount(first_child(k, "beloep"), e, "fradrag/beloep", where)}
 
 
 def _amount(el: Any, parent: Any, what: str, where: Where) -> int:
@@ -233,40 +192,40 @@ def _amount(el: Any, parent: Any, what: str, where: Where) -> int:
 def parse_aga(e: Any, where: Where) -> list[dict]:
     """The zones of one ``arbeidsgiveravgift`` element."""
     rows = []
-    k = _kids(e)
+    k = children(e)
     for kind_name, kind in (("loennOgGodtgjoerelse", "loenn"), ("tilskuddOgPremieTilPensjon", "pensjon")):
         for z in k.get(kind_name, ()):
-            zk = _kids(z)
-            zone = _txt(zk, "sone")
+            zk = children(z)
+            zone = child_text(zk, "sone")
             if zone not in ZONES:
-                sone = _get(zk, "sone")
+                sone = first_child(zk, "sone")
                 raise where.refuse(element_where(sone if sone is not None else z, f"{kind_name}/sone"),
                                    "import.bad_zone", value=(zone or "")[:5], zones=", ".join(ZONES))
-            basis = _amount(_get(zk, "avgiftsgrunnlagBeloep"), z, f"{kind_name}/avgiftsgrunnlagBeloep", where)
-            rate = parse_decimal(_txt(zk, "prosentsatsForAvgiftsberegning"), where,
+            basis = _amount(first_child(zk, "avgiftsgrunnlagBeloep"), z, f"{kind_name}/avgiftsgrunnlagBeloep", where)
+            rate = parse_decimal(child_text(zk, "prosentsatsForAvgiftsberegning"), where,
                                  element_where(z, f"{kind_name}/prosentsatsForAvgiftsberegning")) or 0.0
-            rows.append({"zone": zone, "calc_code": (_txt(zk, "beregningskodeForArbeidsgiveravgift")
+            rows.append({"zone": zone, "calc_code": (child_text(zk, "beregningskodeForArbeidsgiveravgift")
                                                      or "generelleNaeringer")[:60],
                          "basis_kind": kind, "basis": basis, "rate": rate, "amount": rate_amount(basis, rate)})
     return rows
 
 
 def _recipient(el: Any, where: Where, unit: str) -> tuple[_Recipient, list[dict], int | None, list[dict]] | None:
-    k = _kids(el)
-    nid_el = _get(k, "norskIdentifikator")
+    k = children(el)
+    nid_el = first_child(k, "norskIdentifikator")
     if nid_el is None:
         return None
     text = (nid_el.text or "").strip()
     nid = text if _valid_nid(text) else check_national_id(
         nid_el.text, where, element_where(nid_el, "inntektsmottaker/norskIdentifikator"))
-    info = _get(k, "identifiserendeInformasjon")
-    ik = _kids(info) if info is not None else {}
-    r = _Recipient(national_id=nid, name=_txt(ik, "navn"), employee_number=_txt(ik, "ansattnummer"), sub_unit=unit)
+    info = first_child(k, "identifiserendeInformasjon")
+    ik = children(info) if info is not None else {}
+    r = _Recipient(national_id=nid, name=child_text(ik, "navn"), employee_number=child_text(ik, "ansattnummer"), sub_unit=unit)
     r.employments = [parse_employment(a, where) for a in k.get("arbeidsforhold", ())]
     income = [parse_income(i, where) for i in k.get("inntekt", ())]
     withheld: int | None = None
     for f in k.get("forskuddstrekk", ()):
-        value = _amount(_child(f, "beloep"), f, "forskuddstrekk/beloep", where)
+        value = _amount(child(f, "beloep"), f, "forskuddstrekk/beloep", where)
         withheld = (withheld or 0) - value  # reported negative: withheld is the positive amount
     if withheld is not None and withheld < 0:  # a positive forskuddstrekk: a sign error, not a refund
         f = k["forskuddstrekk"][0]
@@ -351,10 +310,10 @@ def events(source: str | Path | IO[bytes], where: Where) -> Iterator[tuple]:
             _drop(el)
         elif name == "betalingsinformasjon" and parent == "oppgave":
             declared: dict[str, int] = {}
-            k = _kids(el)
+            k = children(el)
             for tag_name, attr, sign in (("sumForskuddstrekk", "declared_withholding", -1),
                                          ("sumArbeidsgiveravgift", "declared_aga", 1)):
-                c = _get(k, tag_name)
+                c = first_child(k, tag_name)
                 if c is not None:
                     value = parse_amount(c.text, where, element_where(c, f"betalingsinformasjon/{tag_name}"))
                     assert value is not None

@@ -47,8 +47,14 @@ from byraa.core.importers import (
     Place,
     Where,
     check_org_number,
+    child,
+    child_text,
+    children,
+    element_text,
     element_where,
+    first_child,
     iter_xml,
+    local_name,
     parse_amount,
     parse_date,
     parse_period,
@@ -98,45 +104,14 @@ class _Spool:
         self.fh.close()
 
 
-def _ln(el: Any) -> str:
-    tag = el.tag
-    return tag[tag.rfind("}") + 1:] if isinstance(tag, str) else ""
-
-
-def _child(el: Any, name: str) -> Any:
-    for c in el:
-        if _ln(c) == name:
-            return c
-    return None
-
-
 def _text(el: Any, name: str) -> str | None:
-    c = _child(el, name)
-    return c.text.strip() if c is not None and c.text and c.text.strip() else None
-
-
-def _kids(el: Any) -> dict[str, Any]:
-    """The first child of each local name: one pass over a transaction's children instead
-    of one per field looked up."""
-    out: dict[str, Any] = {}
-    for c in el:
-        tag = c.tag
-        if type(tag) is str:
-            out.setdefault(tag[tag.rfind("}") + 1:], c)
-    return out
-
-
-def _kid_text(kids: dict[str, Any], name: str) -> str | None:
-    c = kids.get(name)
-    if c is None or not c.text:
-        return None
-    return c.text.strip() or None
+    return element_text(child(el, name))
 
 
 def _opening(el: Any, where: Where) -> int | None:
     """``OpeningDebitBalance`` − ``OpeningCreditBalance`` of ``el`` (None when it has neither)."""
-    debit = _child(el, "OpeningDebitBalance")
-    credit = _child(el, "OpeningCreditBalance")
+    debit = child(el, "OpeningDebitBalance")
+    credit = child(el, "OpeningCreditBalance")
     if debit is None and credit is None:
         return None
     amount = 0
@@ -154,7 +129,7 @@ def _party_openings(el: Any, name: str, where: Where) -> list[dict]:
     if party is None:
         return []
     out = []
-    for box in [c for c in el if _ln(c) == "BalanceAccount"] or [el]:
+    for box in [c for c in el if local_name(c) == "BalanceAccount"] or [el]:
         account_id = _text(box, "AccountID")
         amount = _opening(box, where)
         if account_id is None or amount is None or amount == 0:
@@ -227,7 +202,7 @@ def _import_saft(store: Store, who: Identity, path: Path, where: Where, client: 
     last: str | None = None
     count = 0
     for event, el in iter_xml(path):
-        name = _ln(el)
+        name = local_name(el)
         if event == "start":
             if not stack:
                 ns = el.tag[1:].split("}", 1)[0] if isinstance(el.tag, str) and el.tag.startswith("{") else ""
@@ -248,11 +223,11 @@ def _import_saft(store: Store, who: Identity, path: Path, where: Where, client: 
                 openings.append({"account": account, "amount": amount, "party": None})
             el.clear(keep_tail=True)
         elif name == "Transaction":
-            k = _kids(el)
-            period_el = k.get("Period")
-            year = _kid_text(k, "PeriodYear")
-            date_el = k.get("TransactionDate")
-            day = parse_date(_kid_text(k, "TransactionDate"), where, partial(
+            k = children(el)
+            period_el = first_child(k, "Period")
+            year = child_text(k, "PeriodYear")
+            date_el = first_child(k, "TransactionDate")
+            day = parse_date(child_text(k, "TransactionDate"), where, partial(
                 element_where, date_el if date_el is not None else el, "Transaction/TransactionDate"))
             if period_el is not None:
                 period = _month(year or (str(day.year) if day else None), period_el.text, where,
@@ -261,29 +236,28 @@ def _import_saft(store: Store, who: Identity, path: Path, where: Where, client: 
                 period = f"{day.year:04d}-{day.month:02d}"
             else:
                 raise where.refuse(element_where(el, "Transaction"), "ledger.transaction_no_period")
-            voucher = (_kid_text(k, "TransactionID") or "")[:70] or None
-            tx_text = _kid_text(k, "Description")
+            voucher = (child_text(k, "TransactionID") or "")[:70] or None
+            tx_text = child_text(k, "Description")
             for line in el:
-                tag = line.tag
-                if type(tag) is not str or tag[tag.rfind("}") + 1:] != "Line":
+                if local_name(line) != "Line":
                     continue
-                lk = _kids(line)
-                account = _account(_kid_text(lk, "AccountID"), where, partial(element_where, line, "Line/AccountID"))
+                lk = children(line)
+                account = _account(child_text(lk, "AccountID"), where, partial(element_where, line, "Line/AccountID"))
                 amount = 0
                 for side, sign in (("DebitAmount", 1), ("CreditAmount", -1)):
-                    box = lk.get(side)
+                    box = first_child(lk, side)
                     if box is not None:
-                        a = _child(box, "Amount")
+                        a = child(box, "Amount")
                         value = parse_amount(a.text if a is not None else None, where, partial(
                             element_where, a if a is not None else box, f"{side}/Amount"))
                         amount += sign * (value or 0)
                 lines.add({"account": account, "period": period, "kind": "posting", "amount": amount,
-                           "entry_date": parse_date(_kid_text(lk, "ValueDate"), where,
+                           "entry_date": parse_date(child_text(lk, "ValueDate"), where,
                                                     partial(element_where, line, "Line/ValueDate")) or day,
                            "voucher": voucher,
-                           "text": ((_kid_text(lk, "Description") or tx_text) or "")[:200] or None,
-                           "party": ((_kid_text(lk, "SupplierID") or _kid_text(lk, "CustomerID")) or "")[:40] or None,
-                           "dimension": _analysis(lk.get("Analysis"))})
+                           "text": ((child_text(lk, "Description") or tx_text) or "")[:200] or None,
+                           "party": ((child_text(lk, "SupplierID") or child_text(lk, "CustomerID")) or "")[:40] or None,
+                           "dimension": _analysis(first_child(lk, "Analysis"))})
                 count += 1
             first = period if first is None or period < first else first
             last = period if last is None or period > last else last
