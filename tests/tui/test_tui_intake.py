@@ -41,14 +41,20 @@ def inbox_app(sqlite_store):  # noqa: ANN001, ANN201
     shutil.rmtree(INBOX.parent, ignore_errors=True)
 
 
+async def _open_intake(pilot) -> IntakeScreen:  # noqa: ANN001
+    """From the dashboard, ``I`` opens the intake screen."""
+    await settle(pilot)
+    await pilot.press("I")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, IntakeScreen)
+    return screen
+
+
 async def test_preview_take_in_filter_and_reason(inbox_app) -> None:  # noqa: ANN001
     app = inbox_app
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("I")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, IntakeScreen)
+        screen = await _open_intake(pilot)
         assert str(INBOX) in screen_text(app)
         await pilot.press("enter")
         await settle(pilot)
@@ -89,11 +95,7 @@ async def test_an_empty_folder_field_asks_for_a_folder(inbox_app) -> None:  # no
     """Not the folder byraa was started in, read without asking."""
     app = inbox_app
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("I")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, IntakeScreen)
+        screen = await _open_intake(pilot)
         screen.query_one("#intake-path").value = "  "
         await pilot.press("enter")
         await settle(pilot)

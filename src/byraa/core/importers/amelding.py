@@ -249,9 +249,9 @@ class _Writer:
                 if existing is None:
                     inserts[key] = {"employee_id": emp_id, "client_id": self.client_id,
                                     "employment_ref": e.ref[:150], **values}
-                elif tuple(values[name] for name in _EMPLOYMENT_FIELDS) != self.employment_values.get(existing):
+                elif (stated := tuple(values[name] for name in _EMPLOYMENT_FIELDS)) != self.employment_values.get(existing):
                     updates[existing] = {"b_id": existing, **values}
-                    self.employment_values[existing] = tuple(values[name] for name in _EMPLOYMENT_FIELDS)
+                    self.employment_values[existing] = stated
                 if e.leaves:
                     leaves.append((key, e.leaves))
         if inserts:

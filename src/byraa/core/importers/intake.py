@@ -295,7 +295,7 @@ def _handler(store: Store, who: Identity, prefetch: Prefetch | None, relay: Note
         resumed = bool(p.get("attempted")) or ctx.item.attempts > 1
         try:
             parsed = await prefetch.take(ctx.item.id) if prefetch is not None and p["kind"] == "amelding" else None
-            status, notes_ = await ctx.db(import_one, store, who, p["kind"], Path(p["path"]), parsed, p.get("client"))
+            status, notes = await ctx.db(import_one, store, who, p["kind"], Path(p["path"]), parsed, p.get("client"))
         except UserError as exc:
             note("refused")
             return ItemOutcome.failed(str(exc), result={"outcome": "refused"})
@@ -305,7 +305,7 @@ def _handler(store: Store, who: Identity, prefetch: Prefetch | None, relay: Note
                 file=name, reason=exc.strerror or exc), result={"outcome": "refused"})
         outcome = _outcome(p.get("planned", "imported"), status, resumed)
         note(outcome)
-        return ItemOutcome("done", result={"outcome": outcome, "notes": "; ".join(notes_)[:500] or None})
+        return ItemOutcome("done", result={"outcome": outcome, "notes": "; ".join(notes)[:500] or None})
 
     return handle
 

@@ -1,10 +1,10 @@
 """One line per finished item for a person watching a job, in their words.
 
-A handler's ``ctx.note`` reports what happened to an item (``hovedbok-2026.xml:
-importert``); the runner's own reports carry its log words (``file:56: done``: item keys
-and states). ``NoteRelay`` sits between the runner and the caller's progress callback:
-each note goes out with the report that counts its item finished (so ``2/69`` is the
-files done, this one included), and every other report goes out without a message.
+A handler's note (``hovedbok-2026.xml: importert``) is the only report with words: the
+runner's own reports (start, each item finished, end) carry none, only counts and, for a
+finished item, its key. ``NoteRelay`` sits between the runner and the caller's progress
+callback: each note goes out with the report that counts its item finished (so ``2/69``
+is the files done, this one included); every other report goes out without a message.
 """
 
 from __future__ import annotations
@@ -30,13 +30,9 @@ class NoteRelay:
     def relay(self, p: Progress) -> None:
         if self.on_progress is None:
             return
-        if p.finished_key is not None:
-            message = self.pending.pop(p.finished_key, "")
-        elif p.message in self.pending.values():
+        if p.finished_key is None and p.message:
             return  # a note's own report: the note goes out with its item's finish, and its count
-        else:
-            message = ""
-        self.on_progress(replace(p, message=message))
+        self.on_progress(replace(p, message=self.pending.pop(p.finished_key, "") if p.finished_key else ""))
 
     @property
     def callback(self) -> Callable[[Progress], None] | None:

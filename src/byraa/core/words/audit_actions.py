@@ -71,9 +71,13 @@ ACTION_WORDS = {
 """Every action byraa records, in words (a code not listed shows as itself)."""
 
 
+def _words(table: dict[str, str], code: str) -> str:
+    words = table.get(code)
+    return _(words) if words else code
+
+
 def action_words(action: str) -> str:
-    words = ACTION_WORDS.get(action)
-    return _(words) if words else action
+    return _words(ACTION_WORDS, action)
 
 
 ENTITY_WORDS = {
@@ -105,5 +109,4 @@ ENTITY_WORDS = {
 
 
 def entity_words(entity: str) -> str:
-    words = ENTITY_WORDS.get(entity)
-    return _(words) if words else entity
+    return _words(ENTITY_WORDS, entity)

@@ -46,8 +46,8 @@ def intake_outcome(code: str | None) -> str:
 
 
 def reconcile_outcome(code: str | None) -> str:
-    """What a reconcile job did for a client."""
-    return {"equal": _("no differences"), "differences": _("differences"), "skipped": _("signed, skipped"),
+    """What a reconcile job did for a client (the CLI's line and the job screen's column)."""
+    return {"equal": _("equal"), "differences": _("differences"), "skipped": _("signed, skipped"),
             "error": _("error")}.get(code or "", code or "")
 
 

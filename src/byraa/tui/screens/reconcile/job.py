@@ -30,6 +30,7 @@ from byraa.core.jobs import JobInfo, Progress
 from byraa.core.reconcile import job as core_job
 from byraa.core.reconcile.job import ClientResult
 from byraa.core.words import formatting as fmt
+from byraa.core.words import labels
 from byraa.core.words.i18n import _
 from byraa.core.words.labels import method_name, month
 from byraa.tui.commands import PaletteCommand
@@ -40,14 +41,15 @@ from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, T
 
 
 def outcome_cell(r: ClientResult) -> Cell:
+    # The outcome's words are the CLI's too (labels.reconcile_outcome).
     if r.outcome == "equal":
-        return Toned(_("✓ equal"), "success")
+        return Toned("✓ " + labels.reconcile_outcome("equal"), "success")
     if r.outcome == "differences":
-        return Toned(_("✗ differences"), "error")
+        return Toned("✗ " + labels.reconcile_outcome("differences"), "error")
     if r.outcome == "skipped":
-        return Toned(_("signed, skipped"), "muted")
+        return Toned(labels.reconcile_outcome("skipped"), "muted")
     if r.outcome == "error" or r.state == "failed":
-        return Toned(_("error"), "error")
+        return Toned(labels.reconcile_outcome("error"), "error")
     if r.state == "cancelled":
         return Toned(_("stopped"), "muted")
     if r.state == "claimed":
