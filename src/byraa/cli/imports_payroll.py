@@ -92,7 +92,7 @@ def _nok(value: int | None) -> str:
 @format_option()
 def list_(org_number: str, period: str | None, reveal: bool, fmt: str) -> None:
     """Employees with their employments, income and withholding as stored."""
-    from byraa.core.importers.amelding import list_employees
+    from byraa.core.clients.employees import list_employees
 
     ws = workspace()
     assert ws.who is not None
