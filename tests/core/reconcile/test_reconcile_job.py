@@ -104,6 +104,9 @@ def test_headless_group_as_a_job(store, small, monkeypatch: pytest.MonkeyPatch) 
     assert sorted(count for _, count, _ in progress) == ["1/2", "2/2"], result.stderr
     assert sorted(text for _, _, text in progress) == [f"{org(1)}: avvik", f"{org(3)}: avvik"], result.stderr
     assert "done" not in result.stderr and "client:" not in result.stderr, result.stderr
+    table = CliRunner().invoke(main, ["reconcile", "--client", org(1), "--period", scenario.PERIOD, "--job"],
+                               catch_exceptions=False)
+    assert table.exit_code == 1 and "avvik" in table.stdout and "differences" not in table.stdout, table.stdout
     again = CliRunner().invoke(main, ["reconcile", "--resume", str(data["job"])], catch_exceptions=False)
     assert again.exit_code == 2  # the job has ended: nothing to resume
     clerk = CliRunner().invoke(main, ["reconcile", "--client", org(1), "--period", scenario.PERIOD, "--job"],
