@@ -12,8 +12,8 @@ import pytest
 from byraa.core.altinn import connection
 from byraa.core.base.errors import AccessDenied, NotFound, UserError
 from byraa.core.clients import archive, feedback
-from byraa.core.clients.lookup import find_client, resolve_client
 from byraa.core.clients.employees import list_employees
+from byraa.core.clients.lookup import find_client, resolve_client
 from byraa.core.reconcile import corrections, runs
 from byraa.core.reconcile.checks import mapping
 from byraa.core.taxcards.store import list_cards
