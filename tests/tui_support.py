@@ -146,9 +146,13 @@ async def footer_shown(pilot, attempts: int = 50) -> None:  # noqa: ANN001
     Textual recomposes the footer *after a refresh* once the bindings change (a focus
     move, a mark that enables a key), so a picture taken right after a key could show the
     footer of the moment before (the flaky ``test_clients[120x40]``)."""
-    for _ in range(attempts):
+    for attempt in range(attempts):
         if _footer_keys_match(pilot.app.screen):
             break
+        if attempt == attempts // 2:
+            # A focus that landed while Textual was rebuilding the footer can leave the line of
+            # the moment before with no further signal: ask for the bindings' signal again.
+            pilot.app.screen.refresh_bindings()
         await pilot.pause()
     await pilot.pause()
 
