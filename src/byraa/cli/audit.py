@@ -20,17 +20,27 @@ from byraa.core.words.i18n import _
 @click.option("--user", "login", metavar="LOGIN", help="Only events by this staff login.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only events on or after this day (YYYY-MM-DD).")
 @click.option("--action", help="Only this action (e.g. access.grant), or a family of them (access).")
+@click.option("--limit", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Show at most this many events: the newest.")
 @format_option()
 @click.pass_context
 def command(ctx: click.Context, org_number: str | None, login: str | None, since, action: str | None,  # noqa: ANN001
-            fmt: str) -> None:
+            limit: int, fmt: str) -> None:
     """The audit trail (agency managers only); `audit verify` checks that nobody rewrote it."""
     if ctx.invoked_subcommand is not None:
         return
     ws = workspace()
     day: date | None = since.date() if since is not None else None
-    rows = [r.__dict__ for r in audit.trail(ws.store, ws.who, client=org_number, user=login, since=day,
-                                            action=action)]
+    events = audit.trail(ws.store, ws.who, client=org_number, user=login, since=day, action=action, limit=limit)
+    if len(events) == limit:
+        click.echo(_("byraa: the newest {n} events, oldest first; older ones with --since, --client, --user, "
+                     "--action or a larger --limit.").format(n=fmt_words.count(limit)), err=True)
+    # A table shows the stored JSON as it is (sorted keys, cut short); JSON and CSV get the values.
+    parsed = fmt != "table"
+    rows = [{"id": e.id, "at": e.at, "actor": e.actor, "action": e.action, "entity": e.entity,
+             "entity_id": e.entity_id, "client": e.client,
+             "before": e.before if parsed else e.before_json, "after": e.after if parsed else e.after_json}
+            for e in events]
     emit(rows, [Column("id", _("Event"), str, right=True), Column("at", _("When"), fmt_words.timestamp),
                 Column("actor", _("Who")), Column("action", _("Action"), action_words),
                 Column("entity", _("What"), entity_words),
@@ -38,10 +48,7 @@ def command(ctx: click.Context, org_number: str | None, login: str | None, since
                 Column("before", _("Before"), _short), Column("after", _("After"), _short)], fmt)
 
 
-def _short(value: object) -> str:
-    import json
-
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+def _short(text: str) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 

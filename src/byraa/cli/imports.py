@@ -73,7 +73,7 @@ def journal(files: tuple[Path, ...], org: str, fmt: str) -> None:
                 Column("sum", _("Sum"), lambda v: "" if v is None else f"{v / 100:.2f}", right=True)], fmt)
 
 
-# ``amelding``, ``a07`` and ``ledger`` (issue 5) live in ``imports_payroll``.
+# ``amelding``, ``a07`` and ``ledger`` live in ``imports_payroll``.
 from byraa.cli import imports_payroll as _payroll  # noqa: E402
 
 _payroll.register(command)

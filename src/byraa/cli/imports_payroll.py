@@ -1,4 +1,4 @@
-"""Payroll-side, A07 and ledger imports, and ``byraa employees list`` (issue 5).
+"""Payroll-side, A07 and ledger imports, and ``byraa employees list``.
 
 ``register(group)`` adds ``amelding``, ``a07`` and ``ledger`` to the ``byraa import``
 group of ``byraa.cli.imports``; this module's own ``command`` is the ``employees``

@@ -147,6 +147,29 @@ def test_the_trail_listing_is_for_managers_with_filters(store) -> None:
     assert refused.exit_code == 2 and refused.stdout == ""
 
 
+def test_a_trail_longer_than_the_limit_shows_its_newest_events_oldest_first_and_says_so(store) -> None:
+    _events(store, 5)
+    from byraa.core.agency.identity import resolve
+
+    boss = resolve(store, "tester")
+    every = audit.trail(store, boss)
+    newest = audit.trail(store, boss, limit=2)
+    assert [r.id for r in newest] == [r.id for r in every[-2:]] and newest[0].id < newest[1].id
+    assert newest[-1].after == every[-1].after and isinstance(newest[-1].after, dict)
+    env = {"BYRAA_DATABASE_URL": store.url, "BYRAA_LANG": "nb"}
+    cut = CliRunner().invoke(main, ["audit", "--limit", "2"], env=env)
+    assert cut.exit_code == 0, cut.output
+    assert cut.stderr == ("byraa: de nyeste 2 hendelsene, eldste først; eldre med --since, --client, --user, "
+                          "--action eller en større --limit.\n")
+    lines = cut.stdout.splitlines()
+    assert len(lines) == 4 and lines[2].split()[0] == str(every[-2].id) and lines[3].split()[0] == str(every[-1].id)
+    # The table shows the stored JSON as it is (sorted keys), JSON output the values.
+    assert lines[3].endswith('{"role": "responsible"}  {"login": "other", "role": "associate"}')
+    whole = CliRunner().invoke(main, ["audit", "--format", "json"], env=env)
+    assert whole.exit_code == 0 and whole.stderr == ""
+    assert [r["id"] for r in json.loads(whole.stdout)] == [r.id for r in every]
+
+
 @pytest.mark.parametrize(("lang", "words", "what"), [("nb", "ga tilgang", "klienttilgang"),
                                                      ("en", "gave access", "client access")])
 def test_the_trail_table_words_its_actions_and_json_keeps_the_codes(store, lang: str, words: str,

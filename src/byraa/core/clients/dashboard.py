@@ -32,7 +32,7 @@ from byraa.core.store.models import (
     PayrollRun,
     StaffUser,
 )
-from byraa.core.store.models_altinn import TaxCard
+from byraa.core.store.models_altinn import TaxCard, current_tax_card
 from byraa.core.store.models_reconcile import ReconRow, ReconRun
 
 TREND_MONTHS = 12
@@ -335,7 +335,7 @@ def _missing_tax_cards(session: Session, within: _Within, period: str) -> list[A
         .select_from(active)
         .join(Client, col(Client.id) == active.c.client_id)
         .outerjoin(TaxCard, and_(col(TaxCard.client_id) == active.c.client_id, col(TaxCard.employee_id) == active.c.employee_id,
-                                 col(TaxCard.income_year) == year, col(TaxCard.is_current).is_(True)))
+                                 col(TaxCard.income_year) == year, current_tax_card()))
         .where(col(TaxCard.id).is_(None), col(Client.status) != "ended")
         .group_by(col(Client.id), col(Client.name))
         .order_by(col(Client.name)),

@@ -358,7 +358,7 @@ def tax_cards_current(session: Session, client_ids, period: str) -> dict[int, bo
     Cards imported from files count for rule 1 but are not fetches. A bounded number of
     queries for any number of clients; no access check (the answer is a yes/no).
     """
-    from byraa.core.store.models_altinn import TaxCard
+    from byraa.core.store.models_altinn import TaxCard, current_tax_card
 
     year = int(period[:4])
     first, last = periods.first_day(period), periods.last_day(period)
@@ -373,7 +373,7 @@ def tax_cards_current(session: Session, client_ids, period: str) -> dict[int, bo
         .select_from(active)
         .outerjoin(TaxCard, and_(col(TaxCard.client_id) == active.c.client_id,
                                  col(TaxCard.employee_id) == active.c.employee_id,
-                                 col(TaxCard.income_year) == year, col(TaxCard.is_current).is_(True)))
+                                 col(TaxCard.income_year) == year, current_tax_card()))
         .group_by(active.c.client_id)
     ).all()
     if not counts:

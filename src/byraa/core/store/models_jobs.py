@@ -1,4 +1,4 @@
-"""Tables of the durable job runner (issue 4) and of the bulk tax-card fetch it drives.
+"""Tables of the durable job runner and of the bulk tax-card fetch it drives.
 
 - ``job``: one bulk action (a tax-card fetch now; reconciliation and exports later) with
   its kind, who started it, its parameters, status, cancel flag and heartbeat.
@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from byraa.core.store import models as _base  # noqa: F401  (client, employee…: foreign-key targets)
 from byraa.core.store import models_altinn as _altinn  # noqa: F401  (tax_card, a foreign-key target)
@@ -25,7 +25,7 @@ ITEM_STATES = ("pending", "claimed", "done", "failed", "skipped", "cancelled")
 FETCH_OUTCOMES = ("card", "no_card", "not_liable", "error", "skipped")
 
 
-class Job(SQLModel, table=True):
+class Job(_base.Table, table=True):
     __tablename__ = "job"
     __table_args__ = (Index("ix_job_kind_status", "kind", "status"),)
 
@@ -51,7 +51,7 @@ class Job(SQLModel, table=True):
     """Sum of the items' weights (for a tax-card fetch: persons to ask)."""
 
 
-class JobItem(SQLModel, table=True):
+class JobItem(_base.Table, table=True):
     __tablename__ = "job_item"
     __table_args__ = (
         UniqueConstraint("job_id", "key", name="uq_job_item_job_key"),
@@ -74,7 +74,7 @@ class JobItem(SQLModel, table=True):
     updated_at: datetime
 
 
-class TaxCardFetchResult(SQLModel, table=True):
+class TaxCardFetchResult(_base.Table, table=True):
     __tablename__ = "taxcard_fetch_result"
     __table_args__ = (
         UniqueConstraint("job_id", "client_id", "national_id", name="uq_taxcard_fetch_result_person"),

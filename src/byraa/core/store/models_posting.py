@@ -31,14 +31,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Column, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from byraa.core.store import models as _base  # noqa: F401  (client, archive_file: foreign-key targets)
 
 RUN_STATUSES = ("open", "frozen", "posted")
 
 
-class PostingSettings(SQLModel, table=True):
+class PostingSettings(_base.Table, table=True):
     __tablename__ = "posting_settings"
 
     client_id: int = Field(foreign_key="client.id", primary_key=True)
@@ -54,7 +54,7 @@ class PostingSettings(SQLModel, table=True):
     updated_by: str = Field(max_length=64)
 
 
-class PostingRun(SQLModel, table=True):
+class PostingRun(_base.Table, table=True):
     __tablename__ = "posting_run"
     __table_args__ = (UniqueConstraint("client_id", "pay_form", "period", "off_cycle", name="uq_posting_run_key"),)
 
@@ -73,7 +73,7 @@ class PostingRun(SQLModel, table=True):
     frozen_by: str | None = Field(default=None, max_length=64)
 
 
-class PostingLine(SQLModel, table=True):
+class PostingLine(_base.Table, table=True):
     __tablename__ = "posting_line"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -91,7 +91,7 @@ class PostingLine(SQLModel, table=True):
     """The payroll system's pay type (lønnsart), for the payroll extract."""
 
 
-class Posting(SQLModel, table=True):
+class Posting(_base.Table, table=True):
     __tablename__ = "posting"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -104,7 +104,7 @@ class Posting(SQLModel, table=True):
     archive_id: int = Field(foreign_key="archive_file.id")
 
 
-class PostedLine(SQLModel, table=True):
+class PostedLine(_base.Table, table=True):
     __tablename__ = "posted_line"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -124,7 +124,7 @@ class PostedLine(SQLModel, table=True):
     """On a settlement account with an employee: what is not yet settled (None elsewhere)."""
 
 
-class PostingCheck(SQLModel, table=True):
+class PostingCheck(_base.Table, table=True):
     __tablename__ = "posting_check"
 
     run_id: int = Field(foreign_key="posting_run.id", primary_key=True)
@@ -133,7 +133,7 @@ class PostingCheck(SQLModel, table=True):
     done_by: str = Field(max_length=64)
 
 
-class PostingSettlement(SQLModel, table=True):
+class PostingSettlement(_base.Table, table=True):
     __tablename__ = "posting_settlement"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -151,7 +151,7 @@ class PostingSettlement(SQLModel, table=True):
 EXTRACT_KINDS = ("account", "department", "pay_type")
 
 
-class ExtractRight(SQLModel, table=True):
+class ExtractRight(_base.Table, table=True):
     __tablename__ = "extract_right"
     __table_args__ = (UniqueConstraint("user_id", "kind", "low", name="uq_extract_right_from"),)
 
@@ -164,7 +164,7 @@ class ExtractRight(SQLModel, table=True):
     created_by: str = Field(max_length=64)
 
 
-class ExtractControl(SQLModel, table=True):
+class ExtractControl(_base.Table, table=True):
     """The agency's switches (one row): check accounts, check departments."""
 
     __tablename__ = "extract_control"
@@ -176,7 +176,7 @@ class ExtractControl(SQLModel, table=True):
     updated_by: str = Field(max_length=64)
 
 
-class RegisterAccess(SQLModel, table=True):
+class RegisterAccess(_base.Table, table=True):
     """The agency's access to registers (one row)."""
 
     __tablename__ = "register_access"
@@ -187,7 +187,7 @@ class RegisterAccess(SQLModel, table=True):
     updated_by: str = Field(max_length=64)
 
 
-class SubUnitRegister(SQLModel, table=True):
+class SubUnitRegister(_base.Table, table=True):
     """A sub-unit's last comparison with Enhetsregisteret (one row per sub-unit, replaced)."""
 
     __tablename__ = "sub_unit_register"

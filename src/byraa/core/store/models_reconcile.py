@@ -1,4 +1,4 @@
-"""Tables of reconciliation (issue 5): imported sources, their figures, runs and results.
+"""Tables of reconciliation: imported sources, their figures, runs and results.
 
 Kept apart from ``models.py``; ``byraa.core.store`` imports this module so the tables
 register on ``SQLModel.metadata``. Migration ``0003`` creates them.
@@ -25,7 +25,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from byraa.core.store import models as _base  # noqa: F401  (client, employee…: foreign-key targets)
 
@@ -41,7 +41,7 @@ def _money_or_none() -> Field:  # type: ignore[valid-type]
     return Field(default=None, sa_column=Column(BigInteger, nullable=True))
 
 
-class ReconSource(SQLModel, table=True):
+class ReconSource(_base.Table, table=True):
     __tablename__ = "recon_source"
     __table_args__ = (
         Index("ix_recon_source_client_kind_period", "client_id", "kind", "period"),
@@ -76,7 +76,7 @@ class ReconSource(SQLModel, table=True):
     """An a-melding's leaves (permisjon) active some day of the month."""
 
 
-class ReconEmployment(SQLModel, table=True):
+class ReconEmployment(_base.Table, table=True):
     """An employment as a source reports it (A07: what a-ordningen holds)."""
 
     __tablename__ = "recon_employment"
@@ -103,7 +103,7 @@ class ReconEmployment(SQLModel, table=True):
     """JSON list of {id, start, end, pct, notified}."""
 
 
-class ReconIncome(SQLModel, table=True):
+class ReconIncome(_base.Table, table=True):
     __tablename__ = "recon_income"
     __table_args__ = (Index("ix_recon_income_client_period", "client_id", "period", "side"),)
 
@@ -123,7 +123,7 @@ class ReconIncome(SQLModel, table=True):
     amount: int = _money()
 
 
-class ReconWithholding(SQLModel, table=True):
+class ReconWithholding(_base.Table, table=True):
     __tablename__ = "recon_withholding"
     __table_args__ = (Index("ix_recon_withholding_client_period", "client_id", "period", "side"),)
 
@@ -138,7 +138,7 @@ class ReconWithholding(SQLModel, table=True):
     """The amount withheld, positive (the a-melding reports it negative)."""
 
 
-class ReconAga(SQLModel, table=True):
+class ReconAga(_base.Table, table=True):
     __tablename__ = "recon_aga"
     __table_args__ = (Index("ix_recon_aga_client_period", "client_id", "period", "side"),)
 
@@ -158,7 +158,7 @@ class ReconAga(SQLModel, table=True):
     amount: int = _money()
 
 
-class ReconLedger(SQLModel, table=True):
+class ReconLedger(_base.Table, table=True):
     __tablename__ = "recon_ledger"
     __table_args__ = (Index("ix_recon_ledger_client_account_period", "client_id", "account", "period"),)
 
@@ -181,7 +181,7 @@ class ReconLedger(SQLModel, table=True):
     """The line's first analysis dimension as ``type:id`` (SAF-T ``Analysis``)."""
 
 
-class ReconDeduction(SQLModel, table=True):
+class ReconDeduction(_base.Table, table=True):
     """Deductions (``fradrag``) of an a-melding per employee and month, e.g. the
     employee's pension premium; kept apart from income so income sums stay income."""
 
@@ -198,7 +198,7 @@ class ReconDeduction(SQLModel, table=True):
     amount: int = _money()
 
 
-class ReconSetting(SQLModel, table=True):
+class ReconSetting(_base.Table, table=True):
     __tablename__ = "recon_setting"
     __table_args__ = (UniqueConstraint("client_id", "key", name="uq_recon_setting_client_key"),)
 
@@ -210,7 +210,7 @@ class ReconSetting(SQLModel, table=True):
     updated_by: str = Field(max_length=64)
 
 
-class ReconRun(SQLModel, table=True):
+class ReconRun(_base.Table, table=True):
     __tablename__ = "recon_run"
     __table_args__ = (UniqueConstraint("client_id", "period", "version", name="uq_recon_run_client_period_version"),)
 
@@ -232,7 +232,7 @@ class ReconRun(SQLModel, table=True):
     sign_status: str | None = Field(default=None, max_length=24)
 
 
-class ReconRow(SQLModel, table=True):
+class ReconRow(_base.Table, table=True):
     __tablename__ = "recon_row"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -259,7 +259,7 @@ class ReconRow(SQLModel, table=True):
     resolved_at: datetime | None = None
 
 
-class ReconCorrection(SQLModel, table=True):
+class ReconCorrection(_base.Table, table=True):
     """An a-melding correction built from payroll's value of an employment."""
 
     __tablename__ = "recon_correction"

@@ -27,7 +27,7 @@ from byraa.core.store.models import (
     Client,
     Employee,
 )
-from byraa.core.store.models_altinn import TaxCard
+from byraa.core.store.models_altinn import TaxCard, current_tax_card
 from byraa.core.store.models_jobs import Job, JobItem, TaxCardFetchResult
 from byraa.core.taxcards.reasons import RESULT_REASONS
 
@@ -114,7 +114,7 @@ def _store_results(session: Session, who: Identity, job_id: int, item_id: int, y
     def currents() -> dict[tuple[int, int], TaxCard]:
         return {(c.client_id, c.employee_id): c for c in session.scalars(select(TaxCard).where(
             col(TaxCard.client_id).in_(ids_ or [-1]), col(TaxCard.income_year) == year,
-            col(TaxCard.is_current).is_(True)))}
+            current_tax_card()))}
 
     lock_current_cards(session, ids_)  # before reading "before": another writer may be storing them
     before = {k: (c.id, _card_fields(c), c.fetched_at) for k, c in currents().items()}

@@ -32,7 +32,7 @@ from byraa.core.clients import archive
 from byraa.core.clients.lookup import resolve_client
 from byraa.core.store import Store
 from byraa.core.store.models import Client, Employee
-from byraa.core.store.models_altinn import TaxCard
+from byraa.core.store.models_altinn import TaxCard, current_tax_card
 from byraa.core.taxcards.parse import AnswerRejected, PersonResult, TaxCardAnswer, parse_answer
 from byraa.core.words.i18n import N_, _
 
@@ -187,7 +187,7 @@ def store_answer(
             (c.employee_id, c.income_year): c
             for c in session.scalars(select(TaxCard).where(
                 col(TaxCard.client_id) == client.id, col(TaxCard.income_year).in_(years or {0}),
-                col(TaxCard.is_current).is_(True)))
+                current_tax_card()))
         }
         for person in employer.persons:
             summary.persons += 1
@@ -331,7 +331,7 @@ def list_cards(
         if year is not None:
             query = query.where(col(TaxCard.income_year) == year)
         if not history:
-            query = query.where(col(TaxCard.is_current).is_(True))
+            query = query.where(current_tax_card())
         rows = [
             TaxCardRow(
                 e.id or 0, e.national_id if reveal else ids.mask_national_id(e.national_id), e.name,

@@ -4,7 +4,7 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-22
 
-Tables of ``byraa.core.store.models_altinn`` (issue 3). ``tax_card`` keeps one current
+Tables of ``byraa.core.store.models_altinn``. ``tax_card`` keeps one current
 row per (client, employee, income year) through a partial unique index.
 """
 

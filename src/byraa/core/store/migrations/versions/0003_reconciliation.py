@@ -4,7 +4,7 @@ Revision ID: 0003
 Revises: 0001
 Create Date: 2026-11-22
 
-Tables of ``byraa.core.store.models_reconcile`` (issue 5): imported sources and their
+Tables of ``byraa.core.store.models_reconcile``: imported sources and their
 figures, ledger lines, per-client settings, runs, result rows and corrections. Branches
 from 0001 beside 0002; a merge revision joins them.
 """

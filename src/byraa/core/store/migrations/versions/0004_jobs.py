@@ -4,7 +4,7 @@ Revision ID: 0004
 Revises: 0002, 0003
 Create Date: 2026-11-22
 
-Tables of ``byraa.core.store.models_jobs`` (issue 4): ``job``, ``job_item`` and
+Tables of ``byraa.core.store.models_jobs``: ``job``, ``job_item`` and
 ``taxcard_fetch_result``.
 """
 
