@@ -1,3 +1,3 @@
-from byraa.cli.main import main
+from byraa.cli.main import run
 
-main()
+run()

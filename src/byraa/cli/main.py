@@ -58,7 +58,11 @@ class _Group(click.Group):
             return None
         import importlib
 
-        return importlib.import_module(module).command
+        from byraa.cli import collector
+
+        command = importlib.import_module(module).command
+        collector.release()
+        return command
 
     def invoke(self, ctx: click.Context):  # noqa: ANN201
         try:
@@ -124,3 +128,11 @@ def main(ctx: click.Context, db_path: Path | None, lang: str | None, no_mouse: b
 
         run_tui(ctx.obj, mouse=not no_mouse)
 
+
+def run() -> None:
+    """The console script: ``main``, with the collector held off while the process starts
+    (``byraa.cli.collector``)."""
+    from byraa.cli import collector
+
+    collector.hold()
+    main()

@@ -10,8 +10,10 @@ def run_tui(cli: CliState, *, mouse: bool = True) -> None:
     settings = cli.settings()
     workspace = open_workspace(settings, interactive=True)
     try:
+        from byraa.cli import collector
         from byraa.tui.app import ByraaApp
 
+        collector.release()
         ByraaApp(workspace).run(mouse=mouse)
     finally:
         workspace.close()

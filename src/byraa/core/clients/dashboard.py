@@ -325,18 +325,18 @@ def _missing_tax_cards(session: Session, within: _Within, period: str) -> list[A
     file (never asked, or Skatteetaten could not answer): payroll would withhold 50 %."""
     year = int(period[:4])
     first, last = periods.first_day(period), periods.last_day(period)
-    active = (
-        select(col(Employment.client_id), col(Employment.employee_id)).distinct()
-        .where(col(Employment.start_date) <= last, or_(col(Employment.end_date).is_(None),
-                                                       col(Employment.end_date) >= first))
-    ).subquery()
+    # Employment by employment with NOT EXISTS: SQLite walks the client's employments by
+    # the dates index and looks each up in the partial index of current cards (a join
+    # against a DISTINCT subquery took twice as long on 1,000 clients).
+    card = select(col(TaxCard.id)).where(
+        col(TaxCard.client_id) == col(Employment.client_id), col(TaxCard.employee_id) == col(Employment.employee_id),
+        col(TaxCard.income_year) == year, current_tax_card())
     query = _where(
-        select(col(Client.id), col(Client.name), func.count())
-        .select_from(active)
-        .join(Client, col(Client.id) == active.c.client_id)
-        .outerjoin(TaxCard, and_(col(TaxCard.client_id) == active.c.client_id, col(TaxCard.employee_id) == active.c.employee_id,
-                                 col(TaxCard.income_year) == year, current_tax_card()))
-        .where(col(TaxCard.id).is_(None), col(Client.status) != "ended")
+        select(col(Client.id), col(Client.name), func.count(func.distinct(col(Employment.employee_id))))
+        .select_from(Employment).join(Client, col(Client.id) == col(Employment.client_id))
+        .where(col(Employment.start_date) <= last,
+               or_(col(Employment.end_date).is_(None), col(Employment.end_date) >= first),
+               col(Client.status) != "ended", ~card.exists())
         .group_by(col(Client.id), col(Client.name))
         .order_by(col(Client.name)),
         col(Client.id), within,
