@@ -54,3 +54,16 @@ def test_every_view_agrees_on_the_newest_a_melding(store) -> None:
     # The client list and the dashboard tell the same story for November.
     assert {cid for cid, (p, st) in listed.items() if p == "2026-11" and st == "rejected"} == \
         {cid for cid, p in rejected if p == "2026-11"}
+
+
+def test_a_list_without_figures_has_the_same_clients_and_access_but_no_a_melding_or_heads(store) -> None:
+    small = small_agency(store)
+    who = small.who()
+    with store.session() as s:
+        _send(s, small.clients["A"], "2026-11", "a-nov-1", datetime(2026, 11, 20, 8, tzinfo=UTC), "accepted")
+    full = registry.list_clients(store, who)
+    light = registry.list_clients(store, who, figures=False)
+    assert [(r.id, r.name, r.responsible_names, r.groups, r.has_access) for r in light] == \
+        [(r.id, r.name, r.responsible_names, r.groups, r.has_access) for r in full]
+    assert any(r.last_amelding_status == "accepted" for r in full)
+    assert all(r.last_amelding_status is None and r.employees == 0 for r in light)

@@ -93,8 +93,13 @@ def list_clients(
     group: str | None = None,
     responsible: str | None = None,
     only_mine: bool = False,
+    figures: bool = True,
 ) -> list[ClientRow]:
-    """Every client of the agency (or of one group / responsible login), sorted by name."""
+    """Every client of the agency (or of one group / responsible login), sorted by name.
+
+    Without ``figures`` the rows leave out the newest a-melding and the head count (two
+    queries over every submission and employment): for a screen that shows neither, such
+    as the reconciliation list, which reads its clients again on every return."""
     with store.session() as session:
         query = select(Client).order_by(col(Client.name), col(Client.id))
         if group is not None:
@@ -120,10 +125,10 @@ def list_clients(
                 col(Client.id).in_(select(col(ClientAccess.client_id)).where(col(ClientAccess.user_id) == who.user_id))
             )
         clients = list(session.scalars(query))
-        return _rows(session, who, clients)
+        return _rows(session, who, clients, figures=figures)
 
 
-def _rows(session: Session, who: Identity, clients: list[Client]) -> list[ClientRow]:
+def _rows(session: Session, who: Identity, clients: list[Client], *, figures: bool = True) -> list[ClientRow]:
     grants: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
     for client_id, role, login, name in session.execute(
         select(col(ClientAccess.client_id), col(ClientAccess.role), col(StaffUser.login), col(StaffUser.name))
@@ -138,15 +143,14 @@ def _rows(session: Session, who: Identity, clients: list[Client]) -> list[Client
         .order_by(col(ClientGroup.name))
     ):
         groups[client_id].append(name)
-    latest = _latest_amelding(session)
-    today = clock.today()
-    heads = dict(
+    latest = _latest_amelding(session) if figures else {}
+    heads: dict[int, int] = dict(
         session.execute(
             select(col(Employment.client_id), func.count(func.distinct(col(Employment.employee_id))))
-            .where(_active_on(today))
+            .where(_active_on(clock.today()))
             .group_by(col(Employment.client_id))
         ).all()
-    )
+    ) if figures else {}
     visible = access.accessible_client_ids(session, who)
     rows = []
     for c in clients:

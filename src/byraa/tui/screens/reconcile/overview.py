@@ -151,7 +151,7 @@ class ReconcileScreen(ListScreen, Screen, LocalizedBindings):
     def load(self) -> None:
         store, who = self.app.workspace.store, self.app.who
         period = self.period
-        clients = core_clients.list_clients(store, who)
+        clients = core_clients.list_clients(store, who, figures=False)
         self.post_message(self.Loaded(period, clients, core_reconcile.latest_runs(store, who, period),
                                       run_summary.sign_states(store, who, period)))
 
