@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from byraa.core.agency import audit
 from byraa.core.base import periods
+from byraa.core.base.bulk_work import fewer_collections
 from byraa.core.base.errors import UserError
 from byraa.core.clients.activity import refresh_active_employees
 from byraa.core.store import Store
@@ -109,6 +110,7 @@ def _domain(agency_name: str) -> str:
     return agency_name.split()[0].lower().translate(names.ASCII_FOLD) + ".no"
 
 
+@fewer_collections()
 def build_demo(store: Store, *, clients: int = 60, seed: int = 1, manager_login: str, today: date,
                inbox: Path | None = None) -> DemoSummary:
     """Fill an empty, migrated store with a synthetic agency of ``clients`` clients.

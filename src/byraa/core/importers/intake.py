@@ -38,6 +38,7 @@ from sqlmodel import col
 from byraa.core import jobs
 from byraa.core.agency import access, audit
 from byraa.core.agency.identity import Identity
+from byraa.core.base.bulk_work import fewer_collections
 from byraa.core.base.errors import UserError
 from byraa.core.importers import intake_pool
 from byraa.core.importers.amelding_read import Parsed
@@ -336,10 +337,11 @@ async def run(store: Store, who: Identity, job_id: int, *, on_progress: Callable
     relay = NoteRelay(on_progress)  # one line per file, in the user's words
     try:
         # One attempt per file: a refusal is the file's outcome; a retry would refuse it again.
-        return await jobs.run_job(store, who, job_id, _handler(store, who, prefetch, relay), worker=worker,
-                                  concurrency=concurrency, on_progress=relay.callback,
-                                  cancel_event=cancel_event,
-                                  summarize=_counts, max_item_attempts=1, pause_on_cancel=pause_on_cancel)
+        with fewer_collections():
+            return await jobs.run_job(store, who, job_id, _handler(store, who, prefetch, relay), worker=worker,
+                                      concurrency=concurrency, on_progress=relay.callback,
+                                      cancel_event=cancel_event,
+                                      summarize=_counts, max_item_attempts=1, pause_on_cancel=pause_on_cancel)
     finally:
         if prefetch is not None:
             prefetch.close()
