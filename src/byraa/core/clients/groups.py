@@ -358,31 +358,25 @@ def tax_cards_current(session: Session, client_ids, period: str) -> dict[int, bo
     Cards imported from files count for rule 1 but are not fetches. A bounded number of
     queries for any number of clients; no access check (the answer is a yes/no).
     """
-    from byraa.core.store.models_altinn import TaxCard, current_tax_card
+    from byraa.core.store.models_altinn import no_current_card
 
     year = int(period[:4])
     first, last = periods.first_day(period), periods.last_day(period)
-    active = (
-        select(col(Employment.client_id), col(Employment.employee_id)).distinct()
+    # Per client with anyone active: how many of them have no current card.
+    counts = session.execute(
+        select(col(Employment.client_id), func.count(func.distinct(col(Employment.employee_id))).filter(
+            no_current_card(year)))
         .where(col(Employment.client_id).in_(client_ids), col(Employment.start_date) <= last,
                or_(col(Employment.end_date).is_(None), col(Employment.end_date) >= first))
-    ).subquery()
-    # At most one current card per (client, employee, year): a partial unique index.
-    counts = session.execute(
-        select(active.c.client_id, func.count(), func.count(col(TaxCard.id)))
-        .select_from(active)
-        .outerjoin(TaxCard, and_(col(TaxCard.client_id) == active.c.client_id,
-                                 col(TaxCard.employee_id) == active.c.employee_id,
-                                 col(TaxCard.income_year) == year, current_tax_card()))
-        .group_by(active.c.client_id)
+        .group_by(col(Employment.client_id))
     ).all()
     if not counts:
         return {}
     last_fetch, change_run = _fetches(session, year)
     out = {}
-    for client_id, employees, with_card in counts:
+    for client_id, missing in counts:
         fetched = last_fetch.get(client_id)
-        out[client_id] = with_card == employees and (
+        out[client_id] = missing == 0 and (
             change_run is None or (fetched is not None and fetched >= change_run))
     return out
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, text, true
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, select, text, true
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Field, col
 
@@ -115,3 +115,15 @@ def current_tax_card() -> ColumnElement[bool]:
     building a temporary one for every query (the dashboard's check of missing cards:
     80 → 53 ms on 1,000 clients). PostgreSQL reads ``= true`` as its predicate too."""
     return col(TaxCard.is_current) == true()
+
+
+def no_current_card(year: int) -> ColumnElement[bool]:
+    """An employment (of the query's ``employment`` rows) whose employee has no current
+    tax card for ``year`` at that client. NOT EXISTS per employment: SQLite walks the
+    employments and looks each up in the partial index of current cards (a join against
+    a DISTINCT subquery of employments took twice as long on 1,000 clients)."""
+    from byraa.core.store.models import Employment
+
+    return ~select(col(TaxCard.id)).where(
+        col(TaxCard.client_id) == col(Employment.client_id), col(TaxCard.employee_id) == col(Employment.employee_id),
+        col(TaxCard.income_year) == year, current_tax_card()).exists()
