@@ -31,8 +31,10 @@ def command(ctx: click.Context, org_number: str | None, login: str | None, since
         return
     ws = workspace()
     day: date | None = since.date() if since is not None else None
-    events = audit.trail(ws.store, ws.who, client=org_number, user=login, since=day, action=action, limit=limit)
-    if len(events) == limit:
+    # One more than shown: only then is it known that older events were left out.
+    events = audit.trail(ws.store, ws.who, client=org_number, user=login, since=day, action=action, limit=limit + 1)
+    if len(events) > limit:
+        events = events[1:]
         click.echo(_("byraa: the newest {n} events, oldest first; older ones with --since, --client, --user, "
                      "--action or a larger --limit.").format(n=fmt_words.count(limit)), err=True)
     # A table shows the stored JSON as it is (sorted keys, cut short); JSON and CSV get the values.

@@ -2,9 +2,11 @@
 
 Starting imports SQLAlchemy, SQLModel, pydantic and the store's tables: some hundred
 thousand objects that live as long as the process. With the collector on, it scans them
-again and again while the start is still adding to them, and once more at exit: about
-a fifth of a listing's time (``byraa reports usage`` 0.64 → 0.50 s on the 1,000-client
-demo). So the console script holds the collector off while the process starts; when the
+again and again while the start is still adding to them, and once more at exit. On the
+1,000-client demo, through a wrapper script before this module existed (medians of 5):
+freezing at exit alone took ``byraa dashboard`` from 0.69 to 0.58 s; holding the
+collector off while starting as well took ``byraa reports usage`` from 0.59 to 0.44 s.
+So the console script holds the collector off while the process starts; when the
 command's modules are imported, ``release`` freezes what the start built (``gc.freeze``:
 never scanned again) and turns the collector on for the command's own work, which may be
 a month's intake and needs it. At exit it freezes again, so the last collection has

@@ -165,6 +165,8 @@ def test_a_trail_longer_than_the_limit_shows_its_newest_events_oldest_first_and_
     assert len(lines) == 4 and lines[2].split()[0] == str(every[-2].id) and lines[3].split()[0] == str(every[-1].id)
     # The table shows the stored JSON as it is (sorted keys), JSON output the values.
     assert lines[3].endswith('{"role": "responsible"}  {"login": "other", "role": "associate"}')
+    exactly = CliRunner().invoke(main, ["audit", "--limit", str(len(every))], env=env)
+    assert exactly.exit_code == 0 and exactly.stderr == ""  # nothing was left out: no note
     whole = CliRunner().invoke(main, ["audit", "--format", "json"], env=env)
     assert whole.exit_code == 0 and whole.stderr == ""
     assert [r["id"] for r in json.loads(whole.stdout)] == [r.id for r in every]
