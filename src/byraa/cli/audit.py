@@ -37,8 +37,9 @@ def command(ctx: click.Context, org_number: str | None, login: str | None, since
         events = events[1:]
         click.echo(_("byraa: the newest {n} events, oldest first; older ones with --since, --client, --user, "
                      "--action or a larger --limit.").format(n=fmt_words.count(limit)), err=True)
-    # A table shows the stored JSON as it is (sorted keys, cut short); JSON and CSV get the values.
-    parsed = fmt != "table"
+    # JSON output gets the values; a table (cut short) and CSV get the stored JSON as it is
+    # (sorted keys): CSV wrote Python's repr of them ({'role': …}), which no program reads.
+    parsed = fmt == "json"
     rows = [{"id": e.id, "at": e.at, "actor": e.actor, "action": e.action, "entity": e.entity,
              "entity_id": e.entity_id, "client": e.client,
              "before": e.before if parsed else e.before_json, "after": e.after if parsed else e.after_json}

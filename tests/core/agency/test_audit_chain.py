@@ -8,6 +8,8 @@ access event's ``before`` is the previous event's ``after``.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import multiprocessing
 from collections.abc import Iterator
@@ -167,6 +169,9 @@ def test_a_trail_longer_than_the_limit_shows_its_newest_events_oldest_first_and_
     assert lines[3].endswith('{"role": "responsible"}  {"login": "other", "role": "associate"}')
     exactly = CliRunner().invoke(main, ["audit", "--limit", str(len(every))], env=env)
     assert exactly.exit_code == 0 and exactly.stderr == ""  # nothing was left out: no note
+    as_csv = CliRunner().invoke(main, ["audit", "--format", "csv"], env=env)
+    last = next(csv.DictReader(io.StringIO(as_csv.stdout.splitlines()[0] + "\n" + as_csv.stdout.splitlines()[-1])))
+    assert json.loads(last["after"]) == every[-1].after  # JSON in the CSV cell, not Python's repr
     whole = CliRunner().invoke(main, ["audit", "--format", "json"], env=env)
     assert whole.exit_code == 0 and whole.stderr == ""
     assert [r["id"] for r in json.loads(whole.stdout)] == [r.id for r in every]
