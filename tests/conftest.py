@@ -35,6 +35,7 @@ def _snapshot_dir() -> None:
 _snapshot_dir()
 
 
+
 @pytest.fixture(autouse=True)
 def _isolate(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the machine running the tests out of them: own dirs, own login, pinned day."""
@@ -111,18 +112,41 @@ def _postgres_ready(worker_id: str) -> str:
     return url
 
 
+_EMPTYING: dict[str, str] = {}
+"""The statement that empties this worker's PostgreSQL database, by URL (built once)."""
+
+
 def _truncate_all(store) -> None:  # noqa: ANN001
+    """Empty every table and restart every sequence, as a fresh migrated database.
+
+    TRUNCATE of the 44 tables took about 0.3 s per test (new files for each table), so a
+    superuser role (as in CI) deletes the rows instead with triggers and foreign keys off
+    for the transaction (``session_replication_role = replica``; the audit trail's guards
+    are triggers), about 2 ms. Another role falls back to TRUNCATE.
+    """
     from sqlmodel import SQLModel
 
+    from byraa.core.store import migrate
     from byraa.core.store.tables import load_all
 
-    load_all()
-
-    from byraa.core.store import migrate
-
-    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    statement = _EMPTYING.get(store.url)
+    if statement is None:
+        load_all()
+        tables = [f'"{t.name}"' for t in SQLModel.metadata.sorted_tables]
+        with store.engine.connect() as conn:
+            superuser = conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar()
+        if superuser:
+            statement = "; ".join([
+                "SET LOCAL session_replication_role = replica",
+                *(f"DELETE FROM {name}" for name in reversed(tables)),
+                "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE c.relkind = 'S' AND n.nspname = 'public'",
+            ])
+        else:
+            statement = f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"
+        _EMPTYING[store.url] = statement
     with store.engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        conn.exec_driver_sql(statement)
         # A test may have moved the schema revision (to test refusals): put it back.
         conn.execute(text("DELETE FROM alembic_version"))
         for head in sorted(migrate.heads()):
