@@ -35,6 +35,25 @@ def _snapshot_dir() -> None:
 _snapshot_dir()
 
 
+def _short_idle_checks() -> None:
+    """Let Textual's pilot see an idle app in 2 ms steps instead of 20 ms.
+
+    ``pilot.pause()`` and every key of ``pilot.press()`` wait for idle with
+    ``textual._wait.wait_for_idle``: sleep one step, and go on when the process used
+    (almost) no CPU in it. At 20 ms a step, a UI test spent most of its time asleep in
+    those steps. The test is the same one, just measured in shorter steps; the UI tests
+    still wait on workers and messages (``tests/tui_support.settle``), not on the clock.
+    Textual is pinned: ``test_the_idle_check_is_the_one_the_pilot_uses`` fails if a new
+    Textual moves these names.
+    """
+    from textual import _wait
+
+    _wait.SLEEP_GRANULARITY = 1 / 500
+    _wait.SLEEP_IDLE = _wait.SLEEP_GRANULARITY / 20
+
+
+_short_idle_checks()
+
 
 @pytest.fixture(autouse=True)
 def _isolate(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
