@@ -1,5 +1,6 @@
-"""One 60-client demo (seed 1) per test process for the demo tests that only read it:
-building it runs the intake over some 680 files, too slow to repeat per test."""
+"""One 60-client demo (seed 1) for the demo tests that only read it: building it runs the
+intake over some 860 files (about 15 s), too slow to repeat per test, and too slow to
+repeat per xdist worker, so its tests go to one worker together."""
 
 from __future__ import annotations
 
@@ -8,6 +9,14 @@ from datetime import date
 import pytest
 
 TODAY = date(2026, 11, 22)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Send every test that reads ``demo60`` to one worker (``--dist loadgroup``)."""
+    for item in items:
+        if "demo60" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("demo60"))
 
 
 @pytest.fixture(scope="session")
