@@ -55,6 +55,37 @@ def _short_idle_checks() -> None:
 _short_idle_checks()
 
 
+_PARSED_CSS: dict[tuple, list] = {}
+"""Textual's parsed rules, by CSS source, origin and theme variables, across apps."""
+
+
+def _css_parsed_once_per_process() -> None:
+    """Share parsed CSS between the apps of one test process.
+
+    Textual parses each CSS source once per stylesheet, and builds a new stylesheet (and
+    parses every source again) each time a screen class is first shown or the theme is
+    set: some 25 ms each, several times per UI test and again in the next test's app.
+    The result depends only on the source, its origin and the theme's variables, which
+    are the key here; Textual reads parsed rules and never changes them (its own cache
+    hands the same lists to each parse of a stylesheet).
+    """
+    from textual.css.stylesheet import Stylesheet
+
+    parse_rules = Stylesheet._parse_rules
+
+    def shared(self, css, read_from, is_default_rules=False, tie_breaker=0, scope=""):  # noqa: ANN001, ANN202
+        key = (css, read_from, is_default_rules, tie_breaker, scope, tuple(sorted(self._variables.items())))
+        rules = _PARSED_CSS.get(key)
+        if rules is None:
+            rules = _PARSED_CSS[key] = parse_rules(self, css, read_from, is_default_rules, tie_breaker, scope)
+        return rules
+
+    Stylesheet._parse_rules = shared  # type: ignore[method-assign]
+
+
+_css_parsed_once_per_process()
+
+
 @pytest.fixture(autouse=True)
 def _isolate(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the machine running the tests out of them: own dirs, own login, pinned day."""
