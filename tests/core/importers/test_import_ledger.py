@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from byraa.core.base.errors import AccessDenied, UserError
+from byraa.core.importers import ledger
 from byraa.core.importers.ledger import import_ledger
 from byraa.core.store.models import ArchiveFile, Client
 from byraa.core.store.models_reconcile import ReconLedger, ReconSource
@@ -95,18 +96,25 @@ def test_a_big_csv_is_spooled_and_archived_in_chunks(store, tmp_path: Path) -> N
 
     small = small_agency(store)
     path = tmp_path / "big.csv"
-    lines = [f"{5000 + n % 50};2026-{1 + n % 12:02d};{n},{n % 100:02d};2026-{1 + n % 12:02d}-15;V{n};Lønn {n}"
-             for n in range(160_000)]
+    # Over 4 MB in bytes (archived in chunks) and several of the importer's batches of
+    # 5,000 lines, with long texts: the bytes, not the number of lines, make it big.
+    count = 24_000
+    filler = "x" * 190
+    lines = [f"{5000 + n % 50};2026-{1 + n % 12:02d};{n},{n % 100:02d};2026-{1 + n % 12:02d}-15;V{n};Lønn {n} {filler}"
+             for n in range(count)]
     path.write_text("account;period;amount;date;voucher;text\n" + "\n".join(lines) + "\n", encoding="utf-8")
     assert path.stat().st_size > 4 * 1024 * 1024  # over the size archived in one piece
+    assert count > 4 * ledger.BATCH
     result = import_ledger(store, small.who(), path, client=org(1))
-    assert result.counts == {"lines": 160_000}
+    assert result.counts == {"lines": count}
     with store.session() as s:
         archived = s.get(ArchiveFile, result.archive_id)
         assert archived is not None and bytes(archived.content) == path.read_bytes()
         assert archived.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
         total = s.scalar(select(func.sum(ReconLedger.amount)).where(ReconLedger.source_id == result.source_id))
-        last = s.scalars(select(ReconLedger).where(ReconLedger.voucher == "V159999")).one()
-    assert total == sum(n * 100 + n % 100 for n in range(160_000))
-    assert (last.account, last.period, str(last.entry_date), last.text) == ("5049", "2026-04", "2026-04-15",
-                                                                            "Lønn 159999")
+        stored = s.scalar(select(func.count()).select_from(ReconLedger).where(ReconLedger.source_id == result.source_id))
+        last = s.scalars(select(ReconLedger).where(ReconLedger.voucher == f"V{count - 1}")).one()
+    assert stored == count
+    assert total == sum(n * 100 + n % 100 for n in range(count))
+    assert (last.account, last.period, str(last.entry_date), last.text) == (
+        "5049", "2026-12", "2026-12-15", f"Lønn {count - 1} {filler}"[:200])
