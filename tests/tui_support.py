@@ -25,12 +25,12 @@ DEMO_TODAY = date(2026, 11, 22)
 DEMO_CLIENTS = 12
 
 
-_TEMPLATES: dict[int, Path] = {}
-"""Demo agencies built in this process (an xdist worker), by size: built once, copied after."""
+_TEMPLATES: dict[tuple[int, int], Path] = {}
+"""Demo agencies built in this process (an xdist worker), by size and seed: built once, copied after."""
 
 
-def build_agency(store: Store, clients: int = DEMO_CLIENTS) -> None:
-    """The demo agency (seed 1) with ``tester`` as one of its managers.
+def build_agency(store: Store, clients: int = DEMO_CLIENTS, seed: int = 1) -> None:
+    """The demo agency (seed 1 unless told) with ``tester`` as one of its managers.
 
     On SQLite the demo is built once per process and copied into ``store`` with SQLite's
     backup API: the demo is the same for the same seed, size and day, and building it
@@ -39,22 +39,22 @@ def build_agency(store: Store, clients: int = DEMO_CLIENTS) -> None:
     from byraa.demo import build_demo
 
     if store.sqlite_path is None:
-        build_demo(store, clients=clients, seed=1, manager_login="tester", today=DEMO_TODAY)
+        build_demo(store, clients=clients, seed=seed, manager_login="tester", today=DEMO_TODAY)
         return
-    template = _TEMPLATES.get(clients)
+    template = _TEMPLATES.get((clients, seed))
     if template is None:
         from byraa.core.settings.config import sqlite_url
         from byraa.core.store import open_store
 
         folder = Path(tempfile.mkdtemp(prefix="byraa-demo-template-"))
         atexit.register(shutil.rmtree, folder, True)
-        template = folder / f"demo-{clients}.sqlite3"
+        template = folder / f"demo-{clients}-{seed}.sqlite3"
         built = open_store(sqlite_url(template), upgrade=True)
         try:
-            build_demo(built, clients=clients, seed=1, manager_login="tester", today=DEMO_TODAY)
+            build_demo(built, clients=clients, seed=seed, manager_login="tester", today=DEMO_TODAY)
         finally:
             built.dispose()
-        _TEMPLATES[clients] = template
+        _TEMPLATES[clients, seed] = template
     store.dispose()  # no pooled connection may hold the old contents
     with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(store.sqlite_path)) as target:
         source.backup(target)

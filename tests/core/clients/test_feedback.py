@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import pytest
 from click.testing import CliRunner
@@ -13,8 +12,8 @@ from byraa.core.agency.identity import resolve
 from byraa.core.base.errors import AccessDenied, UserError
 from byraa.core.clients import archive, feedback
 from byraa.core.words import labels
-from byraa.demo import build_demo
 from tests.builders import org, small_agency
+from tests.tui_support import build_agency
 
 
 def test_newest_submission_per_client(store) -> None:
@@ -131,7 +130,7 @@ def test_feedback_show_command(store, monkeypatch) -> None:
 
 
 def test_the_demos_feedback_is_archived_with_its_deviations(store) -> None:
-    build_demo(store, clients=12, seed=1, manager_login="tester", today=date(2026, 11, 22))
+    build_agency(store)  # the 12-client demo (seed 1), copied on SQLite
     who = resolve(store, "tester")
     rows = feedback.across_clients(store, who, "2026-10")
     assert rows and all(r.archive_id for r in rows)

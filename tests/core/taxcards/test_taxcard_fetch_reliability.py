@@ -31,6 +31,7 @@ from byraa.sandbox.ensure import register_configured_key
 from byraa.sandbox.server import running
 from tests.conftest import ROOT
 from tests.taxcard_fetch_support import Sandbox, run
+from tests.tui_support import build_agency
 
 TODAY = date(2026, 11, 22)
 
@@ -83,7 +84,7 @@ def _check_exactly_once(store: Store, job_id: int, state: SandboxState) -> dict:
 
 @pytest.mark.parametrize("point", ["before_order", "after_order", "mid_storage"])
 def test_kill_9_then_resume_orders_nothing_twice(store, store_url: str, tmp_path: Path, point: str) -> None:
-    build_demo(store, clients=6, seed=3, manager_login="tester", today=TODAY)
+    build_agency(store, clients=6, seed=3)  # built once per process on SQLite, then copied
     state = SandboxState(store=store, ready_after_polls=1)
     with running(state) as sandbox:
         connect_sandbox(store, "tester", tmp_path, base_url=sandbox.url)
