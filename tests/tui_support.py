@@ -111,9 +111,27 @@ async def settle(pilot) -> None:  # noqa: ANN001
     the footer to show the screen's keys."""
     app = pilot.app
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
     await footer_shown(pilot)
+
+
+async def workers_done(app) -> None:  # noqa: ANN001
+    """Wait for every worker of the app to end; a worker's error is raised here.
+
+    A worker cancelled on purpose (an ``exclusive`` loader replaced by a newer one while
+    it ran) is an ending, not a failure: Textual's ``wait_for_complete`` raises
+    ``WorkerCancelled`` for it, so a test failed or passed on which came first.
+    """
+    import asyncio
+
+    from textual.worker import WorkerCancelled
+
+    workers = [w for w in app.workers if not w.is_finished]
+    outcomes = await asyncio.gather(*(w.wait() for w in workers), return_exceptions=True)
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException) and not isinstance(outcome, WorkerCancelled):
+            raise outcome
 
 
 def _footer_keys_match(screen) -> bool:  # noqa: ANN001
