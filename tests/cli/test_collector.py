@@ -34,4 +34,6 @@ def test_an_in_process_main_leaves_the_callers_collector_alone(tmp_path) -> None
     frozen = gc.get_freeze_count()
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "none.sqlite3"), "deadlines"])
     assert result.exit_code == 0 and "a-melding" in result.stdout
-    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    # Frozen objects may be freed meanwhile (the suite freezes what collecting built), so
+    # the count can fall; a freeze by ``main`` would have added every object it made.
+    assert gc.isenabled() and gc.get_freeze_count() <= frozen

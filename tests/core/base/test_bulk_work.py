@@ -4,8 +4,21 @@ the defaults back when the last of it ends."""
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+
+import pytest
 
 from byraa.core.base.bulk_work import BULK_THRESHOLDS, fewer_collections
+
+
+@pytest.fixture(autouse=True)
+def _python_defaults() -> Iterator[None]:
+    """Python's own thresholds, as a byraa process starts with (the suite runs with the
+    bulk work's, see ``tests/conftest.py``)."""
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    yield
+    gc.set_threshold(*before)
 
 
 def test_thresholds_are_raised_while_bulk_work_runs_and_restored_after_the_outermost() -> None:
