@@ -74,9 +74,9 @@ def planted(store: Store, org_number: str, period: str) -> str | None:
 
 def month_report(store: Store, org_number: str, period: str) -> A07Report | None:
     """a-ordningen's A07 for a client and month, or ``None`` when the org is no client."""
-    from sqlalchemy import or_, select
+    from sqlalchemy import select
 
-    from byraa.core.store.models import Client, Employee, Employment, Leave, SubUnit
+    from byraa.core.store.models import Client, Employee, Employment, Leave, SubUnit, in_force
     from byraa.core.store.models_reconcile import ReconAga, ReconIncome, ReconSource, ReconWithholding
 
     first, last = periods.first_day(period), periods.last_day(period)
@@ -88,14 +88,13 @@ def month_report(store: Store, org_number: str, period: str) -> A07Report | None
             select(Employment, Employee.national_id, Employee.name, SubUnit.org_number)
             .join(Employee, Employee.id == Employment.employee_id)
             .outerjoin(SubUnit, SubUnit.id == Employment.sub_unit_id)
-            .where(Employment.client_id == client_id, Employment.start_date <= last,
-                   or_(Employment.end_date.is_(None), Employment.end_date >= first))
+            .where(Employment.client_id == client_id, in_force(Employment, first, last))
             .order_by(Employee.national_id, Employment.employment_ref)).all()
         leaves: dict[int, list[Leave]] = defaultdict(list)
         ids = [r[0].id for r in rows]
         for i in range(0, len(ids), 5000):
-            for lv in s.scalars(select(Leave).where(Leave.employment_id.in_(ids[i:i + 5000]), Leave.start_date <= last,
-                                                    or_(Leave.end_date.is_(None), Leave.end_date >= first))):
+            for lv in s.scalars(select(Leave).where(Leave.employment_id.in_(ids[i:i + 5000]),
+                                                    in_force(Leave, first, last))):
                 leaves[lv.employment_id].append(lv)
         sources = select(ReconSource.id).where(ReconSource.client_id == client_id, ReconSource.kind == "amelding",
                                                ReconSource.period == period, ReconSource.active.is_(True))

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from byraa.core.base import periods
-from byraa.core.store.models import ClientActivity, Employment
+from byraa.core.store.models import ClientActivity, Employment, in_force
 
 
 def _store(session: Session, counts: dict[tuple[int, str], int]) -> None:
@@ -60,8 +60,7 @@ def refresh_active_employees(session: Session, months: Iterable[str], client_ids
         start, end = periods.first_day(period), periods.last_day(period)
         query = (
             select(col(Employment.client_id), func.count(func.distinct(col(Employment.employee_id))))
-            .where(and_(col(Employment.start_date) <= end,
-                        or_(col(Employment.end_date).is_(None), col(Employment.end_date) >= start)))
+            .where(in_force(Employment, start, end))
             .group_by(col(Employment.client_id))
         )
         if wanted is not None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -31,6 +31,7 @@ from byraa.core.store.models import (
     Employment,
     PayrollRun,
     StaffUser,
+    in_force,
 )
 from byraa.core.store.models_altinn import no_current_card
 from byraa.core.store.models_reconcile import ReconRow, ReconRun
@@ -328,9 +329,7 @@ def _missing_tax_cards(session: Session, within: _Within, period: str) -> list[A
     query = _where(
         select(col(Client.id), col(Client.name), func.count(func.distinct(col(Employment.employee_id))))
         .select_from(Employment).join(Client, col(Client.id) == col(Employment.client_id))
-        .where(col(Employment.start_date) <= last,
-               or_(col(Employment.end_date).is_(None), col(Employment.end_date) >= first),
-               col(Client.status) != "ended", no_current_card(year))
+        .where(in_force(Employment, first, last), col(Client.status) != "ended", no_current_card(year))
         .group_by(col(Client.id), col(Client.name))
         .order_by(col(Client.name)),
         col(Client.id), within,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -38,6 +38,7 @@ from byraa.core.store.models import (
     GroupMembership,
     PayrollRun,
     StaffUser,
+    in_force,
 )
 
 if TYPE_CHECKING:
@@ -366,8 +367,7 @@ def tax_cards_current(session: Session, client_ids, period: str) -> dict[int, bo
     counts = session.execute(
         select(col(Employment.client_id), func.count(func.distinct(col(Employment.employee_id))).filter(
             no_current_card(year)))
-        .where(col(Employment.client_id).in_(client_ids), col(Employment.start_date) <= last,
-               or_(col(Employment.end_date).is_(None), col(Employment.end_date) >= first))
+        .where(col(Employment.client_id).in_(client_ids), in_force(Employment, first, last))
         .group_by(col(Employment.client_id))
     ).all()
     if not counts:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col
@@ -36,6 +36,7 @@ from byraa.core.store.models import (
     PayrollRun,
     StaffUser,
     SubUnit,
+    in_force,
 )
 
 
@@ -82,8 +83,7 @@ def filter_rows(rows: list[ClientRow], needle: str) -> list[ClientRow]:
 
 
 def _active_on(day: date):  # noqa: ANN202
-    return and_(col(Employment.start_date) <= day,
-                or_(col(Employment.end_date).is_(None), col(Employment.end_date) >= day))
+    return in_force(Employment, day, day)
 
 
 def list_clients(

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint, and_, or_
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Field, SQLModel, col
 from sqlmodel.main import SQLModelConfig
 
 ROLES = ("manager", "clerk")
@@ -176,6 +177,13 @@ class Leave(Table, table=True):
     end_date: date | None = None
     leave_pct: float = 100.0
     description: str = Field(max_length=80)
+
+
+def in_force(table: type[Employment] | type[Leave], first: date, last: date) -> ColumnElement[bool]:
+    """Employments (or leaves) in force some day from ``first`` to ``last``: begun by the
+    last day and not ended before the first (no end date: still running)."""
+    return and_(col(table.start_date) <= last,
+                or_(col(table.end_date).is_(None), col(table.end_date) >= first))
 
 
 class PayrollRun(Table, table=True):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -28,6 +28,7 @@ from byraa.core.store.models import (
     Employment,
     GroupMembership,
     StaffUser,
+    in_force,
 )
 
 if TYPE_CHECKING:
@@ -211,9 +212,7 @@ class FetchPlan:
 
 
 def _active_in_year(year: int):  # noqa: ANN202
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    return and_(col(Employment.start_date) <= last,
-                or_(col(Employment.end_date).is_(None), col(Employment.end_date) >= first))
+    return in_force(Employment, date(year, 1, 1), date(year, 12, 31))
 
 
 def plan_fetch(store: Store, who: Identity, selection: Selection, year: int, *, mode: str = "all",

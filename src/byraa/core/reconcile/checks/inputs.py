@@ -22,7 +22,7 @@ from sqlmodel import col
 from byraa.core.base import periods
 from byraa.core.clients.addresses import StoredUnit, stored_units
 from byraa.core.reconcile.checks import employments as emp_check
-from byraa.core.store.models import Employee, Employment, Leave, PayrollRun, SubUnit
+from byraa.core.store.models import Employee, Employment, Leave, PayrollRun, SubUnit, in_force
 from byraa.core.store.models_reconcile import (
     ReconAga,
     ReconDeduction,
@@ -99,15 +99,13 @@ def payroll_employments(session: Session, client_id: int, period: str) -> pl.Dat
         select(Employment, col(Employee.national_id), col(SubUnit.org_number))
         .join(Employee, col(Employee.id) == col(Employment.employee_id))
         .outerjoin(SubUnit, col(SubUnit.id) == col(Employment.sub_unit_id))
-        .where(col(Employment.client_id) == client_id, col(Employment.start_date) <= last,
-               or_(col(Employment.end_date).is_(None), col(Employment.end_date) >= first))
+        .where(col(Employment.client_id) == client_id, in_force(Employment, first, last))
     ).all()
     leaves: dict[int, list[tuple]] = defaultdict(list)
     ids = [e.id for e, _, _ in rows]
     for i in range(0, len(ids), 5000):
         for lv in session.scalars(select(Leave).where(
-                col(Leave.employment_id).in_(ids[i:i + 5000]), col(Leave.start_date) <= last,
-                or_(col(Leave.end_date).is_(None), col(Leave.end_date) >= first))):
+                col(Leave.employment_id).in_(ids[i:i + 5000]), in_force(Leave, first, last))):
             leaves[lv.employment_id].append((lv.start_date, lv.end_date, lv.leave_pct, lv.description))
     return emp_check.frame([{
         "client_id": client_id, "ref": e.id, "national_id": nid, "sub_unit": unit or "",
