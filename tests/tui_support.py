@@ -1,15 +1,10 @@
-"""Shared by the ``test_tui_*`` modules: a demo agency, a workspace as a login, screen text."""
+"""Shared by the ``test_tui_*`` modules: a workspace as a login, screen text, waiting for the app."""
 
 from __future__ import annotations
 
-import atexit
-import shutil
-import sqlite3
-import tempfile
+import asyncio
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
-from datetime import date
-from pathlib import Path
+from contextlib import contextmanager
 
 from sqlalchemy import func, select
 
@@ -20,45 +15,8 @@ from byraa.core.store import Store
 from byraa.core.store.models import Client, ClientAccess, StaffUser
 from byraa.core.words import i18n
 
-DEMO_TODAY = date(2026, 11, 22)
-"""The suite's pinned day (``BYRAA_TODAY`` in conftest)."""
-DEMO_CLIENTS = 12
-
-
-_TEMPLATES: dict[tuple[int, int], Path] = {}
-"""Demo agencies built in this process (an xdist worker), by size and seed: built once, copied after."""
-
-
-def build_agency(store: Store, clients: int = DEMO_CLIENTS, seed: int = 1) -> None:
-    """The demo agency (seed 1 unless told) with ``tester`` as one of its managers.
-
-    On SQLite the demo is built once per process and copied into ``store`` with SQLite's
-    backup API: the demo is the same for the same seed, size and day, and building it
-    for every UI test was most of the suite's time. PostgreSQL stores build it anew.
-    """
-    from byraa.demo import build_demo
-
-    if store.sqlite_path is None:
-        build_demo(store, clients=clients, seed=seed, manager_login="tester", today=DEMO_TODAY)
-        return
-    template = _TEMPLATES.get((clients, seed))
-    if template is None:
-        from byraa.core.settings.config import sqlite_url
-        from byraa.core.store import open_store
-
-        folder = Path(tempfile.mkdtemp(prefix="byraa-demo-template-"))
-        atexit.register(shutil.rmtree, folder, True)
-        template = folder / f"demo-{clients}-{seed}.sqlite3"
-        built = open_store(sqlite_url(template), upgrade=True)
-        try:
-            build_demo(built, clients=clients, seed=seed, manager_login="tester", today=DEMO_TODAY)
-        finally:
-            built.dispose()
-        _TEMPLATES[clients, seed] = template
-    store.dispose()  # no pooled connection may hold the old contents
-    with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(store.sqlite_path)) as target:
-        source.backup(target)
-    store.dispose()
+# The copied demo agency lives with the other demo helpers; the UI tests take it from here.
+from tests.demo_copies import build_agency  # noqa: F401
 
 
 def workspace(store: Store, login: str | None = None, *, language: str = "nb") -> Workspace:
@@ -123,8 +81,6 @@ async def workers_done(app) -> None:  # noqa: ANN001
     it ran) is an ending, not a failure: Textual's ``wait_for_complete`` raises
     ``WorkerCancelled`` for it, so a test failed or passed on which came first.
     """
-    import asyncio
-
     from textual.worker import WorkerCancelled
 
     workers = [w for w in app.workers if not w.is_finished]

@@ -86,13 +86,9 @@ def test_the_migrated_schema_and_the_table_classes_agree(store) -> None:
     from alembic.migration import MigrationContext
     from sqlmodel import SQLModel
 
-    import byraa.core.clients.activity
-    import byraa.core.importers.payroll_side
-    import byraa.core.store.models_altinn
-    import byraa.core.store.models_jobs
-    import byraa.core.store.models_posting
-    import byraa.core.store.models_reconcile  # noqa: F401  (every table on the metadata)
+    from byraa.core.store.tables import load_all
 
+    load_all()  # every table on the metadata
     with store.engine.connect() as conn, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SQLite's note that it skips the expression-based index
         differences = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)

@@ -13,7 +13,7 @@ from byraa.core.base.errors import AccessDenied, UserError
 from byraa.core.clients import archive, feedback
 from byraa.core.words import labels
 from tests.builders import org, small_agency
-from tests.tui_support import build_agency
+from tests.demo_copies import build_agency
 
 
 def test_newest_submission_per_client(store) -> None:

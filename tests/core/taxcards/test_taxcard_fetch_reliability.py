@@ -30,8 +30,8 @@ from byraa.sandbox import Faults, SandboxState
 from byraa.sandbox.ensure import register_configured_key
 from byraa.sandbox.server import running
 from tests.conftest import ROOT
+from tests.demo_copies import build_agency
 from tests.taxcard_fetch_support import Sandbox, run
-from tests.tui_support import build_agency
 
 TODAY = date(2026, 11, 22)
 
