@@ -93,7 +93,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     (17.6 of 89.9 s over ``tests/tui tests/cli``, 41 full collections): each full
     collection scanned every module the tests import, and every object the tests keep,
     again. What collecting built is frozen (it lives until the process ends) and the
-    thresholds are the bulk work's: 2.3-3.3 s of collector then. Cycles are still
+    thresholds are the bulk work's: 3.0-3.3 s of collector then. Cycles are still
     collected, later; a worker's peak memory rose from about 330 to 780 MB.
     """
     import gc
