@@ -29,7 +29,7 @@ sys.stderr = Capture()
 from byraa.core.importers.intake_pool import Prefetch
 
 files = sorted(Path(sys.argv[1]).glob("*.xml"))
-prefetch = Prefetch([(n, str(f), f.stat().st_size) for n, f in enumerate(files, 1)])
+prefetch = Prefetch([(n, "amelding", str(f), f.stat().st_size) for n, f in enumerate(files, 1)])
 
 
 async def main():

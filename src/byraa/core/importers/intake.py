@@ -11,7 +11,7 @@ client the agency does not have, no access, unreadable).
 ``start`` stores the plan as a job on the durable runner (``core/jobs``), one item per
 file; ``run`` works it. Each file goes through its importer, which is all or nothing in
 its own transaction; a refused or broken file is that file's outcome and never stops the
-others. A-meldinger are read ahead in worker processes (``intake_pool``) while the job's
+others. A-meldinger and SAF-T ledgers are read ahead in worker processes (``intake_pool``) while the job's
 one writer stores them in order. Killed with ``kill -9``, the job resumes (``run`` again,
 or ``byraa intake --resume``): files finished are not touched again, and the file that
 was being imported at the moment of the kill is recognised by its checksum, so nothing
@@ -43,6 +43,7 @@ from byraa.core.base.errors import UserError
 from byraa.core.importers import intake_pool
 from byraa.core.importers.amelding_read import Parsed
 from byraa.core.importers.intake_pool import Prefetch
+from byraa.core.importers.ledger_read import SaftRead
 from byraa.core.importers.recognise import Recognised, recognise
 from byraa.core.jobs import ItemContext, ItemOutcome, JobInfo, Progress
 from byraa.core.jobs.notes import NoteRelay
@@ -203,16 +204,16 @@ def start(store: Store, who: Identity, planned: list[PlannedFile], *, worker: st
                            items=specs, worker=worker, write=write)
 
 
-def import_one(store: Store, who: Identity, kind: str, path: Path, parsed: Parsed | None = None,
+def import_one(store: Store, who: Identity, kind: str, path: Path, parsed: Parsed | SaftRead | None = None,
                client: str | None = None) -> tuple[str, list[str]]:
     """Import one recognised file with its importer; returns (status, notes).
 
-    ``parsed``: an a-melding a worker has read already (``intake_pool``); ``client``: the
+    ``parsed``: an a-melding or SAF-T file a worker has read already (``intake_pool``); ``client``: the
     org number the plan found for a file that does not carry its own (ledger CSV, journal)."""
     if kind == "amelding":
         from byraa.core.importers.amelding import import_amelding, import_parsed
 
-        r = import_parsed(store, who, parsed) if parsed is not None else import_amelding(store, who, path)
+        r = import_parsed(store, who, parsed) if isinstance(parsed, Parsed) else import_amelding(store, who, path)
         return r.status, r.notes
     if kind == "amelding_json":
         return _import_amelding_json(store, who, path)
@@ -227,7 +228,7 @@ def import_one(store: Store, who: Identity, kind: str, path: Path, parsed: Parse
     if kind == "ledger_saft":
         from byraa.core.importers.ledger import import_saft
 
-        r = import_saft(store, who, path)
+        r = import_saft(store, who, path, read=parsed if isinstance(parsed, SaftRead) else None)
         return r.status, r.notes
     if kind in ("ledger_csv", "journal") and not client:  # the plan found none: refused there
         raise UserError("intake.unknown_kind", file=path.name)
@@ -295,7 +296,8 @@ def _handler(store: Store, who: Identity, prefetch: Prefetch | None, relay: Note
         # attempt per run otherwise): no write per file to mark it (``attempted``: older jobs).
         resumed = bool(p.get("attempted")) or ctx.item.attempts > 1
         try:
-            parsed = await prefetch.take(ctx.item.id) if prefetch is not None and p["kind"] == "amelding" else None
+            parsed = await prefetch.take(ctx.item.id) if prefetch is not None and p["kind"] in intake_pool.READERS \
+                else None
             status, notes = await ctx.db(import_one, store, who, p["kind"], Path(p["path"]), parsed, p.get("client"))
         except UserError as exc:
             note("refused")
@@ -348,16 +350,16 @@ async def run(store: Store, who: Identity, job_id: int, *, on_progress: Callable
 
 
 def _prefetch(store: Store, job_id: int) -> Prefetch | None:
-    """A pool reading the job's a-meldinger ahead, when there are enough of them to pay."""
+    """A pool reading the job's a-meldinger and SAF-T files ahead, when there are enough of them to pay."""
     with store.session() as session:
         rows = session.execute(select(pk(JobItem.id), col(JobItem.payload)).where(
             col(JobItem.job_id) == job_id, col(JobItem.state).in_(("pending", "claimed"))).order_by(col(JobItem.id))).all()
     files = []
     for item_id, payload in rows:
         p = json.loads(payload or "{}")
-        if p.get("kind") == "amelding" and p.get("planned") != "refused" and \
+        if p.get("kind") in intake_pool.READERS and p.get("planned") != "refused" and \
                 int(p.get("size") or 0) <= intake_pool.MAX_POOLED_BYTES:
-            files.append((item_id, str(p["path"]), int(p.get("size") or 0)))
+            files.append((item_id, str(p["kind"]), str(p["path"]), int(p.get("size") or 0)))
     return intake_pool.Prefetch(files) if len(files) >= intake_pool.MIN_FILES else None
 
 

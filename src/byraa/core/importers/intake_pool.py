@@ -1,10 +1,11 @@
-"""The intake's second core: a-meldinger are read in worker processes while this one stores.
+"""The intake's second core: a-meldinger and SAF-T ledgers are read in worker processes
+while this one stores.
 
-Reading an a-melding (XML parse, every id, date and amount checked) is pure and costs
-about as much as storing it, so the intake hands the files it will import next to a
-small process pool (``amelding_read.read_file``) and its one writer stores each file
-from what a worker read (``amelding.import_parsed``), in the job's order and in one
-transaction per file as before. Only a few files are read ahead (``window``), so memory
+Reading an a-melding or a SAF-T file (XML parse, every id, date and amount checked) is
+pure and costs about as much as storing it, so the intake hands the files it will import
+next to a small process pool (``amelding_read.read_file``, ``ledger_read.read_saft_file``)
+and its one writer stores each file from what a worker read (``amelding.import_parsed``,
+``ledger.import_saft``), in the job's order and in one transaction per file as before. Only a few files are read ahead (``window``), so memory
 stays bounded; a file over ``MAX_POOLED_BYTES`` is left to the streamed in-process
 reader. Anything that goes wrong with the pool (a worker killed, a result that will not
 cross) only means the file is read in-process instead: the pool never decides an
@@ -25,10 +26,15 @@ from multiprocessing import get_context
 from typing import Any
 
 from byraa.core.importers.amelding_read import Parsed, read_file
+from byraa.core.importers.ledger_read import SaftRead, read_saft_file
 from byraa.core.words import i18n
 
+READERS: dict[str, Any] = {"amelding": read_file, "ledger_saft": read_saft_file}
+"""The recognised kinds a worker reads, and how (each returns what its importer takes)."""
+_READ_AS = {"amelding": Parsed, "ledger_saft": SaftRead}
+
 MIN_FILES = 8
-"""Fewer a-meldinger than this are read in-process: starting workers costs more than it saves."""
+"""Fewer files to read than this are read in-process: starting workers costs more than it saves."""
 MAX_POOLED_BYTES = 16 * 1024 * 1024
 """A larger file is streamed in-process (a worker would hold it, and its rows, whole)."""
 AHEAD_FILES = 32
@@ -74,17 +80,18 @@ def _start_resource_tracker() -> None:
 
 
 class Prefetch:
-    """Reads a job's a-meldinger ahead of its writer in a pool of processes."""
+    """Reads a job's a-meldinger and SAF-T files ahead of its writer in a pool of processes."""
 
-    def __init__(self, files: list[tuple[int, str, int]], *, processes: int | None = None,
+    def __init__(self, files: list[tuple[int, str, str, int]], *, processes: int | None = None,
                  window: int = AHEAD_FILES, window_bytes: int = AHEAD_BYTES) -> None:
-        """``files``: (item id, path, size in bytes) in the order the runner claims them."""
+        """``files``: (item id, kind, path, size in bytes) in the order the runner claims them;
+        ``kind`` one of ``READERS``."""
         self.processes = processes or workers()
         self.window = window
         self.window_bytes = window_bytes
         self.queue = list(files)
         self.next = 0
-        self.inflight: OrderedDict[int, Future[Parsed]] = OrderedDict()
+        self.inflight: OrderedDict[int, tuple[str, Future[Any]]] = OrderedDict()
         self.sizes: dict[int, int] = {}
         self.pool: ProcessPoolExecutor | None = None
         try:
@@ -97,40 +104,41 @@ class Prefetch:
 
     def _fill(self) -> None:
         while self.pool is not None and len(self.inflight) < self.window and self.next < len(self.queue):
-            item_id, path, size = self.queue[self.next]
+            item_id, kind, path, size = self.queue[self.next]
             if self.inflight and sum(self.sizes.values()) + size > self.window_bytes:
                 return
             self.next += 1
             try:
-                self.inflight[item_id] = self.pool.submit(read_file, path)
+                self.inflight[item_id] = (kind, self.pool.submit(READERS[kind], path))
                 self.sizes[item_id] = size
             except Exception:  # noqa: BLE001  (the pool broke or could not start a worker: read in-process from now on)
                 self.close()
 
-    async def take(self, item_id: int) -> Parsed | None:
+    async def take(self, item_id: int) -> Parsed | SaftRead | None:
         """What a worker read of the item's file, or ``None`` (then read it in-process)."""
         # Items before this one were claimed by another runner of the same job: drop them.
         while self.inflight and next(iter(self.inflight)) < item_id:
-            dropped, stale = self.inflight.popitem(last=False)
+            dropped, (_kind, stale) = self.inflight.popitem(last=False)
             stale.cancel()
             self.sizes.pop(dropped, None)
-        future = self.inflight.pop(item_id, None)
+        entry = self.inflight.pop(item_id, None)
         self.sizes.pop(item_id, None)
-        if future is None:
+        if entry is None:
             while self.next < len(self.queue) and self.queue[self.next][0] <= item_id:
                 self.next += 1
         self._fill()
-        if future is None:
+        if entry is None:
             return None
+        kind, future = entry
         try:
-            parsed: Any = await asyncio.wrap_future(future)
+            read: Any = await asyncio.wrap_future(future)
         except Exception:  # noqa: BLE001  (a broken pool is no outcome: the file is read in-process)
             return None
-        return parsed if isinstance(parsed, Parsed) else None
+        return read if isinstance(read, (Parsed, SaftRead)) and isinstance(read, _READ_AS[kind]) else None
 
     def close(self) -> None:
         pool, self.pool = self.pool, None
-        for future in self.inflight.values():
+        for _kind, future in self.inflight.values():
             future.cancel()
         self.inflight.clear()
         self.sizes.clear()
