@@ -134,6 +134,67 @@ async def test_cancel_stops_between_items(store) -> None:
     assert info2.status == "cancelled" and count == 1 and info2.items == {"done": 1, "cancelled": 4}
 
 
+async def test_an_item_claimed_with_the_last_finish_goes_back_untouched_on_cancel(store) -> None:
+    """An item's finish claims the next one in the same transaction; a cancel seen in the
+    progress report of that finish gives the next item back as if never claimed."""
+    small = small_agency(store)
+    who = small.who()
+    event = threading.Event()
+    worked: list[tuple[str, int]] = []
+
+    async def handler(ctx: jobs.ItemContext) -> jobs.ItemOutcome:
+        worked.append((ctx.item.key, ctx.item.attempts))
+        return jobs.ItemOutcome()
+
+    def stop_after_two(p: jobs.Progress) -> None:
+        if p.items_finished == 2:
+            event.set()
+
+    job_id = jobs.create_job(store, who, "test.kind", title="t", params={}, items=_items(5))
+    info = await jobs.run_job(store, who, job_id, handler, concurrency=1, cancel_event=event,
+                              on_progress=stop_after_two)
+    assert info.status == "cancelled" and info.items == {"done": 2, "cancelled": 3}
+    # Paused instead (the TUI's escape): the given-back item is pending with no attempt
+    # counted, so the resume works it as a first attempt, not as a resume after a kill.
+    job2 = jobs.create_job(store, who, "test.kind", title="t", params={}, items=_items(4))
+    event.clear()
+    worked.clear()
+    paused = await jobs.run_job(store, who, job2, handler, concurrency=1, cancel_event=event,
+                                on_progress=stop_after_two, pause_on_cancel=True)
+    assert paused.status == "running" and paused.items == {"done": 2, "pending": 2}
+    assert {key: attempts for _, key, state, attempts, _e in jobs.job_items(store, job2) if state == "pending"} == {
+        "item:2": 0, "item:3": 0}
+    event.clear()
+    resumed = await jobs.run_job(store, who, job2, handler, concurrency=1)
+    assert resumed.status == "done" and worked == [("item:0", 1), ("item:1", 1), ("item:2", 1), ("item:3", 1)]
+
+
+async def test_one_commit_per_item(store) -> None:
+    """Finishing an item and claiming the next is one transaction (the intake's writer pays
+    for every commit, once per file)."""
+    from sqlalchemy import event as sa_event
+
+    small = small_agency(store)
+    who = small.who()
+    job_id = jobs.create_job(store, who, "test.kind", title="t", params={}, items=_items(20))
+    commits = 0
+
+    def count(_conn) -> None:  # noqa: ANN001
+        nonlocal commits
+        commits += 1
+
+    async def handler(ctx: jobs.ItemContext) -> jobs.ItemOutcome:
+        return jobs.ItemOutcome()
+
+    sa_event.listen(store.engine, "commit", count)
+    try:
+        info = await jobs.run_job(store, who, job_id, handler, concurrency=1, heartbeat_seconds=3600)
+    finally:
+        sa_event.remove(store.engine, "commit", count)
+    assert info.items == {"done": 20}
+    assert commits <= 20 + 3  # the start, the first claim and the end besides one per item
+
+
 async def test_interrupted_job_is_found_and_resumed_without_redoing_finished_items(store) -> None:
     small = small_agency(store)
     who = small.who()

@@ -368,12 +368,20 @@ def _claim_next(store: Store, job_id: int, worker: str, stale_seconds: float) ->
 
 _GUARD = update(_T_ITEM).where(_T_ITEM.c.id == bindparam("b_id"), _T_ITEM.c.claimed_by == bindparam("b_worker"),
                                _T_ITEM.c.state == "claimed")
+_guard_statements: dict[tuple[str, ...], Any] = {}
+"""One guarded UPDATE per set of columns it sets, built once: building it per item, and its
+cache key, cost as much as running it."""
 
 
 def _guard(session: Session, item_id: int, worker: str, **values: Any) -> bool:
+    names = ("updated_at", *sorted(values))
+    stmt = _guard_statements.get(names)
+    if stmt is None:
+        stmt = _guard_statements[names] = _GUARD.values({name: bindparam(f"v_{name}") for name in names})
+    params = {f"v_{name}": value for name, value in values.items()}
+    params.update(b_id=item_id, b_worker=worker, v_updated_at=clock.now())
     # An UPDATE gives a CursorResult (it has rowcount); Session.execute is typed as the general Result.
-    result = cast(CursorResult[Any], session.execute(
-        _GUARD.values(updated_at=clock.now(), **values), {"b_id": item_id, "b_worker": worker}))
+    result = cast(CursorResult[Any], session.execute(stmt, params))
     return result.rowcount == 1
 
 
@@ -384,6 +392,33 @@ def _save_payload(store: Store, item_id: int, worker: str, payload: dict[str, An
 
 
 def _finish_item(store: Store, item: ClaimedItem, worker: str, outcome: ItemOutcome, max_attempts: int) -> bool:
+    with store.session() as session:
+        return _finish(session, item, worker, outcome, max_attempts)
+
+
+def _finish_and_claim(store: Store, item: ClaimedItem, worker: str, outcome: ItemOutcome, max_attempts: int,
+                      job_id: int, stale_seconds: float) -> tuple[bool, list[ClaimedItem] | None]:
+    """``_finish_item`` and then ``_claim_next`` in one session: one commit per item, not two
+    (a lost item's finish is rolled back, and the claim still made)."""
+    with store.session() as session:
+        finished = _finish(session, item, worker, outcome, max_attempts)
+        if session.execute(_CANCEL_REQUESTED, {"job_id": job_id}).scalar():
+            return finished, None
+        return finished, _claim(session, store, job_id, worker, 1, stale_seconds)
+
+
+_UNCLAIM = _GUARD.values(state="pending", claimed_by=None, claimed_at=None, attempts=_T_ITEM.c.attempts - 1,
+                         updated_at=bindparam("b_now"))
+
+
+def _unclaim(store: Store, item_id: int, worker: str) -> None:
+    """Give back an item claimed with the last one's finish but never begun: as if not
+    claimed at all (its attempt is not counted: a second attempt means a resume)."""
+    with store.session() as session:
+        session.execute(_UNCLAIM, {"b_id": item_id, "b_worker": worker, "b_now": clock.now()})
+
+
+def _finish(session: Session, item: ClaimedItem, worker: str, outcome: ItemOutcome, max_attempts: int) -> bool:
     state = outcome.state
     values: dict[str, Any] = {"error": outcome.error}
     if state == "retry":
@@ -396,14 +431,13 @@ def _finish_item(store: Store, item: ClaimedItem, worker: str, outcome: ItemOutc
             raise ValueError(f"an item cannot end as {state!r}")
         values.update(state=state, result=json.dumps(outcome.result, ensure_ascii=False, default=str)
                       if outcome.result is not None else None)
-    with store.session() as session:
-        # The guarded UPDATE first: it takes the row (PostgreSQL) or the database
-        # (SQLite) lock, so nobody can take the claim over before this commits.
-        if not _guard(session, item.id, worker, **values):
-            session.rollback()
-            return False
-        if outcome.write is not None and values.get("state") in ("done", "failed", "skipped"):
-            outcome.write(session)
+    # The guarded UPDATE first: it takes the row (PostgreSQL) or the database (SQLite)
+    # lock, so nobody can take the claim over before this commits.
+    if not _guard(session, item.id, worker, **values):
+        session.rollback()
+        return False
+    if outcome.write is not None and values.get("state") in ("done", "failed", "skipped"):
+        outcome.write(session)
     return True
 
 
@@ -690,8 +724,16 @@ async def run_job(
             run.check_cancel()
 
     async def work() -> None:
-        while not run.check_cancel():
-            claimed = await run.db(_claim_next, store, job_id, worker, stale_seconds)
+        claimed: list[ClaimedItem] | None = []
+        fresh = False  # ``claimed`` was claimed with the last item's finish
+        while True:
+            if run.check_cancel():  # a cancel since that claim: its item goes back untouched
+                if fresh and claimed:
+                    await run.db(_unclaim, store, claimed[0].id, worker)
+                return
+            if not fresh:
+                claimed = await run.db(_claim_next, store, job_id, worker, stale_seconds)
+            fresh = False
             if claimed is None:
                 run.cancelling = True
                 return
@@ -708,7 +750,12 @@ async def run_job(
             except Exception as exc:  # noqa: BLE001  (an item's failure is recorded, the job goes on)
                 outcome = ItemOutcome.failed(f"{type(exc).__name__}: {exc}")
             try:
-                finished = await run.db(_finish_item, store, item, worker, outcome, max_item_attempts)
+                if run.check_cancel():  # stopping: nothing more to claim
+                    finished = await run.db(_finish_item, store, item, worker, outcome, max_item_attempts)
+                else:
+                    finished, claimed = await run.db(_finish_and_claim, store, item, worker, outcome,
+                                                     max_item_attempts, job_id, stale_seconds)
+                    fresh = True
             except Exception as exc:  # noqa: BLE001  (storing the results failed: the item's error, not a job left "running")
                 outcome = ItemOutcome.failed(f"storing the results failed: {type(exc).__name__}: {exc}")
                 finished = await run.db(_finish_item, store, item, worker, outcome, max_item_attempts)
