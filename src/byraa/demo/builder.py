@@ -57,7 +57,8 @@ from byraa.demo.clients import ClientPlan, client_rows, plan_clients
 from byraa.demo.folder_accounts import deductions, plan_folder_accounts, plan_over_60
 from byraa.demo.folder_benefits import plan_benefits
 from byraa.demo.folder_faults import FolderFault, plan_late_withholding, plan_leaver_advance
-from byraa.demo.inbox import write_file, write_inbox
+from byraa.demo.inbox import write_file
+from byraa.demo.inbox_split import write_inbox_split
 from byraa.demo.intake import apply_feedback_status, enrich_register, refer_to_sources, run_intake, submissions
 from byraa.demo.journals import JournalFault, plan_faults, posting_settings, write_journals
 from byraa.demo.numbers import OrgNumbers
@@ -195,10 +196,10 @@ def build_demo(store: Store, *, clients: int = 60, seed: int = 1, manager_login:
         number_of = {e["id"]: e["employee_number"] for e in employees}
         plan_benefits(accounts_rng, plans, months, runs, employments,
                       {e["id"]: number_of[e["employee_id"]] for e in employments}, today, accounts)
-        files = write_inbox(folder, plans, months, submissions(plans, months, ameldinger), employees, employments,
-                            leaves, agency_name, today, late, advances, accounts,
-                            frozenset(c.id for c in plans if (c.org_number, "over_60") in
-                                      {(f.org_number, f.problem) for f in folder_faults}), guarantees)
+        files = write_inbox_split(folder, plans, months, submissions(plans, months, ameldinger), employees,
+                                  employments, leaves, agency_name, today, late, advances, accounts,
+                                  frozenset(c.id for c in plans if (c.org_number, "over_60") in
+                                            {(f.org_number, f.problem) for f in folder_faults}), guarantees)
         faults = plan_faults(_stage(seed, "journals"), plans, months, today, {e["national_id"] for e in employees})
         full_year = frozenset(c.index for c in plans if c.id in accounts)
         files += write_journals(folder, plans, months, employees, employments, faults, today, write_file, full_year)

@@ -5,29 +5,26 @@ Reading an a-melding or a SAF-T file (XML parse, every id, date and amount check
 pure and costs about as much as storing it, so the intake hands the files it will import
 next to a small process pool (``amelding_read.read_file``, ``ledger_read.read_saft_file``)
 and its one writer stores each file from what a worker read (``amelding.import_parsed``,
-``ledger.import_saft``), in the job's order and in one transaction per file as before. Only a few files are read ahead (``window``), so memory
-stays bounded; a file over ``MAX_POOLED_BYTES`` is left to the streamed in-process
+``ledger.import_saft``), in the job's order and in one transaction per file as before.
+Only so many files are read ahead (``window``), so memory stays bounded; a file over ``MAX_POOLED_BYTES`` is left to the streamed in-process
 reader. Anything that goes wrong with the pool (a worker killed, a result that will not
 cross) only means the file is read in-process instead: the pool never decides an
 outcome.
 
-Workers are started with ``spawn`` (never ``fork``: the parent has threads, and a TUI),
-and speak the parent's language, since a refusal's words are made where it is found.
+The workers are ``core.base.processes``'s: spawned, in the parent's language (a
+refusal's words are made where it is found).
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 from collections import OrderedDict
 from concurrent.futures import Future, ProcessPoolExecutor
-from multiprocessing import get_context
 from typing import Any
 
+from byraa.core.base.processes import cores, spawn_pool
 from byraa.core.importers.amelding_read import Parsed, read_file
 from byraa.core.importers.ledger_read import SaftRead, read_saft_file
-from byraa.core.words import i18n
 
 READERS: dict[str, Any] = {"amelding": read_file, "ledger_saft": read_saft_file}
 """The recognised kinds a worker reads, and how (each returns what its importer takes)."""
@@ -48,38 +45,10 @@ writer gets to them (with 32 files and 8 MB the writer waited 0.6-0.7 s for them
 here), not by the agency's size."""
 
 
-def _start_worker(language: str) -> None:
-    i18n.set_language(language)
-
-
 def workers() -> int:
     """A reader per core beside the writer's (at least one; at most 3: reading a file costs
     about half of storing it, so the one writer is the limit long before that)."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(3, cores - 1))
-
-
-def _start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker with the process's real stderr.
-
-    The tracker's process is given ``sys.stderr.fileno()``; under the TUI ``sys.stderr`` is
-    Textual's capture, whose ``fileno()`` is -1, and starting any worker then fails with
-    "bad value(s) in fds_to_keep". The real stderr is put back for the moment the tracker
-    starts (once per process; later pools find it running)."""
-    from multiprocessing import resource_tracker
-
-    real = sys.__stderr__
-    if real is None or sys.stderr is real:
-        resource_tracker.ensure_running()
-        return
-    captured, sys.stderr = sys.stderr, real
-    try:
-        resource_tracker.ensure_running()
-    finally:
-        sys.stderr = captured
+    return max(1, min(3, cores() - 1))
 
 
 class Prefetch:
@@ -96,13 +65,7 @@ class Prefetch:
         self.next = 0
         self.inflight: OrderedDict[int, tuple[str, Future[Any]]] = OrderedDict()
         self.sizes: dict[int, int] = {}
-        self.pool: ProcessPoolExecutor | None = None
-        try:
-            _start_resource_tracker()
-            self.pool = ProcessPoolExecutor(self.processes, mp_context=get_context("spawn"),
-                                            initializer=_start_worker, initargs=(i18n.language(),))
-        except Exception:  # noqa: BLE001  (no pool, e.g. no semaphores: every file is read in-process)
-            self.pool = None
+        self.pool: ProcessPoolExecutor | None = spawn_pool(self.processes)
         self._fill()
 
     def _fill(self) -> None:
