@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from byraa.core.base.errors import UserError
 from byraa.core.importers import intake
+from byraa.core.importers import recognise as recognising
 from byraa.core.importers.recognise import recognise
 from byraa.core.store.models import Client, PayrollRun
 from byraa.core.store.models_reconcile import ReconSource
@@ -59,6 +60,36 @@ def test_recognise_by_content_not_name(tmp_path: Path) -> None:
     assert (saft.kind, saft.client, saft.period) == ("ledger_saft", "888888888", "2017-01")
     assert recognise(inbox / "notat.txt").kind is None
     assert recognise(inbox / "hovedbok.csv").refusal
+
+
+def test_many_files_are_recognised_in_worker_processes_as_here(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """A large folder is recognised in worker processes: the same findings, in order, and a
+    refusal in the user's language (the workers speak it too)."""
+    from byraa.core.words import i18n
+
+    files = intake.expand([mixed_folder(tmp_path)])
+    here = [recognise(p) for p in files]
+    monkeypatch.setattr(recognising, "PARALLEL_FROM", 1)
+    spawned: list[object] = []
+    from byraa.core.base import processes
+
+    real = processes.spawn_pool
+
+    def counted(n: int):  # noqa: ANN202
+        pool = real(n)
+        spawned.append(pool)
+        return pool
+
+    monkeypatch.setattr(processes, "spawn_pool", counted)
+    before = i18n.language()
+    try:
+        for language in ("nb", "en"):
+            i18n.set_language(language)
+            assert recognising.recognise_all(files) == [recognise(p) for p in files]
+    finally:
+        i18n.set_language(before)
+    assert len(spawned) == 2 and all(pool is not None for pool in spawned)
+    assert any(r.refusal for r in here)
 
 
 def test_mixed_folder_outcomes(store, tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ from byraa.core.importers import intake_pool
 from byraa.core.importers.amelding_read import Parsed
 from byraa.core.importers.intake_pool import Prefetch
 from byraa.core.importers.ledger_read import SaftRead
-from byraa.core.importers.recognise import Recognised, recognise
+from byraa.core.importers.recognise import Recognised, recognise_all
 from byraa.core.jobs import ItemContext, ItemOutcome, JobInfo, Progress
 from byraa.core.jobs.notes import NoteRelay
 from byraa.core.store import Store
@@ -110,7 +110,7 @@ def expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 
 def plan(store: Store, who: Identity, paths: Iterable[str | os.PathLike[str]]) -> list[PlannedFile]:
     """Recognise every file and say what importing it will do (nothing is written)."""
-    found = [recognise(p) for p in expand(paths)]
+    found = recognise_all(expand(paths))
     with store.session() as session:
         clients = {c.org_number: c for c in session.scalars(select(Client))}
         allowed = access.accessible_client_ids(session, who)
