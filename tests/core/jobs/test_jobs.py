@@ -169,6 +169,34 @@ async def test_an_item_claimed_with_the_last_finish_goes_back_untouched_on_cance
     assert resumed.status == "done" and worked == [("item:0", 1), ("item:1", 1), ("item:2", 1), ("item:3", 1)]
 
 
+async def test_a_claim_that_fails_with_a_finish_does_not_fail_the_finished_item(store, monkeypatch) -> None:  # noqa: ANN001
+    """The finish and the next claim share a transaction; when the claim's half fails, the
+    item is finished alone, as it was worked (not failed for a claim it did not make)."""
+    from byraa.core.jobs import runner
+
+    small = small_agency(store)
+    who = small.who()
+    job_id = jobs.create_job(store, who, "test.kind", title="t", params={}, items=_items(3))
+    calls = 0
+    claim = runner._claim
+
+    def flaky(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        nonlocal calls
+        calls += 1
+        if calls == 2:  # the claim made with the first item's finish
+            raise RuntimeError("database is locked")
+        return claim(*args, **kwargs)
+
+    async def handler(ctx: jobs.ItemContext) -> jobs.ItemOutcome:
+        return jobs.ItemOutcome(result={"n": ctx.payload["n"]})
+
+    monkeypatch.setattr(runner, "_claim", flaky)
+    info = await jobs.run_job(store, who, job_id, handler, concurrency=1)
+    assert info.status == "done" and info.items == {"done": 3}
+    assert {key: (state, error) for _, key, state, _a, error in jobs.job_items(store, job_id)} == {
+        f"item:{n}": ("done", None) for n in range(3)}
+
+
 async def test_one_commit_per_item(store) -> None:
     """Finishing an item and claiming the next is one transaction (the intake's writer pays
     for every commit, once per file)."""

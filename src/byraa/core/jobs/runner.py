@@ -753,9 +753,12 @@ async def run_job(
                 if run.check_cancel():  # stopping: nothing more to claim
                     finished = await run.db(_finish_item, store, item, worker, outcome, max_item_attempts)
                 else:
-                    finished, claimed = await run.db(_finish_and_claim, store, item, worker, outcome,
-                                                     max_item_attempts, job_id, stale_seconds)
-                    fresh = True
+                    try:
+                        finished, claimed = await run.db(_finish_and_claim, store, item, worker, outcome,
+                                                         max_item_attempts, job_id, stale_seconds)
+                        fresh = True
+                    except Exception:  # noqa: BLE001  (the claim's half may be what failed: the finish alone, as it was)
+                        finished = await run.db(_finish_item, store, item, worker, outcome, max_item_attempts)
             except Exception as exc:  # noqa: BLE001  (storing the results failed: the item's error, not a job left "running")
                 outcome = ItemOutcome.failed(f"storing the results failed: {type(exc).__name__}: {exc}")
                 finished = await run.db(_finish_item, store, item, worker, outcome, max_item_attempts)
