@@ -11,11 +11,11 @@ client the agency does not have, no access, unreadable).
 ``start`` stores the plan as a job on the durable runner (``core/jobs``), one item per
 file; ``run`` works it. Each file goes through its importer, which is all or nothing in
 its own transaction; a refused or broken file is that file's outcome and never stops the
-others. A-meldinger and SAF-T ledgers are read ahead in worker processes (``intake_pool``) while the job's
-one writer stores them in order. Killed with ``kill -9``, the job resumes (``run`` again,
-or ``byraa intake --resume``): files finished are not touched again, and the file that
-was being imported at the moment of the kill is recognised by its checksum, so nothing
-is imported twice.
+others. A-meldinger and SAF-T ledgers are read ahead in worker processes
+(``intake_pool``) while the job's one writer stores them in order. Killed with
+``kill -9``, the job resumes (``run`` again, or ``byraa intake --resume``): files
+finished are not touched again, and the file that was being imported at the moment of
+the kill is recognised by its checksum, so nothing is imported twice.
 A resumed item (its claim's second attempt) whose file turns out to be in already reports
 ``imported`` (the killed run did it), not ``unchanged``.
 """
@@ -208,8 +208,9 @@ def import_one(store: Store, who: Identity, kind: str, path: Path, parsed: Parse
                client: str | None = None) -> tuple[str, list[str]]:
     """Import one recognised file with its importer; returns (status, notes).
 
-    ``parsed``: an a-melding or SAF-T file a worker has read already (``intake_pool``); ``client``: the
-    org number the plan found for a file that does not carry its own (ledger CSV, journal)."""
+    ``parsed``: an a-melding or SAF-T file a worker has read already (``intake_pool``);
+    ``client``: the org number the plan found for a file that does not carry its own
+    (ledger CSV, journal)."""
     if kind == "amelding":
         from byraa.core.importers.amelding import import_amelding, import_parsed
 
@@ -350,7 +351,8 @@ async def run(store: Store, who: Identity, job_id: int, *, on_progress: Callable
 
 
 def _prefetch(store: Store, job_id: int) -> Prefetch | None:
-    """A pool reading the job's a-meldinger and SAF-T files ahead, when there are enough of them to pay."""
+    """A pool reading the job's a-meldinger and SAF-T files ahead, when there are enough
+    of them to pay."""
     with store.session() as session:
         rows = session.execute(select(pk(JobItem.id), col(JobItem.payload)).where(
             col(JobItem.job_id) == job_id, col(JobItem.state).in_(("pending", "claimed"))).order_by(col(JobItem.id))).all()

@@ -6,10 +6,10 @@ pure and costs about as much as storing it, so the intake hands the files it wil
 next to a small process pool (``amelding_read.read_file``, ``ledger_read.read_saft_file``)
 and its one writer stores each file from what a worker read (``amelding.import_parsed``,
 ``ledger.import_saft``), in the job's order and in one transaction per file as before.
-Only so many files are read ahead (``window``), so memory stays bounded; a file over ``MAX_POOLED_BYTES`` is left to the streamed in-process
-reader. Anything that goes wrong with the pool (a worker killed, a result that will not
-cross) only means the file is read in-process instead: the pool never decides an
-outcome.
+Only so many files are read ahead (``window``), so memory stays bounded; a file over
+``MAX_POOLED_BYTES`` is left to the streamed in-process reader. Anything that goes wrong
+with the pool (a worker killed, a result that will not cross) only means the file is
+read in-process instead: the pool never decides an outcome.
 
 The workers are ``core.base.processes``'s: spawned, in the parent's language (a
 refusal's words are made where it is found).
