@@ -100,3 +100,26 @@ def test_a_worker_read_imports_as_the_file_does(store, tmp_path: Path) -> None: 
         import_saft(store, who, tmp_path / "borte.xml", read=missing)
     with store.session() as s:
         assert len(s.scalars(select(ReconSource)).all()) == 1
+
+
+def test_replaced_is_what_the_import_did_not_what_the_plan_guessed(store, tmp_path: Path) -> None:  # noqa: ANN001
+    """A ledger planned to replace one that is then refused replaces nothing: imported. A
+    ledger of months imported before replaces them: replaced."""
+    who = small_agency(store).who()
+    inbox = tmp_path / "innboks"
+    inbox.mkdir()
+    march = _month_file(inbox, 3)
+    broken = inbox / "a-feil.xml"  # sorted first: planned as the month's first ledger
+    broken.write_text(march.read_text("utf-8").replace("<Amount>3000.00<", "<Amount>tre<", 1), encoding="utf-8")
+    planned = intake.plan(store, who, [inbox])
+    assert {Path(f.path).name: f.action for f in planned} == {"a-feil.xml": "imported", march.name: "replaced"}
+    job = intake.start(store, who, planned)
+    asyncio.run(intake.run(store, who, job))
+    assert {Path(r.path).name: r.outcome for r in intake.results(store, who, job)[1]} == {
+        "a-feil.xml": "refused", march.name: "imported"}
+    again = inbox / "hovedbok-2026-03-rettet.xml"
+    again.write_text(march.read_text("utf-8").replace("<Amount>3000.00<", "<Amount>3100.00<"), encoding="utf-8")
+    broken.unlink()
+    job = intake.start(store, who, intake.plan(store, who, [again]))
+    asyncio.run(intake.run(store, who, job))
+    assert [(Path(r.path).name, r.outcome) for r in intake.results(store, who, job)[1]] == [(again.name, "replaced")]

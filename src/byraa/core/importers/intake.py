@@ -277,9 +277,9 @@ def _outcome(planned: str, status: str, resumed: bool) -> str:
         return "unchanged"
     if status == "unchanged":
         return "imported" if resumed and planned != "unchanged" else "unchanged"
-    if status == "replaced" or planned == "replaced":
-        return "replaced"
-    return "imported"
+    # The importer's word, not the plan's: a file planned to replace one refused before it
+    # in the same job replaces nothing.
+    return "replaced" if status == "replaced" else "imported"
 
 
 def _handler(store: Store, who: Identity, prefetch: Prefetch | None, relay: NoteRelay) -> Callable[[ItemContext], Any]:

@@ -38,14 +38,19 @@ def _client(session: Any, who: Identity, org: str, name: str) -> Client:
     return resolve_client(session, who, org, file=name)
 
 
-def _replace(session: Any, client_id: int, first: str, last: str) -> None:
-    session.execute(delete(ReconLedger).where(col(ReconLedger.client_id) == client_id, col(ReconLedger.period) >= first,
-                                              col(ReconLedger.period) <= last))
+def _replace(session: Any, client_id: int, first: str, last: str) -> bool:
+    """Drop the client's ledger lines of these months; whether there were any (the file
+    then replaces an earlier ledger, in whole or in part)."""
+    deleted = session.execute(delete(ReconLedger).where(
+        col(ReconLedger.client_id) == client_id, col(ReconLedger.period) >= first, col(ReconLedger.period) <= last))
+    replaced = bool(deleted.rowcount)
     for old in session.scalars(select(ReconSource).where(
         col(ReconSource.client_id) == client_id, col(ReconSource.kind) == "ledger", col(ReconSource.active).is_(True),
         col(ReconSource.period) >= first, col(ReconSource.period_to) <= last,
     )):
         old.active = False
+        replaced = True
+    return replaced
 
 
 def import_saft(store: Store, who: Identity, path: str | os.PathLike[str], *, client: str | None = None,
@@ -123,7 +128,8 @@ def _write(store: Store, who: Identity, path: Path, where: Where, digest: str, o
             return result
         archive_id, _ = archive_file(session, path=path, content=content, client_id=client.id, kind="ledger", period=first,
                                      content_type=ctype, login=who.login)
-        _replace(session, client.id, first, last)
+        if _replace(session, client.id, first, last):
+            result.status = "replaced"
         source = ReconSource(client_id=client.id, kind="ledger", period=first, period_to=last, archive_id=archive_id,
                              sha256=digest, filename=path.name[:255], imported_at=clock.now(),
                              imported_by=who.login)

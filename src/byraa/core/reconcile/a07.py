@@ -693,6 +693,10 @@ def import_a07(store: Store, who: Identity, path: str | os.PathLike[str], *, cli
             return result
         archive_id, _ = archive_file(session, path=path, content=content, client_id=row.id, kind="a07",
                                      period=report.period, content_type=ctype, login=who.login)
+        if session.scalars(select(col(ReconSource.id)).where(
+                col(ReconSource.client_id) == row.id, col(ReconSource.kind) == "a07",
+                col(ReconSource.period) == report.period, col(ReconSource.active).is_(True))).first() is not None:
+            result.status = "replaced"  # save_report sets the month's earlier A07 inactive
         source = save_report(session, who, row, report, archive_id=archive_id, sha256=digest, filename=path.name)
         result.archive_id, result.source_id = archive_id, source.id
         result.counts = {"employments": len(report.employments), "income_lines": len(report.income),
