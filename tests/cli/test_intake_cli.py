@@ -96,6 +96,23 @@ def _command(store_url: str, *args: str) -> tuple[list[str], dict[str, str]]:
     return [sys.executable, "-m", "byraa", *db, "intake", *args, "--format", "json"], env
 
 
+def _children(pid: int) -> list[int]:
+    """The processes ``pid`` started (Linux's /proc)."""
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        out += [int(c) for c in (task / "children").read_text().split()]
+    return out
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` still runs (a zombie has ended: only its exit status is left)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
 def test_kill_9_during_an_intake_then_resume(store, tmp_path: Path) -> None:
     small_agency(store)
     inbox = tmp_path / "innboks"
@@ -116,11 +133,18 @@ def test_kill_9_during_an_intake_then_resume(store, tmp_path: Path) -> None:
             raise AssertionError(f"the intake ended before it was killed: {proc.communicate()}")
         assert time.monotonic() < deadline, "the intake never got going"
         time.sleep(0.02)
+    children = _children(proc.pid)
+    assert children  # its reader process (and multiprocessing's resource tracker)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     with store.session() as s:
         finished = s.scalar(select(func.count()).select_from(JobItem).where(JobItem.state == "done"))
     assert finished < files  # it really was stopped half-way
+    # Its worker processes end with it: none is left waiting for a parent that is gone.
+    deadline = time.monotonic() + 60
+    while alive := [pid for pid in children if _running(pid)]:
+        assert time.monotonic() < deadline, f"worker processes outlived the killed intake: {alive}"
+        time.sleep(0.05)
     cmd, env = _command(store.url, "--resume")
     resumed = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr

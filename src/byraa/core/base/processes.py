@@ -27,6 +27,28 @@ def cores() -> int:
 
 def _start_worker(language: str) -> None:
     i18n.set_language(language)
+    _end_with_parent()
+
+
+def _end_with_parent() -> None:
+    """End this worker when its parent ends, however it ends.
+
+    A pool's worker waits on its call queue, and holds that queue's writing end itself, so
+    a parent killed with SIGKILL (or by a dropped SSH session's SIGHUP) never wakes it: it
+    waited forever, some 70 MB each. A thread waits on the parent's sentinel instead."""
+    import multiprocessing
+    import threading
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+
+    def watch() -> None:
+        wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="byraa-parent-watch", daemon=True).start()
 
 
 def _start_resource_tracker() -> None:
