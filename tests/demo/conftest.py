@@ -1,5 +1,5 @@
 """One 60-client demo (seed 1) for the demo tests that only read it: building it runs the
-intake over some 860 files (about 15 s), too slow to repeat per test, and too slow to
+intake over some 860 files (about 9-12 s), too slow to repeat per test, and too slow to
 repeat per xdist worker, so its tests go to one worker together."""
 
 from __future__ import annotations
