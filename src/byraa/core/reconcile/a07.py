@@ -625,14 +625,17 @@ def parse_sheets(path: Path, where: Where) -> A07Report:
 
 
 def save_report(session: Session, who: Identity, client: Client, report: A07Report, *, archive_id: int,
-                sha256: str, filename: str | None) -> ReconSource:
-    """Store an A07 as the current one for its client and month (the older one stays inactive)."""
+                sha256: str, filename: str | None) -> tuple[ReconSource, bool]:
+    """Store an A07 as the current one for its client and month (the older one stays
+    inactive); returns the new source and whether it replaced an A07 of the month."""
     assert client.id is not None
+    replaced = False
     for old in session.scalars(select(ReconSource).where(
         col(ReconSource.client_id) == client.id, col(ReconSource.kind) == "a07",
         col(ReconSource.period) == report.period, col(ReconSource.active).is_(True),
     )):
         old.active = False
+        replaced = True
     source = ReconSource(client_id=client.id, kind="a07", period=report.period, period_to=report.period,
                          archive_id=archive_id, sha256=sha256, filename=(filename or "")[:255] or None,
                          imported_at=clock.now(), imported_by=who.login,
@@ -657,7 +660,7 @@ def save_report(session: Session, who: Identity, client: Client, report: A07Repo
         session.execute(insert(ReconWithholding), [{**base, **asdict(w)} for w in report.withholding])
     if report.aga:
         session.execute(insert(ReconAga), [{**base, **asdict(a)} for a in report.aga])
-    return source
+    return source, replaced
 
 
 def import_a07(store: Store, who: Identity, path: str | os.PathLike[str], *, client: str | None = None,
@@ -693,11 +696,10 @@ def import_a07(store: Store, who: Identity, path: str | os.PathLike[str], *, cli
             return result
         archive_id, _ = archive_file(session, path=path, content=content, client_id=row.id, kind="a07",
                                      period=report.period, content_type=ctype, login=who.login)
-        if session.scalars(select(col(ReconSource.id)).where(
-                col(ReconSource.client_id) == row.id, col(ReconSource.kind) == "a07",
-                col(ReconSource.period) == report.period, col(ReconSource.active).is_(True))).first() is not None:
-            result.status = "replaced"  # save_report sets the month's earlier A07 inactive
-        source = save_report(session, who, row, report, archive_id=archive_id, sha256=digest, filename=path.name)
+        source, replaced = save_report(session, who, row, report, archive_id=archive_id, sha256=digest,
+                                       filename=path.name)
+        if replaced:
+            result.status = "replaced"
         result.archive_id, result.source_id = archive_id, source.id
         result.counts = {"employments": len(report.employments), "income_lines": len(report.income),
                          "withholding_lines": len(report.withholding), "aga_lines": len(report.aga)}

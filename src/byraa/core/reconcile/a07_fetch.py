@@ -80,7 +80,7 @@ def _save(store: Store, who: Identity, org_number: str, month: Any, archive_id: 
         if already_imported(session, client.id, "a07", digest) is None:
             if archive_id is None:
                 raise UserError("a07.answer_not_archived")
-            source = a07.save_report(session, who, client, report, archive_id=archive_id, sha256=digest,
+            source, _replaced = a07.save_report(session, who, client, report, archive_id=archive_id, sha256=digest,
                                      filename=f"a-ordningen {reference}")
             audit.record(session, actor=who.login, action="a07.fetch", entity="recon_source", entity_id=source.id,
                          client_id=client.id, after={"period": month.period, "reference": reference,
