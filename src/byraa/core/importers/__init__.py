@@ -291,6 +291,16 @@ def sha256_file(path: str | os.PathLike[str], kind: str = "amelding") -> str:
     return digest.hexdigest()
 
 
+def read_whole(path: str | os.PathLike[str], kind: str) -> tuple[bytes, str]:
+    """The file's bytes and their checksum, for a reader that parses it from memory;
+    refuses a non-regular file or one over ``kind``'s cap first."""
+    from byraa.core.files.limits import check_file
+
+    check_file(path, kind)
+    content = Path(path).read_bytes()
+    return content, hashlib.sha256(content).hexdigest()
+
+
 def expand_paths(paths: list[str | os.PathLike[str]], suffixes: tuple[str, ...]) -> list[Path]:
     """Files as given, and the files with one of ``suffixes`` in folders (sorted)."""
     out: list[Path] = []

@@ -43,6 +43,7 @@ from byraa.core.importers import (
     parse_date,
     parse_decimal,
     parse_period,
+    read_whole,
 )
 
 NAMESPACE_PREFIX = "urn:ske:fastsetting:innsamling:a-meldingen:"
@@ -346,17 +347,12 @@ class Parsed:
 
 def read_file(path: str) -> Parsed:
     """Read, check and parse one a-melding (pure; for a worker process)."""
-    import hashlib
-
     from byraa.core.base.errors import UserError
-    from byraa.core.files.limits import check_file
 
     p = Path(path)
     out = Parsed(path)
     try:
-        check_file(p, "amelding")
-        out.content = p.read_bytes()
-        out.digest = hashlib.sha256(out.content).hexdigest()
+        out.content, out.digest = read_whole(p, "amelding")
         for item in events(io.BytesIO(out.content), Where(p)):
             out.events.append(item)
     except (UserError, OSError) as exc:

@@ -28,7 +28,7 @@ from byraa.core.importers.ledger_read import SaftRead, read_saft_file
 
 READERS: dict[str, Any] = {"amelding": read_file, "ledger_saft": read_saft_file}
 """The recognised kinds a worker reads, and how (each returns what its importer takes)."""
-_READ_AS = {"amelding": Parsed, "ledger_saft": SaftRead}
+_READ_AS: dict[str, type[Parsed] | type[SaftRead]] = {"amelding": Parsed, "ledger_saft": SaftRead}
 
 MIN_FILES = 8
 """Fewer files to read than this are read in-process: starting workers costs more than it saves."""
@@ -100,7 +100,7 @@ class Prefetch:
             read: Any = await asyncio.wrap_future(future)
         except Exception:  # noqa: BLE001  (a broken pool is no outcome: the file is read in-process)
             return None
-        return read if isinstance(read, (Parsed, SaftRead)) and isinstance(read, _READ_AS[kind]) else None
+        return read if isinstance(read, _READ_AS[kind]) else None
 
     def close(self) -> None:
         pool, self.pool = self.pool, None

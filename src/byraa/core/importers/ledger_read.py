@@ -23,7 +23,6 @@ separated, UTF-8.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import marshal
 import re
@@ -50,6 +49,7 @@ from byraa.core.importers import (
     parse_amount,
     parse_date,
     parse_period,
+    read_whole,
 )
 from byraa.core.words.i18n import _
 
@@ -298,14 +298,11 @@ class SaftRead:
 def read_saft_file(path: str) -> SaftRead:
     """Read, check and parse one SAF-T file (pure; for a worker process)."""
     from byraa.core.base.errors import UserError
-    from byraa.core.files.limits import check_file
 
     p = Path(path)
     out = SaftRead(path)
     try:
-        check_file(p, "saft")
-        out.content = p.read_bytes()
-        out.digest = hashlib.sha256(out.content).hexdigest()
+        out.content, out.digest = read_whole(p, "saft")
         out.saft = parse_saft(io.BytesIO(out.content), Where(p), out.lines)
     except (UserError, OSError) as exc:
         out.error, out.lines = exc, Lines()
