@@ -12,6 +12,7 @@ import pytest
 
 from byraa.core.store import open_store
 from byraa.demo import builder, inbox_split
+from tests.spawns import record_spawned_pools
 
 TODAY = date(2026, 11, 22)
 
@@ -50,15 +51,7 @@ def test_two_processes_write_the_same_files_as_one(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(inbox_split, "SPLIT_FROM", 10_000)
     written_one = inbox_split.write_inbox_split(one, *args)
     monkeypatch.setattr(inbox_split, "SPLIT_FROM", 1)
-    helpers: list[object] = []
-    spawn = inbox_split.spawn_pool
-
-    def counted(n: int):  # noqa: ANN202
-        pool = spawn(n)
-        helpers.append(pool)
-        return pool
-
-    monkeypatch.setattr(inbox_split, "spawn_pool", counted)
+    helpers = record_spawned_pools(monkeypatch, inbox_split)
     written_two = inbox_split.write_inbox_split(two, *args)
     assert helpers and helpers[0] is not None  # the helper process did write its part
     assert written_one == written_two == len(_files(one)) > 12

@@ -3,7 +3,6 @@ exact outcomes per file, a bad file never stopping the others."""
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,8 +17,10 @@ from byraa.core.importers.recognise import recognise
 from byraa.core.store.models import Client, PayrollRun
 from byraa.core.store.models_reconcile import ReconSource
 from tests.builders import org, small_agency
+from tests.core.importers.intake_runs import outcomes, run_planned
 from tests.data.payroll_months import month_message, national_ids
 from tests.data.reconcile import build as b
+from tests.spawns import record_spawned_pools
 
 SAMPLE = Path("/work/shared/samples/saft-financial-example-888888888.xml")
 if not SAMPLE.exists():
@@ -70,17 +71,9 @@ def test_many_files_are_recognised_in_worker_processes_as_here(tmp_path: Path, m
     files = intake.expand([mixed_folder(tmp_path)])
     here = [recognise(p) for p in files]
     monkeypatch.setattr(recognising, "PARALLEL_FROM", 1)
-    spawned: list[object] = []
     from byraa.core.base import processes
 
-    real = processes.spawn_pool
-
-    def counted(n: int):  # noqa: ANN202
-        pool = real(n)
-        spawned.append(pool)
-        return pool
-
-    monkeypatch.setattr(processes, "spawn_pool", counted)
+    spawned = record_spawned_pools(monkeypatch, processes)
     before = i18n.language()
     try:
         for language in ("nb", "en"):
@@ -105,11 +98,9 @@ def test_mixed_folder_outcomes(store, tmp_path: Path) -> None:
     assert (by_name["kopi-av-sep.data"].action, by_name["sep.xml"].action) == ("imported", "unchanged")
     assert by_name["v2.xml"].action == "replaced"
     assert by_name["okt.xml"].client_name == "Bakeri Beta AS"
-    job = intake.start(store, who, planned)
-    info = asyncio.run(intake.run(store, who, job))
+    info, rows = run_planned(store, who, planned)
     assert info.status == "done"
-    _, rows = intake.results(store, who, job)
-    outcome = {Path(r.path).name: r.outcome for r in rows}
+    outcome = outcomes(rows)
     assert outcome == {
         "sep.xml": "unchanged", "kopi-av-sep.data": "imported", "v1.xml": "imported", "v2.xml": "replaced",
         "okt.xml": "imported", "fremmed.xml": "refused", "brukket.xml": "refused", "fiendtlig.xml": "refused",

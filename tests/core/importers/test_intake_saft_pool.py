@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from byraa.core.importers.ledger_read import Lines, SaftRead, parse_saft, read_s
 from byraa.core.store.models import ArchiveFile
 from byraa.core.store.models_reconcile import ReconLedger, ReconSource
 from tests.builders import org, small_agency
+from tests.core.importers.intake_runs import outcomes, run_planned
 from tests.core.importers.test_import_ledger import SAMPLE
 from tests.data.reconcile.folder import saft
 
@@ -62,11 +62,9 @@ def test_a_folder_of_ledgers_read_in_worker_processes(store, tmp_path: Path, mon
     monkeypatch.setattr(intake_pool.Prefetch, "take", spy)
     planned = intake.plan(store, who, [inbox])
     assert sum(f.kind == "ledger_saft" and f.action != "refused" for f in planned) >= intake_pool.MIN_FILES
-    job = intake.start(store, who, planned)
-    assert asyncio.run(intake.run(store, who, job)).status == "done"
-    _, rows = intake.results(store, who, job)
-    outcome = {Path(r.path).name: r.outcome for r in rows}
-    assert outcome == {**{f.name: "imported" for f in files}, "hovedbok-feil.xml": "refused", "fremmed.xml": "refused"}
+    info, rows = run_planned(store, who, planned)
+    assert info.status == "done"
+    assert outcomes(rows) == {**{f.name: "imported" for f in files}, "hovedbok-feil.xml": "refused", "fremmed.xml": "refused"}
     # Every file the plan let through was read by a worker, none in-process.
     assert len(read) == len(MONTHS) + 1 and all(isinstance(r, SaftRead) for r in read)
     # The refusal names the file and the place in it, as an in-process read does.
@@ -113,13 +111,8 @@ def test_replaced_is_what_the_import_did_not_what_the_plan_guessed(store, tmp_pa
     broken.write_text(march.read_text("utf-8").replace("<Amount>3000.00<", "<Amount>tre<", 1), encoding="utf-8")
     planned = intake.plan(store, who, [inbox])
     assert {Path(f.path).name: f.action for f in planned} == {"a-feil.xml": "imported", march.name: "replaced"}
-    job = intake.start(store, who, planned)
-    asyncio.run(intake.run(store, who, job))
-    assert {Path(r.path).name: r.outcome for r in intake.results(store, who, job)[1]} == {
-        "a-feil.xml": "refused", march.name: "imported"}
+    assert outcomes(run_planned(store, who, planned)[1]) == {"a-feil.xml": "refused", march.name: "imported"}
     again = inbox / "hovedbok-2026-03-rettet.xml"
     again.write_text(march.read_text("utf-8").replace("<Amount>3000.00<", "<Amount>3100.00<"), encoding="utf-8")
     broken.unlink()
-    job = intake.start(store, who, intake.plan(store, who, [again]))
-    asyncio.run(intake.run(store, who, job))
-    assert [(Path(r.path).name, r.outcome) for r in intake.results(store, who, job)[1]] == [(again.name, "replaced")]
+    assert outcomes(run_planned(store, who, intake.plan(store, who, [again]))[1]) == {again.name: "replaced"}

@@ -4,7 +4,6 @@ outcomes per file, and the cockpit rows the same as re-deriving them from the st
 
 from __future__ import annotations
 
-import asyncio
 import csv
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from byraa.core.store.models import AmeldingSubmission, ClientActivity, PayrollR
 from byraa.core.store.models_posting import PostingLine, PostingRun
 from byraa.core.store.models_reconcile import ReconLedger, ReconSource
 from tests.builders import org, small_agency
+from tests.core.importers.intake_runs import outcomes, run_planned
 from tests.data.payroll_months import month_message
 from tests.data.reconcile import build as b
 
@@ -68,10 +68,9 @@ def test_ledger_csvs_and_journals_find_their_client_or_are_refused_by_name(store
     assert kinds[f"{org(2)}_lonnsjournal.csv"] == ("journal", org(2))
     assert kinds["journal-med-kolonne.csv"] == ("journal", org(1))
     assert kinds[f"{org(1)}_timelonn.xlsx"] == ("journal", org(1))
-    job = intake.start(store, who, planned)
-    assert asyncio.run(intake.run(store, who, job)).status == "done"
-    _, rows = intake.results(store, who, job)
-    outcome = {Path(r.path).name: r.outcome for r in rows}
+    info, rows = run_planned(store, who, planned)
+    assert info.status == "done"
+    outcome = outcomes(rows)
     assert outcome == {
         "hovedbok.csv": "imported", f"{org(2)}_lonnsjournal.csv": "imported", "journal-med-kolonne.csv": "imported",
         f"{org(1)}_timelonn.xlsx": "imported", "hovedbok-uten-klient.csv": "refused",
@@ -92,9 +91,7 @@ def test_ledger_csvs_and_journals_find_their_client_or_are_refused_by_name(store
     # Again: everything is in; a changed journal of an open run replaces it.
     _journal(inbox / "journal-med-kolonne.csv", "02", amount="51000,00", client=org(1))
     again = {Path(f.path).name: f.action for f in intake.plan(store, who, [inbox])}
-    job = intake.start(store, who, intake.plan(store, who, [inbox]))
-    asyncio.run(intake.run(store, who, job))
-    done = {Path(r.path).name: r.outcome for r in intake.results(store, who, job)[1]}
+    done = outcomes(run_planned(store, who, intake.plan(store, who, [inbox]))[1])
     assert again == done
     assert sorted(done.values()) == ["refused"] * 4 + ["replaced"] + ["unchanged"] * 4
     assert done["journal-med-kolonne.csv"] == "replaced"
@@ -129,10 +126,9 @@ def test_a_month_read_in_worker_processes(store, tmp_path: Path) -> None:
     (inbox / "ugyldig.xml").write_text(text.replace(">2026-10<", ">2026-13<", 1), encoding="utf-8")
     planned = intake.plan(store, who, [inbox])
     assert sum(f.kind == "amelding" and f.action != "refused" for f in planned) >= intake_pool.MIN_FILES
-    job = intake.start(store, who, planned)
-    assert asyncio.run(intake.run(store, who, job)).status == "done"
-    _, rows = intake.results(store, who, job)
-    outcome = {Path(r.path).name: r.outcome for r in rows}
+    info, rows = run_planned(store, who, planned)
+    assert info.status == "done"
+    outcome = outcomes(rows)
     assert outcome == {**{f"{n}-{m}.xml": "imported" for n in range(1, 4) for m in ("2026-08", "2026-09")},
                        "1-2026-10-v1.xml": "imported", "1-2026-10-v2.xml": "replaced", "fremmed.xml": "refused",
                        "ugyldig.xml": "refused"}
