@@ -55,6 +55,26 @@ def _short_idle_checks() -> None:
 _short_idle_checks()
 
 
+def _steady_cursors() -> None:
+    """Text cursors that do not blink in tests.
+
+    An input's cursor shows and hides every 0.5 s: a snapshot taken more than half a
+    second after the focus (a loaded machine, more test workers than cores) caught it
+    hidden and failed. Kept shown, as right after a key, so a snapshot does not depend on
+    the clock. ``test_a_focused_input_keeps_its_cursor_shown`` fails if a new Textual moves these names.
+    """
+    from textual.widgets import Input, TextArea
+
+    def shown(self) -> None:  # noqa: ANN001
+        self._cursor_visible = True
+
+    Input._toggle_cursor = shown  # type: ignore[method-assign]
+    TextArea._toggle_cursor_blink_visible = shown  # type: ignore[method-assign]
+
+
+_steady_cursors()
+
+
 _PARSED_CSS: dict[tuple, list] = {}
 """Textual's parsed rules, by CSS source, origin and theme variables, across apps."""
 

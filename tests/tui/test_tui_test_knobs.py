@@ -1,5 +1,5 @@
-"""The suite's two knobs on Textual (``tests/conftest.py``: the pilot's short idle check
-and CSS parsed once per process) act where Textual looks. If a new Textual moved or
+"""The suite's knobs on Textual (``tests/conftest.py``: the pilot's short idle check, CSS
+parsed once per process, text cursors that do not blink) act where Textual looks. If a new Textual moved or
 renamed what they change, the UI tests would silently go back to the slow path (or
 break in stranger ways), so these fail instead."""
 
@@ -10,6 +10,7 @@ import inspect
 from textual import _wait, pilot
 from textual.app import App
 from textual.css.stylesheet import Stylesheet
+from textual.widgets import Input, TextArea
 
 from tests import conftest
 
@@ -49,3 +50,21 @@ async def test_an_app_still_applies_its_css_after_another_app_parsed_it() -> Non
     for _ in range(2):
         async with Styled().run_test() as driver:
             assert driver.app.screen.styles.background.rgb == (1, 2, 3)
+
+
+async def test_a_focused_input_keeps_its_cursor_shown() -> None:
+    # The blink timers call these names; the knob replaces them with "shown".
+    assert "_toggle_cursor" in Input._on_mount.__code__.co_names
+    assert "_toggle_cursor_blink_visible" in inspect.getsource(TextArea._on_mount)
+
+    class Typing(App):
+        def compose(self):  # noqa: ANN202
+            yield Input()
+
+    async with Typing().run_test() as driver:
+        field = driver.app.query_one(Input)
+        field.focus()
+        await driver.pause()
+        for _ in range(3):
+            field._toggle_cursor()  # what the blink timer does every half second
+            assert field._cursor_visible
