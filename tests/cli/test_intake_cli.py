@@ -86,6 +86,18 @@ def test_intake_exit_codes_and_json(cli, tmp_path: Path) -> None:  # noqa: ANN00
     assert table.exit_code == 1 and org(70) in table.stdout and "avvist" in table.stdout
 
 
+def test_a_ledgers_months_are_shown_as_a_span(cli, tmp_path: Path) -> None:  # noqa: ANN001
+    ledger = tmp_path / f"{org(1)}_hovedbok.csv"
+    ledger.write_text("account;period;amount\n2600;2026-03;-100\n5000;2026-01;100\n", encoding="utf-8")
+    dry = cli("intake", str(ledger), "--dry-run", "--format", "json")
+    [row] = json.loads(dry.stdout)["rows"]
+    assert (row["kind"], row["period"], row["period_to"]) == ("ledger_csv", "2026-01", "2026-03")  # ISO in JSON
+    table = cli("intake", str(ledger))
+    assert table.exit_code == 0, table.output
+    assert [ledger.name, org(1), "ledger_csv", "2026-01–03", "importert"] in [
+        line.split() for line in table.stdout.splitlines()]
+
+
 def _command(store_url: str, *args: str) -> tuple[list[str], dict[str, str]]:
     env = dict(os.environ, BYRAA_USER="tester", PYTHONPATH=str(ROOT / "src"))
     if store_url.startswith("sqlite:///"):

@@ -101,3 +101,17 @@ async def test_an_empty_folder_field_asks_for_a_folder(inbox_app) -> None:  # no
         await settle(pilot)
         assert "Skriv mappen (eller en fil) som skal leses inn." in screen_text(app)
         assert screen.lines == {}
+
+
+async def test_a_ledger_shows_its_months(inbox_app) -> None:  # noqa: ANN001
+    (INBOX / f"{org(1)}_hovedbok.csv").write_text("account;period;amount\n2600;2026-03;-100\n5000;2026-01;100\n",
+                                                   encoding="utf-8")
+    app = inbox_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_intake(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert {(line.period, line.period_to) for line in screen.lines.values() if line.kind == "ledger_csv"} == {
+            ("2026-01", "2026-03")}
+        row = next(line for line in screen_text(app).splitlines() if "hovedbok" in line)
+        assert row.split()[-2:] == ["2026-01–03", "importert"]

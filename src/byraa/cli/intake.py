@@ -48,7 +48,7 @@ def command(paths: tuple[Path, ...], dry_run: bool, resume: bool, fmt: str) -> N
         planned = intake.plan(ws.store, ws.who, list(paths))
         if dry_run:
             rows = [{"file": f.path, "client": f.client, "client_name": f.client_name, "kind": f.kind,
-                     "period": f.period, "outcome": f.action, "reason": f.reason, "size": f.size}
+                     "period": f.period, "period_to": f.period_to, "outcome": f.action, "reason": f.reason, "size": f.size}
                     for f in planned]
             _print(rows, fmt, {"dry_run": True, "counts": _count(rows)})
             click.get_current_context().exit(1 if any(r["outcome"] == "refused" for r in rows) else 0)
@@ -62,7 +62,7 @@ def command(paths: tuple[Path, ...], dry_run: bool, resume: bool, fmt: str) -> N
     info = run_sync(intake.run(ws.store, ws.who, job_id, on_progress=progress))
     info, results = intake.results(ws.store, ws.who, job_id)
     rows = [{"file": r.path, "client": r.client, "client_name": r.client_name, "kind": r.kind, "period": r.period,
-             "outcome": r.outcome, "reason": r.reason, "notes": r.notes} for r in results]
+             "period_to": r.period_to, "outcome": r.outcome, "reason": r.reason, "notes": r.notes} for r in results]
     _print(rows, fmt, {"job": job_id, "status": info.status, "counts": _count(rows)})
     click.get_current_context().exit(1 if any(r["outcome"] == "refused" for r in rows) else 0)
 
@@ -79,7 +79,8 @@ def _print(rows: list[dict], fmt: str, extra: dict) -> None:
     if fmt == "json":
         emit(rows, [], "json", extra=extra)
         return
-    shown = [{**r, "file": Path(r["file"]).name} for r in rows]
+    shown = [{**r, "file": Path(r["file"]).name, "period": labels.period_span(r["period"], r["period_to"])}
+             for r in rows]
     emit(shown, COLUMNS, "table")
     c = extra["counts"]
     click.echo(_("Imported {imported}, unchanged {unchanged}, replaced {replaced}, refused {refused}").format(**c))

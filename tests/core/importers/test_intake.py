@@ -58,9 +58,14 @@ def test_recognise_by_content_not_name(tmp_path: Path) -> None:
     assert (copy.kind, copy.client, copy.period) == ("amelding", org(1), "2026-09")
     assert recognise(inbox / "a07-b.json").kind == "a07"
     saft = recognise(inbox / "saft.xml")
-    assert (saft.kind, saft.client, saft.period) == ("ledger_saft", "888888888", "2017-01")
+    # A ledger covers months: its header's first and last (SelectionCriteria 01-04 2017).
+    assert (saft.kind, saft.client, saft.period, saft.period_to) == ("ledger_saft", "888888888", "2017-01", "2017-04")
+    assert (copy.period_to, recognise(inbox / "a07-b.json").period_to) == (None, None)
     assert recognise(inbox / "notat.txt").kind is None
     assert recognise(inbox / "hovedbok.csv").refusal
+    csv = inbox / f"{org(1)}_hovedbok.csv"
+    csv.write_text("account;period;amount\n2600;2026-03;-100\n5000;2026-01;100\n2600;2026-02;-50\n", encoding="utf-8")
+    assert (recognise(csv).period, recognise(csv).period_to) == ("2026-01", "2026-03")
 
 
 def test_many_files_are_recognised_in_worker_processes_as_here(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
@@ -98,6 +103,8 @@ def test_mixed_folder_outcomes(store, tmp_path: Path) -> None:
     assert (by_name["kopi-av-sep.data"].action, by_name["sep.xml"].action) == ("imported", "unchanged")
     assert by_name["v2.xml"].action == "replaced"
     assert by_name["okt.xml"].client_name == "Bakeri Beta AS"
+    assert [(by_name[n].period, by_name[n].period_to) for n in ("saft.xml", "okt.xml")] == [
+        ("2017-01", "2017-04"), ("2026-10", None)]
     info, rows = run_planned(store, who, planned)
     assert info.status == "done"
     outcome = outcomes(rows)
@@ -105,6 +112,7 @@ def test_mixed_folder_outcomes(store, tmp_path: Path) -> None:
         "sep.xml": "unchanged", "kopi-av-sep.data": "imported", "v1.xml": "imported", "v2.xml": "replaced",
         "okt.xml": "imported", "fremmed.xml": "refused", "brukket.xml": "refused", "fiendtlig.xml": "refused",
         "notat.txt": "refused", "a07-b.json": "imported", "hovedbok.csv": "refused", "saft.xml": "imported"}
+    assert {(r.period, r.period_to) for r in rows if Path(r.path).name == "saft.xml"} == {("2017-01", "2017-04")}
     reasons = {Path(r.path).name: r.reason or "" for r in rows}
     assert "brukket.xml" in reasons["brukket.xml"] and "linje" in reasons["brukket.xml"]
     assert "fiendtlig.xml" in reasons["fiendtlig.xml"]

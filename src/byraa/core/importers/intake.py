@@ -75,6 +75,8 @@ class PlannedFile:
     reason: str | None
     size: int
     sha256: str
+    period_to: str | None = None
+    """A ledger's last month (its first is ``period``)."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class FileResult:
     """imported / unchanged / replaced / refused once the file is finished."""
     reason: str | None
     notes: str | None
+    period_to: str | None = None
 
 
 def expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -149,7 +152,8 @@ class _Known:
 def _plan_one(r: Recognised, clients: dict[str, Client], allowed: set[int] | None,
               seen: dict[tuple[Any, ...], str], known: _Known) -> PlannedFile:
     def refused(reason: str, name: str | None = None) -> PlannedFile:
-        return PlannedFile(str(r.path), r.kind, r.client, name, r.period, "refused", reason, r.size, r.sha256)
+        return PlannedFile(str(r.path), r.kind, r.client, name, r.period, "refused", reason, r.size, r.sha256,
+                           r.period_to)
 
     if r.refusal:
         return refused(r.refusal)
@@ -184,7 +188,8 @@ def _plan_one(r: Recognised, clients: dict[str, Client], allowed: set[int] | Non
         elif key in seen or key in known.active_month:
             action = "replaced"
         seen.setdefault(key, r.sha256)
-    return PlannedFile(str(r.path), r.kind, client.org_number, name, r.period, action, None, r.size, r.sha256)
+    return PlannedFile(str(r.path), r.kind, client.org_number, name, r.period, action, None, r.size, r.sha256,
+                       r.period_to)
 
 
 def start(store: Store, who: Identity, planned: list[PlannedFile], *, worker: str | None = None) -> int:
@@ -193,7 +198,7 @@ def start(store: Store, who: Identity, planned: list[PlannedFile], *, worker: st
         raise UserError("intake.nothing")
     specs = [jobs.ItemSpec(f"file:{i}", {
         "path": f.path, "kind": f.kind, "client": f.client, "client_name": f.client_name, "period": f.period,
-        "planned": f.action, "reason": f.reason, "sha256": f.sha256, "size": f.size},
+        "period_to": f.period_to, "planned": f.action, "reason": f.reason, "sha256": f.sha256, "size": f.size},
         weight=1, groups={f.client or "-": 1}) for i, f in enumerate(planned)]
     params = {"files": len(planned), "bytes": sum(f.size for f in planned)}
 
@@ -380,7 +385,7 @@ def results(store: Store, who: Identity, job_id: int) -> tuple[JobInfo, list[Fil
             outcome = r.get("outcome") or ("refused" if state == "failed" else None)
             out.append(FileResult(p.get("path", ""), p.get("kind"), p.get("client"), p.get("client_name"),
                                   p.get("period"), state, outcome, error if outcome == "refused" else None,
-                                  r.get("notes")))
+                                  r.get("notes"), p.get("period_to")))
     return info, out
 
 

@@ -47,6 +47,8 @@ class Recognised:
     """The organisation number the file names (a-melding: opplysningspliktig)."""
     period: str | None = None
     """``YYYY-MM``; a tax-card answer: its income year ``YYYY``."""
+    period_to: str | None = None
+    """A ledger's last month (``YYYY-MM``): a ledger covers months, the other kinds one."""
     message_id: str | None = None
     replaces: str | None = None
     refusal: str | None = None
@@ -153,7 +155,8 @@ def _xml(p: Path, base: dict[str, Any]) -> Recognised:
             elif kind == "ledger_saft":
                 if name == "RegistrationNumber" and parent == "Company" and len(stack) == 3:
                     found["org"] = text
-                elif parent == "SelectionCriteria" and name in ("PeriodStart", "PeriodStartYear"):
+                elif parent == "SelectionCriteria" and name in ("PeriodStart", "PeriodStartYear", "PeriodEnd",
+                                                                "PeriodEndYear"):
                     found[name] = text
     except xmlsafe.XmlRejected as exc:
         return Recognised(**base, kind=kind, refusal=f"{p.name}: {exc.reason}")
@@ -161,10 +164,14 @@ def _xml(p: Path, base: dict[str, Any]) -> Recognised:
         return Recognised(**base, kind=kind, client=found.get("org") or None,
                           period=found.get("kalendermaaned") or None, message_id=found.get("meldingsId") or None,
                           replaces=found.get("erstatterMeldingsId") or None)
-    period = None
-    if found.get("PeriodStartYear", "").isdigit() and found.get("PeriodStart", "").isdigit():
-        period = f"{int(found['PeriodStartYear']):04d}-{int(found['PeriodStart']):02d}"
-    return Recognised(**base, kind=kind, client=found.get("org") or None, period=period)
+    return Recognised(**base, kind=kind, client=found.get("org") or None, period=_month(found, "Start"),
+                      period_to=_month(found, "End"))
+
+
+def _month(found: dict[str, str], edge: str) -> str | None:
+    """A SAF-T header's first or last month (``SelectionCriteria``), ``YYYY-MM``."""
+    year, month = found.get(f"Period{edge}Year", ""), found.get(f"Period{edge}", "")
+    return f"{int(year):04d}-{int(month):02d}" if year.isdigit() and month.isdigit() else None
 
 
 class _Sips:
@@ -272,7 +279,8 @@ def _table(p: Path, base: dict[str, Any]) -> Recognised:
         return Recognised(**base, kind=kind, client=client, period=run.period,
                           run=(run.pay_form, run.period, run.off_cycle))
     months = sorted(v for r in rows if len(v := (r.get("period") or "").strip()) == 7)
-    return Recognised(**base, kind=kind, client=client, period=months[0] if months else None)
+    return Recognised(**base, kind=kind, client=client, period=months[0] if months else None,
+                      period_to=months[-1] if months else None)
 
 
 def client_of(p: Path, rows: list[dict[str, str]]) -> tuple[str | None, str | None]:

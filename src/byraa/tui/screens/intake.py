@@ -77,6 +77,7 @@ class _Line:
     period: str | None
     outcome: str | None
     reason: str | None
+    period_to: str | None = None
 
 
 class IntakeScreen(Screen, LocalizedBindings):
@@ -123,7 +124,7 @@ class IntakeScreen(Screen, LocalizedBindings):
         yield Static(_("Press enter to see what is in the folder."), id="intake-status", markup=False)
         yield MarkableTable([
             Column("file", _("File"), max_width=28), Column("client", _("Client"), max_width=22),
-            Column("kind", _("Kind"), max_width=12), Column("period", _("Period"), max_width=7),
+            Column("kind", _("Kind"), max_width=12), Column("period", _("Period"), max_width=15),
             Column("outcome", _("What happens"), max_width=12),
         ], markable=False, show_sort_keys=False, id="intake-table", empty_text=_("No files."))
         yield KeyFooter()
@@ -156,7 +157,7 @@ class IntakeScreen(Screen, LocalizedBindings):
         planned = core_intake.plan(self.app.workspace.store, self.app.who, [path])
         self.planned = planned
         self.post_message(self.Planned([
-            _Line(f.path, f.kind, f.client, f.client_name, f.period, f.action, f.reason) for f in planned]))
+            _Line(f.path, f.kind, f.client, f.client_name, f.period, f.action, f.reason, f.period_to) for f in planned]))
 
     def on_intake_screen_planned(self, message: Planned) -> None:
         self._show(message.lines)
@@ -184,7 +185,7 @@ class IntakeScreen(Screen, LocalizedBindings):
                                            on_progress=lambda p: self.post_message(self.Step(p))))
         _, results = core_intake.results(store, who, job)
         self.post_message(self.Ran([
-            _Line(r.path, r.kind, r.client, r.client_name, r.period, r.outcome, r.reason) for r in results],
+            _Line(r.path, r.kind, r.client, r.client_name, r.period, r.outcome, r.reason, r.period_to) for r in results],
             info.status))
 
     def on_intake_screen_step(self, message: Step) -> None:
@@ -217,7 +218,8 @@ class IntakeScreen(Screen, LocalizedBindings):
             self.filter = None
         table = self.query_one(MarkableTable)
         table.set_rows(Row(key, (
-            Path(line.path).name, line.client_name or line.client or "–", kind_word(line.kind), line.period or "",
+            Path(line.path).name, line.client_name or line.client or "–", kind_word(line.kind),
+            labels.period_span(line.period, line.period_to),
             Toned(labels.intake_outcome(line.outcome), OUTCOME_TONES.get(line.outcome or "", "muted")),
         )) for key, line in self.lines.items())
         table.loading = False
