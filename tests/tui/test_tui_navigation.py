@@ -87,6 +87,17 @@ async def test_palette_switches_screens(agency_store) -> None:  # noqa: ANN001
         assert len(app.screen.marked_ids) == 12
 
 
+async def test_a_screens_name_in_the_palette_opens_it(agency_store) -> None:  # noqa: ANN001
+    """"klienter" also matches "Dashbord: Alle klienter"; the screen of that name comes first."""
+    app = ByraaApp(workspace(agency_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for typed, screen in (("klienter", ClientsScreen), ("Dashbord", DashboardScreen)):
+            await pilot.press("colon", *typed, "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, screen), typed
+
+
 @pytest.mark.parametrize("key", ["question_mark", "f1"])
 async def test_help_lists_the_active_bindings(agency_store, key: str) -> None:  # noqa: ANN001
     app = ByraaApp(workspace(agency_store))

@@ -42,7 +42,19 @@ class ByraaCommands(Provider):
         for command in self._commands():
             score = matcher.match(command.name)
             if score > 0:
-                yield Hit(score, matcher.highlight(command.name), partial(command.callback), help=command.help)
+                yield Hit(score * 2 if named(query, command.name) else score, matcher.highlight(command.name),
+                          partial(command.callback), help=command.help)
+
+
+def named(query: str, name: str) -> bool:
+    """Whether the query is what the command acts on ("klienter": "Vis: Klienter").
+
+    Such a command comes first: the matcher scores "Dashbord: Alle klienter" as high as
+    "Vis: Klienter" for "klienter", and listed first, a user who typed the screen's name
+    and pressed enter switched the dashboard's scope instead of opening the screen.
+    """
+    wanted = query.strip().casefold()
+    return bool(wanted) and name.rpartition(": ")[2].casefold() == wanted
 
 
 class DirectoryCommands(Provider):
