@@ -9,7 +9,7 @@ import click
 
 from byraa.cli.context import workspace
 from byraa.cli.output import Column, emit, format_option
-from byraa.core.words import formatting
+from byraa.core.words import formatting, labels
 from byraa.core.words.i18n import _
 
 
@@ -38,6 +38,9 @@ def list_(org_number: str | None, kind: str | None, period: str | None, directio
     if fmt == "csv":
         for r in rows:
             r["headers"] = json.dumps(r["headers"], sort_keys=True)
+    elif fmt == "table":  # a ledger's months as a span; JSON and CSV keep period and period_to
+        for r in rows:
+            r["period"] = labels.period_span(r["period"], r["period_to"])
     emit(rows, [
         Column("id", _("Id"), str, right=True),
         Column("created_at", _("Time"), formatting.timestamp),
@@ -50,7 +53,8 @@ def list_(org_number: str | None, kind: str | None, period: str | None, directio
         Column("size", _("Size"), formatting.count, right=True),
         Column("user_login", _("User")),
         Column("sha256", _("SHA-256"), lambda s: s[:12]),
-    ] + ([Column("correlation_id", "correlation_id"), Column("content_type", "content_type"),
+    ] + ([Column("period_to", "period_to"), Column("correlation_id", "correlation_id"),
+          Column("content_type", "content_type"),
           Column("method", "method"), Column("url", "url"), Column("headers", "headers")]
          if fmt == "csv" else []), fmt)
 

@@ -128,3 +128,36 @@ def test_cli_archive(store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     monkeypatch.setenv("BYRAA_USER", "clerk")
     denied = runner.invoke(main, ["archive", "show", str(ids["a_xml"])])
     assert denied.exit_code == 2 and "no access" in denied.output
+
+
+def test_a_ledger_is_listed_and_found_by_every_month_it_covers(store, monkeypatch: pytest.MonkeyPatch,
+                                                               tmp_path: Path) -> None:
+    from byraa.core.importers.ledger import import_csv
+
+    small = small_agency(store)
+    ledger = tmp_path / "hovedbok.csv"
+    ledger.write_text("account;period;amount\n2600;2026-03;-100\n5000;2026-01;100\n", encoding="utf-8")
+    import_csv(store, small.who(), ledger, client=org(1))
+    ours = lambda entries: [(e.kind, e.period, e.period_to) for e in entries]  # noqa: E731
+    assert ours(archive.list_files(store, small.who(), client=org(1))) == [("ledger", "2026-01", "2026-03")]
+    # Found by its first, a middle and its last month; not by a month it does not cover.
+    for month, found in (("2026-01", 1), ("2026-02", 1), ("2026-03", 1), ("2026-04", 0), ("2025-12", 0)):
+        assert len(archive.list_files(store, small.who(), period=month)) == found, month
+    [entry] = archive.list_files(store, small.who())
+    assert archive.get(store, small.who(), entry.id)[0].period_to == "2026-03"
+    monkeypatch.setenv("BYRAA_DATABASE_URL", store.url)
+    runner = CliRunner()
+    table = runner.invoke(main, ["archive", "list", "--period", "2026-02"])
+    assert table.exit_code == 0 and "2026-01–03" in table.output
+    [row] = json.loads(runner.invoke(main, ["archive", "list", "--format", "json"]).output)
+    assert (row["period"], row["period_to"]) == ("2026-01", "2026-03")  # ISO in JSON
+    assert "period_to" in runner.invoke(main, ["archive", "list", "--format", "csv"]).output.splitlines()[0]
+
+
+@pytest.mark.parametrize(("first", "last", "shown"), [
+    ("2026-10", None, "10.2026"), ("2026-01", "2026-11", "01–11.2026"), ("2025-12", "2026-03", "12.2025–03.2026"),
+    ("2026", None, "2026"), (None, None, "")])
+def test_a_files_months_in_a_table_column(first: str | None, last: str | None, shown: str) -> None:
+    from byraa.core.words.formatting import months_column
+
+    assert months_column(first, last) == shown

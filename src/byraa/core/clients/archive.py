@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -129,6 +129,8 @@ class ArchiveEntry:
     status_code: int | None = None
     headers: dict[str, str] = field(default_factory=dict)
     note: str | None = None
+    period_to: str | None = None
+    """A ledger's last month (its first is ``period``): the months the imported file covers."""
 
 
 def add(session: Session, record: ArchiveRecord, *, user_login: str | None) -> int:
@@ -196,7 +198,8 @@ class MemoryArchiver:
 # --- Reading ----------------------------------------------------------------------------
 
 
-def _entry(row: ArchiveFile, client: Client | None, exchange: ArchiveExchange | None) -> ArchiveEntry:
+def _entry(row: ArchiveFile, client: Client | None, exchange: ArchiveExchange | None,
+           period_to: str | None = None) -> ArchiveEntry:
     assert row.id is not None
     return ArchiveEntry(
         id=row.id, client_id=row.client_id,
@@ -208,7 +211,17 @@ def _entry(row: ArchiveFile, client: Client | None, exchange: ArchiveExchange | 
         status_code=exchange.status_code if exchange else None,
         headers=json.loads(exchange.headers) if exchange and exchange.headers else {},
         note=exchange.note if exchange else None,
+        period_to=period_to if period_to != row.period else None,
     )
+
+
+def _ledger_last_month() -> Any:
+    """The last month of the ledger imported from an archived file (``recon_source``), by its archive id."""
+    from byraa.core.store.models_reconcile import ReconSource
+
+    return (select(col(ReconSource.period_to)).where(col(ReconSource.archive_id) == col(ArchiveFile.id),
+                                                     col(ReconSource.kind) == "ledger")
+            .limit(1).scalar_subquery())
 
 
 def list_files(
@@ -227,8 +240,9 @@ def list_files(
     if direction is not None and direction not in DIRECTIONS:
         raise UserError("archive.bad_direction", direction=direction)
     with store.session() as session:
+        last_month = _ledger_last_month()
         query = (
-            select(ArchiveFile, Client, ArchiveExchange)
+            select(ArchiveFile, Client, ArchiveExchange, last_month)
             .outerjoin(Client, col(Client.id) == col(ArchiveFile.client_id))
             .outerjoin(ArchiveExchange, col(ArchiveExchange.archive_id) == col(ArchiveFile.id))
             .order_by(col(ArchiveFile.id).desc())
@@ -243,13 +257,14 @@ def list_files(
                 query = query.where(col(ArchiveFile.client_id).in_(allowed or {-1}))
         if kind:
             query = query.where(col(ArchiveFile.kind) == kind)
-        if period:
-            query = query.where(col(ArchiveFile.period) == period)
+        if period:  # a ledger is found by every month it covers
+            query = query.where(or_(col(ArchiveFile.period) == period, and_(
+                col(ArchiveFile.kind) == "ledger", col(ArchiveFile.period) <= period, last_month >= period)))
         if direction:
             query = query.where(col(ArchiveFile.direction) == direction)
         # Only metadata columns are needed, but ``content`` is deferred cheaply by the
         # database driver for the row count of a screen; keep it simple and exact.
-        return [_entry(f, c, x) for f, c, x in session.execute(query)]
+        return [_entry(f, c, x, last) for f, c, x, last in session.execute(query)]
 
 
 def _load(session: Session, who: Identity, archive_id: int) -> tuple[ArchiveFile, Client | None, ArchiveExchange | None]:
@@ -264,6 +279,11 @@ def _load(session: Session, who: Identity, archive_id: int) -> tuple[ArchiveFile
         access.require_client(session, who, client.id or 0, f"{client.org_number} {client.name}")
     exchange = session.scalars(select(ArchiveExchange).where(col(ArchiveExchange.archive_id) == archive_id)).first()
     return row, client, exchange
+
+
+def _period_to(session: Session, row: ArchiveFile) -> str | None:
+    return session.scalar(select(_ledger_last_month()).where(col(ArchiveFile.id) == row.id)) \
+        if row.kind == "ledger" else None
 
 
 _ELEVEN_DIGITS = re.compile(rb"(?<![0-9])[0-9]{11}(?![0-9])")
@@ -291,8 +311,8 @@ def get(store: Store, who: Identity, archive_id: int, *, reveal: bool = False) -
             audit.record(session, actor=who.login, action="national_id.reveal", entity="archive_file",
                          entity_id=archive_id, client_id=client.id if client else None,
                          after={"archive_id": archive_id})
-            return _entry(row, client, exchange), content
-        return _entry(row, client, exchange), mask_national_ids(content)
+            return _entry(row, client, exchange, _period_to(session, row)), content
+        return _entry(row, client, exchange, _period_to(session, row)), mask_national_ids(content)
 
 
 def pretty_body(content: bytes, content_type: str | None) -> str:

@@ -67,5 +67,15 @@ def month_column(period: str | None) -> str:
     return f"{period[5:7]}.{period[:4]}" if period and len(period) == 7 else (period or "")
 
 
+def months_column(first: str | None, last: str | None) -> str:
+    """A file's months in a table column: ``10.2026``, ``01–11.2026`` (a ledger's months in
+    one year), ``12.2025–03.2026``."""
+    if not last or last == first or not first or len(first) != 7 or len(last) != 7:
+        return month_column(first)
+    if last[:4] == first[:4]:
+        return f"{first[5:7]}–{last[5:7]}.{first[:4]}"
+    return f"{month_column(first)}–{month_column(last)}"
+
+
 def pay_day(value: int) -> str:
     return i18n._("last") if value >= 31 else f"{value}."

@@ -208,7 +208,8 @@ class ArchiveFileScreen(Screen, LocalizedBindings):
     def _title_line(self) -> str:
         e = self.entry
         return " · ".join(part for part in (
-            default_filename(e), client_text(e), kind_word(e.kind), direction_word(e.direction), e.period or "",
+            default_filename(e), client_text(e), kind_word(e.kind), direction_word(e.direction),
+            fmt.months_column(e.period, e.period_to),
         ) if part)
 
     def _facts_line(self) -> str:

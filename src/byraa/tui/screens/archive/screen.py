@@ -81,7 +81,7 @@ class ArchiveScreen(ListScreen, Screen, LocalizedBindings):
             Column("client", _("Client"), max_width=32),
             Column("kind", _("Kind"), max_width=14),
             Column("direction", _("Dir."), max_width=4),
-            Column("period", _("Period"), max_width=7),
+            Column("period", _("Period"), max_width=15),
             Column("size", _("Size"), justify="right", max_width=9),
             Column("sha256", "SHA-256", max_width=12),
             Column("correlation", _("Correlation id"), max_width=36),
@@ -127,7 +127,7 @@ class ArchiveScreen(ListScreen, Screen, LocalizedBindings):
                 client_text(e) if e.org_number else Toned(client_text(e), "muted"),
                 kind_word(e.kind),
                 ("↓ " if e.direction == "in" else "↑ ") + direction,
-                fmt.month_column(e.period),
+                fmt.months_column(e.period, e.period_to),
                 size_text(e.size),
                 e.sha256[:12],
                 e.correlation_id or "",
@@ -168,8 +168,9 @@ class ArchiveScreen(ListScreen, Screen, LocalizedBindings):
         row = self.list_table.row(key)
         parts = [cell if isinstance(cell, str) else cell.plain for cell in row.cells]
         parts += [e.org_number or "", e.period or "", e.kind, e.direction, e.sha256, e.content_type or ""]
-        if e.period and len(e.period) == 7:  # 2026-10 is also found as 10.2026
-            parts.append(f"{e.period[5:7]}.{e.period[:4]}")
+        for month in (e.period, e.period_to):
+            if month and len(month) == 7:  # 2026-10 is also found as 10.2026
+                parts += [month, f"{month[5:7]}.{month[:4]}"]
         return " ".join(parts).casefold()
 
     def subtitle_parts(self) -> list[str]:
