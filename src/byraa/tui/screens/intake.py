@@ -219,7 +219,7 @@ class IntakeScreen(Screen, LocalizedBindings):
         table = self.query_one(MarkableTable)
         table.set_rows(Row(key, (
             Path(line.path).name, line.client_name or line.client or "–", kind_word(line.kind),
-            labels.period_span(line.period, line.period_to),
+            fmt.months_column(line.period, line.period_to),
             Toned(labels.intake_outcome(line.outcome), OUTCOME_TONES.get(line.outcome or "", "muted")),
         )) for key, line in self.lines.items())
         table.loading = False
