@@ -39,7 +39,7 @@ def test_a_file_the_store_holds_is_not_news(sqlite_store, tmp_path) -> None:  # 
 async def test_the_dashboard_says_how_many_files_wait_and_enter_opens_the_intake(sqlite_store, tmp_path) -> None:  # noqa: ANN001
     build_agency(sqlite_store)
     folder = tmp_path / "innboks"
-    _drop(folder, "a.xml", b"<melding/>")
+    a_sha = _drop(folder, "a.xml", b"<melding/>")
     _drop(folder, "b.xml", b"<melding>2</melding>")
     ws = workspace(sqlite_store)
     ws = dataclasses.replace(ws, settings=dataclasses.replace(ws.settings, inbox=folder))
@@ -54,3 +54,15 @@ async def test_the_dashboard_says_how_many_files_wait_and_enter_opens_the_intake
             await pilot.press("enter")
             await settle(pilot)
             assert isinstance(app.screen, IntakeScreen)
+            # The files are shown at once: the user came for them.
+            assert sorted(line.path.rsplit("/", 1)[1] for line in app.screen.lines.values()) == ["a.xml", "b.xml"]
+            assert "2 filer:" in screen_text(app)
+            # Back on the dashboard the count is read again: a file taken in is no longer news.
+            with sqlite_store.session() as session:
+                client_id = session.query(Client.id).first()[0]
+                session.add(ArchiveFile(client_id=client_id, kind="taxcard", direction="in", filename="a.xml",
+                                        content_type="application/xml", size=10, sha256=a_sha, content=b"",
+                                        created_at=datetime(2026, 11, 1, tzinfo=UTC), user_login="tester"))
+            await pilot.press("escape")
+            await settle(pilot)
+            assert "1 ny fil i innboksen" in screen_text(app)

@@ -81,6 +81,10 @@ class DashboardScreen(Screen, LocalizedBindings):
         self._update_subtitle()
         self.load()
 
+    def on_screen_resume(self) -> None:
+        if self.board is not None:
+            self.load()  # back from the intake, a run or the client list: the figures may have moved
+
     def on_resize(self) -> None:
         # With room to spare, each card also says what its change is measured against.
         tall = self.size.height >= 34
@@ -150,6 +154,7 @@ class DashboardScreen(Screen, LocalizedBindings):
         option_id = event.option.id or ""
         if option_id == "inbox":
             self.app.action_show("intake")
+            self.app.call_after_refresh(_preview_inbox, self.app)
         elif option_id.startswith("client-"):
             self.app.open_client(int(option_id.split("-")[1]))
 
@@ -210,3 +215,11 @@ class DashboardScreen(Screen, LocalizedBindings):
         yield PaletteCommand(_("Dashboard: Choose group"), _("Figures for the clients of one group, or all"),
                              self.action_choose_group)
         yield PaletteCommand(_("Dashboard: Refresh"), _("Read the figures again"), self.action_reload)
+
+
+def _preview_inbox(app) -> None:  # noqa: ANN001
+    """The intake screen, just shown from the dashboard's inbox line, reads the inbox."""
+    from byraa.tui.screens.intake import IntakeScreen
+
+    if isinstance(app.screen, IntakeScreen):
+        app.screen.preview_inbox()

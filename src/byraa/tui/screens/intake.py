@@ -144,13 +144,25 @@ class IntakeScreen(Screen, LocalizedBindings):
 
     @on(Input.Submitted, "#intake-path")
     def _preview(self, event: Input.Submitted) -> None:
-        if not event.value.strip():  # an empty path would read the folder byraa was started in
+        self._read(event.value)
+
+    def preview_inbox(self) -> None:
+        """What waits in the agency's inbox folder, at once: the dashboard's "new files" line
+        leads here, and the files are what the user came for."""
+        if self.running:
+            return
+        field = self.query_one("#intake-path", Input)
+        field.value = str(self.app.workspace.settings.inbox_folder)
+        self._read(field.value)
+
+    def _read(self, value: str) -> None:
+        if not value.strip():  # an empty path would read the folder byraa was started in
             self.query_one("#intake-status", Static).update(_("Type the folder (or a file) to take in."))
             return
         self.done = False
         self.query_one("#intake-status", Static).update(_("Reading the folder…"))
         self.query_one(MarkableTable).loading = True
-        self.plan(event.value.strip())
+        self.plan(value.strip())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="intake-plan", description="intake preview")
     def plan(self, path: str) -> None:
