@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, or_, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -219,9 +219,13 @@ def _ledger_last_month() -> Any:
     """The last month of the ledger imported from an archived file (``recon_source``), by its archive id."""
     from byraa.core.store.models_reconcile import ReconSource
 
-    return (select(col(ReconSource.period_to)).where(col(ReconSource.archive_id) == col(ArchiveFile.id),
-                                                     col(ReconSource.kind) == "ledger")
+    # Asked only for a ledger's row, and by client and kind first: recon_source's index
+    # (client, kind, period) finds the client's few ledgers.
+    last = (select(col(ReconSource.period_to)).where(col(ReconSource.client_id) == col(ArchiveFile.client_id),
+                                                     col(ReconSource.kind) == "ledger",
+                                                     col(ReconSource.archive_id) == col(ArchiveFile.id))
             .limit(1).scalar_subquery())
+    return case((col(ArchiveFile.kind) == "ledger", last), else_=None)
 
 
 def list_files(
