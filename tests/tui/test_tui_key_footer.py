@@ -41,3 +41,15 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(agency_store) -> 
         await pilot.press("1")
         await settle(pilot)
         assert "ctrl+s" in [k.key for k in footer.query(FooterKey)]
+
+
+async def test_a_rebuild_asked_for_after_the_screen_went_away_does_nothing(agency_store) -> None:  # noqa: ANN001
+    """Textual runs a footer's rebuild after a refresh; if its screen was removed in between
+    (a screen switched away from in a test, or a user quick on escape), there is nothing to do."""
+    app = ByraaApp(workspace(agency_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(FittingFooter)
+        await footer.remove()
+        await footer.recompose()  # raised NoScreen: the signature read the screen first
+        assert not footer.is_attached

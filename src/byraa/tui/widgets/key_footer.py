@@ -37,6 +37,10 @@ class FittingFooter(Footer):
         # Textual rebuilds the footer's keys on every "bindings updated" signal (each focus
         # change, each refresh_bindings): opening a screen sent nine, each one removing and
         # styling a dozen widgets again (about 30 ms of CPU). Unchanged keys keep the line.
+        if not self.is_attached or self._pruning:
+            # A rebuild asked for just before the screen went away (Textual's own check,
+            # made here before the signature reads the screen).
+            return
         signature = self._signature() if self._bindings_ready else None
         if signature is not None and signature == self._shown:
             return
