@@ -9,7 +9,7 @@ import click
 
 from byraa.cli.context import workspace
 from byraa.cli.output import Column, emit, format_option
-from byraa.core.words import formatting, labels
+from byraa.core.words import formatting
 from byraa.core.words.i18n import _
 
 
@@ -40,7 +40,7 @@ def list_(org_number: str | None, kind: str | None, period: str | None, directio
             r["headers"] = json.dumps(r["headers"], sort_keys=True)
     elif fmt == "table":  # a ledger's months as a span; JSON and CSV keep period and period_to
         for r in rows:
-            r["period"] = labels.period_span(r["period"], r["period_to"])
+            r["period"] = formatting.period_span(r["period"], r["period_to"])
     emit(rows, [
         Column("id", _("Id"), str, right=True),
         Column("created_at", _("Time"), formatting.timestamp),

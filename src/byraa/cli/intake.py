@@ -16,7 +16,7 @@ from byraa.cli.context import workspace
 from byraa.cli.output import Column, emit, existing_paths, format_option
 from byraa.core.base.bridge import run_sync
 from byraa.core.base.errors import UserError
-from byraa.core.words import labels
+from byraa.core.words import formatting, labels
 from byraa.core.words.i18n import _
 
 COLUMNS = [Column("file", _("File")), Column("client", _("Org. no.")), Column("kind", _("Kind")),
@@ -79,7 +79,7 @@ def _print(rows: list[dict], fmt: str, extra: dict) -> None:
     if fmt == "json":
         emit(rows, [], "json", extra=extra)
         return
-    shown = [{**r, "file": Path(r["file"]).name, "period": labels.period_span(r["period"], r["period_to"])}
+    shown = [{**r, "file": Path(r["file"]).name, "period": formatting.period_span(r["period"], r["period_to"])}
              for r in rows]
     emit(shown, COLUMNS, "table")
     c = extra["counts"]

@@ -152,12 +152,3 @@ def test_a_ledger_is_listed_and_found_by_every_month_it_covers(store, monkeypatc
     [row] = json.loads(runner.invoke(main, ["archive", "list", "--format", "json"]).output)
     assert (row["period"], row["period_to"]) == ("2026-01", "2026-03")  # ISO in JSON
     assert "period_to" in runner.invoke(main, ["archive", "list", "--format", "csv"]).output.splitlines()[0]
-
-
-@pytest.mark.parametrize(("first", "last", "shown"), [
-    ("2026-10", None, "10.2026"), ("2026-01", "2026-11", "01–11.2026"), ("2025-12", "2026-03", "12.2025–03.2026"),
-    ("2026", None, "2026"), (None, None, "")])
-def test_a_files_months_in_a_table_column(first: str | None, last: str | None, shown: str) -> None:
-    from byraa.core.words.formatting import months_column
-
-    assert months_column(first, last) == shown

@@ -67,6 +67,17 @@ def month_column(period: str | None) -> str:
     return f"{period[5:7]}.{period[:4]}" if period and len(period) == 7 else (period or "")
 
 
+def period_span(first: str | None, last: str | None) -> str:
+    """A file's months in a CLI table, ISO like the rest of it: ``2026-10``, ``2026-01–11``
+    (a ledger's months in one year), ``2025-12–2026-03``; empty without a period. The
+    screens write the same span as ``months_column`` does."""
+    if not first:
+        return ""
+    if not last or last == first:
+        return first
+    return f"{first}–{last[5:]}" if last[:4] == first[:4] else f"{first}–{last}"
+
+
 def months_column(first: str | None, last: str | None) -> str:
     """A file's months in a table column: ``10.2026``, ``01–11.2026`` (a ledger's months in
     one year), ``12.2025–03.2026``."""

@@ -410,16 +410,6 @@ def masked(national_id: str | None) -> str:
     return ids.mask_national_id(national_id) if national_id else ""
 
 
-def period_span(first: str | None, last: str | None) -> str:
-    """A file's months as the intake shows them: ``2026-10``, ``2026-01–11`` (a ledger's
-    months in one year), ``2025-12–2026-03``; empty without a period."""
-    if not first:
-        return ""
-    if not last or last == first:
-        return first
-    return f"{first}–{last[5:]}" if last[:4] == first[:4] else f"{first}–{last}"
-
-
 def month(period: str) -> str:
     """``2026-10`` -> ``10.2026``."""
     return f"{period[5:7]}.{period[:4]}"
