@@ -21,7 +21,7 @@ def command() -> None:
 @command.command("list")
 @click.option("--client", "org_number", metavar="ORGNR", help="Only this client's files.")
 @click.option("--kind", type=click.Choice(["taxcard", "a07", "amelding", "feedback", "token", "register"]))
-@click.option("--period", help="Only this period (YYYY-MM, or a year for tax cards).")
+@click.option("--period", help="Only this period (YYYY-MM, a ledger by any month it covers; a year for tax cards).")
 @click.option("--direction", type=click.Choice(["in", "out"]))
 @click.option("--limit", type=int, default=1000, show_default=True)
 @format_option()

@@ -26,9 +26,9 @@ from byraa.core.base.processes import cores, spawn_pool
 from byraa.core.importers.amelding_read import Parsed, read_file
 from byraa.core.importers.ledger_read import SaftRead, read_saft_file
 
-READERS: dict[str, Any] = {"amelding": read_file, "ledger_saft": read_saft_file}
-"""The recognised kinds a worker reads, and how (each returns what its importer takes)."""
-_READ_AS: dict[str, type[Parsed] | type[SaftRead]] = {"amelding": Parsed, "ledger_saft": SaftRead}
+READERS: dict[str, tuple[Any, type[Parsed] | type[SaftRead]]] = {
+    "amelding": (read_file, Parsed), "ledger_saft": (read_saft_file, SaftRead)}
+"""The recognised kinds a worker reads: how, and what that gives (what the kind's importer takes)."""
 
 MIN_FILES = 8
 """Fewer files to read than this are read in-process: starting workers costs more than it saves."""
@@ -75,7 +75,7 @@ class Prefetch:
                 return
             self.next += 1
             try:
-                self.inflight[item_id] = (kind, self.pool.submit(READERS[kind], path))
+                self.inflight[item_id] = (kind, self.pool.submit(READERS[kind][0], path))
                 self.sizes[item_id] = size
             except Exception:  # noqa: BLE001  (the pool broke or could not start a worker: read in-process from now on)
                 self.close()
@@ -100,7 +100,7 @@ class Prefetch:
             read: Any = await asyncio.wrap_future(future)
         except Exception:  # noqa: BLE001  (a broken pool is no outcome: the file is read in-process)
             return None
-        return read if isinstance(read, _READ_AS[kind]) else None
+        return read if isinstance(read, READERS[kind][1]) else None
 
     def close(self) -> None:
         pool, self.pool = self.pool, None

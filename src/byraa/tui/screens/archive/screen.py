@@ -167,10 +167,9 @@ class ArchiveScreen(ListScreen, Screen, LocalizedBindings):
         e = self.entries[key]
         row = self.list_table.row(key)
         parts = [cell if isinstance(cell, str) else cell.plain for cell in row.cells]
-        parts += [e.org_number or "", e.period or "", e.kind, e.direction, e.sha256, e.content_type or ""]
-        for month in (e.period, e.period_to):
-            if month and len(month) == 7:  # 2026-10 is also found as 10.2026
-                parts += [month, f"{month[5:7]}.{month[:4]}"]
+        parts += [e.org_number or "", e.period or "", e.period_to or "", e.kind, e.direction, e.sha256,
+                  e.content_type or ""]
+        parts += [fmt.month_column(m) for m in (e.period, e.period_to) if m]  # 2026-10 is also found as 10.2026
         return " ".join(parts).casefold()
 
     def subtitle_parts(self) -> list[str]:
