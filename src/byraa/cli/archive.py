@@ -9,6 +9,7 @@ import click
 
 from byraa.cli.context import workspace
 from byraa.cli.output import Column, emit, format_option
+from byraa.core.clients.archive import DIRECTIONS, KINDS
 from byraa.core.words import formatting
 from byraa.core.words.i18n import _
 
@@ -20,9 +21,9 @@ def command() -> None:
 
 @command.command("list")
 @click.option("--client", "org_number", metavar="ORGNR", help="Only this client's files.")
-@click.option("--kind", type=click.Choice(["taxcard", "a07", "amelding", "feedback", "token", "register"]))
+@click.option("--kind", type=click.Choice(KINDS))
 @click.option("--period", help="Only this period (YYYY-MM, a ledger by any month it covers; a year for tax cards).")
-@click.option("--direction", type=click.Choice(["in", "out"]))
+@click.option("--direction", type=click.Choice(DIRECTIONS))
 @click.option("--limit", type=int, default=1000, show_default=True)
 @format_option()
 def list_(org_number: str | None, kind: str | None, period: str | None, direction: str | None, limit: int,

@@ -149,6 +149,10 @@ def test_a_ledger_is_listed_and_found_by_every_month_it_covers(store, monkeypatc
     runner = CliRunner()
     table = runner.invoke(main, ["archive", "list", "--period", "2026-02"])
     assert table.exit_code == 0 and "2026-01–03" in table.output
+    # Every kind the archive holds can be asked for (the choices were a copy that lacked the ledger).
+    ledgers = runner.invoke(main, ["archive", "list", "--kind", "ledger", "--format", "json"])
+    assert ledgers.exit_code == 0, ledgers.output
+    assert [r["kind"] for r in json.loads(ledgers.output)] == ["ledger"]
     [row] = json.loads(runner.invoke(main, ["archive", "list", "--format", "json"]).output)
     assert (row["period"], row["period_to"]) == ("2026-01", "2026-03")  # ISO in JSON
     assert "period_to" in runner.invoke(main, ["archive", "list", "--format", "csv"]).output.splitlines()[0]
