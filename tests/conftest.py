@@ -75,24 +75,6 @@ def _steady_cursors() -> None:
 _steady_cursors()
 
 
-def _fewer_frames() -> None:
-    """Screens repaint at most 20 times a second in tests, not 60.
-
-    Textual batches a screen's updates and lays out and renders them on a timer (60 a
-    second by default): a UI test that fills a table or follows a job's progress paid for
-    a layout and a render every 16 ms, most of a UI test's CPU. Nothing a test reads waits
-    on the frame rate: ``screen_text`` and snapshots render what the screen holds when
-    asked, and ``settle`` waits for the footer's layout, however many frames that takes.
-    ``test_screens_repaint_at_most_20_times_a_second`` fails if a new Textual moves the name.
-    """
-    from textual import screen
-
-    screen.UPDATE_PERIOD = 1 / 20  # type: ignore[misc]
-
-
-_fewer_frames()
-
-
 _PARSED_CSS: dict[tuple, list] = {}
 """Textual's parsed rules, by CSS source, origin and theme variables, across apps."""
 

@@ -1,6 +1,5 @@
 """The suite's knobs on Textual (``tests/conftest.py``: the pilot's short idle check, CSS
-parsed once per process, text cursors that do not blink, 20 frames a second) act where
-Textual looks. If a new Textual moved or
+parsed once per process, text cursors that do not blink) act where Textual looks. If a new Textual moved or
 renamed what they change, the UI tests would silently go back to the slow path (or
 break in stranger ways), so these fail instead."""
 
@@ -8,7 +7,7 @@ from __future__ import annotations
 
 import inspect
 
-from textual import _wait, pilot, screen
+from textual import _wait, pilot
 from textual.app import App
 from textual.css.stylesheet import Stylesheet
 from textual.widgets import Input, TextArea
@@ -69,15 +68,3 @@ async def test_a_focused_input_keeps_its_cursor_shown() -> None:
         for _ in range(3):
             field._toggle_cursor()  # what the blink timer does every half second
             assert field._cursor_visible
-
-
-async def test_screens_repaint_at_most_20_times_a_second() -> None:
-    assert "UPDATE_PERIOD" in inspect.getsource(screen.Screen._update_timer.fget)  # type: ignore[attr-defined]
-
-    class Plain(App):
-        pass
-
-    async with Plain().run_test() as driver:
-        driver.app.screen.refresh()
-        await driver.pause()
-        assert driver.app.screen._update_timer._interval == 1 / 20
