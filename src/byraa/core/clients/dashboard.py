@@ -52,9 +52,12 @@ FIGURES = (
 )
 """The figures in display order, with how each is shown."""
 
-GROWING = frozenset({"payslips", "travel_expenses", "absences", "amelding_rejected", "total_pay"})
-"""Figures that count what happens during the month: a month in progress has only part of
-them, so they are not compared with a whole month before (they read "so far")."""
+GROWING = frozenset({"payroll_clients", "active_employees", "payslips", "travel_expenses", "absences",
+                     "amelding_rejected", "total_pay"})
+"""Figures a month in progress has only part of, so they are not compared with a whole month
+before (they read "so far"): what happens during the month, and the clients and employees
+that only the month's a-meldinger tell of (a client that has not reported December yet
+counts none; against November that read as "▼ −100 %" on the 4th)."""
 
 
 UNKNOWN_REASONS = {"automation": "no_generated_mark"}
