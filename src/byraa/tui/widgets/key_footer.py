@@ -46,11 +46,31 @@ class FittingFooter(Footer):
             return
         self._shown = signature
         await super().recompose()
-        self.call_after_refresh(self._fit)
+        self._fit_now()
 
     def on_resize(self) -> None:
         for child in self.children:
             child.display = True
+        self._fit_now()
+
+    def _fit_now(self) -> None:
+        """Leave out the keys that would run past the edge before the line is first drawn.
+
+        Fitting by the drawn regions (``_fit``) could only happen after a refresh, so for one
+        frame the line showed every key, the last one cut at the edge (and a snapshot taken
+        in that frame pictured it). Textual's own arrangement of the keys at the footer's
+        width says the same before anything is drawn; ``_fit`` after the refresh stays as
+        the check against the drawn line (a width not known yet, a style not applied yet).
+        """
+        width = self.content_size.width
+        if width > 0:
+            placed = {placement.widget: placement.region for placement in self.arrange(self.content_size).placements}
+            cut = False
+            for child in self.children:
+                region = placed.get(child)
+                cut = cut or (region is not None and region.right > width)
+                if cut:
+                    child.display = False
         self.call_after_refresh(self._fit)
 
     def _fit(self) -> None:
