@@ -158,4 +158,9 @@ async def test_my_clients_has_no_period(agency_store) -> None:  # noqa: ANN001
         await settle(pilot)
         assert screen.check_action("step", (-1,)) is None
         who = identity.resolve(agency_store, "tester")
-        assert screen.query_one(MarkableTable).total_count == len(core_reports.my_clients(agency_store, who).rows)
+        mine = core_reports.my_clients(agency_store, who).rows
+        assert screen.query_one(MarkableTable).total_count == len(mine)
+        # The last a-melding's month as every screen shows a month, not as ISO.
+        last = next(r["last_amelding_period"] for r in mine if r["last_amelding_period"])
+        text = screen_text(app)
+        assert fmt.month_column(last) in text and last not in text

@@ -20,6 +20,7 @@ _SHOW = {
     "int": formatting.count,
     "percent": formatting.percent,
     "date": formatting.day,
+    "month": formatting.month_column,
 }
 
 

@@ -75,3 +75,22 @@ def test_reports_command_csv_file(store, tmp_path, monkeypatch) -> None:
     table = CliRunner().invoke(main, ["reports", "term", "--year", "2026", "--term", "6"])
     assert table.exit_code == 0 and "15.01.2027" in table.output
     assert CliRunner().invoke(main, ["reports", "term", "--year", "2026", "--term", "7"]).exit_code == 2
+
+
+def test_months_read_as_on_every_screen_and_stay_iso_in_files(store, tmp_path, monkeypatch) -> None:
+    """A report's month is ``10.2026`` in the terminal's table and ``2026-10`` in CSV and JSON."""
+    import json
+
+    small_agency(store)
+    monkeypatch.setenv("BYRAA_DATABASE_URL", store.url)
+    table = CliRunner().invoke(main, ["reports", "usage", "--from", "2026-10", "--to", "2026-11"])
+    assert table.exit_code == 0, table.output
+    assert "10.2026" in table.output and "11.2026" in table.output and "2026-10" not in table.output
+    as_json = CliRunner().invoke(main, ["reports", "usage", "--from", "2026-10", "--to", "2026-10", "--format", "json"])
+    assert {r["period"] for r in json.loads(as_json.output)} == {"2026-10"}
+    out = tmp_path / "usage.csv"
+    assert CliRunner().invoke(main, ["reports", "usage", "--from", "2026-10", "--to", "2026-10", "--out", str(out)]).exit_code == 0
+    assert {r["period"] for r in csv.DictReader(out.open())} == {"2026-10"}
+    xlsx = tmp_path / "usage.xlsx"
+    assert CliRunner().invoke(main, ["reports", "usage", "--from", "2026-10", "--to", "2026-10", "--out", str(xlsx)]).exit_code == 0
+    assert set(pl.read_excel(xlsx).get_column("Periode").drop_nulls()) == {"2026-10"}

@@ -30,7 +30,8 @@ class ReportColumn:
     key: str
     header: str
     kind: str = "text"
-    """``text``, ``int``, ``nok`` (øre in rows, kroner in files), ``percent``, ``date``."""
+    """``text``, ``int``, ``nok`` (øre in rows, kroner in files), ``percent``, ``date``, ``month``
+    (``2026-10`` in rows and files, ``10.2026`` on screen)."""
     total: bool = False
     """Whether the column gets a sum row (a formula in XLSX)."""
 
@@ -95,7 +96,7 @@ def usage_log(store: Store, who: Identity, first: str, last: str, *, group: str 
     ]
     return Report(
         "usage", _("Usage log"),
-        (ReportColumn("org_number", _("Org. no.")), ReportColumn("client", _("Client")), ReportColumn("period", _("Period")),
+        (ReportColumn("org_number", _("Org. no.")), ReportColumn("client", _("Client")), ReportColumn("period", _("Period"), "month"),
          ReportColumn("payslips", _("Payslips"), "int", True),
          ReportColumn("travel_expense_claims", _("Travel and expense claims"), "int", True)),
         rows,
@@ -114,7 +115,7 @@ def my_clients(store: Store, who: Identity, *, group: str | None = None) -> Repo
         "my-clients", _("My clients"),
         (ReportColumn("org_number", _("Org. no.")), ReportColumn("client", _("Client")), ReportColumn("role", _("Role")),
          ReportColumn("status", _("Status")), ReportColumn("pay_day", _("Pay day"), "int"),
-         ReportColumn("last_amelding_period", _("A-melding")), ReportColumn("last_amelding_status", _("A-melding status")),
+         ReportColumn("last_amelding_period", _("A-melding"), "month"), ReportColumn("last_amelding_status", _("A-melding status")),
          ReportColumn("employees", _("Employees"), "int", True)),
         rows,
     )

@@ -124,7 +124,7 @@ def write_xlsx(report: Report, path: Path, *, overwrite: bool = False) -> None:
                 sheet.write_blank(r, col, None)
             elif c.kind == "date":
                 sheet.write_datetime(r, col, value, formats["date"])
-            elif c.kind == "text":
+            elif c.kind in ("text", "month"):  # a month stays ISO text in a file (2026-10)
                 sheet.write_string(r, col, str(value))
             else:
                 sheet.write_number(r, col, value, formats[c.kind])

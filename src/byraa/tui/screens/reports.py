@@ -74,6 +74,8 @@ def show_value(kind: str, value: Any) -> str:
         return fmt.percent(value)
     if kind == "date":
         return fmt.day(value)
+    if kind == "month":
+        return fmt.month_column(value)
     return str(value)
 
 
@@ -206,7 +208,7 @@ class ReportsScreen(ListScreen, Screen, LocalizedBindings):
             self.feedback = {}
             table.set_rows([])
             table.set_columns([
-                Column(c.key, c.header, justify="left" if c.kind in ("text", "date") else "right",
+                Column(c.key, c.header, justify="left" if c.kind in ("text", "date", "month") else "right",
                        max_width=26 if c.key == "client" else 16)
                 for c in report.columns
             ])
