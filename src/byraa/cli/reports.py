@@ -20,7 +20,6 @@ _SHOW = {
     "int": formatting.count,
     "percent": formatting.percent,
     "date": formatting.day,
-    "month": formatting.month_column,
 }
 
 

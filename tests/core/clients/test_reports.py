@@ -77,15 +77,17 @@ def test_reports_command_csv_file(store, tmp_path, monkeypatch) -> None:
     assert CliRunner().invoke(main, ["reports", "term", "--year", "2026", "--term", "7"]).exit_code == 2
 
 
-def test_months_read_as_on_every_screen_and_stay_iso_in_files(store, tmp_path, monkeypatch) -> None:
-    """A report's month is ``10.2026`` in the terminal's table and ``2026-10`` in CSV and JSON."""
+def test_a_reports_months_stay_iso_in_the_terminal_and_in_files(store, tmp_path, monkeypatch) -> None:
+    """A report's month stays ``2026-10`` where a month is typed that way (the terminal's
+    table, as ``--from``/``--to`` take it, like every headless command's table), in CSV,
+    JSON and XLSX; the reports screen shows ``10.2026`` (``tests/tui/test_tui_reports.py``)."""
     import json
 
     small_agency(store)
     monkeypatch.setenv("BYRAA_DATABASE_URL", store.url)
     table = CliRunner().invoke(main, ["reports", "usage", "--from", "2026-10", "--to", "2026-11"])
     assert table.exit_code == 0, table.output
-    assert "10.2026" in table.output and "11.2026" in table.output and "2026-10" not in table.output
+    assert "2026-10" in table.output and "2026-11" in table.output and "10.2026" not in table.output
     as_json = CliRunner().invoke(main, ["reports", "usage", "--from", "2026-10", "--to", "2026-10", "--format", "json"])
     assert {r["period"] for r in json.loads(as_json.output)} == {"2026-10"}
     out = tmp_path / "usage.csv"
