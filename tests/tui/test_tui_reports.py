@@ -56,7 +56,14 @@ async def test_term_report_in_a_table_and_exported(agency_store, tmp_path) -> No
         table = screen.query_one(MarkableTable)
         assert table.total_count == len(expected.rows)
         assert "termin 5 2026" in screen.sub_title
-        assert fmt.nok(expected.rows[0]["withholding"]) in screen_text(app)
+        text = screen_text(app)
+        assert fmt.nok(expected.rows[0]["withholding"]) in text
+        # At 80 columns the due date fits whole (it was cut to "16.11.202"): the term, which
+        # the head says, is no column on screen, and a client's name takes at most 22.
+        due = fmt.day(expected.rows[0]["due"])
+        rows = [line for line in text.splitlines() if fmt.nok(expected.rows[0]["withholding"]) in line]
+        assert rows and rows[0].rstrip(" ▁▂▃▄▅▆▇█▔▕▎▌").endswith(due)
+        assert expected.rows[0]["term"] not in text and expected.rows[0]["term"] == "2026-5"
         # Export: a path dialog, a 0600 file; the same path again asks before replacing.
         out = tmp_path / "term.xlsx"
         for attempt in range(2):

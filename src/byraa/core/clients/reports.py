@@ -34,6 +34,10 @@ class ReportColumn:
     (``2026-10`` in rows and files, ``10.2026`` on screen)."""
     total: bool = False
     """Whether the column gets a sum row (a formula in XLSX)."""
+    on_screen: bool = True
+    """Whether the reports screen's table shows it: not when every row holds what the
+    screen's head already says (the term), so the rest fits 80 columns. Files and the
+    terminal's table have every column."""
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,7 @@ def term_report(store: Store, who: Identity, year: int, term: int, *, group: str
     ]
     return Report(
         "term", _("Term report {year} term {term}").format(year=year, term=term),
-        (ReportColumn("org_number", _("Org. no.")), ReportColumn("client", _("Client")), ReportColumn("term", _("Term")),
+        (ReportColumn("org_number", _("Org. no.")), ReportColumn("client", _("Client")), ReportColumn("term", _("Term"), on_screen=False),
          ReportColumn("withholding", _("Withholding"), "nok", True),
          ReportColumn("employer_contribution", _("Employer's contribution"), "nok", True),
          ReportColumn("due", _("Due"), "date")),

@@ -207,16 +207,20 @@ class ReportsScreen(ListScreen, Screen, LocalizedBindings):
             assert report is not None
             self.feedback = {}
             table.set_rows([])
+            shown = [c for c in report.columns if c.on_screen]
+            # The term report's amounts and due date are as wide as their headers: with the
+            # client's name at most 22 wide, the due date fits whole at 80 columns.
+            client_width = 22 if message.view == "term" else 26
             table.set_columns([
                 Column(c.key, c.header, justify="left" if c.kind in ("text", "date", "month") else "right",
-                       max_width=26 if c.key == "client" else 16)
-                for c in report.columns
+                       max_width=client_width if c.key == "client" else 16)
+                for c in shown
             ])
             rows = [
                 Row(key=str(i), cells=tuple(ids.format_org_number(r[c.key]) if c.key == "org_number"
-                                            else show_value(c.kind, r.get(c.key)) for c in report.columns),
+                                            else show_value(c.kind, r.get(c.key)) for c in shown),
                     sort_keys=tuple((r.get(c.key) is None, r.get(c.key) or 0) if c.kind != "text"
-                                    else str(r.get(c.key) or "").casefold() for c in report.columns))
+                                    else str(r.get(c.key) or "").casefold() for c in shown))
                 for i, r in enumerate(report.rows)
             ]
             sums = [f"{c.header}: {show_value(c.kind, sum(r.get(c.key) or 0 for r in report.rows))}"
