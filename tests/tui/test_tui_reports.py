@@ -171,3 +171,6 @@ async def test_my_clients_has_no_period(agency_store) -> None:  # noqa: ANN001
         last = next(r["last_amelding_period"] for r in mine if r["last_amelding_period"])
         text = screen_text(app)
         assert fmt.month_column(last) in text and last not in text
+        # Roles and states in words, not the codes the report carries.
+        assert "ansvarlig" in text and "aktiv" in text
+        assert not {"responsible", "associate", "active", "onboarding", "rejected", "pending"} & set(text.split())

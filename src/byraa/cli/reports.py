@@ -36,7 +36,7 @@ def _deliver(report: core_reports.Report, fmt: str, out: Path | None, overwrite:
         spreadsheet.write_csv(report, out, overwrite=overwrite)
         click.echo(_("Wrote {n} rows to {path}.").format(n=len(report.rows), path=out))
         return
-    columns = [Column(c.key, c.header, _SHOW.get(c.kind, str), right=c.kind != "text") for c in report.columns]
+    columns = [Column(c.key, c.header, c.words or _SHOW.get(c.kind, str), right=c.kind != "text") for c in report.columns]
     if fmt == "csv":
         rows = [{k: (v / 100 if c.kind == "nok" and v is not None else v) for c in report.columns
                  for k, v in [(c.key, r.get(c.key))]} for r in report.rows]

@@ -96,3 +96,17 @@ def test_a_reports_months_stay_iso_in_the_terminal_and_in_files(store, tmp_path,
     xlsx = tmp_path / "usage.xlsx"
     assert CliRunner().invoke(main, ["reports", "usage", "--from", "2026-10", "--to", "2026-10", "--out", str(xlsx)]).exit_code == 0
     assert set(pl.read_excel(xlsx).get_column("Periode").drop_nulls()) == {"2026-10"}
+
+
+def test_my_clients_says_roles_and_states_in_words_and_files_keep_the_codes(store, tmp_path, monkeypatch) -> None:
+    small_agency(store)
+    monkeypatch.setenv("BYRAA_DATABASE_URL", store.url)
+    monkeypatch.setenv("BYRAA_USER", "clerk")
+    table = CliRunner().invoke(main, ["reports", "my-clients"])
+    assert table.exit_code == 0, table.output
+    assert "ansvarlig" in table.output and "responsible" not in table.output
+    as_csv = CliRunner().invoke(main, ["reports", "my-clients", "--format", "csv"])
+    assert next(csv.DictReader(as_csv.output.splitlines()))["role"] == "responsible"
+    xlsx = tmp_path / "mine.xlsx"
+    assert CliRunner().invoke(main, ["reports", "my-clients", "--out", str(xlsx)]).exit_code == 0
+    assert pl.read_excel(xlsx).get_column("Rolle").drop_nulls().to_list() == ["ansvarlig"]  # and the sum row

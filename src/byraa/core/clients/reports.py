@@ -7,6 +7,7 @@ Each report is a ``Report``: typed columns and plain rows, written to CSV or XLS
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from byraa.core.clients import groups as core_groups
 from byraa.core.clients import registry as core_clients
 from byraa.core.store import Store
 from byraa.core.store.models import Client, ClientActivity, PayrollRun
+from byraa.core.words import labels
 from byraa.core.words.i18n import _
 
 
@@ -34,6 +36,9 @@ class ReportColumn:
     (``2026-10`` in rows and files, ``10.2026`` on screen)."""
     total: bool = False
     """Whether the column gets a sum row (a formula in XLSX)."""
+    words: Callable[[str], str] | None = None
+    """A text column of codes (``responsible``, ``active``): how a person reads one (the
+    screen, the terminal's table, XLSX). CSV and JSON keep the code."""
     on_screen: bool = True
     """Whether the reports screen's table shows it: not when every row holds what the
     screen's head already says (the term), so the rest fits 80 columns. Files and the
@@ -117,9 +122,11 @@ def my_clients(store: Store, who: Identity, *, group: str | None = None) -> Repo
     ]
     return Report(
         "my-clients", _("My clients"),
-        (ReportColumn("org_number", _("Org. no.")), ReportColumn("client", _("Client")), ReportColumn("role", _("Role")),
-         ReportColumn("status", _("Status")), ReportColumn("pay_day", _("Pay day"), "int"),
-         ReportColumn("last_amelding_period", _("A-melding"), "month"), ReportColumn("last_amelding_status", _("A-melding status")),
+        (ReportColumn("org_number", _("Org. no.")), ReportColumn("client", _("Client")),
+         ReportColumn("role", _("Role"), words=labels.role),
+         ReportColumn("status", _("Status"), words=labels.client_status), ReportColumn("pay_day", _("Pay day"), "int"),
+         ReportColumn("last_amelding_period", _("A-melding"), "month"),
+         ReportColumn("last_amelding_status", _("A-melding status"), words=labels.amelding_status),
          ReportColumn("employees", _("Employees"), "int", True)),
         rows,
     )

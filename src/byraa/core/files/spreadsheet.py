@@ -125,7 +125,7 @@ def write_xlsx(report: Report, path: Path, *, overwrite: bool = False) -> None:
             elif c.kind == "date":
                 sheet.write_datetime(r, col, value, formats["date"])
             elif c.kind in ("text", "month"):  # a month stays ISO text in a file (2026-10)
-                sheet.write_string(r, col, str(value))
+                sheet.write_string(r, col, c.words(value) if c.words else str(value))
             else:
                 sheet.write_number(r, col, value, formats[c.kind])
     if any(c.total for c in report.columns) and report.rows:

@@ -16,7 +16,7 @@ Over 400 lines: one screen whose views share the table, the period and the expor
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -62,10 +62,12 @@ def view_title(view: str) -> str:
     }[view]
 
 
-def show_value(kind: str, value: Any) -> str:
-    """A report value the Norwegian way."""
+def show_value(kind: str, value: Any, words: Callable[[str], str] | None = None) -> str:
+    """A report value the Norwegian way (a code in the column's ``words``)."""
     if value is None:
         return "–" if kind == "percent" else ""
+    if words is not None:
+        return words(value)
     if kind == "nok":
         return fmt.nok(value)
     if kind == "int":
@@ -217,10 +219,10 @@ class ReportsScreen(ListScreen, Screen, LocalizedBindings):
                 for c in shown
             ])
             rows = [
-                Row(key=str(i), cells=tuple(ids.format_org_number(r[c.key]) if c.key == "org_number"
-                                            else show_value(c.kind, r.get(c.key)) for c in shown),
+                Row(key=str(i), cells=(cells := tuple(ids.format_org_number(r[c.key]) if c.key == "org_number"
+                                                      else show_value(c.kind, r.get(c.key), c.words) for c in shown)),
                     sort_keys=tuple((r.get(c.key) is None, r.get(c.key) or 0) if c.kind != "text"
-                                    else str(r.get(c.key) or "").casefold() for c in shown))
+                                    else cell.casefold() for c, cell in zip(shown, cells, strict=True)))
                 for i, r in enumerate(report.rows)
             ]
             sums = [f"{c.header}: {show_value(c.kind, sum(r.get(c.key) or 0 for r in report.rows))}"
