@@ -174,3 +174,18 @@ async def test_my_clients_has_no_period(agency_store) -> None:  # noqa: ANN001
         # Roles and states in words, not the codes the report carries.
         assert "ansvarlig" in text and "aktiv" in text
         assert not {"responsible", "associate", "active", "onboarding", "rejected", "pending"} & set(text.split())
+
+
+async def test_my_clients_of_a_new_clerk_says_none_is_theirs(agency_store) -> None:  # noqa: ANN001
+    """Not "nothing to report for this period": the view has no period."""
+    from byraa.core.agency import staff
+
+    staff.add_staff(agency_store, identity.resolve(agency_store, "tester"), "nyansatt", "Nina Ny")
+    app = ByraaApp(workspace(agency_store, "nyansatt"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reports(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert screen.query_one(MarkableTable).total_count == 0
+        text = screen_text(app)
+        assert "Ingen av klientene er dine" in text and "perioden" not in text

@@ -228,7 +228,8 @@ class ReportsScreen(ListScreen, Screen, LocalizedBindings):
             sums = [f"{c.header}: {show_value(c.kind, sum(r.get(c.key) or 0 for r in report.rows))}"
                     for c in report.columns if c.total]
             totals.update(" · ".join([_("{count} rows").format(count=fmt.count(len(report.rows))), *sums]))
-            table.empty_text = _("Nothing to report for this period.")
+            table.empty_text = (_("None of the clients is yours (as responsible or associate).")
+                                if message.view == "my-clients" else _("Nothing to report for this period."))
         self._haystack = {row.key: " ".join(c if isinstance(c, str) else c.plain for c in row.cells).casefold()
                           for row in rows}
         table.set_rows(rows)
