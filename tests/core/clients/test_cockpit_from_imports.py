@@ -108,3 +108,25 @@ def test_replacing_a_month_replaces_its_rows(store, tmp_path: Path) -> None:
     detail = clients.client_detail(store, who, client_id)
     october = [a for a in detail.submissions if a.period == "2026-10"]
     assert [a.message_id for a in october] == ["v2"]
+
+
+def test_a_sub_unit_the_files_only_number_is_shown_by_its_number(store, tmp_path: Path) -> None:
+    """An a-melding gives a virksomhet's number, not its name: the client's employments show
+    "310 000 116" (as an organisation number reads), not the stand-in stored as its name."""
+    from byraa.core.base import ids
+    from byraa.core.clients.lookup import find_client
+    from byraa.core.store.models import UNNAMED_SUB_UNIT, SubUnit
+
+    who, _current = fresh_agency(store, tmp_path)
+    with store.session() as s:
+        client_id = find_client(s, org(1)).id
+        unit = s.scalars(select(SubUnit).where(SubUnit.org_number == org(11))).one()
+        assert unit.name == UNNAMED_SUB_UNIT.format(org=org(11))
+    detail = clients.client_detail(store, who, client_id)
+    units = {e.sub_unit for employee in detail.employees for e in employee.employments}
+    assert units == {ids.format_org_number(org(11))}
+    with store.session() as s:  # a name of its own is shown as it is
+        s.scalars(select(SubUnit).where(SubUnit.org_number == org(11))).one().name = "Avdeling Nord"
+        s.commit()
+    detail = clients.client_detail(store, who, client_id)
+    assert {e.sub_unit for employee in detail.employees for e in employee.employments} == {"Avdeling Nord"}

@@ -257,7 +257,7 @@ def client_detail(store: Store, who: Identity, client_id: int) -> ClientDetail:
         row = _rows(session, who, [client])[0]
         units = list(session.scalars(
             select(SubUnit).where(col(SubUnit.client_id) == client_id).order_by(col(SubUnit.name))))
-        unit_names = {u.id: u.name for u in units}
+        unit_names = {u.id: u.shown for u in units}
         today = clock.today()
         leaves: dict[int, list[str]] = defaultdict(list)
         for employment_id, description, pct in session.execute(

@@ -20,7 +20,7 @@ from byraa.core.base import clock, periods
 from byraa.core.importers import Where, payroll_side
 from byraa.core.importers.amelding_read import _Recipient
 from byraa.core.store.columns import pk
-from byraa.core.store.models import Client, Employee, Employment, Leave, SubUnit
+from byraa.core.store.models import UNNAMED_SUB_UNIT, Client, Employee, Employment, Leave, SubUnit
 from byraa.core.store.models_reconcile import ReconAga, ReconDeduction, ReconIncome, ReconWithholding
 
 BATCH = 2000
@@ -96,7 +96,7 @@ class Writer:
             raise self.where.refuse(place, "import.foreign_sub_unit", org=org)
         t = SubUnit.__table__  # type: ignore[attr-defined]
         unit_id = self.s.execute(insert(t).returning(t.c.id), [{
-            "client_id": self.client_id, "org_number": org, "name": f"Virksomhet {org}",
+            "client_id": self.client_id, "org_number": org, "name": UNNAMED_SUB_UNIT.format(org=org),
             "aga_zone": zone or "1"}]).scalar_one()
         self.units[org] = unit_id
         self.counts["sub_units_added"] += 1

@@ -51,7 +51,7 @@ from byraa.core.reconcile.checks import inputs as check_inputs
 from byraa.core.reconcile.checks.run import compute as compute_rows
 from byraa.core.reconcile.checks.run import validate
 from byraa.core.store import Store
-from byraa.core.store.models import Client, Employee, Employment, Leave, SubUnit
+from byraa.core.store.models import UNNAMED_SUB_UNIT, Client, Employee, Employment, Leave, SubUnit
 from byraa.core.store.models_reconcile import ReconCorrection, ReconEmployment, ReconRow, ReconRun
 
 SIGN_STATUSES = ("ok", "explained", "client_follows_up")
@@ -391,7 +391,7 @@ def _pair_rows(session: Session, row: ReconRow) -> list[ReconRow]:
 def _unit_id(session: Session, client: Client, org: str) -> int:
     unit = session.scalars(select(SubUnit).where(col(SubUnit.org_number) == org)).first()
     if unit is None:
-        unit = SubUnit(client_id=client.id or 0, org_number=org, name=f"Virksomhet {org}")
+        unit = SubUnit(client_id=client.id or 0, org_number=org, name=UNNAMED_SUB_UNIT.format(org=org))
         session.add(unit)
         session.flush()
     elif unit.client_id != client.id:

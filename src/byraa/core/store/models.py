@@ -18,6 +18,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Field, SQLModel, col
 from sqlmodel.main import SQLModelConfig
 
+from byraa.core.base import ids
+
 ROLES = ("manager", "clerk")
 """Staff roles: agency manager (byråleder) and payroll clerk (byrå-lønnsfører)."""
 
@@ -88,6 +90,11 @@ class Client(Table, table=True):
     email: str | None = Field(default=None, max_length=254)
 
 
+UNNAMED_SUB_UNIT = "Virksomhet {org}"
+"""The name a sub-unit is stored with when first met in a file that gives only its number
+(an a-melding's ``virksomhet``)."""
+
+
 class SubUnit(Table, table=True):
     __tablename__ = "sub_unit"
 
@@ -97,6 +104,13 @@ class SubUnit(Table, table=True):
     name: str = Field(max_length=200)
     municipality: str | None = Field(default=None, max_length=100)
     aga_zone: str = Field(default="1", max_length=3)
+
+    @property
+    def shown(self) -> str:
+        """How a screen names it: its name, or while it has only the stored stand-in, its
+        organisation number as a person reads one (``310 000 124``)."""
+        return ids.format_org_number(self.org_number) if self.name == UNNAMED_SUB_UNIT.format(org=self.org_number) \
+            else self.name
 
 
 class ClientAccess(Table, table=True):
