@@ -193,3 +193,26 @@ async def test_empty_database_shows_how_to_start(sqlite_store) -> None:  # noqa:
             await pilot.press("q")
             await settle(pilot)
         assert app.return_code == 0
+
+
+@pytest.mark.parametrize(("keymap", "said"), [({}, "n"), ({"groups.create": "ctrl+g"}, "^g")])
+async def test_a_sentence_that_names_a_key_names_the_one_bound_now(sqlite_store, keymap, said) -> None:  # noqa: ANN001
+    """"N oppretter en" named a key that was n, and stayed wrong when [keymap] moved it."""
+    from byraa.core.agency import setup
+    from byraa.tui.screens.groups import GroupsScreen
+    from tests.builders import org
+
+    setup.initialise(sqlite_store, name="Nytt Byrå AS", org_number=org(0), login="tester", user_name="Tora Test")
+    ws = workspace(sqlite_store)
+    ws.settings = type(ws.settings)(database_url="sqlite://", language="nb", keymap=keymap)
+    with language_restored():
+        app = ByraaApp(ws)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("b")
+            await settle(pilot)
+            assert isinstance(app.screen, GroupsScreen)
+            assert f"Ingen grupper ennå. {said} oppretter en." in screen_text(app)
+            await pilot.press("ctrl+g" if keymap else "n")  # the key said is the key that works
+            await settle(pilot)
+            assert not isinstance(app.screen, GroupsScreen)

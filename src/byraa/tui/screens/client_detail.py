@@ -32,7 +32,7 @@ from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
 from byraa.core.words.labels import amelding_status, client_status, employment_type, run_kind, run_status
 from byraa.tui.commands import PaletteCommand
-from byraa.tui.widgets.bindings import N_, LocalizedBindings
+from byraa.tui.widgets.bindings import N_, LocalizedBindings, key_shown
 from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
@@ -280,7 +280,7 @@ class ClientDetailScreen(Screen, LocalizedBindings):
 
         runs = core_reconcile.list_runs(self.app.workspace.store, self.app.who, org_number)
         if not runs:
-            text = _("Reconciliation: not run yet (v opens it)")
+            text = _("Reconciliation: not run yet ({key} opens it)").format(key=key_shown(self, "client.reconcile"))
         else:
             text = _("Reconciliation {month}: {facts}").format(month=fmt.month_name(runs[0].period), facts=run_facts(runs[0]))
         self.post_message(self.ReconcileState(text))

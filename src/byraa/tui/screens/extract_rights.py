@@ -29,7 +29,7 @@ from byraa.core.store.models_posting import EXTRACT_KINDS
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
 from byraa.core.words.posting import extract_kind
-from byraa.tui.widgets.bindings import N_, LocalizedBindings
+from byraa.tui.widgets.bindings import N_, LocalizedBindings, key_shown
 from byraa.tui.widgets.change_worker import ChangesInWorker
 from byraa.tui.widgets.dialogs import ConfirmDialog
 from byraa.tui.widgets.filter_bar import FilterBar
@@ -183,7 +183,7 @@ class ExtractRightsScreen(ChangesInWorker, ListScreen, Screen, LocalizedBindings
             [Column("kind", _("Kind"), max_width=12), Column("low", _("From"), max_width=20),
              Column("high", _("To"), max_width=20)],
             markable=True, openable=False, show_sort_keys=False, id="rights-table",
-            empty_text=_("No intervals yet. + adds one."))
+            empty_text=_("No intervals yet. {key} adds one.").format(key=key_shown(self, "extract_rights.add")))
         yield KeyFooter()
 
     def on_mount(self) -> None:

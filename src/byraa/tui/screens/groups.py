@@ -22,7 +22,7 @@ from byraa.core.clients.groups import GroupRow
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _, ngettext
 from byraa.tui.commands import PaletteCommand
-from byraa.tui.widgets.bindings import N_, LocalizedBindings
+from byraa.tui.widgets.bindings import N_, LocalizedBindings, key_shown
 from byraa.tui.widgets.change_worker import ChangesInWorker
 from byraa.tui.widgets.dialogs import ConfirmDialog, TextDialog
 from byraa.tui.widgets.filter_bar import FilterBar
@@ -63,7 +63,7 @@ class GroupsScreen(ChangesInWorker, ListScreen, Screen, LocalizedBindings):
             [Column("name", _("Group"), max_width=30), Column("clients", _("Clients"), justify="right", max_width=8),
              Column("description", _("Description"), max_width=60)],
             markable=False, id="groups-table",
-            empty_text=_("No groups yet. N creates one."),
+            empty_text=_("No groups yet. {key} creates one.").format(key=key_shown(self, "groups.create")),
         )
         yield KeyFooter()
 

@@ -66,3 +66,17 @@ class LocalizedBindings(DOMNode):
         # Textual copies the class bindings into ``_bindings`` per instance; replacing
         # that copy is the one place to put translated descriptions (textual is pinned).
         self._bindings = translated(self._bindings)
+
+
+def key_shown(node: DOMNode, binding_id: str) -> str:
+    """The key that runs ``binding_id`` on ``node``, as the footer writes it, after the
+    user's keymap (``[keymap]`` in the settings): for a sentence that names the key
+    ("Ingen grupper ennå. n oppretter en."), which a remapped key would make wrong."""
+    for bindings in node._bindings.key_to_bindings.values():
+        for binding in bindings:
+            if binding.id == binding_id:
+                remapped = node.app._keymap.get(binding_id)
+                if remapped:
+                    binding = replace(binding, key=remapped.split(",")[0].strip(), key_display=None)
+                return node.app.get_key_display(binding)
+    raise LookupError(binding_id)

@@ -29,7 +29,7 @@ from byraa.tui.commands import PaletteCommand
 from byraa.tui.screens.taxcards.cells import SHOWS, Choices
 from byraa.tui.screens.taxcards.results import ResultsView
 from byraa.tui.screens.taxcards.running import FetchView
-from byraa.tui.widgets.bindings import N_, LocalizedBindings
+from byraa.tui.widgets.bindings import N_, LocalizedBindings, key_shown
 from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
 from byraa.tui.widgets.job_progress import JobProgress
 from byraa.tui.widgets.key_footer import KeyFooter
@@ -142,7 +142,8 @@ class TaxCardsScreen(FetchView, ResultsView, FilteredScreen, Screen, LocalizedBi
         yield Static("", id="tc-shows", markup=False)
         yield FilterBar(_("words to look for: name, client, national id, reason…"), id="tc-filter")
         yield MarkableTable(self._result_columns(), markable=False, fixed_columns=2, id="tc-table",
-                            empty_text=_("No tax-card fetch yet: choose clients above and press e."))
+                            empty_text=_("No tax-card fetch yet: choose clients above and press {key}.").format(
+                                key=key_shown(self, "taxcards.fetch")))
         yield Static("", id="tc-detail", markup=False)
         yield KeyFooter()
 
