@@ -86,3 +86,34 @@ async def test_a_bug_says_unexpected_error_and_logs_the_traceback(empty_store) -
     assert "_work" in written
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
     assert screen.failed_groups == ["failing"]
+
+
+async def test_a_bug_outside_a_worker_ends_the_app_with_one_line_and_no_locals(empty_store) -> None:  # noqa: ANN001
+    """Textual printed the traceback with every frame's local variables on the terminal."""
+    app = ByraaApp(workspace(empty_store))
+    printed: list = []
+    print_them = app._print_error_renderables
+
+    def what_is_printed() -> None:  # Textual prints these on the terminal as the app ends
+        printed.extend(app._exit_renderables)
+        print_them()
+
+    app._print_error_renderables = what_is_printed  # type: ignore[method-assign]
+
+    def handler_with_a_person_in_hand() -> None:
+        national_id = "01418012345"  # a local of the failing frame (Tenor test id)
+        raise RuntimeError(f"boom outside a worker {national_id[:2]}")
+
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            app.call_later(handler_with_a_person_in_hand)
+            await pilot.pause()
+    assert app.return_code == 1
+    shown = " ".join(str(r) for r in printed)
+    log = locations.data_dir() / LOG_NAME
+    assert shown == f"Uventet feil: byraa ble avsluttet. Detaljene er skrevet til {log}."
+    written = log.read_text(encoding="utf-8")
+    assert "RuntimeError: boom outside a worker" in written and "handler_with_a_person_in_hand" in written
+    assert "01418012345" not in written  # the log has the traceback, not the locals
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600

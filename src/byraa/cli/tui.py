@@ -14,6 +14,9 @@ def run_tui(cli: CliState, *, mouse: bool = True) -> None:
         from byraa.tui.app import ByraaApp
 
         collector.release()
-        ByraaApp(workspace).run(mouse=mouse)
+        app = ByraaApp(workspace)
+        app.run(mouse=mouse)
     finally:
         workspace.close()
+    if app.return_code:  # a bug ended it (the line with the log's path is printed): not a success
+        raise SystemExit(app.return_code)

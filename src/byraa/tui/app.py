@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -25,7 +27,7 @@ from byraa.core.words.i18n import _
 from byraa.tui.commands import ByraaCommands, DirectoryCommands, PaletteCommand
 from byraa.tui.navigation import SECTIONS, Section
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
-from byraa.tui.worker_errors import ReportingWorkerManager, report_failed_worker
+from byraa.tui.worker_errors import ReportingWorkerManager, error_log_path, log_traceback, report_failed_worker
 
 _CONSTRUCTED = time.perf_counter()
 
@@ -140,6 +142,19 @@ class ByraaApp(App[None], LocalizedBindings):
     def _worker_done(self, worker: Worker) -> None:
         # Every worker of every screen ends here: a failure is reported once, the same way.
         report_failed_worker(self, worker)
+
+    def _fatal_error(self) -> None:
+        # A bug outside a worker ends the app (Textual's rule). Textual would print its
+        # traceback with the local variables of every frame on the terminal: a national id
+        # or a token in a local would land in the scrollback. As for a failed worker, the
+        # traceback goes to the 0600 error log and the terminal gets one line with its path.
+        error = sys.exc_info()[1] or self._exception
+        where = f"app, screen {type(self.screen).__name__}" if self._screen_stack else "app"
+        path = log_traceback(error, where) if error is not None else error_log_path()
+        self.bell()
+        self._exit_renderables.append(Text(  # Text: a path is no markup
+            _("Unexpected error: byraa stopped. The details are written to {path}.").format(path=path)))
+        self._close_messages_no_wait()
 
     # --- Keys --------------------------------------------------------------------------
 
