@@ -114,4 +114,4 @@ async def test_a_ledger_shows_its_months(inbox_app) -> None:  # noqa: ANN001
         assert {(line.period, line.period_to) for line in screen.lines.values() if line.kind == "ledger_csv"} == {
             ("2026-01", "2026-03")}
         row = next(line for line in screen_text(app).splitlines() if "hovedbok" in line)
-        assert row.split()[-2:] == ["01–03.2026", "importert"]  # months as on every screen
+        assert row.split()[-2:] == ["01–03.2026", "importeres"]  # months as on every screen; a preview says "will"

@@ -19,9 +19,10 @@ from byraa.core.base.errors import UserError
 from byraa.core.words import formatting, labels
 from byraa.core.words.i18n import _
 
-COLUMNS = [Column("file", _("File")), Column("client", _("Org. no.")), Column("kind", _("Kind")),
-           Column("period", _("Period")), Column("outcome", _("Outcome"), labels.intake_outcome),
-           Column("reason", _("Reason"))]
+
+def _columns(words) -> list[Column]:  # noqa: ANN001
+    return [Column("file", _("File")), Column("client", _("Org. no.")), Column("kind", _("Kind")),
+            Column("period", _("Period")), Column("outcome", _("Outcome"), words), Column("reason", _("Reason"))]
 
 
 @click.command("intake")
@@ -81,6 +82,10 @@ def _print(rows: list[dict], fmt: str, extra: dict) -> None:
         return
     shown = [{**r, "file": Path(r["file"]).name, "period": formatting.period_span(r["period"], r["period_to"])}
              for r in rows]
-    emit(shown, COLUMNS, "table")
     c = extra["counts"]
+    if extra.get("dry_run"):  # nothing was done: say what will be
+        emit(shown, _columns(labels.intake_action), "table")
+        click.echo(_("To import {imported}, unchanged {unchanged}, to replace {replaced}, to refuse {refused}").format(**c))
+        return
+    emit(shown, _columns(labels.intake_outcome), "table")
     click.echo(_("Imported {imported}, unchanged {unchanged}, replaced {replaced}, refused {refused}").format(**c))

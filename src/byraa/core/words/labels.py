@@ -40,9 +40,15 @@ def amelding_status(code: str | None) -> str:
 
 
 def intake_outcome(code: str | None) -> str:
-    """What the intake did (or will do) with a file."""
+    """What the intake did with a file."""
     return {"imported": _("imported"), "unchanged": _("unchanged"), "replaced": _("replaced"),
             "refused": _("refused")}.get(code or "", code or "")
+
+
+def intake_action(code: str | None) -> str:
+    """What the intake will do with a file (a preview, a dry run): "importeres", not "importert"."""
+    return {"imported": _("will import"), "unchanged": _("unchanged"), "replaced": _("will replace"),
+            "refused": _("will refuse")}.get(code or "", code or "")
 
 
 def reconcile_outcome(code: str | None) -> str:

@@ -232,11 +232,15 @@ class IntakeScreen(Screen, LocalizedBindings):
         table.set_rows(Row(key, (
             Path(line.path).name, line.client_name or line.client or "–", kind_word(line.kind),
             fmt.months_column(line.period, line.period_to),
-            Toned(labels.intake_outcome(line.outcome), OUTCOME_TONES.get(line.outcome or "", "muted")),
+            Toned(self._outcome_word(line.outcome), OUTCOME_TONES.get(line.outcome or "", "muted")),
         )) for key, line in self.lines.items())
         table.loading = False
         self._apply_filter()
         self.refresh_bindings()
+
+    def _outcome_word(self, code: str | None) -> str:
+        """What will happen to a file in the preview ("importeres"), what did after the run."""
+        return labels.intake_outcome(code) if self.done else labels.intake_action(code)
 
     def _counts(self) -> dict[str, str]:
         counts = {o: 0 for o in core_intake.OUTCOMES}
@@ -253,7 +257,7 @@ class IntakeScreen(Screen, LocalizedBindings):
         table = self.query_one(MarkableTable)
         wanted = self.filter
         table.show_only(None if wanted is None else (k for k, line in self.lines.items() if line.outcome == wanted))
-        shown = _("all") if wanted is None else labels.intake_outcome(wanted)
+        shown = _("all") if wanted is None else self._outcome_word(wanted)
         self.sub_title = _("Intake · {shown} of {total} · outcome: {outcome}").format(
             shown=fmt.count(table.row_count), total=fmt.count(table.total_count), outcome=shown)
 
@@ -268,7 +272,7 @@ class IntakeScreen(Screen, LocalizedBindings):
         if line.outcome == "refused":
             self.app.push_screen(TextViewer(Path(line.path).name, f"{line.path}\n\n{line.reason or ''}"))
         else:
-            self.notify(f"{Path(line.path).name}: {labels.intake_outcome(line.outcome)}", timeout=4)
+            self.notify(f"{Path(line.path).name}: {self._outcome_word(line.outcome)}", timeout=4)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state != WorkerState.ERROR or event.worker.group not in ("intake-plan", "intake-run"):
