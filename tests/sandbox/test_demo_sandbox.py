@@ -138,15 +138,30 @@ def test_send_payrolls_value_reaches_a_ordningen_from_the_command_line(tmp_path:
     org = json.loads(out)[0]["org_number"]
     code, out = _cli(db, "reconcile", "--client", org, "--period", "2026-10", "--check", "employments",
                      "--format", "json")
-    assert code == 1, out  # no A07 stored yet: every employment is only in payroll
-    row = next(r for r in json.loads(out)["rows"] if r["status"] == "only_payroll")
+    assert code == 1, out
+    # No A07 stored yet: one row says so; nobody is "only in payroll", nothing to send.
+    [missing] = json.loads(out)["rows"]
+    assert missing["status"] == "missing" and missing["payroll"] > 0
+    refused = CliRunner().invoke(main, ["--db", str(db), "reconcile", "send-payroll", str(missing["run"]),
+                                        str(missing["row"])])
+    assert refused.exit_code == 2, refused.output
+    # With the A07 (the sandbox plants an employment with another position % for one client
+    # of the three), the differing employment is payroll's to send.
+    rows = []
+    for client in json.loads(_cli(db, "clients", "list", "--format", "json")[1]):
+        org = client["org_number"]
+        assert _cli(db, "a07", "fetch", "--client", org, "--period", "2026-10")[0] == 0
+        code, out = _cli(db, "reconcile", "--client", org, "--period", "2026-10", "--check", "employments",
+                         "--format", "json")
+        rows += [(org, r) for r in json.loads(out)["rows"] if r["status"] == "differs"]
+    org, row = rows[0]
     # The demo's payroll side is an imported a-melding: the correction replaces it whole,
     # queued and sent to a-ordningen (the sandbox) like a real agency's.
     result = CliRunner().invoke(main, ["--db", str(db), "reconcile", "send-payroll", str(row["run"]),
                                        str(row["row"])])
     assert result.exit_code == 0, result.output
     code, out = _cli(db, "reconcile", "submit", "--client", org)
-    assert code == 0, out
+    assert code == 0 and out.strip(), out
     code, out = _cli(db, "reconcile", "submit", "--client", "123456789")
     assert code == 2
 

@@ -372,3 +372,30 @@ async def test_bulk_job_fetches_the_a07_first_when_asked(sandboxed) -> None:  # 
             ReconSource.kind == "a07", ReconSource.period == PERIOD, ReconSource.active.is_(True),
             ReconSource.filename.like("a-ordningen %"))).all()
     assert len(set(fetched)) == 3
+
+
+async def test_a_month_with_no_a07_shows_one_row_per_check_in_words(sqlite_store, tmp_path: Path) -> None:  # noqa: ANN001
+    """Not "kun i lønn" for each employment, nor "income"/"total" as codes: the A07 is missing."""
+    from byraa.core.importers.amelding import import_amelding
+    from tests.builders import small_agency
+    from tests.data.reconcile import build as b
+
+    small = small_agency(sqlite_store)
+    import_amelding(sqlite_store, small.who(), b.write_amelding(tmp_path / "am.xml", scenario.payroll_message(
+        PERIOD, message_id="s10")))
+    with language_restored():
+        app = ByraaApp(workspace(sqlite_store))
+        async with app.run_test(size=(80, 24)) as pilot:
+            run = await open_run(pilot)
+            assert "mangler" in screen_text(app)
+            employments = await drill(pilot, "employments")
+            [row] = employments.rows.values()
+            text = screen_text(app)
+            assert row.status == "missing" and "kilde mangler" in text and "kun i lønn" not in text
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen is run
+            await drill(pilot, "income")
+            line = next(line for line in screen_text(app).splitlines() if "kilde mangler" in line)
+            assert "alle ansatte" in line and "85 000,00" in line
+            assert not {"income", "total"} & set(line.split())

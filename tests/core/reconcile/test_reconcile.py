@@ -199,3 +199,30 @@ def test_mapping_defaults_edit_and_audit(store, setup) -> None:  # noqa: ANN001
     run = reconcile.run(store, who, org(1), scenario.PERIOD, checks=["clearing"])
     assert json.loads(json.dumps(run.checks)) == ["clearing"]
     assert sum(1 for r in reconcile.rows(store, who, run.id) if r.field == "balance at period end") == 2
+
+
+def test_a_month_with_no_a07_says_so_once_per_check_not_once_per_person(store, tmp_path: Path) -> None:  # noqa: ANN001
+    """Nobody is "only in payroll" when a-ordningen's side was never fetched: the A07 is
+    missing. One row per check says so (payroll's count of employments, its income
+    total); with the A07 imported, the persons are compared."""
+    from byraa.core.importers.amelding import import_amelding
+    from byraa.core.reconcile import a07
+    from byraa.core.reconcile.summary import check_figures
+    from tests.builders import small_agency
+    from tests.data.reconcile import build as b
+
+    small = small_agency(store)
+    who = small.who()
+    import_amelding(store, who, b.write_amelding(tmp_path / "am.xml", scenario.payroll_message(
+        scenario.PERIOD, message_id="s10")))
+    run = reconcile.run(store, who, org(1), scenario.PERIOD, checks=["employments", "income"])
+    rows = reconcile.rows(store, who, run.id)
+    assert [(r.check, r.status, r.payroll, r.a07) for r in rows] == [
+        ("employments", "missing", 3, None), ("income", "missing", 85_000_00, None)]
+    figures = {f.check: f for f in check_figures(run.checks, rows)}
+    assert figures["employments"].a07 is None and figures["income"].payroll == 85_000_00  # "mangler" under A07
+    a07.import_a07(store, who, b.write_json(tmp_path / "a07.json", scenario.a07_report(scenario.PERIOD)))
+    again = reconcile.rows(store, who, reconcile.run(store, who, org(1), scenario.PERIOD,
+                                                     checks=["employments", "income"]).id)
+    assert {r.status for r in again if r.check == "employments"} >= {"only_payroll", "only_a07", "differs"}
+    assert {r.national_id for r in again if r.check == "income"} == {nid(2), nid(3)}

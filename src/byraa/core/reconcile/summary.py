@@ -97,6 +97,9 @@ def _summed(rows: Sequence[Any], side: str) -> int | None:
 
 def headline(check: str, rows: Sequence[Any]) -> tuple[Figure, Figure, Figure]:
     """(payroll, a07, ledger) of ``check`` from its rows (``ResultRow``s or ``RowView``s)."""
+    if check == "employments":  # no amount of its own; a month with no A07 says so where its figure would be
+        missing = any(r.status == "missing" for r in rows)
+        return NOT_APPLICABLE, None if missing else NOT_APPLICABLE, NOT_APPLICABLE
     if check == "income":
         return _summed(rows, "payroll"), _summed(rows, "a07"), NOT_APPLICABLE
     if check == "withholding":

@@ -373,6 +373,7 @@ def field_name(code: str) -> str:
         "employment_ref": _("employment id"),
         "withholding": _("withholding"),
         "withholding (term)": _("withholding (term)"),
+        "income": _("all employees"),  # the month's one income row (a side missing): narrow column
         "payroll runs vs a-melding": _("payroll runs vs a-melding"),
         "basis": _("basis"),
         "amount": _("amount"),

@@ -106,6 +106,11 @@ def income(inputs: Inputs, settings: Settings) -> list[ResultRow]:
             return []
         total = int(a07["a07"].sum() or 0)
         return [ResultRow("income", "total", "income", None, total, None, None, "missing")]
+    if not has_a07:
+        # No A07 for the month: one row saying so, with payroll's total, not a "missing" per
+        # person and description (nobody's income is missing from a-ordningen: the report is).
+        total = int(pay["payroll"].sum() or 0)
+        return [ResultRow("income", "total", "income", total, None, None, None, "missing")]
     joined = pay.join(a07, on=keys, how="full", coalesce=True).sort(keys)
     out = []
     for r in joined.iter_rows(named=True):

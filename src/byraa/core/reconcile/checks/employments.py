@@ -146,3 +146,13 @@ def rows(payroll: pl.DataFrame, a07: pl.DataFrame, method: str = "standard") -> 
             payroll=_show(pv, unit), a07=_show(av, unit), ledger=None, difference=None, status=r["status"],
             unit=unit, national_id=r["national_id"], payroll_ref=r["payroll_ref"], a07_ref=r["a07_ref"]))
     return out
+
+
+def a07_missing(payroll: pl.DataFrame) -> list[ResultRow]:
+    """Check 1 for a month with no A07: one row saying so, with how many employments payroll
+    holds, not "only in payroll" for each of them (nobody is missing from a-ordningen: the
+    report is). Fetching or importing the A07 and running again compares them."""
+    if payroll.is_empty():
+        return []
+    return [ResultRow(check="employments", key="", field="", payroll=payroll.height, a07=None, ledger=None,
+                      difference=None, status="missing", unit="count")]

@@ -36,7 +36,8 @@ def compute(inputs: Inputs, *, checks: Iterable[str] | None = None, method: str 
     out: list[ResultRow] = []
     for check in validate(checks, method):
         if check == "employments":
-            out.extend(employment_check.rows(inputs.payroll_employments, inputs.a07_employments, method))
+            out.extend(employment_check.rows(inputs.payroll_employments, inputs.a07_employments, method)
+                       if inputs.period in inputs.a07_periods else employment_check.a07_missing(inputs.payroll_employments))
         elif check == "year_end":
             out.extend(year_end.year_end(inputs, settings))
         elif check == "open_items":
