@@ -38,6 +38,12 @@ def test_reconcile_exit_codes_and_json(cli) -> None:  # noqa: ANN001
     assert equal.exit_code == 0 and "fastloenn" in equal.output
     table = cli("reconcile", "--client", org(1), "--period", "2026-10", "--check", "withholding")
     assert table.exit_code == 1 and "22 000,00" in table.output and "avviker" in table.output and "differs" not in table.output
+    # The contribution's keys in words in the table ("sone", "i alt"), as codes in JSON.
+    aga = cli("reconcile", "--client", org(1), "--period", "2026-10", "--check", "aga")
+    assert f"{org(11)} sone 1" in aga.output and " i alt " in aga.output
+    assert " zone " not in aga.output and " total " not in aga.output
+    as_json = cli("reconcile", "--client", org(1), "--period", "2026-10", "--check", "aga", "--format", "json")
+    assert {r["key"] for r in json.loads(as_json.output)["rows"]} >= {f"{org(11)} zone 1", "total"}
     bad = cli("reconcile", "--client", org(1), "--period", "2026-13")
     assert bad.exit_code == 2 and "ÅÅÅÅ-MM" in bad.output
     refused = cli("reconcile", "--client", org(1), "--period", "2026-10", user="clerk")

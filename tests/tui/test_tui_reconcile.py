@@ -399,3 +399,8 @@ async def test_a_month_with_no_a07_shows_one_row_per_check_in_words(sqlite_store
             line = next(line for line in screen_text(app).splitlines() if "kilde mangler" in line)
             assert "alle ansatte" in line and "85 000,00" in line
             assert not {"income", "total"} & set(line.split())
+            await pilot.press("escape")
+            await settle(pilot)
+            await drill(pilot, "aga")  # the keys in words: "sone", "i alt"
+            text = screen_text(app)
+            assert f"{org(11)} sone 1" in text and "i alt" in text and " zone " not in text

@@ -59,7 +59,7 @@ def _columns(with_client: bool, with_ids: bool) -> list[Column]:
     if with_ids:
         cols.append(Column("row", _("Row"), right=True))
     return cols + [
-        Column("check_shown", _("Check")), Column("national_id", _("National id")), Column("key", _("Key")),
+        Column("check_shown", _("Check")), Column("national_id", _("National id")), Column("key_shown", _("Key")),
         Column("field_shown", _("Field")), Column("payroll_shown", _("Payroll")),
         Column("a07_shown", _("A-ordningen")), Column("ledger_shown", _("Ledger")),
         Column("difference_shown", _("Difference"), right=True), Column("status_shown", _("Status")),
@@ -78,6 +78,7 @@ def _emit(rows: list[dict], fmt: str, *, with_client: bool, with_ids: bool, extr
             d["difference_shown"] = _show(d["difference"], "nok")
             d["check_shown"] = labels.check_name(d["check"])
             d["field_shown"] = labels.field_name(d["field"])
+            d["key_shown"] = labels.row_key(d["key"])
             d["status_shown"] = labels.row_status(d["status"])
         emit(rows, _columns(with_client, with_ids), fmt)
         return

@@ -310,6 +310,20 @@ def resolution(code: str | None) -> str:
             "send_payroll": _("payroll's value sent")}.get(code or "", code or "")
 
 
+_ZONE_KEY = re.compile(r"^(?P<unit>\S+) zone (?P<zone>\S+)$")
+
+
+def row_key(key: str) -> str:
+    """A check row's key as a person reads it: the month's one row "total" is "i alt", a
+    sub-unit's contribution zone "310000140 zone 1" is "310000140 sone 1"; a month, an
+    account or an employment stays as it is."""
+    if key == "total":
+        return _("in all")
+    if match := _ZONE_KEY.match(key):
+        return _("{unit} zone {zone}").format(unit=match["unit"], zone=match["zone"])
+    return key
+
+
 def field_name(code: str) -> str:
     if code.startswith("paid in ") and code != "paid in the next term":
         return _("paid in {month}").format(month=month(code[8:]) if len(code) == 15 else code[8:])

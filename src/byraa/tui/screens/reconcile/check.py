@@ -37,6 +37,7 @@ from byraa.core.words.labels import (
     masked,
     month,
     resolution,
+    row_key,
     row_status,
     value,
 )
@@ -97,12 +98,12 @@ def row_cells(check: str, r: RowView) -> tuple[Cell, ...]:
         who = " ".join(x for x in (masked(r.national_id), r.name or "") if x)
         return (status_cell(r.status), r.key, who, field_name(r.field), payroll, value(r.ledger, r.unit), diff,
                 explanation)
-    return (status_cell(r.status), r.key, field_name(r.field), payroll, a07, value(r.ledger, r.unit), diff,
+    return (status_cell(r.status), row_key(r.key), field_name(r.field), payroll, a07, value(r.ledger, r.unit), diff,
             explanation)
 
 
 def search_text(r: RowView) -> str:
-    return " ".join(str(x) for x in (r.key, r.field, field_name(r.field), row_status(r.status), r.payroll, r.a07,
+    return " ".join(str(x) for x in (r.key, row_key(r.key), r.field, field_name(r.field), row_status(r.status), r.payroll, r.a07,
                                      r.ledger, r.explanation or "", masked(r.national_id), r.name)
                     if x is not None).lower()
 
@@ -271,7 +272,7 @@ class CheckRowsScreen(ListScreen, Screen, LocalizedBindings):
 
         if len(rows) == 1:
             r = rows[0]
-            what = " · ".join(p for p in (row_status(r.status), masked(r.national_id), r.key, field_name(r.field),
+            what = " · ".join(p for p in (row_status(r.status), masked(r.national_id), row_key(r.key), field_name(r.field),
                                           comparison(r)) if p)
         else:
             what = _("{n} marked differences get the same explanation.").format(n=len(rows))
