@@ -73,6 +73,10 @@ async def test_shows_the_agency_connection_and_the_data_locations(agency_store, 
         text = screen_text(app)
         assert "Konfigurasjonsfil" in text and "Database" in text and "sqlite" in text
         assert "norsk bokmål" in text
+        # Where the clients' files go, and how to move it.
+        inbox = str(app.workspace.settings.inbox_folder)
+        assert "Innboks" + inbox in "".join(text.split()), text  # a long path folds onto the next line
+        assert "BYRAA_INBOX" in text
 
 
 async def test_clerk_sees_save_dimmed_and_is_refused(agency_store, tmp_path) -> None:  # noqa: ANN001

@@ -295,11 +295,15 @@ class SettingsScreen(Screen, LocalizedBindings):
             (_("Config file"), str(workspace.settings.config_file or locations.config_file())),
             (_("Data folder"), str(locations.data_dir())),
             (_("Database"), workspace.store.display_url),
+            (_("Inbox"), str(workspace.settings.inbox_folder)),
             (_("User"), f"{who.login} — {who.name} ({role(who.role)})" if who else ""),
             (_("Language"), language),
         )
         for label, value in rows:
             table.add_row(Text(label), Text(value))
+            if label == _("Inbox"):  # where the clients' files go: the intake (I) reads it, the dashboard counts it
+                table.add_row(Text(""), Text(_("The intake reads the inbox; set it in the config file (inbox = "
+                                               "\"/path\") or with BYRAA_INBOX."), style="italic"))
         table.add_row(Text(""), Text(_("The language is set in the config file (language = \"nb\" or \"en\") "
                                        "or with BYRAA_LANG."), style="italic"))
         return table
