@@ -131,3 +131,6 @@ def test_init_then_use(tmp_path, monkeypatch) -> None:
 def test_locate_prints_paths(tmp_path) -> None:
     result = CliRunner().invoke(main, ["locate"])
     assert result.exit_code == 0 and "demo.sqlite3" in result.output and "config.toml" in result.output
+    inbox = tmp_path / "kundefiler"
+    moved = CliRunner().invoke(main, ["locate"], env={"BYRAA_INBOX": str(inbox)})
+    assert f"inbox:         {inbox}" in moved.output.splitlines()

@@ -1,4 +1,4 @@
-"""``byraa locate``: where the config, data and database are."""
+"""``byraa locate``: where the config, data, database and inbox are."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from byraa.core.settings import locations
 
 @click.command("locate")
 def command() -> None:
-    """Print the config, data and database locations."""
+    """Print the config, data, database and inbox locations."""
     from sqlalchemy.engine import make_url
 
     settings = state().settings()
@@ -20,3 +20,4 @@ def command() -> None:
     click.echo(f"data dir:      {locations.data_dir()}")
     click.echo(f"database:      {url}")
     click.echo(f"demo database: {locations.demo_database_path()}")
+    click.echo(f"inbox:         {settings.inbox_folder}")
