@@ -137,3 +137,18 @@ def test_attention_lists_unsigned_reconciliations_missing_cards_and_leavers(stor
         if row.is_difference and not row.resolved:
             runs.explain(store, who, run.id, row.id, "Kjent avvik")
     assert items("reconciliation_unsigned") == {}
+
+
+def test_early_in_a_month_the_month_befores_a_melding_deadline_comes_first(store, monkeypatch) -> None:  # noqa: ANN001
+    """On 4 December the dashboard shows December; November's a-melding, due 7 December, is
+    the pressing one (it was missing: only the month shown's deadline, 5 January, was listed)."""
+    from byraa.core.base import clock
+
+    small = small_agency(store)
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 12, 4))
+    board = dashboard.build(store, small.who(), "2026-12")
+    due = [(a.period, a.due, a.severity) for a in board.attention if a.kind == "amelding_deadline"]
+    assert due == [("2026-11", date(2026, 12, 7), "warning"), ("2026-12", date(2027, 1, 5), "info")]
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 12, 8))  # November's is past: December's alone
+    board = dashboard.build(store, small.who(), "2026-12")
+    assert [a.period for a in board.attention if a.kind == "amelding_deadline"] == ["2026-12"]

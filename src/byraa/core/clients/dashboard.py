@@ -277,12 +277,16 @@ def _attention(session: Session, within: _Within, period: str) -> list[Attention
         items.append(Attention("responsible_left" if had_one else "no_responsible", "warning", client_id, name))
     items += _unsigned_reconciliations(session, within, previous)
     items += _missing_tax_cards(session, within, period)
-    # The a-melding deadline for the month shown, while it is still ahead or today.
-    due = deadlines.amelding_deadline(period).due
-    if due >= clock.today():
+    # The a-melding deadlines still ahead (or today): the month shown's, and in the first
+    # days of a month the month before's (November's is due about 5 December, the most
+    # pressing one on the 4th, when the dashboard shows December).
+    for month_of in (previous, period):
+        due = deadlines.amelding_deadline(month_of).due
+        if due < clock.today():
+            continue
         # Sent: the month's newest a-melding is accepted (an accepted one replaced by a
         # rejected one is outstanding again, as the attention list above says).
-        month = latest_amelding(periods=(period,))
+        month = latest_amelding(periods=(month_of,))
         sent = select(month.c.client_id).where(month.c.status == "accepted")
         outstanding = session.scalar(
             _where(
@@ -291,7 +295,7 @@ def _attention(session: Session, within: _Within, period: str) -> list[Attention
             )
         ) or 0
         severity = "warning" if (due - clock.today()).days <= 5 and outstanding else "info"
-        items.append(Attention("amelding_deadline", severity, period=period, due=due, count=outstanding))
+        items.append(Attention("amelding_deadline", severity, period=month_of, due=due, count=outstanding))
     # The term payment (withholding and employer's contribution) once it is 10 days away.
     today = clock.today()
     for deadline in deadlines.between(today, today + timedelta(days=TERM_DEADLINE_DAYS)):
