@@ -104,7 +104,7 @@ class ResultRow:
     difference: int | None
     status: str
     unit: str = "nok"
-    """``nok`` (øre), ``text``, ``date``, ``pct`` or ``hours``: how to show the values."""
+    """``nok`` (øre), ``text``, ``date``, ``pct``, ``hours`` or ``count`` (employments): how to show the values."""
     national_id: str | None = None
     payroll_ref: int | None = None
     a07_ref: int | None = None
