@@ -44,6 +44,8 @@ CASES = [
      "tester", "aga"),
     ("taxcards year out of range", ["taxcards", "fetch", "--client", org(1), "--year", "2030"], "tester", "2030"),
     ("taxcards without a year", ["taxcards", "fetch", "--client", org(1)], "tester", "--year"),
+    ("taxcards with no Altinn connection", ["taxcards", "fetch", "--client", org(1), "--year", "2026"], "tester",
+     "Altinn-tilkobling"),
     ("deadlines bad date", ["deadlines", "--from", "2026-13-01"], "tester", "2026-13-01"),
     ("deadlines backwards", ["deadlines", "--from", "2026-12-01", "--to", "2026-11-01"], "tester", "--to"),
     ("report xlsx without --out", ["reports", "term", "--year", "2026", "--term", "5", "--format", "xlsx"],

@@ -266,3 +266,25 @@ def test_snapshot_results(snap_compare, sandbox, sqlite_store, size) -> None:  #
         await settle(pilot)
 
     assert snap_compare(ByraaApp(workspace(sqlite_store)), terminal_size=size, run_before=run_before)
+
+
+async def test_with_no_altinn_connection_the_fetch_is_refused_before_the_confirmation(sqlite_store) -> None:  # noqa: ANN001
+    """A fresh agency: the fetch asked "Hente skattekort?" and only then stopped at its first
+    order, leaving a failed job; it says so at once, and nothing is created."""
+    build_agency(sqlite_store)
+    from byraa.core.store.models_altinn import AltinnConnection
+
+    with sqlite_store.session() as s:
+        for model in (TaxCardFetchResult, JobItem, Job, TaxCard, AltinnConnection):
+            s.execute(delete(model))
+    with language_restored():
+        app = ByraaApp(workspace(sqlite_store))
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await open_taxcards(pilot)
+            await pilot.press("e")
+            await settle(pilot)
+            assert not isinstance(app.screen, ConfirmDialog)
+            assert [n.message for n in app._notifications] == [
+                "byråets Altinn-tilkobling er ikke satt opp ennå (Innstillinger, eller `byraa demo`)"]
+    with sqlite_store.session() as s:
+        assert s.query(Job).count() == 0

@@ -153,6 +153,7 @@ def fetch_(orgs: tuple[str, ...], group: str | None, responsible: str | None, al
                                     responsible=responsible, all=all_)
         plan = fetch.plan_fetch(store, who, selection, year, mode="changes" if changes_only else "all",
                                 persons_per_order=persons_per_order)
+        fetch.require_stored_connection(store, plan)
         job_id = fetch.start_fetch(store, who, plan)
         click.echo(_("Job {id}: {persons} persons of {clients} clients in {orders} order(s); "
                      "{skipped} skipped").format(id=job_id, persons=plan.persons, clients=len(plan.clients),

@@ -62,6 +62,7 @@ from byraa.core.taxcards.plan import _chunks
 from byraa.core.taxcards.plan import check_income_year as check_income_year
 from byraa.core.taxcards.plan import income_year_problem as income_year_problem
 from byraa.core.taxcards.plan import plan_fetch as plan_fetch
+from byraa.core.taxcards.plan import require_stored_connection as require_stored_connection
 from byraa.core.taxcards.results import FILTERS as FILTERS
 from byraa.core.taxcards.results import HOOK_ENV as HOOK_ENV
 from byraa.core.taxcards.results import FetchSummary as FetchSummary

@@ -278,6 +278,16 @@ def plan_fetch(store: Store, who: Identity, selection: Selection, year: int, *, 
     return FetchPlan(year, mode, selection, tuple(planned), tuple(orders), without_access, persons_per_order)
 
 
+def require_stored_connection(store: Store, plan: FetchPlan) -> None:
+    """Refuse a fetch that would go with the agency's Altinn connection while none is set
+    up: said before the user confirms and before a job exists (the screen and the command
+    ask it; a job run with a transport of its own, as the tests do, does not)."""
+    from byraa.core.altinn import connection
+
+    if any(c.connection == "agency" for c in plan.clients) and connection.agency_connection(store) is None:
+        raise UserError("connection.agency_not_set_up")
+
+
 def _connection_scopes(session: Session, clients: Sequence[Client]) -> dict[int, str | None]:
     """Per client, whose Altinn settings its orders go with: ``agency``, ``client:<id>``,
     or ``None`` when the client should use its own but has none. A client whose own

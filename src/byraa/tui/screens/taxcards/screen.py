@@ -343,6 +343,7 @@ class TaxCardsScreen(FetchView, ResultsView, FilteredScreen, Screen, LocalizedBi
     def plan(self, selection: fetch.Selection, year: int, mode: str) -> None:
         try:
             plan = fetch.plan_fetch(self.app.workspace.store, self.app.who, selection, year, mode=mode)
+            fetch.require_stored_connection(self.app.workspace.store, plan)
         except UserError as exc:
             self.post_message(self.Refused(str(exc), _("Not fetched")))
             return
