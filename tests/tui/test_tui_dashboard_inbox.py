@@ -66,3 +66,33 @@ async def test_the_dashboard_says_how_many_files_wait_and_enter_opens_the_intake
             await pilot.press("escape")
             await settle(pilot)
             assert "1 ny fil i innboksen" in screen_text(app)
+
+
+async def test_a_file_the_intake_refused_is_not_new_but_said_apart(sqlite_store, tmp_path) -> None:  # noqa: ANN001
+    """After the intake refused a file left in the inbox, the dashboard kept calling it new."""
+    from byraa.core.agency import identity
+    from byraa.core.base.bridge import run_sync
+    from byraa.core.importers import intake
+
+    build_agency(sqlite_store)
+    folder = tmp_path / "innboks"
+    _drop(folder, "notat.txt", b"not a payroll file\n")
+    _drop(folder, "ny.xml", b"<melding>ny</melding>")
+    assert inbox.state(sqlite_store, folder) == inbox.InboxState(folder, 2, 2, 0)
+    who = identity.resolve(sqlite_store, "tester")
+    planned = intake.plan(sqlite_store, who, [folder / "notat.txt"])
+    run_sync(intake.run(sqlite_store, who, intake.start(sqlite_store, who, planned)))
+    assert inbox.state(sqlite_store, folder) == inbox.InboxState(folder, 2, 1, 1)
+    ws = workspace(sqlite_store)
+    ws = dataclasses.replace(ws, settings=dataclasses.replace(ws.settings, inbox=folder))
+    with language_restored():
+        app = ByraaApp(ws)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            text = screen_text(app)
+            assert "1 ny fil i innboksen" in text and "1 fil i innboksen ble avvist ved innlesing" in text
+            options = app.screen.query_one("#attention-list")
+            options.highlighted = 1
+            await pilot.press("enter")  # the refused line opens the intake on the inbox too
+            await settle(pilot)
+            assert isinstance(app.screen, IntakeScreen) and len(app.screen.lines) == 2

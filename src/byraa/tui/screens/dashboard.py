@@ -136,6 +136,11 @@ class DashboardScreen(Screen, LocalizedBindings):
             text = ngettext("{n} new file in the inbox", "{n} new files in the inbox", waiting.new).format(
                 n=fmt.count(waiting.new))
             options.add_option(Option(Content.assemble(("! ", "$text-warning"), text), id="inbox"))
+        if waiting is not None and waiting.refused:
+            text = ngettext("{n} file in the inbox was refused by the intake",
+                            "{n} files in the inbox were refused by the intake", waiting.refused).format(
+                n=fmt.count(waiting.refused))
+            options.add_option(Option(Content.assemble(("! ", "$text-warning"), text), id="inbox-refused"))
         if not board.attention and options.option_count:
             return
         if not board.attention:
@@ -152,7 +157,7 @@ class DashboardScreen(Screen, LocalizedBindings):
     @on(OptionList.OptionSelected, "#attention-list")
     def _open_attention(self, event: OptionList.OptionSelected) -> None:
         option_id = event.option.id or ""
-        if option_id == "inbox":
+        if option_id in ("inbox", "inbox-refused"):
             self.app.action_show("intake")
             self.app.call_after_refresh(_preview_inbox, self.app)
         elif option_id.startswith("client-"):
