@@ -130,3 +130,27 @@ def test_a_sub_unit_the_files_only_number_is_shown_by_its_number(store, tmp_path
         s.commit()
     detail = clients.client_detail(store, who, client_id)
     assert {e.sub_unit for employee in detail.employees for e in employee.employments} == {"Avdeling Nord"}
+
+
+def test_a_run_known_from_its_a_melding_is_posted_only_once_its_pay_day_has_come(store, tmp_path: Path,
+                                                                                 monkeypatch) -> None:  # noqa: ANN001
+    """An a-melding imported before the pay day (22 November, pay day the 25th) is a frozen
+    run, not one already booked ("bokført" on the board for a run not paid yet)."""
+    from datetime import date
+
+    from byraa.core.base import clock
+    from byraa.core.clients.lookup import find_client
+
+    who, _current = fresh_agency(store, tmp_path)
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 22))
+    import_amelding(store, who, b.write_amelding(tmp_path / "nov.xml", month_message(org(1), org(11), "2026-11", 5)))
+    board = {r.org_number: r.run_status for r in groups.board(store, who, "Alle", "2026-11").rows}
+    assert board == {org(1): "frozen", org(2): None}
+    assert labels.run_status("frozen") == "frosset"
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 26))  # a newer version after the pay day
+    import_amelding(store, who, b.write_amelding(tmp_path / "nov2.xml", month_message(
+        org(1), org(11), "2026-11", 6, message_id="nov-v2", replaces=f"{org(1)}-2026-11-1")))
+    with store.session() as s:
+        client_id = find_client(s, org(1)).id
+        statuses = [r.status for r in s.scalars(select(PayrollRun).where(PayrollRun.client_id == client_id))]
+    assert sorted(statuses) == ["posted"] * 4  # August–October as before, November now paid

@@ -29,7 +29,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from byraa.core.base import periods
+from byraa.core.base import clock, periods
 from byraa.core.store.models import AmeldingSubmission, Client, ClientActivity, PayrollRun
 from byraa.core.store.models_reconcile import ReconAga, ReconIncome, ReconSource, ReconWithholding
 
@@ -41,6 +41,14 @@ def pay_date(pay_day: int, period: str) -> date:
     """The client's pay day in the month (31: the month's last day)."""
     last = periods.last_day(period)
     return last if pay_day >= last.day else date(last.year, last.month, max(1, pay_day))
+
+
+def run_status(paid: date) -> str:
+    """A run known from its a-melding: reported, so at least frozen; ``posted`` once its pay
+    day has come (as the demo's payroll system has it), not before: an a-melding imported
+    on 4 December for a pay day on the 20th is not a run already booked. A posting journal,
+    when one is imported, tells the board the posting's own state."""
+    return "posted" if paid <= clock.today() else "frozen"
 
 
 def derive(session: Session, client_id: int, period: str) -> None:
@@ -72,8 +80,8 @@ def derive(session: Session, client_id: int, period: str) -> None:
     # Core insert: the ORM bulk insert would put the column default (0) in place of None.
     # __table__ exists on table=True models at runtime; SQLModel's types do not declare it.
     session.execute(insert(PayrollRun.__table__), [{  # type: ignore[attr-defined]
-        "client_id": client_id, "period": period, "pay_date": pay_date(client.pay_day, period), "kind": "regular",
-        "status": "posted", "payslip_count": int(persons), "payslips_manual": None, "gross": int(gross),
+        "client_id": client_id, "period": period, "pay_date": (paid := pay_date(client.pay_day, period)),
+        "kind": "regular", "status": run_status(paid), "payslip_count": int(persons), "payslips_manual": None, "gross": int(gross),
         "withholding": int(withheld), "employer_contribution": int(aga), "source_id": active[-1].id}])
     for source in active:
         version = 1 + sources.index(source)  # sources are in id order
@@ -117,8 +125,8 @@ def derive_imported(session: Session, client: Client, period: str, *, source_id:
         session.execute(delete(_SUBMISSION).where(_SUBMISSION.c.client_id == client.id,
                                                   _SUBMISSION.c.period == period, _SUBMISSION.c.source_id.is_not(None)))
     session.execute(insert(_RUN), [{
-        "client_id": client.id, "period": period, "pay_date": pay_date(client.pay_day, period), "kind": "regular",
-        "status": "posted", "payslip_count": figures.persons, "payslips_manual": None, "gross": figures.gross,
+        "client_id": client.id, "period": period, "pay_date": (paid := pay_date(client.pay_day, period)),
+        "kind": "regular", "status": run_status(paid), "payslip_count": figures.persons, "payslips_manual": None, "gross": figures.gross,
         "withholding": figures.withholding, "employer_contribution": figures.aga, "source_id": source_id}])
     session.execute(insert(_SUBMISSION), [{
         "client_id": client.id, "period": period, "message_id": (message_id or sha256[:16])[:150],
