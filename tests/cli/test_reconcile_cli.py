@@ -78,6 +78,10 @@ def test_imports_employees_mapping_and_a07_export(cli, tmp_path: Path) -> None: 
     people = json.loads(cli("employees", "list", "--client", org(1), "--period", "2026-10", "--format", "json").output)
     a0 = next(p for p in people if p["name"] == "Person A0")
     assert a0["national_id"] == nid(2)[:6] + "*****" and a0["income"] == 45000.0 and a0["withholding"] == 12000.0
+    assert a0["employment_type"] == "ordinaertArbeidsforhold" and a0["hours_full_week"] == 37.5  # codes in JSON
+    table = cli("employees", "list", "--client", org(1), "--period", "2026-10")
+    row = next(line for line in table.output.splitlines() if "Person A0" in line)
+    assert "ordinært" in row and "37,5" in row and "ordinaertArbeidsforhold" not in row and "37.5" not in row
     revealed = cli("employees", "list", "--client", org(1), "--reveal", "--format", "csv")
     assert nid(2) in revealed.output
     assert cli("employees", "list", "--client", org(1), user="clerk").exit_code == 2

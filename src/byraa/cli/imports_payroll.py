@@ -14,7 +14,7 @@ import click
 
 from byraa.cli.context import workspace
 from byraa.cli.output import Column, emit, existing_paths, format_option
-from byraa.core.words import formatting
+from byraa.core.words import formatting, labels
 from byraa.core.words.i18n import _
 
 
@@ -85,6 +85,11 @@ def _nok(value: int | None) -> str:
     return "" if value is None else formatting.nok(value)
 
 
+def _decimal(value: float) -> str:
+    """``37.5`` as a Norwegian reads it: ``37,5`` (``100`` stays ``100``)."""
+    return f"{value:g}".replace(".", ",")
+
+
 @command.command("list")
 @click.option("--client", "org_number", required=True, metavar="ORGNR")
 @click.option("--period", metavar="YYYY-MM", help="Employments in force in the month, with its income and withholding.")
@@ -106,10 +111,10 @@ def list_(org_number: str, period: str | None, reveal: bool, fmt: str) -> None:
         data.append(d)
     emit(data, [
         Column("national_id", _("National id")), Column("name", _("Name")), Column("employment_ref", _("Employment")),
-        Column("sub_unit", _("Sub-unit")), Column("employment_type", _("Type")),
+        Column("sub_unit", _("Sub-unit")), Column("employment_type", _("Type"), labels.employment_type),
         Column("start_date", _("Start"), formatting.day), Column("end_date", _("End"), formatting.day),
-        Column("occupation_code", _("Occupation")), Column("position_pct", _("Position %"), lambda v: f"{v:g}", right=True),
-        Column("hours_full_week", _("Hours"), lambda v: f"{v:g}", right=True), Column("leave", _("Leave")),
+        Column("occupation_code", _("Occupation")), Column("position_pct", _("Position %"), _decimal, right=True),
+        Column("hours_full_week", _("Hours"), _decimal, right=True), Column("leave", _("Leave")),
         Column("income", _("Income"), _nok, right=True), Column("withholding", _("Withholding"), _nok, right=True),
     ], fmt)
 
