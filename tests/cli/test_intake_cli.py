@@ -94,12 +94,12 @@ def test_a_ledgers_months_are_shown_as_a_span(cli, tmp_path: Path) -> None:  # n
     assert (row["kind"], row["period"], row["period_to"]) == ("ledger_csv", "2026-01", "2026-03")  # ISO in JSON
     # A dry run says what will happen ("importeres"), a run what did ("importert").
     planned = cli("intake", str(ledger), "--dry-run")
-    assert [ledger.name, org(1), "ledger_csv", "2026-01–03", "importeres"] in [
+    assert [ledger.name, org(1), "hovedbok-CSV", "2026-01–03", "importeres"] in [
         line.split() for line in planned.stdout.splitlines()]
     assert "Importeres 1, uendret 0, erstatter 0, avvises 0" in planned.stdout
     table = cli("intake", str(ledger))
     assert table.exit_code == 0, table.output
-    assert [ledger.name, org(1), "ledger_csv", "2026-01–03", "importert"] in [
+    assert [ledger.name, org(1), "hovedbok-CSV", "2026-01–03", "importert"] in [
         line.split() for line in table.stdout.splitlines()]
     assert "Importert 1, uendret 0, erstattet 0, avvist 0" in table.stdout
 

@@ -10,7 +10,7 @@ import click
 from byraa.cli.context import workspace
 from byraa.cli.output import Column, emit, format_option
 from byraa.core.clients.archive import DIRECTIONS, KINDS
-from byraa.core.words import formatting
+from byraa.core.words import formatting, labels
 from byraa.core.words.i18n import _
 
 
@@ -46,8 +46,8 @@ def list_(org_number: str | None, kind: str | None, period: str | None, directio
         Column("id", _("Id"), str, right=True),
         Column("created_at", _("Time"), formatting.timestamp),
         Column("org_number", _("Org. no.")),
-        Column("kind", _("Kind")),
-        Column("direction", _("Direction")),
+        Column("kind", _("Kind"), labels.archive_kind),
+        Column("direction", _("Direction"), labels.archive_direction),
         Column("period", _("Period")),
         Column("status_code", _("Status"), str),
         Column("filename", _("File")),

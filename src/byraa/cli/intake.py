@@ -21,7 +21,7 @@ from byraa.core.words.i18n import _
 
 
 def _columns(words) -> list[Column]:  # noqa: ANN001
-    return [Column("file", _("File")), Column("client", _("Org. no.")), Column("kind", _("Kind")),
+    return [Column("file", _("File")), Column("client", _("Org. no.")), Column("kind", _("Kind"), labels.intake_kind),
             Column("period", _("Period")), Column("outcome", _("Outcome"), words), Column("reason", _("Reason"))]
 
 

@@ -113,7 +113,7 @@ def test_cli_archive(store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     assert [r["id"] for r in listed] == [ids["a_out"], ids["a_xml"]]
     assert "SECRET" not in json.dumps(listed)
     table = runner.invoke(main, ["archive", "list", "--kind", "taxcard", "--direction", "in"])
-    assert table.exit_code == 0 and "taxcard" in table.output
+    assert table.exit_code == 0 and "tax card  in" in table.output  # the table in words, as the screen says them
     csv_out = runner.invoke(main, ["archive", "list", "--format", "csv"]).output
     assert "SECRET" not in csv_out and "<redacted>" in csv_out
     shown = runner.invoke(main, ["archive", "show", str(ids["a_xml"])])
@@ -128,6 +128,9 @@ def test_cli_archive(store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     monkeypatch.setenv("BYRAA_USER", "clerk")
     denied = runner.invoke(main, ["archive", "show", str(ids["a_xml"])])
     assert denied.exit_code == 2 and "no access" in denied.output
+    monkeypatch.setenv("BYRAA_USER", "tester")
+    norsk = runner.invoke(main, ["--lang", "nb", "archive", "list", "--kind", "taxcard", "--direction", "in"])
+    assert "skattekort  inn" in norsk.output and "taxcard" not in norsk.output
 
 
 def test_a_ledger_is_listed_and_found_by_every_month_it_covers(store, monkeypatch: pytest.MonkeyPatch,

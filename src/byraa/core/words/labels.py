@@ -39,6 +39,26 @@ def amelding_status(code: str | None) -> str:
             "replaced": _("replaced")}.get(code, code)
 
 
+def intake_kind(code: str | None) -> str:
+    """The kind of file the intake recognised."""
+    return {"amelding": "a-melding", "amelding_json": "a-melding (JSON)", "a07": "A07", "ledger_saft": "SAF-T",
+            "ledger_csv": _("ledger CSV"), "journal": _("posting journal"), "taxcards": _("tax cards")}.get(
+        code or "", code or "–")
+
+
+def archive_kind(code: str) -> str:
+    """The kind of an archived file."""
+    return {
+        "taxcard": _("tax card"), "a07": "A07", "amelding": "a-melding", "feedback": _("feedback"),
+        "token": _("token"), "register": _("register"), "ledger": _("ledger"),
+        "posting_journal": _("posting journal"), "posting_voucher": _("voucher"), "posting_saft": "SAF-T",
+    }.get(code, code)
+
+
+def archive_direction(code: str) -> str:
+    return {"in": _("in"), "out": _("out")}.get(code, code)
+
+
 def intake_outcome(code: str | None) -> str:
     """What the intake did with a file."""
     return {"imported": _("imported"), "unchanged": _("unchanged"), "replaced": _("replaced"),

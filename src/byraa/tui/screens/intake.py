@@ -42,11 +42,6 @@ OUTCOME_TONES = {"imported": "success", "replaced": "warning", "unchanged": "mut
 FILTERS: tuple[str | None, ...] = (None, "imported", "unchanged", "replaced", "refused")
 
 
-def kind_word(code: str | None) -> str:
-    return {"amelding": "a-melding", "amelding_json": "a-melding (JSON)", "a07": "A07", "ledger_saft": "SAF-T",
-            "ledger_csv": _("ledger CSV"), "journal": _("posting journal"), "taxcards": _("tax cards")}.get(code or "", code or "–")
-
-
 class FolderSuggester(Suggester):
     """Completes the last part of a path with a folder (or file) that exists."""
 
@@ -230,7 +225,7 @@ class IntakeScreen(Screen, LocalizedBindings):
             self.filter = None
         table = self.query_one(MarkableTable)
         table.set_rows(Row(key, (
-            Path(line.path).name, line.client_name or line.client or "–", kind_word(line.kind),
+            Path(line.path).name, line.client_name or line.client or "–", labels.intake_kind(line.kind),
             fmt.months_column(line.period, line.period_to),
             Toned(self._outcome_word(line.outcome), OUTCOME_TONES.get(line.outcome or "", "muted")),
         )) for key, line in self.lines.items())

@@ -19,14 +19,14 @@ from byraa.core.clients import archive as core_archive
 from byraa.core.clients.archive import ArchiveEntry
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
+from byraa.core.words.labels import archive_direction as direction_word
+from byraa.core.words.labels import archive_kind as kind_word
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.screens.archive.words import (
     PRETTY_LIMIT,
     VIEW_LIMIT,
     client_text,
     default_filename,
-    direction_word,
-    kind_word,
     size_text,
 )
 from byraa.tui.widgets.bindings import N_, LocalizedBindings

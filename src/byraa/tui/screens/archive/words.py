@@ -1,4 +1,4 @@
-"""How the archive names its kinds, directions, sizes and files on screen."""
+"""How the archive names its sizes and files on screen (its kinds and directions: ``labels``, shared with the CLI)."""
 
 from __future__ import annotations
 
@@ -13,18 +13,6 @@ VIEW_LIMIT = 512 * 1024
 """Characters of a file the viewer shows; beyond that it says so (save a copy to read all)."""
 PRETTY_LIMIT = 8 * 1024 * 1024
 """Bytes above which a file is shown as stored, not pretty-printed (parsing would take long)."""
-
-
-def kind_word(code: str) -> str:
-    return {
-        "taxcard": _("tax card"), "a07": "A07", "amelding": "a-melding", "feedback": _("feedback"),
-        "token": _("token"), "register": _("register"), "ledger": _("ledger"),
-        "posting_journal": _("posting journal"), "posting_voucher": _("voucher"), "posting_saft": "SAF-T",
-    }.get(code, code)
-
-
-def direction_word(code: str) -> str:
-    return {"in": _("in"), "out": _("out")}.get(code, code)
 
 
 def size_text(size: int) -> str:
