@@ -162,6 +162,10 @@ def test_send_payrolls_value_reaches_a_ordningen_from_the_command_line(tmp_path:
     assert result.exit_code == 0, result.output
     code, out = _cli(db, "reconcile", "submit", "--client", org)
     assert code == 0 and out.strip(), out
+    # The table in words: headers and the correction's state, not the JSON's keys and codes.
+    header = out.splitlines()[0]
+    assert "Idempotensnøkkel" in header and "idempotency_key" not in header
+    assert any(word in out for word in ("godkjent", "avvist", "venter på tilbakemelding")), out
     code, out = _cli(db, "reconcile", "submit", "--client", "123456789")
     assert code == 2
 

@@ -7,6 +7,7 @@ import click
 from byraa.cli.context import workspace
 from byraa.cli.output import Column, emit, format_option
 from byraa.core.agency import access_admin
+from byraa.core.words import labels
 from byraa.core.words.i18n import _
 
 
@@ -82,6 +83,6 @@ def review(fmt: str) -> None:
     ws = workspace()
     assert ws.who is not None
     rows = [f.__dict__ for f in access_admin.review(ws.store, ws.who)]
-    emit(rows, [Column("kind", _("Finding"), lambda s: _(s)), Column("login", _("Login")),
+    emit(rows, [Column("kind", _("Finding"), labels.access_finding), Column("login", _("Login")),
                 Column("org_number", _("Org. no.")), Column("client_name", _("Client")),
                 Column("detail", _("Detail"), lambda s: _(s))], fmt)

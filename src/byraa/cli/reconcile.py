@@ -329,6 +329,15 @@ def sign_off(run_id: int, status: str, sign_date: Any) -> None:
 
 CORRECTION_COLUMNS = ("id", "run", "row", "period", "national_id", "employment", "status", "forsendelse_id",
                       "idempotency_key", "detail")
+"""The keys of a correction in JSON and CSV; the table names them in words (``_correction_columns``)."""
+
+
+def _correction_columns() -> list[Column]:
+    return [Column("id", _("Id"), str, right=True), Column("run", _("Run"), str, right=True),
+            Column("row", _("Row"), str, right=True), Column("period", _("Period")),
+            Column("national_id", _("National id")), Column("employment", _("Employment")),
+            Column("status", _("Status"), labels.correction_status), Column("forsendelse_id", "forsendelseId"),
+            Column("idempotency_key", _("Idempotency key")), Column("detail", _("Detail"))]
 
 
 def _correction_rows(found: list[Any]) -> list[dict]:
@@ -350,7 +359,7 @@ def corrections_(org_number: str, status: str | None, fmt: str) -> None:
     ws = workspace()
     assert ws.who is not None
     found = core.list_corrections(ws.store, ws.who, org_number.replace(" ", ""), status=status)
-    emit(_correction_rows(found), [Column(k, k) for k in CORRECTION_COLUMNS], fmt)
+    emit(_correction_rows(found), _correction_columns(), fmt)
 
 
 @command.command("submit")
@@ -369,7 +378,7 @@ def submit(org_number: str, feedback_polls: int, fmt: str) -> None:
     ws = workspace()
     assert ws.who is not None
     done = core.submit_blocking(ws.store, ws.who, org_number.replace(" ", ""), feedback_attempts=feedback_polls)
-    emit(_correction_rows(done), [Column(k, k) for k in CORRECTION_COLUMNS], fmt)
+    emit(_correction_rows(done), _correction_columns(), fmt)
     if fmt == "table":
         click.echo(_("{n} correction(s): {accepted} accepted, {rejected} rejected, {waiting} awaiting feedback, "
                      "{pending} not sent.").format(

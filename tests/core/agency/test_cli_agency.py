@@ -52,6 +52,8 @@ def test_access_commands(cli) -> None:
     assert json.loads(cli("access", "list", "--user", "other", "--format", "json").output) == []
     findings = json.loads(cli("access", "review", "--format", "json").output)
     assert {"client_without_responsible"} <= {f["kind"] for f in findings}
+    table = cli("access", "review").output  # the table says the finding in words
+    assert "ingen ansvarlig" in table and "client_without_responsible" not in table
     assert cli("access", "review", user="clerk").exit_code == 2
     staff = json.loads(cli("access", "staff", "--format", "json").output)
     assert {s["login"] for s in staff} == {"tester", "clerk", "other"}

@@ -115,6 +115,12 @@ def severity(code: str | None) -> str:
     return {"rejection": _("rejection"), "immediate": _("immediate"), "guideline": _("guideline")}.get(code, code)
 
 
+def correction_status(code: str) -> str:
+    """An a-melding correction's state: queued, sent, then a-ordningen's answer."""
+    return {"pending": _("not sent"), "submitted": _("awaiting feedback"), "accepted": _("accepted"),
+            "rejected": _("rejected")}.get(code, code)
+
+
 def access_finding(code: str) -> str:
     return {
         "leaver_with_access": _("leaver with access"),
