@@ -254,7 +254,7 @@ def _runs(secret: Secret, groups: list[str], tmp: Path) -> dict[str, list[list[s
         "posting journal": [["posting", "journal", "--client", org, "--period", "2026-10", "--out",
                              str(tmp / "journal.xlsx")]],
         "staff list": [["staff", "list", "--format", "json"]],
-        "taxcards results": [["taxcards", "results", "--format", "json"],
+        "taxcards results": [["taxcards", "results", "--format", "json"], ["taxcards", "results"],
                              ["taxcards", "results", "--client", org, "--format", "json"]],
     }
 

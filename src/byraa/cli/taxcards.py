@@ -220,10 +220,16 @@ def results_(job_id: int | None, show: str, org_number: str | None, fmt: str) ->
         if job_id is None:
             raise UserError("taxcards.no_fetch_yet")
     rows = fetch.result_rows(ws.store, ws.who, job_id, show=show, client=org_number)
+    from byraa.core.taxcards.reasons import change_words, reason_words
+    from byraa.core.words.labels import outcome_word
+
     data = []
     for r in rows:
         d = asdict(r)
         d["free_card_amount"] = None if r.free_card_amount is None else r.free_card_amount / 100
+        if fmt == "table":  # read by people: the outcome, change and reason in words (JSON and CSV keep them as stored)
+            d["outcome"], d["changes"] = outcome_word(r.outcome), change_words(r.changes)
+            d["reason"] = reason_words(r.result, r.reason)
         data.append(d)
     columns = [
         Column("org_number", _("Client")),

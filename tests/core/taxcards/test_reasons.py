@@ -31,3 +31,23 @@ def test_skatteetaten_codes_and_stored_sentences_read_in_bokmal() -> None:
         assert reason_words("vurderArbeidstillatelse", None) == "check the work permit (vurderArbeidstillatelse)"
     finally:
         i18n.set_language(previous)
+
+
+def test_what_changed_on_a_card_reads_in_bokmal() -> None:
+    """Stored in English (``results._describe_change``), shown in the user's words."""
+    from byraa.core.taxcards.reasons import change_words
+
+    stored = results._describe_change(("skattekortopplysningerOK", "trekktabell", "8380", 42.0, None, None),
+                                      ("skattekortopplysningerOK", "trekkprosent", "8370", 43.0, 5_000_000, None))
+    assert stored == "kind trekktabell → trekkprosent; table 8380 → 8370; percentage 42.0 → 43.0; " \
+                     "free-card amount – → 50000"
+    previous = i18n.language()
+    i18n.set_language("nb")
+    try:
+        assert change_words(stored) == "art trekktabell → trekkprosent; tabell 8380 → 8370; prosent 42,0 → 43,0; " \
+                                       "frikortbeløp – → 50000"
+        assert change_words(None) == "" and change_words("something new") == "something new"
+        i18n.set_language("en")
+        assert change_words(stored) == stored.replace("42.0", "42,0").replace("43.0", "43,0")
+    finally:
+        i18n.set_language(previous)

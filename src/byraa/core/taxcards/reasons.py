@@ -1,7 +1,7 @@
 """A tax-card result's reason in the user's words.
 
-The fetch stores each person's reason as English text (JSON and CSV output keep it, for
-scripts) next to Skatteetaten's result code. On screen the reason is shown in the user's
+The fetch stores each person's reason, and what changed on a card, as English text (JSON
+and CSV output keep it, for scripts) next to Skatteetaten's result code. On screen the reason is shown in the user's
 language: Skatteetaten's per-person codes by their own words, the fixed sentences via
 the catalog, and the few sentences with a field (a year, a date) by matching their form.
 """
@@ -70,3 +70,24 @@ def reason_words(result: str | None, reason: str | None) -> str:
             fields = {k: _(v) if k == "detail" else v for k, v in match.groupdict().items()}
             return _(template).format(**fields)
     return _(text)
+
+
+_CHANGED_FIELDS = {
+    "free-card amount": N_("free-card amount"), "result": N_("result"), "kind": N_("kind"), "table": N_("table"),
+    "percentage": N_("percentage"), "months": N_("months"),
+}
+"""The card's fields a change names (``results._describe_change`` stores them in English)."""
+
+
+def change_words(changes: str | None) -> str:
+    """What changed on a card (``table 8380 → 8370; percentage 42.0 → 43.0``, stored in
+    English for JSON and CSV) in the user's words: ``tabell 8380 → 8370; prosent 42,0 → 43,0``."""
+    out = []
+    for part in (changes or "").split("; "):
+        name = next((n for n in _CHANGED_FIELDS if part.startswith(n + " ")), None)
+        if name is None:
+            out.append(part)
+            continue
+        values = re.sub(r"(?<=\d)\.(?=\d)", ",", part[len(name) + 1:])
+        out.append(f"{_(_CHANGED_FIELDS[name])} {values}")
+    return "; ".join(p for p in out if p)

@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from byraa.core.taxcards import fetch
 from byraa.core.taxcards.fetch import FetchSummary, ResultRow
-from byraa.core.taxcards.reasons import reason_words
+from byraa.core.taxcards.reasons import change_words, reason_words
 from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
 from byraa.tui.screens.taxcards.cells import SHOWS, amount_cell, outcome_cell, outcome_word, pct_cell
@@ -21,7 +21,7 @@ class ResultsView:
     """The last fetch's results: rows, the 1-5 filters, the word filter, card history (mixed into the screen)."""
 
     def _result_row(self, index: int, r: ResultRow) -> Row:
-        details = r.changes if r.changed else reason_words(r.result, r.reason)
+        details = change_words(r.changes) if r.changed else reason_words(r.result, r.reason)
         return Row(
             key=str(index),
             cells=(r.national_id, r.name, outcome_cell(r), r.kind if r.kind and r.kind != "none" else "",
@@ -58,7 +58,7 @@ class ResultsView:
                 continue
             if words:
                 text = " ".join((r.national_id, r.name, r.client_name, r.org_number, outcome_word(r.outcome),
-                                 r.kind or "", reason_words(r.result, r.reason), r.changes or "")).casefold()
+                                 r.kind or "", reason_words(r.result, r.reason), change_words(r.changes))).casefold()
                 if not all(w in text for w in words):
                     continue
             keys.append(str(index))
