@@ -73,6 +73,8 @@ def test_explain_and_sign_off_from_the_command_line(cli) -> None:  # noqa: ANN00
 def test_imports_employees_mapping_and_a07_export(cli, tmp_path: Path) -> None:  # noqa: ANN001
     again = cli("import", "amelding", str(tmp_path / "am-2026-10.xml"), "--format", "json")
     assert again.exit_code == 0 and json.loads(again.output)[0]["status"] == "unchanged"
+    table = cli("import", "amelding", str(tmp_path / "am-2026-10.xml")).output  # the table in words
+    assert " uendret" in table and "unchanged" not in table
     missing = b.write_amelding(tmp_path / "x.xml", b.amelding(org(70), "2026-10", []))
     assert cli("import", "amelding", str(missing)).exit_code == 2
     people = json.loads(cli("employees", "list", "--client", org(1), "--period", "2026-10", "--format", "json").output)

@@ -180,6 +180,8 @@ def test_a07_fetch_from_the_command_line_feeds_the_reconciliation(tmp_path: Path
     months = json.loads(out)
     assert [(m["period"], m["status"]) for m in months] == [("2026-09", "saved"), ("2026-10", "saved")]
     assert all(m["employments"] > 0 and m["withholding"] > 0 for m in months)
+    again = _cli(db, "a07", "fetch", "--client", org, "--period", "2026-10")[1]  # the table in words
+    assert "2026-10  uendret" in again and "unchanged" not in again
     code, out = _cli(db, "reconcile", "--client", org, "--period", "2026-10", "--format", "json")
     rows = json.loads(out)["rows"]
     employments = [r for r in rows if r["check"] == "employments"]

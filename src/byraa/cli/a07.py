@@ -10,7 +10,7 @@ import click
 
 from byraa.cli.context import workspace
 from byraa.cli.output import Column, emit, format_option
-from byraa.core.words import formatting
+from byraa.core.words import formatting, labels
 from byraa.core.words.i18n import _
 
 
@@ -57,7 +57,7 @@ def fetch(org_number: str, period: str, last: str | None, polls: int, fmt: str) 
         "withholding": m.withholding / 100, "employer_contribution": m.employer_contribution / 100,
         "archive_id": m.archive_id, "error": m.error} for m in months]
     emit(rows, [
-        Column("period", _("Period")), Column("status", _("Status")),
+        Column("period", _("Period")), Column("status", _("Status"), labels.import_status),
         Column("employments", _("Employments"), right=True), Column("income_lines", _("Income lines"), right=True),
         Column("withholding", _("Withholding"), right=True, show=lambda v: formatting.nok(round(v * 100))),
         Column("employer_contribution", _("Employer's contribution"), right=True,

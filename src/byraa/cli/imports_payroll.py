@@ -24,7 +24,8 @@ def _report(results: list, fmt: str) -> None:  # noqa: ANN001
              "counts": ", ".join(f"{k} {v}" for k, v in r.counts.items() if v),
              "notes": "; ".join(r.notes)} for r in results]
     emit(data, [Column("file", _("File")), Column("client", _("Org. no.")), Column("period", _("Period")),
-                Column("status", _("Status")), Column("counts", _("Imported")), Column("notes", _("Notes"))], fmt)
+                Column("status", _("Status"), labels.import_status), Column("counts", _("Imported")),
+                Column("notes", _("Notes"))], fmt)
 
 
 @click.command("amelding")
@@ -154,6 +155,6 @@ def send(org_number: str, employee: str, period: str | None, with_leaves: tuple[
             row["leaves"] = ", ".join(f"{lv['id']}{'' if lv['sent'] else ' (-)'}" for lv in row["leaves"])
     emit(data, [Column("employee", _("National id")), Column("name", _("Name")), Column("period", _("Period")),
                 Column("employments", _("Employment")), Column("leaves", _("Leave")),
-                Column("status", _("Status")), Column("detail", _("Notes"))], fmt)
+                Column("status", _("Status"), labels.correction_status), Column("detail", _("Notes"))], fmt)
     if result.status in ("rejected", "pending"):
         sys.exit(1)

@@ -116,9 +116,15 @@ def severity(code: str | None) -> str:
 
 
 def correction_status(code: str) -> str:
-    """An a-melding correction's state: queued, sent, then a-ordningen's answer."""
+    """An a-melding correction's state: queued, sent, then a-ordningen's answer (or a dry run's)."""
     return {"pending": _("not sent"), "submitted": _("awaiting feedback"), "accepted": _("accepted"),
-            "rejected": _("rejected")}.get(code, code)
+            "rejected": _("rejected"), "dry_run": _("dry run, nothing sent")}.get(code, code)
+
+
+def import_status(code: str) -> str:
+    """What an import did with a file (``byraa import``), or an A07 fetch with a month."""
+    return {"imported": _("imported"), "unchanged": _("unchanged"), "replaced": _("replaced"),
+            "superseded": _("older than the one in"), "saved": _("fetched"), "error": _("error")}.get(code, code)
 
 
 def access_finding(code: str) -> str:
