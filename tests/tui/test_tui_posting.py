@@ -70,3 +70,15 @@ async def test_control_list_then_freeze_and_post_once(posting_store) -> None:  #
 
 def test_snapshot_control_list(snap_compare, posting_store) -> None:  # noqa: ANN001
     assert snap_compare(ByraaApp(workspace(posting_store)), terminal_size=(80, 24), run_before=open_posting)
+
+
+async def test_with_no_journal_it_says_the_intake_takes_one_in(sqlite_store) -> None:  # noqa: ANN001
+    """The monthly intake is the door for journals too: the empty list names its key."""
+    small_agency(sqlite_store)
+    with language_restored():
+        app = ByraaApp(workspace(sqlite_store))
+        async with app.run_test(size=(120, 30)) as pilot:
+            await settle(pilot)
+            pilot.app.push_screen(PostingScreen(org(2), "Bakeri Beta AS"))
+            await settle(pilot)
+            assert "legg den i innboksen og les den inn (I)" in screen_text(app)

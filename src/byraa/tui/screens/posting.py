@@ -30,7 +30,7 @@ from byraa.core.words import formatting as fmt
 from byraa.core.words.i18n import _
 from byraa.core.words.posting import problem
 from byraa.tui.commands import PaletteCommand
-from byraa.tui.widgets.bindings import N_, LocalizedBindings
+from byraa.tui.widgets.bindings import N_, LocalizedBindings, key_shown
 from byraa.tui.widgets.dialogs import ConfirmDialog
 from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.markable_table import Column, MarkableTable, Row, Toned
@@ -79,8 +79,9 @@ class PostingScreen(Screen, LocalizedBindings):
              Column("lines", _("Lines"), justify="right", max_width=7), Column("vouchers", _("Vouchers"), max_width=9),
              Column("checklist", _("Checklist"), max_width=10)],
             markable=False, openable=False, show_sort_keys=False, id="posting-runs",
-            empty_text=_("No posting journal yet: byraa import journal FILE --client {org}").format(
-                org=self.org_number))
+            empty_text=_("No posting journal yet: put it in the inbox and take it in ({key}), or "
+                         "byraa import journal FILE --client {org}").format(
+                key=key_shown(self.app, "app.intake"), org=self.org_number))
         yield Label("", id="posting-summary", markup=False)
         yield MarkableTable(
             [Column("line", _("Line"), justify="right", max_width=6), Column("account", _("Account"), max_width=8),
