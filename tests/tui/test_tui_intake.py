@@ -115,3 +115,27 @@ async def test_a_ledger_shows_its_months(inbox_app) -> None:  # noqa: ANN001
             ("2026-01", "2026-03")}
         row = next(line for line in screen_text(app).splitlines() if "hovedbok" in line)
         assert row.split()[-2:] == ["01–03.2026", "importeres"]  # months as on every screen; a preview says "will"
+
+
+async def test_question_mark_opens_help_and_a_key_does_not_wipe_the_folder(inbox_app) -> None:  # noqa: ANN001
+    """The folder field has the focus: "?" was typed into it, replacing the inbox's path."""
+    from textual.widgets import Input
+
+    from byraa.tui.widgets.help_screen import HelpScreen
+
+    app = inbox_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_intake(pilot)
+        field = screen.query_one("#intake-path", Input)
+        assert app.focused is field and field.value == str(INBOX)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and field.value == str(INBOX)
+        await pilot.press("slash", *"alfa")  # typing goes on from the path, not over it
+        assert field.value == f"{INBOX}/alfa"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert sorted(line.path.rsplit("/", 1)[1] for line in screen.lines.values()) == ["2026-09.xml", "2026-10.xml"]

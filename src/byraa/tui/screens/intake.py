@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -40,6 +40,20 @@ from byraa.tui.widgets.markable_table import Column, MarkableTable, Row, Toned
 
 OUTCOME_TONES = {"imported": "success", "replaced": "warning", "unchanged": "muted", "refused": "error"}
 FILTERS: tuple[str | None, ...] = (None, "imported", "unchanged", "replaced", "refused")
+
+
+class PathInput(Input):
+    """The folder field. ``?`` opens help as on every screen (a path has no use for it; it
+    was typed into the field instead), and focusing the field keeps the path in it (with
+    the text selected on focus, the first key typed replaced the inbox's path)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "question_mark":
+            event.stop()
+            event.prevent_default()
+            await self.app.run_action("app.help")
+            return
+        await super()._on_key(event)
 
 
 class FolderSuggester(Suggester):
@@ -115,7 +129,8 @@ class IntakeScreen(Screen, LocalizedBindings):
         yield Header()
         with Horizontal(id="intake-bar"):
             yield Label(_("Folder:"), id="intake-label")
-            yield Input(str(self.app.workspace.settings.inbox_folder), id="intake-path", suggester=FolderSuggester())
+            yield PathInput(str(self.app.workspace.settings.inbox_folder), id="intake-path",
+                            suggester=FolderSuggester(), select_on_focus=False)
         yield Static(_("Press enter to see what is in the folder."), id="intake-status", markup=False)
         yield MarkableTable([
             Column("file", _("File"), max_width=28), Column("client", _("Client"), max_width=22),
