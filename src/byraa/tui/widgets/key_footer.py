@@ -64,6 +64,9 @@ class FittingFooter(Footer):
         """
         width = self.content_size.width
         if width > 0:
+            # Arranged afresh: the cache is keyed by size, not by which keys are shown (Textual
+            # clears it for a display change only when the app is next idle).
+            self._clear_arrangement_cache()
             placed = {placement.widget: placement.region for placement in self.arrange(self.content_size).placements}
             cut = False
             for child in self.children:
