@@ -1,5 +1,8 @@
 """The files the demo clients' payroll systems hand over: a-meldinger and ledgers.
 
+Over 400 lines: every kind of file is written from the same month results, so they agree
+with each other the way a real payroll system's files do.
+
 ``write_inbox`` writes them into a private folder (0700, files 0600) the way the agency
 receives them, one folder per client:
 

@@ -1,5 +1,8 @@
 """The sandbox: an ASGI app (starlette) speaking the contracts of ``altinn-contracts.md``.
 
+Over 400 lines: every route the authorities' APIs offer, side by side with the state they
+share (orders, tokens, the A07 of a month), so each contract reads in one place.
+
 Served on loopback by ``byraa sandbox`` (uvicorn) or mounted in-process through
 ``httpx.ASGITransport``. It implements:
 

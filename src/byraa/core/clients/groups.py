@@ -1,5 +1,7 @@
 """Client groups (categories for monitoring) and the pay-day board of a group.
 
+Over 400 lines (just): the board's columns read the groups' members with the same scope.
+
 A group is a tag, not an access right: any staff user may create one and put clients in
 it ("Utbetaling 20.", "Krever oppfølging"), but groups are shared, so only an agency
 manager may rename one, take clients out of it or delete it; every change is audited. The board shows,

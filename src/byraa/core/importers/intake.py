@@ -1,5 +1,8 @@
 """The monthly intake: every file the clients' payroll systems hand over, in one durable job.
 
+Over 400 lines (just): the plan, the job's handler and its results share the outcomes'
+rules (what "unchanged" and "replaced" mean, also after a resume).
+
 ``plan(paths)`` walks files and folders (recursively), recognises each file from its
 content (``recognise``), finds the client by the organisation number inside it (a ledger
 CSV or posting journal has none: by column, file name or folder, ``recognise.client_of``)

@@ -1,5 +1,8 @@
 """Fetching tax cards in bulk: a durable job of a handful of orders for the whole agency.
 
+Over 400 lines: the order, poll and retry of one order and the storing of its answer are one
+protocol (what is ordered once, what is retried, what a resume finds).
+
 The planning is ``plan.py`` and the results (written per order, read back) ``results.py``;
 this module starts and runs the job and re-exports both, so callers say ``fetch.<name>``.
 

@@ -1,5 +1,7 @@
 """Settings (SPEC 4.8): the agency's Altinn connection, each client's, where data lives.
 
+Over 400 lines: one screen's three tabs share the connection form, its save and its test.
+
 The connection form holds the environment, the Maskinporten client id, key id and the
 PATH of the private key (byraa never stores a key; the file must be readable by its
 owner only), the system user's org number and, for the sandbox, its URL. Saving is an

@@ -1,5 +1,8 @@
 """The tax-card screen: the selection panel, loading, and planning a fetch; the fetch view
 (``running``) and the results view (``results``) are mixed in.
+
+Over 400 lines (just): the selection panel's choices and their words stay with the screen
+that reads them.
 """
 
 from __future__ import annotations
