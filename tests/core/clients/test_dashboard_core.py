@@ -152,3 +152,17 @@ def test_early_in_a_month_the_month_befores_a_melding_deadline_comes_first(store
     monkeypatch.setattr(clock, "today", lambda: date(2026, 12, 8))  # November's is past: December's alone
     board = dashboard.build(store, small.who(), "2026-12")
     assert [a.period for a in board.attention if a.kind == "amelding_deadline"] == ["2026-12"]
+
+
+def test_the_attention_list_puts_errors_then_close_deadlines_first(store, monkeypatch) -> None:  # noqa: ANN001
+    """A deadline three days away came after every "no responsible" and missing tax card."""
+    from byraa.core.base import clock
+
+    small = small_agency(store)
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 12, 4))
+    items = dashboard.build(store, small.who(), "2026-12").attention
+    ranks = [(a.severity, a.kind) for a in items]
+    warnings = [kind for severity, kind in ranks if severity == "warning"]
+    assert warnings and warnings[0] == "amelding_deadline"  # November's, due 7 December
+    order = {"error": 0, "warning": 1, "info": 2}
+    assert [order[s] for s, _ in ranks] == sorted(order[s] for s, _ in ranks)

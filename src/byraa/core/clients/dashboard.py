@@ -175,7 +175,7 @@ def build(store: Store, who: Identity, period: str | None = None, scope: str | N
                    so_far=in_progress and key in GROWING)
             for key, unit in FIGURES
         )
-        attention = tuple(_attention(session, within, period))
+        attention = tuple(sorted(_attention(session, within, period), key=_urgency))
         client_count = session.scalar(
             _where(select(func.count(col(Client.id))).where(col(Client.status) != "ended"), col(Client.id), within)
         ) or 0
@@ -245,6 +245,17 @@ def _series(session: Session, within: _Within, months: tuple[str, ...]) -> dict[
         out["amelding_rejected"].append(rejected.get(p, 0))
         out["total_pay"].append(gross)
     return out
+
+
+_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+_DEADLINES = frozenset({"amelding_deadline", "term_deadline"})
+
+
+def _urgency(item: Attention) -> tuple[int, int]:
+    """Errors first, then warnings with a deadline a few days away before the other
+    warnings (on 4 December, November's a-melding due on the 7th came after every
+    missing tax card), then what is only for information; otherwise in the order found."""
+    return _SEVERITY_RANK.get(item.severity, 3), 0 if item.kind in _DEADLINES else 1
 
 
 def _attention(session: Session, within: _Within, period: str) -> list[Attention]:
