@@ -86,11 +86,6 @@ def _nok(value: int | None) -> str:
     return "" if value is None else formatting.nok(value)
 
 
-def _decimal(value: float) -> str:
-    """``37.5`` as a Norwegian reads it: ``37,5`` (``100`` stays ``100``)."""
-    return f"{value:g}".replace(".", ",")
-
-
 @command.command("list")
 @click.option("--client", "org_number", required=True, metavar="ORGNR")
 @click.option("--period", metavar="YYYY-MM", help="Employments in force in the month, with its income and withholding.")
@@ -114,8 +109,8 @@ def list_(org_number: str, period: str | None, reveal: bool, fmt: str) -> None:
         Column("national_id", _("National id")), Column("name", _("Name")), Column("employment_ref", _("Employment")),
         Column("sub_unit", _("Sub-unit")), Column("employment_type", _("Type"), labels.employment_type),
         Column("start_date", _("Start"), formatting.day), Column("end_date", _("End"), formatting.day),
-        Column("occupation_code", _("Occupation")), Column("position_pct", _("Position %"), _decimal, right=True),
-        Column("hours_full_week", _("Hours"), _decimal, right=True), Column("leave", _("Leave")),
+        Column("occupation_code", _("Occupation")), Column("position_pct", _("Position %"), lambda v: labels.value(v, "hours"), right=True),
+        Column("hours_full_week", _("Hours"), lambda v: labels.value(v, "hours"), right=True), Column("leave", _("Leave")),
         Column("income", _("Income"), _nok, right=True), Column("withholding", _("Withholding"), _nok, right=True),
     ], fmt)
 

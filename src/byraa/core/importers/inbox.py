@@ -1,8 +1,9 @@
 """What waits in the agency's inbox folder: files the store has not seen yet.
 
 The dashboard says "N filer i innboksen" so nobody has to remember to look, and apart
-from them how many files an intake refused are still lying there. A file counts as seen when its checksum is one the store holds (an imported a-melding, A07,
-ledger source, a payroll journal, or any archived file such as a tax-card answer): a file
+from them how many files an intake refused are still lying there. A file counts as seen
+when its checksum is one the store holds (an imported a-melding, A07, ledger source, a
+payroll journal, or any archived file such as a tax-card answer): a file
 imported once and left in the folder is not news, a file renamed is not news either.
 Checksums are cached per (path, size, mtime) in the process, so a dashboard refresh
 reads only what changed.

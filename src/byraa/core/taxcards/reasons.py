@@ -1,9 +1,10 @@
 """A tax-card result's reason in the user's words.
 
 The fetch stores each person's reason, and what changed on a card, as English text (JSON
-and CSV output keep it, for scripts) next to Skatteetaten's result code. On screen the reason is shown in the user's
-language: Skatteetaten's per-person codes by their own words, the fixed sentences via
-the catalog, and the few sentences with a field (a year, a date) by matching their form.
+and CSV output keep it, for scripts) next to Skatteetaten's result code. On screen the
+reason is shown in the user's language: Skatteetaten's per-person codes by their own
+words, the fixed sentences via the catalog, and the few sentences with a field (a year, a
+date) by matching their form; a change names the card's fields (``change_words``).
 """
 
 from __future__ import annotations

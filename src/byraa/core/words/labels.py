@@ -123,8 +123,8 @@ def correction_status(code: str) -> str:
 
 def import_status(code: str) -> str:
     """What an import did with a file (``byraa import``), or an A07 fetch with a month."""
-    return {"imported": _("imported"), "unchanged": _("unchanged"), "replaced": _("replaced"),
-            "superseded": _("older than the one in"), "saved": _("fetched"), "error": _("error")}.get(code, code)
+    return {"superseded": _("older than the one in"), "saved": _("fetched"), "error": _("error")}.get(
+        code) or intake_outcome(code)
 
 
 def access_finding(code: str) -> str:

@@ -12,8 +12,11 @@ key after it, so the line reads in the screen's order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from byraa.core.words.i18n import _
@@ -68,19 +71,18 @@ class FittingFooter(Footer):
             # clears it for a display change only when the app is next idle).
             self._clear_arrangement_cache()
             placed = {placement.widget: placement.region for placement in self.arrange(self.content_size).placements}
-            cut = False
-            for child in self.children:
-                region = placed.get(child)
-                cut = cut or (region is not None and region.right > width)
-                if cut:
-                    child.display = False
+            self._leave_out_from(lambda child: child in placed and placed[child].right > width)
         self.call_after_refresh(self._fit)
 
     def _fit(self) -> None:
         right = self.region.right
+        self._leave_out_from(lambda child: child.region.right > right)
+
+    def _leave_out_from(self, past_edge: Callable[[Widget], bool]) -> None:
+        """Hide the first key past the edge and every key after it (the line reads in order)."""
         cut = False
         for child in self.children:
-            cut = cut or child.region.right > right
+            cut = cut or past_edge(child)
             if cut:
                 child.display = False
 

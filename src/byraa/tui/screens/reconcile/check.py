@@ -91,9 +91,9 @@ def row_cells(check: str, r: RowView) -> tuple[Cell, ...]:
     if check == "employments":
         return (employment_cell(r.status, r.field), masked(r.national_id), payroll or "–", a07 or "–", r.key,
                 explanation)
-    if check == "income":  # the month's one row when a side is missing has the key "total": no benefit
+    if check == "income":
         return (status_cell(r.status), masked(r.national_id), field_name(r.field), payroll, a07, diff,
-                "" if r.key == "total" else r.key, explanation)
+                row_key(r.key), explanation)
     if check == "nav_refunds":
         who = " ".join(x for x in (masked(r.national_id), r.name or "") if x)
         return (status_cell(r.status), r.key, who, field_name(r.field), payroll, value(r.ledger, r.unit), diff,
