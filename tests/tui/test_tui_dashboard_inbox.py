@@ -19,6 +19,12 @@ def _drop(folder, name: str, content: bytes):  # noqa: ANN001, ANN202
     return hashlib.sha256(content).hexdigest()
 
 
+def _app_with_inbox(store, folder):  # noqa: ANN001, ANN202
+    """The app on ``store`` with the agency's inbox at ``folder``."""
+    ws = workspace(store)
+    return ByraaApp(dataclasses.replace(ws, settings=dataclasses.replace(ws.settings, inbox=folder)))
+
+
 def test_a_file_the_store_holds_is_not_news(sqlite_store, tmp_path) -> None:  # noqa: ANN001
     folder = tmp_path / "innboks"
     assert inbox.state(sqlite_store, folder) == inbox.InboxState(folder, 0, 0)  # no folder: nothing waits
@@ -41,10 +47,8 @@ async def test_the_dashboard_says_how_many_files_wait_and_enter_opens_the_intake
     folder = tmp_path / "innboks"
     a_sha = _drop(folder, "a.xml", b"<melding/>")
     _drop(folder, "b.xml", b"<melding>2</melding>")
-    ws = workspace(sqlite_store)
-    ws = dataclasses.replace(ws, settings=dataclasses.replace(ws.settings, inbox=folder))
     with language_restored():
-        app = ByraaApp(ws)
+        app = _app_with_inbox(sqlite_store, folder)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             assert "2 nye filer i innboksen" in screen_text(app)
@@ -83,10 +87,8 @@ async def test_a_file_the_intake_refused_is_not_new_but_said_apart(sqlite_store,
     planned = intake.plan(sqlite_store, who, [folder / "notat.txt"])
     run_sync(intake.run(sqlite_store, who, intake.start(sqlite_store, who, planned)))
     assert inbox.state(sqlite_store, folder) == inbox.InboxState(folder, 2, 1, 1)
-    ws = workspace(sqlite_store)
-    ws = dataclasses.replace(ws, settings=dataclasses.replace(ws.settings, inbox=folder))
     with language_restored():
-        app = ByraaApp(ws)
+        app = _app_with_inbox(sqlite_store, folder)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             text = screen_text(app)

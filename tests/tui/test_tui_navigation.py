@@ -153,10 +153,15 @@ async def test_escape_pops_a_client_then_leaves(agency_store) -> None:  # noqa: 
         assert isinstance(app.screen, DashboardScreen)
 
 
+def _app_with_keymap(store, keymap: dict[str, str]) -> ByraaApp:  # noqa: ANN001
+    """The app on ``store`` with the user's ``[keymap]``."""
+    ws = workspace(store)
+    ws.settings = type(ws.settings)(database_url="sqlite://", language="nb", keymap=keymap)
+    return ByraaApp(ws)
+
+
 async def test_keymap_rebinds_by_binding_id(agency_store) -> None:  # noqa: ANN001
-    ws = workspace(agency_store)
-    ws.settings = type(ws.settings)(database_url="sqlite://", language="nb", keymap={"app.clients": "k"})
-    app = ByraaApp(ws)
+    app = _app_with_keymap(agency_store, {"app.clients": "k"})
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("c")
@@ -203,10 +208,8 @@ async def test_a_sentence_that_names_a_key_names_the_one_bound_now(sqlite_store,
     from tests.builders import org
 
     setup.initialise(sqlite_store, name="Nytt Byrå AS", org_number=org(0), login="tester", user_name="Tora Test")
-    ws = workspace(sqlite_store)
-    ws.settings = type(ws.settings)(database_url="sqlite://", language="nb", keymap=keymap)
     with language_restored():
-        app = ByraaApp(ws)
+        app = _app_with_keymap(sqlite_store, keymap)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             await pilot.press("b")
