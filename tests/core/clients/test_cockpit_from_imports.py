@@ -147,6 +147,14 @@ def test_a_run_known_from_its_a_melding_is_posted_only_once_its_pay_day_has_come
     board = {r.org_number: r.run_status for r in groups.board(store, who, "Alle", "2026-11").rows}
     assert board == {org(1): "frozen", org(2): None}
     assert labels.run_status("frozen") == "frosset"
+    # Once the pay day has come the board and the client's runs say posted, the same file still in.
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 25))
+    assert {r.org_number: r.run_status for r in groups.board(store, who, "Alle", "2026-11").rows}[org(1)] == "posted"
+    with store.session() as s:
+        client_id = find_client(s, org(1)).id
+    detail = clients.client_detail(store, who, client_id)
+    assert [r.status for r in detail.runs if r.period == "2026-11"] == ["posted"]
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 22))
     monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 26))  # a newer version after the pay day
     import_amelding(store, who, b.write_amelding(tmp_path / "nov2.xml", month_message(
         org(1), org(11), "2026-11", 6, message_id="nov-v2", replaces=f"{org(1)}-2026-11-1")))

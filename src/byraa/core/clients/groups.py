@@ -31,6 +31,7 @@ from byraa.core.agency.identity import Identity
 from byraa.core.base import clock, periods
 from byraa.core.base.errors import NotFound, UserError
 from byraa.core.clients.latest_amelding import latest_amelding
+from byraa.core.importers import payroll_side
 from byraa.core.store import Store
 from byraa.core.store.models import (
     Client,
@@ -272,7 +273,7 @@ def board(store: Store, who: Identity, name: str, period: str, *, only_open: boo
         runs = {
             client_id: status
             for client_id, status in session.execute(
-                select(col(PayrollRun.client_id), col(PayrollRun.status))
+                select(col(PayrollRun.client_id), payroll_side.status_now())
                 .where(col(PayrollRun.client_id).in_(ids), col(PayrollRun.period) == period,
                        col(PayrollRun.kind) == "regular")
                 .order_by(col(PayrollRun.pay_date))

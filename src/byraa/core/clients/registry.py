@@ -23,6 +23,7 @@ from byraa.core.base import clock, ids
 from byraa.core.base.errors import NotFound, UserError
 from byraa.core.clients.details import clean_fields
 from byraa.core.clients.latest_amelding import latest_amelding
+from byraa.core.importers import payroll_side
 from byraa.core.store import Store
 from byraa.core.store.models import (
     AmeldingSubmission,
@@ -295,10 +296,10 @@ def client_detail(store: Store, who: Identity, client_id: int) -> ClientDetail:
                 select(Employee).where(col(Employee.client_id) == client_id).order_by(col(Employee.name)))
         )
         runs = tuple(
-            RunRow(r.period, r.pay_date, r.kind, r.status, r.payslip_count, r.gross, r.withholding,
+            RunRow(r.period, r.pay_date, r.kind, status, r.payslip_count, r.gross, r.withholding,
                    r.employer_contribution)
-            for r in session.scalars(
-                select(PayrollRun).where(col(PayrollRun.client_id) == client_id)
+            for r, status in session.execute(
+                select(PayrollRun, payroll_side.status_now()).where(col(PayrollRun.client_id) == client_id)
                 .order_by(col(PayrollRun.period).desc(), col(PayrollRun.pay_date).desc())
             )
         )

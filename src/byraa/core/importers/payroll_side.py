@@ -24,8 +24,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import and_, case, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -49,6 +50,14 @@ def run_status(paid: date) -> str:
     on 4 December for a pay day on the 20th is not a run already booked. A posting journal,
     when one is imported, tells the board the posting's own state."""
     return "posted" if paid <= clock.today() else "frozen"
+
+
+def status_now() -> Any:
+    """A run's status as of today, for the readers (the board, the client's runs): a run
+    known from its a-melding, stored ``frozen`` when it was imported before its pay day, is
+    ``posted`` once that day has come, without waiting for a newer version of the month."""
+    return case((and_(col(PayrollRun.source_id).is_not(None), col(PayrollRun.pay_date) <= clock.today()), "posted"),
+                else_=col(PayrollRun.status))
 
 
 def derive(session: Session, client_id: int, period: str) -> None:
