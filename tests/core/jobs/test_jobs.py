@@ -223,6 +223,88 @@ async def test_one_commit_per_item(store) -> None:
     assert commits <= 20 + 3  # the start, the first claim and the end besides one per item
 
 
+async def test_a_batch_commits_its_items_together_and_each_is_still_whole(store) -> None:
+    """With ``batch`` the items commit together; an item that fails leaves none of its
+    writes behind, and the items around it keep theirs."""
+    from sqlalchemy import event as sa_event
+
+    from byraa.core.agency import audit
+    from byraa.core.base.errors import UserError
+    from byraa.core.store.models import AuditEvent
+
+    small = small_agency(store)
+    who = small.who()
+    job_id = jobs.create_job(store, who, "test.kind", title="t", params={}, items=_items(20))
+    commits = 0
+
+    def count(_conn) -> None:  # noqa: ANN001
+        nonlocal commits
+        commits += 1
+
+    def write(n: int) -> None:
+        with store.write_session() as s:
+            audit.record(s, actor=who.login, action="test.item", entity="item", entity_id=n)
+            if n == 3:
+                raise UserError("intake.nothing")  # after its write: the write goes too
+
+    async def handler(ctx: jobs.ItemContext) -> jobs.ItemOutcome:
+        try:
+            await ctx.db(write, ctx.payload["n"])
+        except UserError as exc:
+            return jobs.ItemOutcome.failed(str(exc))
+        return jobs.ItemOutcome()
+
+    sa_event.listen(store.engine, "commit", count)
+    try:
+        info = await jobs.run_job(store, who, job_id, handler, concurrency=1, heartbeat_seconds=3600, batch=8,
+                                  max_item_attempts=1)
+    finally:
+        sa_event.remove(store.engine, "commit", count)
+    assert info.items == {"done": 19, "failed": 1}
+    assert commits <= 20 // 8 + 1 + 3  # the batches, the start, the end
+    with store.session() as s:
+        written = sorted(int(e) for e in s.scalars(select(AuditEvent.entity_id).where(
+            AuditEvent.action == "test.item")))
+    assert written == [n for n in range(20) if n != 3]
+
+
+async def test_a_batch_is_committed_before_a_handler_waits(store, store_url) -> None:
+    """``commit_batch``: what the batch holds is committed (seen from another connection),
+    and the write lock is free while the handler waits."""
+    from byraa.core.agency import audit
+    from byraa.core.store.models import AuditEvent
+
+    small = small_agency(store)
+    who = small.who()
+    job_id = jobs.create_job(store, who, "test.kind", title="t", params={}, items=_items(3))
+    other = open_store(store_url)
+    seen: list[int] = []
+
+    def write(n: int) -> None:
+        with store.write_session() as s:
+            audit.record(s, actor=who.login, action="test.item", entity="item", entity_id=n)
+
+    def outside() -> int:
+        with other.write_session() as s:  # would wait out SQLite's busy timeout on a held lock
+            s.execute(update(Job).where(Job.id == job_id).values(title="renamed"))
+            return len(s.scalars(select(AuditEvent.id).where(AuditEvent.action == "test.item")).all())
+
+    async def handler(ctx: jobs.ItemContext) -> jobs.ItemOutcome:
+        await ctx.db(write, ctx.payload["n"])
+        if ctx.payload["n"] == 1:
+            await ctx.commit_batch()
+            seen.append(await asyncio.to_thread(outside))
+        return jobs.ItemOutcome()
+
+    try:
+        info = await jobs.run_job(store, who, job_id, handler, concurrency=1, heartbeat_seconds=3600, batch=100)
+    finally:
+        other.dispose()
+    assert info.items == {"done": 3} and seen == [2]
+    with store.session() as s:
+        assert s.scalar(select(Job.title).where(Job.id == job_id)) == "renamed"
+
+
 async def test_interrupted_job_is_found_and_resumed_without_redoing_finished_items(store) -> None:
     small = small_agency(store)
     who = small.who()

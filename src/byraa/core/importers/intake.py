@@ -12,13 +12,15 @@ already), ``replaced`` (a newer version of a month already imported: by
 client the agency does not have, no access, unreadable).
 
 ``start`` stores the plan as a job on the durable runner (``core/jobs``), one item per
-file; ``run`` works it. Each file goes through its importer, which is all or nothing in
-its own transaction; a refused or broken file is that file's outcome and never stops the
-others. A-meldinger and SAF-T ledgers are read ahead in worker processes
-(``intake_pool``) while the job's one writer stores them in order. Killed with
+file; ``run`` works it. Each file goes through its importer, which is all or nothing (a
+savepoint of its own; ``COMMIT_EVERY`` files commit together); a refused or broken file
+is that file's outcome and never stops the others. A-meldinger and SAF-T ledgers are
+read ahead in worker processes (``intake_pool``) while the job's one writer stores them
+in order. Killed with
 ``kill -9``, the job resumes (``run`` again, or ``byraa intake --resume``): files
-finished are not touched again, and the file that was being imported at the moment of
-the kill is recognised by its checksum, so nothing is imported twice.
+committed are not touched again, those of the batch the kill cut short are imported
+again, and a file stored but not yet marked finished is recognised by its checksum, so
+nothing is imported twice.
 A resumed item (its claim's second attempt) whose file turns out to be in already reports
 ``imported`` (the killed run did it), not ``unchanged``.
 """
@@ -61,6 +63,10 @@ from byraa.core.words.i18n import _
 
 JOB_KIND = "intake"
 OUTCOMES = ("imported", "unchanged", "replaced", "refused")
+COMMIT_EVERY = 16
+"""Files per commit (the runner's ``batch``): a commit per file cost SQLite about as much as
+a small file's rows. Each file is still all or nothing; a kill undoes at most this many
+finished files, and the resume imports them again."""
 SOURCE_KIND = {"amelding": "amelding", "amelding_json": "amelding", "a07": "a07", "ledger_saft": "ledger",
                "ledger_csv": "ledger"}
 """Recognised kind -> the ``recon_source.kind`` it is stored as (tax cards have none)."""
@@ -305,8 +311,11 @@ def _handler(store: Store, who: Identity, prefetch: Prefetch | None, relay: Note
         # attempt per run otherwise): no write per file to mark it (``attempted``: older jobs).
         resumed = bool(p.get("attempted")) or ctx.item.attempts > 1
         try:
-            parsed = await prefetch.take(ctx.item.id) if prefetch is not None and p["kind"] in intake_pool.READERS \
-                else None
+            parsed = None
+            if prefetch is not None and p["kind"] in intake_pool.READERS:
+                if not prefetch.ready(ctx.item.id):  # the files before it are not kept waiting
+                    await ctx.commit_batch()
+                parsed = await prefetch.take(ctx.item.id)
             status, notes = await ctx.db(import_one, store, who, p["kind"], Path(p["path"]), parsed, p.get("client"))
         except UserError as exc:
             note("refused")
@@ -352,7 +361,8 @@ async def run(store: Store, who: Identity, job_id: int, *, on_progress: Callable
             return await jobs.run_job(store, who, job_id, _handler(store, who, prefetch, relay), worker=worker,
                                       concurrency=concurrency, on_progress=relay.callback,
                                       cancel_event=cancel_event,
-                                      summarize=_counts, max_item_attempts=1, pause_on_cancel=pause_on_cancel)
+                                      summarize=_counts, max_item_attempts=1, pause_on_cancel=pause_on_cancel,
+                                      batch=COMMIT_EVERY)
     finally:
         if prefetch is not None:
             prefetch.close()

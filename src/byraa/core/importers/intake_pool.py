@@ -5,7 +5,7 @@ Reading an a-melding or a SAF-T file (XML parse, every id, date and amount check
 pure and costs about as much as storing it, so the intake hands the files it will import
 next to a small process pool (``amelding_read.read_file``, ``ledger_read.read_saft_file``)
 and its one writer stores each file from what a worker read (``amelding.import_parsed``,
-``ledger.import_saft``), in the job's order and in one transaction per file as before.
+``ledger.import_saft``), in the job's order and each file all or nothing as before.
 Only so many files are read ahead (``window``), so memory stays bounded; a file over
 ``MAX_POOLED_BYTES`` is left to the streamed in-process reader. Anything that goes wrong
 with the pool (a worker killed, a result that will not cross) only means the file is
@@ -79,6 +79,11 @@ class Prefetch:
                 self.sizes[item_id] = size
             except Exception:  # noqa: BLE001  (the pool broke or could not start a worker: read in-process from now on)
                 self.close()
+
+    def ready(self, item_id: int) -> bool:
+        """Whether ``take`` has the item's answer at once (read already, or not read here)."""
+        entry = self.inflight.get(item_id)
+        return entry is None or entry[1].done()
 
     async def take(self, item_id: int) -> Parsed | SaftRead | None:
         """What a worker read of the item's file, or ``None`` (then read it in-process)."""

@@ -23,7 +23,9 @@ to offer resuming them; headless commands resume with ``--resume``.
 
 The runner is async (the Altinn client is); the TUI runs it from a thread worker with
 ``asyncio.run``. Store work happens in ``asyncio.to_thread`` so the event loop keeps
-the network busy meanwhile.
+the network busy meanwhile. A job of many small items (the intake's files) may commit
+them in batches (``run_job``'s ``batch``: one thread and one transaction, a savepoint
+per item).
 """
 
 from byraa.core.jobs.runner import (

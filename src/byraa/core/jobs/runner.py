@@ -16,6 +16,7 @@ import time
 import uuid
 import weakref
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -432,9 +433,9 @@ def _finish(session: Session, item: ClaimedItem, worker: str, outcome: ItemOutco
         values.update(state=state, result=json.dumps(outcome.result, ensure_ascii=False, default=str)
                       if outcome.result is not None else None)
     # The guarded UPDATE first: it takes the row (PostgreSQL) or the database (SQLite)
-    # lock, so nobody can take the claim over before this commits.
+    # lock, so nobody can take the claim over before this commits. When it finds no row
+    # it wrote nothing, and nothing else is written.
     if not _guard(session, item.id, worker, **values):
-        session.rollback()
         return False
     if outcome.write is not None and values.get("state") in ("done", "failed", "skipped"):
         outcome.write(session)
@@ -582,6 +583,12 @@ class ItemContext:
         """Run store work off the event loop (one writer at a time on SQLite)."""
         return await self._runner.db(fn, *args)
 
+    async def commit_batch(self) -> None:
+        """Commit the items finished so far in this run's batch (``run_job``'s ``batch``),
+        before waiting on something slow: the batch's transaction holds SQLite's write
+        lock, and nobody else should wait on it while this item waits."""
+        await self._runner.commit_batch()
+
     def note(self, message: str) -> None:
         """A line of progress for the user (``order 3 sent``)."""
         self._runner.emit(message)
@@ -592,8 +599,14 @@ Handler = Callable[[ItemContext], Awaitable[ItemOutcome]]
 
 class _Run:
     def __init__(self, store: Store, job_id: int, worker: str, on_progress: Callable[[Progress], None] | None,
-                 cancel_event: threading.Event | None) -> None:
+                 cancel_event: threading.Event | None, batch: int = 1) -> None:
         self.store = store
+        self.batch = batch
+        # A batch's transaction is the thread's (``Store.begin_batch``): all of the run's
+        # store work goes to one thread of its own while batches are on.
+        self.executor = ThreadPoolExecutor(1, thread_name_prefix="byraa-job") if batch > 1 else None
+        self.batch_open = False
+        self.in_batch = 0
         self.job_id = job_id
         self.worker = worker
         self.on_progress = on_progress
@@ -620,7 +633,63 @@ class _Run:
             return fn(*args)
 
     async def db(self, fn: Callable[..., Any], *args: Any) -> Any:
-        return await asyncio.to_thread(self._locked, fn, *args)
+        if self.executor is None:
+            return await asyncio.to_thread(self._locked, fn, *args)
+        return await asyncio.get_running_loop().run_in_executor(self.executor, self._batched, fn, *args)
+
+    def _batched(self, fn: Callable[..., Any], *args: Any) -> Any:
+        if not self.batch_open:
+            if self.lock is not None:  # held until the batch ends (on this same thread)
+                self.lock.acquire()
+            try:
+                self.store.begin_batch()
+            except BaseException:
+                if self.lock is not None:
+                    self.lock.release()
+                raise
+            self.batch_open = True
+        return fn(*args)
+
+    def _end_batch(self, commit: bool) -> None:
+        if not self.batch_open:
+            return
+        self.batch_open = False
+        self.in_batch = 0
+        try:
+            self.store.end_batch(commit=commit)
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+
+    async def commit_batch(self) -> None:
+        if self.executor is not None and self.batch_open:
+            await asyncio.get_running_loop().run_in_executor(self.executor, self._end_batch, True)
+
+    async def item_finished(self) -> None:
+        """Count the item into the open batch; commit when the batch is full."""
+        self.in_batch += 1
+        if self.in_batch >= self.batch:
+            await self.commit_batch()
+
+    async def close(self, clean: bool) -> None:
+        """Commit what the open batch holds and go back to a transaction per call.
+
+        Committed also after an error: each finished item in it is whole (its savepoint was
+        released), and one that failed was rolled back to its savepoint already. Only when
+        the commit itself fails is the batch rolled back (its items are done again on resume).
+        """
+        if self.executor is None:
+            return
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(self.executor, self._end_batch, True)
+        except Exception:
+            await loop.run_in_executor(self.executor, self._end_batch, False)
+            if clean:
+                raise
+        finally:
+            executor, self.executor = self.executor, None
+            executor.shutdown(wait=True)
 
     def load(self, items: list[tuple[int, str, int, str]]) -> None:
         for item_id, state, weight, payload in items:
@@ -696,6 +765,7 @@ async def run_job(
     heartbeat_seconds: float = HEARTBEAT_SECONDS,
     stale_seconds: float = STALE_SECONDS,
     pause_on_cancel: bool = False,
+    batch: int = 1,
 ) -> JobInfo:
     """Work the job's items until none is left (or cancel); also resumes an interrupted job.
 
@@ -707,10 +777,21 @@ async def run_job(
     With ``pause_on_cancel`` the in-process ``cancel_event`` stops the run after the items
     in flight but cancels nothing: the job is left interrupted, for a resume (the TUI's
     escape: orders already placed are not thrown away). ``request_cancel`` still cancels.
+
+    With ``batch`` above 1, up to that many items commit together (``Store.begin_batch``):
+    each item and its finish are still all or nothing, but a crash undoes the whole open
+    batch, whose items are done again on resume. For many small items on SQLite, where a
+    commit per item cost as much as the item's own work; a handler that may wait long
+    commits first (``ItemContext.commit_batch``).
     """
     worker = worker or new_worker_id()
-    run = _Run(store, job_id, worker, on_progress, cancel_event)
-    info, items = await run.db(_start, store, who, job_id, worker)
+    run = _Run(store, job_id, worker, on_progress, cancel_event, batch)
+    try:
+        info, items = await run.db(_start, store, who, job_id, worker)
+        await run.commit_batch()  # the job shows as running at once
+    except BaseException:
+        await asyncio.shield(run.close(False))
+        raise
     if info.cancel_requested:
         run.cancelling = True
     run.load(items)
@@ -721,6 +802,7 @@ async def run_job(
             await asyncio.sleep(heartbeat_seconds)
             if await run.db(_heartbeat, store, job_id, worker):
                 run.cancelling = True
+            await run.commit_batch()  # a heartbeat is for others to see (and never holds the lock)
             run.check_cancel()
 
     async def work() -> None:
@@ -769,6 +851,7 @@ async def run_job(
                     run.set_state(item.id, outcome.state if outcome.state != "retry" else "failed")
             else:
                 run.set_state(item.id, "lost")
+            await run.item_finished()
             run.emit(finished_key=item.key)
 
     heart = asyncio.create_task(beat())
@@ -778,6 +861,7 @@ async def run_job(
         clean = True
     finally:
         heart.cancel()
+        await asyncio.shield(run.close(clean))
         if not clean:
             await asyncio.shield(run.db(_release, store, job_id, worker))
     paused = pause_on_cancel and run.cancelling and not info.cancel_requested

@@ -8,6 +8,7 @@ mode. PostgreSQL is chosen by URL alone.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -109,6 +110,7 @@ class Store:
             except ModuleNotFoundError as exc:  # a driver name the install lacks
                 raise ConfigError("db.missing_driver", url=_redact(url), reason=exc) from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._batch = threading.local()
 
     @property
     def display_url(self) -> str:
@@ -128,9 +130,48 @@ class Store:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             raise ConfigError("db.unreachable", url=self.display_url, reason=reason) from exc
 
+    def begin_batch(self) -> None:
+        """Open one transaction for this thread's store work until ``end_batch``.
+
+        Until then ``session()`` and ``write_session()`` on this thread are savepoints in it:
+        each is still all or nothing, but nothing is committed (nor visible to others)
+        before ``end_batch``. The job runner batches many small items this way: SQLite pays
+        for every commit, and one per item cost as much as a small file's rows. On SQLite
+        the write lock is taken at once (``BEGIN IMMEDIATE``), as ``write_session`` does.
+        """
+        if self._batch.__dict__.get("session") is not None:
+            raise RuntimeError("a batch is open already on this thread")
+        session = self._sessions()
+        try:
+            if self.dialect == "sqlite":
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            session.close()
+            raise
+        self._batch.session = session
+
+    def end_batch(self, *, commit: bool) -> None:
+        """Commit (or roll back) the thread's batch; nothing when none is open."""
+        session = self._batch.__dict__.pop("session", None)
+        if session is None:
+            return
+        try:
+            if commit:
+                session.commit()
+            else:
+                session.rollback()
+        finally:
+            session.close()
+
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session that commits on success and rolls back on any error."""
+        """A session that commits on success and rolls back on any error (in a batch: a
+        savepoint, released on success and rolled back on any error)."""
+        batch = self._batch.__dict__.get("session")
+        if batch is not None:
+            with batch.begin_nested():
+                yield batch
+            return
         with self._sessions() as session:
             try:
                 yield session
@@ -148,8 +189,9 @@ class Store:
         writer commits and write after it. ``BEGIN IMMEDIATE`` takes the lock first, so
         such sessions run one after the other. PostgreSQL callers lock what they read.
         """
+        batch = self._batch.__dict__.get("session") is not None
         with self.session() as session:
-            if self.dialect == "sqlite":
+            if self.dialect == "sqlite" and not batch:  # a batch holds the lock already
                 session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield session
 
