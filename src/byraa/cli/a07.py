@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from byraa.cli.context import workspace
-from byraa.cli.output import Column, emit, format_option
+from byraa.cli.output import Column, client_option, emit, format_option
 from byraa.core.words import formatting, labels
 from byraa.core.words.i18n import _
 
@@ -20,7 +20,7 @@ def command() -> None:
 
 
 @command.command("export")
-@click.option("--client", "org_number", required=True, metavar="ORGNR")
+@client_option()
 @click.option("--period", required=True, metavar="YYYY-MM")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="FILE.ods or FILE.xlsx")
 @click.option("--overwrite", is_flag=True, help="Replace an existing file.")
@@ -35,7 +35,7 @@ def export(org_number: str, period: str, out: Path, overwrite: bool) -> None:
 
 
 @command.command("fetch")
-@click.option("--client", "org_number", required=True, metavar="ORGNR")
+@client_option()
 @click.option("--period", required=True, metavar="YYYY-MM", help="The (first) month.")
 @click.option("--to", "last", metavar="YYYY-MM", help="The last month (default: the same).")
 @click.option("--polls", default=10, show_default=True, type=click.IntRange(1, 100),

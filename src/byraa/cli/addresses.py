@@ -21,7 +21,7 @@ def _field(code: str) -> str:
 
 
 @click.group("addresses", invoke_without_command=True)
-@click.option("--client", "org", help="The client's org number.")
+@click.option("--client", "org", metavar="ORGNR", help="The client's org number.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the differences: .csv or .xlsx (0600).")
 @click.option("--overwrite", is_flag=True)
 @click.option("--reveal", is_flag=True, help="National ids unmasked (audited).")

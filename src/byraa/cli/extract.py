@@ -32,7 +32,7 @@ def _range(value: str | None) -> tuple[str | None, str | None]:
 
 
 @click.group("extract", invoke_without_command=True)
-@click.option("--client", "clients", multiple=True, help="Org number (repeat); default: every client you may see.")
+@click.option("--client", "clients", multiple=True, metavar="ORGNR", help="Org number (repeat); default: every client you may see.")
 @click.option("--accounts", help="Account range FROM-TO or FROM..TO (either end may be left out).")
 @click.option("--pay-form", "pay_forms", multiple=True, help="Pay form (repeat).")
 @click.option("--from", "period_from", help="First period YYYY-MM.")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from byraa.cli.context import workspace
-from byraa.cli.output import Column, emit, existing_paths, format_option
+from byraa.cli.output import Column, client_option, emit, existing_paths, format_option
 from byraa.core.words.i18n import _
 
 
@@ -55,7 +55,7 @@ def taxcards(files: tuple[Path, ...], fmt: str) -> None:
 
 @command.command("journal")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--client", "org", required=True, help="The client's org number.")
+@client_option("org")
 @format_option()
 def journal(files: tuple[Path, ...], org: str, fmt: str) -> None:
     """Payroll posting journals (CSV or XLSX), one payroll run per file, all or nothing per file."""

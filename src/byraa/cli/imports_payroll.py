@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from byraa.cli.context import workspace
-from byraa.cli.output import Column, emit, existing_paths, format_option
+from byraa.cli.output import Column, client_option, emit, existing_paths, format_option
 from byraa.core.words import formatting, labels
 from byraa.core.words.i18n import _
 
@@ -87,7 +87,7 @@ def _nok(value: int | None) -> str:
 
 
 @command.command("list")
-@click.option("--client", "org_number", required=True, metavar="ORGNR")
+@client_option()
 @click.option("--period", metavar="YYYY-MM", help="Employments in force in the month, with its income and withholding.")
 @click.option("--reveal", is_flag=True, help="Show full national ids (audited).")
 @format_option()
@@ -116,7 +116,7 @@ def list_(org_number: str, period: str | None, reveal: bool, fmt: str) -> None:
 
 
 @command.command("send")
-@click.option("--client", "org_number", required=True, metavar="ORGNR")
+@client_option()
 @click.option("--employee", required=True, metavar="NUMBER|ID",
               help="The employee number or the (masked) national id.")
 @click.option("--period", metavar="YYYY-MM", help="The month to send for (default: this month).")

@@ -93,6 +93,11 @@ def format_option(choices: Sequence[str] = FORMATS, default: str = "table"):  # 
                         help="Output format.")
 
 
+def client_option(dest: str = "org_number"):  # noqa: ANN201
+    """The one way a command that works on one client asks for it."""
+    return click.option("--client", dest, required=True, metavar="ORGNR", help="The client's org number.")
+
+
 def existing_paths(ctx: click.Context, param: click.Parameter, value):  # noqa: ANN001, ANN201, ARG001
     """A click callback: every path exists and can be read, or one line and exit 2
     (``UserError``) before anything runs. Works for one path or ``nargs=-1``."""

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from byraa.cli.context import workspace
-from byraa.cli.output import Column, emit, format_option
+from byraa.cli.output import Column, client_option, emit, format_option
 from byraa.core.base import periods
 from byraa.core.words import formatting as fmt_
 from byraa.core.words.i18n import _
@@ -30,7 +30,7 @@ def _run_options(f):  # noqa: ANN001, ANN202
     f = click.option("--off-cycle", is_flag=True, help="The off-cycle (extra) run of the month.")(f)
     f = click.option("--pay-form", help="The pay form (e.g. 01) when the month has several runs.")(f)
     f = click.option("--period", required=True, help="YYYY-MM")(f)
-    f = click.option("--client", "org", required=True, help="The client's org number.")(f)
+    f = client_option("org")(f)
     return f
 
 
@@ -40,7 +40,7 @@ def command() -> None:
 
 
 @command.command("settings")
-@click.option("--client", "org", required=True)
+@client_option("org")
 @click.option("--error-account")
 @click.option("--error-customer")
 @click.option("--subledger", help="Comma-separated sub-ledger (employee) accounts.")
@@ -181,7 +181,7 @@ def journal_(org: str, period: str, pay_form: str | None, off_cycle: bool, out: 
 
 
 @command.command("status")
-@click.option("--client", "org", required=True)
+@client_option("org")
 @format_option()
 def status(org: str, fmt: str) -> None:
     """The client's posting runs, their state and checklist."""
@@ -213,7 +213,7 @@ def checklist(org: str, period: str, pay_form: str | None, off_cycle: bool, poin
 
 
 @command.command("errors")
-@click.option("--client", "org", required=True)
+@client_option("org")
 @click.option("--clear", "clear_id", type=int, help="Mark this line as moved to its right account.")
 @format_option()
 def errors(org: str, clear_id: int | None, fmt: str) -> None:
@@ -233,7 +233,7 @@ def errors(org: str, clear_id: int | None, fmt: str) -> None:
 
 
 @command.command("open-items")
-@click.option("--client", "org", required=True)
+@client_option("org")
 @format_option()
 def open_items(org: str, fmt: str) -> None:
     """Items on settlement accounts not yet (fully) settled, per employee, oldest first."""

@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from byraa.cli.context import workspace
-from byraa.cli.output import Column, emit, format_option
+from byraa.cli.output import Column, client_option, emit, format_option
 from byraa.core.base import ids
 from byraa.core.reconcile.checks import CHECKS
 from byraa.core.words import formatting, labels
@@ -223,7 +223,7 @@ def _fetch_a07(ws: Any, targets: list[str], period: str) -> None:
 
 
 @command.command("runs")
-@click.option("--client", "org_number", required=True, metavar="ORGNR")
+@client_option()
 @click.option("--period", metavar="YYYY-MM")
 @format_option()
 def runs_(org_number: str, period: str | None, fmt: str) -> None:
@@ -348,7 +348,7 @@ def _correction_rows(found: list[Any]) -> list[dict]:
 
 
 @command.command("corrections")
-@click.option("--client", "org_number", required=True, metavar="ORGNR")
+@client_option()
 @click.option("--status", type=click.Choice(["pending", "submitted", "accepted", "rejected"]),
               help="Only corrections in this state.")
 @format_option()
@@ -363,7 +363,7 @@ def corrections_(org_number: str, status: str | None, fmt: str) -> None:
 
 
 @command.command("submit")
-@click.option("--client", "org_number", required=True, metavar="ORGNR")
+@client_option()
 @click.option("--feedback-polls", default=3, show_default=True, type=click.IntRange(1, 20),
               help="How many times to ask for the feedback before leaving it for the next submit.")
 @format_option()
@@ -391,7 +391,7 @@ def submit(org_number: str, feedback_polls: int, fmt: str) -> None:
 
 
 @command.command("mapping")
-@click.option("--client", "org_number", required=True, metavar="ORGNR")
+@client_option()
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
               help="account.ROLE=ACCOUNTS, tolerance.CHECK=KRONER, holiday_rate=PERCENT, service_level=full|part "
                    "or client_follows_up=CHECK,CHECK|none (repeatable).")
