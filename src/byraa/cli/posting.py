@@ -18,7 +18,7 @@ from byraa.cli.context import workspace
 from byraa.cli.output import Column, client_option, emit, format_option
 from byraa.core.base import periods
 from byraa.core.words import formatting as fmt_
-from byraa.core.words.i18n import _
+from byraa.core.words.i18n import _, ngettext
 from byraa.core.words.posting import problem
 
 
@@ -113,7 +113,8 @@ def check(org: str, period: str, pay_form: str | None, off_cycle: bool, by: str,
          if fmt == "json" else None)
     if fmt == "table":
         click.echo("")
-        click.echo(_("{run}: {count} problem(s){blocking}").format(
+        click.echo(ngettext("{run}: {count} problem{blocking}", "{run}: {count} problems{blocking}",
+                            result.problem_count).format(
             run=info.label, count=result.problem_count,
             blocking=("; " + "; ".join(problem(b) for b in result.blocking)) if result.blocking else ""))
     if not result.clean:

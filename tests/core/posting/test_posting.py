@@ -231,6 +231,25 @@ def test_two_processes_racing_to_post_one_run_exactly_one_wins(agency, store, st
         assert s.scalar(select(func.count()).select_from(PostedLine)) == 3
 
 
+def test_cli_check_counts_its_problems_in_words(agency, store, store_url: str, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from byraa.cli.main import main
+
+    _small, _who, client = agency
+    path = journal(tmp_path, [{"account": "5000", "amount": "10,00"}, {"account": "4444", "amount": "-5,00"},
+                              {"account": "4445", "amount": "-5,00"}])
+    env = {"BYRAA_DATABASE_URL": store_url}
+    assert CliRunner().invoke(main, ["import", "journal", str(path), "--client", client], env=env).exit_code == 0
+    said = CliRunner().invoke(main, ["--lang", "nb", "posting", "check", "--client", client, "--period", "2026-11"],
+                              env=env)
+    assert said.exit_code == 1
+    assert said.output.strip().splitlines()[-1] == "01 2026-11: 2 problemer"
+    said = CliRunner().invoke(main, ["--lang", "en", "posting", "check", "--client", client, "--period", "2026-11"],
+                              env=env)
+    assert said.output.strip().splitlines()[-1] == "01 2026-11: 2 problems"
+
+
 def test_cli_check_freeze_post_and_status(agency, store, store_url: str, tmp_path: Path) -> None:
     import json
 
