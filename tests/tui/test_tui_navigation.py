@@ -69,6 +69,19 @@ async def test_palette_lists_only_commands_valid_here(agency_store, key: str) ->
         assert "Klienter: Merk alle" not in text  # a clients-screen command
 
 
+async def test_the_palette_says_it_found_nothing_in_the_users_words(agency_store) -> None:  # noqa: ANN001
+    app = ByraaApp(workspace(agency_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"qqqq")
+        for _ in range(100):  # the palette's own timer adds the line (half a second)
+            if "Ingen treff" in screen_text(app):
+                break
+            await pilot.pause(0.05)
+        text = screen_text(app)
+        assert "Ingen treff" in text and "No matches" not in text
+
+
 async def test_palette_switches_screens(agency_store) -> None:  # noqa: ANN001
     app = ByraaApp(workspace(agency_store))
     async with app.run_test(size=(80, 24)) as pilot:

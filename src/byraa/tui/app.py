@@ -215,10 +215,10 @@ class ByraaApp(App[None], LocalizedBindings):
     # --- The command palette -------------------------------------------------------------
 
     def action_command_palette(self) -> None:
-        from textual.command import CommandPalette
+        from byraa.tui.widgets.palette import Palette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Type to find a command…")))
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette", placeholder=_("Type to find a command…")))
 
     def palette_commands(self, screen: Screen) -> Iterator[PaletteCommand]:
         """Commands valid on ``screen``: the screen's own first (they are what a small
