@@ -47,3 +47,27 @@ async def test_palette_opens_a_client_a_group_and_a_staff_user(agency_store) -> 
         assert isinstance(screen, AccessScreen)
         assert screen.tab == "by-user" and screen.user == staff.login
         assert staff.login in screen.sub_title
+
+
+async def test_a_clients_palette_offers_every_key_its_footer_shows(agency_store) -> None:  # noqa: ANN001, F811
+    """Posting (B) was a key with no command: "bokf" in the palette found nothing."""
+    from byraa.tui.screens.posting import PostingScreen
+
+    who = identity.resolve(agency_store, "tester")
+    client = registry.list_clients(agency_store, who)[0]
+    app = ByraaApp(workspace(agency_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_client(client.id)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ClientDetailScreen)
+        offered = {getattr(c.callback, "__name__", "") for c in app.palette_commands(screen)}
+        keys = [b.action for node, b, enabled, _tip in screen.active_bindings.values()
+                if node is screen and b.show and enabled and not b.action.startswith("app.")]
+        assert {"reconcile", "posting", "send_employment"} <= set(keys)
+        assert [a for a in keys if f"action_{a}" not in offered] == []
+        assert "Klient: Bokføring" in await find(pilot, "bokf")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PostingScreen)

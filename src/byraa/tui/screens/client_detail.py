@@ -532,6 +532,12 @@ class ClientDetailScreen(Screen, LocalizedBindings):
                              self.action_reveal)
         yield PaletteCommand(_("Client: Reconciliation"), _("Checks, differences and sign-off for a month"),
                              self.action_reconcile)
+        yield PaletteCommand(_("Client: Posting"), _("Control list, freeze and post a payroll run's journal"),
+                             self.action_posting)
+        if self.check_action("send_employment", ()):
+            yield PaletteCommand(_("Client: Send employment"),
+                                 _("The employments of the employee under the cursor, to a-ordningen"),
+                                 self.action_send_employment)
         if self.app.who.is_manager:
             yield PaletteCommand(_("Client: Edit details"), _("Name, pay day, bank accounts, contact"),
                                  self.action_edit)
