@@ -40,6 +40,18 @@ async def open_edit(pilot, client_id: int) -> ClientEditDialog:  # noqa: ANN001
     return dialog
 
 
+async def test_a_key_typed_on_opening_adds_to_the_name_and_does_not_replace_it(agency_store) -> None:  # noqa: ANN001
+    client_id = _first_client(agency_store)
+    app = ByraaApp(workspace(agency_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await open_edit(pilot, client_id)
+        name = dialog.query_one("#edit-name", Input)
+        before = name.value
+        assert app.focused is name and before
+        await pilot.press("x")
+        assert name.value == before + "x"
+
+
 async def test_refused_field_keeps_the_dialog_then_saves(agency_store) -> None:  # noqa: ANN001
     client_id = _first_client(agency_store)
     app = ByraaApp(workspace(agency_store))

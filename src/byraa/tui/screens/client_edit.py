@@ -87,7 +87,9 @@ class ClientEditDialog(ModalScreen[bool], LocalizedBindings):
             for key, label in field_labels().items():
                 with Horizontal(classes="edit-row"):
                     yield Label(label, markup=False)
-                    yield Input(id=f"edit-{key}", compact=True, disabled=True)
+                    # Not selected on focus: the fields hold what is stored, and a stray key
+                    # would replace the client's name rather than add to it.
+                    yield Input(id=f"edit-{key}", compact=True, disabled=True, select_on_focus=False)
             yield Label("", id="edit-error", markup=False)
             with Horizontal(id="edit-buttons"):
                 yield Button(_("Cancel"), id="edit-cancel")
