@@ -37,6 +37,8 @@ CASES = [
     ("bad --format", ["clients", "list", "--format", "xml"], "tester", "--format"),
     ("unknown option", ["clients", "list", "--nope"], "tester", "--nope"),
     ("missing required option", ["employees", "list"], "tester", "--client"),
+    ("unknown subcommand", ["feedback", org(1)], "tester", org(1)),
+    ("an argument too many", ["clients", "list", "Alfa"], "tester", "Alfa"),
     ("reconcile bad --check", ["reconcile", "--client", org(1), "--period", "2026-10", "--check", "nope"],
      "tester", "--check"),
     ("reconcile without a target", ["reconcile", "--period", "2026-10"], "tester", "--period"),

@@ -8,6 +8,7 @@ an unknown option), in the words of ``byraa.core.words`` rather than click's Eng
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -104,7 +105,13 @@ def _usage_error(exc: click.UsageError) -> UserError:
         if param is not None and isinstance(param.type, click.Choice):
             return UserError("cli.bad_choice", option=option, choices=", ".join(map(str, param.type.choices)))
         return UserError("cli.bad_value", option=option)
-    return UserError("cli.usage", command=exc.ctx.command_path if exc.ctx else "byraa")
+    command = exc.ctx.command_path if exc.ctx else "byraa"
+    # click says these two only in English sentences; what they name is in its message.
+    if (named := re.fullmatch(r"No such command '(.*)'\.", exc.message)) is not None:
+        return UserError("cli.no_such_command", command=command, name=named.group(1))
+    if (extra := re.fullmatch(r"Got unexpected extra arguments? \((.*)\)", exc.message)) is not None:
+        return UserError("cli.extra_arguments", command=command, arguments=extra.group(1))
+    return UserError("cli.usage", command=command)
 
 
 @click.group(cls=_Group, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

@@ -18,5 +18,7 @@ MESSAGES = {
     "cli.missing_option": N_("{option} is required"),
     "cli.bad_choice": N_("{option}: choose one of {choices}"),
     "cli.bad_value": N_("{option}: the value is not valid; see --help"),
+    "cli.no_such_command": N_("{command} has no command {name}; see --help"),
+    "cli.extra_arguments": N_("{command}: {arguments} was not expected here; see --help"),
     "cli.usage": N_("{command}: the command line is not understood; see --help"),
 }
