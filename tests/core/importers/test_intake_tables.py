@@ -8,7 +8,7 @@ import csv
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from byraa.core.base import ids
 from byraa.core.importers import intake, intake_pool, payroll_side
@@ -142,3 +142,66 @@ def test_a_month_read_in_worker_processes(store, tmp_path: Path) -> None:
     after = _rows(store)
     assert any(r[-1] is not None for r in before if len(r) == 7)  # derived runs are there (ids aside)
     assert len(before) == len(after) and sorted(map(str, before)) == sorted(map(str, after))
+
+
+def _register(store) -> set[tuple]:  # noqa: ANN001
+    from byraa.core.store.models import Employee, Employment, Leave, SubUnit
+
+    with store.session() as s:
+        people = {(c, n, name, num) for c, n, name, num in s.execute(
+            select(Employee.client_id, Employee.national_id, Employee.name, Employee.employee_number))}
+        jobs = {tuple(r) for r in s.execute(
+            select(Employee.national_id, Employment.employment_ref, Employment.start_date, Employment.end_date,
+                   Employment.position_pct, Employment.occupation_code, SubUnit.org_number)
+            .join(Employee, Employee.id == Employment.employee_id).join(SubUnit, SubUnit.id == Employment.sub_unit_id))}
+        leaves = {tuple(r) for r in s.execute(
+            select(Employment.employment_ref, Employee.national_id, Leave.start_date, Leave.end_date, Leave.leave_pct)
+            .join(Employment, Employment.id == Leave.employment_id).join(Employee, Employee.id == Employment.employee_id))}
+    return {("person", *p) for p in people} | {("job", *j) for j in jobs} | {("leave", *v) for v in leaves}
+
+
+def test_a_batch_of_one_clients_months_builds_the_register_the_files_build_one_by_one(store, tmp_path: Path) -> None:
+    """The intake commits its files in batches and keeps the register it read from one
+    a-melding of a client to the next: what it builds is what importing each file on its
+    own builds, also with a file refused in between and a replacement."""
+    from byraa.core.importers.amelding import import_amelding
+    from byraa.core.store import open_store
+
+    who = small_agency(store).who()
+    inbox = tmp_path / "innboks"
+    inbox.mkdir()
+    months = [("2026-07", 6, 0, 0), ("2026-08", 8, 1, 1), ("2026-09", 7, 3, 2), ("2026-10", 9, 2, 3)]
+    for month, people, seed, step in months:
+        b.write_amelding(inbox / f"1-{month}.xml", month_message(org(1), org(11), month, people, seed=seed,
+                                                                  pay_step=step))
+        b.write_amelding(inbox / f"2-{month}.xml", month_message(org(2), org(12), month, people - 2, seed=seed))
+    b.write_amelding(inbox / "1-2026-10-v2.xml", month_message(
+        org(1), org(11), "2026-10", 10, seed=1, message_id="v2", replaces=f"{org(1)}-2026-10-1"))
+    text = (inbox / "1-2026-09.xml").read_text("utf-8")
+    (inbox / "1-2026-09-ugyldig.xml").write_text(text.replace(">2026-09<", ">2026-13<", 1), encoding="utf-8")
+    planned = intake.plan(store, who, [inbox])
+    assert len(planned) <= intake.COMMIT_EVERY  # one batch
+    reads = 0
+
+    def count(_conn, _cursor, statement: str, *_args) -> None:  # noqa: ANN001
+        nonlocal reads
+        reads += statement.startswith("SELECT employee.id, employee.national_id")
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        info, rows = run_planned(store, who, planned)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)
+    assert info.status == "done" and sorted(outcomes(rows).values()).count("refused") == 1
+    assert reads == 2  # once per client, not once per file
+
+    alone = open_store(f"sqlite:///{tmp_path / 'alone.sqlite3'}", upgrade=True)
+    try:
+        small_agency(alone)
+        for f in planned:
+            if Path(f.path).name != "1-2026-09-ugyldig.xml":
+                import_amelding(alone, who, f.path)
+        assert _register(store) == _register(alone)
+        assert len(_register(alone)) > 40
+    finally:
+        alone.dispose()

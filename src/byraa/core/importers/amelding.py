@@ -30,6 +30,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -120,6 +121,7 @@ def _import_once(store: Store, who: Identity, path: Path, parsed: Parsed | None)
     writer: Writer | None = None
     skipped = 0
     message_id: str | None = None
+    kept = store.batch_cache()
     with store.write_session() as session:
         for item in stream:
             kind = item[0]
@@ -128,7 +130,7 @@ def _import_once(store: Store, who: Identity, path: Path, parsed: Parsed | None)
                 writer.add_recipient(item[1], item[2], item[3], item[4])
             elif kind == "begin":
                 message_id = item[1].message_id
-                result, writer = _begin(session, who, path, where, digest, item[1], content)
+                result, writer = _begin(session, who, path, where, digest, item[1], content, kept)
                 if writer is None:
                     return result
             elif kind == "unit":
@@ -161,14 +163,17 @@ def _import_once(store: Store, who: Identity, path: Path, parsed: Parsed | None)
                      entity_id=result.source_id, client_id=writer.client_id,
                      after={"file": path.name, "sha256": digest, "period": result.period,
                             "message_id": message_id or "", **result.counts})
+    writer.keep()
     return result
 
 
 def _begin(session: Session, who: Identity, path: Path, where: Where, digest: str, header: Header,
-           content: bytes | None) -> tuple[ImportResult, Writer | None]:
+           content: bytes | None, kept: dict[Any, Any]) -> tuple[ImportResult, Writer | None]:
     """Find the client, decide (one query for the client's a-meldinger), archive and open the source."""
     period, org, message_id, replaces = header.period, header.org, header.message_id, header.replaces
-    client = resolve_client(session, who, org, file=where.name)
+    client = kept.get(("client", who.login, org))
+    if client is None:  # a batch resolves each client once (``Store.batch_cache``)
+        client = kept[("client", who.login, org)] = resolve_client(session, who, org, file=where.name)
     assert client.id is not None
     result = ImportResult(path=str(path), kind="amelding", client=org, period=period)
     t = _T_SOURCE
@@ -207,7 +212,7 @@ def _begin(session: Session, who: Identity, path: Path, where: Where, digest: st
     result.archive_id, result.source_id = archive_id, source_id
     if newer:
         result.notes.append("a newer month is imported already: the employee register was left as it is")
-    writer = Writer(session, client, period, source_id, update_register=not newer, where=where)
+    writer = Writer(session, client, period, source_id, update_register=not newer, where=where, kept=kept)
     writer.earlier = sum(1 for s in sources if s.period == period)
     writer.message_id, writer.imported_at = stored_id, now
     return result, writer

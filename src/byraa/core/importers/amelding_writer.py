@@ -40,7 +40,9 @@ class Writer:
     """Writes one a-melding's rows in batches into the caller's transaction."""
 
     def __init__(self, session: Session, client: Client, period: str, source_id: int, *,
-                 update_register: bool, where: Where) -> None:
+                 update_register: bool, where: Where, kept: dict[Any, Any] | None = None) -> None:
+        """``kept``: ``Store.batch_cache()``: the register as the batch's last import of
+        the client left it, instead of reading it again (``keep`` puts it there)."""
         self.s = session
         self.client = client
         self.client_id = client.id or 0
@@ -69,24 +71,44 @@ class Writer:
         # Core statements on the tables: the ORM's bulk paths cost more than the rows.
         # With what the register holds now: a month that reports a person or an employment
         # as it stands (most months, for most of them) writes nothing for it.
-        self.employees: dict[str, int] = {}
-        self.employee_values: dict[int, tuple[str, str | None]] = {}
+        self.kept = kept if kept is not None else {}
+        self.employees: dict[str, int]
+        self.employee_values: dict[int, tuple[str, str | None]]
+        self.employments: dict[tuple[int, str], int]
+        self.employment_values: dict[int, tuple]
+        self.units: dict[str, int]
+        # Taken out while this import works: one that fails leaves nothing behind to be trusted.
+        register = self.kept.pop(("register", self.client_id), None)
+        if register is None:
+            register = self._read_register()
+        self.employees, self.employee_values, self.employments, self.employment_values, self.units = register
+
+    def _read_register(self) -> tuple[dict, dict, dict, dict, dict]:
+        employees: dict[str, int] = {}
+        employee_values: dict[int, tuple[str, str | None]] = {}
         te = _T_EMPLOYEE
-        for emp_id, nid, name, number in session.execute(
+        for emp_id, nid, name, number in self.s.execute(
                 select(te.c.id, te.c.national_id, te.c.name, te.c.employee_number).where(te.c.client_id == self.client_id)):
-            self.employees[nid] = emp_id
-            self.employee_values[emp_id] = (name, number)
-        self.employments: dict[tuple[int, str], int] = {}
-        self.employment_values: dict[int, tuple] = {}
-        if self.employees:
+            employees[nid] = emp_id
+            employee_values[emp_id] = (name, number)
+        employments: dict[tuple[int, str], int] = {}
+        employment_values: dict[int, tuple] = {}
+        if employees:
             tj = _T_EMPLOYMENT
-            for eid, emp, ref, *values in session.execute(
+            for eid, emp, ref, *values in self.s.execute(
                     select(tj.c.id, tj.c.employee_id, tj.c.employment_ref, *(tj.c[name] for name in _EMPLOYMENT_FIELDS))
                     .where(tj.c.client_id == self.client_id)):
-                self.employments[(emp, ref)] = eid
-                self.employment_values[eid] = tuple(values)
-        self.units: dict[str, int] = dict(session.execute(
+                employments[(emp, ref)] = eid
+                employment_values[eid] = tuple(values)
+        units = dict(self.s.execute(
             select(col(SubUnit.org_number), pk(SubUnit.id)).where(col(SubUnit.client_id) == self.client_id)).all())
+        return employees, employee_values, employments, employment_values, units
+
+    def keep(self) -> None:
+        """The register as this import left it, for the batch's next import of the client
+        (call when the import stands)."""
+        self.kept[("register", self.client_id)] = (self.employees, self.employee_values, self.employments,
+                                                   self.employment_values, self.units)
 
     def unit(self, org: str, place: str, zone: str | None = None) -> int:
         if org in self.units:

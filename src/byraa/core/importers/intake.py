@@ -262,6 +262,8 @@ def import_one(store: Store, who: Identity, kind: str, path: Path, parsed: Parse
     if kind == "taxcards":
         from byraa.core.taxcards import store as taxcards
 
+        store.batch_cache().clear()  # it may add employees: the a-melding importer's copy of the register goes
+
         summary = taxcards.import_file(store, who, path)
         notes = [f"{e.national_id}: {e.reason}" for e in summary.errors]
         return "imported", notes

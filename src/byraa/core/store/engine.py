@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -149,6 +150,16 @@ class Store:
             session.close()
             raise
         self._batch.session = session
+
+    def batch_cache(self) -> dict[Any, Any]:
+        """What the work of the thread's batch may keep from one item to the next (the
+        register an importer read, a client it resolved), for as long as the batch's
+        transaction lasts; outside a batch a fresh dict each time (nothing is kept).
+
+        A savepoint rolled back does not empty it: a user takes its entry out (``pop``)
+        while working and puts it back only when its work stood."""
+        batch = self._batch.__dict__.get("session")
+        return batch.info if batch is not None else {}
 
     def end_batch(self, *, commit: bool) -> None:
         """Commit (or roll back) the thread's batch; nothing when none is open."""
