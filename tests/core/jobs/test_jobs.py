@@ -134,9 +134,11 @@ async def test_cancel_stops_between_items(store) -> None:
     assert info2.status == "cancelled" and count == 1 and info2.items == {"done": 1, "cancelled": 4}
 
 
-async def test_an_item_claimed_with_the_last_finish_goes_back_untouched_on_cancel(store) -> None:
-    """An item's finish claims the next one in the same transaction; a cancel seen in the
-    progress report of that finish gives the next item back as if never claimed."""
+@pytest.mark.parametrize("batch", [1, 3])
+async def test_an_item_claimed_with_the_last_finish_goes_back_untouched_on_cancel(store, batch: int) -> None:
+    """An item's finish claims the next one (in a batch: the next batch's) in the same
+    transaction; a cancel seen in the progress report of that finish gives the items
+    claimed and not begun back as if never claimed."""
     small = small_agency(store)
     who = small.who()
     event = threading.Event()
@@ -152,7 +154,7 @@ async def test_an_item_claimed_with_the_last_finish_goes_back_untouched_on_cance
 
     job_id = jobs.create_job(store, who, "test.kind", title="t", params={}, items=_items(5))
     info = await jobs.run_job(store, who, job_id, handler, concurrency=1, cancel_event=event,
-                              on_progress=stop_after_two)
+                              on_progress=stop_after_two, batch=batch)
     assert info.status == "cancelled" and info.items == {"done": 2, "cancelled": 3}
     # Paused instead (the TUI's escape): the given-back item is pending with no attempt
     # counted, so the resume works it as a first attempt, not as a resume after a kill.
@@ -160,7 +162,7 @@ async def test_an_item_claimed_with_the_last_finish_goes_back_untouched_on_cance
     event.clear()
     worked.clear()
     paused = await jobs.run_job(store, who, job2, handler, concurrency=1, cancel_event=event,
-                                on_progress=stop_after_two, pause_on_cancel=True)
+                                on_progress=stop_after_two, pause_on_cancel=True, batch=batch)
     assert paused.status == "running" and paused.items == {"done": 2, "pending": 2}
     assert {key: attempts for _, key, state, attempts, _e in jobs.job_items(store, job2) if state == "pending"} == {
         "item:2": 0, "item:3": 0}
@@ -224,8 +226,8 @@ async def test_one_commit_per_item(store) -> None:
 
 
 async def test_a_batch_commits_its_items_together_and_each_is_still_whole(store) -> None:
-    """With ``batch`` the items commit together; an item that fails leaves none of its
-    writes behind, and the items around it keep theirs."""
+    """With ``batch`` the items commit together, and are claimed a batch at a time; an item
+    that fails leaves none of its writes behind, and the items around it keep theirs."""
     from sqlalchemy import event as sa_event
 
     from byraa.core.agency import audit
@@ -235,11 +237,15 @@ async def test_a_batch_commits_its_items_together_and_each_is_still_whole(store)
     small = small_agency(store)
     who = small.who()
     job_id = jobs.create_job(store, who, "test.kind", title="t", params={}, items=_items(20))
-    commits = 0
+    commits = claims = 0
 
     def count(_conn) -> None:  # noqa: ANN001
         nonlocal commits
         commits += 1
+
+    def count_claims(_conn, _cursor, statement: str, *_args) -> None:  # noqa: ANN001
+        nonlocal claims
+        claims += "UPDATE job_item SET state=" in statement and "RETURNING" in statement
 
     def write(n: int) -> None:
         with store.write_session() as s:
@@ -255,13 +261,16 @@ async def test_a_batch_commits_its_items_together_and_each_is_still_whole(store)
         return jobs.ItemOutcome()
 
     sa_event.listen(store.engine, "commit", count)
+    sa_event.listen(store.engine, "before_cursor_execute", count_claims)
     try:
         info = await jobs.run_job(store, who, job_id, handler, concurrency=1, heartbeat_seconds=3600, batch=8,
                                   max_item_attempts=1)
     finally:
         sa_event.remove(store.engine, "commit", count)
+        sa_event.remove(store.engine, "before_cursor_execute", count_claims)
     assert info.items == {"done": 19, "failed": 1}
     assert commits <= 20 // 8 + 1 + 3  # the batches, the start, the end
+    assert claims == 4  # 8, 8, 4, and the one that finds none left
     with store.session() as s:
         written = sorted(int(e) for e in s.scalars(select(AuditEvent.entity_id).where(
             AuditEvent.action == "test.item")))

@@ -354,8 +354,8 @@ def _claim(session: Session, store: Store, job_id: int, worker: str, limit: int,
                   key=lambda c: c.id)
 
 
-def _claim_next(store: Store, job_id: int, worker: str, stale_seconds: float) -> list[ClaimedItem] | None:
-    """The next item to work, or ``None`` when a cancel was requested.
+def _claim_next(store: Store, job_id: int, worker: str, stale_seconds: float, limit: int = 1) -> list[ClaimedItem] | None:
+    """The next item (or ``limit`` items) to work, or ``None`` when a cancel was requested.
 
     The cancel flag is read right before each claim, not only by the heartbeat: a cancel
     requested while an item runs (from another process, or by the handler itself) stops
@@ -364,7 +364,7 @@ def _claim_next(store: Store, job_id: int, worker: str, stale_seconds: float) ->
     with store.session() as session:  # one transaction for both: a file's bookkeeping is per file
         if session.execute(_CANCEL_REQUESTED, {"job_id": job_id}).scalar():
             return None
-        return _claim(session, store, job_id, worker, 1, stale_seconds)
+        return _claim(session, store, job_id, worker, limit, stale_seconds)
 
 
 _GUARD = update(_T_ITEM).where(_T_ITEM.c.id == bindparam("b_id"), _T_ITEM.c.claimed_by == bindparam("b_worker"),
@@ -398,14 +398,14 @@ def _finish_item(store: Store, item: ClaimedItem, worker: str, outcome: ItemOutc
 
 
 def _finish_and_claim(store: Store, item: ClaimedItem, worker: str, outcome: ItemOutcome, max_attempts: int,
-                      job_id: int, stale_seconds: float) -> tuple[bool, list[ClaimedItem] | None]:
+                      job_id: int, stale_seconds: float, limit: int = 1) -> tuple[bool, list[ClaimedItem] | None]:
     """``_finish_item`` and then ``_claim_next`` in one session: one commit per item, not two
     (a lost item's finish is rolled back, and the claim still made)."""
     with store.session() as session:
         finished = _finish(session, item, worker, outcome, max_attempts)
         if session.execute(_CANCEL_REQUESTED, {"job_id": job_id}).scalar():
             return finished, None
-        return finished, _claim(session, store, job_id, worker, 1, stale_seconds)
+        return finished, _claim(session, store, job_id, worker, limit, stale_seconds)
 
 
 _UNCLAIM = _GUARD.values(state="pending", claimed_by=None, claimed_at=None, attempts=_T_ITEM.c.attempts - 1,
@@ -806,22 +806,26 @@ async def run_job(
             run.check_cancel()
 
     async def work() -> None:
-        claimed: list[ClaimedItem] | None = []
-        fresh = False  # ``claimed`` was claimed with the last item's finish
+        # Claimed and not begun: the item claimed with the last one's finish, or in a batch
+        # as many items as the batch holds (one claim, and one cancel check, per batch).
+        queue: list[ClaimedItem] = []
+        drained = False  # the last finish's claim found nothing left
         while True:
-            if run.check_cancel():  # a cancel since that claim: its item goes back untouched
-                if fresh and claimed:
-                    await run.db(_unclaim, store, claimed[0].id, worker)
+            if run.check_cancel():  # a cancel since those claims: their items go back untouched
+                for left in queue:
+                    await run.db(_unclaim, store, left.id, worker)
                 return
-            if not fresh:
-                claimed = await run.db(_claim_next, store, job_id, worker, stale_seconds)
-            fresh = False
-            if claimed is None:
-                run.cancelling = True
-                return
-            if not claimed:
-                return
-            item = claimed[0]
+            if not queue:
+                if drained:
+                    return
+                claimed = await run.db(_claim_next, store, job_id, worker, stale_seconds, run.batch)
+                if claimed is None:
+                    run.cancelling = True
+                    return
+                if not claimed:
+                    return
+                queue = claimed
+            item = queue.pop(0)
             run.set_state(item.id, "claimed")
             ctx = ItemContext(store, job_id, item, worker, run)
             try:
@@ -832,13 +836,16 @@ async def run_job(
             except Exception as exc:  # noqa: BLE001  (an item's failure is recorded, the job goes on)
                 outcome = ItemOutcome.failed(f"{type(exc).__name__}: {exc}")
             try:
-                if run.check_cancel():  # stopping: nothing more to claim
+                if run.check_cancel() or queue:  # stopping, or the next is claimed already
                     finished = await run.db(_finish_item, store, item, worker, outcome, max_item_attempts)
                 else:
                     try:
                         finished, claimed = await run.db(_finish_and_claim, store, item, worker, outcome,
-                                                         max_item_attempts, job_id, stale_seconds)
-                        fresh = True
+                                                         max_item_attempts, job_id, stale_seconds, run.batch)
+                        if claimed is None:  # a cancel was requested: nothing more is claimed
+                            run.cancelling = True
+                        else:
+                            queue, drained = claimed, not claimed
                     except Exception:  # noqa: BLE001  (the claim's half may be what failed: the finish alone, as it was)
                         finished = await run.db(_finish_item, store, item, worker, outcome, max_item_attempts)
             except Exception as exc:  # noqa: BLE001  (storing the results failed: the item's error, not a job left "running")
