@@ -41,7 +41,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from byraa.core.base import periods
+from byraa.core.base import clock, periods
 from byraa.core.clients import deadlines
 from byraa.core.importers.amelding_xml import to_xml
 from byraa.core.reconcile.checks import DEFAULT_HOLIDAY_RATE, holiday_rules
@@ -194,7 +194,8 @@ def amelding(client: ClientPlan, m: MonthResult, sub: Submission, register: _Reg
         virksomheter.append({"norskIdentifikator": unit, "inntektsmottaker": recipients,
                              "arbeidsgiveravgift": aga_element})
     return {"leveranse": {
-        "leveringstidspunkt": sub.submitted_at.strftime("%Y-%m-%dT%H:%M:%S"),
+        # Norwegian time without an offset, as payroll systems write it.
+        "leveringstidspunkt": sub.submitted_at.astimezone(clock.NORWAY).strftime("%Y-%m-%dT%H:%M:%S"),
         "kalendermaaned": m.period,
         "kildesystem": SOURCE_SYSTEM,
         "erstatterMeldingsId": sub.replaces,

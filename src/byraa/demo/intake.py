@@ -120,7 +120,8 @@ def enrich_register(session: Session, employees: list[dict], employments: list[d
 
 def apply_feedback_status(session: Session, ameldinger: list[dict]) -> None:
     """a-ordningen's answer on each month's a-melding in force (the newest file): accepted,
-    rejected or still pending, with its deviations, as the feedback fetched later says."""
+    rejected or still pending, with its deviations, as the feedback fetched later says.
+    When it was delivered the file says itself (``leveringstidspunkt``)."""
     last: dict[tuple[int, str], dict] = {}
     for row in ameldinger:
         last[(row["client_id"], row["period"])] = row
@@ -132,14 +133,14 @@ def apply_feedback_status(session: Session, ameldinger: list[dict]) -> None:
         planned = by_message.get((client_id, period, message_id))
         if planned is None:
             continue
-        rows.append({"b_id": sub_id, "status": planned["status"], "submitted_at": planned["submitted_at"],
+        rows.append({"b_id": sub_id, "status": planned["status"],
                      "deviations_rejection": planned["deviations_rejection"],
                      "deviations_immediate": planned["deviations_immediate"],
                      "deviations_guideline": planned["deviations_guideline"]})
     table = AmeldingSubmission.__table__  # type: ignore[attr-defined]
     for i in range(0, len(rows), 5000):
         session.execute(update(table).where(table.c.id == bindparam("b_id")).values(
-            status=bindparam("status"), submitted_at=bindparam("submitted_at"),
+            status=bindparam("status"),
             deviations_rejection=bindparam("deviations_rejection"),
             deviations_immediate=bindparam("deviations_immediate"),
             deviations_guideline=bindparam("deviations_guideline")), rows[i:i + 5000])

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from byraa.core.base.errors import AccessDenied, NotFound, UserError
+from byraa.core.clients.registry import client_detail
 from byraa.core.importers.amelding import import_amelding, import_many
-from byraa.core.store.models import ArchiveFile, AuditEvent, Employee, Employment, Leave, SubUnit
+from byraa.core.store.models import AmeldingSubmission, ArchiveFile, AuditEvent, Employee, Employment, Leave, SubUnit
 from byraa.core.store.models_reconcile import ReconAga, ReconIncome, ReconSource, ReconWithholding
 from tests.builders import nid, org, small_agency
 from tests.data.reconcile import build as b
@@ -126,6 +127,7 @@ def test_folder_import(store, tmp_path: Path) -> None:
     (lambda m: m["leveranse"]["oppgave"]["virksomhet"][0].update(norskIdentifikator="310000125"),
      "<virksomhet/norskIdentifikator> (linje"),
     (lambda m: m["leveranse"].update(kalendermaaned="2026-13"), "<kalendermaaned> (linje"),
+    (lambda m: m["leveranse"].update(leveringstidspunkt="28.10.2026 12:00"), "<leveringstidspunkt> (linje"),
     (lambda m: m["leveranse"]["oppgave"]["virksomhet"][0]["inntektsmottaker"][1]["inntekt"][0].update(
         beloep="30 000,123"), "<inntekt/beloep> (linje"),
     (lambda m: m["leveranse"]["oppgave"]["virksomhet"][0]["inntektsmottaker"][1]["arbeidsforhold"][0].update(
@@ -187,3 +189,32 @@ def test_large_file_is_archived_in_chunks_unchanged(store, tmp_path: Path, monke
         archived = s.get(ArchiveFile, result.archive_id)
         assert archived.content == path.read_bytes() and archived.size == path.stat().st_size
         assert archived.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("stated, utc", [
+    ("2026-10-28T12:00:00", datetime(2026, 10, 28, 11, 0, tzinfo=UTC)),  # Norwegian winter time, no offset
+    ("2026-10-20T12:00:00", datetime(2026, 10, 20, 10, 0, tzinfo=UTC)),  # summer time until 25 October
+    ("2026-10-28T12:00:00Z", datetime(2026, 10, 28, 12, 0, tzinfo=UTC)),
+    ("2026-10-28T12:00:00.250+01:00", datetime(2026, 10, 28, 11, 0, 0, 250000, tzinfo=UTC)),
+    (None, None),  # no leveringstidspunkt: the import's own time stands in
+])
+def test_submitted_is_when_the_payroll_system_delivered_the_file(store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  stated: str | None, utc: datetime | None) -> None:
+    monkeypatch.setenv("BYRAA_TODAY", "2026-12-07")
+    small = small_agency(store)
+    message = october()
+    message["leveranse"]["leveringstidspunkt"] = stated
+    import_amelding(store, small.who(), b.write_amelding(tmp_path / "okt.xml", message))
+    expected = utc or datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+    with store.session() as s:
+        source = s.scalars(select(ReconSource)).one()
+        assert source.delivered_at == utc and source.imported_at == datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+        assert s.scalars(select(AmeldingSubmission.submitted_at).where(
+            AmeldingSubmission.source_id == source.id)).one() == expected
+    # What the client's a-melding list shows, and after a newer version replaced it.
+    [row] = [r for r in client_detail(store, small.who(), small.clients["A"]).submissions if r.message_id == "m1"]
+    assert row.submitted_at == expected
+    message["leveranse"].update(meldingsId="m2", erstatterMeldingsId="m1", leveringstidspunkt="2026-11-02T08:15:00")
+    import_amelding(store, small.who(), b.write_amelding(tmp_path / "okt2.xml", message))
+    [row] = [r for r in client_detail(store, small.who(), small.clients["A"]).submissions if r.message_id[0] == "m"]
+    assert (row.message_id, row.submitted_at) == ("m2", datetime(2026, 11, 2, 7, 15, tzinfo=UTC))

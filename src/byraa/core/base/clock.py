@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+NORWAY = ZoneInfo("Europe/Oslo")
+"""The zone of a time a Norwegian file states without an offset (a payroll system's clock)."""
 
 
 def now() -> datetime:

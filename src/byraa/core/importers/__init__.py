@@ -25,12 +25,12 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
-from byraa.core.base import ids
+from byraa.core.base import clock, ids
 from byraa.core.base.errors import UserError
 from byraa.core.words.i18n import _
 
@@ -210,6 +210,23 @@ def parse_period(text: str | None, where: Where, place: Place) -> str:
     if not _PERIOD.match(value):
         raise where.refuse(place, "import.not_month", value=value[:20])
     return value
+
+
+def parse_timestamp(text: str | None, where: Where, place: Place) -> datetime | None:
+    """An ``xs:dateTime`` as aware UTC; one without an offset is Norwegian time (a payroll
+    system states its own clock). Empty: ``None``."""
+    value = (text or "").strip()
+    if not value:
+        return None
+    try:
+        if not _DATE.match(value[:10]) or len(value) < 19 or value[10] != "T":
+            raise ValueError
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise where.refuse(place, "import.not_timestamp", value=value[:30]) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=clock.NORWAY)
+    return moment.astimezone(UTC)
 
 
 def parse_date(text: Any, where: Where, place: Place, *, required: bool = False) -> date | None:

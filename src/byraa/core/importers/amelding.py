@@ -155,7 +155,7 @@ def _import_once(store: Store, who: Identity, path: Path, parsed: Parsed | None)
             **writer.declared))
         payroll_side.derive_imported(
             session, writer.client, writer.period, source_id=writer.source_id, message_id=writer.message_id,
-            sha256=digest, imported_at=writer.imported_at, earlier=writer.earlier, figures=payroll_side.Figures(
+            sha256=digest, submitted_at=writer.delivered_at or writer.imported_at, earlier=writer.earlier, figures=payroll_side.Figures(
                 persons=len(writer.persons), gross=writer.gross, withholding=writer.withheld, aga=writer.aga_total,
                 expenses=writer.expenses, absences=writer.counts["leaves_active"],
                 active_employees=writer.counts["employees_active"]))
@@ -208,13 +208,14 @@ def _begin(session: Session, who: Identity, path: Path, where: Where, digest: st
         "client_id": client.id, "kind": "amelding", "period": period, "period_to": period,
         "message_id": stored_id, "replaces_message_id": replaces or None,
         "archive_id": archive_id, "sha256": digest, "filename": path.name[:255], "imported_at": now,
-        "imported_by": who.login, "active": True}]).scalar_one()
+        "imported_by": who.login, "active": True, "delivered_at": header.delivered_at}]).scalar_one()
     result.archive_id, result.source_id = archive_id, source_id
     if newer:
         result.notes.append("a newer month is imported already: the employee register was left as it is")
     writer = Writer(session, client, period, source_id, update_register=not newer, where=where, kept=kept)
     writer.earlier = sum(1 for s in sources if s.period == period)
     writer.message_id, writer.imported_at = stored_id, now
+    writer.delivered_at = header.delivered_at
     return result, writer
 
 

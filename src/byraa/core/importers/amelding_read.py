@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -43,6 +43,7 @@ from byraa.core.importers import (
     parse_date,
     parse_decimal,
     parse_period,
+    parse_timestamp,
     read_whole,
 )
 
@@ -86,6 +87,8 @@ class Header:
     org: str
     message_id: str | None
     replaces: str | None
+    delivered_at: datetime | None = None
+    """``leveringstidspunkt``: when the payroll system delivered the a-melding (aware UTC)."""
 
 
 def parse_employment(e: Any, where: Where) -> _Employment:
@@ -256,7 +259,12 @@ def _header(header: dict[str, tuple[str, Any]], oppgave: Any, where: Where) -> H
         raise where.refuse(element_where(oppgave, "Leveranse"), "import.missing", name="opplysningspliktig")
     text, el = header["opplysningspliktig"]
     org = check_org_number(text, where, element_where(el, "opplysningspliktig/norskIdentifikator"))
-    return Header(period, org, header.get("meldingsId", (None,))[0], header.get("erstatterMeldingsId", (None,))[0])
+    delivered = None
+    if "leveringstidspunkt" in header:
+        text, el = header["leveringstidspunkt"]
+        delivered = parse_timestamp(text, where, element_where(el, "leveringstidspunkt"))
+    return Header(period, org, header.get("meldingsId", (None,))[0], header.get("erstatterMeldingsId", (None,))[0],
+                  delivered)
 
 
 def events(source: str | Path | IO[bytes], where: Where) -> Iterator[tuple]:
@@ -282,7 +290,8 @@ def events(source: str | Path | IO[bytes], where: Where) -> Iterator[tuple]:
             continue
         stack.pop()
         parent = stack[-1] if stack else ""
-        if parent == "Leveranse" and name in ("kalendermaaned", "meldingsId", "erstatterMeldingsId", "kildesystem"):
+        if parent == "Leveranse" and name in ("kalendermaaned", "meldingsId", "erstatterMeldingsId", "kildesystem",
+                                                    "leveringstidspunkt"):
             header[name] = ((el.text or "").strip(), el)
         elif name == "norskIdentifikator" and parent == "opplysningspliktig":
             header["opplysningspliktig"] = ((el.text or "").strip(), el)

@@ -9,7 +9,7 @@ month says something new, and only from the newest month imported for the client
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -64,6 +64,7 @@ class Writer:
         self.earlier = 0
         self.message_id: str | None = None
         self.imported_at = clock.now()
+        self.delivered_at: datetime | None = None
         self.counts = {"recipients": 0, "employments": 0, "income_lines": 0, "withholding_lines": 0,
                        "aga_lines": 0, "employees_added": 0, "employments_added": 0, "sub_units_added": 0,
                        "employees_active": 0, "leaves_active": 0}

@@ -15,7 +15,8 @@ every figure.
   absences = leaves (permisjon) active some day of the month; active employees =
   recipients with an employment active some day of the month.
 - a-melding: one row per active a-melding with its meldingsId and version (1 for the
-  month's first file, 2 for the one that replaced it …), state ``pending`` until
+  month's first file, 2 for the one that replaced it …), submitted when the file's
+  ``leveringstidspunkt`` says (the import's time without one), state ``pending`` until
   a-ordningen's feedback is recorded (a file from the payroll system says nothing of
   how a-ordningen received it).
 """
@@ -96,7 +97,7 @@ def derive(session: Session, client_id: int, period: str) -> None:
         version = 1 + sources.index(source)  # sources are in id order
         session.execute(insert(AmeldingSubmission), [{
             "client_id": client_id, "period": period, "message_id": (source.message_id or source.sha256[:16])[:150],
-            "submitted_at": source.imported_at, "status": "pending", "source_id": source.id, "version": version}])
+            "submitted_at": source.delivered_at or source.imported_at, "status": "pending", "source_id": source.id, "version": version}])
     values = {"travel_expense_claims": int(expenses),
               "absences": sum(s.leaves_active or 0 for s in active),
               "active_employees": sum(s.employees_active or 0 for s in active)}
@@ -122,7 +123,7 @@ class Figures:
 
 
 def derive_imported(session: Session, client: Client, period: str, *, source_id: int, message_id: str | None,
-                    sha256: str, imported_at: datetime, earlier: int, figures: Figures) -> None:
+                    sha256: str, submitted_at: datetime, earlier: int, figures: Figures) -> None:
     """``derive`` for a month whose one active a-melding was just imported: the same rows from
     the importer's own counts, without reading back what it wrote (an import replaces every
     active a-melding of its month, so the new one is the month's only active one).
@@ -139,7 +140,7 @@ def derive_imported(session: Session, client: Client, period: str, *, source_id:
         "withholding": figures.withholding, "employer_contribution": figures.aga, "source_id": source_id}])
     session.execute(insert(_SUBMISSION), [{
         "client_id": client.id, "period": period, "message_id": (message_id or sha256[:16])[:150],
-        "submitted_at": imported_at, "status": "pending", "source_id": source_id, "version": earlier + 1}])
+        "submitted_at": submitted_at, "status": "pending", "source_id": source_id, "version": earlier + 1}])
     values = {"travel_expense_claims": figures.expenses, "absences": figures.absences,
               "active_employees": figures.active_employees}
     if session.get_bind().dialect.name == "postgresql":

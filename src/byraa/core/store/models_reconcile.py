@@ -67,6 +67,9 @@ class ReconSource(_base.Table, table=True):
     imported_at: datetime
     imported_by: str = Field(max_length=64)
     active: bool = True
+    delivered_at: datetime | None = None
+    """An a-melding's ``leveringstidspunkt``: when the payroll system delivered it to
+    a-ordningen (the a-melding list's "submitted"); ``imported_at`` stands in without it."""
     declared_withholding: int | None = _money_or_none()
     """betalingsinformasjon/sumForskuddstrekk of an a-melding (or an A07's total)."""
     declared_aga: int | None = _money_or_none()

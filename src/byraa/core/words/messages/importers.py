@@ -23,6 +23,7 @@ MESSAGES = {
     "import.not_month": N_("{value} is not a month in the form YYYY-MM"),
     "import.date_missing": N_("the date is missing"),
     "import.not_date": N_("{value} is not a date (YYYY-MM-DD)"),
+    "import.not_timestamp": N_("{value} is not a date and time (YYYY-MM-DDThh:mm:ss)"),
     "import.not_number": N_("{value} is not a number"),
     "import.out_of_range": N_("{value} is out of range"),
     "import.not_boolean": N_("{value} is not true or false"),
