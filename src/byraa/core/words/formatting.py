@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from byraa.core.base import clock
 from byraa.core.words import i18n
 
 MONTHS_NB = ("januar", "februar", "mars", "april", "mai", "juni", "juli",
@@ -44,16 +45,20 @@ def percent(value: float | None, decimals: int = 1) -> str:
 
 
 def day(value: date | datetime | None) -> str:
-    """``31.12.2026``."""
+    """``31.12.2026`` (a moment: its day in Norway)."""
     if value is None:
         return ""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(clock.NORWAY)
     return value.strftime("%d.%m.%Y")
 
 
 def timestamp(value: datetime | None) -> str:
+    """``31.12.2026 23:59`` in Norwegian time, whatever the server's zone: the staff are in
+    Norway, the shared server often runs on UTC."""
     if value is None:
         return ""
-    return value.astimezone().strftime("%d.%m.%Y %H:%M")
+    return value.astimezone(clock.NORWAY).strftime("%d.%m.%Y %H:%M")
 
 
 def month_name(period: str) -> str:
