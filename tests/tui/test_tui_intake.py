@@ -139,3 +139,31 @@ async def test_question_mark_opens_help_and_a_key_does_not_wipe_the_folder(inbox
         await pilot.press("enter")
         await settle(pilot)
         assert sorted(line.path.rsplit("/", 1)[1] for line in screen.lines.values()) == ["2026-09.xml", "2026-10.xml"]
+
+
+async def test_tab_takes_the_completion_and_moves_on_when_there_is_none(inbox_app) -> None:  # noqa: ANN001
+    from textual.widgets import Input
+
+    app = inbox_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_intake(pilot)
+        field = screen.query_one("#intake-path", Input)
+        footer = screen_text(app).splitlines()[-1]
+        assert "Vis filene" in footer and "Fullfør" in footer  # the field's keys, in the footer
+        await pilot.press(*["backspace"] * len("innboks"), *"inn")
+        await settle(pilot)
+        await pilot.press("tab")
+        await settle(pilot)
+        assert field.value == f"{INBOX}/" and app.focused is field
+        await pilot.press("tab")  # the folder's first entry, as a shell lists it
+        await settle(pilot)
+        assert field.value == f"{INBOX}/alfa/" and app.focused is field
+        await pilot.press("enter")
+        await settle(pilot)
+        assert sorted(Path(line.path).name for line in screen.lines.values()) == ["2026-09.xml", "2026-10.xml"]
+        field.focus()
+        await pilot.press(*"ingenting-her")
+        await settle(pilot)
+        await pilot.press("tab")  # nothing to complete: tab moves on, the text stays
+        await settle(pilot)
+        assert app.focused is screen.query_one(MarkableTable) and field.value.endswith("alfa/ingenting-her")

@@ -1,7 +1,7 @@
 """The intake (``i``): take in a folder of files from the clients' payroll systems.
 
 The path field starts on the agency's inbox folder (setting ``inbox``) and completes
-folder names as you type; ``enter`` there shows the preview: every file with its client,
+folder names as you type (``tab`` takes the completion); ``enter`` there shows the preview: every file with its client,
 kind, month and what importing it will do. ``x`` runs the intake as a durable job in a
 worker (progress in the status line; ``escape`` stops it after the file in hand, and the
 job can be resumed later). Afterwards the table shows each file's outcome; ``o`` cycles
@@ -42,10 +42,24 @@ OUTCOME_TONES = {"imported": "success", "replaced": "warning", "unchanged": "mut
 FILTERS: tuple[str | None, ...] = (None, "imported", "unchanged", "replaced", "refused")
 
 
-class PathInput(Input):
-    """The folder field. ``?`` opens help as on every screen (a path has no use for it; it
-    was typed into the field instead), and focusing the field keeps the path in it (with
-    the text selected on focus, the first key typed replaced the inbox's path)."""
+class PathInput(Input, LocalizedBindings):
+    """The folder field. ``tab`` takes the completion shown (as a shell does; Textual's
+    field takes it only with the right arrow) and moves on when there is none; ``?`` opens
+    help as on every screen (a path has no use for it; it was typed into the field
+    instead); focusing the field keeps the path in it (with the text selected on focus,
+    the first key typed replaced the inbox's path). Its keys are in the footer and help."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "submit", N_("Show the files"), id="intake.preview"),
+        Binding("tab", "complete", N_("Complete"), id="intake.complete"),
+    ]
+
+    def action_complete(self) -> None:
+        before = self.value
+        if self.cursor_position == len(before):
+            self.action_cursor_right()  # at the end, this takes the suggestion shown
+        if self.value == before:
+            self.screen.focus_next()
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "question_mark":
