@@ -58,6 +58,11 @@ def test_a_manager_runs_the_staff_commands(cli) -> None:
         assert refused.output == "byraa: den ansatte kari.n er deaktivert; kontakt en byråleder\n"
     assert cli("staff", "activate", "kari.n").exit_code == 0
     assert cli("staff", "list", user="kari.n").exit_code == 0
+    renamed = cli("staff", "rename", "kari.n", "--name", "Kari Nordmann-Berg")
+    assert renamed.exit_code == 0 and renamed.output == "kari.n heter nå Kari Nordmann-Berg.\n"
+    assert _listed(cli)["kari.n"]["name"] == "Kari Nordmann-Berg"
+    same = cli("staff", "rename", "kari.n", "--name", "Kari Nordmann-Berg")
+    assert same.exit_code == 0 and "ingenting ble endret" in same.output
 
 
 @pytest.mark.parametrize(
@@ -71,6 +76,9 @@ def test_a_manager_runs_the_staff_commands(cli) -> None:
         (("staff", "add", "clerk", "--name", "Igjen"), "tester", "finnes allerede"),
         (("staff", "add", "med mellomrom", "--name", "X"), "tester", "1 til 64 tegn"),
         (("staff", "deactivate", "nobody"), "tester", "nobody"),
+        (("staff", "rename", "other", "--name", "Ny"), "clerk", "bare en aktiv byråleder"),
+        (("staff", "rename", "other", "--name", "  "), "tester", "navn"),
+        (("staff", "rename", "nobody", "--name", "Ny"), "tester", "nobody"),
         (("staff", "list"), "stranger", "er ikke ansatt i dette byrået"),
     ],
 )

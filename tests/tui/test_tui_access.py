@@ -200,3 +200,23 @@ async def test_a_clerk_sees_dimmed_change_keys_and_gets_a_refusal(agency_store) 
         # The palette offers no change commands to a clerk.
         names = [c.name for c in screen.palette_commands()]
         assert not any("Gi tilgang" in n or "Avslutt" in n for n in names)
+
+
+async def test_a_manager_corrects_a_staff_name_from_the_list(agency_store) -> None:  # noqa: ANN001
+    from byraa.tui.widgets.dialogs import TextDialog
+
+    app = ByraaApp(workspace(agency_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_access(pilot)
+        table = screen.query_one("#staff-table", MarkableTable)
+        login = table.cursor_key
+        before = {s.login: s.name for s in access_admin.list_staff(agency_store)}[login]
+        assert "m Navn" in screen_text(app).splitlines()[-1]
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, TextDialog) and before in screen_text(app)
+        await pilot.press("ctrl+u", *"Rettet Navn", "enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert {s.login: s.name for s in access_admin.list_staff(agency_store)}[login] == "Rettet Navn"
+        assert "Rettet Navn" in screen_text(app)

@@ -1,4 +1,4 @@
-"""``byraa staff add|deactivate|activate|role|list``: the agency's staff (changes: agency managers only)."""
+"""``byraa staff add|rename|deactivate|activate|role|list``: the agency's staff (changes: agency managers only)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,18 @@ def add(login: str, name: str, role: str) -> None:
     assert ws.who is not None
     staff.add_staff(ws.store, ws.who, login, name, role)
     click.echo(_("{login} added as {role}.").format(login=login, role=_(role)))
+
+
+@command.command("rename")
+@click.argument("login")
+@click.option("--name", required=True, help="The person's full name as it should read.")
+def rename(login: str, name: str) -> None:
+    """Correct LOGIN's full name."""
+    ws = workspace()
+    assert ws.who is not None
+    changed = staff.set_name(ws.store, ws.who, login, name)
+    message = _("{login} is now called {name}.") if changed else _("{login} already is called {name}; nothing changed.")
+    click.echo(message.format(login=login, name=name.strip()))
 
 
 @command.command("role")

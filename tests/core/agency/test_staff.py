@@ -153,6 +153,7 @@ def test_clerks_change_nothing(store) -> None:
         lambda: staff.add_staff(store, clerk, "ny", "Ny Person"),
         lambda: staff.set_role(store, clerk, "clerk", "manager"),
         lambda: staff.set_active(store, clerk, "other", False),
+        lambda: staff.set_name(store, clerk, "clerk", "Nytt Navn"),
     ):
         with pytest.raises(AccessDenied) as refused:
             change()
@@ -160,3 +161,28 @@ def test_clerks_change_nothing(store) -> None:
     with pytest.raises(NotFound):
         staff.set_role(store, small.who(), "nobody", "manager")
     assert _staff(store) == before and _audit_count(store) == events
+
+
+def test_a_manager_corrects_a_name_audited_and_bad_names_change_nothing(store) -> None:
+    small = small_agency(store)
+    boss = small.who()
+    staff.add_staff(store, boss, "kari.n", "Kari Nordman")
+    assert staff.set_name(store, boss, "kari.n", " Kari Nordmann ") is True
+    assert identity.resolve(store, "kari.n").name == "Kari Nordmann"
+    assert staff.set_name(store, boss, "kari.n", "Kari Nordmann") is False  # no change, no audit row
+    own = identity.resolve(store, "tester").name
+    assert staff.set_name(store, boss, "tester", "Tor Tester") is True  # one's own name too
+    with store.session() as s:
+        events = [e for e in reversed(audit.recent(s, limit=50)) if e.action == "staff.name"]
+    assert [(e.entity_id, e.before, e.after) for e in events] == [
+        ("kari.n", {"name": "Kari Nordman"}, {"name": "Kari Nordmann"}),
+        ("tester", {"name": own}, {"name": "Tor Tester"}),
+    ]
+    before, count = identity.resolve(store, "kari.n").name, _audit_count(store)
+    for bad in ("   ", "Kari\x1b[31m", "x" * 201):
+        with pytest.raises(UserError) as refused:
+            staff.set_name(store, boss, "kari.n", bad)
+        assert refused.value.code == "staff.bad_name"
+    with pytest.raises(NotFound):
+        staff.set_name(store, boss, "nobody", "Ingen")
+    assert identity.resolve(store, "kari.n").name == before and _audit_count(store) == count

@@ -1,4 +1,5 @@
-"""Staff administration: add a user, change a role, deactivate and reactivate (managers only).
+"""Staff administration: add a user, correct a name, change a role, deactivate and reactivate
+(managers only).
 
 Every change is audited in the same transaction. Two rules keep the agency workable:
 the last active agency manager can be neither deactivated nor demoted, and nobody takes
@@ -70,14 +71,20 @@ def _keep_a_manager(managers: list[str], user: StaffUser) -> None:
         raise UserError("staff.last_manager", login=user.login)
 
 
+def _check_name(login: str, name: str) -> str:
+    name = name.strip()
+    if not 1 <= len(name) <= 200 or not name.isprintable():
+        raise UserError("staff.bad_name", login=login)
+    return name
+
+
 def add_staff(store: Store, who: Identity, login: str, name: str, role: str = "clerk") -> None:
     """A new staff user (active) with ``role``."""
     _check_role(role)
-    login, name = login.strip(), name.strip()
+    login = login.strip()
     if not _LOGIN.fullmatch(login):
         raise UserError("staff.bad_login", login=login)
-    if not 1 <= len(name) <= 200 or not name.isprintable():
-        raise UserError("staff.bad_name", login=login)
+    name = _check_name(login, name)
     with store.session() as session:
         _acting_manager(session, who)
         if session.scalars(select(col(StaffUser.id)).where(col(StaffUser.login) == login)).first():
@@ -125,4 +132,21 @@ def set_active(store: Store, who: Identity, login: str, active: bool) -> bool:
         user.active = active
         audit.record(session, actor=who.login, action="staff.active", entity="staff_user", entity_id=login,
                      before={"active": not active}, after={"active": active})
+        return True
+
+
+def set_name(store: Store, who: Identity, login: str, name: str) -> bool:
+    """Correct ``login``'s full name (a typo, a new surname, the login ``init`` used as the
+    first manager's name); ``False`` when it already was that. Any user's, one's own too."""
+    name = _check_name(login, name)
+    with store.session() as session:
+        audit_chain.lock(session)  # `before` is read under the lock: the state the last event left
+        _acting_manager(session, who)
+        user = find_user(session, login)
+        if user.name == name:
+            return False
+        before = user.name
+        user.name = name
+        audit.record(session, actor=who.login, action="staff.name", entity="staff_user", entity_id=login,
+                     before={"name": before}, after={"name": name})
         return True

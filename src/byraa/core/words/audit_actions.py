@@ -19,6 +19,7 @@ ACTION_WORDS = {
     "staff.role": N_("changed a role"),
     "staff.active": N_("staff active/inactive"),
     "staff.add": N_("added staff"),
+    "staff.name": N_("corrected a staff name"),
     "client.add": N_("added a client"),
     "posting.post": N_("posted a payroll run"),
     "posting.freeze": N_("froze a payroll run"),

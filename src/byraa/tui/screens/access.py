@@ -35,14 +35,14 @@ from byraa.tui.commands import PaletteCommand
 from byraa.tui.screens.access_dialogs import AddStaffDialog, NewStaff
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
 from byraa.tui.widgets.change_worker import ChangesInWorker
-from byraa.tui.widgets.dialogs import ChoiceDialog, ConfirmDialog
+from byraa.tui.widgets.dialogs import ChoiceDialog, ConfirmDialog, TextDialog
 from byraa.tui.widgets.filter_bar import FilterBar, FilteredScreen
 from byraa.tui.widgets.key_footer import KeyFooter
 from byraa.tui.widgets.markable_table import Cell, Column, MarkableTable, Row, Toned
 
 TABS = ("staff", "by-user", "by-client", "review")
 CHANGES = ("add_staff", "grant", "revoke", "revoke_all", "copy", "set_role", "toggle_active", "fix",
-           "extract_rights")
+           "extract_rights", "rename_staff")
 """Actions that change access: a manager's only."""
 
 
@@ -77,6 +77,7 @@ class AccessScreen(ChangesInWorker, FilteredScreen, Screen, LocalizedBindings):
         # The staff tab's own keys first: the footer drops what does not fit its width.
         Binding("n", "add_staff", N_("New user"), id="access.add_staff"),
         Binding("o", "set_role", N_("Role"), id="access.set_role"),
+        Binding("m", "rename_staff", N_("Name"), id="access.rename_staff"),
         Binding("v", "toggle_active", N_("Active"), id="access.toggle_active"),
         Binding("w", "choose", N_("Choose"), id="access.choose"),
         Binding("plus", "grant", N_("Give access"), id="access.grant", key_display="+"),
@@ -352,6 +353,7 @@ class AccessScreen(ChangesInWorker, FilteredScreen, Screen, LocalizedBindings):
             "copy": tab in ("staff", "by-user"),
             "add_staff": tab == "staff",
             "set_role": tab == "staff",
+            "rename_staff": tab == "staff",
             "toggle_active": tab == "staff",
             "fix": tab == "review",
             "extract_rights": tab == "staff",
@@ -544,6 +546,18 @@ class AccessScreen(ChangesInWorker, FilteredScreen, Screen, LocalizedBindings):
 
         self.app.push_screen(ChoiceDialog(_("Role of {login}").format(login=user.login), choices), picked)
 
+    def action_rename_staff(self) -> None:
+        user = self._staff(self._target_user())
+        if user is None:
+            return
+
+        def typed(name: str | None) -> None:
+            if name and name.strip() != user.name:
+                self.run_change(lambda: staff.set_name(self._store, self.app.who, user.login, name),
+                                _("{login} is now called {name}.").format(login=user.login, name=name.strip()))
+
+        self.app.push_screen(TextDialog(_("Name of {login}").format(login=user.login), _("Full name"), user.name), typed)
+
     def action_toggle_active(self) -> None:
         user = self._staff(self._target_user())
         if user is None:
@@ -653,6 +667,7 @@ class AccessScreen(ChangesInWorker, FilteredScreen, Screen, LocalizedBindings):
                 "copy": _("Access: Copy access to another user"),
                 "add_staff": _("Access: New staff user"),
                 "set_role": _("Access: Change role"),
+                "rename_staff": _("Access: Correct the name"),
                 "toggle_active": _("Access: Activate / deactivate"),
                 "fix": _("Access: Fix the finding"),
                 "extract_rights": _("Access: Extract rights of the user"),
