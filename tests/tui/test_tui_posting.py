@@ -68,6 +68,23 @@ async def test_control_list_then_freeze_and_post_once(posting_store) -> None:  #
         assert "bokført" in screen_text(app)
 
 
+async def test_one_problem_is_one_problem(sqlite_store, tmp_path: Path) -> None:  # noqa: ANN001
+    small = small_agency(sqlite_store)
+    who = small.who()
+    import_ledger(sqlite_store, who, ledger(tmp_path, ["5000", "2600", "2930", "7999"]), client=org(1))
+    import_journal(sqlite_store, who, journal(tmp_path, [
+        {"account": "5000", "amount": "48000,00"}, {"account": "5001", "amount": "2000,00"},
+        {"account": "2600", "amount": "-15000,00"}, {"account": "2930", "amount": "-35000,00", "national_id": nid(2)},
+    ]), client=org(1))
+    service.set_settings(sqlite_store, who, org(1), error_account="7999", error_customer="99999",
+                         subledger_accounts=["2930"], open_years=["2026"])
+    with language_restored():
+        app = ByraaApp(workspace(sqlite_store))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_posting(pilot)
+            assert "1 problem i 4 linjer" in screen_text(app)
+
+
 def test_snapshot_control_list(snap_compare, posting_store) -> None:  # noqa: ANN001
     assert snap_compare(ByraaApp(workspace(posting_store)), terminal_size=(80, 24), run_before=open_posting)
 

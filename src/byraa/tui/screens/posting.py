@@ -27,7 +27,7 @@ from byraa.core.base import ids
 from byraa.core.posting import service
 from byraa.core.posting.control import ControlList
 from byraa.core.words import formatting as fmt
-from byraa.core.words.i18n import _
+from byraa.core.words.i18n import _, ngettext
 from byraa.core.words.posting import problem
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.widgets.bindings import N_, LocalizedBindings, key_shown
@@ -150,12 +150,13 @@ class PostingScreen(Screen, LocalizedBindings):
             _("DIFFERENCE {year}").format(year=year) + ": " + problem("difference"), "error")))
             for year, amount in result.differences.items()]
         self.query_one("#posting-control", MarkableTable).set_rows(rows)
-        summary = _("{problems} problems in {lines} lines").format(problems=result.problem_count,
-                                                                   lines=len(result.rows))
+        summary = ngettext("{problems} problem in {lines} lines", "{problems} problems in {lines} lines",
+                           result.problem_count).format(problems=fmt.count(result.problem_count),
+                                                        lines=fmt.count(len(result.rows)))
         if result.blocking:
             summary += " · " + "; ".join(problem(b) for b in result.blocking)
         elif result.clean:
-            summary = _("Clean: {lines} lines, ready to freeze and post").format(lines=len(result.rows))
+            summary = _("Clean: {lines} lines, ready to freeze and post").format(lines=fmt.count(len(result.rows)))
         self.query_one("#posting-summary", Label).update(summary)
         self.refresh_bindings()
 
