@@ -8,7 +8,7 @@ from byraa.cli.context import workspace
 from byraa.cli.output import Column, emit, format_option
 from byraa.core.agency import access_admin
 from byraa.core.words import labels
-from byraa.core.words.i18n import _
+from byraa.core.words.i18n import _, ngettext
 
 
 @click.group("access")
@@ -50,7 +50,7 @@ def grant(login: str, org_numbers: tuple[str, ...], role: str) -> None:
     ws = workspace()
     assert ws.who is not None
     n = access_admin.grant(ws.store, ws.who, login, role, org_numbers=list(org_numbers))
-    click.echo(_("{n} grants changed for {login}.").format(n=n, login=login))
+    click.echo(ngettext("{n} grant changed for {login}.", "{n} grants changed for {login}.", n).format(n=n, login=login))
 
 
 @command.command("revoke")
@@ -62,7 +62,7 @@ def revoke(login: str, org_numbers: tuple[str, ...], all_clients: bool) -> None:
     ws = workspace()
     assert ws.who is not None
     n = access_admin.revoke(ws.store, ws.who, login, org_numbers=list(org_numbers), all_clients=all_clients)
-    click.echo(_("{n} grants ended for {login}.").format(n=n, login=login))
+    click.echo(ngettext("{n} grant ended for {login}.", "{n} grants ended for {login}.", n).format(n=n, login=login))
 
 
 @command.command("copy")
@@ -73,7 +73,7 @@ def copy(source: str, target: str) -> None:
     ws = workspace()
     assert ws.who is not None
     n = access_admin.copy_access(ws.store, ws.who, source, target)
-    click.echo(_("{n} grants changed for {login}.").format(n=n, login=target))
+    click.echo(ngettext("{n} grant changed for {login}.", "{n} grants changed for {login}.", n).format(n=n, login=target))
 
 
 @command.command("review")

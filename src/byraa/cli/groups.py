@@ -11,7 +11,7 @@ from byraa.core.base import clock, periods
 from byraa.core.clients import groups as core_groups
 from byraa.core.clients import registry as core_clients
 from byraa.core.words import formatting, labels
-from byraa.core.words.i18n import _
+from byraa.core.words.i18n import _, ngettext
 
 
 @click.group("groups")
@@ -71,7 +71,8 @@ def delete(name: str, yes: bool) -> None:
     ws = workspace()
     assert ws.who is not None
     n = core_groups.delete_group(ws.store, ws.who, name, holding_clients=yes)
-    click.echo(_("Deleted group {name} ({n} clients were in it).").format(name=name, n=n))
+    click.echo(ngettext("Deleted group {name} ({n} client was in it).", "Deleted group {name} ({n} clients were in it).",
+                        n).format(name=name, n=n))
 
 
 @command.command("add")
@@ -82,7 +83,7 @@ def add(name: str, org_numbers: tuple[str, ...]) -> None:
     ws = workspace()
     assert ws.who is not None
     n = core_groups.add_clients(ws.store, ws.who, name, org_numbers=list(org_numbers))
-    click.echo(_("Added {n} clients to {name}.").format(n=n, name=name))
+    click.echo(ngettext("Added {n} client to {name}.", "Added {n} clients to {name}.", n).format(n=n, name=name))
 
 
 @command.command("remove")
@@ -93,7 +94,7 @@ def remove(name: str, org_numbers: tuple[str, ...]) -> None:
     ws = workspace()
     assert ws.who is not None
     n = core_groups.remove_clients(ws.store, ws.who, name, org_numbers=list(org_numbers))
-    click.echo(_("Removed {n} clients from {name}.").format(n=n, name=name))
+    click.echo(ngettext("Removed {n} client from {name}.", "Removed {n} clients from {name}.", n).format(n=n, name=name))
 
 
 def _yes_no(value: bool | None) -> str:

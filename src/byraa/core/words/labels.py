@@ -198,7 +198,8 @@ def attention(item: Attention) -> str:
                         "Tax cards missing for {year}: {client}, {count} employees", item.count).format(
             year=(item.period or "2000")[:4], client=item.client_name, count=item.count)
     if item.kind == "amelding_deadline":
-        return _("A-melding for {month} due {due}: {count} clients not yet accepted").format(
+        return ngettext("A-melding for {month} due {due}: {count} client not yet accepted",
+                        "A-melding for {month} due {due}: {count} clients not yet accepted", item.count).format(
             month=fmt.month_name(item.period or "2000-01"), due=fmt.day(item.due), count=item.count)
     if item.kind == "term_deadline":
         period = item.period or "2000-02"

@@ -29,7 +29,7 @@ from byraa.core.base.errors import AccessDenied
 from byraa.core.clients import registry as core_clients
 from byraa.core.clients.registry import ClientRow
 from byraa.core.words import formatting as fmt
-from byraa.core.words.i18n import _
+from byraa.core.words.i18n import _, ngettext
 from byraa.core.words.labels import access_finding, client_status, role
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.screens.access_dialogs import AddStaffDialog, NewStaff
@@ -248,7 +248,9 @@ class AccessScreen(ChangesInWorker, FilteredScreen, Screen, LocalizedBindings):
             head.update(_("No client chosen (w chooses)."))
         else:
             holders = sum(1 for g in self.data.grants if g.client_id == client.id)
-            head.update(_("{org} {name} · {status} · {count} users have access · w: another client").format(
+            head.update(ngettext("{org} {name} · {status} · {count} user has access · w: another client",
+                                 "{org} {name} · {status} · {count} users have access · w: another client",
+                                 holders).format(
                 org=ids.format_org_number(client.org_number), name=client.name, status=client_status(client.status),
                 count=holders))
         rows = []

@@ -196,7 +196,9 @@ class PostingScreen(Screen, LocalizedBindings):
         problems = self.control.problem_count if self.control else 0
         text = _("Post {run} once into the ledger voucher?").format(run=run_label(run))
         if problems:
-            text += "\n" + _("{count} lines go to the error account or error customer.").format(count=problems)
+            text += "\n" + ngettext("{count} line goes to the error account or error customer.",
+                                     "{count} lines go to the error account or error customer.",
+                                     problems).format(count=fmt.count(problems))
 
         def answered(yes: bool | None) -> None:
             if yes:

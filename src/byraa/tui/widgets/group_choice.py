@@ -9,7 +9,7 @@ from textual.screen import Screen
 from byraa.core.clients import groups as core_groups
 from byraa.core.clients.groups import GroupRow
 from byraa.core.words import formatting as fmt
-from byraa.core.words.i18n import _
+from byraa.core.words.i18n import _, ngettext
 from byraa.tui.widgets.dialogs import ChoiceDialog
 
 ALL = "all"
@@ -30,7 +30,8 @@ def choose_group(screen: Screen, chosen: Callable[[str | None], None]) -> None:
             app.notify(_("No client groups yet: make one on the groups screen (b)."), title=_("No groups"))
             return
         choices = [(ALL, _("All clients"))] + [
-            (f"{_PREFIX}{g.name}", _("{group} ({count} clients)").format(group=g.name, count=fmt.count(g.clients)))
+            (f"{_PREFIX}{g.name}", ngettext("{group} ({count} client)", "{group} ({count} clients)", g.clients).format(
+                group=g.name, count=fmt.count(g.clients)))
             for g in groups
         ]
 

@@ -28,7 +28,7 @@ from byraa.core.reconcile import corrections as core_corrections
 from byraa.core.reconcile import runs as core_reconcile
 from byraa.core.reconcile.runs import RowView, RunSummary
 from byraa.core.words import formatting as fmt
-from byraa.core.words.i18n import _
+from byraa.core.words.i18n import _, ngettext
 from byraa.core.words.labels import (
     check_name,
     comparison,
@@ -185,7 +185,7 @@ class CheckRowsScreen(ListScreen, Screen, LocalizedBindings):
         self._apply_filter()
         diffs = [r for r in message.rows if r.is_difference]
         open_ = sum(1 for r in diffs if not r.resolved)
-        facts = [_("{n} rows").format(n=fmt.count(len(message.rows))),
+        facts = [ngettext("{n} row", "{n} rows", len(message.rows)).format(n=fmt.count(len(message.rows))),
                  _("{n} differences").format(n=fmt.count(len(diffs))),
                  _("{n} to explain").format(n=fmt.count(open_))]
         if self.locked:

@@ -31,7 +31,7 @@ from byraa.core.reconcile import job as core_job
 from byraa.core.reconcile.job import ClientResult
 from byraa.core.words import formatting as fmt
 from byraa.core.words import labels
-from byraa.core.words.i18n import _
+from byraa.core.words.i18n import _, ngettext
 from byraa.core.words.labels import method_name, month
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
@@ -231,7 +231,8 @@ class ReconcileJobScreen(Screen, LocalizedBindings):
             self.on_reconcile_job_screen_finished(self.Finished(info))
 
     def _update_subtitle(self) -> None:
-        parts = [_("Reconciliation"), _("{n} clients").format(n=len(self.results or self.org_numbers))]
+        n = len(self.results or self.org_numbers)
+        parts = [_("Reconciliation"), ngettext("{n} client", "{n} clients", n).format(n=fmt.count(n))]
         if self.period:
             parts.append(month(self.period))
         parts.append(method_name(self.method))
