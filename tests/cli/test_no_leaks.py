@@ -194,7 +194,7 @@ SKIP = {
     "posting checklist": "changes a run", "posting freeze": "changes a run", "posting post": "changes a run",
     "posting settings": "changes a client's posting settings",
     "staff activate": "changes staff", "staff add": "changes staff", "staff deactivate": "changes staff",
-    "staff role": "changes staff",
+    "staff rename": "changes staff", "staff role": "changes staff",
 }
 
 

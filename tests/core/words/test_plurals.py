@@ -46,7 +46,7 @@ def test_group_and_access_commands_count_one(store, monkeypatch: pytest.MonkeyPa
             return result.output
 
         run("groups", "create", "Utbetaling 25.")
-        assert run("groups", "add", "Utbetaling 25.", org(1)) == "La 1 klient til i Utbetaling 25..\n"
-        assert run("groups", "add", "Utbetaling 25.", org(2), org(3)) == "La 2 klienter til i Utbetaling 25..\n"
-        assert run("groups", "remove", "Utbetaling 25.", org(1)) == "Fjernet 1 klient fra Utbetaling 25..\n"
+        assert run("groups", "add", "Utbetaling 25.", org(1)) == "La 1 klient til i «Utbetaling 25.».\n"
+        assert run("groups", "add", "Utbetaling 25.", org(2), org(3)) == "La 2 klienter til i «Utbetaling 25.».\n"
+        assert run("groups", "remove", "Utbetaling 25.", org(1)) == "Fjernet 1 klient fra «Utbetaling 25.».\n"
         assert run("access", "grant", "clerk", org(3), "--role", "associate") == "1 tilgang endret for clerk.\n"
