@@ -24,6 +24,7 @@ from byraa.core.base.errors import NotFound, UserError
 from byraa.core.clients.lookup import find_client
 from byraa.core.store import Store
 from byraa.core.store.models import ACCESS_ROLES, Client, ClientAccess, StaffUser
+from byraa.core.words.collation import sort_key
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def list_staff(store: Store) -> list[StaffRow]:
         return [
             StaffRow(u.id or 0, u.login, u.name, u.role, u.active, counts.get((u.id or 0, "responsible"), 0),
                      counts.get((u.id or 0, "associate"), 0))
-            for u in session.scalars(select(StaffUser).order_by(col(StaffUser.role), col(StaffUser.name)))
+            for u in sorted(session.scalars(select(StaffUser)), key=lambda u: (u.role, sort_key(u.name), u.login))
         ]
 
 

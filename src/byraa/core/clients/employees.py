@@ -18,6 +18,7 @@ from byraa.core.clients.lookup import resolve_client
 from byraa.core.store import Store
 from byraa.core.store.models import Employee, Employment, Leave, SubUnit
 from byraa.core.store.models_reconcile import ReconIncome, ReconSource, ReconWithholding
+from byraa.core.words.collation import sort_key
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ def list_employees(store: Store, who: Identity, org_number: str, *, period: str 
                                                                        col(Employment.start_date)))
         first = periods.first_day(period) if period else None
         last = periods.last_day(period) if period else None
-        rows = session.execute(query).all()
+        # Norwegian name order (the database's own collation differs between backends).
+        rows = sorted(session.execute(query).all(), key=lambda r: (sort_key(r[0].name), r[0].id or 0))
         leaves: dict[int, list[tuple]] = {}
         for leave in session.scalars(select(Leave).join(Employment, col(Employment.id) == col(Leave.employment_id))
                                      .where(col(Employment.client_id) == client.id)):

@@ -43,6 +43,7 @@ from byraa.core.store.models import (
     StaffUser,
     in_force,
 )
+from byraa.core.words.collation import sort_key
 
 if TYPE_CHECKING:
     from byraa.core.reconcile.summary import SignState
@@ -98,7 +99,7 @@ def list_groups(store: Store) -> list[GroupRow]:
         )
         return [
             GroupRow(gid, g.name, g.description, counts.get(gid, 0))
-            for g in session.scalars(select(ClientGroup).order_by(col(ClientGroup.name)))
+            for g in sorted(session.scalars(select(ClientGroup)), key=lambda g: (sort_key(g.name), g.id or 0))
             if (gid := g.id) is not None  # stored rows: always a key (narrows the model's int | None)
         ]
 

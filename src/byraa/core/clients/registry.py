@@ -39,6 +39,7 @@ from byraa.core.store.models import (
     SubUnit,
     in_force,
 )
+from byraa.core.words.collation import sort_key
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def list_clients(
             query = query.where(
                 col(Client.id).in_(select(col(ClientAccess.client_id)).where(col(ClientAccess.user_id) == who.user_id))
             )
-        clients = list(session.scalars(query))
+        clients = sorted(session.scalars(query), key=lambda c: (sort_key(c.name), c.id or 0))
         return _rows(session, who, clients, figures=figures)
 
 
@@ -292,8 +293,8 @@ def client_detail(store: Store, who: Identity, client_id: int) -> ClientDetail:
                 p.id in active,
                 tuple(employments.get(p.id or 0, [])),
             )
-            for p in session.scalars(
-                select(Employee).where(col(Employee.client_id) == client_id).order_by(col(Employee.name)))
+            for p in sorted(session.scalars(select(Employee).where(col(Employee.client_id) == client_id)),
+                            key=lambda p: (sort_key(p.name), p.id or 0))
         )
         runs = tuple(
             RunRow(r.period, r.pay_date, r.kind, status, r.payslip_count, r.gross, r.withholding,

@@ -29,6 +29,7 @@ from byraa.core.base.errors import AccessDenied
 from byraa.core.clients import registry as core_clients
 from byraa.core.clients.registry import ClientRow
 from byraa.core.words import formatting as fmt
+from byraa.core.words.collation import sort_key
 from byraa.core.words.i18n import _, ngettext
 from byraa.core.words.labels import access_finding, client_status, role
 from byraa.tui.commands import PaletteCommand
@@ -205,7 +206,7 @@ class AccessScreen(ChangesInWorker, FilteredScreen, Screen, LocalizedBindings):
             Row(key=s.login,
                 cells=(s.name, s.login, role(s.role), self._active(s.active), fmt.count(s.responsible),
                        fmt.count(s.associate)),
-                sort_keys=(s.name.casefold(), s.login, s.role, s.active, s.responsible, s.associate),
+                sort_keys=(sort_key(s.name), s.login, s.role, s.active, s.responsible, s.associate),
                 muted=not s.active)
             for s in self.data.staff
         ])
@@ -235,7 +236,7 @@ class AccessScreen(ChangesInWorker, FilteredScreen, Screen, LocalizedBindings):
                 cells=(ids.format_org_number(c.org_number), c.name,
                        (Toned(role(held), "success") if held == "responsible" else role(held)) if held else "–",
                        client_status(c.status)),
-                sort_keys=(c.org_number, c.name.casefold(), held or "~", c.status),
+                sort_keys=(c.org_number, sort_key(c.name), held or "~", c.status),
                 muted=held is None,
             ))
         self._set_rows("by-user-table", rows)
@@ -261,7 +262,7 @@ class AccessScreen(ChangesInWorker, FilteredScreen, Screen, LocalizedBindings):
                 cells=(s.name, s.login,
                        (Toned(role(held), "success") if held == "responsible" else role(held)) if held else "–",
                        role(s.role), self._active(s.active)),
-                sort_keys=(s.name.casefold(), s.login, held or "~", s.role, s.active),
+                sort_keys=(sort_key(s.name), s.login, held or "~", s.role, s.active),
                 muted=held is None or not s.active,
             ))
         self._set_rows("by-client-table", rows)
@@ -279,7 +280,7 @@ class AccessScreen(ChangesInWorker, FilteredScreen, Screen, LocalizedBindings):
             Row(key=str(i),
                 cells=(Toned(access_finding(f.kind), tones.get(f.kind, "warning")), f.login or "",
                        f"{f.client_name or ''}", role(f.detail) if f.detail else ""),
-                sort_keys=(f.kind, f.login or "", (f.client_name or "").casefold(), f.detail or ""))
+                sort_keys=(f.kind, f.login or "", sort_key(f.client_name or ""), f.detail or ""))
             for i, f in enumerate(self.data.findings)
         ])
         tabs = self.query_one(TabbedContent)

@@ -24,6 +24,7 @@ from byraa.core.clients import groups as core_groups
 from byraa.core.clients.groups import Board, BoardRow
 from byraa.core.words import formatting as fmt
 from byraa.core.words import labels
+from byraa.core.words.collation import sort_key
 from byraa.core.words.i18n import _
 from byraa.core.words.labels import amelding_status, run_status, severity
 from byraa.tui.commands import PaletteCommand
@@ -153,7 +154,7 @@ class BoardScreen(Screen, LocalizedBindings):
             key=str(r.client_id),
             cells=(r.name, run, amelding, deviation, _signed(r), _yes_no(r.tax_cards_current),
                    responsible or Toned(_("none"), "warning"), ids.format_org_number(r.org_number)),
-            sort_keys=(r.name.casefold(), r.run_status or "", r.amelding_status or "", r.worst_deviation or "",
+            sort_keys=(sort_key(r.name), r.run_status or "", r.amelding_status or "", r.worst_deviation or "",
                        r.reconciliation_signed is True, r.tax_cards_current is True, responsible, r.org_number),
             flag="✓" if r.done else " ",
         )

@@ -29,6 +29,7 @@ from byraa.core.base.errors import AccessDenied
 from byraa.core.clients import registry as core_clients
 from byraa.core.clients.registry import ClientDetail, EmployeeRow, EmploymentRow
 from byraa.core.words import formatting as fmt
+from byraa.core.words.collation import sort_key
 from byraa.core.words.i18n import _
 from byraa.core.words.labels import amelding_status, client_status, employment_type, run_kind, run_status
 from byraa.tui.commands import PaletteCommand
@@ -335,7 +336,7 @@ class ClientDetailScreen(Screen, LocalizedBindings):
                 e.address,
             ),
             sort_keys=(
-                e.national_id, e.name.casefold(), not e.active, unit.casefold(),
+                e.national_id, sort_key(e.name), not e.active, unit.casefold(),
                 main.employment_type if main else "", main.start_date.isoformat() if main else "",
                 (main.end_date.isoformat() if main and main.end_date else "9999"),
                 (main.occupation_code or "") if main else "", main.position_pct if main else 0.0,

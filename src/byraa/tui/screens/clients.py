@@ -23,6 +23,7 @@ from byraa.core.base import ids
 from byraa.core.clients import registry as core_clients
 from byraa.core.clients.registry import ClientRow
 from byraa.core.words import formatting as fmt
+from byraa.core.words.collation import sort_key
 from byraa.core.words.i18n import _
 from byraa.core.words.labels import amelding_status, client_status
 from byraa.tui.commands import PaletteCommand
@@ -156,7 +157,7 @@ class ClientsScreen(ListScreen, Screen, LocalizedBindings):
             ),
             sort_keys=(
                 row.org_number,
-                row.name.casefold(),
+                sort_key(row.name),
                 status,
                 (row.last_amelding_period or "", row.last_amelding_status or ""),
                 responsible.casefold() or "\uffff",
@@ -344,7 +345,7 @@ class ClientsScreen(ListScreen, Screen, LocalizedBindings):
         table = self.query_one(MarkableTable)
         keys = [k for k in table.marked if k in self.rows] or (
             [table.cursor_key] if table.cursor_key in self.rows else [])
-        chosen = sorted((self.rows[k] for k in keys), key=lambda r: r.name.casefold())
+        chosen = sorted((self.rows[k] for k in keys), key=lambda r: sort_key(r.name))
         start_bulk(self, [r.org_number for r in chosen])
 
     def action_reconcile_client(self) -> None:

@@ -20,6 +20,7 @@ from textual.widgets import Header, Input
 from byraa.core.clients import groups as core_groups
 from byraa.core.clients.groups import GroupRow
 from byraa.core.words import formatting as fmt
+from byraa.core.words.collation import sort_key
 from byraa.core.words.i18n import _, ngettext
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.widgets.bindings import N_, LocalizedBindings, key_shown
@@ -83,7 +84,7 @@ class GroupsScreen(ChangesInWorker, ListScreen, Screen, LocalizedBindings):
         table = self.query_one(MarkableTable)
         table.set_rows(
             Row(key=str(g.id), cells=(g.name, fmt.count(g.clients), g.description or ""),
-                sort_keys=(g.name.casefold(), g.clients, (g.description or "").casefold()))
+                sort_keys=(sort_key(g.name), g.clients, (g.description or "").casefold()))
             for g in message.rows
         )
         table.loading = False

@@ -11,6 +11,7 @@ from byraa.core.taxcards import fetch
 from byraa.core.taxcards.fetch import FetchSummary, ResultRow
 from byraa.core.taxcards.reasons import change_words, reason_words
 from byraa.core.words import formatting as fmt
+from byraa.core.words.collation import sort_key
 from byraa.core.words.i18n import _
 from byraa.tui.screens.taxcards.cells import SHOWS, amount_cell, outcome_cell, outcome_word, pct_cell
 from byraa.tui.screens.taxcards.history import CardHistoryScreen
@@ -29,9 +30,9 @@ class ResultsView:
                    pct_cell(r.percentage), amount_cell(r.free_card_amount),
                    fmt.day(r.changed_since) if r.changed and r.changed_since else "",
                    r.client_name, details or ""),
-            sort_keys=(r.national_id, r.name.casefold(), r.outcome, r.kind or "", r.table_number or "",
+            sort_keys=(r.national_id, sort_key(r.name), r.outcome, r.kind or "", r.table_number or "",
                        r.percentage or -1.0, r.free_card_amount or -1,
-                       r.changed_since.isoformat() if r.changed_since else "", r.client_name.casefold(),
+                       r.changed_since.isoformat() if r.changed_since else "", sort_key(r.client_name),
                        (details or "").casefold()),
         )
 

@@ -27,6 +27,7 @@ from byraa.core.jobs import JobInfo, Progress
 from byraa.core.taxcards import fetch
 from byraa.core.taxcards.fetch import FetchPlan, FetchSummary, ResultRow
 from byraa.core.words import formatting as fmt
+from byraa.core.words.collation import sort_key
 from byraa.core.words.i18n import _
 from byraa.tui.commands import PaletteCommand
 from byraa.tui.screens.taxcards.cells import SHOWS, Choices
@@ -183,7 +184,7 @@ class TaxCardsScreen(FetchView, ResultsView, FilteredScreen, Screen, LocalizedBi
         options.append((_("All clients I have access to"), "all"))
         if self.choices is not None:
             who = self.app.who
-            staff = sorted(self.choices.staff, key=lambda s: (s[0] != who.login, s[1].casefold()))
+            staff = sorted(self.choices.staff, key=lambda s: (s[0] != who.login, sort_key(s[1])))
             for login, name in staff:
                 label = (_("Clients where I am responsible") if login == who.login
                          else _("Clients where {name} is responsible").format(name=name))
