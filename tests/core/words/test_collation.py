@@ -33,3 +33,19 @@ def test_clients_staff_and_groups_are_listed_in_norwegian_order_on_both_backends
         groups.create_group(store, boss, name)
     assert [g.name for g in groups.list_groups(store)] == ["avsluttet", "Utbetaling 20.", "Ærfugl", "Østlandet",
                                                            "Åpne saker"]
+
+
+def test_the_dashboards_lines_and_the_reports_follow_the_same_order(store) -> None:  # noqa: ANN001
+    from byraa.core.clients import dashboard, reports
+
+    small = small_agency(store)
+    boss = small.who()
+    for n, name in enumerate(["Åsen Bygg AS", "Ærlig Transport AS", "dahl & sønn AS", "Zahl Fisk AS"], start=20):
+        registry.add_client(store, boss, org(n), name)
+    board = dashboard.build(store, boss, "2026-11", "all")
+    orphans = [a.client_name for a in board.attention if a.kind == "no_responsible"]
+    assert orphans == ["Cafe Gamma AS", "dahl & sønn AS", "Zahl Fisk AS", "Ærlig Transport AS", "Åsen Bygg AS"]
+    # Every report lists the clients it may show in this order.
+    names = [c.name for c in reports._visible_clients(store, boss).values()]
+    assert names == ["Alfa Rør AS", "Bakeri Beta AS", "Cafe Gamma AS", "dahl & sønn AS", "Zahl Fisk AS",
+                     "Ærlig Transport AS", "Åsen Bygg AS"]

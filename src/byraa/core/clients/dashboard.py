@@ -35,6 +35,7 @@ from byraa.core.store.models import (
 )
 from byraa.core.store.models_altinn import no_current_card
 from byraa.core.store.models_reconcile import ReconRow, ReconRun
+from byraa.core.words.collation import sort_key
 
 TREND_MONTHS = 12
 TERM_DEADLINE_DAYS = 10
@@ -271,7 +272,9 @@ def _attention(session: Session, within: _Within, period: str) -> list[Attention
         .order_by(newest.c.period.desc(), col(Client.name)),
         newest.c.client_id, within,
     )
-    for client_id, name, p in session.execute(rejected):
+    # Names in Norwegian order (core.words.collation), newest month first.
+    for client_id, name, p in sorted(sorted(session.execute(rejected), key=lambda r: sort_key(r[1])),
+                                     key=lambda r: r[2], reverse=True):
         items.append(Attention("amelding_rejected", "error", client_id, name, p))
     # Without a responsible, as the access review counts it: no responsible grant at all,
     # or only ones held by staff who have left (said apart: the fix differs).
@@ -284,7 +287,7 @@ def _attention(session: Session, within: _Within, period: str) -> list[Attention
         .order_by(col(Client.name)),
         col(Client.id), within,
     )
-    for client_id, name, had_one in session.execute(orphan):
+    for client_id, name, had_one in sorted(session.execute(orphan), key=lambda r: sort_key(r[1])):
         items.append(Attention("responsible_left" if had_one else "no_responsible", "warning", client_id, name))
     items += _unsigned_reconciliations(session, within, previous)
     items += _missing_tax_cards(session, within, period)
@@ -336,7 +339,7 @@ def _unsigned_reconciliations(session: Session, within: _Within, period: str) ->
         col(Client.id), within,
     )
     return [Attention("reconciliation_unsigned", "warning", client_id, name, period, count=int(n))
-            for client_id, name, n in session.execute(query)]
+            for client_id, name, n in sorted(session.execute(query), key=lambda r: sort_key(r[1]))]
 
 
 def _missing_tax_cards(session: Session, within: _Within, period: str) -> list[Attention]:
@@ -353,4 +356,4 @@ def _missing_tax_cards(session: Session, within: _Within, period: str) -> list[A
         col(Client.id), within,
     )
     return [Attention("taxcards_missing", "warning", client_id, name, period, count=int(n))
-            for client_id, name, n in session.execute(query)]
+            for client_id, name, n in sorted(session.execute(query), key=lambda r: sort_key(r[1]))]

@@ -29,6 +29,7 @@ from byraa.core.clients.latest_amelding import latest_amelding
 from byraa.core.clients.lookup import resolve_client
 from byraa.core.store import Store
 from byraa.core.store.models import ArchiveFile, Client
+from byraa.core.words.collation import sort_key
 
 if TYPE_CHECKING:
     from byraa.core.altinn.client import Deviation
@@ -84,7 +85,7 @@ def across_clients(store: Store, who: Identity, period: str, *, status: str | No
             FeedbackRow(r.client_id, r.org_number, r.name, r.period, r.message_id, r.submitted_at, r.status,
                         r.deviations_rejection, r.deviations_immediate, r.deviations_guideline,
                         archived.get(r.client_id))
-            for r in session.execute(newest)
+            for r in sorted(session.execute(newest), key=lambda r: (sort_key(r.name), r.client_id))
         ]
     if status is not None:
         rows = [r for r in rows if r.status == status]

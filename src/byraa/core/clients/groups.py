@@ -254,13 +254,13 @@ def board(store: Store, who: Identity, name: str, period: str, *, only_open: boo
     with store.session() as session:
         group = _group(session, name)
         members = select(col(GroupMembership.client_id)).where(col(GroupMembership.group_id) == group.id)
-        clients = list(
+        clients = sorted(
             session.scalars(
                 select(Client)
                 .join(GroupMembership, col(GroupMembership.client_id) == col(Client.id))
                 .where(col(GroupMembership.group_id) == group.id)
-                .order_by(col(Client.name))
-            )
+            ),
+            key=lambda c: (sort_key(c.name), c.id or 0),
         )
         ids = [c.id for c in clients]
         responsible: dict[int, list[str]] = defaultdict(list)
