@@ -49,3 +49,16 @@ def test_the_dashboards_lines_and_the_reports_follow_the_same_order(store) -> No
     names = [c.name for c in reports._visible_clients(store, boss).values()]
     assert names == ["Alfa Rør AS", "Bakeri Beta AS", "Cafe Gamma AS", "dahl & sønn AS", "Zahl Fisk AS",
                      "Ærlig Transport AS", "Åsen Bygg AS"]
+
+
+def test_the_access_lists_follow_the_same_order(store) -> None:  # noqa: ANN001
+    small = small_agency(store)
+    boss = small.who()
+    orgs = {name: org(n) for n, name in enumerate(["Åsen Bygg AS", "Ærlig Transport AS", "dahl & sønn AS"], start=20)}
+    for name, number in orgs.items():
+        registry.add_client(store, boss, number, name)
+    access_admin.grant(store, boss, "other", "associate", org_numbers=list(orgs.values()))
+    granted = [g.client_name for g in access_admin.list_grants(store, login="other")]
+    assert granted == ["dahl & sønn AS", "Ærlig Transport AS", "Åsen Bygg AS"]
+    review = [f.client_name for f in access_admin.review(store, boss) if f.kind == "client_without_responsible"]
+    assert review == ["Cafe Gamma AS", "dahl & sønn AS", "Ærlig Transport AS", "Åsen Bygg AS"]

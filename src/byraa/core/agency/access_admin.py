@@ -102,7 +102,8 @@ def list_grants(store: Store, *, login: str | None = None, org_number: str | Non
         if org_number is not None:
             find_client(session, org_number)
             query = query.where(col(Client.org_number) == org_number)
-        return [GrantRow(*row) for row in session.execute(query)]
+        # Client names in Norwegian order (core.words.collation), then logins.
+        return [GrantRow(*row) for row in sorted(session.execute(query), key=lambda r: (sort_key(r[5]), r[0]))]
 
 
 def _upsert_grant(session: Session, user_id: int, client_id: int, role: str, by: str) -> None:
@@ -205,32 +206,29 @@ def review(store: Store, who: Identity) -> list[Finding]:
     access.require_manager(who, "review access")
     findings: list[Finding] = []
     with store.session() as session:
-        for login, client_id, org, name, role in session.execute(
+        for login, client_id, org, name, role in sorted(session.execute(
             select(col(StaffUser.login), col(Client.id), col(Client.org_number), col(Client.name),
                    col(ClientAccess.role))
             .join(ClientAccess, col(ClientAccess.user_id) == col(StaffUser.id))
             .join(Client, col(Client.id) == col(ClientAccess.client_id))
             .where(col(StaffUser.active).is_(False))
-            .order_by(col(StaffUser.login), col(Client.name))
-        ):
+        ), key=lambda r: (r[0], sort_key(r[3]))):
             findings.append(Finding("leaver_with_access", login, client_id, org, name, role))
         responsible = (select(col(ClientAccess.client_id))
                        .join(StaffUser, col(StaffUser.id) == col(ClientAccess.user_id))
                        .where(col(ClientAccess.role) == "responsible", col(StaffUser.active).is_(True)))
-        for client_id, org, name in session.execute(
+        for client_id, org, name in sorted(session.execute(
             select(col(Client.id), col(Client.org_number), col(Client.name))
             .where(col(Client.status) != "ended", ~col(Client.id).in_(responsible))
-            .order_by(col(Client.name))
-        ):
+        ), key=lambda r: sort_key(r[2])):
             findings.append(Finding("client_without_responsible", None, client_id, org, name))
-        for login, client_id, org, name, role in session.execute(
+        for login, client_id, org, name, role in sorted(session.execute(
             select(col(StaffUser.login), col(Client.id), col(Client.org_number), col(Client.name),
                    col(ClientAccess.role))
             .join(ClientAccess, col(ClientAccess.user_id) == col(StaffUser.id))
             .join(Client, col(Client.id) == col(ClientAccess.client_id))
             .where(col(Client.status) == "ended")
-            .order_by(col(Client.name), col(StaffUser.login))
-        ):
+        ), key=lambda r: (sort_key(r[3]), r[0])):
             findings.append(Finding("grant_on_inactive_client", login, client_id, org, name, role))
         for (login,) in session.execute(
             select(col(StaffUser.login))

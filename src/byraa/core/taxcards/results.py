@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 from sqlmodel import col
 
 from byraa.core.taxcards.plan import JOB_KIND, _chunks
+from byraa.core.words.collation import sort_key
 
 FILTERS = ("all", "changed", "errors", "no_card", "skipped", "cards")
 
@@ -335,7 +336,9 @@ def result_rows(store: Store, who: Identity, job_id: int, *, show: str = "all",
                       card.percentage if card else None, card.free_card_amount if card else None,
                       card.months if card else None, r.changed, r.changes, r.previous_fetched_at, r.reason,
                       r.archive_id)
-            for r, card, ename, org, cname in session.execute(query)
+            # Names in Norwegian order (core.words.collation): client, then person.
+            for r, card, ename, org, cname in sorted(
+                session.execute(query), key=lambda x: (sort_key(x[4]), sort_key(x[2]), x[0].national_id))
         ]
 
 

@@ -34,6 +34,7 @@ from byraa.core.store import Store
 from byraa.core.store.models import Client, Employee
 from byraa.core.store.models_altinn import TaxCard, current_tax_card
 from byraa.core.taxcards.parse import AnswerRejected, PersonResult, TaxCardAnswer, parse_answer
+from byraa.core.words.collation import sort_key
 from byraa.core.words.i18n import N_, _
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -339,7 +340,9 @@ def list_cards(
                 c.trekkode, tuple(t for t in (c.tilleggsopplysning or "").split(",") if t), c.card_id,
                 c.issued_date, c.fetched_at, c.is_current,
             )
-            for c, e in session.execute(query)
+            # Newest year first, then names in Norwegian order (core.words.collation).
+            for c, e in sorted(session.execute(query), key=lambda x: (-x[0].income_year, sort_key(x[1].name),
+                                                                    x[1].national_id, -(x[0].id or 0)))
         ]
         if reveal:
             audit.record(session, actor=who.login, action="national_id.reveal", entity="tax_card",
