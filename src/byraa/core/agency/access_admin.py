@@ -94,7 +94,6 @@ def list_grants(store: Store, *, login: str | None = None, org_number: str | Non
                    col(Client.org_number), col(Client.name), col(Client.status), col(ClientAccess.role))
             .join(StaffUser, col(StaffUser.id) == col(ClientAccess.user_id))
             .join(Client, col(Client.id) == col(ClientAccess.client_id))
-            .order_by(col(Client.name), col(StaffUser.login))
         )
         if login is not None:
             find_user(session, login)

@@ -40,7 +40,7 @@ from byraa.core.clients.lookup import resolve_client
 from byraa.core.store import Store
 from byraa.core.store.models import Employee, SubUnit
 from byraa.core.store.models_posting import RegisterAccess, SubUnitRegister
-from byraa.core.words.collation import sort_key
+from byraa.core.words.collation import by_name
 
 if TYPE_CHECKING:
     from byraa.core.altinn.client import AltinnClient, SubUnitEntry
@@ -147,9 +147,8 @@ def _load(store: Store, who: Identity, org: str) -> tuple[int, list[Employee], l
     with store.session() as session:
         client = resolve_client(session, who, org)
         assert client.id is not None
-        people = sorted(session.scalars(select(Employee).where(col(Employee.client_id) == client.id,
-                                                               col(Employee.address).is_not(None))),
-                        key=lambda p: (sort_key(p.name), p.id or 0))
+        people = by_name(session.scalars(select(Employee).where(col(Employee.client_id) == client.id,
+                                                                col(Employee.address).is_not(None))))
         units = list(session.scalars(select(SubUnit).where(col(SubUnit.client_id) == client.id)
                                      .order_by(col(SubUnit.org_number))))
         session.expunge_all()

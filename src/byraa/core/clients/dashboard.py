@@ -268,8 +268,7 @@ def _attention(session: Session, within: _Within, period: str) -> list[Attention
     rejected = _where(
         select(newest.c.client_id, col(Client.name), newest.c.period)
         .join(Client, col(Client.id) == newest.c.client_id)
-        .where(newest.c.status == "rejected")
-        .order_by(newest.c.period.desc(), col(Client.name)),
+        .where(newest.c.status == "rejected"),
         newest.c.client_id, within,
     )
     # Names in Norwegian order (core.words.collation), newest month first.
@@ -283,8 +282,7 @@ def _attention(session: Session, within: _Within, period: str) -> list[Attention
                       .where(col(StaffUser.active).is_(True)))
     orphan = _where(
         select(col(Client.id), col(Client.name), col(Client.id).in_(held))
-        .where(col(Client.status) != "ended", ~col(Client.id).in_(held_by_active))
-        .order_by(col(Client.name)),
+        .where(col(Client.status) != "ended", ~col(Client.id).in_(held_by_active)),
         col(Client.id), within,
     )
     for client_id, name, had_one in sorted(session.execute(orphan), key=lambda r: sort_key(r[1])):
@@ -334,8 +332,7 @@ def _unsigned_reconciliations(session: Session, within: _Within, period: str) ->
         .join(ReconRow, col(ReconRow.run_id) == col(ReconRun.id))
         .where(col(ReconRun.signed_at).is_(None), col(ReconRow.status).in_(DIFFERENCE_STATUSES),
                col(ReconRow.resolution).is_(None))
-        .group_by(col(Client.id), col(Client.name))
-        .order_by(col(Client.name)),
+        .group_by(col(Client.id), col(Client.name)),
         col(Client.id), within,
     )
     return [Attention("reconciliation_unsigned", "warning", client_id, name, period, count=int(n))
@@ -351,8 +348,7 @@ def _missing_tax_cards(session: Session, within: _Within, period: str) -> list[A
         select(col(Client.id), col(Client.name), func.count(func.distinct(col(Employment.employee_id))))
         .select_from(Employment).join(Client, col(Client.id) == col(Employment.client_id))
         .where(in_force(Employment, first, last), col(Client.status) != "ended", no_current_card(year))
-        .group_by(col(Client.id), col(Client.name))
-        .order_by(col(Client.name)),
+        .group_by(col(Client.id), col(Client.name)),
         col(Client.id), within,
     )
     return [Attention("taxcards_missing", "warning", client_id, name, period, count=int(n))

@@ -57,8 +57,7 @@ def list_employees(store: Store, who: Identity, org_number: str, *, period: str 
         query = (select(Employee, Employment, col(SubUnit.org_number))
                  .outerjoin(Employment, col(Employment.employee_id) == col(Employee.id))
                  .outerjoin(SubUnit, col(SubUnit.id) == col(Employment.sub_unit_id))
-                 .where(col(Employee.client_id) == client.id).order_by(col(Employee.name), col(Employee.id),
-                                                                       col(Employment.start_date)))
+                 .where(col(Employee.client_id) == client.id).order_by(col(Employee.id), col(Employment.start_date)))
         first = periods.first_day(period) if period else None
         last = periods.last_day(period) if period else None
         # Norwegian name order (the database's own collation differs between backends).

@@ -71,7 +71,7 @@ def across_clients(store: Store, who: Identity, period: str, *, status: str | No
         allowed = access.accessible_client_ids(session, who)
         ranked = latest_amelding(periods=(period,))
         newest = (select(ranked, col(Client.org_number), col(Client.name))
-                  .join(Client, col(Client.id) == ranked.c.client_id).order_by(col(Client.name)))
+                  .join(Client, col(Client.id) == ranked.c.client_id))
         if allowed is not None:
             newest = newest.where(ranked.c.client_id.in_(allowed))
         if group is not None:

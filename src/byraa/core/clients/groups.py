@@ -43,7 +43,7 @@ from byraa.core.store.models import (
     StaffUser,
     in_force,
 )
-from byraa.core.words.collation import sort_key
+from byraa.core.words.collation import by_name
 
 if TYPE_CHECKING:
     from byraa.core.reconcile.summary import SignState
@@ -99,7 +99,7 @@ def list_groups(store: Store) -> list[GroupRow]:
         )
         return [
             GroupRow(gid, g.name, g.description, counts.get(gid, 0))
-            for g in sorted(session.scalars(select(ClientGroup)), key=lambda g: (sort_key(g.name), g.id or 0))
+            for g in by_name(session.scalars(select(ClientGroup)))
             if (gid := g.id) is not None  # stored rows: always a key (narrows the model's int | None)
         ]
 
@@ -254,14 +254,11 @@ def board(store: Store, who: Identity, name: str, period: str, *, only_open: boo
     with store.session() as session:
         group = _group(session, name)
         members = select(col(GroupMembership.client_id)).where(col(GroupMembership.group_id) == group.id)
-        clients = sorted(
-            session.scalars(
-                select(Client)
-                .join(GroupMembership, col(GroupMembership.client_id) == col(Client.id))
-                .where(col(GroupMembership.group_id) == group.id)
-            ),
-            key=lambda c: (sort_key(c.name), c.id or 0),
-        )
+        clients = by_name(session.scalars(
+            select(Client)
+            .join(GroupMembership, col(GroupMembership.client_id) == col(Client.id))
+            .where(col(GroupMembership.group_id) == group.id)
+        ))
         ids = [c.id for c in clients]
         responsible: dict[int, list[str]] = defaultdict(list)
         for client_id, login in session.execute(

@@ -39,7 +39,7 @@ from byraa.core.store.models import (
     SubUnit,
     in_force,
 )
-from byraa.core.words.collation import sort_key
+from byraa.core.words.collation import by_name
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def list_clients(
     queries over every submission and employment): for a screen that shows neither, such
     as the reconciliation list, which reads its clients again on every return."""
     with store.session() as session:
-        query = select(Client).order_by(col(Client.name), col(Client.id))
+        query = select(Client)
         if group is not None:
             group_id = session.scalars(select(col(ClientGroup.id)).where(col(ClientGroup.name) == group)).first()
             if group_id is None:
@@ -126,7 +126,7 @@ def list_clients(
             query = query.where(
                 col(Client.id).in_(select(col(ClientAccess.client_id)).where(col(ClientAccess.user_id) == who.user_id))
             )
-        clients = sorted(session.scalars(query), key=lambda c: (sort_key(c.name), c.id or 0))
+        clients = by_name(session.scalars(query))
         return _rows(session, who, clients, figures=figures)
 
 
@@ -293,8 +293,7 @@ def client_detail(store: Store, who: Identity, client_id: int) -> ClientDetail:
                 p.id in active,
                 tuple(employments.get(p.id or 0, [])),
             )
-            for p in sorted(session.scalars(select(Employee).where(col(Employee.client_id) == client_id)),
-                            key=lambda p: (sort_key(p.name), p.id or 0))
+            for p in by_name(session.scalars(select(Employee).where(col(Employee.client_id) == client_id)))
         )
         runs = tuple(
             RunRow(r.period, r.pay_date, r.kind, status, r.payslip_count, r.gross, r.withholding,

@@ -24,7 +24,7 @@ from byraa.core.clients import registry as core_clients
 from byraa.core.store import Store
 from byraa.core.store.models import Client, ClientActivity, PayrollRun
 from byraa.core.words import labels
-from byraa.core.words.collation import sort_key
+from byraa.core.words.collation import by_name
 from byraa.core.words.i18n import _
 
 
@@ -58,12 +58,12 @@ def _visible_clients(store: Store, who: Identity, group: str | None = None) -> d
     """The clients the user may see, by name; only those of ``group`` when one is named."""
     with store.session() as session:
         allowed = access.accessible_client_ids(session, who)
-        query = select(Client).order_by(col(Client.name))
+        query = select(Client)
         if allowed is not None:
             query = query.where(col(Client.id).in_(allowed))
         if group is not None:
             query = query.where(col(Client.id).in_(core_groups.members(session, group)))
-        return {c.id or 0: c for c in sorted(session.scalars(query), key=lambda c: (sort_key(c.name), c.id or 0))}
+        return {c.id or 0: c for c in by_name(session.scalars(query))}
 
 
 def _months(first: str, last: str) -> list[str]:

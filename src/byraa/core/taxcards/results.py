@@ -314,7 +314,6 @@ def result_rows(store: Store, who: Identity, job_id: int, *, show: str = "all",
             .outerjoin(TaxCard, col(TaxCard.id) == col(TaxCardFetchResult.tax_card_id))
             .outerjoin(Employee, col(Employee.id) == col(TaxCardFetchResult.employee_id))
             .where(col(TaxCardFetchResult.job_id) == job_id)
-            .order_by(col(Client.name), col(Employee.name), col(TaxCardFetchResult.national_id))
         )
         if allowed is not None:
             query = query.where(col(TaxCardFetchResult.client_id).in_(allowed or {-1}))

@@ -326,8 +326,6 @@ def list_cards(
             select(TaxCard, Employee)
             .join(Employee, col(Employee.id) == col(TaxCard.employee_id))
             .where(col(TaxCard.client_id) == row.id)
-            .order_by(col(TaxCard.income_year).desc(), col(Employee.name), col(Employee.national_id),
-                      col(TaxCard.id).desc())
         )
         if year is not None:
             query = query.where(col(TaxCard.income_year) == year)

@@ -10,6 +10,8 @@ it in Python (a few hundred or thousand rows; the screens' sort keys use it too)
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
+from typing import Protocol, TypeVar
 
 _LAST_LETTERS = str.maketrans({"æ": "{", "ä": "{", "ø": "|", "ö": "|", "å": "}"})
 """Æ, Ø and Å after Z (``{``, ``|`` and ``}`` follow ``z``), with the Swedish and German
@@ -23,3 +25,20 @@ def sort_key(text: str | None) -> str:
         return ""
     folded = text.casefold().translate(_LAST_LETTERS)
     return "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def id(self) -> int | None: ...
+
+
+_T = TypeVar("_T", bound=_Named)
+
+
+def by_name(rows: Iterable[_T]) -> list[_T]:
+    """Stored rows with a ``name`` (clients, employees, groups) in Norwegian order; the id
+    keeps rows of the same name in a fixed order. The query needs no ``ORDER BY``."""
+    return sorted(rows, key=lambda r: (sort_key(r.name), r.id or 0))
