@@ -105,3 +105,72 @@ def test_contact_is_kept_and_a_client_without_one_uses_the_agencys(store, tmp_pa
     assert err.value.code == "altinn.contact_email_invalid"
     connection.set_client_connection(store, small.who(), org(1), _settings(key, client_id="own"))
     assert connection.connection_for_client(store, small.who(), org(1)).contact_email == "lonn@byraa.example"
+
+
+def _key_file(directory: Path, name: str, data: bytes) -> Path:
+    path = directory / name
+    path.write_bytes(data)
+    path.chmod(0o600)
+    return path
+
+
+def test_a_key_file_that_is_no_rsa_private_key_is_refused_when_saved(store, tmp_path: Path) -> None:
+    """Garbage, a public key, an EC key or a passphrase-protected key is refused by name
+    when the settings are saved, and by the connection test, not by a crash in the token
+    request."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    small = small_agency(store)
+    ec_key = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    locked = serialization.load_pem_private_key(key_pair(0)[0], password=None).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(b"secret"))
+    bad = {
+        "garbage.pem": b"-----BEGIN PRIVATE KEY-----\nnot base64 at all\n-----END PRIVATE KEY-----\n",
+        "public.pem": key_pair(0)[1],
+        "ec.pem": ec_key,
+        "locked.pem": locked,
+    }
+    for name, data in bad.items():
+        path = _key_file(tmp_path, name, data)
+        with pytest.raises(UserError) as refused:
+            connection.set_agency_connection(store, small.who(), _settings(path))
+        assert refused.value.code == "altinn.key_not_rsa", name
+        assert str(path) in str(refused.value) and "RSA-nøkkel" in str(refused.value), name
+    assert connection.agency_connection(store) is None
+
+
+async def test_a_key_file_that_is_no_rsa_private_key_fails_the_connection_test(tmp_path: Path) -> None:
+    path = _key_file(tmp_path, "garbage.pem", b"not a key")
+    steps = await connection.test_connection(_settings(path))
+    assert [(s.step, s.ok, s.code) for s in steps] == [("settings", False, "altinn.key_not_rsa")]
+
+
+def test_the_key_is_read_once_for_many_assertions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each token request signs a new assertion; the key file's content is parsed once."""
+    import jwt
+    from cryptography.hazmat.primitives import serialization
+
+    from byraa.core.altinn import maskinporten
+
+    maskinporten._signing_key.cache_clear()
+    reads: list[bytes] = []
+    real = serialization.load_pem_private_key
+
+    def counting(data, password=None, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        reads.append(data)
+        return real(data, password, **kwargs)
+
+    monkeypatch.setattr(serialization, "load_pem_private_key", counting)
+    credentials = maskinporten.Credentials(client_id=CLIENT_ID, key_id=KEY_ID, key_path="unused")
+    private, public = key_pair(0)
+    assertions = [maskinporten.build_assertion(credentials, private, audience="aud", scope="s", now=time.time())
+                  for _ in range(5)]
+    assert len(reads) == 1 and len(set(assertions)) == 5
+    for assertion in assertions:
+        assert jwt.decode(assertion, public, algorithms=["RS256"], audience="aud")["scope"] == "s"
+    with pytest.raises(maskinporten.AltinnError) as refused:
+        maskinporten.build_assertion(credentials, b"not a key", audience="aud", scope="s", now=time.time())
+    assert refused.value.kind == "config" and refused.value.words[0] == "altinn.key_unusable"

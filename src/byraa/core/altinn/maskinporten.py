@@ -14,6 +14,7 @@ per key, checked again after it is taken).
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import stat
@@ -45,12 +46,13 @@ class Credentials:
 
 
 KEY_FILE_CODES = frozenset({"altinn.key_missing", "altinn.key_unreadable", "altinn.key_not_file",
-                            "altinn.key_readable_by_others"})
+                            "altinn.key_readable_by_others", "altinn.key_not_rsa"})
 """The codes of ``key_file_problem`` (the settings form marks the key path field for them)."""
 
 
 def key_file_problem(path: str | os.PathLike[str]) -> UserError | None:
-    """Why the key file cannot be used, or ``None``: missing, not a file, or readable by others."""
+    """Why the key file cannot be used, or ``None``: missing, not a file, readable by others, or
+    not an RSA private key (read as the token request will read it)."""
     p = Path(path).expanduser()
     try:
         st = p.stat()
@@ -62,6 +64,13 @@ def key_file_problem(path: str | os.PathLike[str]) -> UserError | None:
         return UserError("altinn.key_not_file", path=p)
     if st.st_mode & 0o077:
         return UserError("altinn.key_readable_by_others", path=p, mode=f"{stat.S_IMODE(st.st_mode):04o}")
+    try:
+        _signing_key(p.read_bytes())
+    except OSError as exc:
+        return UserError("altinn.key_unreadable", path=p, reason=exc.strerror)
+    except AltinnError as exc:
+        reason = exc.words[1]["reason"] if exc.words else exc.message
+        return UserError("altinn.key_not_rsa", path=p, reason=reason)
     return None
 
 
@@ -85,6 +94,34 @@ def authorization_details(system_user_org: str, external_ref: str | None = None)
     if external_ref:
         entry["externalRef"] = external_ref
     return [entry]
+
+
+@functools.lru_cache(maxsize=4)
+def _signing_key(private_key_pem: bytes) -> Any:
+    """The parsed RSA private key, read once per key file's content.
+
+    Reading a PEM key checks the key's arithmetic, about 35 ms; a bulk run asks for a token
+    per scope and again when one runs out, and each assertion read the key anew. The cache
+    holds no more than the caller already holds (the file's bytes). A file that is not an
+    unencrypted RSA private key (garbage, a public key, an EC key, a passphrase) is refused
+    with the config error the settings screen shows, not cached.
+    """
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    try:
+        key = load_pem_private_key(private_key_pem, password=None)
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise _not_rsa(type(exc).__name__) from None
+    if not isinstance(key, RSAPrivateKey):
+        raise _not_rsa(type(key).__name__)
+    return key
+
+
+def _not_rsa(reason: str) -> AltinnError:
+    return AltinnError(f"the key file is not a usable RSA private key ({reason})", kind="config",
+                       words=("altinn.key_unusable", {"reason": reason}))
 
 
 def build_assertion(
@@ -114,11 +151,11 @@ def build_assertion(
     if credentials.system_user_org:
         claims["authorization_details"] = authorization_details(credentials.system_user_org,
                                                                 credentials.external_ref)
+    key = _signing_key(private_key_pem)
     try:
-        return jwt.encode(claims, private_key_pem, algorithm="RS256", headers={"kid": credentials.key_id})
+        return jwt.encode(claims, key, algorithm="RS256", headers={"kid": credentials.key_id})
     except (ValueError, TypeError) as exc:
-        raise AltinnError(f"the key file is not a usable RSA private key ({type(exc).__name__})",
-                          kind="config") from None
+        raise _not_rsa(type(exc).__name__) from None
 
 
 @dataclass(frozen=True)
