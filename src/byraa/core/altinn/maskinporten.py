@@ -46,7 +46,8 @@ class Credentials:
 
 
 KEY_FILE_CODES = frozenset({"altinn.key_missing", "altinn.key_unreadable", "altinn.key_not_file",
-                            "altinn.key_readable_by_others", "altinn.key_not_rsa"})
+                            "altinn.key_readable_by_others", "altinn.key_not_pem", "altinn.key_public",
+                            "altinn.key_encrypted", "altinn.key_not_rsa"})
 """The codes of ``key_file_problem`` (the settings form marks the key path field for them)."""
 
 
@@ -69,8 +70,8 @@ def key_file_problem(path: str | os.PathLike[str]) -> UserError | None:
     except OSError as exc:
         return UserError("altinn.key_unreadable", path=p, reason=exc.strerror)
     except AltinnError as exc:
-        reason = exc.words[1]["reason"] if exc.words else exc.message
-        return UserError("altinn.key_not_rsa", path=p, reason=reason)
+        code, params = exc.words or ("altinn.key_not_pem", {})
+        return UserError(code, **{**params, "path": p})
     return None
 
 
@@ -103,25 +104,33 @@ def _signing_key(private_key_pem: bytes) -> Any:
     Reading a PEM key checks the key's arithmetic, about 35 ms; a bulk run asks for a token
     per scope and again when one runs out, and each assertion read the key anew. The cache
     holds no more than the caller already holds (the file's bytes). A file that is not an
-    unencrypted RSA private key (garbage, a public key, an EC key, a passphrase) is refused
-    with the config error the settings screen shows, not cached.
+    unencrypted RSA private key is refused with a config error that says what it holds
+    instead (the words take the file's path), and is not cached.
     """
     from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
     try:
         key = load_pem_private_key(private_key_pem, password=None)
-    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
-        raise _not_rsa(type(exc).__name__) from None
+    except TypeError:  # cryptography's word for "encrypted, and no password given"
+        raise _refused("altinn.key_encrypted") from None
+    except (ValueError, UnsupportedAlgorithm):
+        public = b"PUBLIC KEY-----" in private_key_pem or private_key_pem.lstrip().startswith(b"ssh-")
+        raise _refused("altinn.key_public" if public else "altinn.key_not_pem") from None
     if not isinstance(key, RSAPrivateKey):
-        raise _not_rsa(type(key).__name__)
+        kinds = ((ec.EllipticCurvePrivateKey, "EC"), (ed25519.Ed25519PrivateKey, "Ed25519"),
+                 (ed448.Ed448PrivateKey, "Ed448"))
+        kind = next((name for cls, name in kinds if isinstance(key, cls)), type(key).__name__)
+        raise _refused("altinn.key_not_rsa", kind=kind)
     return key
 
 
-def _not_rsa(reason: str) -> AltinnError:
-    return AltinnError(f"the key file is not a usable RSA private key ({reason})", kind="config",
-                       words=("altinn.key_unusable", {"reason": reason}))
+def _refused(code: str, **params: object) -> AltinnError:
+    """A key refused in words; the caller that knows the file's path fills it in."""
+    return AltinnError(f"the key file is not a usable RSA private key ({code})", kind="config",
+                       words=(code, {"path": "", **params}))
 
 
 def build_assertion(
@@ -151,11 +160,15 @@ def build_assertion(
     if credentials.system_user_org:
         claims["authorization_details"] = authorization_details(credentials.system_user_org,
                                                                 credentials.external_ref)
-    key = _signing_key(private_key_pem)
+    try:
+        key = _signing_key(private_key_pem)
+    except AltinnError as exc:  # name the file the key came from
+        code, params = exc.words or ("altinn.key_not_pem", {})
+        raise _refused(code, **{**params, "path": credentials.key_path}) from None
     try:
         return jwt.encode(claims, key, algorithm="RS256", headers={"kid": credentials.key_id})
-    except (ValueError, TypeError) as exc:
-        raise _not_rsa(type(exc).__name__) from None
+    except (ValueError, TypeError):
+        raise _refused("altinn.key_not_pem", path=credentials.key_path) from None
 
 
 @dataclass(frozen=True)
