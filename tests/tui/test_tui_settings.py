@@ -114,6 +114,33 @@ async def test_manager_saves_valid_settings_audited(agency_store, tmp_path) -> N
         assert "Lagret (ført i revisjonsloggen)" in screen_text(app)
 
 
+async def test_typed_into_the_form_a_key_file_that_is_no_key_is_refused_at_its_field(agency_store, tmp_path) -> None:  # noqa: ANN001, E501
+    """From the tabs, tab reaches the fields (the form's scroll is no tab stop: a letter
+    typed there went to the screen's keys, and b opened the board); a key path to a file
+    that holds no private key is refused at the key field, in words, and nothing is saved."""
+    from textual.widgets import Select
+
+    garbage = tmp_path / "bad.pem"
+    garbage.write_bytes(b"garbage")
+    garbage.chmod(0o600)
+    app = ByraaApp(workspace(agency_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(pilot)
+        await pilot.press("tab")
+        assert isinstance(app.focused, Select) and app.focused.id == "f-environment"
+        for text in ("byraa-client", "kid1", str(garbage), SYSTEM_USER):
+            await pilot.press("tab", *text)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen and connection.agency_connection(agency_store) is None
+        form = screen.query_one("#agency-form", ConnectionForm)
+        assert [form.query_one(f"#f-{name}").value for name in ("client_id", "key_id", "system_user_org")] == [
+            "byraa-client", "kid1", SYSTEM_USER]
+        error = f"nøkkelfilen {garbage} inneholder ingen privat nøkkel i PEM-format"
+        assert error in str(form.query_one("#e-key_path").render()).replace("\n", " ")
+        assert audit_events(agency_store) == []
+
+
 async def test_invalid_org_number_shows_the_message_and_saves_nothing(agency_store, tmp_path) -> None:  # noqa: ANN001
     key = write_key(tmp_path)
     app = ByraaApp(workspace(agency_store))

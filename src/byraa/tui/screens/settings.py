@@ -253,7 +253,10 @@ class SettingsScreen(Screen, LocalizedBindings):
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(id="settings-tabs"):
-            with TabPane(_("1 Agency connection"), id="connection"), VerticalScroll(id="connection-scroll"):
+            # The form's scroll is no tab stop: a key typed there went to the screen's bindings
+            # (b opened the board) where the user expected the first field.
+            with TabPane(_("1 Agency connection"), id="connection"), VerticalScroll(id="connection-scroll",
+                                                                                    can_focus=False):
                 yield Static(_("Only an agency manager can change the Altinn connection; you can test it."),
                              id="clerk-note", markup=False)
                 yield ConnectionForm(id="agency-form")
@@ -557,7 +560,7 @@ class ClientConnectionScreen(Screen[bool], LocalizedBindings):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="client-connection"):
+        with VerticalScroll(id="client-connection", can_focus=False):
             yield Label(f"{ids.format_org_number(self.row.org_number)}  {self.row.name}", id="client-title",
                         markup=False)
             with RadioSet(id="client-choice"):
