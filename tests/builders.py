@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 
 from byraa.core.agency.identity import Identity, resolve
 from byraa.core.base import ids
@@ -27,6 +28,7 @@ from byraa.core.store.models import (
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 
 
+@cache
 def org(n: int) -> str:
     """The n-th valid synthetic org number in the 31x range."""
     found = 0
@@ -39,6 +41,7 @@ def org(n: int) -> str:
     raise AssertionError
 
 
+@cache
 def nid(n: int) -> str:
     """The n-th valid Tenor national id (born 1 Jan 1990, month + 80)."""
     found = 0
@@ -63,6 +66,14 @@ class Small:
 
 
 def small_agency(store: Store) -> Small:
+    """The small agency in ``store``: built once per test process, copied after
+    (``tests/store_copies.py``)."""
+    from tests.store_copies import filled_once
+
+    return Small(store, dict(filled_once(store, "small_agency", lambda s: _build_small(s).clients)))
+
+
+def _build_small(store: Store) -> Small:
     small = Small(store)
     with store.session() as s:
         s.add(Agency(name="Testbyrå AS", org_number=org(0), created_at=NOW))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -15,10 +14,10 @@ from byraa.core.store.models_jobs import Job, JobItem
 
 
 def _demo(store, store_url: str, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
-    from byraa.demo import build_demo
     from byraa.demo.database import connect_sandbox
+    from tests.demo_copies import build_agency
 
-    build_demo(store, clients=3, seed=3, manager_login="tester", today=date(2026, 11, 22))
+    build_agency(store, clients=3, seed=3)  # built once per process, then copied
     connect_sandbox(store, "tester", tmp_path, base_url="http://127.0.0.1:9")
     monkeypatch.setenv("BYRAA_DATABASE_URL", store_url)
 

@@ -73,15 +73,14 @@ async def test_an_unreachable_host_fails_its_line(tmp_path: Path) -> None:
 
 def test_byraa_doctor_command_against_the_demo_sandbox(store, store_url: str, tmp_path: Path,
                                                        monkeypatch) -> None:  # noqa: ANN001
-    from datetime import date
 
     from click.testing import CliRunner
 
     from byraa.cli.main import main
-    from byraa.demo import build_demo
     from byraa.demo.database import connect_sandbox
+    from tests.demo_copies import build_agency
 
-    build_demo(store, clients=3, seed=3, manager_login="tester", today=date(2026, 11, 22))
+    build_agency(store, clients=3, seed=3)  # built once per process, then copied
     # Nothing listens on the discard port: doctor starts a sandbox in-process, as commands do.
     connect_sandbox(store, "tester", tmp_path, base_url="http://127.0.0.1:9")
     monkeypatch.setenv("BYRAA_DATABASE_URL", store_url)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 from collections import Counter
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -16,18 +15,18 @@ from byraa.core.altinn.connection import agency_connection
 from byraa.core.store.models_altinn import TaxCard
 from byraa.core.store.models_jobs import Job
 from byraa.core.taxcards import fetch
-from byraa.demo import build_demo
 from byraa.demo.database import connect_sandbox
 from byraa.sandbox import SandboxState
 from byraa.sandbox.ensure import register_configured_key
 from byraa.sandbox.server import running
 from tests.core.taxcards.test_taxcard_fetch_reliability import _command
+from tests.demo_copies import build_agency
 
 PARALLEL = 6
 
 
 def test_parallel_fetches_of_the_same_cards_merge(store, store_url: str, tmp_path: Path) -> None:
-    build_demo(store, clients=3, seed=3, manager_login="tester", today=date(2026, 11, 22))
+    build_agency(store, clients=3, seed=3)  # built once per process, then copied
     with store.session() as s:
         earlier = set(s.scalars(select(Job.id)))  # the demo's own history
     state = SandboxState(store=store, ready_after_polls=0)
