@@ -77,7 +77,7 @@ def _fields(options: dict[str, str | None]) -> dict[str, str | None]:
 @command.command("add")
 @click.argument("org_number")
 @click.option("--name", required=True, help="The client's name.")
-@click.option("--pay-day", type=click.IntRange(1, 31), default=20, show_default=True,
+@click.option("--pay-day", type=click.IntRange(1, 31), default=core_clients.DEFAULT_PAY_DAY, show_default=True,
               help="Day of month wages are paid (31 = last day).")
 @_field_options
 def add(org_number: str, name: str, pay_day: int, **options: str | None) -> None:

@@ -333,8 +333,11 @@ def reveal_national_id(store: Store, who: Identity, employee_id: int) -> str:
 
 _NAME = re.compile(r"\S")
 
+DEFAULT_PAY_DAY = 20
+"""A new client's pay day unless one is given."""
 
-def add_client(store: Store, who: Identity, org_number: str, name: str, *, pay_day: int = 20,
+
+def add_client(store: Store, who: Identity, org_number: str, name: str, *, pay_day: int = DEFAULT_PAY_DAY,
                fields: dict[str, str | None] | None = None) -> ClientRow:
     """Register a new client (agency manager only); invalid or duplicate numbers are refused,
     and so are invalid accounts and contact fields (``details.clean_fields``)."""

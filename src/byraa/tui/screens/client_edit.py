@@ -1,8 +1,10 @@
-"""Editing a client's details (agency managers): name, pay day, bank accounts, contact fields.
+"""Adding a client, or editing one's details (agency managers): org. number (new only),
+name, pay day, bank accounts, contact fields.
 
-The core checks every field (``core.clients.details.clean_fields``), the same as
-``byraa clients add``/``edit``: a refusal names the field and the value, the dialog stays
-open with what was typed, and nothing is stored. An empty field clears it.
+The core checks every field (``core.clients.registry.add_client``,
+``core.clients.details.clean_fields``), the same as ``byraa clients add``/``edit``: a
+refusal names the field and the value, the dialog stays open with what was typed, and
+nothing is stored. An empty field clears it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from textual.widgets import Button, Input, Label
 from byraa.core.base import contact, ids
 from byraa.core.base.errors import UserError
 from byraa.core.clients import details as core_details
+from byraa.core.clients import registry as core_clients
 from byraa.core.clients.details import ClientDetails
 from byraa.core.words.i18n import _
 from byraa.tui.widgets.bindings import N_, LocalizedBindings
@@ -41,7 +44,8 @@ def field_labels() -> dict[str, str]:
 
 
 class ClientEditDialog(ModalScreen[bool], LocalizedBindings):
-    """Dismisses with ``True`` once the change is stored, ``False`` on cancel."""
+    """Dismisses with ``True`` once the change (or the new client) is stored, ``False`` on
+    cancel. Without a client id it adds a new client."""
 
     HELP_TITLE = N_("Edit client")
     WORKER_ERROR_TITLE = N_("Could not change the client")
@@ -76,26 +80,41 @@ class ClientEditDialog(ModalScreen[bool], LocalizedBindings):
     class Refused(Message):
         text: str
 
-    def __init__(self, client_id: int) -> None:
+    def __init__(self, client_id: int | None = None) -> None:
         super().__init__()
         self.client_id = client_id
         self.details: ClientDetails | None = None
 
+    @property
+    def is_new(self) -> bool:
+        return self.client_id is None
+
     def compose(self) -> ComposeResult:
+        labels = field_labels()
+        if self.is_new:
+            labels = {"org_number": _("Org. no."), **labels}
         with Vertical():
-            yield Label(_("Edit client"), id="edit-title", classes="dialog--title", markup=False)
-            for key, label in field_labels().items():
+            yield Label(_("New client") if self.is_new else _("Edit client"), id="edit-title",
+                        classes="dialog--title", markup=False)
+            for key, label in labels.items():
                 with Horizontal(classes="edit-row"):
                     yield Label(label, markup=False)
                     # Not selected on focus: the fields hold what is stored, and a stray key
                     # would replace the client's name rather than add to it.
-                    yield Input(id=f"edit-{key}", compact=True, disabled=True, select_on_focus=False)
+                    # A new client's pay day shows the default (20) as a placeholder, so a
+                    # typed day replaces it rather than adding to it.
+                    yield Input(id=f"edit-{key}", compact=True, disabled=not self.is_new, select_on_focus=False,
+                                placeholder=str(core_clients.DEFAULT_PAY_DAY) if self.is_new and key == "pay_day" else "")
             yield Label("", id="edit-error", markup=False)
             with Horizontal(id="edit-buttons"):
                 yield Button(_("Cancel"), id="edit-cancel")
                 yield Button(_("Save"), id="edit-save", variant="primary", disabled=True)
 
     def on_mount(self) -> None:
+        if self.is_new:
+            self.query_one("#edit-save", Button).disabled = False
+            self.query_one("#edit-org_number", Input).focus()
+            return
         self.read()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="client-edit", description="client details")
@@ -137,19 +156,30 @@ class ClientEditDialog(ModalScreen[bool], LocalizedBindings):
         self.dismiss(False)
 
     def action_save(self) -> None:
-        if self.details is None:
+        if self.details is None and not self.is_new:
             return
-        pay_day = self._value("pay_day").strip()
+        pay_day = self._value("pay_day").strip() or (str(core_clients.DEFAULT_PAY_DAY) if self.is_new else "")
         if not pay_day.isdigit():
             self._show_error(_("Pay day: a day of the month, 1–31 (31 = the last day)."))
             return
-        self.save(self._value("name"), int(pay_day), {f: self._value(f) for f in core_details.FIELDS})
+        values = {f: self._value(f) for f in core_details.FIELDS}
+        # For a new client an empty field is no value yet, not a value to clear.
+        fields: dict[str, str | None] = {f: v for f, v in values.items() if v.strip() or not self.is_new}
+        self.save(self._value("name"), int(pay_day), fields)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="client-edit-save", description="save client")
     def save(self, name: str, pay_day: int, fields: dict[str, str | None]) -> None:
+        store, who = self.app.workspace.store, self.app.who
         try:
-            core_details.update(self.app.workspace.store, self.app.who, client_id=self.client_id, name=name,
-                                pay_day=pay_day, fields=fields)
+            if self.client_id is None:
+                row = core_clients.add_client(store, who, self._value("org_number"), name, pay_day=pay_day,
+                                              fields=fields)
+                self.app.call_from_thread(
+                    self.notify, _("Added client {org} {name}.").format(org=ids.format_org_number(row.org_number),
+                                                                        name=row.name), title=_("Clients"))
+            else:
+                core_details.update(store, who, client_id=self.client_id, name=name, pay_day=pay_day,
+                                    fields=fields)
         except UserError as exc:
             self.post_message(self.Refused(str(exc)))
             return

@@ -58,6 +58,8 @@ class ClientsScreen(ListScreen, Screen, LocalizedBindings):
         Binding("e", "reconcile_marked", N_("Reconcile"), id="clients.reconcile_marked"),
         Binding("v", "reconcile_client", N_("Reconciliation"), id="clients.reconcile_client", show=False),
         Binding("T", "taxcards_marked", N_("Tax cards"), id="clients.taxcards_marked"),
+        # Last, so the footer drops it before the daily keys; the empty list names it.
+        Binding("n", "new_client", N_("New client"), id="clients.new_client"),
         Binding("r", "reload", N_("Refresh"), id="clients.refresh", show=False),
     ]
 
@@ -122,6 +124,9 @@ class ClientsScreen(ListScreen, Screen, LocalizedBindings):
     def on_clients_screen_loaded(self, message: Loaded) -> None:
         self.rows = {str(row.id): row for row in message.rows}
         table = self.query_one(MarkableTable)
+        # A new agency has no clients at all: say so, and how to add one, not "no match".
+        table.empty_text = (_("No client matches the filter.") if message.rows else
+                            _("No clients yet: an agency manager adds them with n."))
         table.set_rows(self._table_row(row) for row in message.rows)
         table.loading = False
         if not isinstance(self.focused, Input):
@@ -176,7 +181,14 @@ class ClientsScreen(ListScreen, Screen, LocalizedBindings):
             return not isinstance(self.focused, Input)
         if action in ("add_to_group", "remove_from_group"):
             return bool(self.rows) or None
+        if action == "new_client":
+            return self.app.who.is_manager or None  # shown dimmed: a clerk may look but not add
         return True
+
+    def dimmed_reason(self, action: str) -> str | None:
+        if action == "new_client" and not self.app.who.is_manager:
+            return _("Only an agency manager adds clients.")
+        return None
 
     def matching_keys(self, text: str) -> Iterable[str] | None:
         if not text.strip():
@@ -215,6 +227,13 @@ class ClientsScreen(ListScreen, Screen, LocalizedBindings):
 
     def action_reload(self) -> None:
         self.load()
+
+    def action_new_client(self) -> None:
+        if not self.app.who.is_manager:
+            return
+        from byraa.tui.screens.client_edit import ClientEditDialog
+
+        self.app.push_screen(ClientEditDialog(), lambda added: self.load() if added else None)
 
     # --- Groups: the marked clients (else the cursor row) into or out of a group -----------
 
@@ -323,6 +342,9 @@ class ClientsScreen(ListScreen, Screen, LocalizedBindings):
         if self.rows:
             yield PaletteCommand(_("Clients: Fetch tax cards"), _("The marked clients, else the one under the cursor"),
                                  self.action_taxcards_marked)
+        if self.app.who.is_manager:
+            yield PaletteCommand(_("Clients: New client"), _("Org. no., name, pay day and contact fields"),
+                                 self.action_new_client)
         yield PaletteCommand(_("Clients: Refresh"), _("Read the list again"), self.action_reload)
         yield PaletteCommand(_("Clients: Reconcile marked clients"), _("A month's reconciliation as a job"),
                              self.action_reconcile_marked)
