@@ -165,15 +165,15 @@ class ClientEditDialog(ModalScreen[bool], LocalizedBindings):
         values = {f: self._value(f) for f in core_details.FIELDS}
         # For a new client an empty field is no value yet, not a value to clear.
         fields: dict[str, str | None] = {f: v for f, v in values.items() if v.strip() or not self.is_new}
-        self.save(self._value("name"), int(pay_day), fields)
+        self.save(self._value("name"), int(pay_day), fields, self._value("org_number") if self.is_new else None)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="client-edit-save", description="save client")
-    def save(self, name: str, pay_day: int, fields: dict[str, str | None]) -> None:
+    def save(self, name: str, pay_day: int, fields: dict[str, str | None], org_number: str | None) -> None:
+        """Store what the form held when saved (read on the UI thread: ``org_number`` only for a new client)."""
         store, who = self.app.workspace.store, self.app.who
         try:
-            if self.client_id is None:
-                row = core_clients.add_client(store, who, self._value("org_number"), name, pay_day=pay_day,
-                                              fields=fields)
+            if org_number is not None:
+                row = core_clients.add_client(store, who, org_number, name, pay_day=pay_day, fields=fields)
                 self.app.call_from_thread(
                     self.notify, _("Added client {org} {name}.").format(org=ids.format_org_number(row.org_number),
                                                                         name=row.name), title=_("Clients"))
