@@ -104,3 +104,13 @@ async def test_a_clerk_sees_the_key_dimmed_with_the_reason(new_agency) -> None: 
         lines = [line for section in help_screen.sections for line in section.lines if line.keys == "n"]
         assert [(line.description, line.enabled) for line in lines] == [
             ("Ny klient — Bare en byråleder kan legge til klienter.", False)]
+
+
+async def test_the_reconciliation_list_of_a_new_agency_says_where_clients_come_from(new_agency) -> None:  # noqa: ANN001
+    app = ByraaApp(workspace(new_agency))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        assert "Ingen klienter ennå: en byråleder legger dem til i klientlisten (c, så n)." in screen_text(app)
+        assert "passer med filteret" not in screen_text(app)

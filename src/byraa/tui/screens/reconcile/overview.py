@@ -169,6 +169,8 @@ class ReconcileScreen(ListScreen, Screen, LocalizedBindings):
         self.runs = message.runs
         self.signs = message.signs
         table = self.query_one(MarkableTable)
+        table.empty_text = (_("No client matches the filter.") if message.clients else
+                            _("No clients yet: an agency manager adds them on the client list (c, then n)."))
         table.set_rows(self._row(c) for c in message.clients)
         table.loading = False
         if self.focused is None:  # the loading indicator took the focus away: the list keys work at once
