@@ -77,14 +77,34 @@ def a07_report(period: str) -> dict:
 
 
 def build(store, tmp_path: Path) -> Small:  # noqa: ANN001
-    """The small agency with client A's September and October imported on all three sides."""
+    """The small agency with client A's September and October imported on all three sides.
+
+    The files are written under ``tmp_path`` every time (tests import them again); what
+    importing them stores is built once per test process and copied after
+    (``tests/store_copies.py``)."""
+    from tests.store_copies import filled_once
+
+    files = write_files(tmp_path)
+    return Small(store, dict(filled_once(store, "reconcile-scenario", lambda s: _build(s, files).clients)))
+
+
+def write_files(tmp_path: Path) -> dict[str, Path]:
+    """The scenario's a-meldinger, A07 reports and ledger, by name."""
+    files = {}
+    for period, mid in (("2026-09", "s9"), (PERIOD, "s10")):
+        files[f"am-{period}"] = b.write_amelding(tmp_path / f"am-{period}.xml",
+                                                 payroll_message(period, message_id=mid))
+        files[f"a07-{period}"] = b.write_json(tmp_path / f"a07-{period}.json", a07_report(period))
+    ledger = files["ledger"] = tmp_path / "hovedbok.csv"
+    ledger.write_text(LEDGER, encoding="utf-8")
+    return files
+
+
+def _build(store, files: dict[str, Path]) -> Small:  # noqa: ANN001
     small = small_agency(store)
     who = small.who()
-    for period, mid in (("2026-09", "s9"), (PERIOD, "s10")):
-        import_amelding(store, who, b.write_amelding(tmp_path / f"am-{period}.xml", payroll_message(period,
-                                                                                                   message_id=mid)))
-        a07.import_a07(store, who, b.write_json(tmp_path / f"a07-{period}.json", a07_report(period)))
-    ledger = tmp_path / "hovedbok.csv"
-    ledger.write_text(LEDGER, encoding="utf-8")
-    import_ledger(store, who, ledger, client=org(1))
+    for period in ("2026-09", PERIOD):
+        import_amelding(store, who, files[f"am-{period}"])
+        a07.import_a07(store, who, files[f"a07-{period}"])
+    import_ledger(store, who, files["ledger"], client=org(1))
     return small
