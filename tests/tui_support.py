@@ -114,6 +114,10 @@ def _footer_keys_match(screen) -> bool:  # noqa: ANN001
         edge = min(edge, pinned[0].region.x)
     if any(k.display and k.region.right > edge for k in keys):
         return False
+    # Keys just built are not laid out yet (an empty region) until the screen's next
+    # layout: a picture taken now shows a line without them.
+    if any(k.display and not k.region.width for k in keys):
+        return False
     every = {key.action: not key.has_class("-disabled") for key in keys}
     # Keys cut for width stay in the footer, hidden: the same actions, or the footer is
     # still the one of the moment before (a focus that landed after the last rebuild left
