@@ -34,9 +34,9 @@ def public_key_for(key_path: str) -> bytes:
         return pub.read_bytes()
     from cryptography.hazmat.primitives import serialization
 
-    from byraa.core.altinn.maskinporten import load_private_key
+    from byraa.core.altinn.maskinporten import load_private_key, signing_key
 
-    key = serialization.load_pem_private_key(load_private_key(key_path), password=None)
+    key = signing_key(load_private_key(key_path))
     return key.public_key().public_bytes(serialization.Encoding.PEM,
                                          serialization.PublicFormat.SubjectPublicKeyInfo)
 

@@ -156,7 +156,7 @@ def test_the_key_is_read_once_for_many_assertions(tmp_path: Path, monkeypatch: p
 
     from byraa.core.altinn import maskinporten
 
-    maskinporten._signing_key.cache_clear()
+    maskinporten.signing_key.cache_clear()
     reads: list[bytes] = []
     real = serialization.load_pem_private_key
 

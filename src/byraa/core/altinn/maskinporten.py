@@ -54,32 +54,40 @@ KEY_FILE_CODES = frozenset({"altinn.key_missing", "altinn.key_unreadable", "alti
 def key_file_problem(path: str | os.PathLike[str]) -> UserError | None:
     """Why the key file cannot be used, or ``None``: missing, not a file, readable by others, or
     not an RSA private key (read as the token request will read it)."""
+    return _read_key_file(path)[0]
+
+
+def load_private_key(path: str | os.PathLike[str]) -> bytes:
+    """The PEM bytes of the key file, refused unless only its owner can read it and it holds
+    an unencrypted RSA private key."""
+    problem, pem = _read_key_file(path)
+    if problem is not None:
+        raise AltinnError(str(problem), kind="config", words=(problem.code, problem.params))
+    return pem
+
+
+def _read_key_file(path: str | os.PathLike[str]) -> tuple[UserError | None, bytes]:
+    """The key file's problem (or ``None``) and its bytes, read once."""
     p = Path(path).expanduser()
     try:
         st = p.stat()
     except FileNotFoundError:
-        return UserError("altinn.key_missing", path=p)
+        return UserError("altinn.key_missing", path=p), b""
     except OSError as exc:
-        return UserError("altinn.key_unreadable", path=p, reason=exc.strerror)
+        return UserError("altinn.key_unreadable", path=p, reason=exc.strerror), b""
     if not stat.S_ISREG(st.st_mode):
-        return UserError("altinn.key_not_file", path=p)
+        return UserError("altinn.key_not_file", path=p), b""
     if st.st_mode & 0o077:
-        return UserError("altinn.key_readable_by_others", path=p, mode=f"{stat.S_IMODE(st.st_mode):04o}")
+        return UserError("altinn.key_readable_by_others", path=p, mode=f"{stat.S_IMODE(st.st_mode):04o}"), b""
     try:
-        _signing_key(p.read_bytes())
+        pem = p.read_bytes()
+        signing_key(pem)
     except OSError as exc:
-        return UserError("altinn.key_unreadable", path=p, reason=exc.strerror)
+        return UserError("altinn.key_unreadable", path=p, reason=exc.strerror), b""
     except AltinnError as exc:
         code, params = exc.words or ("altinn.key_not_pem", {})
-        return UserError(code, **{**params, "path": p})
-    return None
-
-
-def load_private_key(path: str | os.PathLike[str]) -> bytes:
-    """The PEM bytes of the key file, refused unless only its owner can read it."""
-    if problem := key_file_problem(path):
-        raise AltinnError(str(problem), kind="config", words=(problem.code, problem.params))
-    return Path(path).expanduser().read_bytes()
+        return UserError(code, **{**params, "path": p}), b""
+    return None, pem
 
 
 def authorization_details(system_user_org: str, external_ref: str | None = None) -> list[dict[str, Any]]:
@@ -98,7 +106,7 @@ def authorization_details(system_user_org: str, external_ref: str | None = None)
 
 
 @functools.lru_cache(maxsize=4)
-def _signing_key(private_key_pem: bytes) -> Any:
+def signing_key(private_key_pem: bytes) -> Any:
     """The parsed RSA private key, read once per key file's content.
 
     Reading a PEM key checks the key's arithmetic, about 35 ms; a bulk run asks for a token
@@ -161,14 +169,12 @@ def build_assertion(
         claims["authorization_details"] = authorization_details(credentials.system_user_org,
                                                                 credentials.external_ref)
     try:
-        key = _signing_key(private_key_pem)
+        key = signing_key(private_key_pem)
     except AltinnError as exc:  # name the file the key came from
         code, params = exc.words or ("altinn.key_not_pem", {})
         raise _refused(code, **{**params, "path": credentials.key_path}) from None
-    try:
-        return jwt.encode(claims, key, algorithm="RS256", headers={"kid": credentials.key_id})
-    except (ValueError, TypeError):
-        raise _refused("altinn.key_not_pem", path=credentials.key_path) from None
+    # The key is a parsed RSA private key: a failure to sign now is no fault of the key file.
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": credentials.key_id})
 
 
 @dataclass(frozen=True)
