@@ -114,3 +114,17 @@ async def test_the_reconciliation_list_of_a_new_agency_says_where_clients_come_f
         await settle(pilot)
         assert "Ingen klienter ennå: en byråleder legger dem til i klientlisten (c, så n)." in screen_text(app)
         assert "passer med filteret" not in screen_text(app)
+
+
+async def test_a_filter_that_hides_every_client_says_so_not_that_there_are_none(new_agency) -> None:  # noqa: ANN001
+    from byraa.core.clients.registry import add_client
+
+    add_client(new_agency, resolve(new_agency, "tester"), org(1), "Alfa AS")
+    app = ByraaApp(workspace(new_agency))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_clients(pilot)
+        assert "Alfa AS" in screen_text(app)
+        await pilot.press("slash", *"zzzz")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Ingen klienter passer med filteret." in text and "Ingen klienter ennå" not in text

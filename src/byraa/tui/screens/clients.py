@@ -88,7 +88,8 @@ class ClientsScreen(ListScreen, Screen, LocalizedBindings):
         yield Header()
         yield FilterBar(_("words to look for: name, org. no., status, responsible, group…"), id="filter")
         yield MarkableTable(self._columns(), fixed_columns=2, id="clients-table",
-                            empty_text=_("No client matches the filter."))
+                            empty_text=_("No client matches the filter."),
+                            none_text=_("No clients yet: an agency manager adds them with n."))
         yield KeyFooter()
 
     @staticmethod
@@ -124,9 +125,6 @@ class ClientsScreen(ListScreen, Screen, LocalizedBindings):
     def on_clients_screen_loaded(self, message: Loaded) -> None:
         self.rows = {str(row.id): row for row in message.rows}
         table = self.query_one(MarkableTable)
-        # A new agency has no clients at all: say so, and how to add one, not "no match".
-        table.empty_text = (_("No client matches the filter.") if message.rows else
-                            _("No clients yet: an agency manager adds them with n."))
         table.set_rows(self._table_row(row) for row in message.rows)
         table.loading = False
         if not isinstance(self.focused, Input):

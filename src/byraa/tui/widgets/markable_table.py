@@ -198,6 +198,7 @@ class MarkableTable(ScrollView, LocalizedBindings, can_focus=True):
         show_sort_keys: bool = True,
         fixed_columns: int = 0,
         empty_text: str = "",
+        none_text: str = "",
         name: str | None = None,
         id: str | None = None,  # noqa: A002
         classes: str | None = None,
@@ -214,6 +215,10 @@ class MarkableTable(ScrollView, LocalizedBindings, can_focus=True):
                 ]
         self.fixed_columns = fixed_columns
         self.empty_text = empty_text
+        """Shown when the filter lets no row through."""
+        self.none_text = none_text
+        """Shown when there is no row at all (a new agency's list says where rows come from,
+        not that nothing matches); ``empty_text`` when not set."""
         self._columns: list[Column] = list(columns)
         self._rows: dict[str, Row] = {}
         self._order: list[str] = []
@@ -482,8 +487,9 @@ class MarkableTable(ScrollView, LocalizedBindings, can_focus=True):
             return self._window(self._header_strip(), width, base + self._get_styles()["header"])
         index = int(self.scroll_offset.y) + y - 1
         if not self._visible:
-            if y == 1 and self.empty_text:
-                text = Text(f" {self.empty_text}", style=self._get_styles()["empty"])
+            empty = self.empty_text if self._rows else (self.none_text or self.empty_text)
+            if y == 1 and empty:
+                text = Text(f" {empty}", style=self._get_styles()["empty"])
                 return self._render_text(text, base).crop_extend(0, width, base)
             return Strip.blank(width, base)
         if index >= len(self._visible):

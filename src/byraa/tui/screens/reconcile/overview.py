@@ -120,7 +120,8 @@ class ReconcileScreen(ListScreen, Screen, LocalizedBindings):
         yield Header()
         yield FilterBar(_("words to look for: name, org. no., responsible, group…"), id="filter")
         yield MarkableTable(self._columns(), fixed_columns=2, id="reconcile-clients",
-                            empty_text=_("No client matches the filter."))
+                            empty_text=_("No client matches the filter."),
+                            none_text=_("No clients yet: an agency manager adds them on the client list (c, then n)."))
         yield KeyFooter()
 
     @staticmethod
@@ -169,8 +170,6 @@ class ReconcileScreen(ListScreen, Screen, LocalizedBindings):
         self.runs = message.runs
         self.signs = message.signs
         table = self.query_one(MarkableTable)
-        table.empty_text = (_("No client matches the filter.") if message.clients else
-                            _("No clients yet: an agency manager adds them on the client list (c, then n)."))
         table.set_rows(self._row(c) for c in message.clients)
         table.loading = False
         if self.focused is None:  # the loading indicator took the focus away: the list keys work at once
