@@ -114,7 +114,7 @@ async def test_manager_saves_valid_settings_audited(agency_store, tmp_path) -> N
         assert "Lagret (ført i revisjonsloggen)" in screen_text(app)
 
 
-async def test_typed_into_the_form_a_key_file_that_is_no_key_is_refused_at_its_field(agency_store, tmp_path) -> None:  # noqa: ANN001, E501
+async def test_the_form_typed_in_full_refuses_a_non_key_at_its_field(agency_store, tmp_path) -> None:  # noqa: ANN001
     """From the tabs, tab reaches the fields (the form's scroll is no tab stop: a letter
     typed there went to the screen's keys, and b opened the board); a key path to a file
     that holds no private key is refused at the key field, in words, and nothing is saved."""

@@ -50,7 +50,8 @@ def grant(login: str, org_numbers: tuple[str, ...], role: str) -> None:
     ws = workspace()
     assert ws.who is not None
     n = access_admin.grant(ws.store, ws.who, login, role, org_numbers=list(org_numbers))
-    click.echo(ngettext("{n} grant changed for {login}.", "{n} grants changed for {login}.", n).format(n=n, login=login))
+    click.echo(ngettext("{n} grant changed for {login}.", "{n} grants changed for {login}.", n)
+               .format(n=n, login=login))
 
 
 @command.command("revoke")
@@ -73,7 +74,8 @@ def copy(source: str, target: str) -> None:
     ws = workspace()
     assert ws.who is not None
     n = access_admin.copy_access(ws.store, ws.who, source, target)
-    click.echo(ngettext("{n} grant changed for {login}.", "{n} grants changed for {login}.", n).format(n=n, login=target))
+    click.echo(ngettext("{n} grant changed for {login}.", "{n} grants changed for {login}.", n)
+               .format(n=n, login=target))
 
 
 @command.command("review")

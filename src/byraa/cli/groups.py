@@ -71,8 +71,8 @@ def delete(name: str, yes: bool) -> None:
     ws = workspace()
     assert ws.who is not None
     n = core_groups.delete_group(ws.store, ws.who, name, holding_clients=yes)
-    click.echo(ngettext("Deleted group {name} ({n} client was in it).", "Deleted group {name} ({n} clients were in it).",
-                        n).format(name=name, n=n))
+    click.echo(ngettext("Deleted group {name} ({n} client was in it).",
+                        "Deleted group {name} ({n} clients were in it).", n).format(name=name, n=n))
 
 
 @command.command("add")
@@ -94,7 +94,8 @@ def remove(name: str, org_numbers: tuple[str, ...]) -> None:
     ws = workspace()
     assert ws.who is not None
     n = core_groups.remove_clients(ws.store, ws.who, name, org_numbers=list(org_numbers))
-    click.echo(ngettext("Removed {n} client from {name}.", "Removed {n} clients from {name}.", n).format(n=n, name=name))
+    click.echo(ngettext("Removed {n} client from {name}.", "Removed {n} clients from {name}.", n)
+               .format(n=n, name=name))
 
 
 def _yes_no(value: bool | None) -> str:

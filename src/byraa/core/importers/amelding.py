@@ -155,7 +155,8 @@ def _import_once(store: Store, who: Identity, path: Path, parsed: Parsed | None)
             **writer.declared))
         payroll_side.derive_imported(
             session, writer.client, writer.period, source_id=writer.source_id, message_id=writer.message_id,
-            sha256=digest, submitted_at=writer.delivered_at or writer.imported_at, earlier=writer.earlier, figures=payroll_side.Figures(
+            sha256=digest, submitted_at=writer.delivered_at or writer.imported_at, earlier=writer.earlier,
+            figures=payroll_side.Figures(
                 persons=len(writer.persons), gross=writer.gross, withholding=writer.withheld, aga=writer.aga_total,
                 expenses=writer.expenses, absences=writer.counts["leaves_active"],
                 active_employees=writer.counts["employees_active"]))

@@ -97,7 +97,8 @@ def derive(session: Session, client_id: int, period: str) -> None:
         version = 1 + sources.index(source)  # sources are in id order
         session.execute(insert(AmeldingSubmission), [{
             "client_id": client_id, "period": period, "message_id": (source.message_id or source.sha256[:16])[:150],
-            "submitted_at": source.delivered_at or source.imported_at, "status": "pending", "source_id": source.id, "version": version}])
+            "submitted_at": source.delivered_at or source.imported_at, "status": "pending", "source_id": source.id,
+            "version": version}])
     values = {"travel_expense_claims": int(expenses),
               "absences": sum(s.leaves_active or 0 for s in active),
               "active_employees": sum(s.employees_active or 0 for s in active)}

@@ -559,7 +559,8 @@ class AccessScreen(ChangesInWorker, FilteredScreen, Screen, LocalizedBindings):
                 self.run_change(lambda: staff.set_name(self._store, self.app.who, user.login, name),
                                 _("{login} is now called {name}.").format(login=user.login, name=name.strip()))
 
-        self.app.push_screen(TextDialog(_("Name of {login}").format(login=user.login), _("Full name"), user.name), typed)
+        self.app.push_screen(TextDialog(_("Name of {login}").format(login=user.login), _("Full name"), user.name),
+                             typed)
 
     def action_toggle_active(self) -> None:
         user = self._staff(self._target_user())

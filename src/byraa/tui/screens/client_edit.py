@@ -103,8 +103,9 @@ class ClientEditDialog(ModalScreen[bool], LocalizedBindings):
                     # would replace the client's name rather than add to it.
                     # A new client's pay day shows the default (20) as a placeholder, so a
                     # typed day replaces it rather than adding to it.
+                    default = str(core_clients.DEFAULT_PAY_DAY) if self.is_new and key == "pay_day" else ""
                     yield Input(id=f"edit-{key}", compact=True, disabled=not self.is_new, select_on_focus=False,
-                                placeholder=str(core_clients.DEFAULT_PAY_DAY) if self.is_new and key == "pay_day" else "")
+                                placeholder=default)
             yield Label("", id="edit-error", markup=False)
             with Horizontal(id="edit-buttons"):
                 yield Button(_("Cancel"), id="edit-cancel")

@@ -18,9 +18,12 @@ MESSAGES = {
     "altinn.key_not_pem": N_("the key file {path} holds no private key in PEM form (-----BEGIN PRIVATE KEY-----)"),
     "altinn.key_public": N_("the key file {path} holds a public key; byraa signs with the private key"),
     "altinn.key_encrypted": N_(
-        "the key file {path} is protected by a passphrase; byraa needs it unencrypted (only you can read it at mode 600)"
+        "the key file {path} is protected by a passphrase; byraa needs it unencrypted "
+        "(only you can read it at mode 600)"
     ),
-    "altinn.key_not_rsa": N_("the key file {path} holds a key of type {kind}; Maskinporten's key for byraa must be RSA"),
+    "altinn.key_not_rsa": N_(
+        "the key file {path} holds a key of type {kind}; Maskinporten's key for byraa must be RSA"
+    ),
     "altinn.system_user_org_invalid": N_("system user org number {org}: {reason}"),
     "altinn.base_url_sandbox_only": N_("a base URL can only be set for the sandbox environment"),
     "altinn.agency_not_set_up": N_("the agency's Altinn connection is not set up yet (Settings, or `byraa demo`)"),
