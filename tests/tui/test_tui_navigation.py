@@ -232,3 +232,25 @@ async def test_a_sentence_that_names_a_key_names_the_one_bound_now(sqlite_store,
             await pilot.press("ctrl+g" if keymap else "n")  # the key said is the key that works
             await settle(pilot)
             assert not isinstance(app.screen, GroupsScreen)
+
+
+async def test_keys_typed_right_after_the_colon_go_into_the_palette(agency_store) -> None:  # noqa: ANN001
+    """``:`` and the next letters in one burst (a quick hand, a slow SSH link that delivers
+    keystrokes together): the letters are the search's, even those that arrive before the
+    palette's field has the focus. Before, they went to the app: ``q`` quit byraa and
+    ``c`` opened the client list under the palette."""
+    from textual import events
+    from textual.command import CommandInput
+
+    app = ByraaApp(workspace(agency_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key, character in [("colon", ":"), ("q", "q"), ("c", "c"), ("k", "k"), ("space", " "), ("l", "l")]:
+            app._driver.send_message(events.Key(key, character))  # all sent before any is handled
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, CommandPalette)
+        assert app.screen.query_one(CommandInput).value == "qck l"
+        assert isinstance(app.screen_stack[0], DashboardScreen)  # "c" did not open the client list
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)

@@ -16,6 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -213,6 +214,14 @@ class ByraaApp(App[None], LocalizedBindings):
         self.push_screen(ClientDetailScreen(client_id))
 
     # --- The command palette -------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        # Letters typed right after ":" reach the app only after the palette has opened
+        # (see ``Palette.take_text``): they are the search's.
+        from byraa.tui.widgets.palette import Palette
+
+        if isinstance(self.screen, Palette):
+            self.screen.take_text(event)
 
     def action_command_palette(self) -> None:
         from byraa.tui.widgets.palette import Palette

@@ -10,13 +10,43 @@ from __future__ import annotations
 
 from rich.align import Align
 from rich.text import Text
-from textual.command import CommandList, CommandPalette
+from textual import events
+from textual.command import CommandInput, CommandList, CommandPalette
+from textual.css.query import NoMatches
 from textual.widgets.option_list import Option
 
 from byraa.core.words.i18n import _
 
 
 class Palette(CommandPalette):
+    def take_text(self, event: events.Key) -> bool:
+        """Put a text key the search field never saw into it (and focus it); False for
+        any other key.
+
+        ``:`` and the letters after it can arrive together (a quick hand, an SSH link that
+        delivers keystrokes in bursts): Textual hands each key to the widget focused when
+        it arrives, so the letters went to the screen under the palette, and came back to
+        the app after the palette had opened, with nobody to take them. The search
+        missed its first letters, and a missing one changed what it found. The field takes
+        text itself once focused, so a text key that reaches the palette or the app while
+        the palette is open is one it never saw (the app passes those here).
+        """
+        if not event.is_printable or event.character is None:
+            return False
+        try:
+            field = self.query_one(CommandInput)
+        except NoMatches:
+            return False
+        event.stop()
+        event.prevent_default()
+        field.focus()
+        field.insert_text_at_cursor(event.character)
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        # A key sent to the palette itself: it came before the field had the focus.
+        self.take_text(event)
+
     def _start_no_matches_countdown(self, search_value: str) -> None:
         self._stop_no_matches_countdown()
 
