@@ -150,6 +150,9 @@ def _isolate(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     monkeypatch.delenv("BYRAA_DATABASE_URL", raising=False)
     monkeypatch.delenv("BYRAA_CONFIG", raising=False)
     monkeypatch.setenv("BYRAA_USER", "tester")
+    # The demo's sandbox answers at the first poll: its one "not ready yet" cost each A07
+    # fetch through it a second's wait. The tests of waiting set their sandbox's polls.
+    monkeypatch.setenv("BYRAA_SANDBOX_READY_AFTER", "0")
     # The language is process state: a test that switched it must not leak English
     # into the next test on the same worker.
     from byraa.core.words import i18n

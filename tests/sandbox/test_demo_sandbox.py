@@ -235,3 +235,32 @@ def test_each_agency_gets_its_own_sandbox_and_refuses_another_agencys(tmp_path: 
     finally:
         for s in stores:
             s.dispose()
+
+
+def test_the_sandboxs_polls_before_an_answer_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from byraa.core.base.errors import ConfigError
+    from byraa.sandbox.ensure import READY_AFTER_ENV, default_ready_after
+
+    monkeypatch.delenv(READY_AFTER_ENV)
+    assert default_ready_after() == 1  # the demo shows one "not ready yet"
+    monkeypatch.setenv(READY_AFTER_ENV, "3")
+    assert default_ready_after() == 3
+    for bad in ("x", "-1", "101", "1.5"):
+        monkeypatch.setenv(READY_AFTER_ENV, bad)
+        with pytest.raises(ConfigError) as refused:
+            default_ready_after()
+        assert refused.value.code == "sandbox.ready_after_invalid"
+
+
+def test_a_bad_number_of_polls_is_refused_before_anything_is_ordered(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    db = _demo(tmp_path, clients=1)
+    _point_at(db, UNUSED)
+    org = json.loads(_cli(db, "clients", "list", "--format", "json")[1])[0]["org_number"]
+    monkeypatch.setenv("BYRAA_SANDBOX_READY_AFTER", "mange")
+    result = CliRunner().invoke(main, ["--db", str(db), "a07", "fetch", "--client", org, "--period", "2026-10"])
+    assert result.exit_code == 2, result.output
+    assert "BYRAA_SANDBOX_READY_AFTER må være et antall" in result.output and "«mange»" in result.output
+    monkeypatch.setenv("BYRAA_SANDBOX_READY_AFTER", "0")
+    code, out = _cli(db, "a07", "fetch", "--client", org, "--period", "2026-10", "--format", "json")
+    assert code == 0 and [m["status"] for m in json.loads(out)] == ["saved"]  # nothing was stored before

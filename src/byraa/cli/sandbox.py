@@ -21,7 +21,8 @@ from byraa.core.words.i18n import _
 @click.option("--rate-limit-rate", type=click.FloatRange(0, 1), default=0.0, metavar="R",
               help="Share of calls answered 429 with Retry-After.")
 @click.option("--ready-after", type=click.IntRange(0, 100), default=1, show_default=True, metavar="N",
-              help="Tax-card answers are 204 (not ready) for the first N fetches.")
+              envvar="BYRAA_SANDBOX_READY_AFTER",
+              help="Tax cards, A07 and feedback are not ready for the first N polls (BYRAA_SANDBOX_READY_AFTER).")
 @click.option("--seed", type=int, default=0, help="Seed of the fault dice (same seed, same faults).")
 @click.option("--key-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Generate a demo key pair here (private key 0600) and register it.")

@@ -14,6 +14,7 @@ accepts the agency's Maskinporten assertions). Any other environment is left alo
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
@@ -25,6 +26,26 @@ if TYPE_CHECKING:
     from byraa.core.altinn.connection import ConnectionSettings
     from byraa.core.store import Store
     from byraa.sandbox.app import SandboxState
+
+
+READY_AFTER_ENV = "BYRAA_SANDBOX_READY_AFTER"
+"""Polls an in-process sandbox answers "not ready yet" before a tax card, an A07 or a
+correction's feedback is ready (0-100; 1 when not set, so the demo shows the wait once).
+The test suite sets 0: each demo A07 fetch otherwise waited a second for its second poll.
+``byraa sandbox --ready-after`` reads it too."""
+
+
+def default_ready_after() -> int:
+    """``READY_AFTER_ENV``'s number of polls, 1 when it is not set."""
+    from byraa.core.base.errors import ConfigError
+
+    raw = os.environ.get(READY_AFTER_ENV, "").strip()
+    if not raw:
+        return 1
+    polls = int(raw) if raw.isdigit() else -1
+    if not 0 <= polls <= 100:
+        raise ConfigError("sandbox.ready_after_invalid", name=READY_AFTER_ENV, value=raw)
+    return polls
 
 
 def public_key_for(key_path: str) -> bytes:
@@ -105,7 +126,7 @@ def register_with(url: str, settings: ConnectionSettings) -> bool:
 
 
 @contextmanager
-def sandbox_for(store: Store, settings: ConnectionSettings, *, ready_after_polls: int = 1, port: int = 0,
+def sandbox_for(store: Store, settings: ConnectionSettings, *, ready_after_polls: int | None = None, port: int = 0,
                 probe: bool = False, **state_options: Any) -> Iterator[ConnectionSettings]:
     """The settings to use inside the block: unchanged, or pointing at an in-process sandbox.
 
@@ -113,7 +134,8 @@ def sandbox_for(store: Store, settings: ConnectionSettings, *, ready_after_polls
     control endpoint), so ``byraa sandbox`` started by hand accepts the agency too;
     except for a ``probe`` (a connection test), which must see the running sandbox as it
     is, so a key it does not know shows as a wrong key.
-    ``port`` 0 serves the in-process one on any free loopback port.
+    ``port`` 0 serves the in-process one on any free loopback port; ``ready_after_polls``
+    is ``READY_AFTER_ENV``'s unless given.
     """
     from byraa.core.altinn.settings import SANDBOX_DEFAULT_URL
 
@@ -137,8 +159,9 @@ def sandbox_for(store: Store, settings: ConnectionSettings, *, ready_after_polls
     from byraa.sandbox.app import SandboxState
     from byraa.sandbox.server import running
 
-    state = SandboxState(settings=settings_for("sandbox", base_url=url), store=store,
-                         ready_after_polls=ready_after_polls, agency=ours, **state_options)
+    polls = default_ready_after() if ready_after_polls is None else ready_after_polls
+    state = SandboxState(settings=settings_for("sandbox", base_url=url), store=store, ready_after_polls=polls,
+                         agency=ours, **state_options)
     register_configured_key(state, settings)
     with ExitStack() as stack:
         sandbox = None
