@@ -254,3 +254,24 @@ async def test_keys_typed_right_after_the_colon_go_into_the_palette(agency_store
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_enter_typed_before_the_search_ends_opens_what_it_finds(agency_store) -> None:  # noqa: ANN001
+    """``:vis klienter`` and enter in one burst: enter comes before the search has listed
+    anything, and opens the best match once it has (before, it did nothing and the
+    palette stayed open)."""
+    from textual import events
+
+    app = ByraaApp(workspace(agency_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        keys = [("colon", ":"), *((("space", " ") if c == " " else (c, c)) for c in "vis klienter"), ("enter", "\r")]
+        for key, character in keys:
+            app._driver.send_message(events.Key(key, character))  # all sent before any is handled
+        await settle(pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        # Enter with nothing found does nothing, and the palette stays for another try.
+        for key, character in [("colon", ":"), ("q", "q"), ("q", "q"), ("q", "q"), ("enter", "\r")]:
+            app._driver.send_message(events.Key(key, character))
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)

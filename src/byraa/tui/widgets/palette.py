@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from rich.align import Align
 from rich.text import Text
-from textual import events
+from textual import events, on
 from textual.command import CommandInput, CommandList, CommandPalette
 from textual.css.query import NoMatches
+from textual.widgets import Input
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from byraa.core.words.i18n import _
 
@@ -46,6 +48,33 @@ class Palette(CommandPalette):
     def on_key(self, event: events.Key) -> None:
         # A key sent to the palette itself: it came before the field had the focus.
         self.take_text(event)
+
+    # Enter typed before the search has listed anything (``:vis klienter`` and enter in one
+    # go) found an empty list and did nothing: the palette stayed open, and the user, who
+    # saw the match appear a moment later, had to press enter again. It is kept until the
+    # search ends, then chooses what it found; a key typed after it drops it.
+    _enter_waiting = False
+
+    @on(Input.Submitted)
+    def _enter_while_searching(self) -> None:
+        if not self._list_visible and self._selected_command is None and self._searching():
+            self._enter_waiting = True
+
+    @on(Input.Changed)
+    def _typed_after_enter(self) -> None:
+        self._enter_waiting = False
+
+    def _searching(self) -> bool:
+        return any(worker.node is self and worker.group == self._GATHER_COMMANDS_GROUP and not worker.is_finished
+                   for worker in self.app.workers)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != self._GATHER_COMMANDS_GROUP or event.state != WorkerState.SUCCESS:
+            return
+        if self._enter_waiting and not self._searching():
+            self._enter_waiting = False
+            if self._list_visible:
+                self._select_or_command()
 
     def _start_no_matches_countdown(self, search_value: str) -> None:
         self._stop_no_matches_countdown()
