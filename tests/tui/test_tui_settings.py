@@ -234,12 +234,15 @@ def _press(*keys: str):  # noqa: ANN202
 @pytest.fixture
 def configured_store(agency_store):  # noqa: ANN001, ANN201
     import os
+    import tempfile
 
     key = Path("/tmp/byraa-snapshot-key.pem")  # a fixed path, so the picture does not change
-    fd = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # Written beside it and renamed over it: the two snapshots that use it may run at once
+    # on two workers, and one truncating the file as the other read it left no key to read.
+    fd, written = tempfile.mkstemp(dir=key.parent, prefix=".byraa-snapshot-key-")  # created 0600
     os.write(fd, key_pair(0)[0])
     os.close(fd)
-    key.chmod(0o600)
+    os.replace(written, key)
     connection.set_agency_connection(agency_store, identity.resolve(agency_store, "tester"),
                                      agency_settings(key, None))
     return agency_store
