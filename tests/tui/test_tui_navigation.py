@@ -256,22 +256,59 @@ async def test_keys_typed_right_after_the_colon_go_into_the_palette(agency_store
         assert isinstance(app.screen, DashboardScreen)
 
 
-async def test_enter_typed_before_the_search_ends_opens_what_it_finds(agency_store) -> None:  # noqa: ANN001
-    """``:vis klienter`` and enter in one burst: enter comes before the search has listed
-    anything, and opens the best match once it has (before, it did nothing and the
-    palette stayed open)."""
+async def test_enter_typed_before_the_search_ends_opens_what_it_finds(agency_store, monkeypatch) -> None:  # noqa: ANN001
+    """``vis klienter`` and enter in one burst: enter comes while the search runs, and
+    opens its best match once it ends. Before, it chose from the list as it was: empty
+    (the palette stayed open) or the list before the search, whose first line switched
+    the dashboard's scope instead."""
+    import asyncio
+
     from textual import events
+    from textual.command import CommandInput
+
+    from byraa.tui.commands import DirectoryCommands
+
+    def burst(text: str) -> None:
+        for c in text:
+            app._driver.send_message(events.Key("space", " ") if c == " " else events.Key(c, c))
+        app._driver.send_message(events.Key("enter", "\r"))  # all sent before any is handled
 
     app = ByraaApp(workspace(agency_store))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        keys = [("colon", ":"), *((("space", " ") if c == " " else (c, c)) for c in "vis klienter"), ("enter", "\r")]
-        for key, character in keys:
-            app._driver.send_message(events.Key(key, character))  # all sent before any is handled
+        app._driver.send_message(events.Key("colon", ":"))
+        burst("vis klienter")
         await settle(pilot)
         assert isinstance(app.screen, ClientsScreen)
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("colon")
+        await settle(pilot)  # the palette lists the dashboard's own commands first
+        assert screen_text(app).index("Dashbord:") < screen_text(app).index("Vis: Klienter")
+        # A slow search (the directory's): enter arrives with that list still shown.
+        released = asyncio.Event()
+        search = DirectoryCommands.search
+
+        async def slow(provider, query):  # noqa: ANN001, ANN202
+            await released.wait()
+            async for hit in search(provider, query):
+                yield hit
+
+        monkeypatch.setattr(DirectoryCommands, "search", slow)
+        burst("vis klienter")
+        field = app.screen.query_one(CommandInput)
+        for _ in range(200):
+            if field.value == "vis klienter" or not field.is_attached:
+                break
+            await pilot.pause()
+        for _ in range(3):
+            await pilot.pause()  # the enter after the last letter
+        released.set()
+        await settle(pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        monkeypatch.undo()
         # Enter with nothing found does nothing, and the palette stays for another try.
-        for key, character in [("colon", ":"), ("q", "q"), ("q", "q"), ("q", "q"), ("enter", "\r")]:
-            app._driver.send_message(events.Key(key, character))
+        await pilot.press("colon")
+        burst("qqq")
         await settle(pilot)
         assert isinstance(app.screen, CommandPalette)

@@ -49,15 +49,18 @@ class Palette(CommandPalette):
         # A key sent to the palette itself: it came before the field had the focus.
         self.take_text(event)
 
-    # Enter typed before the search has listed anything (``:vis klienter`` and enter in one
-    # go) found an empty list and did nothing: the palette stayed open, and the user, who
-    # saw the match appear a moment later, had to press enter again. It is kept until the
-    # search ends, then chooses what it found; a key typed after it drops it.
+    # Enter typed while a search runs (``:vis klienter`` and enter in one go) acted on the
+    # list as it was: empty (nothing happened, the palette stayed open and the match
+    # appeared a moment later) or still the previous search's, whose first line, a
+    # "Dashbord: …" command, it ran instead. It is kept until the search ends, then chooses
+    # the best match; a key typed after it drops it.
     _enter_waiting = False
 
     @on(Input.Submitted)
-    def _enter_while_searching(self) -> None:
-        if not self._list_visible and self._selected_command is None and self._searching():
+    def _enter_while_searching(self, event: Input.Submitted) -> None:
+        if self._searching():
+            event.stop()
+            event.prevent_default()  # not Textual's handler: it would choose from that list
             self._enter_waiting = True
 
     @on(Input.Changed)
