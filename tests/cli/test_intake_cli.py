@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from byraa.cli.main import main
+from byraa.core.importers import intake_pool
 from byraa.core.store.models import AuditEvent, PayrollRun
 from byraa.core.store.models_jobs import JobItem
 from byraa.core.store.models_reconcile import ReconSource
@@ -136,9 +137,12 @@ def test_kill_9_during_an_intake_then_resume(store, tmp_path: Path) -> None:
     inbox = tmp_path / "innboks"
     inbox.mkdir()
     files = 24
-    for i in range(files):  # 8 months for each of the three clients, 150 recipients each
+    for i in range(files):  # 8 months for each of the three clients, 320 recipients each
         n, month = i % 3 + 1, f"2026-{i // 3 + 1:02d}"
-        b.write_amelding(inbox / f"{n}-{month}.xml", month_message(org(n), org(n + 10), month, 150, seed=i))
+        b.write_amelding(inbox / f"{n}-{month}.xml", month_message(org(n), org(n + 10), month, 320, seed=i))
+    # Enough bytes for the intake to read them in a worker process, whose end with its
+    # parent's this test sees.
+    assert sum(f.stat().st_size for f in inbox.iterdir()) >= intake_pool.MIN_BYTES
     cmd, env = _command(store.url, str(inbox))
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120

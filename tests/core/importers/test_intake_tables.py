@@ -8,6 +8,7 @@ import csv
 from pathlib import Path
 
 import polars as pl
+import pytest
 from sqlalchemy import event, func, select
 
 from byraa.core.base import ids
@@ -19,6 +20,7 @@ from tests.builders import org, small_agency
 from tests.core.importers.intake_runs import outcomes, run_planned
 from tests.data.payroll_months import month_message
 from tests.data.reconcile import build as b
+from tests.spawns import record_spawned_pools
 
 JOURNAL = ["account", "amount", "pay_form", "period", "off_cycle", "text"]
 
@@ -111,7 +113,9 @@ def _rows(store) -> list[tuple]:  # noqa: ANN001
     return [tuple(r) for r in runs + subs + acts]
 
 
-def test_a_month_read_in_worker_processes(store, tmp_path: Path) -> None:
+def test_a_month_read_in_worker_processes(store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(intake_pool, "MIN_BYTES", 0)  # small files, read in the workers all the same
+    spawned = record_spawned_pools(monkeypatch, intake_pool)
     who = small_agency(store).who()
     inbox = tmp_path / "innboks"
     inbox.mkdir()
@@ -127,6 +131,7 @@ def test_a_month_read_in_worker_processes(store, tmp_path: Path) -> None:
     planned = intake.plan(store, who, [inbox])
     assert sum(f.kind == "amelding" and f.action != "refused" for f in planned) >= intake_pool.MIN_FILES
     info, rows = run_planned(store, who, planned)
+    assert len(spawned) == 1 and spawned[0] is not None  # the readers were worker processes
     assert info.status == "done"
     outcome = outcomes(rows)
     assert outcome == {**{f"{n}-{m}.xml": "imported" for n in range(1, 4) for m in ("2026-08", "2026-09")},
@@ -205,3 +210,21 @@ def test_a_batch_of_one_clients_months_builds_the_register_the_files_build_one_b
         assert len(_register(alone)) > 40
     finally:
         alone.dispose()
+
+
+def test_a_small_month_is_read_in_process(store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nine small a-meldinger are read by the writer itself: a reader process takes about
+    half a second of CPU to start, longer than reading them takes."""
+    spawned = record_spawned_pools(monkeypatch, intake_pool)
+    who = small_agency(store).who()
+    inbox = tmp_path / "innboks"
+    inbox.mkdir()
+    for n in range(1, 4):
+        for month in ("2026-07", "2026-08", "2026-09"):
+            b.write_amelding(inbox / f"{n}-{month}.xml", month_message(org(n), org(n + 10), month, 6, seed=n))
+    planned = intake.plan(store, who, [inbox])
+    assert sum(f.kind == "amelding" and f.action != "refused" for f in planned) >= intake_pool.MIN_FILES
+    assert sum(f.size for f in planned) < intake_pool.MIN_BYTES
+    info, rows = run_planned(store, who, planned)
+    assert info.status == "done" and set(outcomes(rows).values()) == {"imported"}
+    assert spawned == []

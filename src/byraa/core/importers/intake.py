@@ -382,7 +382,8 @@ def _prefetch(store: Store, job_id: int) -> Prefetch | None:
         if p.get("kind") in intake_pool.READERS and p.get("planned") != "refused" and \
                 int(p.get("size") or 0) <= intake_pool.MAX_POOLED_BYTES:
             files.append((item_id, str(p["kind"]), str(p["path"]), int(p.get("size") or 0)))
-    return intake_pool.Prefetch(files) if len(files) >= intake_pool.MIN_FILES else None
+    enough = len(files) >= intake_pool.MIN_FILES and sum(size for *_, size in files) >= intake_pool.MIN_BYTES
+    return intake_pool.Prefetch(files) if enough else None
 
 
 def results(store: Store, who: Identity, job_id: int) -> tuple[JobInfo, list[FileResult]]:
