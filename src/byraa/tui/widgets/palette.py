@@ -15,7 +15,7 @@ from textual.command import CommandInput, CommandList, CommandPalette
 from textual.css.query import NoMatches
 from textual.widgets import Input
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from byraa.core.words.i18n import _
 
@@ -68,11 +68,13 @@ class Palette(CommandPalette):
         self._enter_waiting = False
 
     def _searching(self) -> bool:
-        return any(worker.node is self and worker.group == self._GATHER_COMMANDS_GROUP and not worker.is_finished
-                   for worker in self.app.workers)
+        # A search cancelled by the next key counts as ended: its task may still be
+        # unwinding when the newest one has finished (and would otherwise keep enter waiting).
+        return any(worker.node is self and worker.group == self._GATHER_COMMANDS_GROUP
+                   and not worker.is_finished and not worker.is_cancelled for worker in self.app.workers)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != self._GATHER_COMMANDS_GROUP or event.state != WorkerState.SUCCESS:
+        if event.worker.group != self._GATHER_COMMANDS_GROUP or not event.worker.is_finished:
             return
         if self._enter_waiting and not self._searching():
             self._enter_waiting = False
