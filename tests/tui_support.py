@@ -72,6 +72,36 @@ async def settle(pilot) -> None:  # noqa: ANN001
         await workers_done(app)
         await pilot.pause()
     await footer_shown(pilot)
+    await drawn(pilot)
+
+
+async def search_palette(pilot, words: str) -> str:  # noqa: ANN001
+    """Open the palette, type ``words`` and wait until the screen shows them and what the
+    search found (the palette's list, or its "no matches"): what a user reads before
+    pressing enter. The screen's text then."""
+    await pilot.press("colon", *words)
+    await settle(pilot)
+    for _ in range(200):
+        text = screen_text(pilot.app)
+        if words in text and pilot.app.screen.has_class("-ready"):
+            break
+        await pilot.pause()
+    return screen_text(pilot.app)
+
+
+async def drawn(pilot, attempts: int = 200) -> None:  # noqa: ANN001
+    """Wait until the screen has laid out and painted what changed.
+
+    A screen draws on its update timer, and not at all while the app holds updates back
+    (``App.delay_update``, 50 ms after a palette command; ``batch_update``): a palette
+    opened under such a hold had its search typed in but was not laid out yet, and
+    ``screen_text`` read the screen beneath (seen under load)."""
+    app = pilot.app
+    for _ in range(attempts):
+        screen = app.screen
+        if not (app._batch_count or screen._layout_required or screen._repaint_required or screen._dirty_widgets):
+            return
+        await pilot.pause()
 
 
 async def workers_done(app) -> None:  # noqa: ANN001

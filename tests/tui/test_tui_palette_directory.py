@@ -10,13 +10,11 @@ from byraa.tui.screens.access import AccessScreen
 from byraa.tui.screens.board import BoardScreen
 from byraa.tui.screens.client_detail import ClientDetailScreen
 from tests.tui.test_tui_groups import agency_store  # noqa: F401  (fixture)
-from tests.tui_support import screen_text, settle, workspace
+from tests.tui_support import search_palette, settle, workspace
 
 
 async def find(pilot, words: str) -> str:  # noqa: ANN001
-    await pilot.press("colon", *words)
-    await settle(pilot)
-    return screen_text(pilot.app)
+    return await search_palette(pilot, words)
 
 
 async def test_palette_opens_a_client_a_group_and_a_staff_user(agency_store) -> None:  # noqa: ANN001, F811
