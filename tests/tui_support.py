@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from sqlalchemy import func, select
 
@@ -17,6 +18,8 @@ from byraa.core.words import i18n
 
 # The copied demo agency lives with the other demo helpers; the UI tests take it from here.
 from tests.demo_copies import build_agency  # noqa: F401
+
+S = TypeVar("S")
 
 
 def workspace(store: Store, login: str | None = None, *, language: str = "nb") -> Workspace:
@@ -72,7 +75,16 @@ async def settle(pilot) -> None:  # noqa: ANN001
         await workers_done(app)
         await pilot.pause()
     await footer_shown(pilot)
-    await drawn(pilot)
+
+
+async def open_by_key(pilot, key: str, kind: type[S]) -> S:  # noqa: ANN001
+    """Settle, press a screen's key, settle: the screen it opened (asserted to be a ``kind``)."""
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, kind), f"{key} opened {type(screen).__name__}, not {kind.__name__}"
+    return screen
 
 
 async def search_palette(pilot, words: str) -> str:  # noqa: ANN001
@@ -87,21 +99,6 @@ async def search_palette(pilot, words: str) -> str:  # noqa: ANN001
             break
         await pilot.pause()
     return screen_text(pilot.app)
-
-
-async def drawn(pilot, attempts: int = 200) -> None:  # noqa: ANN001
-    """Wait until the screen has laid out and painted what changed.
-
-    A screen draws on its update timer, and not at all while the app holds updates back
-    (``App.delay_update``, 50 ms after a palette command; ``batch_update``): a palette
-    opened under such a hold had its search typed in but was not laid out yet, and
-    ``screen_text`` read the screen beneath (seen under load)."""
-    app = pilot.app
-    for _ in range(attempts):
-        screen = app.screen
-        if not (app._batch_count or screen._layout_required or screen._repaint_required or screen._dirty_widgets):
-            return
-        await pilot.pause()
 
 
 async def workers_done(app) -> None:  # noqa: ANN001

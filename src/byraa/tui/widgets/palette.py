@@ -21,9 +21,9 @@ from byraa.core.words.i18n import _
 
 
 class Palette(CommandPalette):
-    def take_text(self, event: events.Key) -> bool:
-        """Put a text key the search field never saw into it (and focus it); False for
-        any other key.
+    def take_text(self, event: events.Key) -> None:
+        """Put a text key the search field never saw into it (and focus it); leave any
+        other key alone.
 
         ``:`` and the letters after it can arrive together (a quick hand, an SSH link that
         delivers keystrokes in bursts): Textual hands each key to the widget focused when
@@ -34,16 +34,15 @@ class Palette(CommandPalette):
         the palette is open is one it never saw (the app passes those here).
         """
         if not event.is_printable or event.character is None:
-            return False
+            return
         try:
             field = self.query_one(CommandInput)
         except NoMatches:
-            return False
+            return
         event.stop()
         event.prevent_default()
         field.focus()
         field.insert_text_at_cursor(event.character)
-        return True
 
     def on_key(self, event: events.Key) -> None:
         # A key sent to the palette itself: it came before the field had the focus.
