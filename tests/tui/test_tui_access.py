@@ -13,6 +13,7 @@ from tests.tui_support import (
     build_agency,
     clerk_with_partial_access,
     language_restored,
+    open_by_key,
     screen_text,
     settle,
     workspace,
@@ -27,11 +28,8 @@ def agency_store(sqlite_store):  # noqa: ANN001, ANN201
 
 
 async def open_access(pilot) -> AccessScreen:  # noqa: ANN001
-    await settle(pilot)
-    await pilot.press("A")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, AccessScreen) and screen.data is not None
+    screen = await open_by_key(pilot, "A", AccessScreen)
+    assert screen.data is not None
     return screen
 
 

@@ -16,7 +16,7 @@ from byraa.tui.screens.clients import ClientsScreen
 from byraa.tui.widgets.help_screen import HelpScreen
 from byraa.tui.widgets.markable_table import MarkableTable
 from tests.builders import org
-from tests.tui_support import language_restored, screen_text, settle, workspace
+from tests.tui_support import language_restored, open_by_key, screen_text, settle, workspace
 
 
 @pytest.fixture
@@ -29,11 +29,7 @@ def new_agency(sqlite_store):  # noqa: ANN001, ANN201
 
 
 async def open_clients(pilot) -> ClientsScreen:  # noqa: ANN001
-    await settle(pilot)
-    await pilot.press("c")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, ClientsScreen)
-    return pilot.app.screen
+    return await open_by_key(pilot, "c", ClientsScreen)
 
 
 def clients(store) -> list[tuple[str, str, int, str | None]]:  # noqa: ANN001

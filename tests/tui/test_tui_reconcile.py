@@ -25,7 +25,7 @@ from byraa.tui.widgets.dialogs import ConfirmDialog
 from byraa.tui.widgets.markable_table import MarkableTable
 from tests.builders import nid, org
 from tests.data.reconcile import scenario
-from tests.tui_support import language_restored, screen_text, settle, workspace
+from tests.tui_support import language_restored, open_by_key, screen_text, settle, workspace
 
 PERIOD = scenario.PERIOD
 
@@ -39,16 +39,9 @@ def recon_store(sqlite_store, tmp_path: Path):  # noqa: ANN001, ANN201
 
 async def open_run(pilot) -> ReconcileRunScreen:  # noqa: ANN001
     """From the reconciliation list: client A (first by name) for October."""
-    await settle(pilot)
-    await pilot.press("v")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, ReconcileScreen)
-    assert pilot.app.screen.period == PERIOD  # the month before the pinned day
-    await pilot.press("enter")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, ReconcileRunScreen)
-    return screen
+    listing = await open_by_key(pilot, "v", ReconcileScreen)
+    assert listing.period == PERIOD  # the month before the pinned day
+    return await open_by_key(pilot, "enter", ReconcileRunScreen)
 
 
 async def drill(pilot, check: str) -> CheckRowsScreen:  # noqa: ANN001

@@ -21,6 +21,7 @@ from tests.tui_support import (
     build_agency,
     clerk_with_partial_access,
     language_restored,
+    open_by_key,
     screen_text,
     settle,
     workspace,
@@ -35,12 +36,7 @@ def agency_store(sqlite_store):  # noqa: ANN001, ANN201
 
 
 async def open_reports(pilot) -> ReportsScreen:  # noqa: ANN001
-    await settle(pilot)
-    await pilot.press("R")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, ReportsScreen)
-    return screen
+    return await open_by_key(pilot, "R", ReportsScreen)
 
 
 async def test_term_report_in_a_table_and_exported(agency_store, tmp_path) -> None:  # noqa: ANN001
