@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -20,6 +19,7 @@ from byraa.core.importers import intake_pool
 from byraa.core.store.models import AuditEvent, PayrollRun
 from byraa.core.store.models_jobs import JobItem
 from byraa.core.store.models_reconcile import ReconSource
+from tests import forked
 from tests.builders import org, small_agency
 from tests.conftest import ROOT
 from tests.data.payroll_months import month_message
@@ -144,7 +144,7 @@ def test_kill_9_during_an_intake_then_resume(store, tmp_path: Path) -> None:
     # parent's this test sees.
     assert sum(f.stat().st_size for f in inbox.iterdir()) >= intake_pool.MIN_BYTES
     cmd, env = _command(store.url, str(inbox))
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = forked.Command.from_cmd(cmd, env)
     deadline = time.monotonic() + 120
     while True:  # until a few files are in, then kill it hard
         with store.session() as s:
@@ -168,7 +168,7 @@ def test_kill_9_during_an_intake_then_resume(store, tmp_path: Path) -> None:
         assert time.monotonic() < deadline, f"worker processes outlived the killed intake: {alive}"
         time.sleep(0.05)
     cmd, env = _command(store.url, "--resume")
-    resumed = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    resumed = forked.run(cmd, env, timeout=300)
     assert resumed.returncode == 0, resumed.stderr
     data = json.loads(resumed.stdout)
     assert data["counts"] == {"imported": files, "unchanged": 0, "replaced": 0, "refused": 0}

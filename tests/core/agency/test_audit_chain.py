@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import multiprocessing
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -23,6 +22,7 @@ from byraa.cli.main import main
 from byraa.core.agency import access_admin, audit
 from byraa.core.base.errors import AccessDenied
 from byraa.core.store import Store
+from tests import forked
 from tests.builders import org, small_agency
 
 
@@ -219,7 +219,7 @@ def _storm(url: str, n: int, barrier) -> None:  # noqa: ANN001
 
 def test_concurrent_writers_keep_one_linear_chain(store) -> None:
     small_agency(store)
-    ctx = multiprocessing.get_context("spawn")
+    ctx = forked.context()  # warm processes (tests/forked.py), each with its own connections
     barrier = ctx.Barrier(WRITERS)
     workers = [ctx.Process(target=_storm, args=(store.url, n, barrier)) for n in range(WRITERS)]
     for w in workers:

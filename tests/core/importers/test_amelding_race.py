@@ -9,13 +9,13 @@ a double).
 
 from __future__ import annotations
 
-import multiprocessing
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from byraa.core.store.models import SubUnit
 from byraa.core.store.models_reconcile import ReconIncome, ReconSource
+from tests import forked
 from tests.builders import nid, org, small_agency
 from tests.data.reconcile import build as b
 
@@ -52,7 +52,7 @@ def _big_amelding(tmp_path: Path) -> Path:
 def test_three_processes_importing_one_file_store_one_active_copy(store, tmp_path: Path) -> None:
     small_agency(store)
     path = _big_amelding(tmp_path)
-    ctx = multiprocessing.get_context("spawn")
+    ctx = forked.context()  # warm processes (tests/forked.py), each with its own connections
     barrier, results = ctx.Barrier(PROCESSES), ctx.Queue()
     workers = [ctx.Process(target=_import, args=(store.url, str(path), barrier, results)) for _ in range(PROCESSES)]
     for w in workers:

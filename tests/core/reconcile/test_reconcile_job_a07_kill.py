@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
 from datetime import date
@@ -25,6 +24,7 @@ from byraa.demo.database import connect_sandbox
 from byraa.sandbox import SandboxState
 from byraa.sandbox.ensure import register_configured_key
 from byraa.sandbox.server import running
+from tests import forked
 from tests.conftest import ROOT
 
 TODAY = date(2026, 11, 22)
@@ -48,7 +48,7 @@ def _kill_at(store_url: str, job_id: int, point: str, hooks: Path) -> bool:
     hooks.mkdir()
     cmd, env = _command(store_url, "--resume", str(job_id))
     env[HOOK_ENV] = f"{point}:{hooks}"
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = forked.Command.from_cmd(cmd, env)
     try:
         deadline = time.monotonic() + 90
         while not (hooks / point).exists():
@@ -97,7 +97,7 @@ def test_killed_again_and_again_orders_one_a07_per_client(store, store_url: str,
         assert 1 <= placed <= len(orgs)
         if not finished:
             cmd, env = _command(store_url, "--resume", str(job_id))
-            done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=180)
+            done = forked.run(cmd, env, timeout=180)
             assert done.returncode in (0, 1), done.stderr
             out = json.loads(done.stdout)
             assert out["status"] == "done"
@@ -122,7 +122,7 @@ def test_an_unreadable_answer_fails_once_and_is_not_fetched_again(store, store_u
         [reference] = state.a07_orders
         state.set_faults(malformed_rate=1.0)
         cmd, env = _command(store_url, "--resume", str(job_id))
-        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=180)
+        done = forked.run(cmd, env, timeout=180)
         assert done.returncode == 2, done.stderr
         [row] = json.loads(done.stdout)["rows"]
         assert row["state"] == "failed" and row["outcome"] == "error" and row["error"].startswith("A07:")
@@ -130,6 +130,6 @@ def test_an_unreadable_answer_fails_once_and_is_not_fetched_again(store, store_u
         assert polls == 1  # asked once
         state.set_faults(malformed_rate=0.0)
         # A resume (the job is finished, so nothing is claimed) does not ask again.
-        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=180)
+        done = forked.run(cmd, env, timeout=180)
         assert done.returncode == 2
         assert state.a07_orders[reference]["polls"] == polls and list(state.a07_orders) == [reference]

@@ -4,7 +4,6 @@ card per person: none crashes on ``uq_tax_card_current`` and no job is left runn
 from __future__ import annotations
 
 import json
-import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from byraa.demo.database import connect_sandbox
 from byraa.sandbox import SandboxState
 from byraa.sandbox.ensure import register_configured_key
 from byraa.sandbox.server import running
+from tests import forked
 from tests.core.taxcards.test_taxcard_fetch_reliability import _command
 from tests.demo_copies import build_agency
 
@@ -37,7 +37,7 @@ def test_parallel_fetches_of_the_same_cards_merge(store, store_url: str, tmp_pat
         register_configured_key(state, settings)
         cmd, env = _command(store_url, "--all", "--year", "2026", "--persons-per-order", "5",
                             "--poll-seconds", "0.01")
-        procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        procs = [forked.Command.from_cmd(cmd, env)
                  for _ in range(PARALLEL)]
         outs = [p.communicate(timeout=300) for p in procs]
     for proc, (out, err) in zip(procs, outs, strict=True):

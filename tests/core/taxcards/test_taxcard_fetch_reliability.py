@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -29,6 +28,7 @@ from byraa.demo.database import connect_sandbox
 from byraa.sandbox import Faults, SandboxState
 from byraa.sandbox.ensure import register_configured_key
 from byraa.sandbox.server import running
+from tests import forked
 from tests.conftest import ROOT
 from tests.demo_copies import build_agency
 from tests.taxcard_fetch_support import Sandbox, run
@@ -36,7 +36,7 @@ from tests.taxcard_fetch_support import Sandbox, run
 TODAY = date(2026, 11, 22)
 
 
-def _wait_for(path: Path, proc: subprocess.Popen, timeout: float = 90.0) -> None:
+def _wait_for(path: Path, proc: forked.Command, timeout: float = 90.0) -> None:
     """Until the fetch reports it reached the point (a file), or fails."""
     deadline = time.monotonic() + timeout
     while not path.exists():
@@ -98,7 +98,7 @@ def test_kill_9_then_resume_orders_nothing_twice(store, store_url: str, tmp_path
         cmd, env = _command(store_url, "--all", "--year", "2026", "--persons-per-order", "60",
                             "--poll-seconds", "0.05")
         env[fetch.HOOK_ENV] = f"{point}:{hooks}"
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = forked.Command.from_cmd(cmd, env)
         try:
             _wait_for(hooks / point, proc)
         finally:
@@ -120,7 +120,7 @@ def test_kill_9_then_resume_orders_nothing_twice(store, store_url: str, tmp_path
                     or store.dialect == "postgresql"
 
         cmd, env = _command(store_url, "--resume", "--poll-seconds", "0.05")
-        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=180)
+        done = forked.run(cmd, env, timeout=180)
         assert done.returncode in (0, 1), done.stderr
         summary = json.loads(done.stdout)
         assert summary["job_id"] == job_id and summary["status"] == "done" and summary["orders_failed"] == 0
