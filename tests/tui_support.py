@@ -87,18 +87,39 @@ async def open_by_key(pilot, key: str, kind: type[S]) -> S:  # noqa: ANN001
     return screen
 
 
-async def search_palette(pilot, words: str) -> str:  # noqa: ANN001
-    """Open the palette, type ``words`` and wait until the screen shows them and what the
-    search found (the palette's list, or its "no matches"): what a user reads before
-    pressing enter. The screen's text then."""
-    await pilot.press("colon", *words)
+async def search_palette(pilot, words: str, *, typed: bool = False) -> str:  # noqa: ANN001
+    """Open the palette, type ``words`` (unless already ``typed`` in the open palette) and
+    wait until the screen shows them and what the search found (the palette's list, or its
+    "no matches"): what a user reads before pressing enter. The screen's text then."""
+    if not typed:
+        await pilot.press("colon", *words)
     await settle(pilot)
     for _ in range(200):
         text = screen_text(pilot.app)
-        if words in text and pilot.app.screen.has_class("-ready"):
+        if _palette_drawn(pilot.app.screen, words, text):
             break
         await pilot.pause()
     return screen_text(pilot.app)
+
+
+def _palette_drawn(screen, words: str, text: str) -> bool:  # noqa: ANN001
+    """Whether ``text`` shows the palette with ``words`` in its field and its search ended.
+
+    Textual shows the palette's box only once its first search has ended (the class
+    ``-ready``), and draws it at the next layout; until then the screen shows the one
+    beneath, which can hold the same words (a group or clerk's name on the dashboard).
+    Only the field's own line, where the layout put it, tells the box is drawn.
+    """
+    from textual.command import CommandInput
+
+    from byraa.tui.widgets.palette import Palette
+
+    if not isinstance(screen, Palette) or not screen.has_class("-ready") or screen._searching():
+        return False
+    field = screen.query_one(CommandInput)
+    region = field.region  # empty until laid out; its rows hold the border too
+    drawn = text.splitlines()[region.y:region.bottom]
+    return field.value == words and any(words in line for line in drawn)
 
 
 async def workers_done(app) -> None:  # noqa: ANN001

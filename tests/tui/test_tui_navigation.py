@@ -258,6 +258,34 @@ async def test_keys_typed_right_after_the_colon_go_into_the_palette(agency_store
         assert isinstance(app.screen, DashboardScreen)
 
 
+async def test_text_typed_before_the_palette_is_mounted_is_searched_for(agency_store, monkeypatch) -> None:  # noqa: ANN001
+    """Letters that reached the palette's field before its own start-up (a burst after
+    ``:``) were searched for with no command sources yet, and that start-up's search for
+    nothing replaced it: the field showed the words over an empty list, enter did
+    nothing. Here the letters and their search come first, as they can in a burst."""
+    from textual.command import CommandInput
+    from textual.widgets import Input
+
+    mount = CommandPalette._on_mount
+
+    def typed_first(palette, event):  # noqa: ANN001, ANN202
+        field = palette.query_one(CommandInput)
+        with palette.prevent(Input.Changed):
+            field.insert_text_at_cursor("vis klienter")
+        palette._input(Input.Changed(field, field.value))  # handled before the start-up
+        return mount(palette, event)
+
+    monkeypatch.setattr(CommandPalette, "_on_mount", typed_first)
+    app = ByraaApp(workspace(agency_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("colon")
+        assert "Vis: Klienter" in await search_palette(pilot, "vis klienter", typed=True)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientsScreen)
+
+
 async def test_enter_typed_before_the_search_ends_opens_what_it_finds(agency_store, monkeypatch) -> None:  # noqa: ANN001
     """``vis klienter`` and enter in one burst: enter comes while the search runs, and
     opens its best match once it ends. Before, it chose from the list as it was: empty

@@ -69,3 +69,31 @@ async def test_a_clients_palette_offers_every_key_its_footer_shows(agency_store)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, PostingScreen)
+
+
+async def test_a_search_cut_short_while_the_directory_is_read_leaves_it_for_the_next(agency_store, monkeypatch) -> None:  # noqa: ANN001, E501, F811
+    """Each key cancels the search before it. One cancelled while the palette still read
+    the clients, groups and staff cancelled that read with it (Textual waits for a
+    provider's start-up inside the search), and the palette found no client for the rest
+    of its life. Here the read is held until the name is typed out."""
+    import threading
+
+    from byraa.tui.commands import DirectoryCommands
+
+    who = identity.resolve(agency_store, "tester")
+    client = registry.list_clients(agency_store, who)[1]
+    gate = threading.Event()
+    read = DirectoryCommands._read
+
+    def held(provider, store, who):  # noqa: ANN001, ANN202
+        assert gate.wait(30)
+        return read(provider, store, who)
+
+    monkeypatch.setattr(DirectoryCommands, "_read", held)
+    app = ByraaApp(workspace(agency_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *client.name[:3])  # a search that waits for the read
+        await pilot.press(*client.name[3:])  # each key cancels the one before
+        gate.set()
+        assert f"Klient: {client.name}" in await search_palette(pilot, client.name, typed=True)

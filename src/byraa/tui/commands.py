@@ -10,6 +10,7 @@ screen. They are searched only, never listed before typing (an agency has 1,000 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -61,14 +62,18 @@ class DirectoryCommands(Provider):
     """Clients, groups and staff by name: what the user may see, read once per palette."""
 
     async def startup(self) -> None:
-        import asyncio
-
-        self._entries: list[PaletteCommand] = []
+        # The read starts here and is awaited by the searches, not here: Textual's searches
+        # wait for a provider's start-up by awaiting its task, so a search cancelled by the
+        # next keystroke cancelled that task with it (a fast typist, a slow read), and the
+        # provider stayed without a start-up for the palette's life: no client, group or
+        # clerk was found, and every later search of the palette came back empty.
         app = self.app
         workspace, who = getattr(app, "workspace", None), getattr(app, "who", None)
         if workspace is None or who is None:
+            self._entries: asyncio.Future[list[PaletteCommand]] = asyncio.get_running_loop().create_future()
+            self._entries.set_result([])
             return
-        self._entries = await asyncio.to_thread(self._read, workspace.store, who)
+        self._entries = asyncio.ensure_future(asyncio.to_thread(self._read, workspace.store, who))
 
     def _read(self, store, who) -> list[PaletteCommand]:  # noqa: ANN001
         from byraa.core.agency import access_admin
@@ -92,8 +97,9 @@ class DirectoryCommands(Provider):
     async def search(self, query: str) -> Hits:
         if len(query.strip()) < 2:
             return
+        entries = await asyncio.shield(self._entries)  # a cancelled search leaves the read to the next
         matcher = self.matcher(query)
-        for command in getattr(self, "_entries", []):
+        for command in entries:
             score = matcher.match(command.name)
             if score > 0:
                 yield Hit(score * 0.9, matcher.highlight(command.name), command.callback, help=command.help)

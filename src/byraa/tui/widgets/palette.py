@@ -48,6 +48,21 @@ class Palette(CommandPalette):
         # A key sent to the palette itself: it came before the field had the focus.
         self.take_text(event)
 
+    def on_mount(self) -> None:
+        # Text typed before the palette was mounted (``take_text``) was searched for then,
+        # with no command sources yet, and Textual's own mount handler, which runs after
+        # this one, starts a search for nothing that replaces it: the field showed the
+        # words over an empty list, and enter did nothing. Search for the field's text
+        # once that handler is done.
+        self.call_later(self._search_typed)
+
+    def _search_typed(self) -> None:
+        typed = self.query_one(CommandInput).value.strip()
+        if typed:
+            self._cancel_gather_commands()
+            self._stop_no_matches_countdown()
+            self._gather_commands(typed)
+
     # Enter typed while a search runs (``:vis klienter`` and enter in one go) acted on the
     # list as it was: empty (nothing happened, the palette stayed open and the match
     # appeared a moment later) or still the previous search's, whose first line, a
