@@ -57,6 +57,8 @@ class Palette(CommandPalette):
         self.call_later(self._search_typed)
 
     def _search_typed(self) -> None:
+        if not self.is_attached:  # closed before its start-up was done (enter in the burst)
+            return
         typed = self.query_one(CommandInput).value.strip()
         if typed:
             self._cancel_gather_commands()
