@@ -69,9 +69,8 @@ class DirectoryCommands(Provider):
         # clerk was found, and every later search of the palette came back empty.
         app = self.app
         workspace, who = getattr(app, "workspace", None), getattr(app, "who", None)
+        self._entries: asyncio.Future[list[PaletteCommand]] | None = None
         if workspace is None or who is None:
-            self._entries: asyncio.Future[list[PaletteCommand]] = asyncio.get_running_loop().create_future()
-            self._entries.set_result([])
             return
         self._entries = asyncio.ensure_future(asyncio.to_thread(self._read, workspace.store, who))
 
@@ -95,7 +94,7 @@ class DirectoryCommands(Provider):
         return entries
 
     async def search(self, query: str) -> Hits:
-        if len(query.strip()) < 2:
+        if len(query.strip()) < 2 or self._entries is None:
             return
         entries = await asyncio.shield(self._entries)  # a cancelled search leaves the read to the next
         matcher = self.matcher(query)
