@@ -36,24 +36,15 @@ def _snapshot_dir() -> None:
 _snapshot_dir()
 
 
-def _short_idle_checks() -> None:
-    """Let Textual's pilot see an idle app in 2 ms steps instead of 20 ms.
+def _idle_from_the_apps_queues() -> None:
+    """The pilot waits until the app's queues and workers are done, not a clock step more
+    (``tests/idle_wait.py``): the UI tests still wait on workers and messages."""
+    from tests import idle_wait
 
-    ``pilot.pause()`` and every key of ``pilot.press()`` wait for idle with
-    ``textual._wait.wait_for_idle``: sleep one step, and go on when the process used
-    (almost) no CPU in it. At 20 ms a step, a UI test spent most of its time asleep in
-    those steps. The test is the same one, just measured in shorter steps; the UI tests
-    still wait on workers and messages (``tests/tui_support.settle``), not on the clock.
-    Textual is pinned: ``test_the_idle_check_is_the_one_the_pilot_uses`` fails if a new
-    Textual moves these names.
-    """
-    from textual import _wait
-
-    _wait.SLEEP_GRANULARITY = 1 / 500
-    _wait.SLEEP_IDLE = _wait.SLEEP_GRANULARITY / 20
+    idle_wait.install()
 
 
-_short_idle_checks()
+_idle_from_the_apps_queues()
 
 
 def _steady_cursors() -> None:

@@ -1,26 +1,76 @@
-"""The suite's knobs on Textual (``tests/conftest.py``: the pilot's short idle check, CSS
+"""The suite's knobs on Textual (``tests/conftest.py``: the pilot's idle check from the app's queues, CSS
 parsed once per process, text cursors that do not blink) act where Textual looks. If a new Textual moved or
 renamed what they change, the UI tests would silently go back to the slow path (or
 break in stranger ways), so these fail instead."""
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+import time
+from collections import deque
 
 from textual import _wait, pilot
+from textual import app as app_module
 from textual.app import App
 from textual.css.stylesheet import Stylesheet
-from textual.widgets import Input, TextArea
+from textual.message import Message
+from textual.widgets import Input, Label, TextArea
+from textual.worker import Worker, WorkerState
 
-from tests import conftest
+from tests import conftest, idle_wait
 
 
 def test_the_idle_check_is_the_one_the_pilot_uses() -> None:
-    assert pilot.wait_for_idle is _wait.wait_for_idle
-    # The step and the idle threshold are read when the check runs, not when it was defined.
-    assert {"SLEEP_GRANULARITY", "SLEEP_IDLE"} <= set(_wait.wait_for_idle.__code__.co_names)
-    assert _wait.SLEEP_GRANULARITY == 1 / 500
-    assert _wait.SLEEP_IDLE == _wait.SLEEP_GRANULARITY / 20
+    assert pilot.wait_for_idle is app_module.wait_for_idle is _wait.wait_for_idle is idle_wait.wait_for_idle
+    # Where Textual's pilot waits: after each key (twice) and in every pause.
+    assert "wait_for_idle" in inspect.getsource(App._press_keys)
+    assert "wait_for_idle" in inspect.getsource(pilot.Pilot.pause)
+    # What the check reads of a message pump and a worker is still there.
+    pump = Label()
+    assert pump._closed is False and pump._next_callbacks == [] and pump._pending_message is None
+    assert isinstance(pump._message_queue.values, deque)
+    assert isinstance(pump._message_queue.ready_event, asyncio.Event)
+    assert "_registry" in vars(App("x"))
+    assert WorkerState.RUNNING and hasattr(Worker, "is_finished")
+
+
+async def test_the_idle_check_waits_for_a_chain_of_handlers_that_await_and_for_a_worker() -> None:
+    """A message posted by a handler and handled by one that awaits a thread (no CPU
+    used: Textual's own check saw an idle process and the pilot's wait for the screen had
+    already passed) is waited for; so is a worker still working."""
+    done: list[str] = []
+
+    class Step(Message):
+        pass
+
+    def work() -> None:
+        end = time.perf_counter() + 0.05
+        while time.perf_counter() < end:
+            pass
+        done.append("worker")
+
+    class Chain(App):
+        def compose(self):  # noqa: ANN202
+            yield Label("x")
+
+        async def on_key(self, event) -> None:  # noqa: ANN001
+            if event.key == "h":
+                await asyncio.to_thread(time.sleep, 0.1)
+                self.post_message(Step())
+            elif event.key == "w":
+                self.run_worker(work, thread=True)
+
+        async def on_step(self, message: Step) -> None:
+            await asyncio.to_thread(time.sleep, 0.2)
+            done.append("chain")
+
+    async with Chain().run_test() as pilot:
+        await pilot.press("h")
+        assert done == ["chain"]
+        await pilot.press("w")
+        await pilot.pause()
+        assert done == ["chain", "worker"]
 
 
 def test_css_is_parsed_once_per_process_and_per_theme() -> None:
