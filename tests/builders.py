@@ -29,29 +29,35 @@ NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 
 
 @cache
+def _valid(kind: str, limit: int) -> tuple[str, ...]:
+    """Every valid number of a kind among its first ``limit`` candidates, in order (each
+    later ``org(n)`` or ``nid(n)`` is a look-up, not a new count from the start)."""
+    if kind == "org":
+        found = (ids.complete_org_number(f"31{i:06d}") for i in range(limit))
+    else:
+        found = (ids.complete_national_id(f"018190{i:03d}") for i in range(limit))
+    return tuple(value for value in found if value)
+
+
+def _nth(kind: str, n: int, limit: int) -> str:
+    valid = _valid(kind, limit)
+    top = 1_000_000 if kind == "org" else 1_000  # the candidates a kind has (six or three digits)
+    while n >= len(valid) and limit < top:
+        limit *= 10
+        valid = _valid(kind, limit)
+    if n >= len(valid):
+        raise AssertionError(f"no {n}-th synthetic {kind}")
+    return valid[n]
+
+
 def org(n: int) -> str:
     """The n-th valid synthetic org number in the 31x range."""
-    found = 0
-    for i in range(10_000_000):
-        value = ids.complete_org_number(f"31{i:06d}")
-        if value:
-            if found == n:
-                return value
-            found += 1
-    raise AssertionError
+    return _nth("org", n, 1_000)
 
 
-@cache
 def nid(n: int) -> str:
     """The n-th valid Tenor national id (born 1 Jan 1990, month + 80)."""
-    found = 0
-    for i in range(1000):
-        value = ids.complete_national_id(f"018190{i:03d}")
-        if value:
-            if found == n:
-                return value
-            found += 1
-    raise AssertionError
+    return _nth("nid", n, 1_000)
 
 
 @dataclass

@@ -36,6 +36,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 
 from byraa.core.altinn.settings import SANDBOX_ISSUER, AltinnSettings, settings_for
@@ -101,6 +102,14 @@ class RegisteredKey:
     """Orgs owning a system user this client may act for; ``None``: any valid org."""
     external_refs: dict[str, str] = field(default_factory=dict)
     """Org -> the ``externalRef`` its system user was requested with (then required)."""
+
+    @cached_property
+    def public_key(self) -> Any:
+        """The parsed public key: PyJWT parsed the PEM for every assertion (trying it as a
+        private key first), a few ms each."""
+        from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+        return load_pem_public_key(self.public_pem)
 
 
 @dataclass
@@ -376,6 +385,7 @@ def create_app(state: SandboxState | None = None) -> Any:
         from urllib.parse import parse_qsl
 
         import jwt
+        from cryptography.exceptions import UnsupportedAlgorithm
 
         if "x-www-form-urlencoded" not in request.headers.get("content-type", ""):
             return _mp_error("invalid_request", "The body must be application/x-www-form-urlencoded")
@@ -398,12 +408,12 @@ def create_app(state: SandboxState | None = None) -> Any:
         if key is None:
             return _mp_error("invalid_client", "Invalid assertion. Client authentication failed. Unknown kid")
         try:
-            claims = jwt.decode(assertion, key.public_pem, algorithms=[header["alg"]],
+            claims = jwt.decode(assertion, key.public_key, algorithms=[header["alg"]],
                                 options={"verify_aud": False, "verify_exp": False, "verify_iat": False,
                                          "verify_nbf": False, "verify_iss": False})
         except jwt.InvalidSignatureError:
             return _mp_error("invalid_grant", "Invalid assertion. Client authentication failed. Invalid signature")
-        except jwt.PyJWTError:
+        except (jwt.PyJWTError, ValueError, TypeError, UnsupportedAlgorithm):  # or a registered key that is none
             return _mp_error("invalid_grant", "Invalid assertion. Could not be decoded")
         unknown = sorted(set(claims) - ALLOWED_CLAIMS)
         if unknown:

@@ -28,9 +28,10 @@ CONTACT_PHONE = "+4791234567"
 def key_pair(n: int = 0) -> tuple[bytes, bytes]:
     """(private PEM, public PEM), generated once per test session."""
     from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
 
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    from tests.key_pool import fresh_key
+
+    key = fresh_key()  # kept across tests: not one of the pool's, which each test gets again
     private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
     public = key.public_key().public_bytes(serialization.Encoding.PEM,
