@@ -178,3 +178,20 @@ def test_byraa_sandbox_command_options() -> None:
 
     result = CliRunner().invoke(main, ["sandbox", "--help"])
     assert result.exit_code == 0 and "--fail-rate" in result.output and "--malformed-rate" in result.output
+
+
+def test_a_running_sandbox_stops_with_its_connections_closed_and_its_port_free() -> None:
+    """Stopped while a client still holds a kept-alive connection: the thread ends, the
+    port no longer answers, and the client's next request fails to connect."""
+    import httpx
+
+    from byraa.sandbox.server import running
+
+    with running() as sandbox, httpx.Client() as client:
+        assert client.get(f"{sandbox.url}/no-such-page").status_code == 404  # kept alive
+        thread, url = sandbox.thread, sandbox.url
+        sandbox.server.stop()
+        thread.join(timeout=10)
+        assert not thread.is_alive()
+        with pytest.raises(httpx.TransportError):
+            client.get(f"{url}/no-such-page")
