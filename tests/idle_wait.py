@@ -3,16 +3,16 @@
 Textual's pilot waits after every key and in every ``pause()`` with
 ``textual._wait.wait_for_idle``: sleep one step, and go on when the process used (almost)
 no CPU in it. Every wait therefore ended at least one whole step after the app's last
-message, usually two: over the UI tests about a sixth of their time was spent asleep in
-those steps with the app already done.
+message, usually two: in two UI files half of their 31 s was spent inside those waits,
+mostly asleep with the app already done.
 
 This check asks the app instead. It is idle when nothing is ready to run in the event
 loop, no message pump (the app, its screens, their widgets) has a message queued or in
 hand (its task waits on its queue and on nothing else) or a callback waiting for the
-next turn, and no worker is pending or running. While a worker
-runs (a thread working on the store, a job fetching) the clock is asked as well, as
-Textual does: a step with (almost) no CPU used counts as idle, so a test can still press
-keys while a long job runs. Outside an app (no active app) it is Textual's check.
+next turn, and no worker is pending or running. While a worker runs (a thread working on
+the store, a job fetching) the clock is asked as well, as Textual does: a step with
+(almost) no CPU used counts as idle, so a test can still press keys while a long job
+runs. Outside an app (no active app) it is Textual's check.
 
 Textual is pinned; ``test_the_idle_check_is_the_one_the_pilot_uses`` fails if a new
 Textual moves the names used here.
