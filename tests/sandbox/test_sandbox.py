@@ -70,6 +70,24 @@ async def test_token_endpoint_refuses_like_maskinporten(tmp_path: Path, name, as
     assert rig.state.counts["tokens"] == 0
 
 
+@pytest.mark.parametrize("registered", [b"not a key", "ec"])
+async def test_a_registered_key_that_is_no_rsa_public_key_refuses_the_assertion(tmp_path: Path, registered) -> None:  # noqa: ANN001
+    """The sandbox reads a registered key once; one that is no key, or not RSA, refuses
+    each assertion in Maskinporten's words instead of failing the request."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    if registered == "ec":
+        registered = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    rig = make_rig(tmp_path)
+    rig.state.register_key(CLIENT_ID, KEY_ID, registered)
+    resp = await _post_token(rig.app, _sign(_claims()))
+    assert resp.status_code == 400
+    assert resp.json() == {"error": "invalid_grant", "error_description": "Invalid assertion. Could not be decoded"}
+    assert rig.state.counts["tokens"] == 0
+
+
 async def test_replayed_jti_and_ungranted_scope(tmp_path: Path) -> None:
     rig = make_rig(tmp_path)
     assertion = _sign(_claims())

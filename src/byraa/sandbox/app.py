@@ -408,12 +408,16 @@ def create_app(state: SandboxState | None = None) -> Any:
         if key is None:
             return _mp_error("invalid_client", "Invalid assertion. Client authentication failed. Unknown kid")
         try:
-            claims = jwt.decode(assertion, key.public_key, algorithms=[header["alg"]],
+            public_key = key.public_key
+        except (ValueError, UnsupportedAlgorithm):  # what was registered is no public key
+            return _mp_error("invalid_grant", "Invalid assertion. Could not be decoded")
+        try:
+            claims = jwt.decode(assertion, public_key, algorithms=[header["alg"]],
                                 options={"verify_aud": False, "verify_exp": False, "verify_iat": False,
                                          "verify_nbf": False, "verify_iss": False})
         except jwt.InvalidSignatureError:
             return _mp_error("invalid_grant", "Invalid assertion. Client authentication failed. Invalid signature")
-        except (jwt.PyJWTError, ValueError, TypeError, UnsupportedAlgorithm):  # or a registered key that is none
+        except (jwt.PyJWTError, TypeError):  # PyJWT's TypeError: a registered key that is not RSA
             return _mp_error("invalid_grant", "Invalid assertion. Could not be decoded")
         unknown = sorted(set(claims) - ALLOWED_CLAIMS)
         if unknown:

@@ -42,7 +42,7 @@ def _calls() -> list[tuple[str, int, str, ast.Call]]:
             continue  # no call of these names can be in it; parsing every file took a second per worker
         tree = ast.parse(source)
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and (name := _name(node.func)) in ERRORS | REASONS | {"refuse"}:
+            if isinstance(node, ast.Call) and (name := _name(node.func)) in names:
                 if name in ERRORS and isinstance(node.func, ast.Name) and node.func.id != name:
                     continue
                 found.append((str(path.relative_to(SRC)), node.lineno, name, node))
