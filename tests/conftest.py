@@ -59,6 +59,17 @@ def _rsa_keys_pooled() -> None:
 _rsa_keys_pooled()
 
 
+def _postgres_engines_kept() -> None:
+    """One engine per PostgreSQL URL and process, its connections kept between tests
+    (``tests/pg_engines.py``)."""
+    from tests import pg_engines
+
+    pg_engines.install()
+
+
+_postgres_engines_kept()
+
+
 def _steady_cursors() -> None:
     """Text cursors that do not blink in tests.
 

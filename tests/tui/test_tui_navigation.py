@@ -215,6 +215,19 @@ async def test_empty_database_shows_how_to_start(sqlite_store) -> None:  # noqa:
         assert app.return_code == 0
 
 
+async def test_the_first_screen_is_opened_as_it_is_not_switched_to_from_a_blank_one(agency_store) -> None:  # noqa: ANN001
+    """The dashboard (or the welcome) is the mode Textual opens: no blank screen is made,
+    laid out and left first, and the history ``escape`` goes back through starts empty."""
+    app = ByraaApp(workspace(agency_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.current_mode == "dashboard" and isinstance(app.screen, DashboardScreen)
+        assert list(app._screen_stacks) == ["dashboard"]  # Textual's screens by mode, one made
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen) and list(app._screen_stacks) == ["dashboard"]
+
+
 @pytest.mark.parametrize(("keymap", "said"), [({}, "n"), ({"groups.create": "ctrl+g"}, "^g")])
 async def test_a_sentence_that_names_a_key_names_the_one_bound_now(sqlite_store, keymap, said) -> None:  # noqa: ANN001
     """"N oppretter en" named a key that was n, and stayed wrong when [keymap] moved it."""

@@ -91,6 +91,11 @@ class ByraaApp(App[None], LocalizedBindings):
 
     def __init__(self, workspace: Workspace) -> None:
         i18n.set_language(workspace.settings.language)
+        # The first screen is the mode Textual opens at start (its ``DEFAULT_MODE``), not a
+        # switch away from Textual's blank default screen: that switch mounted and laid out
+        # a screen nobody sees and styled the dashboard's widgets again (298 style
+        # applications to the first dashboard against 231 now).
+        self.DEFAULT_MODE = "dashboard" if workspace.who is not None else "welcome"  # type: ignore[misc]
         super().__init__()
         self.workspace = workspace
         self.animation_level = "none"
@@ -114,14 +119,12 @@ class ByraaApp(App[None], LocalizedBindings):
         if self.workspace.settings.keymap:
             self.set_keymap(self.workspace.settings.keymap)
         if self.who is None:
-            self.switch_mode("welcome")
             return
         from byraa.core.agency import setup as agency
 
         info = agency.info(self.workspace.store)
         self.agency_name = info.name if info else ""
         self.title = f"{self.agency_name} · {self.who.login}"
-        self.switch_mode("dashboard")
 
     def on_ready(self) -> None:
         # Everything alive now (modules, classes, Textual's DOM) lives as long as the app:
