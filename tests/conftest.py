@@ -90,6 +90,30 @@ def _steady_cursors() -> None:
 _steady_cursors()
 
 
+def _transitions_drawn_at_once() -> None:
+    """No 50 ms mask over a mode switch or a chosen command in tests.
+
+    Textual holds a screen's repaints back for 50 ms on a timer after a mode switch and
+    after a command chosen in the palette (``App.delay_update``: it hides the frame in
+    between). The pilot's idle check waits for that timer (a picture taken before it ends
+    shows the screen of the moment before): 180 of them a run, 9 s of waiting. Here
+    Textual's own calls (with no delay given) hold it for 1 ms: the same repaint, drawn
+    once, only without the wait (Textual's timers refuse 0). A delay given is kept.
+    ``test_a_transition_is_drawn_at_once`` fails if a new Textual moves the name.
+    """
+    from textual.app import App
+
+    delay_update = App.delay_update
+
+    def at_once(self, delay: float | None = None) -> None:  # noqa: ANN001
+        delay_update(self, 0.001 if delay is None else delay)
+
+    App.delay_update = at_once  # type: ignore[method-assign]
+
+
+_transitions_drawn_at_once()
+
+
 _PARSED_CSS: dict[tuple, list] = {}
 """Textual's parsed rules, by CSS source, origin and theme variables, across apps."""
 

@@ -15,10 +15,12 @@ from textual import app as app_module
 from textual.app import App
 from textual.css.stylesheet import Stylesheet
 from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import Input, Label, TextArea
 from textual.worker import Worker, WorkerState
 
 from tests import conftest, idle_wait
+from tests.tui_support import screen_text
 
 
 def test_the_idle_check_is_the_one_the_pilot_uses() -> None:
@@ -26,12 +28,14 @@ def test_the_idle_check_is_the_one_the_pilot_uses() -> None:
     # Where Textual's pilot waits: after each key (twice) and in every pause.
     assert "wait_for_idle" in inspect.getsource(App._press_keys)
     assert "wait_for_idle" in inspect.getsource(pilot.Pilot.pause)
+    assert pilot.Pilot._wait_for_screen.__qualname__.endswith("unless_idle")
+    assert "self._wait_for_screen()" in inspect.getsource(pilot.Pilot.pause)
     # What the check reads of a message pump and a worker is still there.
     pump = Label()
     assert pump._closed is False and pump._next_callbacks == [] and pump._pending_message is None
     assert isinstance(pump._message_queue.values, deque)
     assert isinstance(pump._message_queue.ready_event, asyncio.Event)
-    assert "_registry" in vars(App("x"))
+    assert "_registry" in vars(App("x")) and App("x")._batch_count == 0
     assert WorkerState.RUNNING and hasattr(Worker, "is_finished")
 
 
@@ -71,6 +75,83 @@ async def test_the_idle_check_waits_for_a_chain_of_handlers_that_await_and_for_a
         await pilot.press("w")
         await pilot.pause()
         assert done == ["chain", "worker"]
+
+
+async def test_the_idle_check_waits_for_repaints_held_back_on_a_timer() -> None:
+    """A mode switch holds the screen's repaints back for 50 ms on a timer (Textual's
+    ``delay_update``) with no message queued: a picture taken before it ends shows the
+    screen of the moment before (the footer without its keys)."""
+
+    class Held(App):
+        def compose(self):  # noqa: ANN202
+            yield Label("before")
+
+        def on_key(self, event) -> None:  # noqa: ANN001
+            if event.key == "d":
+                self.delay_update(0.2)
+                self.query_one(Label).update("after")
+
+    async with Held().run_test() as pilot:
+        await pilot.press("d")
+        assert pilot.app._batch_count == 0
+        assert "after" in screen_text(pilot.app)
+
+
+async def test_a_transition_is_drawn_at_once() -> None:
+    """A mode switch does not hold the screen back for 50 ms in tests (its ``delay_update``)."""
+    assert App.delay_update.__qualname__.endswith("at_once")
+    assert "self.delay_update()" in inspect.getsource(App.switch_mode)
+
+    class Two(App):
+        MODES = {"one": lambda: _Screen("one"), "two": lambda: _Screen("two")}  # noqa: RUF012
+        DEFAULT_MODE = "one"
+
+    async with Two().run_test() as pilot:
+        pilot.app.switch_mode("two")
+        assert pilot.app._batch_count == 1
+        started = time.perf_counter()
+        await pilot.pause()
+        assert pilot.app._batch_count == 0 and time.perf_counter() - started < 0.05
+        assert "two" in screen_text(pilot.app)
+
+
+class _Screen(Screen):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self):  # noqa: ANN202
+        yield Label(self.text)
+
+
+async def test_the_wait_for_the_screen_is_skipped_only_with_nothing_queued() -> None:
+    handled: list[str] = []
+
+    class Note(Message):
+        pass
+
+    class One(App):
+        def compose(self):  # noqa: ANN202
+            yield Label("x")
+
+        def on_note(self, message: Note) -> None:
+            handled.append("note")
+
+    async with One().run_test() as pilot:
+        await pilot.pause()
+        asked: list[object] = []
+        label = pilot.app.query_one(Label)
+        call_later = label.call_later
+
+        def counted(callback, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+            asked.append(callback)
+            return call_later(callback, *args, **kwargs)
+
+        label.call_later = counted  # type: ignore[method-assign]
+        assert await pilot._wait_for_screen() is True and asked == []
+        pilot.app.post_message(Note())
+        assert await pilot._wait_for_screen() is True
+        assert len(asked) == 1 and handled == ["note"]
 
 
 def test_css_is_parsed_once_per_process_and_per_theme() -> None:
