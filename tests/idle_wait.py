@@ -9,8 +9,8 @@ mostly asleep with the app already done.
 This check asks the app instead. It is idle when nothing is ready to run in the event
 loop, no message pump (the app, its screens, their widgets) has a message queued or in
 hand (its task waits on its queue and on nothing else) or a callback waiting for the
-next turn, no repaint is held back in a batch (a mode switch holds them 50 ms on a
-timer), and no worker is pending or running. While a worker runs (a thread working on
+next turn, no repaint is held back in a batch (a mode switch holds them on a timer),
+and no worker is pending or running. While a worker runs (a thread working on
 the store, a job fetching) the clock is asked as well, as Textual does: a step with
 (almost) no CPU used counts as idle, so a test can still press keys while a long job
 runs. Outside an app (no active app) it is Textual's check. The pilot's wait for the
@@ -56,12 +56,13 @@ def _pump_busy(pump: Any) -> bool:
 
 
 def _pumps_busy(app: Any) -> bool:
-    """True while anything is ready to run, or a pump of the app has a message to handle."""
+    """True while anything is ready to run, repaints are held back, or a pump of the app has
+    a message to handle."""
     if asyncio.get_running_loop()._ready:  # type: ignore[attr-defined]
         return True
     if app._batch_count:
         # Repaints and layouts held back in a batch: the screen is not drawn yet. A mode
-        # switch holds them for 50 ms on a timer (``delay_update``), with no message queued.
+        # switch holds them on a timer (``delay_update``), with no message queued.
         return True
     return any(_pump_busy(pump) for pump in (app, *app._registry))
 
@@ -102,7 +103,8 @@ def install() -> None:
     _wait.wait_for_idle = wait_for_idle
     app.wait_for_idle = wait_for_idle  # type: ignore[attr-defined]
     pilot.wait_for_idle = wait_for_idle  # type: ignore[attr-defined]
-    pilot.Pilot._wait_for_screen = _wait_for_screen_unless_idle(pilot.Pilot._wait_for_screen)  # type: ignore[method-assign]
+    unless_idle = _wait_for_screen_unless_idle(pilot.Pilot._wait_for_screen)
+    pilot.Pilot._wait_for_screen = unless_idle  # type: ignore[method-assign]
 
 
 def _wait_for_screen_unless_idle(wait_for_screen: Any) -> Any:
@@ -112,9 +114,9 @@ def _wait_for_screen_unless_idle(wait_for_screen: Any) -> Any:
     waits until all have run: the messages queued at that moment are then handled. With
     nothing queued, in hand or ready to run, that wait has nothing to wait for, yet it sent
     a message through every widget: an idle pause on the dashboard took 1.6-2.3 ms of CPU,
-    0.06 ms without it, and a run waits for the screen about 7,700 times. A
-    widget that needs a repaint or a layout has a message queued for it (Textual's
-    ``check_idle``), so it still waits then.
+    0.06 ms without it, and a run waits for the screen about 7,700 times. A widget that
+    needs a repaint or a layout has a message queued for it (Textual's ``check_idle``), and
+    repaints held back in a batch count as busy, so it still waits then.
     """
 
     async def unless_idle(self: Any, timeout: float = 30.0) -> bool:

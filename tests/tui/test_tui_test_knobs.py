@@ -1,7 +1,8 @@
-"""The suite's knobs on Textual (``tests/conftest.py``: the pilot's idle check from the app's queues, CSS
-parsed once per process, text cursors that do not blink) act where Textual looks. If a new Textual moved or
-renamed what they change, the UI tests would silently go back to the slow path (or
-break in stranger ways), so these fail instead."""
+"""The suite's knobs on Textual (``tests/conftest.py``: the pilot's idle check from the app's
+queues, CSS parsed once per process, text cursors that do not blink, transitions drawn at
+once) act where Textual looks. If a new Textual moved or renamed what they change, the UI
+tests would silently go back to the slow path (or break in stranger ways), so these fail
+instead."""
 
 from __future__ import annotations
 
