@@ -13,10 +13,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from byraa.sandbox.app import ConnectionDropped, Faults, SandboxState, create_app
+    from byraa.sandbox.app import create_app
     from byraa.sandbox.keys import DemoKey, generate_key_pair
+    from byraa.sandbox.state import ConnectionDropped, Faults, SandboxState
 
-_LAZY = {"ConnectionDropped": "app", "Faults": "app", "SandboxState": "app", "create_app": "app",
+_LAZY = {"ConnectionDropped": "state", "Faults": "state", "SandboxState": "state", "create_app": "app",
          "DemoKey": "keys", "generate_key_pair": "keys"}
 
 __all__ = ["ConnectionDropped", "DemoKey", "Faults", "SandboxState", "create_app", "generate_key_pair"]

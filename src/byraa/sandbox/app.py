@@ -1,7 +1,8 @@
 """The sandbox: an ASGI app (starlette) speaking the contracts of ``altinn-contracts.md``.
 
-Over 400 lines: every route the authorities' APIs offer, side by side with the state they
-share (orders, tokens, the A07 of a month), so each contract reads in one place.
+Over 400 lines: every route the authorities' APIs offer, as closures over the one
+``SandboxState`` they share, so each contract reads in one place. What the sandbox knows
+is ``sandbox.state``; the faults it injects around the routes are ``sandbox.fault_layer``.
 
 Served on loopback by ``byraa sandbox`` (uvicorn) or mounted in-process through
 ``httpx.ASGITransport``. It implements:
@@ -26,207 +27,24 @@ Served on loopback by ``byraa sandbox`` (uvicorn) or mounted in-process through
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
-import random
 import secrets
-import time
 import uuid
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from functools import cached_property
+from dataclasses import asdict
 from typing import Any
 
-from byraa.core.altinn.settings import SANDBOX_ISSUER, AltinnSettings, settings_for
 from byraa.core.base import clock as byraa_clock
 from byraa.core.base import ids
 from byraa.core.taxcards.parse import AnswerBuilder, EmployerResult
 from byraa.sandbox import data
+from byraa.sandbox.fault_layer import FaultLayer
+from byraa.sandbox.state import IssuedToken, SandboxState, TaxCardOrderState
 
-FAULTS = ("400", "429", "500", "503", "drop", "timeout", "malformed", "truncate")
-"""``400`` refuses the request outright (not worth retrying); the others are transient."""
 # The JWT grant's claims (Digdir "JWT grant" page, docs.digdir.no maskinporten_protocol_jwtgrant):
 # nothing else is accepted, so ``nbf`` or ``client_amr`` in a grant is refused.
 ALLOWED_CLAIMS = {"aud", "iss", "iat", "exp", "jti", "scope", "resource", "pid", "consumer_org",
                   "authorization_details"}
-
-
-class ConnectionDropped(Exception):
-    """Raised by the app to drop the connection mid-response.
-
-    Over a socket, uvicorn closes the connection; through ``httpx.ASGITransport`` the
-    exception reaches the client as the transport error it is made to look like.
-    """
-
-
-def _dropped() -> Exception:
-    import httpx
-
-    class _Dropped(httpx.RemoteProtocolError, ConnectionDropped):
-        pass
-
-    return _Dropped("sandbox dropped the connection")
-
-
-@dataclass
-class Faults:
-    """What goes wrong, on purpose. Rates are 0–1 per request; ``script`` runs first."""
-
-    latency_ms: int = 0
-    fail_rate: float = 0.0
-    """500 or 503."""
-    rate_limit_rate: float = 0.0
-    """429 with Retry-After."""
-    malformed_rate: float = 0.0
-    truncate_rate: float = 0.0
-    drop_rate: float = 0.0
-    timeout_rate: float = 0.0
-    retry_after: int = 1
-    script: list[str] = field(default_factory=list)
-    """Faults for the next requests, in order (``"ok"`` for none); consumed as used."""
-    include_token: bool = False
-    """Whether ``/token`` gets faults too (off: auth stays reliable unless asked)."""
-    seed: int = 0
-
-
-@dataclass
-class RegisteredKey:
-    client_id: str
-    key_id: str
-    public_pem: bytes
-    scopes: frozenset[str] | None = None
-    """``None``: any scope."""
-    system_user_orgs: frozenset[str] | None = None
-    """Orgs owning a system user this client may act for; ``None``: any valid org."""
-    external_refs: dict[str, str] = field(default_factory=dict)
-    """Org -> the ``externalRef`` its system user was requested with (then required)."""
-
-    @cached_property
-    def public_key(self) -> Any:
-        """The parsed public key: PyJWT parsed the PEM for every assertion (trying it as a
-        private key first), a few ms each."""
-        from cryptography.hazmat.primitives.serialization import load_pem_public_key
-
-        return load_pem_public_key(self.public_pem)
-
-
-@dataclass
-class IssuedToken:
-    client_id: str
-    scopes: frozenset[str]
-    system_user_org: str | None
-    expires_at: float
-
-
-@dataclass
-class TaxCardOrderState:
-    reference: str
-    client_id: str
-    year: int
-    mode: str
-    employers: dict[str, list[str]]
-    created_at: float
-    polls: int = 0
-    since: str | None = None
-
-
-@dataclass
-class SandboxState:
-    """Everything the sandbox knows; tests build one and read it back."""
-
-    issuer: str = SANDBOX_ISSUER
-    settings: AltinnSettings = field(default_factory=lambda: settings_for("sandbox", base_url="http://sandbox"))
-    faults: Faults = field(default_factory=Faults)
-    store: Any = None
-    """A ``byraa.core.store.Store`` to stay consistent with (clients, payroll, addresses)."""
-    ready_after_polls: int = 0
-    """Answer 204 to this many fetches of an order before the answer is ready."""
-    ready_after_seconds: float = 0.0
-    token_lifetime: int = 120
-    clock: Callable[[], float] = time.time
-    keys: dict[str, RegisteredKey] = field(default_factory=dict)
-    used_jti: dict[str, float] = field(default_factory=dict)
-    tokens: dict[str, IssuedToken] = field(default_factory=dict)
-    orders: dict[str, TaxCardOrderState] = field(default_factory=dict)
-    forgotten: set[str] = field(default_factory=set)
-    """Order references the sandbox answers 204 for (as if Skatteetaten lost them)."""
-    ignore_idempotensid: bool = False
-    """Fault mode: a repeated ``?idempotensid=`` makes a new order, as the real API might
-    (neither Skatteetaten's docs nor NAV's client use the parameter)."""
-    forget_next_orders: int = 0
-    """The next this-many orders are forgotten as soon as they are made."""
-    ordered_before: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
-    """client id -> (org, national id) pairs ever ordered (for HENT_KUN_ENDRING)."""
-    idempotent: dict[tuple[str, str], tuple[str, int, bytes]] = field(default_factory=dict)
-    """(operation, key) -> (request hash, status, body)."""
-    requests_per_key: Counter = field(default_factory=Counter)
-    orders_created: int = 0
-    a07_orders: dict[str, dict[str, Any]] = field(default_factory=dict)
-    submissions: dict[str, dict[str, Any]] = field(default_factory=dict)
-    dialogs: dict[str, str] = field(default_factory=dict)
-    """Dialogporten dialog id -> forsendelse id."""
-    feedback_after_polls: int = 0
-    """A dialog shows no feedback link for this many lookups."""
-    counts: Counter = field(default_factory=Counter)
-    in_flight: int = 0
-    max_in_flight: int = 0
-    jti_skew_seconds: int = 10
-    agency: str | None = None
-    """The org number of the agency this sandbox serves (``/_sandbox/stats``): one sandbox per
-    agency, so a command of another agency refuses it instead of mixing their data."""
-
-    def __post_init__(self) -> None:
-        self._rng = random.Random(self.faults.seed)
-        self._view = data.StoreView(self.store) if self.store is not None else None
-
-    def register_key(self, client_id: str, key_id: str, public_pem: bytes, *, scopes: set[str] | None = None,
-                     system_user_orgs: set[str] | None = None, external_refs: dict[str, str] | None = None) -> None:
-        self.keys[key_id] = RegisteredKey(client_id, key_id, public_pem,
-                                          frozenset(scopes) if scopes is not None else None,
-                                          frozenset(system_user_orgs) if system_user_orgs is not None else None,
-                                          dict(external_refs or {}))
-
-    def set_faults(self, **changes: Any) -> Faults:
-        for k, v in changes.items():
-            if not hasattr(self.faults, k):
-                raise ValueError(f"unknown fault setting {k!r}")
-            setattr(self.faults, k, list(v) if k == "script" else v)
-        if "seed" in changes:
-            self._rng = random.Random(self.faults.seed)
-        return self.faults
-
-    def next_fault(self, path: str) -> str | None:
-        if path.startswith("/_sandbox"):
-            return None
-        if path == "/token" and not self.faults.include_token:
-            return None
-        f = self.faults
-        if f.script:
-            fault = f.script.pop(0)
-            return None if fault in ("ok", "", None) else fault
-        r = self._rng.random
-        if f.fail_rate and r() < f.fail_rate:
-            return "503" if r() < 0.5 else "500"
-        for name, rate in (("429", f.rate_limit_rate), ("malformed", f.malformed_rate), ("truncate", f.truncate_rate), ("drop", f.drop_rate),
-                           ("timeout", f.timeout_rate)):
-            if rate and r() < rate:
-                return name
-        return None
-
-    def stats(self) -> dict[str, Any]:
-        return {
-            "agency": self.agency,
-            "orders_created": self.orders_created,
-            "orders": len(self.orders),
-            "requests_per_idempotency_key": dict(self.requests_per_key),
-            "a07_orders": len(self.a07_orders),
-            "submissions": len(self.submissions),
-            "tokens_issued": self.counts["tokens"],
-            "requests": dict(self.counts),
-            "max_in_flight": self.max_in_flight,
-        }
 
 
 # --- Responses ----------------------------------------------------------------------------
@@ -270,100 +88,6 @@ def _receiver_problem(leveranse: dict) -> str | None:
         if not r.get("norskIdentifikator") and not r.get("internasjonalIdentifikator") and info is None:
             return f"inntektsmottaker {n}: mangler identifikator"
     return None
-
-
-# --- The fault layer (pure ASGI, so it can drop and truncate) ------------------------------
-
-
-def _with_date(send: Callable, clock: Callable[[], float]) -> Callable:
-    """Every answer carries a ``Date`` header from the sandbox's clock, as real servers do
-    (``byraa doctor`` measures clock skew with it)."""
-    import email.utils
-
-    async def wrapped(message: dict) -> None:
-        if message["type"] == "http.response.start":
-            headers = list(message.get("headers", []))
-            if not any(k.lower() == b"date" for k, _v in headers):
-                headers.append((b"date", email.utils.formatdate(clock(), usegmt=True).encode()))
-            message = {**message, "headers": headers}
-        await send(message)
-
-    return wrapped
-
-
-class FaultLayer:
-    def __init__(self, app: Any, state: SandboxState) -> None:
-        self.app = app
-        self.state = state
-
-    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        state = self.state
-        path = scope.get("path", "")
-        state.counts[path.split("/")[1] if "/" in path else path] += 1
-        state.in_flight += 1
-        state.max_in_flight = max(state.max_in_flight, state.in_flight)
-        try:
-            fault = state.next_fault(path)
-            if state.faults.latency_ms and not path.startswith("/_sandbox"):
-                await asyncio.sleep(state.faults.latency_ms / 1000)
-            if fault:
-                state.counts[f"fault:{fault}"] += 1
-            if fault in ("400", "429", "500", "503"):
-                status = int(fault)
-                headers = [(b"content-type", b"application/json")]
-                if status in (429, 503):
-                    headers.append((b"retry-after", str(state.faults.retry_after).encode()))
-                melding = "refused by the sandbox" if status == 400 else "fault injected by the sandbox"
-                body = json.dumps({"kode": f"SANDBOX_{status}", "melding": melding}).encode()
-                await send({"type": "http.response.start", "status": status, "headers": headers})
-                await send({"type": "http.response.body", "body": body})
-                return
-            if fault == "timeout":
-                await asyncio.Event().wait()  # until the client gives up (cancelled)
-                return
-            if fault in ("malformed", "truncate", "drop"):
-                await self._mangle(scope, receive, send, fault)
-                return
-            await self.app(scope, receive, _with_date(send, state.clock))
-        finally:
-            state.in_flight -= 1
-
-    async def _mangle(self, scope: dict, receive: Callable, send: Callable, fault: str) -> None:
-        start: dict[str, Any] = {}
-        chunks: list[bytes] = []
-
-        async def capture(message: dict) -> None:
-            if message["type"] == "http.response.start":
-                start.update(message)
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-
-        await self.app(scope, receive, capture)
-        body = b"".join(chunks)
-        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
-        ctype = dict(headers).get(b"content-type", b"")
-        if fault == "malformed":
-            if b"xml" in ctype:
-                body = b'<?xml version="1.0"?><skattekortTilArbeidsgiver xmlns="urn:wrong"><arbeidsgiver>'
-            else:
-                body = b'{"status": "FORESPOERSEL_OK", "arbeidsgiver": [{"arbeidsgiveridentifikator": '
-            headers.append((b"content-length", str(len(body)).encode()))
-            await send({"type": "http.response.start", "status": start.get("status", 200), "headers": headers})
-            await send({"type": "http.response.body", "body": body})
-            return
-        if fault == "drop":  # the request was handled, but its answer is lost on the way
-            await send({"type": "http.response.start", "status": start.get("status", 200),
-                        "headers": [*headers, (b"content-length", str(len(body) + 10).encode())]})
-            await send({"type": "http.response.body", "body": body[:5], "more_body": True})
-            raise _dropped()
-        # truncate: announce the whole length, send half. Over a socket the client sees
-        # the connection end early; in-process it gets half a document.
-        headers.append((b"content-length", str(len(body)).encode()))
-        await send({"type": "http.response.start", "status": start.get("status", 200), "headers": headers})
-        await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": False})
 
 
 # --- The app -------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 if TYPE_CHECKING:
     from byraa.core.altinn.connection import ConnectionSettings
     from byraa.core.store import Store
-    from byraa.sandbox.app import SandboxState
+    from byraa.sandbox.state import SandboxState
 
 
 READY_AFTER_ENV = "BYRAA_SANDBOX_READY_AFTER"
@@ -156,8 +156,8 @@ def sandbox_for(store: Store, settings: ConnectionSettings, *, ready_after_polls
         yield settings
         return
     from byraa.core.altinn.settings import settings_for
-    from byraa.sandbox.app import SandboxState
     from byraa.sandbox.server import running
+    from byraa.sandbox.state import SandboxState
 
     polls = default_ready_after() if ready_after_polls is None else ready_after_polls
     state = SandboxState(settings=settings_for("sandbox", base_url=url), store=store, ready_after_polls=polls,

@@ -10,7 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from byraa.sandbox.app import SandboxState, create_app
+from byraa.sandbox.app import create_app
+from byraa.sandbox.state import SandboxState
 
 LOOPBACK = "127.0.0.1"
 
