@@ -58,6 +58,12 @@ def _pump_busy(pump: Any) -> bool:
 def _pumps_busy(app: Any) -> bool:
     """True while anything is ready to run, repaints are held back, or a pump of the app has
     a message to handle."""
+    if app._exit or app._exception is not None or app._closing or app._closed:
+        # The app is ending (it was told to exit, or a bug ends it): a batch of repaints it
+        # held stays held and its shutdown keeps the loop busy, so this said busy until the
+        # pause's limit (a second), and nothing a test waits for comes any more. The pilot's
+        # context waits for the shutdown as it exits.
+        return False
     if asyncio.get_running_loop()._ready:  # type: ignore[attr-defined]
         return True
     if app._batch_count:

@@ -37,6 +37,7 @@ def test_the_idle_check_is_the_one_the_pilot_uses() -> None:
     assert isinstance(pump._message_queue.values, deque)
     assert isinstance(pump._message_queue.ready_event, asyncio.Event)
     assert "_registry" in vars(App("x")) and App("x")._batch_count == 0
+    assert (App("x")._exit, App("x")._exception, App("x")._closing, App("x")._closed) == (False, None, False, False)
     assert WorkerState.RUNNING and hasattr(Worker, "is_finished")
 
 
@@ -200,3 +201,17 @@ async def test_a_focused_input_keeps_its_cursor_shown() -> None:
         for _ in range(3):
             field._toggle_cursor()  # what the blink timer does every half second
             assert field._cursor_visible
+
+
+async def test_a_pause_after_the_app_quit_does_not_wait_for_its_limit(sqlite_store) -> None:  # noqa: ANN001
+    """After ``q`` byraa holds a batch of repaints it never ends and its shutdown keeps the
+    loop busy: each pause then waited its whole second, seven seconds in one test."""
+    from byraa.tui.app import ByraaApp
+    from tests.tui_support import settle, workspace
+
+    async with ByraaApp(workspace(sqlite_store)).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        started = time.perf_counter()
+        await pilot.press("q")
+        await settle(pilot)
+        assert pilot.app._exit and time.perf_counter() - started < 0.5
