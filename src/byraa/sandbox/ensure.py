@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from byraa.core.altinn.tls import verified_context
+
 if TYPE_CHECKING:
     from byraa.core.altinn.connection import ConnectionSettings
     from byraa.core.store import Store
@@ -73,7 +75,7 @@ def sandbox_stats(url: str, *, timeout: float = 0.5) -> dict[str, Any] | None:
     import httpx
 
     try:
-        resp = httpx.get(f"{url.rstrip('/')}/_sandbox/stats", timeout=timeout)
+        resp = httpx.get(f"{url.rstrip('/')}/_sandbox/stats", timeout=timeout, verify=verified_context())
     except httpx.HTTPError:
         return None
     try:
@@ -116,7 +118,7 @@ def register_with(url: str, settings: ConnectionSettings) -> bool:
     import httpx
 
     try:
-        resp = httpx.post(f"{url.rstrip('/')}/_sandbox/clients", timeout=2.0, json={
+        resp = httpx.post(f"{url.rstrip('/')}/_sandbox/clients", timeout=2.0, verify=verified_context(), json={
             "client_id": settings.client_id, "key_id": settings.key_id,
             "public_key_pem": public_key_for(settings.key_path).decode(),
             "system_user_orgs": [settings.system_user_org]})

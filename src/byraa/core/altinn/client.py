@@ -2,7 +2,7 @@
 
 One file over ~400 lines on purpose: the retry, timeout, archive and token rules live in
 ``request`` and every call below is a thin use of it; splitting the calls from it would
-scatter one policy. (Being edited right now; the answer types could move out later.)
+scatter one policy.
 
 - **Timeouts** on every attempt (httpx's connect/read timeouts, plus an overall deadline
   per attempt, which also bounds in-process transports).
@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 from byraa.core.altinn.errors import AltinnError
 from byraa.core.altinn.maskinporten import Credentials, TokenProvider, load_private_key
 from byraa.core.altinn.settings import AltinnSettings
+from byraa.core.altinn.tls import verified_context
 from byraa.core.base import ids
 from byraa.core.base.errors import UserError
 from byraa.core.clients.archive import ArchiveRecord, redact_headers, redact_token_body
@@ -311,6 +312,7 @@ class AltinnClient:
             timeout=httpx.Timeout(settings.timeout_seconds, connect=settings.connect_timeout_seconds),
             follow_redirects=False,
             headers={"User-Agent": settings.user_agent},
+            verify=verified_context(),
         )
         self.tokens: TokenProvider | None = None
         if credentials is not None:

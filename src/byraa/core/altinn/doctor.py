@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from byraa.core.altinn.tls import verified_context
+
 if TYPE_CHECKING:
     import httpx
 
@@ -74,7 +76,8 @@ async def run_checks(connection: ConnectionSettings, *, transport: httpx.AsyncBa
     client = conn.build_client(connection, transport=transport, clock=clock,
                                behaviour={"max_attempts": 2, "backoff_base_seconds": 0.2, "backoff_max_seconds": 1.0})
     s = client.settings
-    async with httpx.AsyncClient(transport=transport, timeout=timeout, follow_redirects=False) as http:
+    async with httpx.AsyncClient(transport=transport, timeout=timeout, follow_redirects=False,
+                                 verify=verified_context()) as http:
         try:
             resp = await http.get(s.maskinporten_token_url)
             date = resp.headers.get("date")
