@@ -59,15 +59,15 @@ def _rsa_keys_pooled() -> None:
 _rsa_keys_pooled()
 
 
-def _postgres_engines_kept() -> None:
-    """One engine per PostgreSQL URL and process, its connections kept between tests
-    (``tests/pg_engines.py``)."""
-    from tests import pg_engines
+def _engines_kept() -> None:
+    """One engine per PostgreSQL URL and process, its connections kept between tests, and
+    one compiled SQL for all SQLite engines (``tests/kept_engines.py``)."""
+    from tests import kept_engines
 
-    pg_engines.install()
+    kept_engines.install()
 
 
-_postgres_engines_kept()
+_engines_kept()
 
 
 def _steady_cursors() -> None:
