@@ -13,8 +13,10 @@ next turn, no repaint is held back in a batch (a mode switch holds them on a tim
 and no worker is pending or running. While a worker runs (a thread working on
 the store, a job fetching) the clock is asked as well, as Textual does: a step with
 (almost) no CPU used counts as idle, so a test can still press keys while a long job
-runs. Outside an app (no active app) it is Textual's check. The pilot's wait for the
-screen before it is skipped when that check finds nothing queued at all.
+runs. An app that is ending (told to exit, or ended by a bug) is idle: nothing a test
+waits for comes any more. Outside an app (no active app) it is Textual's check. The
+pilot's wait for the screen before it is skipped when that check finds nothing queued at
+all.
 
 Textual is pinned; ``test_the_idle_check_is_the_one_the_pilot_uses`` fails if a new
 Textual moves the names used here.
