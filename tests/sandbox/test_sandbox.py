@@ -213,3 +213,19 @@ def test_a_running_sandbox_stops_with_its_connections_closed_and_its_port_free()
         assert not thread.is_alive()
         with pytest.raises(httpx.TransportError):
             client.get(f"{url}/no-such-page")
+
+
+async def test_a_misspelt_fault_in_a_script_is_refused_not_served_as_no_fault() -> None:
+    """A script of ``["50O"]`` passed every request through: a test of the retry path then
+    tested nothing, and said so nowhere."""
+    from byraa.sandbox import create_app
+
+    state = SandboxState(settings=settings_for("sandbox", base_url="http://x"))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(state)), base_url="http://x") as h:
+        refused = await h.post("/_sandbox/faults", json={"script": ["503", "50O"]})
+        taken = await h.post("/_sandbox/faults", json={"script": ["drop", "ok"]})
+    assert refused.status_code == 400 and "'50O'" in refused.json()["error"]
+    assert taken.status_code == 200 and state.faults.script == ["drop", "ok"]
+    with pytest.raises(ValueError, match="unknown fault 'timout'"):
+        state.set_faults(retry_after=9, script=["timout"])
+    assert state.faults.script == ["drop", "ok"] and state.faults.retry_after == 1  # nothing changed

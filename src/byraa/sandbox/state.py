@@ -149,9 +149,17 @@ class SandboxState:
                                           dict(external_refs or {}))
 
     def set_faults(self, **changes: Any) -> Faults:
-        for k, v in changes.items():
+        """Change the fault settings named; a setting or scripted fault it does not know is
+        refused with ``ValueError`` before anything changes."""
+        for k in changes:
             if not hasattr(self.faults, k):
                 raise ValueError(f"unknown fault setting {k!r}")
+        # A misspelt fault ("50O") was served as no fault at all: whoever scripted it saw a
+        # sandbox that never failed.
+        unknown = [f for f in changes.get("script", ()) if f not in (*FAULTS, "ok")]
+        if unknown:
+            raise ValueError(f"unknown fault {unknown[0]!r} in script (known: ok, {', '.join(FAULTS)})")
+        for k, v in changes.items():
             setattr(self.faults, k, list(v) if k == "script" else v)
         if "seed" in changes:
             self._rng = random.Random(self.faults.seed)
