@@ -50,13 +50,13 @@ def install() -> None:
     create = module.create_engine
 
     def shared(url: Any, **kwargs: Any) -> Any:
+        arguments = tuple(sorted((k, repr(v)) for k, v in kwargs.items()))
         if not str(url).startswith("postgresql"):
             engine = create(url, **kwargs)
-            key = tuple(sorted((k, repr(v)) for k, v in kwargs.items()))
             engine.dialect, engine._compiled_cache = _SQLITE.setdefault(
-                key, (engine.dialect, engine._compiled_cache))
+                arguments, (engine.dialect, engine._compiled_cache))
             return engine
-        key = (str(url), tuple(sorted((k, repr(v)) for k, v in kwargs.items())))
+        key = (str(url), arguments)
         engine = _ENGINES.get(key)
         if engine is None or engine.pool.checkedout():
             engine = _ENGINES[key] = create(url, **kwargs)

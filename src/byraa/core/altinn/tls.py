@@ -10,8 +10,11 @@ them all: an ``SSLContext`` is shared safely between connections and threads.
 
 from __future__ import annotations
 
-import ssl
 from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import ssl
 
 
 @cache
